@@ -1,0 +1,90 @@
+"""Running Sphinx for one edition (format × script) and publishing its output atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import Kind, TekanError
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
+BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
+#: File name stem of the EPUB and PDF (ASCII: an all-Chinese project name gives "sphinx.epub").
+BASENAME = "tekan"
+
+
+def sphinx_command(builder: str, script: str, src: Path, dest: Path, doctrees: Path, seed: Path | None, glossary: Path | None, jobs: str = "1") -> list[str]:
+    """The sphinx-build command line of one edition (the configuration always comes from docs/)."""
+    command = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(DOCS), "-d", str(doctrees), "-q", "-W", "--keep-going", "-j", jobs]
+    command += ["-D", f"tekan_script={script}"]
+    if seed is not None:
+        command += ["-D", f"tekan_seed={seed}"]
+    if glossary is not None:
+        command += ["-D", f"tekan_glossary={glossary}"]
+    return [*command, str(src), str(dest)]
+
+
+def _run(command: list[str], script: str, cwd: Path | None = None) -> None:
+    env = {**os.environ, "TEKAN_SCRIPT": script}
+    result = subprocess.run(command, env=env, cwd=cwd, check=False)
+    if result.returncode:
+        raise TekanError(f"{Path(command[0]).name} failed (exit {result.returncode}): {' '.join(command[:6])} …", Path(cwd or ROOT), Kind.io)
+
+
+def publish_tree(built: Path, target: Path) -> None:
+    """Replace ``target`` with a copy of ``built`` (hard links where possible), never leaving it half-written."""
+    staging = target.with_name(f".{target.name}.new")
+    old = target.with_name(f".{target.name}.old")
+    for path in (staging, old):
+        shutil.rmtree(path, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(built, staging, copy_function=link, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_file(built: Path, target: Path) -> None:
+    """Copy one finished file into place atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.new")
+    shutil.copy2(built, staging)
+    os.replace(staging, target)
+
+
+def build_edition(fmt: str, script: str, out: Path, *, seed: Path | None = None, glossary: Path | None = None, jobs: str = "1") -> Path:
+    """Build one format in one script under ``out``; return the published path."""
+    tag = TAGS[script]
+    work = out / ".work" / tag
+    src = work / "src"  # generated pages; shared by the formats of one script
+    builder = BUILDERS[fmt]
+    dest = work / builder
+    src.mkdir(parents=True, exist_ok=True)
+    _run(sphinx_command(builder, script, src, dest, work / f"doctrees-{builder}", seed, glossary, jobs), script)
+    if fmt == "html":
+        target = out / "html" / tag
+        publish_tree(dest, target)
+        return target
+    if fmt == "epub":
+        target = out / "epub" / f"{BASENAME}-{tag}.epub"
+        publish_file(dest / f"{BASENAME}.epub", target)
+        return target
+    from .pdf import make_pdf
+
+    pdf = make_pdf(dest, script)
+    target = out / "pdf" / f"{BASENAME}-{tag}.pdf"
+    publish_file(pdf, target)
+    return target

@@ -1,0 +1,136 @@
+"""The ``tekan`` command: build editions, convert a seed to MyST pages, check the inputs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .book import book_pages, load_book, write_pages
+from .errors import Kind, Problem, TekanError
+from .glossary import glossary_problems, load_glossary
+from .metadata import load_publication
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMATS = ("html", "epub", "pdf")
+SCRIPTS = ("hant", "hans")
+TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
+#: The seed the project's own book is made from (also named in docs/conf.py).
+DEFAULT_SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        _say(f"{problem.location}: warning: {problem.message} [tekan.{problem.kind.value}]")
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Write the MyST pages of one seed."""
+    book = load_book(Path(args.seed), Path(args.glossary), args.script)
+    _problems(book.problems)
+    out = Path(args.out or ROOT / "_build" / "myst" / Path(args.seed).stem)
+    changed = write_pages(book_pages(book), out)
+    _say(f"tekan: {len(book.publication.statements)} statements → {out} ({len(changed)} file(s) changed)")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate every seed with its metadata, and the glossary."""
+    seeds = [Path(s) for s in args.seeds] or sorted((ROOT / "seeds").glob("*.txt"))
+    if not seeds:
+        raise TekanError("no seed files found", ROOT / "seeds", Kind.io)
+    glossary = load_glossary(Path(args.glossary))
+    publications = []
+    for seed in seeds:
+        publication, problems = load_publication(seed)
+        _problems(problems)
+        publications.append(publication)
+        _say(f"tekan: {seed}: {len(publication.statements)} statements, masthead {publication.masthead!r}")
+    _problems(glossary_problems(glossary, publications))
+    _say(f"tekan: {glossary.source}: {len(glossary.terms)} terms")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the requested editions with Sphinx."""
+    from .building import build_edition
+
+    formats = _expand(args.formats or ["all"], FORMATS, "format")
+    scripts = _expand([args.script], SCRIPTS, "script")
+    out = Path(args.out).resolve()
+    seed = Path(args.seed).resolve() if args.seed else None
+    glossary = Path(args.glossary).resolve()
+    # Check the inputs first: a broken seed stops here with one line, before any output is touched.
+    for index, script in enumerate(scripts):
+        book = load_book(seed or DEFAULT_SEED, glossary, script)
+        if index == 0:
+            _problems(book.problems)
+    steps = [(fmt, script) for script in scripts for fmt in formats]
+    for number, (fmt, script) in enumerate(steps, start=1):
+        started = time.perf_counter()
+        _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}) …")
+        target = build_edition(fmt, script, out, seed=seed, glossary=glossary, jobs=args.jobs)
+        _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        for item in choices if value == "all" else [value]:
+            if item not in choices:
+                raise SystemExit(f"tekan: unknown {what} {item!r} (choose from {', '.join(choices)}, all)")
+            if item not in result:
+                result.append(item)
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``tekan``."""
+    main = argparse.ArgumentParser(prog="tekan", description="Turn a Chinese newspaper feature into a book.")
+    main.add_argument("--glossary", default=str(ROOT / "glossary" / "terms.toml"), help="glossary file (default: %(default)s)")
+    sub = main.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build the HTML site, EPUB and PDF")
+    build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
+    build.add_argument("--script", default="all", help="hant, hans or all (default: all)")
+    build.add_argument("--seed", help="build a book from this seed file instead of the project's")
+    build.add_argument("--out", default=str(ROOT / "_build"), help="output folder (default: %(default)s)")
+    build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
+    build.set_defaults(run=cmd_build)
+
+    convert = sub.add_parser("convert", help="write the MyST pages of a seed")
+    convert.add_argument("seed", help="seed text file")
+    convert.add_argument("--out", help="output folder (default: _build/myst/<seed name>)")
+    convert.add_argument("--script", default="hant", choices=SCRIPTS)
+    convert.set_defaults(run=cmd_convert)
+
+    check = sub.add_parser("check", help="validate seeds, metadata and glossary")
+    check.add_argument("seeds", nargs="*", help="seed files (default: seeds/*.txt)")
+    check.set_defaults(run=cmd_check)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tekan`` command."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except TekanError as exc:
+        _say(f"{exc.location}: error: {exc.message} [tekan.{exc.kind.value}]")
+        return 1
+    except KeyboardInterrupt:
+        _say("tekan: interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Finding glossary terms in statement text: one compiled trie pattern, longest match first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+#: A run of a paragraph: plain text, or a term occurrence linked to the entry ``term`` (an id).
+Segment = tuple[str, str | None]
+
+
+def _trie_pattern(forms: Iterable[str]) -> str:
+    """A regex that matches any of ``forms``, preferring the longest, in time independent of their number."""
+    trie: dict[str, dict] = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        terminal = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if terminal:  # a shorter form ends here: the longer continuation is tried first (greedy ?)
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Links occurrences of glossary forms; built once per glossary and script."""
+
+    forms: Mapping[str, str]  # every linkable string → term id
+    pattern: re.Pattern[str] | None  # compiled trie over ``forms``
+
+    @classmethod
+    def build(cls, forms: Mapping[str, str]) -> Linker:
+        """Compile a linker for ``forms`` (string → term id)."""
+        usable = {form: term for form, term in forms.items() if form}
+        pattern = re.compile(_trie_pattern(usable)) if usable else None
+        return cls(dict(usable), pattern)
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """Every non-overlapping occurrence as (start, end, term id), leftmost-longest."""
+        if self.pattern is None:
+            return []
+        return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
+
+    def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[Segment]]:
+        """Split paragraphs into segments, linking the first occurrence of each term only.
+
+        ``seen`` holds term ids already linked on the page; it is updated.
+        """
+        seen = set() if seen is None else seen
+        result: list[list[Segment]] = []
+        for text in paragraphs:
+            segments: list[Segment] = []
+            position = 0
+            for start, end, term in self.occurrences(text):
+                if term in seen:
+                    continue
+                seen.add(term)
+                if start > position:
+                    segments.append((text[position:start], None))
+                segments.append((text[start:end], term))
+                position = end
+            if position < len(text) or not segments:
+                segments.append((text[position:], None))
+            result.append(segments)
+        return result

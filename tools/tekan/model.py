@@ -1,0 +1,128 @@
+"""The records every other module passes around: small, immutable and picklable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in an input file, for messages an editor can act on."""
+
+    path: Path  # the file
+    line: int  # 1-based line number; 0 when the problem concerns the whole file
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who signed a statement, split from the byline line."""
+
+    raw: str  # the byline as printed, without the leading dash
+    organisation: str  # e.g. 安徽省市場監管局; "" when the byline could not be split
+    position: str  # e.g. 黨組書記、局長; "" when the byline could not be split
+    person: str  # e.g. 韓永生; "" when the byline could not be split
+    line: int  # line of the byline in the seed
+
+    @property
+    def is_split(self) -> bool:
+        """True when organisation, position and person were recognised."""
+        return bool(self.person)
+
+
+@dataclass(frozen=True)
+class StatementMeta:
+    """Editorial facts about a statement that the seed does not carry."""
+
+    slug: str  # stable ASCII page name
+    sector: str  # id of a Sector
+    headline_en: str = ""  # English rendering of the headline
+    person_pinyin: str = ""  # speaker's name in Hanyu Pinyin
+    organisation_en: str = ""  # organisation's English name
+    position_en: str = ""  # English rendering of the position(s)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One signed statement: headline, body, byline."""
+
+    number: int  # 1-based position in the seed
+    headline: str  # headline line, verbatim
+    paragraphs: tuple[str, ...]  # body paragraphs, verbatim, in order
+    attribution: Attribution  # the byline
+    line: int  # line of the headline in the seed
+    meta: StatementMeta  # slug, sector and English renderings
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A group of statements in the book (e.g. market regulators)."""
+
+    id: str  # stable ASCII id
+    zh: str  # Chinese name (Traditional)
+    en: str  # English name
+
+
+@dataclass(frozen=True)
+class PublicationMeta:
+    """Book-level facts from the metadata file beside the seed."""
+
+    title: str  # Chinese title
+    title_en: str = ""  # English title
+    publisher: str = ""  # Chinese publisher name
+    publisher_en: str = ""  # English publisher name
+    date: str = ""  # ISO date or year-month of the issue
+    identifier: str = ""  # stable identifier (EPUB dc:identifier)
+    description_zh: str = ""  # one-paragraph description, Chinese
+    description_en: str = ""  # one-paragraph description, English
+    sectors: tuple[Sector, ...] = ()  # sectors in book order
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A whole special issue: masthead, statements and metadata."""
+
+    masthead: str  # last line of the seed, verbatim
+    statements: tuple[Statement, ...]  # in seed order
+    meta: PublicationMeta  # book-level metadata
+    source: Path  # the seed file
+
+    def by_sector(self) -> list[tuple[Sector, list[Statement]]]:
+        """Statements grouped by sector, in the metadata's sector order."""
+        groups = [(s, [st for st in self.statements if st.meta.sector == s.id]) for s in self.meta.sectors]
+        return [(s, sts) for s, sts in groups if sts]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: a concept with its Chinese and English names."""
+
+    id: str  # stable ASCII anchor, e.g. "metrology"
+    hant: str  # Traditional headword
+    hans: str  # Simplified headword, written out (never machine-converted)
+    pinyin: str  # Hanyu Pinyin with tone marks
+    en: str  # English term
+    abbr: str  # abbreviation, or ""
+    aliases: tuple[str, ...]  # other strings (as printed in seeds) that link here
+    category: str  # one of glossary.CATEGORIES
+    definition_zh: str  # short definition, Traditional Chinese
+    definition_en: str  # short definition, English
+    see_also: tuple[str, ...]  # ids of related terms
+    source: str  # authority for the English rendering
+    usage_note: str  # cross-Strait or other usage remark, or ""
+    line: int  # line of the entry in the glossary file
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """All terms of a glossary file, in file order."""
+
+    terms: tuple[Term, ...]  # entries in file order
+    source: Path  # the glossary file
+    by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)  # index, filled on load
+
+    def __post_init__(self) -> None:
+        self.by_id.update({t.id: t for t in self.terms})
