@@ -23,7 +23,7 @@ author = "中國質量報"
 copyright = "2021, 中國質量報社"
 version = release = __version__
 
-extensions = ["myst_parser", "tekan.sphinx_ext"]
+extensions = ["myst_parser", "tekan.sphinxext"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "README.md", "**/.*"]

@@ -18,9 +18,33 @@ BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
 BASENAME = "tekan"
 
 
-def sphinx_command(builder: str, script: str, src: Path, dest: Path, doctrees: Path, seed: Path | None, glossary: Path | None, jobs: str = "1") -> list[str]:
+def sphinx_command(
+    builder: str,
+    script: str,
+    src: Path,
+    dest: Path,
+    doctrees: Path,
+    seed: Path | None,
+    glossary: Path | None,
+    jobs: str = "1",
+) -> list[str]:
     """The sphinx-build command line of one edition (the configuration always comes from docs/)."""
-    command = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(DOCS), "-d", str(doctrees), "-q", "-W", "--keep-going", "-j", jobs]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-c",
+        str(DOCS),
+        "-d",
+        str(doctrees),
+        "-q",
+        "-W",
+        "--keep-going",
+        "-j",
+        jobs,
+    ]
     command += ["-D", f"tekan_script={script}"]
     if seed is not None:
         command += ["-D", f"tekan_seed={seed}"]
@@ -33,7 +57,11 @@ def _run(command: list[str], script: str, cwd: Path | None = None) -> None:
     env = {**os.environ, "TEKAN_SCRIPT": script}
     result = subprocess.run(command, env=env, cwd=cwd, check=False)
     if result.returncode:
-        raise TekanError(f"{Path(command[0]).name} failed (exit {result.returncode}): {' '.join(command[:6])} …", Path(cwd or ROOT), Kind.io)
+        raise TekanError(
+            f"{Path(command[0]).name} failed (exit {result.returncode}): {' '.join(command[:6])} …",
+            Path(cwd or ROOT),
+            Kind.io,
+        )
 
 
 def publish_tree(built: Path, target: Path) -> None:
@@ -65,7 +93,9 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(staging, target)
 
 
-def build_edition(fmt: str, script: str, out: Path, *, seed: Path | None = None, glossary: Path | None = None, jobs: str = "1") -> Path:
+def build_edition(
+    fmt: str, script: str, out: Path, *, seed: Path | None = None, glossary: Path | None = None, jobs: str = "1"
+) -> Path:
     """Build one format in one script under ``out``; return the published path."""
     tag = TAGS[script]
     work = out / ".work" / tag

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -96,7 +94,9 @@ def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[st
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``tekan``."""
     main = argparse.ArgumentParser(prog="tekan", description="Turn a Chinese newspaper feature into a book.")
-    main.add_argument("--glossary", default=str(ROOT / "glossary" / "terms.toml"), help="glossary file (default: %(default)s)")
+    main.add_argument(
+        "--glossary", default=str(ROOT / "glossary" / "terms.toml"), help="glossary file (default: %(default)s)"
+    )
     sub = main.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="build the HTML site, EPUB and PDF")

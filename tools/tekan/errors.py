@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from .model import Location
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What went wrong; also the Sphinx warning subtype (``tekan.<kind>``)."""
 
     encoding = "encoding"  # the file is not readable as UTF-8 text
@@ -38,7 +38,7 @@ class TekanError(Exception):
 class Problem:
     """A non-fatal finding (warning) with the same shape as TekanError."""
 
-    __slots__ = ("message", "location", "kind")
+    __slots__ = ("kind", "location", "message")
 
     def __init__(self, message: str, location: Location, kind: Kind) -> None:
         self.message = message
@@ -67,8 +67,7 @@ def read_text(path: Path) -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
         hint = _guess_encoding(data)
         raise TekanError(
-            f"not valid UTF-8 (byte {exc.start}, column {column} of the line){hint}; "
-            "save the file as UTF-8",
+            f"not valid UTF-8 (byte {exc.start}, column {column} of the line){hint}; save the file as UTF-8",
             Location(path, line),
             Kind.encoding,
         ) from None

@@ -42,7 +42,11 @@ def load_glossary(path: Path) -> Glossary:
     data, lines = load_toml(path, Kind.glossary)
     extra = set(data) - {"term"}
     if extra:
-        raise TekanError(f"unknown top-level key(s): {', '.join(sorted(extra))} (expected only [[term]])", Location(path, 0), Kind.glossary)
+        raise TekanError(
+            f"unknown top-level key(s): {', '.join(sorted(extra))} (expected only [[term]])",
+            Location(path, 0),
+            Kind.glossary,
+        )
     entries = data.get("term", [])
     if not isinstance(entries, list) or not entries:
         raise TekanError("no [[term]] entries", Location(path, 0), Kind.glossary)
@@ -68,7 +72,9 @@ def load_glossary(path: Path) -> Glossary:
             line=where.line,
         )
         if not TERM_ID.match(term.id):
-            raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
+            raise TekanError(
+                f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary
+            )
         if term.category not in CATEGORIES:
             raise TekanError(f"category {term.category!r} is not one of: {', '.join(CATEGORIES)}", where, Kind.glossary)
         if any(t.id == term.id for t in terms):
@@ -79,7 +85,9 @@ def load_glossary(path: Path) -> Glossary:
             other = owner.get(form)
             if other is not None:
                 what = "headword" if form == other.hant else "alias"
-                raise TekanError(f"{form!r} is already the {what} of {other.id!r} (line {other.line})", where, Kind.glossary)
+                raise TekanError(
+                    f"{form!r} is already the {what} of {other.id!r} (line {other.line})", where, Kind.glossary
+                )
             owner[form] = term
         terms.append(term)
     ids = {t.id for t in terms}
@@ -100,7 +108,7 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
         part
         for publication in publications
         for statement in publication.statements
-        for part in (statement.headline, *statement.paragraphs)
+        for part in statement.paragraphs  # only body text is linked
     )
     problems: list[Problem] = []
     for term in glossary.terms:
@@ -110,7 +118,14 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
         expected = "".join(lazy_pinyin(term.hant, style=Style.NORMAL, errors="ignore"))
         if _plain(term.pinyin) != expected.lower():
             # Polyphonic characters make this a hint, never an error.
-            problems.append(Problem(f"pinyin {term.pinyin!r} differs from the usual reading {expected!r} of {term.hant}; check polyphones", where, Kind.glossary))
+            problems.append(
+                Problem(
+                    f"pinyin {term.pinyin!r} differs from the usual reading {expected!r} of {term.hant}; "
+                    "check polyphones",
+                    where,
+                    Kind.glossary,
+                )
+            )
     return problems
 
 

@@ -6,20 +6,22 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+#: Nested dict of characters; the key "" marks the end of a form.
+Trie = dict[str, "Trie"]
 #: A run of a paragraph: plain text, or a term occurrence linked to the entry ``term`` (an id).
 Segment = tuple[str, str | None]
 
 
 def _trie_pattern(forms: Iterable[str]) -> str:
     """A regex that matches any of ``forms``, preferring the longest, in time independent of their number."""
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for form in forms:
         node = trie
         for char in form:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: Trie) -> str:
         terminal = "" in node
         branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
         if not branches:

@@ -63,15 +63,25 @@ def apply_metadata(publication: Publication, path: Path) -> tuple[Publication, l
     known = {"publication", "sector", "statement", "positions"}
     for key in data:
         if key not in known:
-            raise TekanError(f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})", Location(path, 0), Kind.metadata)
+            raise TekanError(
+                f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})", Location(path, 0), Kind.metadata
+            )
 
-    pub = check_fields(data.get("publication", {}), Location(path, _table_line(path, "publication")), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL})
+    pub = check_fields(
+        data.get("publication", {}),
+        Location(path, _table_line(path, "publication")),
+        Kind.metadata,
+        {},
+        {**_PUBLICATION, **_PUBLICATION_OPTIONAL},
+    )
     sectors: list[Sector] = []
     for index, entry in enumerate(_array(data, "sector", path)):
         where = Location(path, entry_line(lines, "sector", index))
         check_fields(entry, where, Kind.metadata, _SECTOR, {})
         if not SLUG.match(entry["id"]):
-            raise TekanError(f"sector id {entry['id']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata)
+            raise TekanError(
+                f"sector id {entry['id']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
+            )
         if any(s.id == entry["id"] for s in sectors):
             raise TekanError(f"duplicate sector id {entry['id']!r}", where, Kind.metadata)
         sectors.append(Sector(entry["id"], entry["zh"], entry["en"]))
@@ -85,26 +95,38 @@ def apply_metadata(publication: Publication, path: Path) -> tuple[Publication, l
         check_fields(entry, where, Kind.metadata, _STATEMENT, _STATEMENT_OPTIONAL)
         statement = by_byline.get(entry["byline"])
         if statement is None:
-            raise TekanError(f"no statement in {publication.source.name} has the byline {entry['byline']!r}", where, Kind.metadata)
+            raise TekanError(
+                f"no statement in {publication.source.name} has the byline {entry['byline']!r}", where, Kind.metadata
+            )
         if statement.number in metas:
             raise TekanError(f"a second entry for the byline {entry['byline']!r}", where, Kind.metadata)
         if not SLUG.match(entry["slug"]):
-            raise TekanError(f"slug {entry['slug']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata)
+            raise TekanError(
+                f"slug {entry['slug']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
+            )
         if entry["slug"] in slugs:
-            raise TekanError(f"slug {entry['slug']!r} is already used at line {slugs[entry['slug']].line}", where, Kind.metadata)
+            raise TekanError(
+                f"slug {entry['slug']!r} is already used at line {slugs[entry['slug']].line}", where, Kind.metadata
+            )
         slugs[entry["slug"]] = where
         if entry["sector"] not in sector_ids:
-            raise TekanError(f"unknown sector {entry['sector']!r} (declared: {', '.join(sorted(sector_ids)) or 'none'})", where, Kind.metadata)
+            raise TekanError(
+                f"unknown sector {entry['sector']!r} (declared: {', '.join(sorted(sector_ids)) or 'none'})",
+                where,
+                Kind.metadata,
+            )
         attribution = statement.attribution
         override = [entry.get(k) for k in ("organisation", "position", "person")]
         if any(v is not None for v in override):
-            if any(v is None for v in override) or "".join(override) != attribution.raw:  # type: ignore[arg-type]
+            if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
                 raise TekanError(
                     "organisation, position and person must all be given and join to exactly the byline",
                     where,
                     Kind.metadata,
                 )
-            attribution = replace(attribution, organisation=override[0], position=override[1], person=override[2])
+            attribution = replace(
+                attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or ""
+            )
         meta = StatementMeta(
             slug=entry["slug"],
             sector=entry["sector"],
@@ -120,12 +142,22 @@ def apply_metadata(publication: Publication, path: Path) -> tuple[Publication, l
         if statement.number in metas:
             meta, attribution = metas[statement.number]
         else:
-            problems.append(Problem(f"statement {statement.number} ({statement.headline}) has no entry in {path.name}", Location(publication.source, statement.line), Kind.metadata))
+            problems.append(
+                Problem(
+                    f"statement {statement.number} ({statement.headline}) has no entry in {path.name}",
+                    Location(publication.source, statement.line),
+                    Kind.metadata,
+                )
+            )
             meta, attribution = replace(statement.meta, sector=UNSORTED.id), statement.attribution
         statements.append(replace(statement, meta=meta, attribution=attribution))
     taken = {st.meta.slug for st in statements}
     if len(taken) != len(statements):
-        raise TekanError("a default page name collides with a slug in the metadata; give every statement a slug", Location(path, 0), Kind.metadata)
+        raise TekanError(
+            "a default page name collides with a slug in the metadata; give every statement a slug",
+            Location(path, 0),
+            Kind.metadata,
+        )
     if any(st.meta.sector == UNSORTED.id for st in statements):
         sectors.append(UNSORTED)
 
@@ -157,7 +189,13 @@ def load_publication(seed: Path, metadata: Path | None = None) -> tuple[Publicat
     if metadata.is_file():
         publication, more = apply_metadata(publication, metadata)
         return publication, problems + more
-    problems.append(Problem(f"no metadata file {metadata.name}: statements are not grouped and have no English titles", Location(seed, 0), Kind.metadata))
+    problems.append(
+        Problem(
+            f"no metadata file {metadata.name}: statements are not grouped and have no English titles",
+            Location(seed, 0),
+            Kind.metadata,
+        )
+    )
     return default_metadata(publication), problems
 
 

@@ -64,9 +64,7 @@ def default_slug(person: str, number: int) -> str:
     return f"statement-{number:02d}"
 
 
-def parse_seed(
-    text: str, path: Path, positions: Iterable[str] = ()
-) -> tuple[Publication, list[Problem]]:
+def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Publication, list[Problem]]:
     """Parse seed text into a Publication (default metadata) and the warnings found."""
     problems: list[Problem] = []
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
@@ -80,9 +78,7 @@ def parse_seed(
         match = BYLINE.match(line)
         if match:
             if not pending:
-                raise TekanError(
-                    "byline without a headline and body before it", Location(path, n), Kind.structure
-                )
+                raise TekanError("byline without a headline and body before it", Location(path, n), Kind.structure)
             if not match["text"]:
                 raise TekanError("byline is only a dash: the signature is missing", Location(path, n), Kind.structure)
             blocks.append((pending, (n, match["text"])))

@@ -11,7 +11,9 @@ from .model import Publication, Sector, Statement
 
 #: ASCII punctuation that cannot start MyST, CommonMark, HTML or Sphinx syntax in running text.
 _SAFE_PUNCTUATION = ",;()'\"?!/"
-_ESCAPE = re.compile("([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])")
+_ESCAPE = re.compile(
+    "([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])"
+)
 
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,8 @@ def check_fields(
     entry: Any,
     where: Location,
     kind: Kind,
-    required: dict[str, type],
-    optional: dict[str, type],
+    required: Mapping[str, type],
+    optional: Mapping[str, type],
 ) -> dict[str, Any]:
     """Check an entry's keys and value types; raise TekanError naming the field."""
     if not isinstance(entry, dict):

@@ -47,7 +47,7 @@ var Stemmer = function () { this.stemWord = function (w) { return w.toLowerCase(
 
 @cache
 def _tokenizer(words_file: str) -> Any:
-    import jieba  # type: ignore[import-untyped]
+    import jieba
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
@@ -69,7 +69,7 @@ class SearchTekan(SearchLanguage):
         self.words_file = options.get("dict", "")
 
     def split(self, input: str) -> list[str]:
-        from .scripts import to_hans, to_hant
+        from ..scripts import to_hans, to_hant
 
         words: list[str] = []
         tokenizer = _tokenizer(self.words_file)

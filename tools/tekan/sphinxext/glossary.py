@@ -1,13 +1,8 @@
-"""The Sphinx extension: generates the pages at start-up and renders bylines, glossary and backlinks.
-
-Thin glue over the pure core (``book``, ``glossary``, ``rendering``); enable with
-``extensions = ["myst_parser", "tekan.sphinx_ext"]`` and the ``tekan_*`` options below.
-"""
+"""The glossary page (standard Sphinx glossary, pinyin order), the English index, and backlinks."""
 
 from __future__ import annotations
 
 from collections.abc import Set
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -16,129 +11,12 @@ from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.domains.std import make_glossary_term
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ExtensionError
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import __version__
-from .book import Book, book_pages, load_book, write_pages
-from .errors import Kind, TekanError
-from .glossary import initial, pinyin_sort_key
-from .model import Term
-from .rendering import GLOSSARY_DOC
-
-logger = logging.getLogger(__name__)
-
-#: Bump when the shape of what the extension stores in the environment changes.
-ENV_VERSION = 1
-SCRIPTS = ("hant", "hans")
-
-
-def _warn(message: str, kind: Kind, location: Any = None) -> None:
-    logger.warning(message, location=location, type="tekan", subtype=kind.value)
-
-
-# --- configuration -----------------------------------------------------------------------------
-
-
-def _check_config(app: Sphinx, config: Any) -> None:
-    if config.tekan_script not in SCRIPTS:
-        raise ExtensionError(f"tekan_script must be one of {SCRIPTS}, not {config.tekan_script!r}")
-    if not config.tekan_seed:
-        raise ExtensionError("tekan_seed is not set: give the path of the seed text (relative to conf.py)")
-
-
-def _confpath(app: Sphinx, value: str) -> Path:
-    return (Path(app.confdir) / value).resolve()
-
-
-# --- generation --------------------------------------------------------------------------------
-
-
-def _load(app: Sphinx) -> Book:
-    config = app.config
-    metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
-    return load_book(_confpath(app, config.tekan_seed), _confpath(app, config.tekan_glossary), config.tekan_script, metadata)
-
-
-def generate_pages(app: Sphinx) -> None:
-    """Load the book and write its MyST pages into the source folder (only those that changed)."""
-    try:
-        book = _load(app)
-    except TekanError as exc:
-        raise ExtensionError(str(exc)) from None
-    for problem in book.problems:
-        _warn(problem.message, problem.kind, location=str(problem.location))
-    changed = write_pages(book_pages(book), Path(app.srcdir))
-    if changed:
-        logger.info("tekan: generated %d page(s)", len(changed))
-    # Reloaded at every start-up; small and picklable, so parallel readers receive it with the env.
-    app.env.tekan_book = book  # type: ignore[attr-defined]
-    _write_search_words(app, book)
-
-
-def _book(env: BuildEnvironment) -> Book:
-    book = getattr(env, "tekan_book", None)
-    if book is None:
-        raise ExtensionError("tekan: the book was not loaded (is tekan.sphinx_ext in `extensions`?)")
-    return book
-
-
-def _write_search_words(app: Sphinx, book: Book) -> None:
-    from .book import glossary_forms, write_if_changed
-
-    words = sorted(set(glossary_forms(book.glossary, "hant")) | set(glossary_forms(book.glossary, "hans")))
-    path = Path(app.doctreedir) / "tekan-search-words.txt"
-    write_if_changed(path, "".join(f"{w} 100000 n\n" for w in words))
-    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path)}
-
-
-# --- statement pages ---------------------------------------------------------------------------
-
-
-class BylineDirective(SphinxDirective):
-    """``tekan-byline``: the signature of a statement, from ``key: value`` lines (never parsed as markup)."""
-
-    has_content = True
-    KEYS: ClassVar[tuple[str, ...]] = ("organisation", "position", "person", "raw", "person_en", "position_en", "organisation_en")
-
-    def run(self) -> list[nodes.Node]:
-        fields: dict[str, str] = {}
-        for line in self.content:
-            key, _, value = line.partition(": ")
-            if key not in self.KEYS:
-                _warn(f"tekan-byline: unknown field {key!r}", Kind.structure, self.get_location())
-                continue
-            fields[key] = value
-        byline = nodes.paragraph(classes=["tekan-byline"])
-        byline += nodes.Text("——")
-        if "raw" in fields:
-            byline += nodes.inline(fields["raw"], fields["raw"], classes=["tekan-raw"])
-        for key in ("organisation", "position", "person"):
-            if key in fields:
-                byline += nodes.inline(fields[key], fields[key], classes=[f"tekan-{key}"])
-        result: list[nodes.Node] = [byline]
-        english = [fields.get(k, "") for k in ("person_en", "position_en", "organisation_en")]
-        if any(english):
-            text = ", ".join(e for e in english if e)
-            result.append(nodes.paragraph(text, text, classes=["tekan-byline-en", "language-en"]))
-        container = nodes.container(classes=["tekan-byline"])
-        container.extend(result)
-        self.set_source_info(container)
-        return [container]
-
-
-class EnglishDirective(SphinxDirective):
-    """``tekan-english``: a paragraph of English (``lang="en"``) taken literally."""
-
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        text = " ".join(line.strip() for line in self.content)
-        paragraph = nodes.paragraph(text, text, classes=["tekan-english", "language-en"])
-        self.set_source_info(paragraph)
-        return [paragraph]
-
+from ..glossary import initial, pinyin_sort_key
+from ..model import Term
+from ..rendering import GLOSSARY_DOC
+from .pages import ENV_VERSION, book_of
 
 # --- glossary ----------------------------------------------------------------------------------
 
@@ -154,8 +32,13 @@ def term_anchor(term: Term) -> str:
 
 def _term_ref(term: Term, text: str) -> addnodes.pending_xref:
     ref = addnodes.pending_xref(
-        "", nodes.inline(text, text, classes=["xref", "std", "std-term"]),
-        refdomain="std", reftype="term", reftarget=term.id, refexplicit=True, refwarn=True,
+        "",
+        nodes.inline(text, text, classes=["xref", "std", "std-term"]),
+        refdomain="std",
+        reftype="term",
+        reftarget=term.id,
+        refexplicit=True,
+        refwarn=True,
     )
     return ref
 
@@ -174,7 +57,7 @@ class GlossaryDirective(SphinxDirective):
     """``tekan-glossary``: the glossary file as a standard Sphinx glossary, in pinyin order with letter headings."""
 
     def run(self) -> list[nodes.Node]:
-        book = _book(self.env)
+        book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         script = book.script
         labels = LABELS[script]
@@ -204,8 +87,7 @@ class GlossaryDirective(SphinxDirective):
                 )
                 # The ASCII id is also a term name, so pages link with {term}`計量 <metrology>` in either script.
                 std.note_object("term", term.id, term_anchor(term), location=term_node)
-                index = addnodes.index(entries=[("single", f"{term.en}; {headword}", term_anchor(term), "", None)])
-                term_node += index
+                term_node += addnodes.index(entries=[("single", f"{term.en}; {headword}", term_anchor(term), "", None)])
                 item = nodes.definition_list_item("", term_node, self._definition(term, labels))
                 dlist += item
             result.append(glossary)
@@ -224,14 +106,16 @@ class GlossaryDirective(SphinxDirective):
         definition += head
         zh = term.definition_zh if self.env.config.tekan_script == "hant" else _to_hans(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
-        definition += nodes.paragraph(term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"])
+        definition += nodes.paragraph(
+            term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"]
+        )
         if term.usage_note:
             note = nodes.paragraph(classes=["tekan-usage"])
             note += nodes.strong(labels["note"], labels["note"])
             note += nodes.Text("：")
             note += nodes.inline(term.usage_note, term.usage_note, classes=["language-en"])
             definition += note
-        glossary = _book(self.env).glossary
+        glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
             see += nodes.strong(labels["see"], labels["see"])
@@ -256,7 +140,7 @@ class GlossaryDirective(SphinxDirective):
 
 
 def _to_hans(text: str) -> str:
-    from .scripts import to_hans
+    from ..scripts import to_hans
 
     return to_hans(text)
 
@@ -265,7 +149,7 @@ class EnglishIndexDirective(SphinxDirective):
     """``tekan-english-index``: English terms A–Z, each linking to its glossary entry."""
 
     def run(self) -> list[nodes.Node]:
-        book = _book(self.env)
+        book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         terms = sorted(book.glossary.terms, key=lambda t: (t.en.casefold(), t.id))
         result: list[nodes.Node] = []
@@ -300,7 +184,9 @@ class TekanDomain(Domain):
 
     @property
     def uses(self) -> dict[str, tuple[int, str, list[str]]]:
-        return self.data["uses"]
+        """docname → (order, anchor of the page title, term ids in order of first use)."""
+        uses: dict[str, tuple[int, str, list[str]]] = self.data["uses"]
+        return uses
 
     def clear_doc(self, docname: str) -> None:
         self.uses.pop(docname, None)
@@ -317,7 +203,7 @@ class TekanDomain(Domain):
 def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
     """Note the glossary terms a page links to, in order of first use."""
     docname = app.env.current_document.docname
-    ids = _book(app.env).glossary.by_id
+    ids = book_of(app.env).glossary.by_id
     used: list[str] = []
     for ref in doctree.findall(addnodes.pending_xref):
         target = ref.get("reftarget", "")
@@ -327,7 +213,9 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
         return
     anchor = ""
     for section in doctree.findall(nodes.section):
-        anchor = next((i for i in section["ids"] if not i.startswith("id")), section["ids"][0] if section["ids"] else "")
+        anchor = next(
+            (i for i in section["ids"] if not i.startswith("id")), section["ids"][0] if section["ids"] else ""
+        )
         break
     order = int(app.env.metadata[docname].get("tekan_number", 10_000))
     app.env.domains["tekan"].uses[docname] = (order, anchor, used)  # type: ignore[attr-defined]
@@ -356,19 +244,8 @@ def _glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return [GLOSSARY_DOC] if GLOSSARY_DOC in env.found_docs else []
 
 
-# --- set-up ------------------------------------------------------------------------------------
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the tekan configuration, directives, domain and event handlers."""
-    app.add_config_value("tekan_seed", "", "env", types=frozenset({str}), description="path of the seed text, relative to conf.py")
-    app.add_config_value("tekan_metadata", "", "env", types=frozenset({str}), description="metadata file; default: the seed with .toml")
-    app.add_config_value("tekan_glossary", "../glossary/terms.toml", "env", types=frozenset({str}), description="glossary file, relative to conf.py")
-    app.add_config_value("tekan_script", "hant", "env", types=frozenset({str}), description="'hant' (Traditional) or 'hans' (Simplified)")
-    app.connect("config-inited", _check_config)
-    app.connect("builder-inited", generate_pages)
-    app.add_directive("tekan-byline", BylineDirective)
-    app.add_directive("tekan-english", EnglishDirective)
+def setup_glossary(app: Sphinx) -> None:
+    """The glossary directives, the backlinks domain and its event handlers."""
     app.add_directive("tekan-glossary", GlossaryDirective)
     app.add_directive("tekan-english-index", EnglishIndexDirective)
     app.add_node(backlinks)
@@ -376,7 +253,3 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect_uses)
     app.connect("doctree-resolved", fill_backlinks)
     app.connect("env-updated", _glossary_needs_rewrite)
-    from .search import setup_search
-
-    setup_search(app)
-    return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

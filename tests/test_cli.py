@@ -1,0 +1,62 @@
+"""The tekan command: clear one-line errors, no traceback, no partial output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import GLOSSARY, SEED
+
+
+def tekan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tekan", *args], capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def test_check_passes_on_the_project() -> None:
+    result = tekan("check")
+    assert result.returncode == 0, result.stderr
+    assert "16 statements" in result.stderr
+
+
+def test_convert_writes_pages_and_is_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert tekan("convert", str(SEED), "--out", str(first)).returncode == 0
+    assert tekan("convert", str(SEED), "--out", str(second)).returncode == 0
+    pages = sorted(p.relative_to(first) for p in first.rglob("*.md"))
+    assert len([p for p in pages if p.parts[0] == "statements"]) == 16
+    for page in pages:
+        assert (first / page).read_bytes() == (second / page).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [
+        (b"", "s.txt:1: error: the seed is empty [tekan.structure]"),
+        (b"\xff\xfe\x00", "s.txt:1: error: not valid UTF-8"),
+        ("標題\n正文\n".encode(), "s.txt:1: error: no byline found"),
+        ("標題\n正文\n".encode("big5"), "it looks like BIG5"),
+    ],
+)
+def test_bad_seed_gives_one_line_and_no_output(tmp_path: Path, content: bytes, expect: str) -> None:
+    seed = tmp_path / "s.txt"
+    seed.write_bytes(content)
+    out = tmp_path / "out"
+    result = tekan("convert", str(seed), "--out", str(out))
+    assert result.returncode == 1
+    assert expect in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_missing_seed_and_bad_glossary(tmp_path: Path) -> None:
+    result = tekan("convert", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1 and "cannot read file" in result.stderr
+    broken = tmp_path / "terms.toml"
+    broken.write_text(GLOSSARY.read_text(encoding="utf-8").replace("[[term]]", "[[term]\n", 1), encoding="utf-8")
+    result = tekan("--glossary", str(broken), "check")
+    assert result.returncode == 1 and "terms.toml:" in result.stderr and "TOML syntax error" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,131 @@
+"""The seed parser: structure, bylines, and the errors an editor sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tekan.errors import Kind, TekanError
+from tekan.metadata import load_publication
+from tekan.parsing import parse_seed, split_byline
+
+from .conftest import SEED
+
+# Read off the printed bylines by hand: organisation, position(s), person.
+BYLINES = [
+    ("安徽省市場監管局", "黨組書記、局長", "韓永生"),
+    ("重慶市市場監管局", "黨組書記、局長", "唐英瑜"),
+    ("陜西省市場監管局", "黨組書記、局長", "張小寧"),
+    ("武漢市市場監管局", "黨組書記、局長", "劉濤"),
+    ("大同市市場監管局", "黨組書記、局長", "杜福"),
+    ("漯河市市場監管局", "黨組書記、局長", "張煒"),
+    ("佛山市市場監管局", "黨組書記、局長", "李燦"),
+    ("浙江省計量科學研究院", "黨委書記、院長", "朱懷球"),
+    ("深圳市計量質量檢測研究院", "院長", "李翔"),
+    ("南京市產品質量監督檢驗院", "院長", "周駿貴"),
+    ("安徽國科檢測科技有限公司", "董事長", "邵棟梁"),
+    ("中鐵工程裝備集團有限公司", "總經理", "趙華"),
+    ("吉利控股集團", "高級副總裁", "魏志玲"),
+    ("伊利集團", "執行總裁", "張劍秋"),
+    ("太鋼集團", "黨委書記、董事長", "高祥明"),
+    ("科大訊飛", "董事長", "劉慶峰"),
+]
+
+
+@pytest.fixture(scope="module")
+def publication():
+    publication, problems = load_publication(SEED)
+    assert problems == []
+    return publication
+
+
+def test_seed_has_sixteen_statements_and_the_masthead(publication) -> None:
+    assert len(publication.statements) == 16
+    assert publication.masthead == "《中國質量報》【中國質量(杭州)大會特刊】"
+
+
+def test_every_byline_field(publication) -> None:
+    got = [(s.attribution.organisation, s.attribution.position, s.attribution.person) for s in publication.statements]
+    assert got == BYLINES
+    for statement in publication.statements:
+        a = statement.attribution
+        assert a.organisation + a.position + a.person == a.raw
+
+
+def test_statements_keep_every_line_of_the_seed(publication) -> None:
+    lines = [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    rebuilt = []
+    for s in publication.statements:
+        rebuilt += [s.headline, *s.paragraphs, "——" + s.attribution.raw]
+    assert [*rebuilt, publication.masthead] == lines
+
+
+def test_headlines_and_lines(publication) -> None:
+    first, last = publication.statements[0], publication.statements[-1]
+    assert first.headline == "讓質量成為美好安徽靚麗底色" and first.line == 1
+    assert last.headline == "以質量創新推動持續改進追求卓越"
+    assert publication.statements[11].headline == "產品是人品 質量是道德"
+    assert [len(s.paragraphs) for s in publication.statements[:3]] == [3, 5, 3]
+
+
+def test_metadata_groups_statements_by_sector(publication) -> None:
+    groups = {sector.id: [s.number for s in sts] for sector, sts in publication.by_sector()}
+    assert groups["regulator"] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(s.meta.headline_en and s.meta.person_pinyin and s.meta.organisation_en for s in publication.statements)
+    assert len({s.meta.slug for s in publication.statements}) == 16
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("某市質量技術監督局副局長王五", ("某市質量技術監督局", "副局長", "王五")),
+        ("某集團有限公司黨委副書記、總經理歐陽明月", ("某集團有限公司", "黨委副書記、總經理", "歐陽明月")),
+        ("某研究所研究員張三", None),  # 研究員 is not a known position: kept whole
+    ],
+)
+def test_split_byline(byline: str, expected) -> None:
+    assert split_byline(byline) == expected
+
+
+def test_extra_positions_come_from_data() -> None:
+    assert split_byline("某研究所研究員張三", ["研究員"]) == ("某研究所", "研究員", "張三")
+
+
+def test_unsplittable_byline_is_kept_whole_with_a_warning(tmp_path: Path) -> None:
+    seed = "標題\n正文。\n——某研究所研究員張三\n報頭\n"
+    publication, problems = parse_seed(seed, tmp_path / "s.txt")
+    assert publication.statements[0].attribution.raw == "某研究所研究員張三"
+    assert not publication.statements[0].attribution.is_split
+    assert [p.kind for p in problems] == [Kind.byline]
+    assert problems[0].location.line == 3
+
+
+def test_a_second_seed_in_the_same_format_needs_no_code(tmp_path: Path) -> None:
+    seed = tmp_path / "other.txt"
+    seed.write_text(
+        "甲\n一。\n二。\n——甲市市場監管局局長甲乙\n乙\n三。\n——乙公司總裁丙丁\n《乙報》\n", encoding="utf-8"
+    )
+    publication, problems = load_publication(seed)
+    assert [s.attribution.person for s in publication.statements] == ["甲乙", "丙丁"]
+    assert [p.kind for p in problems] == [Kind.metadata]  # no metadata file: said, not silent
+    assert [s.meta.slug for s in publication.statements] == ["jia-yi", "bing-ding"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("", 1, "empty"),
+        ("   \n\n", 1, "empty"),
+        ("標題\n正文\n報頭\n", 1, "no byline"),
+        ("標題\n正文\n——某局局長張三\n標題二\n正文二\n報頭\n", 4, "no byline"),
+        ("——某局局長張三\n", 1, "without a headline"),
+        ("標題\n——某局局長張三\n", 1, "no body"),
+        ("標題\n正文\n——\n", 3, "only a dash"),
+    ],
+)
+def test_structure_errors_name_the_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    with pytest.raises(TekanError) as info:
+        parse_seed(text, tmp_path / "s.txt")
+    assert info.value.location.line == line
+    assert words in info.value.message

@@ -1,0 +1,48 @@
+"""LaTeX → PDF with XeLaTeX (latexmk), failing on any glyph the fonts lack."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import Kind, TekanError
+
+MISSING = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]+)\) in font ([^!]+)!")
+
+
+def missing_characters(log: str) -> list[str]:
+    """The ``Missing character`` lines of a XeLaTeX log, as ``字 (U+XXXX) in font``."""
+    return sorted({f"{m[1]} (U+{m[2]}) in {m[3].strip()}" for m in MISSING.finditer(log)})
+
+
+def make_pdf(latex_dir: Path, script: str) -> Path:
+    """Run latexmk on the Sphinx LaTeX output in ``latex_dir``; return the PDF."""
+    del script
+    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
+        raise TekanError(
+            "the PDF needs XeLaTeX: install make latexmk texlive-xetex texlive-lang-chinese "
+            "texlive-fonts-recommended fonts-noto-cjk (tools/setup.sh does this as root)",
+            latex_dir,
+            Kind.io,
+        )
+    texs = sorted(latex_dir.glob("*.tex"))
+    if not texs:
+        raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
+    tex = texs[0]
+    result = subprocess.run(
+        ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=latex_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log_path = tex.with_suffix(".log")
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    if result.returncode:
+        raise TekanError(f"XeLaTeX failed (exit {result.returncode}); see the log", log_path, Kind.io)
+    missing = missing_characters(log)
+    if missing:
+        raise TekanError(f"the fonts lack {len(missing)} character(s): {'; '.join(missing[:10])}", log_path, Kind.io)
+    return tex.with_suffix(".pdf")

@@ -1,0 +1,27 @@
+"""The Sphinx extension: generates the book's pages at start-up and renders bylines, glossary and backlinks.
+
+Thin glue over the pure core (``tekan.book``, ``tekan.glossary``, ``tekan.rendering``); enable it with
+``extensions = ["myst_parser", "tekan.sphinxext"]`` and the ``tekan_*`` options. One module per feature,
+each with its own ``setup_<feature>(app)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from .glossary import setup_glossary
+from .html import setup_html
+from .pages import ENV_VERSION, setup_pages
+from .search import setup_search
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the tekan configuration, directives, domain and event handlers."""
+    setup_pages(app)
+    setup_glossary(app)
+    setup_search(app)
+    setup_html(app)
+    return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,179 @@
+"""Generating the pages at start-up, and the directives statement pages use (byline, English)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..book import Book, book_pages, glossary_forms, load_book, write_if_changed, write_pages
+from ..errors import Kind, TekanError
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the shape of what the extension stores in the environment changes.
+ENV_VERSION = 1
+SCRIPTS = ("hant", "hans")
+_NUMBERED_ID = re.compile(r"^id\d+$")
+
+
+def warn(message: str, kind: Kind, location: Any = None) -> None:
+    logger.warning(message, location=location, type="tekan", subtype=kind.value)
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def _check_config(app: Sphinx, config: Any) -> None:
+    if config.tekan_script not in SCRIPTS:
+        raise ExtensionError(f"tekan_script must be one of {SCRIPTS}, not {config.tekan_script!r}")
+    if not config.tekan_seed:
+        raise ExtensionError("tekan_seed is not set: give the path of the seed text (relative to conf.py)")
+
+
+def _confpath(app: Sphinx, value: str) -> Path:
+    return (Path(app.confdir) / value).resolve()
+
+
+# --- generation --------------------------------------------------------------------------------
+
+
+def _load(app: Sphinx) -> Book:
+    config = app.config
+    metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
+    return load_book(
+        _confpath(app, config.tekan_seed), _confpath(app, config.tekan_glossary), config.tekan_script, metadata
+    )
+
+
+def generate_pages(app: Sphinx) -> None:
+    """Load the book and write its MyST pages into the source folder (only those that changed)."""
+    try:
+        book = _load(app)
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
+    for problem in book.problems:
+        warn(problem.message, problem.kind, location=str(problem.location))
+    changed = write_pages(book_pages(book), Path(app.srcdir))
+    if changed:
+        logger.info("tekan: generated %d page(s)", len(changed))
+    # Reloaded at every start-up; small and picklable, so parallel readers receive it with the env.
+    app.env.tekan_book = book  # type: ignore[attr-defined]
+    _write_search_words(app, book)
+
+
+def book_of(env: BuildEnvironment) -> Book:
+    """The book loaded at start-up."""
+    book: Book | None = getattr(env, "tekan_book", None)
+    if book is None:
+        raise ExtensionError("tekan: the book was not loaded (is tekan.sphinx_ext in `extensions`?)")
+    return book
+
+
+def _write_search_words(app: Sphinx, book: Book) -> None:
+    words = sorted(set(glossary_forms(book.glossary, "hant")) | set(glossary_forms(book.glossary, "hans")))
+    path = Path(app.doctreedir) / "tekan-search-words.txt"
+    write_if_changed(path, "".join(f"{w} 100000 n\n" for w in words))
+    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path)}
+
+
+# --- statement pages ---------------------------------------------------------------------------
+
+
+class BylineDirective(SphinxDirective):
+    """``tekan-byline``: the signature of a statement, from ``key: value`` lines (never parsed as markup)."""
+
+    has_content = True
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "organisation",
+        "position",
+        "person",
+        "raw",
+        "person_en",
+        "position_en",
+        "organisation_en",
+    )
+
+    def run(self) -> list[nodes.Node]:
+        fields: dict[str, str] = {}
+        for line in self.content:
+            key, _, value = line.partition(": ")
+            if key not in self.KEYS:
+                warn(f"tekan-byline: unknown field {key!r}", Kind.structure, self.get_location())
+                continue
+            fields[key] = value
+        byline = nodes.paragraph(classes=["tekan-byline"])
+        byline += nodes.Text("——")
+        if "raw" in fields:
+            byline += nodes.inline(fields["raw"], fields["raw"], classes=["tekan-raw"])
+        for key in ("organisation", "position", "person"):
+            if key in fields:
+                byline += nodes.inline(fields[key], fields[key], classes=[f"tekan-{key}"])
+        result: list[nodes.Node] = [byline]
+        english = [fields.get(k, "") for k in ("person_en", "position_en", "organisation_en")]
+        if any(english):
+            text = ", ".join(e for e in english if e)
+            result.append(nodes.paragraph(text, text, classes=["tekan-byline-en", "language-en"]))
+        container = nodes.container(classes=["tekan-byline"])
+        container.extend(result)
+        self.set_source_info(container)
+        return [container]
+
+
+class EnglishDirective(SphinxDirective):
+    """``tekan-english``: a paragraph of English (``lang="en"``) taken literally."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        text = " ".join(line.strip() for line in self.content)
+        paragraph = nodes.paragraph(text, text, classes=["tekan-english", "language-en"])
+        self.set_source_info(paragraph)
+        return [paragraph]
+
+
+class StableSectionIds(SphinxTransform):
+    """Drop docutils' numbered ids (``id1``) from sections that carry a label: Chinese titles get
+    numbers that shift when content changes, and the label is the stable name links use."""
+
+    default_priority = 500
+
+    def apply(self, **kwargs: Any) -> None:
+        for section in self.document.findall(nodes.section):
+            ids = section["ids"]
+            stable = [i for i in ids if not _NUMBERED_ID.match(i)]
+            if stable and len(stable) < len(ids):
+                section["ids"] = stable
+
+
+def setup_pages(app: Sphinx) -> None:
+    """Configuration values, page generation and the statement-page directives."""
+    app.add_config_value(
+        "tekan_seed", "", "env", types=frozenset({str}), description="path of the seed text, relative to conf.py"
+    )
+    app.add_config_value(
+        "tekan_metadata", "", "env", types=frozenset({str}), description="metadata file; default: the seed with .toml"
+    )
+    app.add_config_value(
+        "tekan_glossary",
+        "../glossary/terms.toml",
+        "env",
+        types=frozenset({str}),
+        description="glossary file, relative to conf.py",
+    )
+    app.add_config_value(
+        "tekan_script", "hant", "env", types=frozenset({str}), description="'hant' (Traditional) or 'hans' (Simplified)"
+    )
+    app.connect("config-inited", _check_config)
+    app.connect("builder-inited", generate_pages)
+    app.add_directive("tekan-byline", BylineDirective)
+    app.add_directive("tekan-english", EnglishDirective)
+    app.add_transform(StableSectionIds)
