@@ -151,6 +151,8 @@ def render_index(publication: Publication, labels: Labels) -> str:
             # A Markdown link, not a role: role text is not unescaped, link text is.
             lines.append(f"- [{escape(st.headline)}]({statement_doc(st)}.md)  ")
             lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
+            if st.meta.headline_en:
+                lines += ["", "  ```{tekan-english}", f"  {st.meta.headline_en}", "  ```", ""]
         lines.append("")
     lines += [
         "```{toctree}",
