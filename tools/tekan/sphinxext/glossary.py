@@ -15,7 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..glossary import initial, pinyin_sort_key
 from ..model import Term
-from ..rendering import GLOSSARY_DOC
+from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from .pages import ENV_VERSION, book_of
 
 # --- glossary ----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
         target = ref.get("reftarget", "")
         if ref.get("reftype") == "term" and target in ids and target not in used:
             used.append(target)
-    if not used or docname == GLOSSARY_DOC:
+    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC):  # the glossary's own pages are not uses
         return
     anchor = ""
     for section in doctree.findall(nodes.section):
