@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .book import book_pages, load_book, write_pages
 from .errors import Kind, Problem, TekanError
-from .glossary import glossary_problems, load_glossary
+from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,13 +45,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     seeds = [Path(s) for s in args.seeds] or sorted((ROOT / "seeds").glob("*.txt"))
     if not seeds:
         raise TekanError("no seed files found", ROOT / "seeds", Kind.io)
-    glossary = load_glossary(Path(args.glossary))
+    glossary, errors = check_glossary(Path(args.glossary))
+    for error in errors:  # every glossary error at once, each with its line
+        _say(str(error).replace(": ", ": error: ", 1))
     publications = []
     for seed in seeds:
         publication, problems = load_publication(seed)
         _problems(problems)
         publications.append(publication)
         _say(f"tekan: {seed}: {len(publication.statements)} statements, masthead {publication.masthead!r}")
+    if glossary is None:
+        return 1
     _problems(glossary_problems(glossary, publications))
     _say(f"tekan: {glossary.source}: {len(glossary.terms)} terms")
     return 0

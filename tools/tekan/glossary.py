@@ -6,8 +6,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .errors import Kind, Problem, TekanError
+from .linking import Linker
 from .model import Glossary, Location, Publication, Term
 from .tomlfile import check_fields, entry_line, load_toml
 
@@ -18,11 +20,16 @@ CATEGORIES = (
     "conformity-assessment",
     "quality-management",
     "policy",
+    "administration",
     "institution",
     "award",
     "industry",
 )
 TERM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Characters a linkable form may not hold: they would end the MyST ``{term}`` role it is written into.
+_MARKUP = re.compile(r"[`<>\n]")
+#: What a pinyin field may hold besides letters and tone marks: separators between syllables and words.
+_PINYIN_SEPARATORS = " -'’,"
 _REQUIRED = {
     "id": str,
     "hant": str,
@@ -39,99 +46,210 @@ _OPTIONAL = {"abbr": str, "aliases": list, "see_also": list, "usage_note": str}
 
 def load_glossary(path: Path) -> Glossary:
     """Read and check a glossary file; raise TekanError at the first problem, with its line."""
-    data, lines = load_toml(path, Kind.glossary)
+    glossary, errors = check_glossary(path)
+    if errors:
+        raise errors[0]
+    assert glossary is not None  # no errors means a glossary
+    return glossary
+
+
+def check_glossary(path: Path) -> tuple[Glossary | None, list[TekanError]]:
+    """Read a glossary file and report every structural error (file:line), not just the first.
+
+    Returns the glossary (None when the file cannot be used at all) and the errors in file order.
+    """
+    try:
+        data, lines = load_toml(path, Kind.glossary)
+    except TekanError as exc:
+        return None, [exc]
     extra = set(data) - {"term"}
     if extra:
-        raise TekanError(
-            f"unknown top-level key(s): {', '.join(sorted(extra))} (expected only [[term]])",
-            Location(path, 0),
-            Kind.glossary,
-        )
+        message = f"unknown top-level key(s): {', '.join(sorted(extra))} (expected only [[term]])"
+        return None, [TekanError(message, Location(path, 0), Kind.glossary)]
     entries = data.get("term", [])
     if not isinstance(entries, list) or not entries:
-        raise TekanError("no [[term]] entries", Location(path, 0), Kind.glossary)
+        return None, [TekanError("no [[term]] entries", Location(path, 0), Kind.glossary)]
+    errors: list[TekanError] = []
     terms: list[Term] = []
-    owner: dict[str, Term] = {}  # every linkable string → the term it belongs to
     for index, entry in enumerate(entries):
         where = Location(path, entry_line(lines, "term", index))
-        check_fields(entry, where, Kind.glossary, _REQUIRED, _OPTIONAL)
-        term = Term(
-            id=entry["id"],
-            hant=entry["hant"].strip(),
-            hans=entry["hans"].strip(),
-            pinyin=entry["pinyin"].strip(),
-            en=entry["en"].strip(),
-            abbr=entry.get("abbr", "").strip(),
-            aliases=tuple(a.strip() for a in entry.get("aliases", [])),
-            category=entry["category"],
-            definition_zh=entry["definition_zh"].strip(),
-            definition_en=entry["definition_en"].strip(),
-            see_also=tuple(entry.get("see_also", [])),
-            source=entry["source"].strip(),
-            usage_note=entry.get("usage_note", "").strip(),
-            line=where.line,
-        )
-        if not TERM_ID.match(term.id):
-            raise TekanError(
-                f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary
-            )
-        if term.category not in CATEGORIES:
-            raise TekanError(f"category {term.category!r} is not one of: {', '.join(CATEGORIES)}", where, Kind.glossary)
-        if any(t.id == term.id for t in terms):
-            raise TekanError(f"duplicate id {term.id!r}", where, Kind.glossary)
-        for form in (term.hant, *term.aliases):
-            if not form:
-                raise TekanError("empty alias", where, Kind.glossary)
-            other = owner.get(form)
-            if other is not None:
-                what = "headword" if form == other.hant else "alias"
-                raise TekanError(
-                    f"{form!r} is already the {what} of {other.id!r} (line {other.line})", where, Kind.glossary
-                )
-            owner[form] = term
-        terms.append(term)
-    ids = {t.id for t in terms}
+        try:
+            terms.append(_term(entry, where))
+        except TekanError as exc:
+            errors.append(exc)
+    errors += _consistency_errors(terms, path)
+    errors.sort(key=lambda e: e.location.line)
+    return (Glossary(tuple(terms), path) if not errors else None), errors
+
+
+def _term(entry: Any, where: Location) -> Term:
+    """One entry as a Term, or TekanError naming the first thing wrong with it."""
+    check_fields(entry, where, Kind.glossary, _REQUIRED, _OPTIONAL)
+    term = Term(
+        id=entry["id"],
+        hant=entry["hant"].strip(),
+        hans=entry["hans"].strip(),
+        pinyin=entry["pinyin"].strip(),
+        en=entry["en"].strip(),
+        abbr=entry.get("abbr", "").strip(),
+        aliases=tuple(a.strip() for a in entry.get("aliases", [])),
+        category=entry["category"],
+        definition_zh=entry["definition_zh"].strip(),
+        definition_en=entry["definition_en"].strip(),
+        see_also=tuple(entry.get("see_also", [])),
+        source=entry["source"].strip(),
+        usage_note=entry.get("usage_note", "").strip(),
+        line=where.line,
+    )
+    if not TERM_ID.match(term.id):
+        raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
+    if term.category not in CATEGORIES:
+        raise TekanError(f"category {term.category!r} is not one of: {', '.join(CATEGORIES)}", where, Kind.glossary)
+    for form in (term.hant, term.hans, *term.aliases):
+        if not form:
+            raise TekanError("empty alias", where, Kind.glossary)
+        if _MARKUP.search(form):
+            raise TekanError(f"{form!r} holds a backtick, angle bracket or line break", where, Kind.glossary)
+    if len(set(term.aliases)) != len(term.aliases) or term.hant in term.aliases:
+        raise TekanError("an alias is listed twice or repeats the headword", where, Kind.glossary)
+    return term
+
+
+def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
+    """Errors between entries: duplicate ids, forms claimed by two terms (in either script), bad see_also."""
+    from .scripts import to_hans
+
+    errors: list[TekanError] = []
+    seen: dict[str, Term] = {}
+    owner: dict[str, Term] = {}  # every Traditional linkable string → its term
+    owner_hans: dict[str, Term] = {}  # every Simplified linkable string → its term
     for term in terms:
+        where = Location(path, term.line)
+        if term.id in seen:
+            errors.append(TekanError(f"duplicate id {term.id!r} (line {seen[term.id].line})", where, Kind.glossary))
+            continue
+        seen[term.id] = term
+        for form in (term.hant, *term.aliases):
+            other = owner.setdefault(form, term)
+            if other is not term:
+                what = "headword" if form == other.hant else "alias"
+                errors.append(
+                    TekanError(
+                        f"{form!r} is already the {what} of {other.id!r} (line {other.line})", where, Kind.glossary
+                    )
+                )
+        # The Simplified edition links the written-out Simplified headword and the converted aliases.
+        for form in dict.fromkeys((term.hans, *(to_hans(a) for a in term.aliases))):
+            other = owner_hans.setdefault(form, term)
+            if other is not term and not any(e.location == where for e in errors):
+                errors.append(
+                    TekanError(
+                        f"Simplified form {form!r} collides with {other.id!r} (line {other.line})", where, Kind.glossary
+                    )
+                )
+    for term in terms:
+        where = Location(path, term.line)
         for ref in term.see_also:
-            if ref not in ids:
-                raise TekanError(f"see_also names unknown id {ref!r}", Location(path, term.line), Kind.glossary)
             if ref == term.id:
-                raise TekanError("see_also names the entry itself", Location(path, term.line), Kind.glossary)
-    return Glossary(tuple(terms), path)
+                errors.append(TekanError("see_also names the entry itself", where, Kind.glossary))
+            elif ref not in seen:
+                errors.append(TekanError(f"see_also names unknown id {ref!r}", where, Kind.glossary))
+    return errors
 
 
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:
-    """Warnings that need the statements: terms no statement uses, pinyin that disagrees with the headword."""
-    from pypinyin import Style, lazy_pinyin  # imported late: only `tekan check` needs it
+    """Warnings that need the statements or a dictionary: unused terms and aliases, doubtful pinyin,
+    Simplified forms that differ from the converted Traditional, English terms listed twice."""
+    from .scripts import to_hans
 
-    texts = "\n".join(
+    paragraphs = [
         part
         for publication in publications
         for statement in publication.statements
         for part in statement.paragraphs  # only body text is linked
-    )
+    ]
+    used_hant = _linked_forms({f: t.id for t in glossary.terms for f in (t.hant, *t.aliases)}, paragraphs)
+    hans_forms: dict[str, str] = {}
+    for t in glossary.terms:
+        for form in (t.hans, *(to_hans(a) for a in t.aliases)):
+            hans_forms.setdefault(form, t.id)
+    used_hans = _linked_forms(hans_forms, [to_hans(p) for p in paragraphs])
     problems: list[Problem] = []
+    english: dict[str, Term] = {}
     for term in glossary.terms:
         where = Location(glossary.source, term.line)
-        if not any(form in texts for form in (term.hant, *term.aliases)):
-            problems.append(Problem(f"term {term.id!r} ({term.hant}) occurs in no statement", where, Kind.unused_term))
-        expected = "".join(lazy_pinyin(term.hant, style=Style.NORMAL, errors="ignore"))
-        if _plain(term.pinyin) != expected.lower():
-            # Polyphonic characters make this a hint, never an error.
+
+        def warn(message: str, kind: Kind = Kind.glossary, where: Location = where) -> None:
+            problems.append(Problem(message, where, kind))
+
+        forms = (term.hant, *term.aliases)
+        if not any(form in used_hant for form in forms):
+            warn(f"term {term.id!r} ({term.hant}) occurs in no statement", Kind.unused_term)
+        else:
+            for alias in term.aliases:
+                if alias not in used_hant:
+                    warn(f"alias {alias!r} of {term.id!r} is never linked in a statement", Kind.unused_term)
+            if not any(form in used_hans for form in (term.hans, *(to_hans(a) for a in term.aliases))):
+                warn(f"term {term.id!r} is never linked in the Simplified edition: check hans = {term.hans!r}")
+        converted = to_hans(term.hant)
+        if converted != term.hans:
+            warn(f"hans {term.hans!r} differs from the converted headword {converted!r}; check it is intended")
+        for message in pinyin_problems(term):
+            warn(message)
+        key = term.en.casefold()
+        if key in english:
+            warn(f"English term {term.en!r} is also that of {english[key].id!r} (line {english[key].line})")
+        english.setdefault(key, term)
+    return problems
+
+
+def _linked_forms(forms: dict[str, str], paragraphs: list[str]) -> set[str]:
+    """The forms the linker actually matches in the paragraphs (leftmost-longest, as on the pages)."""
+    linker = Linker.build(forms)
+    return {text[start:end] for text in paragraphs for start, end, _ in linker.occurrences(text)}
+
+
+def pinyin_problems(term: Term) -> list[str]:
+    """Doubts about a term's pinyin: odd characters, syllables without tone or with two, letters or tones that
+    differ from the dictionary reading of the Simplified headword (an unmarked, neutral-tone syllable is accepted)."""
+    from pypinyin import Style, lazy_pinyin  # imported late: only `tekan check` needs it
+
+    text = unicodedata.normalize("NFD", term.pinyin.lower())
+    letters: list[tuple[str, int]] = []  # (letter, tone mark on it or 0)
+    for char in text:
+        if "a" <= char <= "z":
+            letters.append((char, 0))
+        elif char == "\u0308" and letters and letters[-1][0] == "u":  # ü
+            letters[-1] = ("v", letters[-1][1])
+        elif char in _TONE_MARKS and letters:
+            letters[-1] = (letters[-1][0], _TONE_MARKS[char])
+        elif char not in _PINYIN_SEPARATORS:
+            return [f"pinyin {term.pinyin!r} holds {char!r}, which is not Hanyu Pinyin"]
+    if not any(tone for _, tone in letters):
+        return [f"pinyin {term.pinyin!r} has no tone marks"]
+    expected = lazy_pinyin(term.hans, style=Style.TONE3, neutral_tone_with_five=True, errors="ignore")
+    plain = "".join(letter for letter, _ in letters)
+    if plain != "".join(s[:-1] for s in expected):
+        reading = " ".join(lazy_pinyin(term.hans, style=Style.TONE, errors="ignore"))
+        return [f"pinyin {term.pinyin!r} differs from the usual reading {reading!r} of {term.hans}; check polyphones"]
+    problems = []
+    position = 0
+    for syllable in expected:
+        marks = [tone for _, tone in letters[position : position + len(syllable) - 1] if tone]
+        position += len(syllable) - 1
+        if len(marks) > 1:
+            problems.append(f"pinyin {term.pinyin!r}: syllable {syllable[:-1]!r} has {len(marks)} tone marks")
+        elif marks and marks[0] != int(syllable[-1]):
             problems.append(
-                Problem(
-                    f"pinyin {term.pinyin!r} differs from the usual reading {expected!r} of {term.hant}; "
-                    "check polyphones",
-                    where,
-                    Kind.glossary,
-                )
+                f"pinyin {term.pinyin!r}: {syllable[:-1]!r} has tone {marks[0]}, the dictionary says "
+                f"{syllable[-1]}; check polyphones"
             )
     return problems
 
 
 def _plain(pinyin: str) -> str:
-    """Pinyin without tone marks, spaces, hyphens or apostrophes, lowercase."""
-    decomposed = unicodedata.normalize("NFD", pinyin.lower().replace("ü", "v"))
+    """Pinyin without tone marks, spaces, hyphens or apostrophes, lowercase; ü is written v."""
+    decomposed = unicodedata.normalize("NFD", pinyin.lower()).replace("u\u0308", "v")
     return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
@@ -139,11 +257,11 @@ _TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
 
 
 def pinyin_sort_key(term: Term) -> tuple[str, str, str]:
-    """Dictionary order: letters first, then tones (unmarked = neutral = 5), then the headword."""
+    """Dictionary order: letters first (ü after u), then the tones in order (unmarked word = 5), then the headword."""
     tones = []
-    for syllable in re.split(r"[\s'’-]+", term.pinyin.lower()):
-        marks = [_TONE_MARKS[c] for c in unicodedata.normalize("NFD", syllable) if c in _TONE_MARKS]
-        tones.append(str(marks[0] if marks else 5))
+    for syllable in re.split(r"[\s'’,-]+", term.pinyin.lower()):
+        marks = [str(_TONE_MARKS[c]) for c in unicodedata.normalize("NFD", syllable) if c in _TONE_MARKS]
+        tones.append("".join(marks) or "5")
     return _plain(term.pinyin), "".join(tones), term.hant
 
 
