@@ -1,0 +1,117 @@
+"""Chinese word segmentation for search: jieba, with its dictionary loaded only for the characters in use.
+
+``jieba.Tokenizer()`` unmarshals a 500,000-entry prefix dictionary (about 0.5 s) before it cuts the first
+sentence. Every lookup jieba makes while cutting a text is a substring of that text, so only the entries
+that start with one of its characters can matter: :class:`LazyTokenizer` keeps the dictionary split by
+first character in a cache file and loads a character's entries the first time a text contains it. The
+words, frequencies and total are jieba's own, so the segmentation is exactly jieba's.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jieba
+
+#: Bump when the layout of the cache file changes.
+CACHE_FORMAT = 1
+_FREQ_CODE = "q"
+
+
+def cache_dir() -> Path:
+    """Where the split dictionary is kept: ``$XDG_CACHE_HOME/tekan`` (``~/.cache/tekan``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tekan"
+
+
+def _dictionary_key() -> str:
+    dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    stat = dictionary.stat()
+    return f"{CACHE_FORMAT}-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def _split_dictionary() -> tuple[int, dict[str, tuple[str, bytes]]]:
+    """jieba's full prefix dictionary, as first character → (entries joined by newlines, frequencies)."""
+    full = jieba.Tokenizer()
+    full.initialize()
+    groups: dict[str, list[str]] = {}
+    for word in full.FREQ:
+        groups.setdefault(word[0], []).append(word)
+    table = {
+        char: ("\n".join(words), array(_FREQ_CODE, (full.FREQ[w] for w in words)).tobytes())
+        for char, words in groups.items()
+    }
+    return int(full.total), table
+
+
+def load_table(directory: Path | None = None) -> tuple[int, dict[str, tuple[str, bytes]]]:
+    """The split dictionary from the cache, building (and caching) it the first time."""
+    directory = directory or cache_dir()
+    path = directory / f"jieba-{_dictionary_key()}.marshal"
+    try:
+        with path.open("rb") as handle:
+            total, table = marshal.load(handle)
+        return total, table
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    total, table = _split_dictionary()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump((total, table), handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: the next build splits the dictionary again
+    return total, table
+
+
+class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type information
+    """A jieba tokenizer whose dictionary entries are loaded per first character, on first use."""
+
+    def __init__(self, total: int, table: dict[str, tuple[str, bytes]]) -> None:
+        super().__init__()
+        self._table = table
+        self._loaded: set[str] = set()
+        self.total = total
+        self.initialized = True  # jieba's check_initialized() must not load the full dictionary
+
+    def load_characters(self, chars: Iterable[str]) -> None:
+        """Add the dictionary entries that start with any of ``chars``."""
+        for char in set(chars) - self._loaded:
+            self._loaded.add(char)
+            packed = self._table.get(char)
+            if packed is None:
+                continue
+            words, frequencies = packed
+            freq = array(_FREQ_CODE)
+            freq.frombytes(frequencies)
+            for word, count in zip(words.split("\n"), freq, strict=True):
+                self.FREQ.setdefault(word, count)  # a user word added earlier keeps its frequency
+
+    def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # jieba's name
+        # Every path through jieba's cutting looks words up in the DAG's sentence or its substrings.
+        self.load_characters(sentence)
+        dag: dict[int, list[int]] = super().get_DAG(sentence)
+        return dag
+
+    def add_word(self, word: str, freq: Any = None, tag: str | None = None) -> None:
+        # The dictionary's own entries for the word's characters must be present first, as in jieba.
+        self.load_characters(word)
+        super().add_word(word, freq, tag)
+
+
+def tokenizer(user_words: str | Path | None = None, directory: Path | None = None) -> LazyTokenizer:
+    """A lazily loaded jieba tokenizer, with the words of ``user_words`` (jieba's user-dictionary format)."""
+    jieba.setLogLevel(60)
+    total, table = load_table(directory)
+    result = LazyTokenizer(total, table)
+    if user_words and Path(user_words).is_file():
+        result.load_userdict(str(user_words))
+    return result
