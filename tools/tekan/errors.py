@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .model import Location
@@ -52,35 +54,79 @@ class Problem:
         return f"Problem({str(self)!r})"
 
 
+#: Encoding policy: Tekan reads UTF-8 only (a BOM and CRLF/CR line ends are tolerated) and refuses
+#: everything else with a message naming the likely encoding and the command that converts it.
+#: Why refuse rather than decode Big5/GB18030 ourselves: the two overlap almost completely at the
+#: byte level (most Big5 text is also valid GBK and vice versa), so any automatic choice is a guess,
+#: and a wrong guess silently turns every character of the book into plausible-looking mojibake —
+#: the one failure an editor cannot spot. A refusal costs one `iconv` and loses nothing.
+LEGACY_ENCODINGS = (("Big5", "big5hkscs", "BIG5-HKSCS"), ("GB18030", "gb18030", "GB18030"))
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM and CRLF tolerated) or raise TekanError naming the problem."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TekanError(f"cannot read file: {exc.strerror or exc}", path, Kind.io) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > len(data[:200]) // 4:
+        raise TekanError(
+            "not valid UTF-8: the file is UTF-16 (saved as 'Unicode' by Windows Notepad or Word); "
+            f"save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {path.name}",
+            Location(path, 1),
+            Kind.encoding,
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line_end = data.find(b"\n", exc.start)
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
-        hint = _guess_encoding(data)
+        hint = guess_encoding(data[line_start : line_end if line_end >= 0 else len(data)], path.name)
         raise TekanError(
-            f"not valid UTF-8 (byte {exc.start}, column {column} of the line){hint}; save the file as UTF-8",
+            f"not valid UTF-8 at byte {exc.start - line_start} of the line (byte {exc.start} of the file){hint}",
             Location(path, line),
             Kind.encoding,
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _guess_encoding(data: bytes) -> str:
-    """Name a likely legacy Chinese encoding, to make the message actionable."""
-    for name in ("big5", "gb18030"):
+@lru_cache(maxsize=1)
+def _common_hanzi() -> frozenset[str]:
+    text = resources.files("tekan").joinpath("data/common-hanzi.txt").read_text(encoding="utf-8")
+    return frozenset("".join(line for line in text.splitlines() if not line.startswith("#")))
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def guess_encoding(line: bytes, name: str = "FILE") -> str:
+    """Name the legacy Chinese encoding a non-UTF-8 line is most likely in, as the end of a message.
+
+    Both candidates usually decode without error, so the choice is made by how many of the decoded
+    characters are common ones: real text scores high, mojibake low. The message shows the line as
+    the guess would read it, so the editor can confirm before converting.
+    """
+    common = _common_hanzi()
+    scores: list[tuple[float, str, str, str]] = []
+    for label, codec, iconv in LEGACY_ENCODINGS:
         try:
-            text = data.decode(name)
+            text = line.decode(codec)
         except UnicodeDecodeError:
             continue
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-            return f"; it looks like {name.upper()}"
-    return ""
+        han = [ch for ch in text if _is_han(ch)]
+        if han:
+            scores.append((sum(ch in common for ch in han) / len(han), label, iconv, text.strip()))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < 0.3:
+        return "; save the file as UTF-8"
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < 0.2:
+        return "; it may be Big5 or GB18030 (GBK): open it in an editor and save it as UTF-8"
+    _, label, iconv, preview = scores[0]
+    return (
+        f"; it looks like {label.upper()} (the line would read {preview[:40]!r}): "
+        f"save it as UTF-8, e.g. iconv -f {iconv} -t UTF-8 {name}"
+    )

@@ -11,10 +11,17 @@ from pathlib import Path
 from .errors import Kind, Problem, TekanError, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 
-#: A byline starts with a dash: the em-dash pair of the press, box-drawing or ASCII look-alikes.
-BYLINE = re.compile(r"^\s*(?:——|──|－－|--|—|―)\s*(?P<text>.*?)\s*$")
+#: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
+#: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
+BYLINE = re.compile(r"^\s*(?:[—―─━]+|[－\-–‒]{2,})\s*(?P<text>.*?)\s*$")
 #: A person's name: two to four Han characters, or a middle-dot foreign name.
 PERSON = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{2,12}$")
+#: What may stand between the parts of a byline written with spaces, commas or brackets.
+_BYLINE_SEPARATORS = re.compile(r"[\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」]+")
+#: Characters a seed may not contain: C0/C1 controls (except tab), DEL, bidirectional overrides and
+#: isolates (they reorder what a reader sees), and non-characters. None occurs in real Chinese text;
+#: all of them break XML (EPUB) or TeX, or hide what the text says.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +59,43 @@ def split_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str
     return None
 
 
+def _organisation_position(text: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    """Split ``organisation + position(s)`` where the text ends with a chain of position words."""
+    matches = list(pattern.finditer(text))
+    if not matches or matches[-1].end() != len(text):
+        return None
+    start = matches[-1].start()
+    for prev in reversed(matches[:-1]):
+        if prev.end() != start and text[prev.end() : start] != "、":
+            break
+        start = prev.start()
+    return text[:start], text[start:]
+
+
+def read_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str] | None:
+    """Organisation, position(s) and person of a byline in any accepted form; None when no reading fits.
+
+    Besides the press form (``安徽省市場監管局黨組書記、局長韓永生``, see :func:`split_byline`) this
+    accepts the parts separated by spaces or commas, the position in brackets
+    (``安徽省市場監管局（局長）韓永生``) and the name first (``韓永生 安徽省市場監管局局長``,
+    ``韓永生（安徽省市場監管局局長）``). Only the press form joins back to the byline exactly; the
+    others are still printed as written (see rendering).
+    """
+    exact = split_byline(raw, positions)
+    if exact is not None:
+        return exact
+    chunks = [c for c in _BYLINE_SEPARATORS.split(raw) if c]
+    if len(chunks) < 2:
+        return None
+    pattern = _position_pattern([*default_positions(), *positions])
+    for person, rest in ((chunks[-1], chunks[:-1]), (chunks[0], chunks[1:])):  # name last, then name first
+        if PERSON.match(person) and not pattern.search(person):
+            split = _organisation_position("".join(rest), pattern)
+            if split is not None:
+                return split[0], split[1], person
+    return None
+
+
 def default_slug(person: str, number: int) -> str:
     """An ASCII page name from the speaker's name in pinyin, or ``statement-NN``."""
     if person:
@@ -64,9 +108,34 @@ def default_slug(person: str, number: int) -> str:
     return f"statement-{number:02d}"
 
 
+def check_characters(text: str, path: Path) -> list[Problem]:
+    """Raise TekanError at the first forbidden character; warn about U+FFFD (text damaged earlier)."""
+    problems: list[Problem] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = _FORBIDDEN.search(line)
+        if bad:
+            raise TekanError(
+                f"invisible control character U+{ord(bad[0]):04X} at column {bad.start() + 1}: "
+                "remove it (it is not text and would break the EPUB and PDF)",
+                Location(path, number),
+                Kind.encoding,
+            )
+        damaged = line.find("\ufffd")
+        if damaged >= 0:
+            problems.append(
+                Problem(
+                    f"replacement character U+FFFD at column {damaged + 1}: a character was lost when the text "
+                    "was converted before it reached Tekan; restore it from the original",
+                    Location(path, number),
+                    Kind.encoding,
+                )
+            )
+    return problems
+
+
 def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Publication, list[Problem]]:
     """Parse seed text into a Publication (default metadata) and the warnings found."""
-    problems: list[Problem] = []
+    problems = check_characters(text, path)
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
     if not lines:
@@ -77,10 +146,14 @@ def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Pu
     for n, line in lines:
         match = BYLINE.match(line)
         if match:
+            if not match["text"].strip("—―─━－-–‒ "):
+                raise TekanError(
+                    f"byline is only a dash ({line!r}): the signature is missing (a seed has no separator lines)",
+                    Location(path, n),
+                    Kind.structure,
+                )
             if not pending:
                 raise TekanError("byline without a headline and body before it", Location(path, n), Kind.structure)
-            if not match["text"]:
-                raise TekanError("byline is only a dash: the signature is missing", Location(path, n), Kind.structure)
             blocks.append((pending, (n, match["text"])))
             pending = []
         else:
@@ -113,7 +186,7 @@ def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Pu
                 Location(path, headline_line),
                 Kind.structure,
             )
-        split = split_byline(raw, extra)
+        split = read_byline(raw, extra)
         if split is None:
             problems.append(
                 Problem(
@@ -125,9 +198,13 @@ def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Pu
             )
             split = ("", "", "")
         organisation, position, person = split
-        slug = default_slug(person, number)
+        # The same speaker twice (whatever the headlines): the later pages get -2, -3 …, counted among
+        # that speaker's statements only, so adding or removing other statements renames nothing.
+        base = slug = default_slug(person, number)
+        count = 1
         while slug in slugs:
-            slug = f"{slug}-{number:02d}" if not slug.endswith(f"-{number:02d}") else f"{slug}x"
+            count += 1
+            slug = f"{base}-{count}"
         slugs.add(slug)
         statements.append(
             Statement(

@@ -83,7 +83,9 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     for paragraph in linker.link(statement.paragraphs):
         lines += [render_segments(paragraph), ""]
     lines += ["```{tekan-byline}"]
-    if attribution.is_split:
+    # Parts are shown split only when they join back to the byline as printed (name-first or
+    # bracketed bylines are read for their parts, but printed exactly as written).
+    if attribution.is_split and attribution.organisation + attribution.position + attribution.person == attribution.raw:
         lines += [
             f"organisation: {attribution.organisation}",
             f"position: {attribution.position}",
