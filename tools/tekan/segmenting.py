@@ -92,8 +92,8 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
             words, frequencies = packed
             freq = array(_FREQ_CODE)
             freq.frombytes(frequencies)
-            for word, count in zip(words.split("\n"), freq, strict=True):
-                self.FREQ.setdefault(word, count)  # a user word added earlier keeps its frequency
+            # No entry of this character is present yet: add_word() loads a word's characters before adding it.
+            self.FREQ.update(zip(words.split("\n"), freq, strict=True))
 
     def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # jieba's name
         # Every path through jieba's cutting looks words up in the DAG's sentence or its substrings.
