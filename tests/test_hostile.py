@@ -306,7 +306,7 @@ def test_hostile_lines_are_literal_text_in_epub(hostile_epub_pdf: Path) -> None:
         names = archive.namelist()
         for number, line in enumerate(HOSTILE, start=1):
             name = next(n for n in names if n.endswith(f"statements/h{number:02d}.xhtml"))
-            soup = soup_of(archive.read(name), "xml")
+            soup = soup_of(archive.read(name).decode("utf-8"), "xml")
             assert_no_injected_markup(soup, name)
             text = _visible_text(soup)
             assert text.count(placed(line)) >= 3, (name, line)  # headline, paragraph, byline
