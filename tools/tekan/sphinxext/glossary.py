@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import posixpath
 from collections.abc import Set
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -11,12 +14,17 @@ from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.domains.std import make_glossary_term
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..book import Book, write_if_changed
+from ..export import to_csv, to_tbx
 from ..glossary import initial, pinyin_sort_key
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from .pages import ENV_VERSION, book_of
+
+logger = logging.getLogger(__name__)
 
 # --- glossary ----------------------------------------------------------------------------------
 
@@ -48,9 +56,64 @@ def _headword(term: Term, script: str) -> str:
 
 
 LABELS = {
-    "hant": {"see": "另見", "source": "譯名依據", "used": "出現於", "note": "用法", "letters": "拼音索引"},
-    "hans": {"see": "另见", "source": "译名依据", "used": "出现于", "note": "用法", "letters": "拼音索引"},
+    "hant": {
+        "see": "另見",
+        "source": "譯名依據",
+        "used": "出現於",
+        "note": "用法",
+        "aliases": "又作",
+        "other_script": "简",
+        "download": "下載詞彙表",
+        "csv": "CSV（試算表，UTF-8）",
+        "tbx": "TBX（TBX-Basic 術語交換格式，供翻譯軟體匯入）",
+        "close": "關閉",
+        "glossary": "詞彙表",
+    },
+    "hans": {
+        "see": "另见",
+        "source": "译名依据",
+        "used": "出现于",
+        "note": "用法",
+        "aliases": "又作",
+        "other_script": "繁",
+        "download": "下载词汇表",
+        "csv": "CSV（电子表格，UTF-8）",
+        "tbx": "TBX（TBX-Basic 术语交换格式，供翻译软件导入）",
+        "close": "关闭",
+        "glossary": "词汇表",
+    },
 }
+#: Files the HTML site gets beside its pages (under ``_static/``), written at the end of an HTML build.
+CSV_FILE = "tekan-glossary.csv"
+TBX_FILE = "tekan-glossary.tbx"
+TERMS_SCRIPT = "tekan-terms-data.js"  # the tooltip data: term id → English term and definition
+TOOLTIP_SCRIPT = "tekan-terms.js"  # the tooltip behaviour (docs/_static)
+
+
+class html_only(nodes.General, nodes.Element):
+    """Content for HTML and EPUB only (letter jump bars): unwrapped there, dropped in print."""
+
+
+class downloads(nodes.General, nodes.Element):
+    """Placeholder for the links to the CSV and TBX exports: the website only (EPUB and PDF have no such files)."""
+
+
+def is_site(builder: Any) -> bool:
+    """True for the builders of the website (html, dirhtml, singlehtml), not for EPUB, which has html format too."""
+    return bool(builder.format == "html" and not builder.name.startswith("epub"))
+
+
+def _jump_bar(letters: list[str], prefix: str) -> html_only:
+    bar = nodes.paragraph(classes=["tekan-letters"])
+    for index, letter in enumerate(letters):
+        if index:
+            bar += nodes.Text(" · ")
+        bar += nodes.reference(letter, letter, refid=f"{prefix}{_slug(letter)}", internal=True)
+    return html_only("", bar)
+
+
+def _slug(letter: str) -> str:
+    return "0-9" if letter == "0–9" else letter.lower()
 
 
 class GlossaryDirective(SphinxDirective):
@@ -67,16 +130,10 @@ class GlossaryDirective(SphinxDirective):
         for term in terms:
             letters.setdefault(initial(term), []).append(term)
 
-        result: list[nodes.Node] = []
-        jump = nodes.paragraph(classes=["tekan-letters"])
-        for index, letter in enumerate(letters):
-            if index:
-                jump += nodes.Text(" · ")
-            jump += nodes.reference(letter, letter, refid=f"letter-{letter.lower()}", internal=True)
-        result.append(jump)
+        result: list[nodes.Node] = [downloads(), _jump_bar(list(letters), "letter-")]
         source, line = self.get_source_info()
         for letter, group in letters.items():
-            result.append(nodes.rubric(letter, letter, ids=[f"letter-{letter.lower()}"], classes=["tekan-letter"]))
+            result.append(nodes.rubric(letter, letter, ids=[f"letter-{_slug(letter)}"], classes=["tekan-letter"]))
             glossary = addnodes.glossary(sorted=False)
             dlist = nodes.definition_list(classes=["glossary", "tekan-glossary"])
             glossary += dlist
@@ -94,6 +151,7 @@ class GlossaryDirective(SphinxDirective):
         return result
 
     def _definition(self, term: Term, labels: dict[str, str]) -> nodes.definition:
+        script = self.env.config.tekan_script
         definition = nodes.definition()
         head = nodes.paragraph(classes=["tekan-term-head"])
         head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
@@ -103,8 +161,20 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
+        other = term.hant if script == "hans" else term.hans
+        if other != _headword(term, script):
+            other_tag = "language-zh-Hant" if script == "hans" else "language-zh-Hans"
+            head += nodes.Text(" ")
+            head += nodes.inline("", f"{labels['other_script']} ", classes=["tekan-script-label"])
+            head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
-        zh = term.definition_zh if self.env.config.tekan_script == "hant" else _to_hans(term.definition_zh)
+        if term.aliases:
+            aliases = [_to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+            line = nodes.paragraph(classes=["tekan-aliases"])
+            line += nodes.strong(labels["aliases"], labels["aliases"])
+            line += nodes.Text("：" + "、".join(dict.fromkeys(a for a in aliases if a != _headword(term, script))))
+            definition += line
+        zh = term.definition_zh if script == "hant" else _to_hans(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
             term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"]
@@ -123,8 +193,8 @@ class GlossaryDirective(SphinxDirective):
             for index, ref in enumerate(term.see_also):
                 if index:
                     see += nodes.Text("、")
-                other = glossary.by_id[ref]
-                see += _term_ref(other, _headword(other, self.env.config.tekan_script))
+                other_term = glossary.by_id[ref]
+                see += _term_ref(other_term, _headword(other_term, script))
             definition += see
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels["source"], labels["source"])
@@ -145,27 +215,48 @@ def _to_hans(text: str) -> str:
     return to_hans(text)
 
 
+def english_sort_key(text: str) -> str:
+    """English index order: case-insensitive, ignoring a leading article and opening quotes or brackets."""
+    key = text.casefold().lstrip("'\"‘“(")
+    for article in ("the ", "a ", "an "):
+        if key.startswith(article):
+            return key[len(article) :]
+    return key
+
+
+def english_group(text: str) -> str:
+    """The heading an English index entry is filed under: its first letter, or 0–9."""
+    first = english_sort_key(text)[:1]
+    return first.upper() if first.isalpha() else "0–9"
+
+
 class EnglishIndexDirective(SphinxDirective):
-    """``tekan-english-index``: English terms A–Z, each linking to its glossary entry."""
+    """``tekan-english-index``: English terms and abbreviations A–Z, each linking to its glossary entry."""
 
     def run(self) -> list[nodes.Node]:
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
-        terms = sorted(book.glossary.terms, key=lambda t: (t.en.casefold(), t.id))
-        result: list[nodes.Node] = []
-        groups: dict[str, list[Term]] = {}
-        for term in terms:
-            groups.setdefault(term.en[:1].upper(), []).append(term)
+        entries = [(term.en, term, False) for term in book.glossary.terms]
+        entries += [(term.abbr, term, True) for term in book.glossary.terms if term.abbr]
+        entries.sort(key=lambda e: (english_sort_key(e[0]), e[0], e[1].id))
+        groups: dict[str, list[tuple[str, Term, bool]]] = {}
+        for entry in entries:
+            groups.setdefault(english_group(entry[0]), []).append(entry)
+        result: list[nodes.Node] = [_jump_bar(list(groups), "en-letter-")]
         for letter, group in groups.items():
-            result.append(nodes.rubric(letter, letter, ids=[f"en-letter-{letter.lower()}"], classes=["tekan-letter"]))
+            result.append(nodes.rubric(letter, letter, ids=[f"en-letter-{_slug(letter)}"], classes=["tekan-letter"]))
             items = nodes.bullet_list(classes=["tekan-english-index"])
-            for term in group:
+            for text, term, is_abbr in group:
                 paragraph = nodes.paragraph()
-                paragraph += nodes.inline(term.en, term.en, classes=["language-en"])
-                if term.abbr:
-                    paragraph += nodes.inline(term.abbr, f" ({term.abbr})", classes=["language-en"])
+                paragraph += nodes.inline(text, text, classes=["tekan-en", "language-en"])
+                if is_abbr:
+                    paragraph += nodes.inline("", f" → {term.en}", classes=["language-en"])
+                elif term.abbr:
+                    paragraph += nodes.inline("", f" ({term.abbr})", classes=["language-en"])
                 paragraph += nodes.Text(" — ")
                 paragraph += _term_ref(term, _headword(term, book.script))
+                paragraph += nodes.Text(" ")
+                paragraph += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
                 items += nodes.list_item("", paragraph)
             result.append(items)
         return result
@@ -239,17 +330,90 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         node.replace_self(replacement)
 
 
+def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Keep jump bars for HTML and EPUB, download links for the website; drop both elsewhere."""
+    for node in list(doctree.findall(html_only)):
+        if app.builder.format == "html":
+            node.replace_self(node.children)
+        else:
+            node.parent.remove(node)
+    for placeholder in list(doctree.findall(downloads)):
+        if not is_site(app.builder):
+            placeholder.parent.remove(placeholder)
+            continue
+        labels = LABELS[app.config.tekan_script]
+        here = posixpath.dirname(app.builder.get_target_uri(fromdocname))
+        line = nodes.paragraph(classes=["tekan-downloads"])
+        line += nodes.strong(labels["download"], labels["download"])
+        line += nodes.Text("：")
+        for index, (name, label) in enumerate(((CSV_FILE, labels["csv"]), (TBX_FILE, labels["tbx"]))):
+            if index:
+                line += nodes.Text(" · ")
+            uri = posixpath.relpath(f"_static/{name}", here or ".")
+            line += nodes.reference(label, label, refuri=uri, classes=["tekan-download"])
+        placeholder.replace_self(line)
+
+
+def add_tooltip_assets(app: Sphinx) -> None:
+    """Load the tooltip data and script on website pages only: an EPUB must carry no scripts."""
+    if is_site(app.builder):
+        app.add_js_file(TERMS_SCRIPT)
+        app.add_js_file(TOOLTIP_SCRIPT)
+
+
+def tooltip_data(book: Book) -> str:
+    """The tooltip data script: ``window.tekanTerms`` (term id → headword, pinyin, English, definition) and labels."""
+    terms = {
+        term.id: {
+            "hw": _headword(term, book.script),
+            "py": term.pinyin,
+            "en": term.en,
+            "abbr": term.abbr,
+            "def": term.definition_en,
+        }
+        for term in book.glossary.terms
+    }
+    labels = {key: LABELS[book.script][key] for key in ("close", "glossary")}
+    data = json.dumps({"terms": terms, "labels": labels}, ensure_ascii=False, sort_keys=True, indent=0)
+    return f"/* Generated by tekan from the glossary: do not edit. */\nwindow.tekanTerms = {data};\n"
+
+
+def write_site_files(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of a website build: the tooltip data and the CSV and TBX exports (each only if changed)."""
+    if exception is not None or not is_site(app.builder):
+        return
+    book = book_of(app.env)
+    static = Path(app.outdir) / "_static"
+    title = f"{app.config.project}: {app.config.html_title or ''}".rstrip(": ")
+    written = [
+        name
+        for name, text in (
+            (TERMS_SCRIPT, tooltip_data(book)),
+            (CSV_FILE, to_csv(book.glossary)),
+            (TBX_FILE, to_tbx(book.glossary, title).decode("utf-8")),
+        )
+        if write_if_changed(static / name, text)
+    ]
+    if written:
+        logger.info("tekan: wrote %s", ", ".join(written))
+
+
 def _glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # Backlinks are filled when the glossary is written, so rewrite it whenever any page was re-read.
     return [GLOSSARY_DOC] if GLOSSARY_DOC in env.found_docs else []
 
 
 def setup_glossary(app: Sphinx) -> None:
-    """The glossary directives, the backlinks domain and its event handlers."""
+    """The glossary directives, the backlinks domain, tooltips, exports and their event handlers."""
     app.add_directive("tekan-glossary", GlossaryDirective)
     app.add_directive("tekan-english-index", EnglishIndexDirective)
     app.add_node(backlinks)
+    app.add_node(html_only)
+    app.add_node(downloads)
     app.add_domain(TekanDomain)
+    app.connect("builder-inited", add_tooltip_assets)
     app.connect("doctree-read", collect_uses)
     app.connect("doctree-resolved", fill_backlinks)
+    app.connect("doctree-resolved", resolve_placeholders)
     app.connect("env-updated", _glossary_needs_rewrite)
+    app.connect("build-finished", write_site_files)

@@ -1,0 +1,195 @@
+/* Tekan: glossary tooltips on the terms a page links to.
+ *
+ * Website only (the extension adds this file to HTML builds, never to the EPUB). The data, term id →
+ * headword, pinyin, English term and definition, comes from tekan-terms-data.js (window.tekanTerms),
+ * generated from glossary/terms.toml. Each linked term gets aria-describedby pointing at its tooltip
+ * (role="tooltip"), so screen readers announce the English term and definition on focus.
+ *
+ * Mouse: hover shows, leaving hides (the tooltip itself can be hovered). Keyboard: focus shows, blur or
+ * Escape hides. Touch: the first tap shows the tooltip, a second tap on the same term follows the link;
+ * tapping elsewhere or the × closes it.
+ */
+(function () {
+  "use strict";
+
+  var data = window.tekanTerms;
+  if (!data || !data.terms) return;
+  var TERM_HREF = /#term-([a-z0-9-]+)$/;
+  var tips = {}; // term id → tooltip element
+  var current = null; // { link, tip } shown now
+  var showTimer = 0;
+  var hideTimer = 0;
+  var lastPointer = ""; // "mouse", "touch" or "pen": the input of the latest pointerdown
+  var lastPointerAt = 0;
+  var tapped = null; // the term a first tap opened: a second tap on it follows the link
+
+  function termId(link) {
+    var match = TERM_HREF.exec(link.getAttribute("href") || "");
+    return match && Object.prototype.hasOwnProperty.call(data.terms, match[1]) ? match[1] : null;
+  }
+
+  function element(tag, className, text, lang) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    if (lang) node.lang = lang;
+    return node;
+  }
+
+  function makeTip(id) {
+    var term = data.terms[id];
+    // The box holds the tooltip proper (what aria-describedby names) and, beside it, the close control.
+    var tip = element("div", "tekan-tip");
+    tip.hidden = true;
+    var content = element("div", "tekan-tip-content");
+    content.id = "tekan-tip-" + id;
+    content.setAttribute("role", "tooltip");
+    tip.appendChild(content);
+    var head = element("p", "tekan-tip-head");
+    head.appendChild(element("span", "tekan-tip-hw", term.hw));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(element("span", "tekan-tip-pinyin", term.py, "zh-Latn-pinyin"));
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(element("strong", "tekan-tip-en", term.en + (term.abbr ? " (" + term.abbr + ")" : ""), "en"));
+    content.appendChild(head);
+    content.appendChild(element("p", "tekan-tip-def", term.def, "en"));
+    // A touch affordance; keyboard users press Escape, so it stays out of the tab order.
+    var close = element("button", "tekan-tip-close", "×");
+    close.type = "button";
+    close.tabIndex = -1;
+    close.setAttribute("aria-hidden", "true");
+    close.title = data.labels.close;
+    close.addEventListener("click", function (event) {
+      event.preventDefault();
+      hide();
+    });
+    tip.appendChild(close);
+    tip.addEventListener("mouseenter", function () {
+      clearTimeout(hideTimer);
+    });
+    tip.addEventListener("mouseleave", scheduleHide);
+    document.body.appendChild(tip);
+    return tip;
+  }
+
+  function place(link, tip) {
+    var rects = link.getClientRects();
+    var anchor = rects.length ? rects[0] : link.getBoundingClientRect();
+    var width = document.documentElement.clientWidth;
+    tip.style.maxWidth = Math.min(352, width - 16) + "px";
+    tip.style.left = "0px";
+    tip.style.top = "0px";
+    var w = tip.offsetWidth;
+    var h = tip.offsetHeight;
+    var left = Math.max(8, Math.min(anchor.left, width - w - 8));
+    var top = anchor.bottom + 6;
+    var above = top + h > window.innerHeight - 8 && anchor.top - h - 6 > 8;
+    if (above) top = anchor.top - h - 6;
+    tip.classList.toggle("tekan-tip-above", above);
+    tip.style.left = left + window.scrollX + "px";
+    tip.style.top = top + window.scrollY + "px";
+  }
+
+  function show(link) {
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    var id = termId(link);
+    if (!id || !tips[id]) return;
+    if (current && current.link === link && !current.tip.hidden) return;
+    hide();
+    var tip = tips[id];
+    tip.hidden = false;
+    place(link, tip);
+    link.setAttribute("aria-expanded", "true");
+    current = { link: link, tip: tip };
+  }
+
+  function hide() {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    tapped = null;
+    if (!current) return;
+    current.tip.hidden = true;
+    current.link.removeAttribute("aria-expanded");
+    current = null;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, 250);
+  }
+
+  function linkOf(target) {
+    var link = target && target.closest ? target.closest("a[aria-describedby^='tekan-tip-']") : null;
+    return link;
+  }
+
+  function recentTouch() {
+    return lastPointer !== "mouse" && lastPointer !== "" && Date.now() - lastPointerAt < 1500;
+  }
+
+  function init() {
+    var links = document.querySelectorAll("a.reference.internal[href*='#term-']");
+    Array.prototype.forEach.call(links, function (link) {
+      var id = termId(link);
+      if (!id) return;
+      if (!tips[id]) tips[id] = makeTip(id);
+      link.setAttribute("aria-describedby", "tekan-tip-" + id);
+      link.classList.add("tekan-term-link");
+    });
+
+    document.addEventListener("pointerdown", function (event) {
+      lastPointer = event.pointerType || "mouse";
+      lastPointerAt = Date.now();
+      if (current && !current.tip.contains(event.target) && linkOf(event.target) !== current.link) hide();
+    });
+    document.addEventListener("mouseover", function (event) {
+      var link = linkOf(event.target);
+      if (!link || recentTouch()) return;
+      clearTimeout(hideTimer);
+      clearTimeout(showTimer);
+      showTimer = setTimeout(function () {
+        show(link);
+      }, 120);
+    });
+    document.addEventListener("mouseout", function (event) {
+      var link = linkOf(event.target);
+      if (!link || recentTouch()) return;
+      clearTimeout(showTimer);
+      if (current && current.tip.contains(event.relatedTarget)) return;
+      scheduleHide();
+    });
+    document.addEventListener("focusin", function (event) {
+      var link = linkOf(event.target);
+      if (link && !recentTouch()) show(link); // a tap focuses the link too: the click decides then
+    });
+    document.addEventListener("focusout", function (event) {
+      if (current && linkOf(event.target) === current.link && !recentTouch()) hide();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" || event.key === "Esc") {
+        if (current) {
+          hide();
+          event.stopPropagation();
+        }
+      } else {
+        lastPointer = ""; // Enter on a focused term follows it at once
+      }
+    });
+    document.addEventListener("click", function (event) {
+      var link = linkOf(event.target);
+      if (!link || !recentTouch()) return;
+      if (tapped === link && current && current.link === link) return; // second tap: follow
+      event.preventDefault();
+      show(link);
+      tapped = link;
+    });
+    window.addEventListener("resize", hide);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

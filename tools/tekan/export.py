@@ -1,0 +1,173 @@
+"""The glossary for translators and other tools: CSV and TBX (ISO 30042:2019, TBX-Basic dialect).
+
+Both exports hold every entry in Traditional Chinese, Simplified Chinese and English, and are deterministic
+(no dates, file order), so a site build rewrites them only when the glossary changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+from .model import Glossary, Term
+
+#: Columns of the CSV export, in order (the header row).
+CSV_COLUMNS = (
+    "id",
+    "zh_hant",
+    "zh_hans",
+    "pinyin",
+    "en",
+    "abbreviation",
+    "aliases_hant",
+    "aliases_hans",
+    "category",
+    "definition_zh_hant",
+    "definition_zh_hans",
+    "definition_en",
+    "see_also",
+    "source",
+    "usage_note",
+)
+#: Separates the items of a list column (aliases, see also); no glossary form contains it.
+LIST_SEPARATOR = " | "
+#: Excel opens a UTF-8 CSV without a byte-order mark in the ANSI code page and garbles Chinese; Python
+#: (``utf-8-sig``), LibreOffice, pandas and spreadsheet imports all accept the mark, so the file starts with one.
+BOM = "\ufeff"
+TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: BCP 47 tags of the three languages of every concept entry.
+LANGUAGES = ("zh-Hant", "zh-Hans", "en")
+Converter = Callable[[str], str]
+
+
+def _default_to_hans(text: str) -> str:
+    from .scripts import to_hans
+
+    return to_hans(text)
+
+
+def concept_id(term: Term) -> str:
+    """The XML id of a term's concept entry: the HTML anchor, a valid NCName even for ids starting with a digit."""
+    return f"term-{term.id}"
+
+
+def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
+    """One row per term, every column of CSV_COLUMNS; RFC 4180 quoting and CRLF line ends, with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for term in glossary.terms:
+        writer.writerow(
+            [
+                term.id,
+                term.hant,
+                term.hans,
+                term.pinyin,
+                term.en,
+                term.abbr,
+                LIST_SEPARATOR.join(term.aliases),
+                LIST_SEPARATOR.join(_hans_aliases(term, to_hans)),
+                term.category,
+                term.definition_zh,
+                to_hans(term.definition_zh),
+                term.definition_en,
+                LIST_SEPARATOR.join(term.see_also),
+                term.source,
+                term.usage_note,
+            ]
+        )
+    return BOM + out.getvalue()
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    """Rows of a CSV export as dicts keyed by column (the inverse of to_csv, for tools and tests)."""
+    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM), newline="")))
+
+
+def _hans_aliases(term: Term, to_hans: Converter) -> list[str]:
+    converted = (to_hans(a) for a in term.aliases)
+    return [a for a in dict.fromkeys(converted) if a != term.hans]
+
+
+def to_tbx(glossary: Glossary, title: str = "", to_hans: Converter = _default_to_hans) -> bytes:
+    """The glossary as a TBX-Basic (DCA style) document: one conceptEntry per term, langSecs zh-Hant, zh-Hans, en."""
+    ET.register_namespace("", TBX_NAMESPACE)
+    root = _el("tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: "en"})
+    header = _sub(root, "tbxHeader")
+    source_desc = _sub(_sub(header, "fileDesc"), "sourceDesc")
+    _sub(source_desc, "p", text=title or "Tekan glossary")
+    _sub(source_desc, "p", text=f"{len(glossary.terms)} concepts, each in zh-Hant, zh-Hans and en.")
+    body = _sub(_sub(root, "text"), "body")
+    for term in glossary.terms:
+        body.append(_concept(term, glossary, to_hans))
+    ET.indent(root, space="  ")
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
+
+
+def _concept(term: Term, glossary: Glossary, to_hans: Converter) -> ET.Element:
+    entry = _el("conceptEntry", {"id": concept_id(term)})
+    _sub(entry, "descrip", {"type": "subjectField"}, term.category)
+    if term.usage_note:
+        _sub(entry, "note", text=term.usage_note)
+    for ref in term.see_also:
+        other = glossary.by_id[ref]
+        _sub(entry, "ref", {"type": "crossReference", "target": concept_id(other)}, other.en)
+    kind = _term_kind(term)
+    # zh-Hant: headword, then the aliases as printed in the seed; pinyin is a note on the headword.
+    hant = _lang_section(entry, "zh-Hant", term.definition_zh)
+    _term_section(hant, term.hant, kind, "preferredTerm-admn-sts", note=f"Pinyin: {term.pinyin}")
+    for alias in term.aliases:
+        _term_section(hant, alias, _variant_kind(alias), "admittedTerm-admn-sts")
+    hans = _lang_section(entry, "zh-Hans", to_hans(term.definition_zh))
+    _term_section(hans, term.hans, kind, "preferredTerm-admn-sts", note=f"Pinyin: {term.pinyin}")
+    for alias in _hans_aliases(term, to_hans):
+        _term_section(hans, alias, _variant_kind(alias), "admittedTerm-admn-sts")
+    english = _lang_section(entry, "en", term.definition_en, source=term.source)
+    _term_section(english, term.en, kind, "preferredTerm-admn-sts")
+    if term.abbr:
+        _term_section(english, term.abbr, ("noun", "abbreviation"), "admittedTerm-admn-sts")
+    return entry
+
+
+def _term_kind(term: Term) -> tuple[str, str]:
+    """(partOfSpeech, termType): a headword with an enumeration comma is a slogan, i.e. a phrase."""
+    return ("other", "phrase") if "、" in term.hant else ("noun", "fullForm")
+
+
+def _variant_kind(alias: str) -> tuple[str, str]:
+    return ("noun", "abbreviation") if alias.isascii() else ("noun", "variant")
+
+
+def _lang_section(entry: ET.Element, lang: str, definition: str, source: str = "") -> ET.Element:
+    section = _sub(entry, "langSec", {XML_LANG: lang})
+    group = _sub(section, "descripGrp")
+    _sub(group, "descrip", {"type": "definition"}, definition)
+    if source:
+        _sub(group, "admin", {"type": "source"}, source)
+    return section
+
+
+def _term_section(section: ET.Element, text: str, kind: tuple[str, str], status: str, note: str = "") -> ET.Element:
+    term_sec = _sub(section, "termSec")
+    _sub(term_sec, "term", text=text)
+    _sub(term_sec, "termNote", {"type": "partOfSpeech"}, kind[0])
+    _sub(term_sec, "termNote", {"type": "termType"}, kind[1])
+    _sub(term_sec, "termNote", {"type": "administrativeStatus"}, status)
+    if note:
+        _sub(term_sec, "note", text=note)
+    return term_sec
+
+
+def _el(tag: str, attributes: dict[str, str] | None = None) -> ET.Element:
+    return ET.Element(f"{{{TBX_NAMESPACE}}}{tag}", attributes or {})
+
+
+def _sub(parent: ET.Element, tag: str, attributes: dict[str, str] | None = None, text: str = "") -> ET.Element:
+    element = ET.SubElement(parent, f"{{{TBX_NAMESPACE}}}{tag}", attributes or {})
+    if text:
+        element.text = text
+    return element
