@@ -56,3 +56,25 @@ html_theme_options = {
 }
 
 globals().update(edition_settings(tekan_script))
+
+# --- EPUB ------------------------------------------------------------------------------------
+# Title, author, publisher, date, identifier, description and the cover come from the book's metadata
+# file (tekan.sphinxext.epub, at config-inited); the language tag from tekan.editions.
+epub_basename = "tekan"  # an all-Chinese project name would give "sphinx.epub"
+epub_uid = "bookid"  # the XML id of dc:identifier (must be an XML name)
+epub_tocscope = "includehidden"  # the home page's toctree is hidden; the nav must still list sectors
+epub_tocdepth = 2  # sectors → statements
+epub_tocdup = False
+epub_show_urls = "no"
+epub_use_index = False  # the glossary (pinyin order) and the English index are the book's indexes
+epub_css_files = ["tekan-epub.css"]  # not "epub.css": that is the epub theme's own sheet
+epub_exclude_files = ["_static/tekan.css"]
+epub_writing_mode = os.environ.get("TEKAN_EPUB_WRITING_MODE", "horizontal")
+
+# --- LaTeX / PDF -----------------------------------------------------------------------------
+# Fonts, title page, PDF metadata and the preamble are set by tekan.sphinxext.latex from the book's
+# metadata and the edition's script (XeLaTeX, no xindy: makeindex gets pinyin sort keys; sectors are
+# parts, statements chapters); tools/tekan/data/tekanbook.sty holds the static design.
+latex_show_urls = "no"
+latex_show_pagerefs = False
+latex_domain_indices = False

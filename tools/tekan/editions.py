@@ -10,6 +10,16 @@ LANGUAGES = {"hant": ("zh_TW", "zh-Hant"), "hans": ("zh_CN", "zh-Hans")}
 FONT_REGION = {"hant": "TC", "hans": "SC"}
 
 
+def cjk_fonts(script: str) -> dict[str, str]:
+    """The Noto CJK families of an edition: serif body, sans headings, monospace (for PDF and the EPUB cover)."""
+    region = FONT_REGION[script]
+    return {
+        "serif": f"Noto Serif CJK {region}",
+        "sans": f"Noto Sans CJK {region}",
+        "mono": f"Noto Sans Mono CJK {region}",
+    }
+
+
 def edition_settings(script: str) -> dict[str, Any]:
     """Sphinx settings that depend on the script of the edition."""
     language, tag = LANGUAGES[script]
@@ -18,4 +28,5 @@ def edition_settings(script: str) -> dict[str, Any]:
         "language": language,
         "tekan_language_tag": tag,
         "html_theme_options_fonts": region,
+        "epub_language": tag,  # EPUB needs a BCP 47 tag, not Sphinx's zh_TW
     }

@@ -12,8 +12,10 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
+from .epub import setup_epub
 from .glossary import setup_glossary
 from .html import setup_html
+from .latex import setup_latex
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
 
@@ -24,4 +26,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_glossary(app)
     setup_search(app)
     setup_html(app)
+    setup_epub(app)
+    setup_latex(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,139 @@
+"""EPUB-only glue: book metadata from the seed's metadata file, a cover, and a valid, reproducible EPUB 3.
+
+Sphinx's epub builder writes the book; at ``build-finished`` the package document gets what Sphinx
+does not write (English title, publication date, signatories, accessibility metadata, the EPUB 3
+cover property) and the zip is rewritten with fixed timestamps (``SOURCE_DATE_EPOCH``).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
+
+from ..book import Book
+from ..editions import LANGUAGES, cjk_fonts
+from ..epub import NAV, NCX, OPF, BookMetadata, draw_cover, localise_navigation, patch_ncx, patch_package, write_epub
+from ..errors import TekanError
+from ..rendering import Labels
+from .pages import _load
+
+#: The generated cover, relative to the builder's output folder, and its XHTML page template.
+COVER_IMAGE = "_static/tekan-cover.png"
+COVER_TEMPLATE = "tekan-epub-cover.html"
+TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
+
+
+def labels(script: str) -> Labels:
+    """The fixed words of the edition's script."""
+    if script == "hans":
+        from ..scripts import hans_labels
+
+        return hans_labels()
+    return Labels()
+
+
+def in_script(text: str, script: str) -> str:
+    """``text`` (written in Traditional in conf.py) in the edition's script."""
+    if script == "hans":
+        from ..scripts import to_hans
+
+        return to_hans(text)
+    return text
+
+
+def _book(app: Sphinx) -> Book:
+    try:
+        return _load(app)
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
+
+
+def configure_epub(app: Sphinx, config: Config) -> None:
+    """Fill the epub_* values from the book's metadata file and the edition's script."""
+    book = _book(app)
+    meta = book.publication.meta
+    script = config.tekan_script
+    tag = LANGUAGES[script][1]
+    config.epub_language = tag
+    config.epub_title = meta.title or book.publication.masthead
+    config.epub_author = in_script(config.author, script)
+    config.epub_publisher = meta.publisher or config.epub_author
+    config.epub_copyright = in_script(config.copyright, script)
+    config.epub_description = meta.description_zh or meta.title
+    stem = meta.identifier or f"urn:tekan:{book.publication.source.stem}"
+    config.epub_identifier = f"{stem}:{tag.lower()}"  # two scripts, two books
+    config.epub_scheme = "URN"
+    config.epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    if not config.version:
+        raise ExtensionError("`version` is empty: EPUB 3 needs it (conf.py sets it from tekan.__version__)")
+
+
+def make_cover(app: Sphinx) -> None:
+    """Draw the cover from the book's titles into the EPUB's static folder."""
+    if app.builder.name != "epub":
+        return
+    book = _book(app)
+    meta = book.publication.meta
+    script = app.config.tekan_script
+    masthead, _, title = meta.title.partition("·")
+    if not title:
+        masthead, title = book.publication.masthead, meta.title
+    footer = " ".join(x for x in (meta.publisher, meta.date) if x)
+    try:
+        draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, meta.title_en, footer, cjk_fonts(script))
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
+    # The guide and the navigation document name the cover and the contents in the book's language.
+    app.builder.guide_titles = {  # type: ignore[attr-defined]
+        **app.builder.guide_titles,  # type: ignore[attr-defined]
+        "toc": labels(script).contents,
+        "cover": in_script("封面", script),
+    }
+
+
+def finish_epub(app: Sphinx, exception: Exception | None) -> None:
+    """Complete the package document and rewrite the EPUB reproducibly."""
+    if exception is not None or app.builder.name != "epub":
+        return
+    book = _book(app)
+    meta = book.publication.meta
+    outdir = Path(app.outdir)
+    metadata = BookMetadata(
+        title_en=meta.title_en,
+        date=meta.date,
+        contributors=tuple(
+            st.attribution.person or st.attribution.raw for _, sts in book.publication.by_sector() for st in sts
+        ),
+        description_en=meta.description_en,
+        writing_mode=app.config.epub_writing_mode,
+        cover=COVER_IMAGE,
+    )
+    try:
+        opf = outdir / OPF
+        opf.write_text(patch_package(opf.read_text(encoding="utf-8"), metadata), encoding="utf-8")
+        nav = outdir / NAV
+        nav.write_text(
+            localise_navigation(nav.read_text(encoding="utf-8"), labels(app.config.tekan_script).contents),
+            encoding="utf-8",
+        )
+        ncx = outdir / NCX
+        ncx.write_text(patch_ncx(ncx.read_text(encoding="utf-8"), app.config.epub_identifier), encoding="utf-8")
+        target = outdir / f"{app.config.epub_basename}.epub"
+        with zipfile.ZipFile(target) as written:  # keep Sphinx's file list and order
+            names = written.namelist()
+        write_epub(outdir, names, target)
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
+
+
+def setup_epub(app: Sphinx) -> None:
+    """Connect the EPUB hooks (they do nothing for other builders)."""
+    app.connect("config-inited", configure_epub, priority=600)
+    app.connect("builder-inited", make_cover)
+    app.connect("build-finished", finish_epub)

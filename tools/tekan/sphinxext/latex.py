@@ -1,0 +1,238 @@
+"""LaTeX-only glue: a print book from Sphinx's LaTeX builder (XeLaTeX, Noto CJK, A5).
+
+At ``config-inited`` the LaTeX settings are filled from the book's metadata and the edition's script
+(fonts, title page, PDF metadata); the static design is ``tekan/data/tekanbook.sty``. At
+``doctree-resolved`` the assembled book gets its LaTeX-only shape: the glossary and the English index
+move into an appendix part, the English headlines and bylines become styled environments, and the
+index gets one entry per glossary term with a pinyin sort key (makeindex sorts bytes, so Chinese
+keys would be grouped by their first UTF-8 byte).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.texescape import escape as tex
+
+from ..editions import LANGUAGES, cjk_fonts
+from ..glossary import pinyin_sort_key
+from ..model import Term
+from ..rendering import sector_doc, statement_doc
+from .epub import _book, in_script, labels
+from .pages import book_of
+
+#: The print design, copied next to the .tex file.
+STYLE = Path(__file__).resolve().parents[1] / "data" / "tekanbook.sty"
+BASENAME = "tekan"
+#: Paper and margins: A5, inner margin wider for binding.
+GEOMETRY = (
+    r"\usepackage[a5paper,top=18mm,bottom=20mm,inner=19mm,outer=15mm,"
+    r"headheight=14pt,headsep=5mm,footskip=9mm]{geometry}"
+)
+APPENDIX = "附錄"
+#: Links in dark red: visible on screen, close to black in print.
+LINK = "{rgb}{0.3,0.05,0.1}"
+#: "第一部分": the words around the part number.
+PART_NAME = ("第", "部分")
+
+
+def _date(value: str) -> str:
+    """``2021-09`` → ``2021年9月``."""
+    parts = [int(p) for p in value.split("-") if p.isdigit()]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+
+
+def latex_fonts(script: str) -> str:
+    """fontspec/xeCJK set-up: Noto CJK for Chinese and for Latin (pinyin tone marks included)."""
+    fonts = cjk_fonts(script)
+    # Seed text is printed as typed: no TeX ligatures (`` → “, " → ”, -- → –), and every glyph run
+    # carries its source text (ActualText), so copying from the PDF gives back the seed's characters.
+    slant = "AutoFakeSlant=0.18,Ligatures=TeXOff"
+    return "\n".join(
+        [
+            r"\XeTeXgenerateactualtext=1",
+            r"\usepackage{fontspec}",
+            r"\usepackage[CJKmath=true]{xeCJK}",
+            rf"\setmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
+            rf"\setsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
+            rf"\setmonofont{{{fonts['mono']}}}[{slant}]",
+            rf"\setCJKmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
+            rf"\setCJKsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
+            rf"\setCJKmonofont{{{fonts['mono']}}}[{slant}]",
+        ]
+    )
+
+
+def configure_latex(app: Sphinx, config: Config) -> None:
+    """Fill latex_documents and latex_elements from the book's metadata and the edition's script."""
+    book = _book(app)
+    meta = book.publication.meta
+    script = config.tekan_script
+    words = labels(script)
+    title = meta.title or book.publication.masthead
+    masthead, _, short = title.partition("·")
+    if not short:
+        masthead, short = book.publication.masthead, title
+    author = in_script(config.author, script)
+    config.latex_documents = [(config.root_doc, f"{BASENAME}.tex", title, author, "manual", True)]
+    config.latex_engine = "xelatex"
+    config.latex_use_xindy = False
+    config.latex_toplevel_sectioning = "part"
+    config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]
+    macros = {
+        "tekanmasthead": book.publication.masthead,
+        "tekantitle": short,
+        "tekantitleen": meta.title_en,
+        "tekanpublisher": meta.publisher,
+        "tekandate": _date(meta.date),
+        "tekandescription": meta.description_zh,
+        "tekandescriptionen": meta.description_en,
+        "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date, meta.identifier) if x),
+        "tekancontentsname": words.contents,
+        "tekanindexname": in_script("索引", script),
+        "tekanappendixname": in_script(APPENDIX, script),
+    }
+    del masthead
+    definitions = "\n".join(rf"\newcommand{{\{name}}}{{{tex(value)}}}" for name, value in macros.items())
+    part_name = rf"{tex(PART_NAME[0])}\thepart{{}}{tex(in_script(PART_NAME[1], script))}"
+    pdf = ", ".join(
+        [
+            f"pdftitle={{{tex(title)}}}",
+            f"pdfauthor={{{tex(author)}}}",
+            f"pdfsubject={{{tex(meta.title_en)}}}",
+            f"pdflang={{{LANGUAGES[script][1]}}}",
+            "pdfcreator={Tekan (Sphinx, XeLaTeX)}",
+            "bookmarksnumbered=false",
+            "bookmarksopen=true",
+            "bookmarksopenlevel=0",
+        ]
+    )
+    config.latex_elements = {
+        "papersize": "a5paper",
+        "pointsize": "10pt",
+        "classoptions": ",openany",
+        "babel": "",
+        "polyglossia": "",
+        "fontenc": "",
+        "fontpkg": latex_fonts(script),
+        "fncychap": "",
+        "geometry": GEOMETRY,
+        "sphinxsetup": f"TitleColor={{rgb}}{{0,0,0}}, InnerLinkColor={LINK}, OuterLinkColor={LINK}",
+        "releasename": "",
+        "maketitle": r"\tekanmaketitle",
+        "preamble": "\n".join(
+            [
+                definitions,
+                rf"\newcommand{{\tekanpartname}}{{{part_name}}}",
+                r"\usepackage{tekanbook}",
+                rf"\hypersetup{{{pdf}}}",
+            ]
+        ),
+        **config.latex_elements,
+    }
+
+
+# --- the assembled book ------------------------------------------------------------------------
+
+
+def _owners(tree: nodes.Node, docname: str = "") -> dict[int, str]:
+    """id(node) → the document it came from, in a book assembled by ``inline_all_toctrees`` (which
+    moves children into ``start_of_file`` nodes without updating their ``parent``, so walk down)."""
+    owners: dict[int, str] = {}
+    stack: list[tuple[nodes.Node, str]] = [(tree, docname)]
+    while stack:
+        node, owner = stack.pop()
+        owners[id(node)] = owner
+        if isinstance(node, addnodes.start_of_file):
+            owner = str(node["docname"])
+        stack.extend((child, owner) for child in node.children)
+    return owners
+
+
+#: Curly quotes in English text → TeX's ligature quotes (fontspec's Ligatures=TeX makes them curly again).
+ENGLISH_QUOTES = {"\u2019": "'", "\u2018": "`", "\u201c": "``", "\u201d": "''"}
+
+
+def _in_english(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None and not isinstance(parent, (nodes.section, addnodes.start_of_file)):
+        if "language-en" in parent.get("classes", []):
+            return True
+        parent = parent.parent
+    return False
+
+
+def index_key(term: Term) -> str:
+    """makeindex sort key of a term: plain pinyin, tone digits, then the id (ASCII only)."""
+    plain, tones, _ = pinyin_sort_key(term)
+    return f"{plain}{tones}{term.id}".replace("-", "")
+
+
+def _index_entry(term: Term, script: str, main: bool) -> nodes.raw:
+    headword = term.hans if script == "hans" else term.hant
+    entry = rf"\index{{{index_key(term)}@\spxentry{{{tex(headword)}}}{'|spxpagem' if main else ''}}}"
+    return nodes.raw("", entry, format="latex")
+
+
+def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give the assembled LaTeX book its print shape (appendix, styled paragraphs, pinyin index)."""
+    if app.builder.name != "latex":
+        return
+    book = book_of(app.env)
+    terms = book.glossary.by_id
+    script = book.script
+    statements = {statement_doc(st) for st in book.publication.statements}
+    # Index: the glossary's own entries (main, bold page) and every use in a statement.
+    for index in list(doctree.findall(addnodes.index)):
+        anchors = {tid for _, _, tid, _, _ in index["entries"]}
+        ids = [a.removeprefix("term-") for a in anchors if a.startswith("term-") and a.removeprefix("term-") in terms]
+        if ids:
+            index.replace_self([_index_entry(terms[i], script, main=True) for i in sorted(set(ids))])
+    owners = _owners(doctree)
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri", "")
+        anchor = uri.partition("#")[2]
+        term_id = anchor.removeprefix("term-")
+        if anchor.startswith("term-") and term_id in terms and owners.get(id(ref)) in statements:
+            ref.parent.insert(ref.parent.index(ref) + 1, _index_entry(terms[term_id], script, main=False))
+    # English headlines and the English byline: environments the style file defines.
+    for paragraph in list(doctree.findall(nodes.paragraph)):
+        classes = paragraph["classes"]
+        if "tekan-english" in classes and not isinstance(paragraph.parent, nodes.container):
+            paragraph.replace_self(nodes.container("", paragraph.deepcopy(), classes=["tekan-english"]))
+        elif "tekan-byline-en" in classes:
+            paragraph.replace_self(nodes.container("", paragraph.deepcopy(), classes=["tekan-byline-en"]))
+    # English text: xeCJK sets ’ and “” as full-width Chinese punctuation; TeX quotes use the Latin font.
+    for text in list(doctree.findall(nodes.Text)):
+        if _in_english(text) and any(q in text for q in ENGLISH_QUOTES):
+            pieces: list[nodes.Node] = []
+            for piece in re.split(f"([{''.join(ENGLISH_QUOTES)}])", str(text)):
+                if piece in ENGLISH_QUOTES:  # raw: Sphinx would escape ' as \textquotesingle
+                    pieces.append(nodes.raw("", ENGLISH_QUOTES[piece], format="latex"))
+                elif piece:
+                    pieces.append(nodes.Text(piece))
+            text.parent.replace(text, pieces)
+    # Back matter: whatever the home page lists after the sectors (glossary, English index, …) becomes
+    # a chapter of an appendix part.
+    sectors = {sector_doc(s) for s in book.publication.meta.sectors}
+    top = [sof for sof in doctree.findall(addnodes.start_of_file) if owners.get(id(sof)) == ""]
+    back = [sof for sof in top if sof["docname"] not in sectors]
+    if back:
+        parent = back[0].parent  # the top-level section: its children are set by Sphinx, so their parent is right
+        position = parent.index(back[0])
+        for sof in back:
+            parent.remove(sof)
+        wrapper = nodes.section()  # no title: it only lowers the back matter's headings by one level
+        wrapper.extend(back)
+        parent.insert(position, [nodes.raw("", r"\tekanappendix", format="latex"), wrapper])
+
+
+def setup_latex(app: Sphinx) -> None:
+    """Connect the LaTeX hooks (they do nothing for other builders)."""
+    app.connect("config-inited", configure_latex, priority=600)
+    app.connect("doctree-resolved", shape_book)
