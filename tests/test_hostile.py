@@ -224,7 +224,7 @@ def hostile_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     seed = hostile_book(folder / "seed")
     out = folder / "out"
-    result = tekan_build("html", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    result = tekan_build("html", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -233,7 +233,7 @@ def hostile_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_epub_pdf(hostile_html: Path) -> Path:
     out = hostile_html
     seed = out.parent / "seed" / "hostile.txt"
-    result = tekan_build("epub", "pdf", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    result = tekan_build("epub", "pdf", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
