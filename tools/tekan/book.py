@@ -45,12 +45,22 @@ def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
     return forms
 
 
-def load_book(seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None) -> Book:
-    """Load and check seed, metadata and glossary; raise TekanError on the first fatal problem."""
+def load_book(
+    seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None, normalise: bool = True
+) -> Book:
+    """Load and check seed, metadata and glossary; raise TekanError on the first fatal problem.
+
+    ``normalise`` corrects the seed's punctuation and mainland word forms (recorded for the audit page);
+    ``False`` publishes the seed verbatim.
+    """
     if script not in ("hant", "hans"):
         raise TekanError(f"unknown script {script!r}: use 'hant' or 'hans'", Path("tekan_script"), Kind.metadata)
     publication, problems = load_publication(seed, metadata)
     glossary = load_glossary(glossary_path)
+    if normalise:
+        from .normalise import normalise_publication
+
+        publication = normalise_publication(publication)
     if script == "hans":
         from .scripts import publication_to_hans
 

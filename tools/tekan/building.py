@@ -27,6 +27,7 @@ def sphinx_command(
     seed: Path | None,
     glossary: Path | None,
     jobs: str = "1",
+    normalise: bool = True,
 ) -> list[str]:
     """The sphinx-build command line of one edition (the configuration always comes from docs/)."""
     command = [
@@ -50,6 +51,10 @@ def sphinx_command(
         command += ["-D", f"tekan_seed={seed}"]
     if glossary is not None:
         command += ["-D", f"tekan_glossary={glossary}"]
+    if not normalise:
+        command += ["-D", "tekan_normalise=0"]
+    if builder == "html":  # both editions are published side by side: link each page to its twin
+        command += ["-D", "tekan_switcher=1"]
     return [*command, str(src), str(dest)]
 
 
@@ -94,7 +99,14 @@ def publish_file(built: Path, target: Path) -> None:
 
 
 def build_edition(
-    fmt: str, script: str, out: Path, *, seed: Path | None = None, glossary: Path | None = None, jobs: str = "1"
+    fmt: str,
+    script: str,
+    out: Path,
+    *,
+    seed: Path | None = None,
+    glossary: Path | None = None,
+    jobs: str = "1",
+    normalise: bool = True,
 ) -> Path:
     """Build one format in one script under ``out``; return the published path."""
     tag = TAGS[script]
@@ -103,7 +115,8 @@ def build_edition(
     builder = BUILDERS[fmt]
     dest = work / builder
     src.mkdir(parents=True, exist_ok=True)
-    _run(sphinx_command(builder, script, src, dest, work / f"doctrees-{builder}", seed, glossary, jobs), script)
+    doctrees = work / f"doctrees-{builder}"
+    _run(sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise), script)
     if fmt == "html":
         target = out / "html" / tag
         publish_tree(dest, target)
@@ -117,4 +130,18 @@ def build_edition(
     pdf = make_pdf(dest, script)
     target = out / "pdf" / f"{BASENAME}-{tag}.pdf"
     publish_file(pdf, target)
+    return target
+
+
+def write_landing_page(out: Path, titles: dict[str, str]) -> Path:
+    """Write ``OUT/html/index.html``: the editions of the site (script → book title), with their downloads."""
+    from .landing import landing_page
+
+    target = out / "html" / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Every edition on disk, also one built by an earlier run (its title is then unknown here).
+    editions = {script: titles.get(script, "") for script, tag in TAGS.items() if (out / "html" / tag).is_dir()}
+    staging = target.with_name(".index.html.new")
+    staging.write_text(landing_page(editions, TAGS, BASENAME), encoding="utf-8")
+    os.replace(staging, target)
     return target

@@ -32,7 +32,7 @@ def _problems(problems: Sequence[Problem]) -> None:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     """Write the MyST pages of one seed."""
-    book = load_book(Path(args.seed), Path(args.glossary), args.script)
+    book = load_book(Path(args.seed), Path(args.glossary), args.script, normalise=not args.verbatim)
     _problems(book.problems)
     out = Path(args.out or ROOT / "_build" / "myst" / Path(args.seed).stem)
     changed = write_pages(book_pages(book), out)
@@ -63,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
-    from .building import build_edition
+    from .building import build_edition, write_landing_page
 
     formats = _expand(args.formats or ["all"], FORMATS, "format")
     scripts = _expand([args.script], SCRIPTS, "script")
@@ -71,16 +71,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     seed = Path(args.seed).resolve() if args.seed else None
     glossary = Path(args.glossary).resolve()
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
+    titles: dict[str, str] = {}
     for index, script in enumerate(scripts):
-        book = load_book(seed or DEFAULT_SEED, glossary, script)
+        book = load_book(seed or DEFAULT_SEED, glossary, script, normalise=not args.verbatim)
+        titles[script] = book.publication.meta.title
         if index == 0:
             _problems(book.problems)
     steps = [(fmt, script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
         _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}) …")
-        target = build_edition(fmt, script, out, seed=seed, glossary=glossary, jobs=args.jobs)
+        target = build_edition(
+            fmt, script, out, seed=seed, glossary=glossary, jobs=args.jobs, normalise=not args.verbatim
+        )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
+    if "html" in formats:
+        _say(f"      → {write_landing_page(out, titles)} (the editions of the site)")
     return 0
 
 
@@ -109,12 +115,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--seed", help="build a book from this seed file instead of the project's")
     build.add_argument("--out", default=str(ROOT / "_build"), help="output folder (default: %(default)s)")
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
+    build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.set_defaults(run=cmd_build)
 
     convert = sub.add_parser("convert", help="write the MyST pages of a seed")
     convert.add_argument("seed", help="seed text file")
     convert.add_argument("--out", help="output folder (default: _build/myst/<seed name>)")
     convert.add_argument("--script", default="hant", choices=SCRIPTS)
+    convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
 
     check = sub.add_parser("check", help="validate seeds, metadata and glossary")

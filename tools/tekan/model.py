@@ -82,6 +82,22 @@ class PublicationMeta:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One edit that normalisation made to the seed's text, for the audit page."""
+
+    line: int  # line in the seed
+    statement: int  # number of the statement; 0 for the masthead
+    part: str  # "headline", "paragraph" or "masthead"
+    paragraph: int  # 1-based paragraph number within the statement; 0 for headline and masthead
+    before: str  # the seed's text around the change
+    after: str  # the same stretch after the change
+    start: int  # offset of the changed part within ``before`` (and ``after``)
+    old: str  # the characters replaced
+    new: str  # what replaced them
+    rule: str  # "punctuation" or "word"
+
+
+@dataclass(frozen=True)
 class Publication:
     """A whole special issue: masthead, statements and metadata."""
 
@@ -89,6 +105,8 @@ class Publication:
     statements: tuple[Statement, ...]  # in seed order
     meta: PublicationMeta  # book-level metadata
     source: Path  # the seed file
+    normalised: bool = False  # True when the text was normalised (``changes`` lists every edit)
+    changes: tuple[Change, ...] = ()  # edits made to the seed text, in seed order
 
     def by_sector(self) -> list[tuple[Sector, list[Statement]]]:
         """Statements grouped by sector, in the metadata's sector order."""

@@ -18,6 +18,7 @@ _ESCAPE = re.compile(
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"
 ENGLISH_INDEX_DOC = "english-index"
+AUDIT_DOC = "audit"
 
 
 def escape(text: str) -> str:
@@ -50,6 +51,7 @@ class Labels:
     contents: str = "目錄"
     statements: str = "篇"
     by: str = "——"
+    script: str = "hant"  # the script these words are written in ("hant" or "hans")
 
 
 def _role(text: str, term: str) -> str:
@@ -164,6 +166,7 @@ def render_index(publication: Publication, labels: Labels) -> str:
         *(f"/{sector_doc(sector)}" for sector, _ in groups),
         f"/{GLOSSARY_DOC}",
         f"/{ENGLISH_INDEX_DOC}",
+        f"/{AUDIT_DOC}",
         "```",
         "",
     ]
@@ -193,4 +196,7 @@ def render_book(publication: Publication, linker: Linker, labels: Labels | None 
             pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
+    from .normalise import render_audit  # the audit page of the text's normalisation
+
+    pages[f"{AUDIT_DOC}.md"] = render_audit(publication, labels.script)
     return pages

@@ -1,4 +1,10 @@
-"""HTML-only touches: the edition's BCP 47 language tag on ``<html lang>``."""
+"""HTML-only touches: the edition's language tag on ``<html lang>``, and the script switcher.
+
+The site has one edition per script, side by side (``html/zh-hant/``, ``html/zh-hans/``), with the EPUB and
+PDF of each in ``epub/`` and ``pdf/`` beside ``html/``. The switcher (``docs/_templates/sidebar/search.html``)
+links every page to the same page of the other edition, like the language flyout of Read the Docs, which furo
+lacks; ``tekan-editions.js`` carries the reader's query and anchor along.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,64 @@ from sphinx.application import Sphinx
 
 from ..editions import LANGUAGES
 
+#: Folder of each edition under ``html/``, and the stem of its EPUB/PDF (``tekan-zh-hant.epub``).
+TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
+BASENAME = "tekan"
+#: The switcher's words, in the script of the page it is on; edition names are in their own script.
+SWITCHER_WORDS = {"hant": {"caption": "版本", "downloads": "下載"}, "hans": {"caption": "版本", "downloads": "下载"}}
+EDITION_NAMES = {"hant": "繁體中文", "hans": "简体中文"}
 
-def set_language_tag(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Tag pages ``zh-Hant`` / ``zh-Hans`` (script, not region), so browsers choose the right glyphs."""
-    context["language"] = LANGUAGES[app.config.tekan_script][1]
+
+def editions(script: str, pagename: str, suffix: str = ".html") -> list[dict[str, Any]]:
+    """The switcher's entries for ``pagename`` in the ``script`` edition: name, language, links, current or not."""
+    up = "../" * pagename.count("/")  # from the page to its edition's root
+    result = []
+    for other, tag in TAGS.items():
+        result.append(
+            {
+                "script": other,
+                "name": EDITION_NAMES[other],
+                "lang": LANGUAGES[other][1],
+                "current": other == script,
+                "href": f"{up}../{tag}/{pagename}{suffix}",
+                "epub": f"{up}../../epub/{BASENAME}-{tag}.epub",
+                "pdf": f"{up}../../pdf/{BASENAME}-{tag}.pdf",
+            }
+        )
+    return result
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Tag pages ``zh-Hant`` / ``zh-Hans`` (script, not region, so browsers pick the right glyphs); add the switcher."""
+    script = app.config.tekan_script
+    context["language"] = LANGUAGES[script][1]
+    if script == "hans":  # the site's title and copyright line come from conf.py, written in Traditional
+        from ..scripts import to_hans
+
+        for key in ("docstitle", "shorttitle", "titlesuffix", "copyright", "project"):
+            if isinstance(context.get(key), str):
+                context[key] = to_hans(context[key])
+    if app.builder.name == "html" and app.config.tekan_switcher:
+        context["tekan_switcher"] = SWITCHER_WORDS[script]
+        context["tekan_editions"] = editions(script, pagename, getattr(app.builder, "out_suffix", ".html"))
+
+
+def add_assets(app: Sphinx) -> None:
+    """The switcher's script and style, for the HTML builder only (not EPUB)."""
+    if app.builder.name == "html":
+        app.add_css_file("tekan-editions.css")
+        if app.config.tekan_switcher:
+            app.add_js_file("tekan-editions.js", loading_method="defer")
 
 
 def setup_html(app: Sphinx) -> None:
-    """Connect the HTML page hooks."""
-    app.connect("html-page-context", set_language_tag)
+    """The language tag, the switcher's config value and assets."""
+    app.add_config_value(
+        "tekan_switcher",
+        False,
+        "html",
+        types=frozenset({bool}),
+        description="show the switcher to the other script's edition (set by `tekan build`, which builds both)",
+    )
+    app.connect("builder-inited", add_assets)
+    app.connect("html-page-context", page_context)

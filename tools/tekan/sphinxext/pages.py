@@ -50,7 +50,11 @@ def _load(app: Sphinx) -> Book:
     config = app.config
     metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
     return load_book(
-        _confpath(app, config.tekan_seed), _confpath(app, config.tekan_glossary), config.tekan_script, metadata
+        _confpath(app, config.tekan_seed),
+        _confpath(app, config.tekan_glossary),
+        config.tekan_script,
+        metadata,
+        normalise=config.tekan_normalise,
     )
 
 
@@ -171,6 +175,14 @@ def setup_pages(app: Sphinx) -> None:
     )
     app.add_config_value(
         "tekan_script", "hant", "env", types=frozenset({str}), description="'hant' (Traditional) or 'hans' (Simplified)"
+    )
+    app.add_config_value(
+        "tekan_normalise",
+        True,
+        "env",
+        types=frozenset({bool}),
+        description="correct the seed's ASCII punctuation and mainland word forms (listed on the audit page); "
+        "False publishes the seed verbatim",
     )
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", generate_pages)
