@@ -14,6 +14,8 @@ from .model import Attribution, Location, Publication, PublicationMeta, Statemen
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
 BYLINE = re.compile(r"^\s*(?:[—―─━]+|[－\-–‒]{2,})\s*(?P<text>.*?)\s*$")
+#: The dashes and spaces a byline may start with; a line of nothing else is not a byline.
+DASHES_ONLY = re.compile(r"[—―─━－\-–‒\s]+")
 #: A person's name: two to four Han characters, or a middle-dot foreign name.
 PERSON = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{2,12}$")
 #: What may stand between the parts of a byline written with spaces, commas or brackets.
@@ -146,7 +148,7 @@ def parse_seed(text: str, path: Path, positions: Iterable[str] = ()) -> tuple[Pu
     for n, line in lines:
         match = BYLINE.match(line)
         if match:
-            if not match["text"].strip("—―─━－-–‒ "):
+            if not DASHES_ONLY.sub("", match["text"]):
                 raise TekanError(
                     f"byline is only a dash ({line!r}): the signature is missing (a seed has no separator lines)",
                     Location(path, n),
