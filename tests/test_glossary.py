@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tekan.errors import TekanError
-from tekan.glossary import glossary_problems, load_glossary, pinyin_sort_key
+from tekan.glossary import check_glossary, glossary_problems, load_glossary, pinyin_problems, pinyin_sort_key
 from tekan.metadata import load_publication
 
 from .conftest import GLOSSARY, SEED
@@ -74,3 +74,165 @@ def test_pinyin_order_is_by_letters_then_tones() -> None:
     terms = [replace(base, pinyin=p, hant=str(i)) for i, p in enumerate(readings)]
     ordered = [t.pinyin for t in sorted(terms, key=pinyin_sort_key)]
     assert ordered == ["ānquán", "Biāozhǔnhuà", "jīliàng", "jìliàng", "jiliang", "zhìliàng"]
+
+
+# --- everything `tekan check` reports ------------------------------------------------------------
+
+#: Expressions of the seed's bodies, found by reading every statement, that a reader outside China needs
+#: explained: each must be linked (wholly covered by one glossary match) where it occurs.
+COVERED = [
+    # metrology, standardization, conformity assessment
+    "國家質量基礎設施",
+    "現代先進測量體系",
+    "計量到測量",
+    "守時授時",
+    "標準化",
+    "國家標準",
+    "行業標準",
+    "地方標準",
+    "認證認可",
+    "檢驗檢測",
+    "檢測認證機構",
+    "第三方",
+    "合同評審",
+    "質量管理體系",
+    "質量方針",
+    "持續改進",
+    # policy campaigns, plans and slogans
+    "十四五",
+    "質量提升行動",
+    "高質量發展",
+    "供給側結構性改革",
+    "卡脖子",
+    "首臺套",
+    "質量強國",
+    "質量強省",
+    "質量強市",
+    "標準強省",
+    "新發展格局",
+    "三個轉變",
+    "雙隨機",
+    "信用分類監管",
+    "一照通",
+    "大督查",
+    "三地一區",
+    "國之大者",
+    "國之重器",
+    "主體責任",
+    "質量工作考核",
+    "中國夢",
+    "獲得感",
+    "走出去",
+    "關鍵核心技術",
+    "以質取勝",
+    "皖美品牌",
+    "粵港澳大灣區",
+    # administration, institutions, awards, industry
+    "黨委政府",
+    "總書記",
+    "地級市",
+    "國務院職轉辦",
+    "國家級質檢中心",
+    "質檢院",
+    "中國質量獎",
+    "市長標準獎",
+    "單打冠軍",
+    "新四化",
+    "產業鏈",
+    "戰略性新興產業",
+    "智能網聯汽車",
+]
+
+
+def test_the_seed_vocabulary_is_covered() -> None:
+    from tekan.book import glossary_forms
+    from tekan.linking import Linker
+
+    publication, _ = load_publication(SEED)
+    linker = Linker.build(glossary_forms(load_glossary(GLOSSARY)))
+    paragraphs = [p for st in publication.statements for p in st.paragraphs]
+    for expression in COVERED:
+        places = [(p, p.index(expression)) for p in paragraphs if expression in p]
+        assert places, f"{expression} is not in the seed's bodies"
+        for paragraph, start in places:
+            spans = [(s, e) for s, e, _ in linker.occurrences(paragraph)]
+            assert any(s <= start and start + len(expression) <= e for s, e in spans), expression
+
+
+def test_tekan_check_finds_nothing_in_the_project_glossary() -> None:
+    publication, _ = load_publication(SEED)
+    problems = glossary_problems(load_glossary(GLOSSARY), [publication])
+    assert problems == []
+
+
+def test_check_reports_every_error_with_its_line(tmp_path: Path) -> None:
+    text = (
+        ENTRY.format(id="a", hant="計量")  # line 2
+        + ENTRY.format(id="b", hant="計量")  # line 13: headword taken
+        + ENTRY.format(id="c", hant="測`量")  # line 24: markup in a form
+        + ENTRY.format(id="d", hant="測量").replace('category = "metrology"', 'category = "nope"')  # line 35
+    )
+    glossary, errors = check_glossary(_write(tmp_path, text))
+    assert glossary is None
+    assert [(e.location.line, e.kind.value) for e in errors] == [
+        (13, "glossary"),
+        (24, "glossary"),
+        (35, "glossary"),
+    ]
+    assert "already the headword of 'a'" in errors[0].message
+    assert "backtick" in errors[1].message and "not one of" in errors[2].message
+
+
+def test_simplified_forms_may_not_collide(tmp_path: Path) -> None:
+    # 乾 and 幹 are different Traditional words that both become 干 in Simplified script.
+    text = ENTRY.format(id="a", hant="乾").replace('"计量"', '"干"') + ENTRY.format(id="b", hant="幹").replace(
+        '"计量"', '"干"'
+    )
+    with pytest.raises(TekanError, match="Simplified form '干' collides with 'a'"):
+        load_glossary(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("pinyin", "hans", "words"),
+    [
+        ("jìliàng", "计量", None),
+        ("hétong", "合同", None),  # neutral tone on the second syllable is a legitimate reading
+        ("jiliang", "计量", "no tone marks"),
+        ("jì2liàng", "计量", "is not Hanyu Pinyin"),
+        ("jìlàng", "计量", "differs from the usual reading"),
+        ("jíliàng", "计量", "'ji' has tone 2, the dictionary says 4"),
+        ("jìlíàng", "计量", "has 2 tone marks"),
+        ("xiàolǜ", "效率", None),
+    ],
+)
+def test_pinyin_sanity(pinyin: str, hans: str, words: str | None) -> None:
+    from dataclasses import replace
+
+    term = replace(load_glossary(GLOSSARY).terms[0], pinyin=pinyin, hans=hans)
+    problems = pinyin_problems(term)
+    if words is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and words in problems[0]
+
+
+def test_unused_aliases_and_terms_are_reported(tmp_path: Path) -> None:
+    text = (
+        ENTRY.format(id="metrology", hant="計量")
+        + 'aliases = ["計量學"]\n'
+        + ENTRY.format(id="absent", hant="不存在").replace('"计量"', '"不存在"').replace("jìliàng", "bù cúnzài")
+    )
+    publication, _ = load_publication(SEED)
+    problems = glossary_problems(load_glossary(_write(tmp_path, text)), [publication])
+    messages = [(p.location.line, p.kind.value, p.message) for p in problems]
+    assert (2, "unused_term", "alias '計量學' of 'metrology' is never linked in a statement") in messages
+    assert (14, "unused_term", "term 'absent' (不存在) occurs in no statement") in messages
+
+
+def test_letters_sort_before_tones_and_u_umlaut_after_u() -> None:
+    from dataclasses import replace
+
+    base = load_glossary(GLOSSARY).terms[0]
+    readings = ["lǜsè", "lùxiàn", "lúnzi", "lǚ"]
+    terms = [replace(base, pinyin=p, hant=str(i)) for i, p in enumerate(readings)]
+    assert [t.pinyin for t in sorted(terms, key=pinyin_sort_key)] == ["lúnzi", "lùxiàn", "lǚ", "lǜsè"]

@@ -1,0 +1,137 @@
+"""The glossary in real Sphinx builds: pinyin order, stable anchors, backlinks in every format, tooltips and
+exports on the website only."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tekan.export import read_csv
+from tekan.glossary import load_glossary, pinyin_sort_key
+
+pytestmark = pytest.mark.sphinx
+
+DT_ID = re.compile(r'<dt id="(term-[^"]+)"[^>]*>(.*?)<')
+
+
+def _no_warnings(app) -> None:
+    warnings = app.warning.getvalue().strip()
+    assert warnings == "", warnings
+
+
+def _glossary_anchors(outdir: Path) -> dict[str, str]:
+    """Anchor → headword of every entry on the glossary page, in page order."""
+    html = (outdir / "glossary.html").read_text(encoding="utf-8")
+    return {anchor: text.strip() for anchor, text in DT_ID.findall(html)}
+
+
+@pytest.mark.sphinx("html", testroot="glossary")
+def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> None:
+    app.build()
+    _no_warnings(app)
+    glossary = load_glossary(Path(app.srcdir) / "terms.toml")
+    expected = [f"term-{t.id}" for t in sorted(glossary.terms, key=pinyin_sort_key)]
+    assert list(_glossary_anchors(app.outdir)) == expected
+    page = (app.outdir / "glossary.html").read_text(encoding="utf-8")
+    # Letter headings in alphabetical order, each reachable from the jump bar.
+    letters = re.findall(r'<p class="[^"]*tekan-letter[^"]*" id="letter-([a-z])">', page)
+    assert letters == sorted(letters) and letters == ["g", "j"]
+    assert all(f'href="#letter-{letter}"' in page for letter in letters)
+    # Both scripts and the aliases in the entry head.
+    assert "计量" in page and "國家質量基礎設施" in page
+    # Downloads: linked from the page, present in the output, holding every term.
+    for name in ("tekan-glossary.csv", "tekan-glossary.tbx"):
+        assert f'href="_static/{name}"' in page
+        assert (app.outdir / "_static" / name).is_file()
+    rows = read_csv((app.outdir / "_static" / "tekan-glossary.csv").read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == [t.id for t in glossary.terms]
+    # Tooltips: data for every term, scripts on the statement pages.
+    data = (app.outdir / "_static" / "tekan-terms-data.js").read_text(encoding="utf-8")
+    assert data.startswith("/* Generated") and "window.tekanTerms = " in data
+    for term in glossary.terms:
+        assert f'"{term.id}": {{' in data and term.definition_en in data
+    statement = (app.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
+    assert 'src="../_static/tekan-terms-data.js' in statement and 'src="../_static/tekan-terms.js' in statement
+    assert (app.outdir / "_static" / "tekan-terms.js").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="glossary")
+def test_english_index_lists_terms_and_abbreviations_a_to_z(app) -> None:
+    app.build()
+    page = (app.outdir / "english-index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<span class="tekan-en"[^>]*>([^<]+)</span>', page)
+    assert entries == ["inspection and testing", "metrology", "national quality infrastructure", "NQI"]
+    assert re.search(r"NQI</span>.*?→ national quality infrastructure.*?glossary.html#term-nqi", page, re.S)
+    assert re.findall(r'id="en-letter-([a-z0-9-]+)"', page) == ["i", "m", "n"]
+
+
+@pytest.mark.sphinx("html", testroot="glossary", srcdir="glossary-anchors")
+def test_anchors_stay_when_terms_are_added_and_reordered(app, make_app) -> None:
+    app.build()
+    before = _glossary_anchors(app.outdir)
+    assert set(before) == {"term-metrology", "term-nqi", "term-inspection-and-testing"}
+    terms = Path(app.srcdir) / "terms.toml"
+    entries = terms.read_text(encoding="utf-8").split("[[term]]")
+    new_entry = """
+id = "chokepoint-technology"
+hant = "卡脖子"
+hans = "卡脖子"
+pinyin = "qiǎ bózi"
+en = "chokepoint (technologies)"
+category = "policy"
+definition_zh = "依賴進口、可能受制於人的關鍵技術。"
+definition_en = "Key technologies for which China depends on imports."
+source = "Descriptive translation"
+
+"""
+    # A new term first, the old ones in reverse order.
+    terms.write_text("[[term]]".join(["", new_entry, *reversed(entries[1:])]), encoding="utf-8")
+    app.cleanup()  # unregister the first app's nodes before a second app starts in this process
+    again = make_app("html", srcdir=app.srcdir, freshenv=True)
+    again.build()
+    _no_warnings(again)
+    after = _glossary_anchors(again.outdir)
+    for anchor, headword in before.items():
+        assert after.get(anchor) == headword, anchor
+    assert after["term-chokepoint-technology"] == "卡脖子"
+    statement = (again.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
+    assert 'href="../glossary.html#term-metrology"' in statement
+    assert 'href="../glossary.html#term-chokepoint-technology"' in statement
+    assert not re.search(r'id="(term-\d+|id\d+)"', (again.outdir / "glossary.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.sphinx("epub", testroot="glossary")
+def test_epub_has_backlinks_but_no_scripts_or_downloads(app) -> None:
+    app.build()
+    _no_warnings(app)
+    glossary = (app.outdir / "glossary.xhtml").read_text(encoding="utf-8")
+    entry = glossary[glossary.index('id="term-inspection-and-testing"') :]
+    entry = entry[: entry.index("</dd>")]
+    assert 'href="statements/wang-xiaoming.xhtml#wang-xiaoming"' in entry
+    assert 'href="statements/li-si.xhtml#li-si"' in entry
+    assert "tekan-downloads" not in glossary and "tekan-glossary.csv" not in glossary
+    assert 'href="#letter-j"' in glossary  # the jump bar helps on a reader too
+    epub = next(app.outdir.glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        assert not [n for n in names if "tekan-terms" in n or n.endswith((".csv", ".tbx"))]
+        for name in names:
+            if name.endswith(".xhtml"):
+                assert b"<script" not in archive.read(name), name
+
+
+@pytest.mark.sphinx("latex", testroot="glossary")
+def test_latex_backlinks_point_at_statement_labels(app) -> None:
+    app.build()
+    _no_warnings(app)
+    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    glossary = tex[tex.index(r"\label{\detokenize{glossary::doc}}") :]
+    targets = set(re.findall(r"\\hyperref\[\\detokenize\{(statements/[^}]+)\}\]", glossary))
+    assert {"statements/wang-xiaoming:wang-xiaoming", "statements/li-si:li-si"} <= targets
+    for target in targets:
+        assert rf"\label{{\detokenize{{{target}}}}}" in tex, target
+    assert "下載詞彙表" not in tex  # the downloads are the website's
+    assert r"\hyperref[\detokenize{glossary:letter-" not in tex  # no jump bar in print
