@@ -116,13 +116,17 @@ def build_edition(
     dest = work / builder
     src.mkdir(parents=True, exist_ok=True)
     doctrees = work / f"doctrees-{builder}"
+    if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
+        shutil.rmtree(dest, ignore_errors=True)
     _run(sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise), script)
     if fmt == "html":
         target = out / "html" / tag
         publish_tree(dest, target)
         return target
     if fmt == "epub":
-        target = out / "epub" / f"{BASENAME}-{tag}.epub"
+        # TEKAN_EPUB_WRITING_MODE=vertical (docs/conf.py) makes the 直排 edition, published beside it.
+        vertical = "-vertical" if os.environ.get("TEKAN_EPUB_WRITING_MODE") == "vertical" else ""
+        target = out / "epub" / f"{BASENAME}-{tag}{vertical}.epub"
         publish_file(dest / f"{BASENAME}.epub", target)
         return target
     from .pdf import make_pdf

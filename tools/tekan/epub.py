@@ -206,11 +206,15 @@ def draw_cover(target: Path, masthead: str, title: str, title_en: str, footer: s
     for line in band_lines:
         draw.text((width // 2, y), line, font=band, fill=_PAPER, anchor="mt")
         y += 150
-    big = font(f"{fonts['serif']}:bold", 104)
+    # The title on one line when it fits at a readable size, else wrapped at the largest size.
+    size = 104
+    while size > 76 and draw.textlength(title, font=font(f"{fonts['serif']}:bold", size)) > width - 2 * margin:
+        size -= 4
+    big = font(f"{fonts['serif']}:bold", size)
     y = 620
     for line in _wrap(draw, title, big, width - 2 * margin):
         draw.text((width // 2, y), line, font=big, fill=_INK, anchor="mt")
-        y += 140
+        y += int(size * 1.35)
     draw.line((margin * 2, y + 30, width - margin * 2, y + 30), fill=_RED, width=6)
     y += 100
     english = font(fonts["serif"], 50)

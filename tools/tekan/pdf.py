@@ -17,13 +17,39 @@ def missing_characters(log: str) -> list[str]:
     return sorted({f"{m[1]} (U+{m[2]}) in {m[3].strip()}" for m in MISSING.finditer(log)})
 
 
+UNDEFINED = re.compile(r"(?:LaTeX|pdfTeX|Package \w+) Warning: (?:Reference|Hyper reference|Citation) `([^']*)' .*undefined")
+
+
+def undefined_references(log: str) -> list[str]:
+    """The cross-references XeLaTeX could not resolve (links that would go nowhere)."""
+    return sorted({m[1] for m in UNDEFINED.finditer(log)})
+
+
+def missing_fonts(script: str) -> list[str]:
+    """The edition's Noto CJK families that fontconfig does not know."""
+    from .editions import cjk_fonts
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return list(cjk_fonts(script).values())
+    listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=False).stdout
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return [family for family in cjk_fonts(script).values() if family not in families]
+
+
 def make_pdf(latex_dir: Path, script: str) -> Path:
     """Run latexmk on the Sphinx LaTeX output in ``latex_dir``; return the PDF."""
-    del script
     if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
         raise TekanError(
             "the PDF needs XeLaTeX: install make latexmk texlive-xetex texlive-lang-chinese "
             "texlive-fonts-recommended fonts-noto-cjk (tools/setup.sh does this as root)",
+            latex_dir,
+            Kind.io,
+        )
+    fonts = missing_fonts(script)
+    if fonts:
+        raise TekanError(
+            f"the PDF needs the fonts {', '.join(fonts)}: install fonts-noto-cjk (tools/setup.sh does this as root)",
             latex_dir,
             Kind.io,
         )
@@ -45,4 +71,7 @@ def make_pdf(latex_dir: Path, script: str) -> Path:
     missing = missing_characters(log)
     if missing:
         raise TekanError(f"the fonts lack {len(missing)} character(s): {'; '.join(missing[:10])}", log_path, Kind.io)
+    undefined = undefined_references(log)
+    if undefined:
+        raise TekanError(f"{len(undefined)} unresolved reference(s): {'; '.join(undefined[:10])}", log_path, Kind.io)
     return tex.with_suffix(".pdf")

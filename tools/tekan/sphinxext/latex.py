@@ -217,6 +217,10 @@ def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 elif piece:
                     pieces.append(nodes.Text(piece))
             text.parent.replace(text, pieces)
+    # Tables break across pages (a table taller than an A5 page would run off it).
+    for table in doctree.findall(nodes.table):
+        if "longtable" not in table["classes"]:
+            table["classes"].append("longtable")
     # Back matter: whatever the home page lists after the sectors (glossary, English index, …) becomes
     # a chapter of an appendix part.
     sectors = {sector_doc(s) for s in book.publication.meta.sectors}
