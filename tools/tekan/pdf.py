@@ -17,7 +17,7 @@ def missing_characters(log: str) -> list[str]:
     return sorted({f"{m[1]} (U+{m[2]}) in {m[3].strip()}" for m in MISSING.finditer(log)})
 
 
-UNDEFINED = re.compile(r"(?:LaTeX|pdfTeX|Package \w+) Warning: (?:Reference|Hyper reference|Citation) `([^']*)' .*undefined")
+UNDEFINED = re.compile(r"Warning: (?:Reference|Hyper reference|Citation) `([^']*)' .*undefined")
 
 
 def undefined_references(log: str) -> list[str]:
