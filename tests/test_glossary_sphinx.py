@@ -3,6 +3,7 @@ exports on the website only."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -51,8 +52,10 @@ def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> No
     # Tooltips: data for every term, scripts on the statement pages.
     data = (app.outdir / "_static" / "tekan-terms-data.js").read_text(encoding="utf-8")
     assert data.startswith("/* Generated") and "window.tekanTerms = " in data
-    for term in glossary.terms:
-        assert f'"{term.id}": {{' in data and term.definition_en in data
+    tooltips = json.loads(data[data.index("= ") + 2 : data.rindex(";")])
+    assert tooltips["terms"] == {
+        t.id: {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "def": t.definition_en} for t in glossary.terms
+    }
     statement = (app.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
     assert 'src="../_static/tekan-terms-data.js' in statement and 'src="../_static/tekan-terms.js' in statement
     assert (app.outdir / "_static" / "tekan-terms.js").is_file()
