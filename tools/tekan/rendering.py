@@ -68,11 +68,12 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     """The MyST page of one statement: front matter, title, body, byline."""
     attribution, meta = statement.attribution, statement.meta
     description = statement.paragraphs[0][:120]
+    # Nothing here may change when another statement is edited (the seed line would: adding a paragraph
+    # to one statement would then change every later page and re-read the whole book).
     front = [
         "---",
         f"tekan_number: {statement.number}",
         f"tekan_sector: {yaml_string(meta.sector)}",
-        f"tekan_line: {statement.line}",
         "myst:",
         "  html_meta:",
         f"    description: {yaml_string(description)}",

@@ -15,6 +15,7 @@ from .. import __version__
 from .epub import setup_epub
 from .glossary import setup_glossary
 from .html import setup_html
+from .incremental import setup_incremental
 from .latex import setup_latex
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
@@ -28,4 +29,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_html(app)
     setup_epub(app)
     setup_latex(app)
+    setup_incremental(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,174 @@
+"""Incremental builds: an edit re-reads only the pages it affects, and leaves no stale page behind — every
+incremental result is byte-identical to a clean build of the same inputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+INPUTS = ("conf.py", "seed.txt", "seed.toml", "terms.toml")
+pytestmark = pytest.mark.sphinx
+
+
+class Book:
+    """A copy of the ``test-hostile-incremental`` root that is built, edited and rebuilt."""
+
+    def __init__(self, make_app: Callable[..., object], root: Path, folder: Path) -> None:
+        self.make_app = make_app
+        self.src = folder
+        folder.mkdir(parents=True)
+        for name in INPUTS:
+            shutil.copy(root / name, folder / name)
+
+    def build(self) -> tuple[list[str], list[str]]:
+        """Build html; return the documents Sphinx re-read and those it wrote."""
+        warnings = io.StringIO()
+        app = self.make_app("html", srcdir=self.src, status=io.StringIO(), warning=warnings)
+        read: list[str] = []
+        written: list[str] = []
+        app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))  # type: ignore[attr-defined]
+        app.connect("html-page-context", lambda app, pagename, *args: written.append(pagename))  # type: ignore[attr-defined]
+        try:
+            app.build()  # type: ignore[attr-defined]
+        finally:
+            app.cleanup()  # type: ignore[attr-defined]  # the next build in this test registers its nodes anew
+        assert warnings.getvalue() == ""
+        return sorted(read), sorted(written)
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.src / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def html(self) -> dict[str, bytes]:
+        out = self.src / "_build" / "html"
+        return {
+            str(p.relative_to(out)): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and ".doctrees" not in p.parts and p.name != ".buildinfo"
+        }
+
+
+@pytest.fixture
+def book(make_app: Callable[..., object], rootdir: Path, tmp_path: Path) -> Book:
+    book = Book(make_app, rootdir / "test-hostile-incremental", tmp_path / "book")
+    read, _ = book.build()
+    assert "statements/zhao-liu" in read and len(read) >= 8
+    return book
+
+
+def backlinks(book: Book) -> set[str]:
+    """The targets of the glossary's backlinks."""
+    return set(re.findall(r'class="tekan-backlink[^"]*" href="([^"]+)"', book.html()["glossary.html"].decode()))
+
+
+def search_index(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for key in ("terms", "titleterms"):
+        index[key] = {word: docs for word, docs in index[key].items() if docs != []}
+    return json.dumps(index, sort_keys=True).encode()
+
+
+def assert_same_as_clean_build(book: Book, make_app: Callable[..., object], tmp_path: Path) -> None:
+    clean = Book(make_app, book.src, tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
+    clean.build()
+    got, want = book.html(), clean.html()
+    assert sorted(got) == sorted(want)
+    # Sphinx's incremental search index keeps a word whose last page no longer has it, with no pages:
+    # the same index, not byte-identical. Compare it as data with those empty entries left out.
+    got["searchindex.js"], want["searchindex.js"] = (
+        search_index(got["searchindex.js"]),
+        search_index(want["searchindex.js"]),
+    )
+    stale = [name for name in want if got[name] != want[name]]
+    assert stale == [], f"stale after the incremental build: {stale}"
+
+
+def test_nothing_changed_reads_nothing(book: Book) -> None:
+    read, written = book.build()
+    assert read == []
+    assert not [doc for doc in written if doc.startswith("statements/")]
+
+
+def test_editing_a_paragraph_rereads_that_page_only(book: Book, make_app, tmp_path: Path) -> None:
+    book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要更好地服務產業。")
+    read, written = book.build()
+    assert read == ["statements/zhao-liu"]
+    assert "statements/zhao-liu" in written and "glossary" in written
+    assert "statements/wang-xiaoming" not in written and "statements/li-si" not in written
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_a_new_term_use_updates_the_glossary_backlinks(book: Book, make_app, tmp_path: Path) -> None:
+    assert "statements/zhao-liu.html#zhao-liu" not in backlinks(book)
+    book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要服務產業，計量也一樣。")
+    read, written = book.build()
+    assert read == ["statements/zhao-liu"]
+    assert "glossary" in written
+    assert "statements/zhao-liu.html#zhao-liu" in backlinks(book)
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_removing_the_only_use_of_a_term_removes_its_backlink(book: Book, make_app, tmp_path: Path) -> None:
+    assert "statements/li-si.html#li-si" in backlinks(book)
+    book.edit("seed.txt", "檢驗檢測傳遞信任。", "檢測傳遞信任。")
+    read, _ = book.build()
+    assert read == ["statements/li-si"]
+    assert "statements/li-si.html#li-si" not in backlinks(book)
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_editing_a_headline_rewrites_every_page_but_rereads_one(book: Book, make_app, tmp_path: Path) -> None:
+    # Every page's navigation shows the headline, so every page is rewritten; only two are re-read.
+    book.edit("seed.txt", "標準引領發展", "標準引領高質量發展")
+    read, written = book.build()
+    assert read == ["index", "statements/zhao-liu"]
+    assert {"statements/wang-xiaoming", "statements/li-si", "sectors/enterprise", "glossary"} <= set(written)
+    assert not any("標準引領發展" in page.decode(errors="replace") for page in book.html().values())
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_editing_a_term_rereads_the_pages_that_link_to_it(book: Book, make_app, tmp_path: Path) -> None:
+    book.edit("terms.toml", "Science of measurement and its application.", "The science of measurement.")
+    read, _ = book.build()
+    # wang-xiaoming links 計量; li-si and zhao-liu do not.
+    assert read == ["english-index", "glossary", "statements/wang-xiaoming"]
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_a_term_that_starts_matching_relinks_the_page(book: Book, make_app, tmp_path: Path) -> None:
+    book.edit("terms.toml", "aliases = []", 'aliases = ["檢測"]')
+    book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要服務檢測產業。")
+    read, _ = book.build()
+    # zhao-liu now links the term; li-si and wang-xiaoming link it already and follow its entry.
+    assert read == ["english-index", "glossary", "statements/li-si", "statements/wang-xiaoming", "statements/zhao-liu"]
+    assert "glossary.html#term-inspection-and-testing" in book.html()["statements/zhao-liu.html"].decode()
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_adding_a_paragraph_rereads_that_page_only(book: Book, make_app, tmp_path: Path) -> None:
+    book.edit("seed.txt", "計量是國家質量基礎設施", "新的一段。\n計量是國家質量基礎設施")
+    read, _ = book.build()
+    assert read == ["statements/wang-xiaoming"]
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_removing_a_statement_removes_its_page_and_every_link_to_it(book: Book, make_app, tmp_path: Path) -> None:
+    book.edit("seed.txt", "標準引領發展\n標準化工作要服務產業。\n——某省市場監管局局長趙六\n", "")
+    meta = book.src / "seed.toml"
+    entries = meta.read_text(encoding="utf-8").split("\n[[statement]]\n")
+    meta.write_text("\n[[statement]]\n".join(e for e in entries if "趙六" not in e), encoding="utf-8")
+    read, _ = book.build()
+    assert read == ["index", "sectors/institution", "statements/li-si"]  # li-si is now number 2
+    html = book.html()
+    assert "statements/zhao-liu.html" not in html
+    assert not any("zhao-liu" in page.decode(errors="replace") for page in html.values())
+    assert_same_as_clean_build(book, make_app, tmp_path)
