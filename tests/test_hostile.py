@@ -334,3 +334,48 @@ def test_hostile_lines_are_literal_text_in_pdf_and_no_tex_ran(hostile_epub_pdf: 
         position = found
     assert "root:x:0:0" not in text
     assert not list(hostile_epub_pdf.rglob("tekan-pwned*")), "\\write18 ran"
+
+
+# --- failed builds ---------------------------------------------------------------------------------
+
+
+def test_a_failing_build_leaves_the_previous_output_intact(tmp_path: Path) -> None:
+    seed = tmp_path / "s.txt"
+    seed.write_text("標題\n第一版正文。\n——某局局長張三\n報頭\n", encoding="utf-8")
+    seed.with_suffix(".toml").write_text(
+        '[publication]\ntitle = "測試"\n[[sector]]\nid = "s"\nzh = "部分"\nen = "Part"\n'
+        '[[statement]]\nbyline = "某局局長張三"\nslug = "zhang-san"\nsector = "s"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = tekan_build("html", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    assert first.returncode == 0, first.stderr[-2000:]
+    page = out / "html" / "zh-hant" / "statements" / "zhang-san.html"
+    before = {p: p.read_bytes() for p in sorted((out / "html").rglob("*")) if p.is_file()}
+    assert "第一版正文" in page.read_text(encoding="utf-8")
+
+    # Loads fine, but Sphinx fails on a warning (-W) after writing every page into its work folder.
+    second_seed = "標題\n第二版正文。\n——某局局長張三\n標題二\n正文。\n——某研究所研究員李四\n報頭\n"
+    seed.write_text(second_seed, encoding="utf-8")
+    second = tekan_build("html", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    assert second.returncode == 1
+    assert "Traceback" not in second.stderr
+    assert "s.txt:6: WARNING: byline '某研究所研究員李四' could not be split" in second.stderr
+    assert second.stderr.rstrip().endswith(
+        "error: Sphinx could not build the html edition (zh-hant), exit 1: see its messages above; "
+        "the published edition was left as it was [tekan.io]"
+    )
+    after = {p: p.read_bytes() for p in sorted((out / "html").rglob("*")) if p.is_file()}
+    assert after == before  # not one file of the published site changed
+    assert not [p for p in out.rglob(".*.new")]  # no staging left behind
+
+
+def test_an_unwritable_output_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    from .test_cli import tekan
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = tekan("convert", str(ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"), "--out", str(blocker / "out"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].endswith("error: Not a directory [tekan.io]")
+    assert "Traceback" not in result.stderr

@@ -62,28 +62,29 @@ def _run(command: list[str], script: str, cwd: Path | None = None) -> None:
     env = {**os.environ, "TEKAN_SCRIPT": script}
     result = subprocess.run(command, env=env, cwd=cwd, check=False)
     if result.returncode:
+        builder = command[command.index("-b") + 1] if "-b" in command else "?"
         raise TekanError(
-            f"{Path(command[0]).name} failed (exit {result.returncode}): {' '.join(command[:6])} …",
-            Path(cwd or ROOT),
+            f"Sphinx could not build the {builder} edition ({TAGS.get(script, script)}), exit {result.returncode}: "
+            "see its messages above; the published edition was left as it was",
+            Path(command[-2]) if len(command) > 1 else Path(cwd or ROOT),  # the generated sources
             Kind.io,
         )
 
 
 def publish_tree(built: Path, target: Path) -> None:
-    """Replace ``target`` with a copy of ``built`` (hard links where possible), never leaving it half-written."""
+    """Replace ``target`` with a copy of ``built``, never leaving it half-written."""
     staging = target.with_name(f".{target.name}.new")
     old = target.with_name(f".{target.name}.old")
     for path in (staging, old):
         shutil.rmtree(path, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(built, staging, copy_function=link, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    # Real copies, not hard links: Sphinx rewrites its output files in place, so a linked published
+    # file would change (and be half-written) as soon as the next build — even a failing one — starts.
+    try:
+        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if target.exists():
         target.rename(old)
     staging.rename(target)
@@ -94,8 +95,12 @@ def publish_file(built: Path, target: Path) -> None:
     """Copy one finished file into place atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.new")
-    shutil.copy2(built, staging)
-    os.replace(staging, target)
+    try:
+        shutil.copy2(built, staging)
+        os.replace(staging, target)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
 
 
 def build_edition(

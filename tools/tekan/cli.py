@@ -139,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TekanError as exc:
         _say(f"{exc.location}: error: {exc.message} [tekan.{exc.kind.value}]")
         return 1
+    except OSError as exc:  # an output folder that cannot be written, a full disk: one line, no traceback
+        where = exc.filename or "tekan"
+        _say(f"{where}: error: {exc.strerror or exc} [tekan.{Kind.io.value}]")
+        return 1
     except KeyboardInterrupt:
         _say("tekan: interrupted")
         return 130
