@@ -74,8 +74,8 @@ def configure_epub(app: Sphinx, config: Config) -> None:
         raise ExtensionError("`version` is empty: EPUB 3 needs it (conf.py sets it from tekan.__version__)")
 
 
-def make_cover(app: Sphinx) -> None:
-    """Draw the cover from the book's titles into the EPUB's static folder."""
+def prepare_epub(app: Sphinx) -> None:
+    """Draw the cover from the book's titles into the EPUB's static folder; tag the pages' language."""
     if app.builder.name != "epub":
         return
     book = _book(app)
@@ -89,6 +89,12 @@ def make_cover(app: Sphinx) -> None:
         draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, meta.title_en, footer, cjk_fonts(script))
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
+    # Sphinx's epub3 <html> has no language; EPUB reading systems and screen readers need it.
+    tag = LANGUAGES[script][1]
+    app.builder.html_tag = (  # type: ignore[attr-defined]
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+        f'lang="{tag}" xml:lang="{tag}">'
+    )
     # The guide and the navigation document name the cover and the contents in the book's language.
     app.builder.guide_titles = {  # type: ignore[attr-defined]
         **app.builder.guide_titles,  # type: ignore[attr-defined]
@@ -135,5 +141,5 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
 def setup_epub(app: Sphinx) -> None:
     """Connect the EPUB hooks (they do nothing for other builders)."""
     app.connect("config-inited", configure_epub, priority=600)
-    app.connect("builder-inited", make_cover)
+    app.connect("builder-inited", prepare_epub)
     app.connect("build-finished", finish_epub)

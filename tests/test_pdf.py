@@ -1,0 +1,184 @@
+"""The print PDF: fonts embedded, every paragraph present, a clean XeLaTeX log, book structure, metadata.
+
+Both editions are built once per session with ``tekan build pdf``. Needs XeLaTeX, the Noto CJK fonts and
+poppler (``tools/setup.sh`` installs them); a missing tool fails with its name, never skips.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tekan.book import load_book
+from tekan.glossary import initial
+from tekan.metadata import load_publication
+from tekan.pdf import missing_characters, undefined_references
+from tekan.sphinxext.latex import index_key
+
+from .conftest import GLOSSARY, ROOT, SEED
+
+pytestmark = pytest.mark.pdf
+SCRIPTS = {"hant": "zh-hant", "hans": "zh-hans"}
+A5 = (419.53, 595.28)  # points
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install poppler-utils and the TeX packages (tools/setup.sh does)")
+    return path
+
+
+def run(*command: str) -> str:
+    result = subprocess.run([tool(command[0]), *command[1:]], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def pdf_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both PDF editions, built once; returns the output folder."""
+    for name in ("xelatex", "latexmk"):
+        tool(name)
+    out = tmp_path_factory.mktemp("pdf")
+    result = subprocess.run(
+        [sys.executable, "-m", "tekan", "build", "pdf", "--script", "all", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def pdf(out: Path, script: str) -> Path:
+    return out / "pdf" / f"tekan-{SCRIPTS[script]}.pdf"
+
+
+def latex_dir(out: Path, script: str) -> Path:
+    return out / ".work" / SCRIPTS[script] / "latex"
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_all_fonts_embedded_and_noto(pdf_out: Path, script: str) -> None:
+    lines = run("pdffonts", str(pdf(pdf_out, script))).splitlines()[2:]
+    assert lines, "pdffonts lists no fonts"
+    for line in lines:
+        fields = line.split()
+        # name type… encoding emb sub uni object ID: "emb" is the fourth field from the end but two.
+        assert fields[-5] == "yes", f"not embedded: {line}"
+        assert "NotoSerifCJK" in fields[0] or "NotoSansCJK" in fields[0], f"unexpected font: {line}"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_paragraph_of_every_statement_is_in_the_text(pdf_out: Path, script: str) -> None:
+    text = squeeze(run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-"))
+    book = load_book(SEED, GLOSSARY, script)
+    missing = [
+        piece[:30]
+        for st in book.publication.statements
+        for piece in (st.headline, *st.paragraphs, st.attribution.raw)
+        if squeeze(piece) not in text
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_latex_log_is_clean(pdf_out: Path, script: str) -> None:
+    log = (latex_dir(pdf_out, script) / "tekan.log").read_text(encoding="utf-8", errors="replace")
+    assert "Output written on tekan.xdv" in log or "Output written on tekan.pdf" in log
+    assert missing_characters(log) == []
+    assert undefined_references(log) == []
+    assert "Overfull \\vbox" not in log  # nothing runs off the bottom of a page
+    assert "Fandol" not in log
+
+
+def test_missing_characters_are_found() -> None:
+    log = "Missing character: There is no 為 (U+70BA) in font FandolSong-Regular/OT:script=hani;language=dflt;!\n"
+    assert missing_characters(log) == ["為 (U+70BA) in FandolSong-Regular/OT:script=hani;language=dflt;"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_metadata_and_page_size(pdf_out: Path, script: str) -> None:
+    info = dict(
+        line.split(":", 1)
+        for line in run("pdfinfo", "-enc", "UTF-8", str(pdf(pdf_out, script))).splitlines()
+        if ":" in line
+    )
+    publication, _ = load_publication(SEED)
+    book = load_book(SEED, GLOSSARY, script)
+    assert info["Title"].strip() == book.publication.meta.title
+    assert info["Subject"].strip() == publication.meta.title_en
+    assert info["Author"].strip()
+    width, height = (float(x) for x in re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert (round(width), round(height)) == (round(A5[0]), round(A5[1]))
+    tag = {"hant": b"zh-Hant", "hans": b"zh-Hans"}[script]
+    assert re.search(rb"/Lang ?\(" + tag + rb"\)", pdf_objects(pdf(pdf_out, script)))
+
+
+def pdf_objects(path: Path) -> bytes:
+    """The PDF with its compressed streams inflated (the catalog may sit in an object stream)."""
+    raw = path.read_bytes()
+    inflated = [raw]
+    for match in re.finditer(rb"stream\r?\n", raw):
+        end = raw.find(b"endstream", match.end())
+        try:
+            inflated.append(zlib.decompress(raw[match.end() : end]))
+        except zlib.error:
+            continue
+    return b"\n".join(inflated)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_book_structure(pdf_out: Path, script: str) -> None:
+    """Chinese part names (no "CHAPTER"), parts by sector, statements as chapters, appendix, bookmarks."""
+    tex = (latex_dir(pdf_out, script) / "tekan.tex").read_text(encoding="utf-8")
+    book = load_book(SEED, GLOSSARY, script)
+    parts = re.findall(r"\\part\{([^}]*)\}", tex)
+    assert parts == [sector.zh for sector, _ in book.publication.by_sector()]
+    chapters = re.findall(r"\\chapter\{([^}]*)\}", tex)
+    headlines = [st.headline for _, sts in book.publication.by_sector() for st in sts]
+    assert chapters[: len(headlines)] == headlines
+    appendix = re.search(r"^\\tekanappendix$", tex, re.MULTILINE)
+    assert appendix and appendix.start() > tex.rindex(r"\part{")
+    text = run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-")
+    assert "CHAPTER" not in text.upper().replace("CHAPTERS", "")
+    assert "第一部分" in text
+    # Bookmarks: one per part and statement at least, in Unicode.
+    outline = run("pdftohtml", "-xml", "-i", "-q", "-stdout", "-f", "1", "-l", "1", str(pdf(pdf_out, script)))
+    titles = re.findall(r"<item[^>]*>([^<]*)</item>", outline)
+    assert set(headlines) <= {t.strip() for t in titles}
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_index_groups_terms_by_pinyin_initial(pdf_out: Path, script: str) -> None:
+    """makeindex output: every entry sits under the letter its pinyin begins with."""
+    book = load_book(SEED, GLOSSARY, script)
+    by_key = {index_key(term): term for term in book.glossary.terms}
+    ind = (latex_dir(pdf_out, script) / "tekan.ind").read_text(encoding="utf-8")
+    letter = ""
+    checked = 0
+    for line in ind.splitlines():
+        heading = re.search(r"\\bigletter\s*(\S)", line)
+        if heading:
+            letter = heading[1]
+            continue
+        entry = re.search(r"\\item\s*\\spxentry\{([^}]*)\}", line)
+        if entry:
+            headword = entry[1]
+            terms = [t for t in by_key.values() if (t.hans if script == "hans" else t.hant) == headword]
+            assert terms, f"index entry {headword!r} is not a glossary term"
+            assert initial(terms[0]) == letter.upper(), f"{headword} filed under {letter}"
+            checked += 1
+    assert checked >= 20
