@@ -379,3 +379,36 @@ def test_an_unwritable_output_folder_is_one_line_not_a_traceback(tmp_path: Path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].endswith("error: Not a directory [tekan.io]")
     assert "Traceback" not in result.stderr
+
+
+# --- metadata files --------------------------------------------------------------------------------
+
+META_HEAD = '[publication]\ntitle = "測試"\n\n[[sector]]\nid = "s"\nzh = "部分"\nen = "Part"\n'
+META_ENTRY = '\n[[statement]]\nbyline = "{byline}"\nslug = "{slug}"\nsector = "{sector}"\n'
+
+
+@pytest.mark.parametrize(
+    ("meta", "line", "words"),
+    [
+        (META_HEAD + "[[statement]\n", 8, "TOML syntax error"),
+        (META_HEAD + '\n[[statement]]\nbyline = "某局局長張三"\nsector = "s"\n', 9, "missing field 'slug'"),
+        (META_HEAD + META_ENTRY.format(byline="某局局長張三", slug="a", sector="nope"), 9, "unknown sector 'nope'"),
+        (META_HEAD + META_ENTRY.format(byline="別人", slug="a", sector="s"), 9, "has the byline '別人'"),
+        (META_HEAD + META_ENTRY.format(byline="某局局長張三", slug="A b", sector="s"), 9, "lowercase ASCII"),
+        (
+            META_HEAD
+            + META_ENTRY.format(byline="某局局長張三", slug="a", sector="s")
+            + META_ENTRY.format(byline="某院院長李四", slug="a", sector="s"),
+            14,
+            "already used at line 9",
+        ),
+    ],
+)
+def test_metadata_errors_name_file_and_line(tmp_path: Path, meta: str, line: int, words: str) -> None:
+    seed = tmp_path / "s.txt"
+    seed.write_text("甲\n一。\n——某局局長張三\n乙\n二。\n——某院院長李四\n報頭\n", encoding="utf-8")
+    seed.with_suffix(".toml").write_text(meta, encoding="utf-8")
+    with pytest.raises(TekanError) as info:
+        load_publication(seed)
+    assert (info.value.location.path, info.value.location.line) == (seed.with_suffix(".toml"), line)
+    assert words in info.value.message
