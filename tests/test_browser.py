@@ -1,0 +1,222 @@
+"""The built site in headless Chromium: Chinese search in both editions, the script switcher, UI strings.
+
+The site is built once per session (``tekan build html --script all``) and served on 127.0.0.1. Chromium is
+Debian's (`tools/setup.sh` installs it), driven by Playwright; the test fails, never skips, when either is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tekan.book import load_book
+
+from .conftest import GLOSSARY, ROOT, SEED
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EDITIONS = ("zh-hant", "zh-hans")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/favicon.ico":  # browsers ask for it; the site has none
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build both HTML editions once and serve the output folder; yields the base URL."""
+    out = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "tekan", "build", "html", "--script", "all", "--out", str(out)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: run tools/setup.sh (it installs the test extras)")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run tools/setup.sh as root (Debian package chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page that records JavaScript errors and failed requests in ``page.tekan_errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    tab.tekan_errors = errors
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def statements() -> dict[str, str]:
+    """slug → the statement's whole Traditional text (headline, body, byline), from the seed."""
+    book = load_book(SEED, GLOSSARY, "hant")
+    return {
+        st.meta.slug: "\n".join([st.headline, *st.paragraphs, st.attribution.raw]) for st in book.publication.statements
+    }
+
+
+def results(page: Any) -> set[str]:
+    """The statement slugs listed once the search page has finished."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && !s.closest('#search-results').classList.contains('loading') && s.textContent.trim().length; }",
+        timeout=30_000,
+    )
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return {h.split("#")[0].removeprefix("statements/").removesuffix(".html") for h in hrefs if "statements/" in h}
+
+
+def search(page: Any, site: str, edition: str, query: str) -> set[str]:
+    """Run ``query`` on the edition's search page; return the statement slugs found."""
+    page.goto(f"{site}/html/{edition}/search.html?q={query}")
+    return results(page)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize(
+    ("query", "traditional"),
+    [
+        ("計量", "計量"),
+        ("计量", "計量"),
+        ("質量", "質量"),
+        ("检验检测", "檢驗檢測"),
+        ("檢驗檢測", "檢驗檢測"),
+        ("認證認可", "認證認可"),
+        ("高質量發展", "高質量發展"),
+        ("高质量发展", "高質量發展"),
+    ],
+)
+def test_search_finds_the_statements_that_contain_the_words(
+    page: Any, site: str, statements: dict[str, str], edition: str, query: str, traditional: str
+) -> None:
+    expected = {slug for slug, text in statements.items() if traditional in text}
+    assert expected, f"no statement contains {traditional}"
+    assert search(page, site, edition, query) == expected
+    assert page.tekan_errors == []
+
+
+def test_search_for_metrology_returns_its_statement_pages(page: Any, site: str) -> None:
+    # Issue 2's check, with the pages named: 計量 occurs in these three statements of the seed.
+    assert search(page, site, "zh-hant", "計量") == {"zhang-xiaoning", "zhu-huaiqiu", "li-xiang"}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_query_of_two_words_finds_pages_with_both(
+    page: Any, site: str, statements: dict[str, str], edition: str
+) -> None:
+    expected = {slug for slug, text in statements.items() if "質量" in text and "標準" in text}
+    assert search(page, site, edition, "質量標準") == expected
+
+
+def test_switcher_lands_on_the_same_statement(page: Any, site: str) -> None:
+    hans = {st.meta.slug: st for st in load_book(SEED, GLOSSARY, "hans").publication.statements}
+    hant = {st.meta.slug: st for st in load_book(SEED, GLOSSARY, "hant").publication.statements}
+    page.goto(f"{site}/html/zh-hant/statements/liu-qingfeng.html")
+    assert page.get_attribute("html", "lang") == "zh-Hant"
+    page.click("nav.tekan-editions a.tekan-switch")
+    page.wait_for_url("**/html/zh-hans/statements/liu-qingfeng.html")
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    assert page.inner_text("article h1").strip().rstrip("#¶").strip() == hans["liu-qingfeng"].headline
+    page.click("nav.tekan-editions a.tekan-switch")
+    page.wait_for_url("**/html/zh-hant/statements/liu-qingfeng.html")
+    assert page.inner_text("article h1").strip().rstrip("#¶").strip() == hant["liu-qingfeng"].headline
+    assert page.tekan_errors == []
+
+
+def test_switcher_keeps_the_search_query(page: Any, site: str) -> None:
+    found = search(page, site, "zh-hant", "計量")
+    page.click("nav.tekan-editions a.tekan-switch")
+    page.wait_for_url("**/html/zh-hans/search.html?q=*")
+    assert results(page) == found
+    assert page.tekan_errors == []
+
+
+def test_switcher_links_the_downloads(page: Any, site: str) -> None:
+    page.goto(f"{site}/html/zh-hans/statements/zhao-hua.html")
+    links = page.eval_on_selector_all(
+        "nav.tekan-editions a.tekan-epub, nav.tekan-editions a.tekan-pdf", "links => links.map(a => a.href)"
+    )
+    assert sorted(links) == sorted(
+        f"{site}/{kind}/tekan-{edition}.{kind}" for kind in ("epub", "pdf") for edition in EDITIONS
+    )
+
+
+@pytest.mark.parametrize(
+    ("edition", "words"),
+    [
+        ("zh-hant", ("回到頁首", "本頁內容", "上一頁", "下一頁", "本站以")),
+        ("zh-hans", ("回到顶部", "本页内容", "上一页", "下一页", "本站以")),
+    ],
+)
+def test_ui_strings_are_chinese(page: Any, site: str, edition: str, words: tuple[str, ...]) -> None:
+    html = text = ""
+    for name in ("glossary", "audit"):  # between them: previous, next, and a table of contents
+        page.goto(f"{site}/html/{edition}/{name}.html")
+        html += page.content()
+        text += page.evaluate("() => document.body.textContent")
+    for english in ("Previous", "Next", "Back to top", "On this page", "Made with", "'s Furo", "Skip to content"):
+        assert english not in text, english
+    for chinese in words:
+        assert chinese in html, chinese
+    assert page.get_attribute("input.sidebar-search", "placeholder") == ("搜尋" if edition == "zh-hant" else "搜索")
+
+
+def test_landing_page_leads_to_both_editions(page: Any, site: str) -> None:
+    page.goto(f"{site}/html/index.html")
+    for edition, lang in (("zh-hant", "zh-Hant"), ("zh-hans", "zh-Hans")):
+        page.goto(f"{site}/html/index.html")
+        page.click(f"li.edition[lang={lang}] h2 a")
+        page.wait_for_url(f"**/html/{edition}/index.html")
+        assert page.get_attribute("html", "lang") == lang
+    assert page.tekan_errors == []

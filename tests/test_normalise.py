@@ -1,0 +1,169 @@
+"""Normalised Traditional text: full-width punctuation in Chinese context, Traditional word forms, every change
+recorded with its place, glossary links kept, and a verbatim switch."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tekan.book import book_pages, load_book
+from tekan.cli import main
+from tekan.errors import TekanError
+from tekan.normalise import Normaliser, load_words, render_audit
+
+from .conftest import GLOSSARY, SEED
+
+
+@pytest.fixture(scope="module")
+def book():  # type: ignore[no-untyped-def]
+    return load_book(SEED, GLOSSARY, "hant")
+
+
+@pytest.fixture(scope="module")
+def verbatim():  # type: ignore[no-untyped-def]
+    return load_book(SEED, GLOSSARY, "hant", normalise=False)
+
+
+def normalise(text: str, protected: tuple[str, ...] = ()) -> str:
+    return Normaliser(protected=protected).normalise(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        ("質量強則國家強,質量興則民族興。", "質量強則國家強，質量興則民族興。"),
+        ("框架基本形成;24個國家級", "框架基本形成；24個國家級"),
+        ("展了許多探索:在全國", "展了許多探索：在全國"),
+        ("質量競爭優勢?", "質量競爭優勢？"),
+        ("主導(參與)編制了", "主導（參與）編制了"),
+        ("中國質量(杭州)大會", "中國質量（杭州）大會"),
+        ("規劃2020-2025》,推進", "規劃2020-2025》，推進"),  # the hyphen between numbers stays
+        ("占河南省的1/6、全國的1/60,是全省", "佔河南省的1/6、全國的1/60，是全省"),
+        ("5G、AI和QI", "5G、AI和QI"),
+        ("共1,000家", "共1,000家"),  # a thousands separator is not Chinese punctuation
+        ("AI,5G and (QI)", "AI,5G and (QI)"),  # Latin context stays ASCII
+        ("“人工智能+雙隨機”", "“人工智能+雙隨機”"),
+    ],
+)
+def test_punctuation_in_chinese_context_only(seed: str, expected: str) -> None:
+    assert normalise(seed) == expected
+
+
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        ("《關于開展質量提升行動的實施方案》", "《關於開展質量提升行動的實施方案》"),
+        ("市場并通過消費", "市場並通過消費"),
+        ("企業兼并重組", "企業兼併重組"),
+        ("市場占有率", "市場佔有率"),
+        ("扎實開展", "紮實開展"),
+        ("為安徽經濟社會發展筑勢賦能", "為安徽經濟社會發展築勢賦能"),
+        ("先進制造業", "先進製造業"),
+        ("全國質量強市示范城市", "全國質量強市示範城市"),
+        ("真抓實干", "真抓實幹"),
+        ("相互制約制度體系", "相互制約制度體系"),
+        ("建立和完善質量促進機制", "建立和完善質量促進機制"),
+        ("機制造成", "機制造成"),  # 機制 + 造成, not 制造
+        ("體制、制定、管制、控制", "體制、制定、管制、控制"),
+        ("占卜", "占卜"),
+    ],
+)
+def test_word_forms_from_the_word_list(seed: str, expected: str) -> None:
+    assert normalise(seed) == expected
+
+
+def test_protected_names_are_not_touched() -> None:
+    assert normalise("中國制造研究所推動制造業", protected=("中國制造研究所",)) == "中國制造研究所推動製造業"
+
+
+def test_word_list_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("關于\t關於\n并\n", encoding="utf-8")
+    with pytest.raises(TekanError) as info:
+        load_words(path)
+    assert info.value.location.line == 2
+
+
+def test_no_ascii_punctuation_left_in_chinese_text(book) -> None:  # type: ignore[no-untyped-def]
+    seed_text = SEED.read_text(encoding="utf-8")
+    statements = book.publication.statements
+    text = "\n".join(p for st in statements for p in (st.headline, *st.paragraphs)) + book.publication.masthead
+    assert seed_text.count(",") == 225  # the count the issue reports
+    assert re.findall(r"[,;:?()]", text) == []
+    commas = [c for c in book.publication.changes if c.old == ","]
+    assert len(commas) == 225
+
+
+def test_every_change_is_at_its_place_in_the_seed(book, verbatim) -> None:  # type: ignore[no-untyped-def]
+    seed_lines = [line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")]
+    printed = {st.number: st for st in verbatim.publication.statements}
+    assert book.publication.changes
+    for change in book.publication.changes:
+        assert change.before[change.start : change.start + len(change.old)] == change.old
+        assert change.after[change.start : change.start + len(change.new)] == change.new
+        line = seed_lines[change.line - 1]
+        assert change.before in line, change
+        if change.part == "paragraph":
+            assert line == printed[change.statement].paragraphs[change.paragraph - 1]
+        elif change.part == "headline":
+            assert line == printed[change.statement].headline
+        else:
+            assert line == verbatim.publication.masthead
+
+
+def test_changes_replayed_on_the_seed_give_the_normalised_text(book, verbatim) -> None:  # type: ignore[no-untyped-def]
+    for normalised, original in zip(book.publication.statements, verbatim.publication.statements, strict=True):
+        for index, paragraph in enumerate(original.paragraphs, start=1):
+            edits = [c for c in book.publication.changes if c.statement == original.number and c.paragraph == index]
+            replayed, cursor = paragraph, 0
+            for change in edits:  # in text order; every edit here keeps the length, so offsets stay valid
+                position = paragraph.find(change.before, max(0, cursor - len(change.before))) + change.start
+                assert position >= cursor
+                replayed = replayed[:position] + change.new + replayed[position + len(change.old) :]
+                cursor = position + 1
+            assert replayed == normalised.paragraphs[index - 1]
+
+
+def test_bylines_are_kept_as_printed(book, verbatim) -> None:  # type: ignore[no-untyped-def]
+    for a, b in zip(book.publication.statements, verbatim.publication.statements, strict=True):
+        assert a.attribution == b.attribution
+
+
+def test_verbatim_keeps_the_seed(verbatim) -> None:  # type: ignore[no-untyped-def]
+    seed_lines = {line.strip() for line in SEED.read_text(encoding="utf-8").split("\n")}
+    assert not verbatim.publication.normalised and verbatim.publication.changes == ()
+    for st in verbatim.publication.statements:
+        assert all(p in seed_lines for p in st.paragraphs)
+    assert "未作任何校訂" in render_audit(verbatim.publication)
+
+
+def test_glossary_headword_links_after_normalisation(book) -> None:  # type: ignore[no-untyped-def]
+    pages = book_pages(book)
+    page = pages["statements/tang-yingyu.md"]
+    assert "{term}`真抓實幹 <" in page
+    assert "真抓實干" not in page
+
+
+def test_audit_page_lists_every_change(book) -> None:  # type: ignore[no-untyped-def]
+    page = book_pages(book)["audit.md"]
+    rows = [
+        line
+        for line in page.split("\n")
+        if line.startswith("| 第") or line.startswith("| 標題") or line.startswith("| 報頭")
+    ]
+    assert len(rows) == len(book.publication.changes)
+    assert f"共 {len(book.publication.changes)} 處" in page
+    assert "/audit" in book_pages(book)["index.md"]  # in the home page's toctree
+    hans = book_pages(load_book(SEED, GLOSSARY, "hans"))["audit.md"]
+    assert hans.startswith("(audit)=\n# 文字校订记录")
+
+
+def test_cli_convert_verbatim(tmp_path: Path) -> None:
+    assert main(["convert", str(SEED), "--out", str(tmp_path / "normalised")]) == 0
+    assert main(["convert", str(SEED), "--verbatim", "--out", str(tmp_path / "verbatim")]) == 0
+    normalised = (tmp_path / "normalised" / "statements" / "han-yongsheng.md").read_text(encoding="utf-8")
+    as_printed = (tmp_path / "verbatim" / "statements" / "han-yongsheng.md").read_text(encoding="utf-8")
+    assert "國家強，質量興" in normalised and "國家強,質量興" in as_printed
+    assert "筑勢" in as_printed and "築勢" in normalised

@@ -1,0 +1,189 @@
+"""Traditional ↔ Simplified: OpenCC's known errors fixed, names and glossary terms pinned in both scripts.
+
+The pinned forms below were written out by hand and checked against usage (mainland press and the
+organisations' own Simplified names; Taiwan/Hong Kong press for Traditional), not copied from the converter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tekan.book import load_book
+from tekan.errors import TekanError
+from tekan.scripts import Converter, converter_for, load_overrides, to_hans, to_hant
+
+from .conftest import GLOSSARY, SEED
+
+#: Every speaker of the seed: Traditional (as printed) → Simplified.
+PEOPLE = {
+    "韓永生": "韩永生",
+    "唐英瑜": "唐英瑜",
+    "張小寧": "张小宁",
+    "劉濤": "刘涛",
+    "杜福": "杜福",
+    "張煒": "张炜",
+    "李燦": "李灿",
+    "朱懷球": "朱怀球",
+    "李翔": "李翔",
+    "周駿貴": "周骏贵",
+    "邵棟梁": "邵栋梁",
+    "趙華": "赵华",
+    "魏志玲": "魏志玲",
+    "張劍秋": "张剑秋",
+    "高祥明": "高祥明",
+    "劉慶峰": "刘庆峰",
+}
+#: Every organisation of the seed's bylines: Traditional (as printed) → Simplified.
+ORGANISATIONS = {
+    "安徽省市場監管局": "安徽省市场监管局",
+    "重慶市市場監管局": "重庆市市场监管局",
+    "陜西省市場監管局": "陕西省市场监管局",  # the seed prints the look-alike 陜 (U+965C); Simplified is 陕
+    "武漢市市場監管局": "武汉市市场监管局",
+    "大同市市場監管局": "大同市市场监管局",
+    "漯河市市場監管局": "漯河市市场监管局",
+    "佛山市市場監管局": "佛山市市场监管局",
+    "浙江省計量科學研究院": "浙江省计量科学研究院",
+    "深圳市計量質量檢測研究院": "深圳市计量质量检测研究院",
+    "南京市產品質量監督檢驗院": "南京市产品质量监督检验院",
+    "安徽國科檢測科技有限公司": "安徽国科检测科技有限公司",
+    "中鐵工程裝備集團有限公司": "中铁工程装备集团有限公司",
+    "吉利控股集團": "吉利控股集团",
+    "伊利集團": "伊利集团",
+    "太鋼集團": "太钢集团",
+    "科大訊飛": "科大讯飞",
+}
+#: Names in the body text: Traditional → Simplified.
+NAMES_IN_TEXT = {"習近平": "习近平", "中國寶武": "中国宝武", "中鐵裝備": "中铁装备", "安徽國科": "安徽国科"}
+#: Glossary headwords whose Simplified form is easy to get wrong: Traditional → Simplified.
+TERMS = {
+    "國家質量基礎設施": "国家质量基础设施",
+    "計量": "计量",
+    "認證認可": "认证认可",
+    "卡脖子": "卡脖子",
+    "檢驗檢測": "检验检测",
+    "首臺套": "首台套",
+    "真抓實幹": "真抓实干",
+    "粵港澳大灣區": "粤港澳大湾区",
+    "共同富裕示範區": "共同富裕示范区",
+    "全國質量強市示範城市": "全国质量强市示范城市",
+    "質量第一、效益優先": "质量第一、效益优先",
+    "國之重器": "国之重器",
+}
+
+
+@pytest.fixture(scope="module")
+def hant():  # type: ignore[no-untyped-def]
+    return load_book(SEED, GLOSSARY, "hant")
+
+
+@pytest.fixture(scope="module")
+def hans():  # type: ignore[no-untyped-def]
+    return load_book(SEED, GLOSSARY, "hans")
+
+
+@pytest.fixture(scope="module")
+def converter(hant) -> Converter:  # type: ignore[no-untyped-def]
+    return converter_for(hant.glossary, hant.publication)
+
+
+def test_pins_cover_every_name_of_the_seed(hant) -> None:  # type: ignore[no-untyped-def]
+    people = {st.attribution.person for st in hant.publication.statements}
+    organisations = {st.attribution.organisation for st in hant.publication.statements}
+    assert people == set(PEOPLE), "a speaker was added or renamed: pin the name in both scripts"
+    assert organisations == set(ORGANISATIONS), "an organisation was added: pin it in both scripts"
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), [*PEOPLE.items(), *ORGANISATIONS.items()])
+def test_names_in_both_directions(converter: Converter, traditional: str, simplified: str) -> None:
+    assert converter.to_hans(traditional) == simplified
+    assert converter.to_hant(simplified) == traditional
+
+
+def test_simplified_bylines_carry_the_pinned_names(hant, hans) -> None:  # type: ignore[no-untyped-def]
+    for st_hant, st_hans in zip(hant.publication.statements, hans.publication.statements, strict=True):
+        assert st_hans.attribution.person == PEOPLE[st_hant.attribution.person]
+        assert st_hans.attribution.organisation == ORGANISATIONS[st_hant.attribution.organisation]
+
+
+def test_names_in_the_simplified_text(hans) -> None:  # type: ignore[no-untyped-def]
+    text = "\n".join(p for st in hans.publication.statements for p in st.paragraphs)
+    for simplified in NAMES_IN_TEXT.values():
+        assert simplified in text
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), TERMS.items())
+def test_pinned_glossary_forms(hant, traditional: str, simplified: str) -> None:  # type: ignore[no-untyped-def]
+    term = next(t for t in hant.glossary.terms if t.hant == traditional)
+    assert term.hans == simplified
+
+
+def test_every_glossary_term_converts_to_its_written_out_form(converter: Converter, hant) -> None:  # type: ignore[no-untyped-def]
+    for term in hant.glossary.terms:
+        assert converter.to_hans(f"推進{term.hant}工作") == f"推进{term.hans}工作", term.id
+        assert converter.to_hant(term.hans) == term.hant, term.id
+
+
+def test_protected_form_wins_over_opencc() -> None:
+    # A protected pair whose Simplified form is not OpenCC's: the written-out form is used, in both directions.
+    assert to_hans("瞭解情況") == "了解情况"
+    converter = Converter.build([("瞭解", "瞭解")])
+    assert converter.to_hans("瞭解情況") == "瞭解情况"
+    assert converter.to_hant("瞭解情况") == "瞭解情況"
+
+
+@pytest.mark.parametrize(
+    ("simplified", "opencc_error", "traditional"),
+    [
+        ("指明了实现高质量发展的方向", "指明瞭", "指明了實現高質量發展的方向"),
+        ("踏上新征程", "徵程", "踏上新征程"),
+        ("刘庆峰", "劉慶峯", "劉慶峰"),
+        ("邵栋梁", "邵棟樑", "邵棟梁"),
+    ],
+)
+def test_overrides_fix_opencc_s2t(simplified: str, opencc_error: str, traditional: str) -> None:
+    import opencc
+
+    assert opencc_error in opencc.OpenCC("s2t").convert(simplified)  # the error the override exists for
+    assert to_hant(simplified) == traditional
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("著力提升科技水平", "着力提升科技水平"),
+        ("發揮著重要作用", "发挥着重要作用"),
+        ("質量顯著提升", "质量显著提升"),  # 顯著 keeps 著
+        ("陜西省", "陕西省"),
+    ],
+)
+def test_overrides_fix_opencc_t2s(traditional: str, simplified: str) -> None:
+    assert to_hans(traditional) == simplified
+
+
+def test_simplified_edition_is_fully_simplified(hans) -> None:  # type: ignore[no-untyped-def]
+    for st in hans.publication.statements:
+        for text in (st.headline, *st.paragraphs, st.attribution.raw):
+            assert to_hans(text) == text
+
+
+def test_round_trip_restores_the_traditional_text(converter: Converter, hant) -> None:  # type: ignore[no-untyped-def]
+    for st in hant.publication.statements:
+        for text in (st.headline, *st.paragraphs):
+            # The one expected difference: the seed's look-alike 陜 comes back as the standard 陝.
+            assert converter.to_hant(converter.to_hans(text)) == text.replace("陜", "陝")
+
+
+def test_override_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.txt"
+    path.write_text("# comment\n指明了\t指明了  # fine\n只有一列\n", encoding="utf-8")
+    with pytest.raises(TekanError) as info:
+        load_overrides(path)
+    assert info.value.location.line == 3
+
+
+def test_project_overrides_load() -> None:
+    pairs = dict(load_overrides())
+    assert pairs["指明了"] == "指明了"
+    assert pairs["劉慶峰"] == "刘庆峰"
