@@ -64,8 +64,21 @@ def latex_fonts(script: str) -> str:
             rf"\setCJKmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKmonofont{{{fonts['mono']}}}[{slant}]",
+            *other_script_fonts(script),
         ]
     )
+
+
+def other_script_fonts(script: str) -> list[str]:
+    """Text tagged with the other script (``language-zh-Hans`` in the Traditional edition, e.g. a glossary
+    entry's Simplified form) gets that script's Noto face, so its glyphs follow its own conventions."""
+    other = "hans" if script == "hant" else "hant"
+    tag = LANGUAGES[other][1]
+    return [
+        rf"\newCJKfontfamily\tekanotherscript{{{cjk_fonts(other)['serif']}}}[BoldFont={{* Bold}}]",
+        rf"\expandafter\newcommand\csname DUrolelanguage-{tag.lower()}\endcsname[1]{{{{\tekanotherscript #1}}}}",
+        rf"\expandafter\newcommand\csname DUrolelanguage-{tag}\endcsname[1]{{{{\tekanotherscript #1}}}}",
+    ]
 
 
 def configure_latex(app: Sphinx, config: Config) -> None:
