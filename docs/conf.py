@@ -41,7 +41,7 @@ suppress_warnings: list[str] = []
 
 # --- HTML (furo) -----------------------------------------------------------------------------
 html_theme = "furo"
-html_title = "中國質量(杭州)大會特刊"
+html_title = "中國質量（杭州）大會特刊"
 html_css_files = ["tekan.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False

@@ -151,6 +151,14 @@ def test_search_for_metrology_returns_its_statement_pages(page: Any, site: str) 
     assert search(page, site, "zh-hant", "計量") == {"zhang-xiaoning", "zhu-huaiqiu", "li-xiang"}
 
 
+def test_the_audit_page_is_not_a_search_result(page: Any, site: str) -> None:
+    search(page, site, "zh-hant", "質量")
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert hrefs and not any(h.startswith("audit.html") for h in hrefs)
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_a_query_of_two_words_finds_pages_with_both(
     page: Any, site: str, statements: dict[str, str], edition: str

@@ -27,7 +27,7 @@ def landing_page(titles: dict[str, str], tags: dict[str, str], basename: str) ->
             f' · <a class="pdf" href="../pdf/{basename}-{tag}.pdf">{escape(words["pdf"])}</a></p>'
             "</li>"
         )
-    heading = " / ".join(escape(t) for t in dict.fromkeys(titles.values()) if t) or "Tekan"
+    heading = escape(next((t for t in titles.values() if t), "Tekan"))  # the first edition's title
     return f"""<!DOCTYPE html>
 <html lang="zh">
 <head>

@@ -271,7 +271,8 @@ def render_audit(publication: Publication, script: str = "hant") -> str:
 
     words = AUDIT_WORDS[script]
     seed = publication.source.name
-    lines = [f"({AUDIT_DOC})=", f"# {words['title']}", ""]
+    # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
+    lines = ["---", "nosearch: true", "---", "", f"({AUDIT_DOC})=", f"# {words['title']}", ""]
     if not publication.normalised:
         return "\n".join([*lines, escape(words["verbatim"].format(seed=seed)), ""])
     changes = publication.changes
