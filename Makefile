@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs what is missing first (tools/setup.sh).
-.PHONY: book test setup clean
+.PHONY: book test benchmark setup clean
 
 book: setup
 	.venv/bin/tekan build all --script all
@@ -9,6 +9,10 @@ test: setup
 	.venv/bin/ruff format --check tools tests
 	.venv/bin/mypy
 	.venv/bin/pytest
+
+# How fast the book builds and how cost grows (about 15 minutes; see "Benchmarks" in the README).
+benchmark: setup
+	.venv/bin/python tools/benchmark.py --out _build/benchmark.json
 
 setup:
 	@tools/setup.sh

@@ -1,0 +1,49 @@
+"""The benchmark script keeps working: a smoke run at tiny sizes (timings are not checked, only that it runs)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.sphinx
+
+
+def test_benchmark_smoke_run(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "benchmark.py"), "--smoke", "--out", str(out), "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["failures"] == []
+    assert data["machine"]["nproc"] >= 1
+
+    convert = {row["statements"]: row for row in data["convert"]}
+    assert set(convert) == {16, 32}
+    assert convert[32]["bytes"] > convert[16]["bytes"] > 0
+    assert all(row["convert_s"] > 0 and row["peak_mb"] > 0 for row in convert.values())
+
+    links = data["linking"]["link"]
+    # Linking finds terms of the real glossary and of the n-gram glossary, none of random strings (almost surely).
+    assert any(row["links"] > 0 for row in links if row["glossary"].startswith("real"))
+    assert any(row["links"] > 0 for row in links if row["glossary"].startswith("ngram"))
+
+    assert {(row["statements"], row["jobs"]) for row in data["html"]} == {(16, "1"), (16, "auto")}
+    assert all(row["ok"] and row["peak_mb"] > 0 for row in data["html"])
+    assert [row["format"] for row in data["formats"]] == ["html", "epub", "latex"]
+    assert data["overhead"][0]["plain_s"] > 0 and data["overhead"][0]["tekan_s"] > 0
+    assert data["incremental"][0]["one_edit_s"] > 0
+
+    # The printed table names each part.
+    for title in ("Conversion", "Linking time", "HTML builds", "Extension overhead", "Incremental"):
+        assert title in result.stdout

@@ -1,0 +1,686 @@
+#!/usr/bin/env python3
+"""How fast the book builds and how the cost grows with the work.
+
+Usage: ``.venv/bin/python tools/benchmark.py [--smoke] [--out FILE.json]`` (or ``make benchmark``).
+
+Measures, on synthetic seeds made from the real one (its statements repeated, each with a distinct
+byline and slug): conversion (parse + metadata + normalise + link + render MyST), linking against the
+real glossary and synthetic glossaries of up to 4,000 terms, HTML builds with ``-j 1`` and ``-j auto``,
+the EPUB and PDF of the real book, the tekan extension against plain Sphinx on the same pages, and an
+incremental rebuild after a one-statement edit. Every build runs in its own process, as ``tekan build``
+runs it; its peak memory is that process's ``ru_maxrss`` (from ``os.wait4``: the largest of the
+process and the workers it waited for).
+
+``--smoke`` runs every part at tiny sizes (for the test suite: it only has to keep working).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from tekan.book import glossary_forms, write_pages  # noqa: E402
+from tekan.building import sphinx_command  # noqa: E402
+from tekan.glossary import load_glossary  # noqa: E402
+from tekan.linking import Linker  # noqa: E402
+from tekan.metadata import load_publication  # noqa: E402
+from tekan.rendering import render_book  # noqa: E402
+
+SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
+GLOSSARY = ROOT / "glossary" / "terms.toml"
+DOCS = ROOT / "docs"
+#: Appended to each speaker's name to make bylines distinct: none of these is (part of) a position word.
+NAME_DIGITS = "甲乙丙丁戊己庚辛壬癸"
+#: Builds slower than this are stopped and reported as capped, with how far they got.
+BUILD_CAP_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What to measure: the full run or the smoke run."""
+
+    convert: tuple[int, ...]  # statements per synthetic seed, conversion only
+    link: tuple[int, ...]  # statements of text, linking only
+    synthetic_terms: tuple[int, ...]  # sizes of the synthetic glossaries
+    html: tuple[int, ...]  # statements per HTML build
+    jobs: tuple[str, ...]  # -j values of the HTML builds
+    large: int  # HTML builds of at least this many statements are capped at large_cap seconds
+    large_cap: float
+    overhead: tuple[int, ...]  # statements per tekan-vs-plain comparison
+    incremental: tuple[int, ...]  # statements per incremental rebuild
+    repeats: int  # runs per tekan-vs-plain comparison (median) and per linking measurement (best)
+    pdf: bool  # run latexmk on the real book
+
+
+FULL = Sizes(
+    convert=(16, 160, 1_600, 16_000),
+    link=(16, 160, 1_600, 16_000),
+    synthetic_terms=(40, 400, 4_000),
+    html=(16, 160, 1_600),
+    jobs=("1", "auto"),
+    large=1_600,
+    large_cap=150.0,
+    overhead=(16, 160),
+    incremental=(16, 160),
+    repeats=3,
+    pdf=True,
+)
+SMOKE = Sizes(
+    convert=(16, 32),
+    link=(16, 32),
+    synthetic_terms=(40, 400),
+    html=(16,),
+    jobs=("1", "auto"),
+    large=1_600,
+    large_cap=150.0,
+    overhead=(16,),
+    incremental=(16,),
+    repeats=1,
+    pdf=False,
+)
+
+
+# --- synthetic seeds -----------------------------------------------------------------------------
+
+
+def _name_suffix(index: int) -> str:
+    digits = []
+    for _ in range(5):
+        index, digit = divmod(index, len(NAME_DIGITS))
+        digits.append(NAME_DIGITS[digit])
+    return "".join(reversed(digits))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    return repr(value)
+
+
+def _toml_table(header: str, table: dict[str, Any]) -> list[str]:
+    return ["", header, *(f"{key} = {_toml_value(value)}" for key, value in table.items())]
+
+
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def real_blocks() -> tuple[list[list[str]], str]:
+    """The real seed's statements (headline, paragraphs, byline lines) and its masthead."""
+    lines = [line.strip() for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    blocks: list[list[str]] = []
+    pending: list[str] = []
+    for line in lines:
+        pending.append(line)
+        if line.startswith("——"):
+            blocks.append(pending)
+            pending = []
+    return blocks, "".join(pending)
+
+
+def make_seed(count: int, folder: Path) -> Path:
+    """Write a seed of ``count`` statements (the real ones, repeated) and its metadata; return the seed.
+
+    With 16 statements this is the real book: its own bylines and slugs.
+    """
+    blocks, masthead = real_blocks()
+    meta = tomllib.loads(SEED.with_suffix(".toml").read_text(encoding="utf-8"))
+    entries = {entry["byline"]: entry for entry in meta["statement"]}
+    # The metadata file's own keys and tables (keys first: after a [table] header they would belong to it).
+    toml = [f"{key} = {_toml_value(v)}" for key, v in meta.items() if not isinstance(v, dict) and not _is_tables(v)]
+    for key, value in meta.items():
+        if isinstance(value, dict):
+            toml += _toml_table(f"[{key}]", value)
+        elif _is_tables(value) and key != "statement":
+            for table in value:
+                toml += _toml_table(f"[[{key}]]", table)
+    seed_lines: list[str] = []
+    for index in range(count):
+        *body, byline = blocks[index % len(blocks)]
+        entry = dict(entries[byline[2:]])
+        if count != len(blocks):
+            byline += _name_suffix(index)
+            entry["byline"] = byline[2:]
+            entry["slug"] = f"{entry['slug']}-{index:05d}"
+        seed_lines += [*body, byline]
+        toml += _toml_table("[[statement]]", entry)
+    seed_lines.append(masthead)
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = folder / f"seed-{count}.txt"
+    seed.write_text("\n".join(seed_lines) + "\n", encoding="utf-8")
+    seed.with_suffix(".toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
+    return seed
+
+
+def synthetic_forms(count: int, kind: str, rng: random.Random) -> dict[str, str]:
+    """``count`` glossary forms: ``ngram`` (2–4 character runs of the seed) or ``random`` Han strings."""
+    forms: dict[str, str] = {}
+    if kind == "ngram":
+        text = "".join(re.findall(r"[\u4e00-\u9fff]+", SEED.read_text(encoding="utf-8")))
+        while len(forms) < count:
+            length = rng.randint(2, 4)
+            start = rng.randrange(len(text) - length)
+            forms.setdefault(text[start : start + length], f"t{len(forms)}")
+    else:
+        while len(forms) < count:
+            word = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(2, 4)))
+            forms.setdefault(word, f"t{len(forms)}")
+    return forms
+
+
+# --- measuring processes -------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One process: wall time, peak memory, success."""
+
+    seconds: float
+    peak_mb: float
+    ok: bool
+    note: str = ""
+
+
+#: How far a build got: (documents read, pages written) of the statements.
+Progress = Callable[[], tuple[int, int]]
+
+
+def run_process(
+    command: Sequence[str],
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    cap: float = BUILD_CAP_SECONDS,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> Run:
+    """Run ``command`` (output into ``log``); its wall time and peak resident memory.
+
+    A process still running after ``cap`` seconds is stopped; with ``progress`` the note says how far it
+    got and estimates the whole build from its pace (reading, then writing ``total`` pages).
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    read_done = 0.0
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        polled = start
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            now = time.perf_counter()
+            if progress and not read_done and now - polled > 1:
+                polled = now
+                if progress()[0] >= total:
+                    read_done = now - start
+            if now - start > cap:
+                process.kill()
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = -9
+                note = f"capped at {cap:.0f} s"
+                if progress:
+                    read, written = progress()
+                    note += f" (read {read:,} of {total:,}, wrote {written:,})"
+                    if read_done and written:
+                        estimate = read_done + (cap - read_done) * total / written
+                        note += f"; whole build ≈ {estimate / 60:.0f} min at this pace"
+                return Run(cap, usage.ru_maxrss / 1024, False, note)
+            time.sleep(0.01)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    note = "" if process.returncode == 0 else f"exit {process.returncode}, see {log}"
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0, note)
+
+
+def _count(folder: Path, pattern: str) -> int:
+    try:
+        return sum(1 for _ in folder.glob(pattern))
+    except OSError:
+        return 0
+
+
+def sphinx_build(
+    builder: str, seed: Path, src: Path, out: Path, doctrees: Path, jobs: str, log: Path, cap: float = BUILD_CAP_SECONDS
+) -> Run:
+    """One tekan Sphinx build of the Traditional edition, the way ``tekan build`` runs it."""
+    src.mkdir(parents=True, exist_ok=True)
+    command = sphinx_command(builder, "hant", src, out, doctrees, seed, GLOSSARY, jobs)
+    statements = sum(1 for line in seed.read_text(encoding="utf-8").split("\n") if line.startswith("——"))
+
+    def progress() -> tuple[int, int]:
+        return _count(doctrees / "statements", "*.doctree"), _count(out / "statements", "*.html")
+
+    env = {**os.environ, "TEKAN_SCRIPT": "hant"}
+    return run_process(command, log, env=env, cap=cap, progress=progress, total=statements)
+
+
+# --- conversion and linking ------------------------------------------------------------------------
+
+
+def convert_once(seed: Path, out: Path) -> dict[str, float]:
+    """Time each step of the conversion of one seed, as ``tekan.book`` does it (in a child process)."""
+    started = time.perf_counter()
+    publication, problems = load_publication(seed)  # parse_seed + the metadata file
+    if problems:
+        raise SystemExit(f"synthetic seed {seed} has problems: {problems[:3]}")
+    loaded = time.perf_counter()
+    try:
+        from tekan.normalise import normalise_publication
+    except ImportError:  # a tree without the normalisation step
+        pass
+    else:
+        publication = normalise_publication(publication)
+    normalised = time.perf_counter()
+    linker = Linker.build(glossary_forms(load_glossary(GLOSSARY)))
+    linked = time.perf_counter()
+    pages = render_book(publication, linker)
+    rendered = time.perf_counter()
+    write_pages(pages, out)
+    written = time.perf_counter()
+    return {
+        "statements": len(publication.statements),
+        "bytes": seed.stat().st_size,
+        "parse_s": loaded - started,
+        "normalise_s": normalised - loaded,
+        "linker_s": linked - normalised,
+        "render_s": rendered - linked,
+        "convert_s": rendered - started,
+        "write_s": written - rendered,
+    }
+
+
+def bench_convert(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
+    """Conversion of each synthetic seed, each in a fresh process (for its peak memory)."""
+    rows = []
+    for count in sizes:
+        seed = make_seed(count, work / "seeds")
+        result = work / f"convert-{count}.json"
+        run = run_process(
+            [sys.executable, __file__, "--child-convert", str(seed), str(work / f"myst-{count}"), str(result)],
+            work / "logs" / f"convert-{count}.log",
+        )
+        if not run.ok:
+            rows.append({"statements": count, "error": run.note})
+            continue
+        row = json.loads(result.read_text())
+        row["peak_mb"] = run.peak_mb
+        row["statements_per_s"] = row["statements"] / row["convert_s"]
+        row["mb_per_s"] = row["bytes"] / 1e6 / row["convert_s"]
+        rows.append(row)
+        shutil.rmtree(work / f"myst-{count}", ignore_errors=True)
+    return rows
+
+
+def _best(function: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_linking(sizes: Sequence[int], term_counts: Sequence[int], repeats: int) -> dict[str, Any]:
+    """Pattern compile time by glossary size, and link time by text length × glossary."""
+    rng = random.Random(7)
+    real = glossary_forms(load_glossary(GLOSSARY))
+    glossaries = {f"real ({len(real)} forms)": real}
+    compile_rows = []
+    re.purge()  # the re module caches compiled patterns: measure first compiles
+    start = time.perf_counter()
+    Linker.build(real)
+    compile_rows.append({"kind": "real", "terms": len(real), "compile_s": time.perf_counter() - start})
+    for kind in ("ngram", "random"):
+        for count in term_counts:
+            forms = synthetic_forms(count, kind, rng)
+            re.purge()
+            start = time.perf_counter()
+            Linker.build(forms)
+            compile_rows.append({"kind": kind, "terms": count, "compile_s": time.perf_counter() - start})
+            if count == max(term_counts):
+                glossaries[f"{kind} ({count} forms)"] = forms
+
+    blocks, _ = real_blocks()
+    link_rows = []
+    for name, forms in glossaries.items():
+        linker = Linker.build(forms)
+        for count in sizes:
+            pages = [blocks[i % len(blocks)][1:-1] for i in range(count)]  # headline + paragraphs
+            size = sum(len(p.encode("utf-8")) for page in pages for p in page)
+
+            def link_all(linker: Linker = linker, pages: list[list[str]] = pages) -> None:
+                for page in pages:
+                    linker.link(page)  # a fresh page: each term linked at its first occurrence
+
+            seconds = _best(link_all, repeats if count < 10_000 else 1)
+            links = sum(1 for page in pages for para in linker.link(page) for _, term in para if term)
+            row = {"glossary": name, "statements": count, "bytes": size, "link_s": seconds}
+            link_rows.append({**row, "mb_per_s": size / 1e6 / seconds, "links": links})
+    return {"compile": compile_rows, "link": link_rows}
+
+
+# --- Sphinx builds ---------------------------------------------------------------------------------
+
+
+def bench_html(sizes: Sequence[int], jobs: Sequence[str], large: int, large_cap: float, work: Path) -> list[Any]:
+    """Full HTML builds by size and -j."""
+    rows = []
+    for count in sizes:
+        seed = SEED if count == 16 else make_seed(count, work / "seeds")
+        for j in jobs:
+            tag = f"html-{count}-j{j}"
+            base = work / tag
+            cap = large_cap if count >= large else BUILD_CAP_SECONDS
+            run = sphinx_build(
+                "html", seed, base / "src", base / "html", base / "doctrees", j, work / "logs" / f"{tag}.log", cap
+            )
+            row = {"statements": count, "jobs": j, "seconds": run.seconds, "peak_mb": run.peak_mb}
+            rows.append({**row, "ok": run.ok, "note": run.note})
+            shutil.rmtree(base, ignore_errors=True)  # 1,600 statements: 300 MB of HTML
+    return rows
+
+
+def bench_formats(work: Path, pdf: bool) -> list[dict[str, Any]]:
+    """The real book in each format (full builds, -j 1)."""
+    rows = []
+    for builder in ("html", "epub", "latex"):
+        base = work / f"real-{builder}"
+        run = sphinx_build(
+            builder, SEED, base / "src", base / "out", base / "doctrees", "1", work / "logs" / f"real-{builder}.log"
+        )
+        rows.append({"format": builder, "seconds": run.seconds, "peak_mb": run.peak_mb, "ok": run.ok, "note": run.note})
+    if pdf:  # latexmk and the missing-glyph check, as ``tekan build pdf`` runs them (tekan.pdf.make_pdf)
+        latex = work / "real-latex" / "out"
+        command = [sys.executable, "-c", "import sys; from pathlib import Path; from tekan.pdf import make_pdf; "
+                   "make_pdf(Path(sys.argv[1]), 'hant')", str(latex)]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
+        run = run_process(command, work / "logs" / "real-pdf.log", env=env)
+        row: dict[str, Any] = {"format": "pdf (latexmk)", "seconds": run.seconds, "peak_mb": run.peak_mb}
+        rows.append({**row, "ok": run.ok, "note": run.note})
+    return rows
+
+
+SHIM = '''"""No-op stand-ins for the tekan directives, so plain Sphinx can read tekan's generated pages."""
+from docutils.parsers.rst import Directive
+
+
+class Nothing(Directive):
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = None  # accept any option
+
+    def run(self):
+        return []
+
+
+def setup(app):
+    for name in ("tekan-byline", "tekan-english", "tekan-glossary", "tekan-english-index"):
+        app.add_directive(name, Nothing)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+'''
+
+PLAIN_CONF = """# docs/conf.py without the tekan extension: the same theme, language and MyST settings.
+import sys
+from pathlib import Path
+
+_docs = Path({docs!r})
+sys.path.insert(0, str(Path(__file__).parent))
+__file__ = str(_docs / "conf.py")
+exec(compile((_docs / "conf.py").read_text(encoding="utf-8"), __file__, "exec"))
+extensions = ["myst_parser", "tekan_shim"]
+templates_path = [str(_docs / p) for p in templates_path]
+html_static_path = [str(_docs / p) for p in html_static_path]
+nitpicky = False
+suppress_warnings = ["ref.term"]  # the no-op glossary defines no terms
+"""
+
+
+def _plain_command(conf: Path, pages: Path, out: Path, doctrees: Path) -> list[str]:
+    return [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-d", str(doctrees), "-q", "-j", "1",
+            str(pages), str(out)]  # fmt: skip
+
+
+def bench_overhead(sizes: Sequence[int], work: Path, repeats: int) -> list[dict[str, Any]]:
+    """Full builds of the same pages with tekan and with plain Sphinx, alternating; medians."""
+    conf = work / "plain-conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "tekan_shim.py").write_text(SHIM, encoding="utf-8")
+    (conf / "conf.py").write_text(PLAIN_CONF.format(docs=str(DOCS)), encoding="utf-8")
+    rows = []
+    for count in sizes:
+        seed = SEED if count == 16 else make_seed(count, work / "seeds")
+        pages = work / f"overhead-{count}" / "pages"  # written by the first tekan build, read by plain Sphinx
+        times: dict[str, list[float]] = {"tekan": [], "plain": []}
+        peaks: dict[str, float] = {"tekan": 0.0, "plain": 0.0}
+        notes = []
+        for attempt in range(repeats):
+            for variant in ("tekan", "plain"):
+                base = work / f"overhead-{count}" / f"{variant}-{attempt}"
+                log = work / "logs" / f"overhead-{count}-{variant}-{attempt}.log"
+                if variant == "tekan":
+                    run = sphinx_build("html", seed, pages, base / "html", base / "doctrees", "1", log)
+                else:
+                    command = _plain_command(conf, pages, base / "html", base / "doctrees")
+                    run = run_process(command, log, env={**os.environ, "TEKAN_SCRIPT": "hant"})
+                    if "Unknown directive" in log.read_text(encoding="utf-8", errors="replace"):
+                        run = Run(run.seconds, run.peak_mb, False, f"a tekan directive the shim lacks, see {log}")
+                shutil.rmtree(base, ignore_errors=True)
+                if not run.ok:
+                    notes.append(f"{variant}: {run.note}")
+                times[variant].append(run.seconds)
+                peaks[variant] = max(peaks[variant], run.peak_mb)
+        tekan, plain = statistics.median(times["tekan"]), statistics.median(times["plain"])
+        row: dict[str, Any] = {"statements": count, "tekan_s": tekan, "plain_s": plain, "overhead": tekan / plain - 1}
+        row |= {"tekan_peak_mb": peaks["tekan"], "plain_peak_mb": peaks["plain"], "runs": repeats}
+        rows.append({**row, "ok": not notes, "note": "; ".join(notes)})
+    return rows
+
+
+def bench_incremental(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
+    """A full build, a rebuild with nothing changed, and a rebuild after editing one statement's text."""
+    rows = []
+    for count in sizes:
+        folder = work / f"incremental-{count}"
+        seed = make_seed(count, folder / "seed")  # at 16 statements: the real book
+        src, out, doctrees = folder / "src", folder / "html", folder / "doctrees"
+        logs = work / "logs"
+        full = sphinx_build("html", seed, src, out, doctrees, "1", logs / f"incremental-{count}-full.log")
+        nothing = sphinx_build("html", seed, src, out, doctrees, "1", logs / f"incremental-{count}-unchanged.log")
+        lines = seed.read_text(encoding="utf-8").split("\n")
+        lines[1] += "質量"  # the first body paragraph of the first statement
+        seed.write_text("\n".join(lines), encoding="utf-8")
+        edited = sphinx_build("html", seed, src, out, doctrees, "1", logs / f"incremental-{count}-edit.log")
+        runs = (full, nothing, edited)
+        row: dict[str, Any] = {"statements": count, "full_s": full.seconds, "unchanged_s": nothing.seconds}
+        row |= {"one_edit_s": edited.seconds, "ratio": edited.seconds / full.seconds}
+        row |= {"full_peak_mb": full.peak_mb, "edit_peak_mb": edited.peak_mb}
+        rows.append({**row, "ok": all(r.ok for r in runs), "note": "; ".join(r.note for r in runs if r.note)})
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+# --- report ----------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    """nproc, CPU model, memory and versions."""
+    import sphinx
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    names = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").is_file() else ""
+    total = re.search(r"MemTotal:\s+(\d+)", meminfo)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": names[0] if names else platform.processor(),
+        "memory": f"{int(total[1]) / 1024 / 1024:.1f} GiB" if total else "",
+        "python": platform.python_version(),
+        "sphinx": sphinx.__version__,
+        "system": platform.platform(),
+        "commit": _commit(),
+    }
+
+
+def _commit() -> str:
+    result = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+#: A column: header and how to get its value from a row.
+Column = tuple[str, Callable[[dict[str, Any]], Any]]
+
+
+def table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> str:
+    """A Markdown table."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    lines = [f"### {title}", "", "| " + " | ".join(h for h, _ in columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(get(row)) for _, get in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _status(row: dict[str, Any]) -> str:
+    return str(row["note"]) or ("ok" if row["ok"] else "failed")
+
+
+def report(results: dict[str, Any]) -> str:
+    """The results as Markdown tables."""
+    m = results["machine"]
+    parts = [
+        f"Machine: `nproc` {m['nproc']}, {m['cpu']}, {m['memory']} RAM; Python {m['python']}, Sphinx {m['sphinx']}; "
+        f"commit {m['commit']}. Benchmark run: {results['mode']}, {results['seconds']:.0f} s.\n"
+    ]
+    key: Callable[[str], Callable[[dict[str, Any]], Any]] = lambda name: lambda row: row[name]  # noqa: E731
+    mb: Callable[[dict[str, Any]], Any] = lambda row: row["bytes"] / 1e6  # noqa: E731
+    convert = [r for r in results["convert"] if "error" not in r]
+    parts.append(table(
+        "Conversion (parse + metadata + normalise + link + render MyST), one process per seed",
+        [("statements", key("statements")), ("MB", mb), ("parse + metadata s", key("parse_s")),
+         ("normalise s", key("normalise_s")), ("linker s", key("linker_s")), ("link + render s", key("render_s")),
+         ("convert s", key("convert_s")), ("statements/s", key("statements_per_s")), ("MB/s", key("mb_per_s")),
+         ("write pages s", key("write_s")), ("peak MB", key("peak_mb"))],
+        convert,
+    ))  # fmt: skip
+    parts.append(table(
+        "Linker pattern compile time by glossary size",
+        [("glossary", key("kind")), ("forms", key("terms")), ("compile s", key("compile_s"))],
+        results["linking"]["compile"],
+    ))  # fmt: skip
+    parts.append(table(
+        "Linking time by text length and glossary (best of runs)",
+        [("glossary", key("glossary")), ("statements", key("statements")), ("MB", mb), ("link s", key("link_s")),
+         ("MB/s", key("mb_per_s")), ("links", key("links"))],
+        results["linking"]["link"],
+    ))  # fmt: skip
+    parts.append(table(
+        "Full HTML builds (tekan build html, Traditional)",
+        [("statements", key("statements")), ("-j", key("jobs")), ("wall s", key("seconds")),
+         ("peak MB", key("peak_mb")), ("note", _status)],
+        results["html"],
+    ))  # fmt: skip
+    parts.append(table(
+        "The real book (16 statements), each format, full build, -j 1",
+        [("format", key("format")), ("wall s", key("seconds")), ("peak MB", key("peak_mb")), ("note", _status)],
+        results["formats"],
+    ))  # fmt: skip
+    parts.append(table(
+        "Extension overhead: the same pages, tekan vs plain Sphinx (HTML, -j 1, median)",
+        [("statements", key("statements")), ("tekan s", key("tekan_s")), ("plain s", key("plain_s")),
+         ("overhead", lambda r: f"{r['overhead']:+.0%}"), ("tekan peak MB", key("tekan_peak_mb")),
+         ("plain peak MB", key("plain_peak_mb")), ("runs", key("runs"))],
+        results["overhead"],
+    ))  # fmt: skip
+    parts.append(table(
+        "Incremental HTML rebuild after editing one statement (-j 1)",
+        [("statements", key("statements")), ("full s", key("full_s")), ("unchanged s", key("unchanged_s")),
+         ("one edit s", key("one_edit_s")), ("edit / full", lambda r: f"{r['ratio']:.0%}"),
+         ("full peak MB", key("full_peak_mb")), ("edit peak MB", key("edit_peak_mb"))],
+        results["incremental"],
+    ))  # fmt: skip
+    return "\n".join(parts)
+
+
+def failures(results: dict[str, Any]) -> list[str]:
+    """Measurements that did not run to completion (a capped build is reported, not a failure)."""
+    found = [f"convert {r['statements']}: {r['error']}" for r in results["convert"] if "error" in r]
+    for part in ("html", "formats", "overhead", "incremental"):
+        found += [f"{part}: {r['note']}" for r in results[part] if not r["ok"] and "capped" not in r["note"]]
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the tables; exit 1 when a measurement failed."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes and no PDF (seconds; for the tests)")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--work", type=Path, help="keep the work files here (default: a temporary folder)")
+    parser.add_argument("--child-convert", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_convert:
+        seed, out, result = (Path(p) for p in args.child_convert)
+        result.write_text(json.dumps(convert_once(seed, out)))
+        return 0
+
+    sizes = SMOKE if args.smoke else FULL
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="tekan-bench-") as temporary:
+        work = args.work or Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        results: dict[str, Any] = {"mode": "smoke" if args.smoke else "full", "machine": machine()}
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("convert", lambda: bench_convert(sizes.convert, work)),
+            ("linking", lambda: bench_linking(sizes.link, sizes.synthetic_terms, sizes.repeats)),
+            ("formats", lambda: bench_formats(work, sizes.pdf)),
+            ("overhead", lambda: bench_overhead(sizes.overhead, work, sizes.repeats)),
+            ("incremental", lambda: bench_incremental(sizes.incremental, work)),
+            ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),
+        ]
+        for name, step in steps:
+            print(f"benchmark: {name} …", file=sys.stderr, flush=True)
+            results[name] = step()
+        results["seconds"] = time.perf_counter() - started
+        results["failures"] = failures(results)
+    print(report(results))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for failure in results["failures"]:
+        print(f"benchmark: FAILED {failure}", file=sys.stderr)
+    return 1 if results["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
