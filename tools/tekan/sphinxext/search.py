@@ -42,6 +42,8 @@ function splitQuery(query) {
   const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
   const own = Object.prototype.hasOwnProperty;
   const known = (w) => index !== null && (own.call(index.terms, w) || own.call(index.titleterms, w));
+  // Both forms are indexed; the Simplified edition prefers the Simplified one, so its results highlight the match.
+  const hansFirst = document.documentElement.lang === "zh-Hans";
   const result = [];
   for (const chunk of query.split(/[^\p{Letter}\p{Number}_]+/u)) {
     for (const run of chunk.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) || []) {
@@ -53,7 +55,8 @@ function splitQuery(query) {
         let found = "";
         for (let j = Math.min(typed.length, i + 16); j > i + 1 && !found; j--) {
           const asTyped = typed.slice(i, j).join(""), asHans = converted.slice(i, j).join("");
-          found = known(asTyped) ? asTyped : (known(asHans) ? asHans : "");
+          const [first, second] = hansFirst ? [asHans, asTyped] : [asTyped, asHans];
+          found = known(first) ? first : (known(second) ? second : "");
           if (found) i = j;
         }
         if (found) words.push(found); else i += 1;
