@@ -10,6 +10,7 @@ so ``5G``, ``2020-2025``, ``1/60`` and ``AI`` stay as printed. Word forms come f
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -134,9 +135,12 @@ def _paragraph_lines(publication: Publication) -> dict[int, tuple[int, ...]]:
     except TekanError:
         source = []
     lines = [(n, line.strip()) for n, line in enumerate(source, start=1) if line.strip()]
+    numbers = [n for n, _ in lines]
     result: dict[int, tuple[int, ...]] = {}
     for statement in publication.statements:
-        following = [(n, text) for n, text in lines if n > statement.line]
+        # Only the lines right after the headline can match (a scan of all lines per statement was quadratic).
+        first = bisect_right(numbers, statement.line)
+        following = lines[first : first + len(statement.paragraphs)]
         found = [n for (n, text), paragraph in zip(following, statement.paragraphs, strict=False) if text == paragraph]
         result[statement.number] = tuple(found) if len(found) == len(statement.paragraphs) else ()
     return result
