@@ -32,7 +32,9 @@ fi
 stamp=.venv/.tekan-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+  # This machine's pip.conf names local mirrors that may be absent: drop pip's notes about them.
+  pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+  pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  pip install -q --disable-pip-version-check -e ".[test]"
   touch "$stamp"
 fi

@@ -65,7 +65,9 @@ def generate_pages(app: Sphinx) -> None:
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
     for problem in book.problems:
-        warn(problem.message, problem.kind, location=str(problem.location))
+        # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
+        location = problem.location
+        warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
     changed = write_pages(book_pages(book), Path(app.srcdir))
     if changed:
         logger.info("tekan: generated %d page(s)", len(changed))
