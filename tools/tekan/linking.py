@@ -12,8 +12,32 @@ Trie = dict[str, "Trie"]
 Segment = tuple[str, str | None]
 
 
+#: Python's regex engine tries the branches of an alternation one after another; a trie node with more
+#: branches than this is split into groups, each behind a lookahead for its first characters.
+WIDE = 256
+#: Branches per group when a node is split.
+GROUP = 16
+
+
+def _alternation(branches: list[tuple[str, str]], limit: int = WIDE) -> str:
+    """``(?:a…|b…|…)`` over (first character, regex) pairs; wide ones as nested groups with a lookahead each."""
+    if len(branches) == 1:
+        return branches[0][1]
+    if len(branches) <= limit:
+        return "(?:" + "|".join(regex for _, regex in branches) + ")"
+    size = -(-len(branches) // GROUP)
+    groups = [branches[i : i + size] for i in range(0, len(branches), size)]
+    # A lookahead only skips branches whose first character is not next, so the match is unchanged.
+    parts = ["(?=[" + "".join(re.escape(c) for c, _ in group) + "])" + _alternation(group, GROUP) for group in groups]
+    return "(?:" + "|".join(parts) + ")"
+
+
 def _trie_pattern(forms: Iterable[str]) -> str:
-    """A regex that matches any of ``forms``, preferring the longest, in time independent of their number."""
+    """A regex that matches any of ``forms``, preferring the longest, in time nearly independent of their number.
+
+    With thousands of forms the root has thousands of branches: they are grouped (see ``WIDE``) and the
+    pattern starts with one character class of every first character, so most positions fail at once.
+    """
     trie: Trie = {}
     for form in forms:
         node = trie
@@ -23,15 +47,18 @@ def _trie_pattern(forms: Iterable[str]) -> str:
 
     def build(node: Trie) -> str:
         terminal = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        branches = [(char, re.escape(char) + build(child)) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        body = _alternation(branches)
         if terminal:  # a shorter form ends here: the longer continuation is tried first (greedy ?)
             return "(?:" + body + ")?"
         return body
 
-    return build(trie)
+    pattern = build(trie)
+    if len(trie) > WIDE:
+        pattern = "(?=[" + "".join(re.escape(char) for char in sorted(trie)) + "])" + pattern
+    return pattern
 
 
 @dataclass(frozen=True)
