@@ -10,7 +10,7 @@ test: setup
 	.venv/bin/mypy
 	.venv/bin/pytest
 
-# How fast the book builds and how cost grows (about 15 minutes; see "Benchmarks" in the README).
+# How fast the book builds and how cost grows (about 8 minutes; see "Benchmarks" in the README).
 benchmark: setup
 	.venv/bin/python tools/benchmark.py --out _build/benchmark.json
 
