@@ -182,9 +182,20 @@ def render_glossary(labels: Labels) -> str:
 
 
 def render_english_index(labels: Labels) -> str:
-    """The English A–Z index of glossary terms."""
+    """The English A–Z index of glossary terms (kept out of search: it repeats the glossary's words)."""
     return "\n".join(
-        [f"({ENGLISH_INDEX_DOC})=", f"# {labels.english_index}", "", "```{tekan-english-index}", "```", ""]
+        [
+            "---",
+            "nosearch: true",
+            "---",
+            "",
+            f"({ENGLISH_INDEX_DOC})=",
+            f"# {labels.english_index}",
+            "",
+            "```{tekan-english-index}",
+            "```",
+            "",
+        ]
     )
 
 
