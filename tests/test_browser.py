@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tekan.book import load_book
+from tekan.glossary import load_glossary
 
 from .conftest import GLOSSARY, ROOT, SEED
 
@@ -228,3 +229,53 @@ def test_landing_page_leads_to_both_editions(page: Any, site: str) -> None:
         page.wait_for_url(f"**/html/{edition}/index.html")
         assert page.get_attribute("html", "lang") == lang
     assert page.tekan_errors == []
+
+
+def _metrology_link(page: Any, site: str, edition: str) -> Any:
+    page.goto(f"{site}/html/{edition}/statements/zhu-huaiqiu.html")
+    return page.locator("article a[href$='glossary.html#term-metrology']").first
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_hovering_a_term_shows_its_english_and_definition(page: Any, site: str, edition: str) -> None:
+    glossary = load_glossary(GLOSSARY)
+    metrology = glossary.by_id["metrology"]
+    link = _metrology_link(page, site, edition)
+    tip = page.locator("#tekan-tip-metrology")
+    assert link.get_attribute("aria-describedby") == "tekan-tip-metrology"
+    assert not tip.is_visible()
+    link.hover()
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert metrology.en in text and metrology.pinyin in text
+    assert (metrology.hant if edition == "zh-hant" else metrology.hans) in text
+    assert tip.get_attribute("role") == "tooltip"
+    page.mouse.move(1, 1)
+    tip.wait_for(state="hidden")
+    assert page.url.endswith("zhu-huaiqiu.html")  # hovering never navigates
+    assert page.tekan_errors == []
+
+
+def test_keyboard_focus_shows_the_tooltip_and_escape_hides_it(page: Any, site: str) -> None:
+    link = _metrology_link(page, site, "zh-hant")
+    tip = page.locator("#tekan-tip-metrology")
+    link.focus()
+    tip.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden")
+    assert page.url.endswith("zhu-huaiqiu.html")
+
+
+def test_a_tap_shows_the_tooltip_and_a_second_tap_follows_the_link(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        tab = context.new_page()
+        link = _metrology_link(tab, site, "zh-hant")
+        tip = tab.locator("#tekan-tip-metrology")
+        link.tap()
+        tip.wait_for(state="visible")
+        assert tab.url.endswith("zhu-huaiqiu.html")  # the first tap only explains the term
+        link.tap()
+        tab.wait_for_url("**/glossary.html#term-metrology")
+    finally:
+        context.close()
