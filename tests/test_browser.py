@@ -152,6 +152,18 @@ def test_search_for_metrology_returns_its_statement_pages(page: Any, site: str) 
     assert search(page, site, "zh-hant", "計量") == {"zhang-xiaoning", "zhu-huaiqiu", "li-xiang"}
 
 
+def test_statements_rank_above_the_pages_that_list_them(page: Any, site: str) -> None:
+    search(page, site, "zh-hant", "計量")
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href').split('#')[0])"
+    )
+    pages = [h for h in hrefs if h != "glossary.html"]  # the term's definition may come first
+    statements = [i for i, h in enumerate(pages) if h.startswith("statements/")]
+    listings = [i for i, h in enumerate(pages) if h == "index.html" or h.startswith("sectors/")]
+    assert statements and listings, pages
+    assert max(statements) < min(listings), pages
+
+
 def test_the_audit_page_is_not_a_search_result(page: Any, site: str) -> None:
     search(page, site, "zh-hant", "質量")
     hrefs = page.eval_on_selector_all(

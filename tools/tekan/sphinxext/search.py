@@ -153,6 +153,17 @@ class SearchTekan(SearchLanguage):
         return word.lower()
 
 
+#: Default scores, but listing pages (home, sectors) below the statements they list.
+SCORER = Path(__file__).resolve().parents[1] / "data" / "search-scorer.js"
+
+
+def _default_scorer(app: Sphinx, config: Any) -> None:
+    # Sphinx opens html_search_scorer relative to the working directory: give an absolute path.
+    if not config.html_search_scorer:
+        config.html_search_scorer = str(SCORER)
+
+
 def setup_search(app: Sphinx) -> None:
-    """Use SearchTekan for Chinese."""
+    """Use SearchTekan for Chinese, and rank statements above the pages that list them."""
     app.add_search_language(SearchTekan)
+    app.connect("config-inited", _default_scorer)
