@@ -111,22 +111,6 @@ def test_a_byline_without_a_recognisable_name_is_kept_whole_with_a_warning(tmp_p
     assert statement.meta.slug == "statement-01"
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "words"),
-    [
-        ("\u3000\u3000\n\t\n \u00a0 \n", 1, "empty"),
-        ("標題\n正文一\n正文二\n報頭\n", 1, "no byline found"),
-        ("甲\n一\n——某局局長張三\n乙\n二\n三\n報頭\n", 4, "the last statement has no byline"),
-        ("甲\n一\n——某局局長張三\n——某局局長李四\n報頭\n", 4, "without a headline"),
-    ],
-)
-def test_structure_errors_have_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
-    error = error_of(text, tmp_path)
-    assert (error.location.path, error.location.line) == (tmp_path / "s.txt", line)
-    assert words in error.message
-    assert str(error).startswith(f"{tmp_path / 's.txt'}:{line}: ")
-
-
 def test_two_statements_with_the_same_headline_get_distinct_stable_pages(tmp_path: Path) -> None:
     seed = "同一標題\n甲。\n——某局局長張三\n同一標題\n乙。\n——某局局長張三\n同一標題\n丙。\n——某院院長李四\n報頭\n"
     publication, _ = parse(seed, tmp_path)

@@ -122,10 +122,14 @@ def test_a_second_seed_in_the_same_format_needs_no_code(tmp_path: Path) -> None:
         ("——某局局長張三\n", 1, "without a headline"),
         ("標題\n——某局局長張三\n", 1, "no body"),
         ("標題\n正文\n——\n", 3, "only a dash"),
+        ("\u3000\u3000\n\t\n \u00a0 \n", 1, "empty"),  # ideographic and no-break spaces only
+        ("甲\n一\n——某局局長張三\n乙\n二\n三\n報頭\n", 4, "the last statement has no byline"),
+        ("甲\n一\n——某局局長張三\n——某局局長李四\n報頭\n", 4, "without a headline"),
     ],
 )
 def test_structure_errors_name_the_line(tmp_path: Path, text: str, line: int, words: str) -> None:
     with pytest.raises(TekanError) as info:
         parse_seed(text, tmp_path / "s.txt")
-    assert info.value.location.line == line
+    assert (info.value.location.path, info.value.location.line) == (tmp_path / "s.txt", line)
     assert words in info.value.message
+    assert str(info.value).startswith(f"{tmp_path / 's.txt'}:{line}: ")

@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from .errors import Kind, TekanError, read_text
+from .datafiles import read_columns
+from .errors import TekanError, read_text
 from .linking import Linker
-from .model import Change, Location, Publication, Statement
+from .model import Change, Publication, Statement
 
 #: Mainland forms and their Traditional forms: ``FOUND<TAB>TRADITIONAL`` per line.
 WORDS = Path(__file__).parent / "data" / "normalise-words.txt"
@@ -48,16 +49,7 @@ class Edit:
 
 def load_words(path: Path = WORDS) -> dict[str, str]:
     """The word list: found form → Traditional form (equal forms protect a correct word)."""
-    words: dict[str, str] = {}
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        parts = text.split("\t")
-        if len(parts) != 2 or not all(parts):
-            raise TekanError("expected FOUND<TAB>TRADITIONAL", Location(path, number), Kind.io)
-        words[parts[0]] = parts[1]
-    return words
+    return {found: traditional for found, traditional in read_columns(path, 2, "FOUND<TAB>TRADITIONAL")}
 
 
 @cache

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from .datafiles import read_columns
 from .errors import Kind, Problem, TekanError, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 
@@ -29,8 +29,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\
 @lru_cache(maxsize=1)
 def default_positions() -> tuple[str, ...]:
     """The position words shipped with Tekan (``tekan/data/positions.txt``)."""
-    text = resources.files("tekan").joinpath("data/positions.txt").read_text(encoding="utf-8")
-    return tuple(w for w in (line.strip() for line in text.splitlines()) if w and not w.startswith("#"))
+    return tuple(word for (word,) in read_columns(Path(__file__).parent / "data" / "positions.txt", 1, "one word"))
 
 
 @lru_cache(maxsize=16)

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import Kind, TekanError, read_text
+from .datafiles import read_columns
 from .linking import Linker
-from .model import Glossary, Location, Publication, Statement
+from .model import Glossary, Publication, Statement
 from .rendering import Labels
 
 #: The project's corrections to OpenCC: ``TRADITIONAL<TAB>SIMPLIFIED  # why`` per line.
@@ -36,18 +36,8 @@ def _opencc(config: str) -> Any:
 
 def load_overrides(path: Path = OVERRIDES) -> tuple[tuple[str, str], ...]:
     """The (Traditional, Simplified) pairs of an override file, in file order."""
-    pairs: list[tuple[str, str]] = []
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        text = line.split("#", 1)[0].rstrip()
-        if not text.strip():
-            continue
-        parts = [p.strip() for p in text.split("\t") if p.strip()]
-        if len(parts) != 2:
-            raise TekanError(
-                "expected TRADITIONAL<TAB>SIMPLIFIED (then an optional # comment)", Location(path, number), Kind.io
-            )
-        pairs.append((parts[0], parts[1]))
-    return tuple(pairs)
+    rows = read_columns(path, 2, "TRADITIONAL<TAB>SIMPLIFIED (then an optional # comment)")
+    return tuple((hant, hans) for hant, hans in rows)
 
 
 @dataclass(frozen=True)
