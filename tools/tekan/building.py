@@ -8,14 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .editions import BASENAME, TAGS
 from .errors import Kind, TekanError
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
 BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
-#: File name stem of the EPUB and PDF (ASCII: an all-Chinese project name gives "sphinx.epub").
-BASENAME = "tekan"
 
 
 def sphinx_command(

@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import book_pages, load_book, write_pages
+from .editions import SCRIPTS, TAGS
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("html", "epub", "pdf")
-SCRIPTS = ("hant", "hans")
-TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
 #: The seed the project's own book is made from (also named in docs/conf.py).
 DEFAULT_SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
 

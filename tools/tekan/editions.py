@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The scripts an edition can be in: Traditional and Simplified.
+SCRIPTS = ("hant", "hans")
 #: Sphinx ``language`` (selects UI strings) and BCP 47 tag (HTML ``lang``, EPUB) for each script.
 LANGUAGES = {"hant": ("zh_TW", "zh-Hant"), "hans": ("zh_CN", "zh-Hans")}
+#: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
+TAGS = {script: tag.lower() for script, (_, tag) in LANGUAGES.items()}
+#: ASCII stem of the EPUB, LaTeX and PDF files (an all-Chinese project name would give ``sphinx.epub``).
+BASENAME = "tekan"
 #: Noto CJK font families per script (Debian fonts-noto-cjk).
 FONT_REGION = {"hant": "TC", "hans": "SC"}
 
@@ -23,10 +29,7 @@ def cjk_fonts(script: str) -> dict[str, str]:
 def edition_settings(script: str) -> dict[str, Any]:
     """Sphinx settings that depend on the script of the edition."""
     language, tag = LANGUAGES[script]
-    region = FONT_REGION[script]
     return {
         "language": language,
-        "tekan_language_tag": tag,
-        "html_theme_options_fonts": region,
         "epub_language": tag,  # EPUB needs a BCP 47 tag, not Sphinx's zh_TW
     }

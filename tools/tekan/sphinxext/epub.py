@@ -14,12 +14,11 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from ..book import Book
 from ..editions import LANGUAGES, cjk_fonts
 from ..epub import NAV, NCX, OPF, BookMetadata, draw_cover, localise_navigation, patch_ncx, patch_package, write_epub
 from ..errors import TekanError
 from ..rendering import Labels
-from .pages import _load
+from .pages import load_for
 
 #: The generated cover, relative to the builder's output folder, and its XHTML page template.
 COVER_IMAGE = "_static/tekan-cover.png"
@@ -45,16 +44,9 @@ def in_script(text: str, script: str) -> str:
     return text
 
 
-def _book(app: Sphinx) -> Book:
-    try:
-        return _load(app)
-    except TekanError as exc:
-        raise ExtensionError(str(exc)) from None
-
-
 def configure_epub(app: Sphinx, config: Config) -> None:
     """Fill the epub_* values from the book's metadata file and the edition's script."""
-    book = _book(app)
+    book = load_for(app)
     meta = book.publication.meta
     script = config.tekan_script
     tag = LANGUAGES[script][1]
@@ -78,7 +70,7 @@ def prepare_epub(app: Sphinx) -> None:
     """Draw the cover from the book's titles into the EPUB's static folder; tag the pages' language."""
     if app.builder.name != "epub":
         return
-    book = _book(app)
+    book = load_for(app)
     meta = book.publication.meta
     script = app.config.tekan_script
     masthead, _, title = meta.title.partition("·")
@@ -107,7 +99,7 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
     """Complete the package document and rewrite the EPUB reproducibly."""
     if exception is not None or app.builder.name != "epub":
         return
-    book = _book(app)
+    book = load_for(app)
     meta = book.publication.meta
     outdir = Path(app.outdir)
     metadata = BookMetadata(

@@ -12,11 +12,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..editions import LANGUAGES
+from ..editions import BASENAME, LANGUAGES, TAGS
 
-#: Folder of each edition under ``html/``, and the stem of its EPUB/PDF (``tekan-zh-hant.epub``).
-TAGS = {"hant": "zh-hant", "hans": "zh-hans"}
-BASENAME = "tekan"
 #: The switcher's words, in the script of the page it is on; edition names are in their own script.
 SWITCHER_WORDS = {"hant": {"caption": "版本", "downloads": "下載"}, "hans": {"caption": "版本", "downloads": "下载"}}
 EDITION_NAMES = {"hant": "繁體中文", "hans": "简体中文"}

@@ -19,16 +19,15 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.texescape import escape as tex
 
-from ..editions import LANGUAGES, cjk_fonts
+from ..editions import BASENAME, LANGUAGES, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import sector_doc, statement_doc
-from .epub import _book, in_script, labels
-from .pages import book_of
+from .epub import in_script, labels
+from .pages import book_of, load_for
 
 #: The print design, copied next to the .tex file.
 STYLE = Path(__file__).resolve().parents[1] / "data" / "tekanbook.sty"
-BASENAME = "tekan"
 #: Paper and margins: A5, inner margin wider for binding.
 GEOMETRY = (
     r"\usepackage[a5paper,top=18mm,bottom=20mm,inner=19mm,outer=15mm,"
@@ -83,7 +82,7 @@ def other_script_fonts(script: str) -> list[str]:
 
 def configure_latex(app: Sphinx, config: Config) -> None:
     """Fill latex_documents and latex_elements from the book's metadata and the edition's script."""
-    book = _book(app)
+    book = load_for(app)
     meta = book.publication.meta
     script = config.tekan_script
     words = labels(script)

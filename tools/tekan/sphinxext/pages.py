@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,13 +16,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, glossary_forms, load_book, write_if_changed, write_pages
+from ..editions import SCRIPTS
 from ..errors import Kind, TekanError
+from ..metadata import metadata_path
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the shape of what the extension stores in the environment changes.
 ENV_VERSION = 1
-SCRIPTS = ("hant", "hans")
 _NUMBERED_ID = re.compile(r"^id\d+$")
 
 
@@ -46,24 +48,41 @@ def _confpath(app: Sphinx, value: str) -> Path:
 # --- generation --------------------------------------------------------------------------------
 
 
-def _load(app: Sphinx) -> Book:
+def load_for(app: Sphinx) -> Book:
+    """The book named by the configuration, loaded once per build however many handlers ask for it.
+
+    EPUB and LaTeX settings need it at config-inited, the pages at builder-inited, the EPUB again at
+    build-finished: the memo (keyed by the inputs and their modification times) makes that one load.
+    """
     config = app.config
+    seed = _confpath(app, config.tekan_seed)
+    glossary = _confpath(app, config.tekan_glossary)
     metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
-    return load_book(
-        _confpath(app, config.tekan_seed),
-        _confpath(app, config.tekan_glossary),
-        config.tekan_script,
-        metadata,
-        normalise=config.tekan_normalise,
-    )
+    stamps = tuple(_mtime(p) for p in (seed, glossary, metadata or metadata_path(seed)))
+    try:
+        return _load_book(seed, glossary, config.tekan_script, metadata, bool(config.tekan_normalise), stamps)
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@lru_cache(maxsize=4)
+def _load_book(
+    seed: Path, glossary: Path, script: str, metadata: Path | None, normalise: bool, stamps: tuple[int, ...]
+) -> Book:
+    del stamps  # part of the memo key only: an edited input is loaded afresh
+    return load_book(seed, glossary, script, metadata, normalise=normalise)
 
 
 def generate_pages(app: Sphinx) -> None:
     """Load the book and write its MyST pages into the source folder (only those that changed)."""
-    try:
-        book = _load(app)
-    except TekanError as exc:
-        raise ExtensionError(str(exc)) from None
+    book = load_for(app)
     for problem in book.problems:
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
