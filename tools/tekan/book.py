@@ -71,11 +71,9 @@ def load_book(
 def book_pages(book: Book) -> dict[str, str]:
     """The MyST pages of a book: relative path → text."""
     linker = Linker.build(glossary_forms(book.glossary, book.script))
-    if book.script == "hans":
-        from .scripts import hans_labels
+    from .scripts import labels_for  # late: OpenCC is loaded only when a book is rendered
 
-        return render_book(book.publication, linker, hans_labels())
-    return render_book(book.publication, linker)
+    return render_book(book.publication, linker, labels_for(book.script))
 
 
 def write_if_changed(path: Path, text: str) -> bool:

@@ -164,10 +164,17 @@ def publication_to_hans(publication: Publication, glossary: Glossary) -> Publica
     )
 
 
-def hans_labels() -> Labels:
-    """The fixed words of the generated pages in Simplified script."""
+def in_script(text: str, script: str) -> str:
+    """Traditional ``text`` (as written in conf.py and the code) in the edition's script."""
+    return to_hans(text) if script == "hans" else text
+
+
+@cache
+def labels_for(script: str) -> Labels:
+    """The fixed words of the generated pages in the edition's script."""
     defaults = Labels()
+    if script == "hant":
+        return defaults
     converted = {f.name: to_hans(getattr(defaults, f.name)) for f in fields(Labels)}
-    if "script" in converted:
-        converted["script"] = "hans"
+    converted["script"] = script
     return Labels(**converted)

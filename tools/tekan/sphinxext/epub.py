@@ -17,31 +17,13 @@ from sphinx.errors import ExtensionError
 from ..editions import LANGUAGES, cjk_fonts
 from ..epub import NAV, NCX, OPF, BookMetadata, draw_cover, localise_navigation, patch_ncx, patch_package, write_epub
 from ..errors import TekanError
-from ..rendering import Labels
+from ..scripts import in_script, labels_for
 from .pages import load_for
 
 #: The generated cover, relative to the builder's output folder, and its XHTML page template.
 COVER_IMAGE = "_static/tekan-cover.png"
 COVER_TEMPLATE = "tekan-epub-cover.html"
 TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
-
-
-def labels(script: str) -> Labels:
-    """The fixed words of the edition's script."""
-    if script == "hans":
-        from ..scripts import hans_labels
-
-        return hans_labels()
-    return Labels()
-
-
-def in_script(text: str, script: str) -> str:
-    """``text`` (written in Traditional in conf.py) in the edition's script."""
-    if script == "hans":
-        from ..scripts import to_hans
-
-        return to_hans(text)
-    return text
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
@@ -90,7 +72,7 @@ def prepare_epub(app: Sphinx) -> None:
     # The guide and the navigation document name the cover and the contents in the book's language.
     app.builder.guide_titles = {  # type: ignore[attr-defined]
         **app.builder.guide_titles,  # type: ignore[attr-defined]
-        "toc": labels(script).contents,
+        "toc": labels_for(script).contents,
         "cover": in_script("封面", script),
     }
 
@@ -117,7 +99,7 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         opf.write_text(patch_package(opf.read_text(encoding="utf-8"), metadata), encoding="utf-8")
         nav = outdir / NAV
         nav.write_text(
-            localise_navigation(nav.read_text(encoding="utf-8"), labels(app.config.tekan_script).contents),
+            localise_navigation(nav.read_text(encoding="utf-8"), labels_for(app.config.tekan_script).contents),
             encoding="utf-8",
         )
         ncx = outdir / NCX

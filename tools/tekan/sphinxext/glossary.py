@@ -22,6 +22,7 @@ from ..export import to_csv, to_tbx
 from ..glossary import initial, pinyin_sort_key
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
+from ..scripts import to_hans
 from .pages import ENV_VERSION, book_of
 
 logger = logging.getLogger(__name__)
@@ -169,12 +170,12 @@ class GlossaryDirective(SphinxDirective):
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
         if term.aliases:
-            aliases = [_to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+            aliases = [to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
             line = nodes.paragraph(classes=["tekan-aliases"])
             line += nodes.strong(labels["aliases"], labels["aliases"])
             line += nodes.Text("：" + "、".join(dict.fromkeys(a for a in aliases if a != _headword(term, script))))
             definition += line
-        zh = term.definition_zh if script == "hant" else _to_hans(term.definition_zh)
+        zh = term.definition_zh if script == "hant" else to_hans(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
             term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"]
@@ -207,12 +208,6 @@ class GlossaryDirective(SphinxDirective):
         used += backlinks(term=term.id)
         definition += used
         return definition
-
-
-def _to_hans(text: str) -> str:
-    from ..scripts import to_hans
-
-    return to_hans(text)
 
 
 def english_sort_key(text: str) -> str:

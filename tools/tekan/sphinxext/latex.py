@@ -23,7 +23,7 @@ from ..editions import BASENAME, LANGUAGES, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import sector_doc, statement_doc
-from .epub import in_script, labels
+from ..scripts import in_script, labels_for
 from .pages import book_of, load_for
 
 #: The print design, copied next to the .tex file.
@@ -85,7 +85,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     book = load_for(app)
     meta = book.publication.meta
     script = config.tekan_script
-    words = labels(script)
+    words = labels_for(script)
     title = meta.title or book.publication.masthead
     masthead, _, short = title.partition("·")
     if not short:
