@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ import pytest
 from tekan.book import load_book
 from tekan.glossary import load_glossary
 
-from .conftest import GLOSSARY, ROOT, SEED
+from .conftest import GLOSSARY, SEED
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +49,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build both HTML editions once and serve the output folder; yields the base URL."""
-    out = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "tekan", "build", "html", "--script", "all", "--out", str(out)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+def site(book_out: Path) -> Iterator[str]:
+    """Serve the session's build of the book (both HTML editions and the downloads); yields the base URL."""
+    out = book_out
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import GLOSSARY, SEED
-
-
-def tekan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tekan", *args], capture_output=True, text=True, cwd=cwd, check=False)
+from .conftest import GLOSSARY, SEED, tekan
 
 
 def test_check_passes_on_the_project() -> None:

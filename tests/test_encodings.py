@@ -161,7 +161,7 @@ def test_read_text_refuses_a_folder_with_a_message(tmp_path: Path) -> None:
 
 
 def test_cli_prints_the_encoding_error_as_one_line(tmp_path: Path) -> None:
-    from .test_cli import tekan
+    from .conftest import tekan
 
     seed = _copy_seed(tmp_path, "cli", SEED.read_text(encoding="utf-8").encode("big5hkscs"))
     out = tmp_path / "out"

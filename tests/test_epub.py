@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -32,9 +30,8 @@ from tekan.errors import TekanError
 from tekan.metadata import load_publication
 from tekan.rendering import statement_doc
 
-from .conftest import GLOSSARY, ROOT, SEED
+from .conftest import EPOCH, GLOSSARY, SEED, tekan
 
-EPOCH = "1630454400"  # 2021-09-01T00:00:00Z
 SCRIPTS = {"hant": "zh-Hant", "hans": "zh-Hans"}
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -46,23 +43,15 @@ NS = {
 
 
 def tekan_build(out: Path, *args: str, writing_mode: str = "horizontal") -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TEKAN_EPUB_WRITING_MODE": writing_mode}
-    result = subprocess.run(
-        [sys.executable, "-m", "tekan", "build", *args, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    env = {"SOURCE_DATE_EPOCH": EPOCH, "TEKAN_EPUB_WRITING_MODE": writing_mode}
+    result = tekan("build", *args, "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
 @pytest.fixture(scope="session")
-def epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both EPUB editions, built once."""
-    out = tmp_path_factory.mktemp("epub")
-    tekan_build(out, "epub", "--script", "all")
+def epubs(book_out: Path) -> dict[str, Path]:
+    """Both EPUB editions, from the session's build of the book."""
+    out = book_out
     return {script: out / "epub" / f"tekan-{tag.lower()}.epub" for script, tag in SCRIPTS.items()}
 
 

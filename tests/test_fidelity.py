@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from tekan.book import load_book
 from tekan.model import Change
 
-from .conftest import GLOSSARY, ROOT, SEED
+from .conftest import GLOSSARY, SEED, tekan
 
 CONTEXT_LINES = tuple(SEED.read_text(encoding="utf-8").split("\n"))
 
@@ -56,18 +55,9 @@ def apply_changes(lines: tuple[str, ...], changes: tuple[Change, ...]) -> tuple[
     return tuple(result)
 
 
-def tekan_build(*args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "tekan", "build", *args], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("fidelity")
-    tekan_build("html", "epub", "pdf", "--script", "hant", "--out", str(out))
-    return out
+def book(book_out: Path) -> Path:
+    return book_out
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +140,8 @@ def test_pdf_statements_are_the_seed(book: Path, expected: list[list[str]]) -> N
 
 def test_verbatim_html_is_the_seed_exactly(tmp_path: Path) -> None:
     publication = load_book(SEED, GLOSSARY, normalise=False).publication
-    tekan_build("html", "--script", "hant", "--verbatim", "--out", str(tmp_path))
+    result = tekan("build", "html", "--script", "hant", "--verbatim", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
     raw = seed_statements(CONTEXT_LINES)
     for statement, lines in zip(publication.statements, raw, strict=True):
         page = tmp_path / "html" / "zh-hant" / "statements" / f"{statement.meta.slug}.html"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from tekan.metadata import load_publication
 from tekan.parsing import BYLINE, parse_seed, read_byline, split_byline
 from tekan.rendering import escape, render_segments
 
-from .conftest import GLOSSARY, ROOT
+from .conftest import GLOSSARY, ROOT, tekan
 
 CORPUS = Path(__file__).parent / "data" / "hostile-lines.txt"
 HOSTILE = [line for line in CORPUS.read_text(encoding="utf-8").split("\n") if line]
@@ -197,18 +196,12 @@ def hostile_book(folder: Path) -> Path:
     return seed
 
 
-def tekan_build(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tekan", "build", *args], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-
-
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     seed = hostile_book(folder / "seed")
     out = folder / "out"
-    result = tekan_build("html", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
+    result = tekan("build", "html", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -217,7 +210,7 @@ def hostile_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_epub_pdf(hostile_html: Path) -> Path:
     out = hostile_html
     seed = out.parent / "seed" / "hostile.txt"
-    result = tekan_build("epub", "pdf", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
+    result = tekan("build", "epub", "pdf", "--script", "hant", "--verbatim", "--seed", str(seed), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -332,7 +325,7 @@ def test_a_failing_build_leaves_the_previous_output_intact(tmp_path: Path) -> No
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    first = tekan_build("html", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    first = tekan("build", "html", "--script", "hant", "--seed", str(seed), "--out", str(out))
     assert first.returncode == 0, first.stderr[-2000:]
     page = out / "html" / "zh-hant" / "statements" / "zhang-san.html"
     before = {p: p.read_bytes() for p in sorted((out / "html").rglob("*")) if p.is_file()}
@@ -341,7 +334,7 @@ def test_a_failing_build_leaves_the_previous_output_intact(tmp_path: Path) -> No
     # Loads fine, but Sphinx fails on a warning (-W) after writing every page into its work folder.
     second_seed = "標題\n第二版正文。\n——某局局長張三\n標題二\n正文。\n——某研究所研究員李四\n報頭\n"
     seed.write_text(second_seed, encoding="utf-8")
-    second = tekan_build("html", "--script", "hant", "--seed", str(seed), "--out", str(out))
+    second = tekan("build", "html", "--script", "hant", "--seed", str(seed), "--out", str(out))
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
     assert "s.txt:6: WARNING: byline '某研究所研究員李四' could not be split" in second.stderr
@@ -355,7 +348,6 @@ def test_a_failing_build_leaves_the_previous_output_intact(tmp_path: Path) -> No
 
 
 def test_an_unwritable_output_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
-    from .test_cli import tekan
 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")

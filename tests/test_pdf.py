@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from tekan.metadata import load_publication
 from tekan.pdf import missing_characters, undefined_references
 from tekan.sphinxext.latex import index_key
 
-from .conftest import GLOSSARY, ROOT, SEED
+from .conftest import GLOSSARY, SEED
 
 pytestmark = pytest.mark.pdf
 SCRIPTS = {"hant": "zh-hant", "hans": "zh-hans"}
@@ -42,20 +41,11 @@ def run(*command: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pdf_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both PDF editions, built once; returns the output folder."""
+def pdf_out(book_out: Path) -> Path:
+    """Both PDF editions, from the session's build of the book; the output folder."""
     for name in ("xelatex", "latexmk"):
         tool(name)
-    out = tmp_path_factory.mktemp("pdf")
-    result = subprocess.run(
-        [sys.executable, "-m", "tekan", "build", "pdf", "--script", "all", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    return book_out
 
 
 def pdf(out: Path, script: str) -> Path:
