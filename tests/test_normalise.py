@@ -11,7 +11,8 @@ import pytest
 from tekan.book import book_pages, load_book
 from tekan.cli import main
 from tekan.errors import TekanError
-from tekan.normalise import Normaliser, load_words, render_audit
+from tekan.normalise import Normaliser, load_words
+from tekan.rendering import render_audit
 
 from .conftest import GLOSSARY, SEED
 
@@ -167,3 +168,20 @@ def test_cli_convert_verbatim(tmp_path: Path) -> None:
     as_printed = (tmp_path / "verbatim" / "statements" / "han-yongsheng.md").read_text(encoding="utf-8")
     assert "國家強，質量興" in normalised and "國家強,質量興" in as_printed
     assert "筑勢" in as_printed and "築勢" in normalised
+
+
+def test_changes_carry_seed_lines_from_the_parsed_model_without_rereading_the_seed(tmp_path: Path) -> None:
+    from tekan.normalise import normalise_publication
+    from tekan.parsing import parse_seed
+
+    text = "\n標題,一\n\n正文一。\n\n正文二,有逗號。\n——某局局長張三\n《某報》(特刊)\n"
+    publication, _ = parse_seed(text, tmp_path / "never-written.txt")  # the file does not exist
+    assert publication.statements[0].paragraph_lines == (4, 6)
+    assert publication.masthead_line == 8
+    changes = normalise_publication(publication).changes
+    assert [(c.part, c.paragraph, c.line) for c in changes] == [
+        ("headline", 0, 2),
+        ("paragraph", 2, 6),
+        ("masthead", 0, 8),
+        ("masthead", 0, 8),
+    ]

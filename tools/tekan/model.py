@@ -55,6 +55,7 @@ class Statement:
     attribution: Attribution  # the byline
     line: int  # line of the headline in the seed
     meta: StatementMeta  # slug, sector and English renderings
+    paragraph_lines: tuple[int, ...] = ()  # line of each body paragraph in the seed (same order as paragraphs)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Publication:
     meta: PublicationMeta  # book-level metadata
     source: Path  # the seed file
     normalised: bool = False  # True when the text was normalised (``changes`` lists every edit)
+    masthead_line: int = 0  # line of the masthead in the seed; 0 when there is none
     changes: tuple[Change, ...] = ()  # edits made to the seed text, in seed order
 
     def by_sector(self) -> list[tuple[Sector, list[Statement]]]:

@@ -180,7 +180,7 @@ def parse_seed(
             Location(path, pending[0][0]),
             Kind.structure,
         )
-    masthead = pending[0][1] if pending else ""
+    masthead_line, masthead = pending[0] if pending else (0, "")
     if not masthead:
         problems.append(Problem("no masthead line after the last byline", Location(path, lines[-1][0]), Kind.structure))
 
@@ -225,10 +225,11 @@ def parse_seed(
                 attribution=Attribution(raw, organisation, position, person, byline_line),
                 line=headline_line,
                 meta=StatementMeta(slug=slug, sector=""),
+                paragraph_lines=tuple(n for n, _ in paragraphs),
             )
         )
     meta = PublicationMeta(title=masthead or path.stem)
-    return Publication(masthead, tuple(statements), meta, path), problems
+    return Publication(masthead, tuple(statements), meta, path, masthead_line=masthead_line), problems
 
 
 def load_seed(
