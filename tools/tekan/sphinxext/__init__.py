@@ -17,6 +17,7 @@ from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
 from .latex import setup_latex
+from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
 
@@ -27,6 +28,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_glossary(app)
     setup_search(app)
     setup_html(app)
+    setup_navigation(app)
     setup_epub(app)
     setup_latex(app)
     setup_incremental(app)

@@ -1,0 +1,224 @@
+"""furo's navigation sidebar, computed once per output folder instead of once per page.
+
+furo builds the sidebar of every page from Sphinx's global toctree of the whole book (resolved for that
+page) and a BeautifulSoup pass over it, so an HTML build costs pages × book: quadratic. Within one output
+folder the links of that tree are the same on every page; only the marks of the current page differ
+(``current`` on its item, its ancestors and their lists, ``current-page`` on its item, the ancestors'
+checkboxes ``checked``, its own link ``href="#"``). So the tree is computed once per folder, for a page
+that does not exist there (nothing marked), indexed, and each page gets a copy with its marks spliced in.
+The result is byte for byte furo's own (``tests/test_navigation.py`` compares every page of a book).
+
+In a collection (parts per feature, ``tekan_collection_parts``) the tree of a page shows every part, but
+only the part the page belongs to expanded: the sidebar's size then follows the feature, not the archive.
+
+This relies on how furo computes its tree (``furo._compute_navigation_tree``: ``context["toctree"]`` called
+with fixed arguments, then ``furo.navigation.get_navigation_tree``); furo's version is pinned in
+pyproject.toml and the test above fails when furo changes it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment.adapters.toctree import global_toctree_for_doc
+
+#: The arguments furo passes to ``toctree()`` for its sidebar (furo/__init__.py, _compute_navigation_tree).
+FURO_TOCTREE_ARGS: dict[str, Any] = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
+#: A page name no book has: the tree computed for it marks nothing as current.
+_NOWHERE = "\x00tekan-navigation"
+_TAG = re.compile(r"<(/?)(ul|li|a|input)\b([^>]*)>")
+_CLASS = re.compile(r'class="([^"]*)"')
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One ``<li>`` of the tree: where its tags are, so a page's marks can be spliced in."""
+
+    li: tuple[int, int]  # span of the value of the li's class attribute
+    ul: tuple[int, int] | None  # span of the enclosing <ul>'s opening tag (the whole tag)
+    checkbox: int | None  # where ``checked=""`` goes in the item's checkbox, if it has children
+    parent: int | None  # index of the enclosing item, None at the top
+
+
+@dataclass(frozen=True)
+class FolderTree:
+    """The sidebar of one output folder, unmarked, with the positions of every link."""
+
+    html: str  # furo's navigation tree for a page of this folder that is none of its entries
+    items: tuple[_Item, ...]
+    links: dict[str, tuple[int, tuple[int, int]]]  # href → (item index, span of the <a> tag)
+
+    def for_page(self, href: str) -> str:
+        """The tree as furo would render it on the page this folder reaches as ``href``."""
+        found = self.links.get(href)
+        if found is None:  # the page is not in the tree (home, search, index): nothing is marked
+            return self.html
+        item_index, anchor = found
+        edits: list[tuple[int, int, str]] = []
+        tag = self.html[anchor[0] : anchor[1]]
+        tag = tag.replace('class="', 'class="current ', 1).replace(f'href="{href}"', 'href="#"', 1)
+        edits.append((anchor[0], anchor[1], tag))
+        index: int | None = item_index
+        first = True
+        while index is not None:
+            item = self.items[index]
+            classes = self.html[item.li[0] : item.li[1]].split(" ")
+            # Sphinx appends "current" after the depth class; furo adds has-children, then current-page.
+            classes.insert(1, "current")
+            if first:
+                classes.append("current-page")
+            edits.append((item.li[0], item.li[1], " ".join(classes)))
+            if item.checkbox is not None:
+                edits.append((item.checkbox, item.checkbox, ' checked=""'))
+            if item.ul is not None:
+                ul = self.html[item.ul[0] : item.ul[1]]
+                edits.append((item.ul[0], item.ul[1], '<ul class="current">' if ul == "<ul>" else ul))
+            index = item.parent
+            first = False
+        edits.sort()
+        parts, position = [], 0
+        for start, end, text in edits:
+            parts += [self.html[position:start], text]
+            position = end
+        parts.append(self.html[position:])
+        return "".join(parts)
+
+
+def index_tree(html: str) -> FolderTree:
+    """Find the items, lists, checkboxes and links of furo's rendering of a toctree."""
+    items: list[_Item] = []
+    links: dict[str, tuple[int, tuple[int, int]]] = {}
+    open_items: list[int] = []  # stack of item indexes
+    open_lists: list[tuple[int, int]] = []  # stack of <ul> tag spans
+    linked: set[int] = set()  # items whose own link (their first <a>) was seen
+    for match in _TAG.finditer(html):
+        closing, name, attributes = match.group(1), match.group(2), match.group(3)
+        if name == "ul":
+            if closing:
+                open_lists.pop()
+            else:
+                open_lists.append(match.span())
+        elif name == "li":
+            if closing:
+                open_items.pop()
+                continue
+            found = _CLASS.search(attributes)
+            if found is None:
+                raise ValueError(
+                    f"navigation item without a class at {match.start()}: {html[match.start() : match.end()]}"
+                )
+            offset = match.start(3)
+            items.append(
+                _Item(
+                    li=(offset + found.start(1), offset + found.end(1)),
+                    ul=open_lists[-1] if open_lists else None,
+                    checkbox=None,
+                    parent=open_items[-1] if open_items else None,
+                )
+            )
+            open_items.append(len(items) - 1)
+        elif name == "input" and open_items and 'class="toctree-checkbox"' in attributes:
+            # Attributes are written in alphabetical order: ``checked`` goes right after aria-label.
+            index = open_items[-1]
+            label = re.search(r'aria-label="[^"]*"', attributes)
+            at = match.start(3) + label.end() if label else match.start(3)
+            items[index] = _Item(items[index].li, items[index].ul, at, items[index].parent)
+        elif name == "a" and not closing and open_items:
+            href = _HREF.search(attributes)
+            if href is not None and open_items[-1] not in linked:
+                linked.add(open_items[-1])
+                links.setdefault(href.group(1), (open_items[-1], match.span()))
+    return FolderTree(html, tuple(items), links)
+
+
+def _folder(pagename: str) -> str:
+    return pagename.rpartition("/")[0]
+
+
+def _page_href(app: Sphinx, pagename: str) -> str:
+    """How a page of the same folder links to ``pagename``."""
+    return str(app.builder.get_relative_uri(f"{_folder(pagename)}/{_NOWHERE}".lstrip("/"), pagename))
+
+
+def folder_tree(app: Sphinx, folder: str) -> FolderTree:
+    """The unmarked tree of ``folder``, computed on first use in this build (and this process)."""
+    cache: dict[str, FolderTree] = app.builder.__dict__.setdefault("_tekan_navigation", {})
+    tree = cache.get(folder)
+    if tree is None:
+        from furo.navigation import get_navigation_tree
+
+        nowhere = f"{folder}/{_NOWHERE}" if folder else _NOWHERE
+        toctree = global_toctree_for_doc(app.env, nowhere, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
+        if toctree is not None and app.config.tekan_collection_parts:
+            _collapse_other_parts(toctree, folder)
+        html = app.builder.render_partial(toctree)["fragment"] if toctree is not None else ""  # type: ignore[attr-defined]
+        tree = index_tree(get_navigation_tree(html))
+        cache[folder] = tree
+    return tree
+
+
+def _collapse_other_parts(toctree: nodes.Element, folder: str) -> None:
+    """Keep the entries of other parts, without their contents: a part is a top-level entry ``PART/…``."""
+    own_part = folder.split("/", 1)[0]
+    for item in list(toctree.findall(nodes.list_item)):
+        if "toctree-l1" not in item["classes"]:
+            continue
+        reference = next(iter(item.findall(nodes.reference)), None)
+        refuri = str(reference.get("refuri", "")) if reference is not None else ""
+        target = posixpath.normpath(posixpath.join(folder, refuri))
+        if "/" not in target or target.split("/", 1)[0] == own_part:
+            continue
+        for child in list(item.children):
+            if isinstance(child, nodes.bullet_list):
+                item.remove(child)
+
+
+def shared_navigation_on(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Before furo: hand furo an empty tree for its sidebar (it would compute the whole book's)."""
+    if not app.config.tekan_shared_navigation or "toctree" not in context:
+        return
+    original = context["toctree"]
+
+    def toctree(**kwargs: Any) -> str:
+        if kwargs == FURO_TOCTREE_ARGS:
+            return ""
+        return str(original(**kwargs))
+
+    context["tekan_toctree"] = original
+    context["toctree"] = toctree
+
+
+def shared_navigation_off(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """After furo: the folder's tree with this page marked, and Sphinx's ``toctree()`` back for templates."""
+    original = context.pop("tekan_toctree", None)
+    if original is None:
+        return
+    context["toctree"] = original
+    tree = folder_tree(app, _folder(pagename))
+    context["furo_navigation_tree"] = tree.for_page(_page_href(app, pagename))
+
+
+def setup_navigation(app: Sphinx) -> None:
+    """The sidebar computed once per folder, around furo's own page-context handler (priority 500)."""
+    app.add_config_value(
+        "tekan_shared_navigation",
+        True,
+        "html",
+        types=frozenset({bool}),
+        description="compute furo's navigation tree once per output folder (False: furo's own, once per page)",
+    )
+    app.add_config_value(
+        "tekan_collection_parts",
+        False,
+        "html",
+        types=frozenset({bool}),
+        description="in the sidebar, expand only the part (feature) a page belongs to",
+    )
+    app.connect("html-page-context", shared_navigation_on, priority=400)
+    app.connect("html-page-context", shared_navigation_off, priority=600)
