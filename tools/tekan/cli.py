@@ -13,6 +13,7 @@ from .editions import SCRIPTS, TAGS
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
+from .model import Glossary, Publication
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("html", "epub", "pdf")
@@ -55,9 +56,59 @@ def cmd_check(args: argparse.Namespace) -> int:
         _say(f"tekan: {seed}: {len(publication.statements)} statements, masthead {publication.masthead!r}")
     if glossary is None:
         return 1
+    for seed, publication in zip(seeds, publications, strict=True):
+        _check_translations(seed, publication, glossary, args)
     _problems(glossary_problems(glossary, publications))
     _say(f"tekan: {glossary.source}: {len(glossary.terms)} terms")
     return 0
+
+
+def locale_folder(seed: Path) -> Path:
+    """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
+    from .translation import LOCALE_DIR
+
+    book = seed.resolve().parent
+    return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    """Create or update the gettext catalogs of a seed's statements (one per statement)."""
+    from .glossary import load_glossary
+    from .translation import update_catalogs
+
+    seed = Path(args.seed or DEFAULT_SEED)
+    locale = Path(args.locale) if args.locale else locale_folder(seed)
+    publication, problems = load_publication(seed)
+    _problems(problems)
+    glossary = load_glossary(Path(args.glossary))
+    results = update_catalogs(publication, glossary, locale, args.language, locale.parent)
+    for path, changed in results:
+        if changed:
+            _say(f"tekan: updated {path}")
+    _say(f"tekan: {len(results)} catalogs in {locale / args.language} ({sum(c for _, c in results)} changed)")
+    return 0
+
+
+def _check_translations(seed: Path, publication: object, glossary: object, args: argparse.Namespace) -> None:
+    """Per statement, how much of each language is translated; then the terminology of each translation."""
+    from .book import load_book
+    from .translation import NAMES_FILE, catalog_problems, load_names, read_translations, summary, terminology_problems
+
+    locale = Path(args.locale) if args.locale else locale_folder(seed)
+    languages = sorted(p.name for p in locale.iterdir() if (p / "LC_MESSAGES").is_dir()) if locale.is_dir() else []
+    for language in languages:
+        assert isinstance(publication, Publication) and isinstance(glossary, Glossary)
+        translations = read_translations(publication, locale, language)
+        _problems(catalog_problems(publication, translations, language))
+        rows = summary(publication, translations)
+        for slug, done, fuzzy, missing in rows:
+            _say(f"tekan: {language}: {slug}: {done} translated, {fuzzy} fuzzy, {missing} missing")
+        hant = load_book(seed, glossary.source, "hant").publication
+        misses = terminology_problems(hant, glossary, translations, load_names(locale / language / NAMES_FILE))
+        _problems(misses)
+        total = sum(done + fuzzy + missing for _, done, fuzzy, missing in rows)
+        done_all = sum(done for _, done, _, _ in rows)
+        _say(f"tekan: {language}: {done_all}/{total} paragraphs translated, {len(misses)} terminology misses")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -124,9 +175,16 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
 
-    check = sub.add_parser("check", help="validate seeds, metadata and glossary")
+    check = sub.add_parser("check", help="validate seeds, metadata, glossary and translations")
     check.add_argument("seeds", nargs="*", help="seed files (default: seeds/*.txt)")
+    check.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     check.set_defaults(run=cmd_check)
+
+    translate = sub.add_parser("translate", help="create or update the translation catalogs of a seed")
+    translate.add_argument("seed", nargs="?", help="seed text file (default: the project's)")
+    translate.add_argument("--language", default="en", help="target language (default: %(default)s)")
+    translate.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
+    translate.set_defaults(run=cmd_translate)
     return main
 
 

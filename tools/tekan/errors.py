@@ -20,6 +20,8 @@ class Kind(StrEnum):
     glossary = "glossary"  # the glossary file is malformed or inconsistent
     unused_term = "unused_term"  # a glossary term occurs in no statement
     io = "io"  # a file could not be read or written
+    translation = "translation"  # a catalog is missing, unreadable, or has fuzzy or untranslated paragraphs
+    terminology = "terminology"  # a translated paragraph lacks a linked term, a name or a number of its source
 
 
 class TekanError(Exception):

@@ -41,7 +41,7 @@ _REQUIRED = {
     "definition_en": str,
     "source": str,
 }
-_OPTIONAL = {"abbr": str, "aliases": list, "see_also": list, "usage_note": str}
+_OPTIONAL = {"abbr": str, "aliases": list, "en_variants": list, "see_also": list, "usage_note": str}
 
 
 def load_glossary(path: Path) -> Glossary:
@@ -100,6 +100,7 @@ def _term(entry: Any, where: Location) -> Term:
         source=entry["source"].strip(),
         usage_note=entry.get("usage_note", "").strip(),
         line=where.line,
+        en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
     )
     if not TERM_ID.match(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
@@ -110,6 +111,9 @@ def _term(entry: Any, where: Location) -> Term:
             raise TekanError("empty alias", where, Kind.glossary)
         if _MARKUP.search(form):
             raise TekanError(f"{form!r} holds a backtick, angle bracket or line break", where, Kind.glossary)
+    for variant in term.en_variants:
+        if not variant or _MARKUP.search(variant):
+            raise TekanError(f"English variant {variant!r} is empty or holds markup", where, Kind.glossary)
     if len(set(term.aliases)) != len(term.aliases) or term.hant in term.aliases:
         raise TekanError("an alias is listed twice or repeats the headword", where, Kind.glossary)
     return term

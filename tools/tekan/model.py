@@ -134,6 +134,20 @@ class Term:
     source: str  # authority for the English rendering
     usage_note: str  # cross-Strait or other usage remark, or ""
     line: int  # line of the entry in the glossary file
+    en_variants: tuple[str, ...] = ()  # other English forms a translation may use (linked, accepted by the QA)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One statement in another language, read from its gettext catalog."""
+
+    slug: str  # the statement's page name
+    language: str  # e.g. "en"
+    path: Path  # the catalog file
+    paragraphs: tuple[str, ...]  # each body paragraph translated; "" when fuzzy or missing
+    states: tuple[str, ...]  # per paragraph: "translated", "fuzzy" or "missing"
+    lines: tuple[int, ...]  # line of each paragraph's message in the catalog; 0 when it has none
+    obsolete: int = 0  # messages kept for paragraphs the seed no longer has
 
 
 @dataclass(frozen=True)

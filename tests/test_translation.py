@@ -1,0 +1,294 @@
+"""Translation catalogs (`tekan translate`), their status and the terminology check (`tekan check`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from tekan.glossary import load_glossary
+from tekan.metadata import load_publication
+from tekan.translation import (
+    EnglishLinker,
+    catalog_path,
+    read_translations,
+    required_numbers,
+    terminology_problems,
+    update_catalogs,
+)
+
+from .conftest import GLOSSARY, ROOT, SEED, tekan
+
+SEED_TEXT = """\
+測量讓產品更可靠
+國家計量院去年新建了12項計量標準,測量能力提升30%。
+先進測量體系服務200多萬家企業。
+——某市計量院院長陳大文
+檢測機構走出去
+2019年5月8日,某公司的檢測機構獲得國際認可。
+——某某檢測公司總經理林小紅
+《測試報》【測試特刊】
+"""
+
+METADATA = """\
+[publication]
+title = "測試特刊"
+
+[[sector]]
+id = "institution"
+zh = "技術機構"
+en = "Technical institutions"
+
+[[statement]]
+byline = "某市計量院院長陳大文"
+slug = "chen-dawen"
+sector = "institution"
+person_pinyin = "Chen Dawen"
+
+[[statement]]
+byline = "某某檢測公司總經理林小紅"
+slug = "lin-xiaohong"
+sector = "institution"
+person_pinyin = "Lin Xiaohong"
+"""
+
+GLOSSARY_TEXT = """\
+[[term]]
+id = "metrology"
+hant = "計量"
+hans = "计量"
+pinyin = "jìliàng"
+en = "metrology"
+category = "metrology"
+definition_zh = "測量的科學。"
+definition_en = "The science of measurement."
+source = "VIM 2.2"
+
+[[term]]
+id = "measurement"
+hant = "測量"
+hans = "测量"
+pinyin = "cèliáng"
+en = "measurement"
+category = "metrology"
+definition_zh = "獲得量值的過程。"
+definition_en = "Obtaining quantity values."
+source = "VIM 2.1"
+
+[[term]]
+id = "testing-body"
+hant = "檢測機構"
+hans = "检测机构"
+pinyin = "jiǎncè jīgòu"
+en = "testing body (laboratory)"
+en_variants = ["testing laboratory"]
+category = "conformity-assessment"
+definition_zh = "從事檢測的機構。"
+definition_en = "A body that performs testing."
+source = "ISO/IEC 17000"
+"""
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A book folder as an editor makes one: seeds/, glossary/, and a names file for English."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "glossary").mkdir()
+    (tmp_path / "seeds" / "feature.txt").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "seeds" / "feature.toml").write_text(METADATA, encoding="utf-8")
+    (tmp_path / "glossary" / "terms.toml").write_text(GLOSSARY_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def _translate(book: Path) -> None:
+    result = tekan(
+        "--glossary", str(book / "glossary" / "terms.toml"), "translate", str(book / "seeds" / "feature.txt")
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def _check(book: Path) -> str:
+    result = tekan("--glossary", str(book / "glossary" / "terms.toml"), "check", str(book / "seeds" / "feature.txt"))
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def _fill(path: Path, strings: dict[str, str]) -> None:
+    """Translate messages as a PO editor would: by msgid."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for msgid, string in strings.items():
+        if msgid in catalog:  # the other statements' paragraphs are in their own catalogs
+            catalog[msgid].string = string
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+
+
+def test_translate_makes_one_catalog_per_statement_with_terms_names_and_numbers_marked(book: Path) -> None:
+    _translate(book)
+    first = book / "locale" / "en" / "LC_MESSAGES" / "statements" / "chen-dawen.po"
+    assert sorted(p.name for p in first.parent.iterdir()) == ["chen-dawen.po", "lin-xiaohong.po"]
+    with first.open("rb") as handle:
+        catalog = read_po(handle)
+    messages = [m for m in catalog if m.id]
+    assert [m.id for m in messages] == [
+        "國家計量院去年新建了12項計量標準,測量能力提升30%。",  # the seed as printed: ASCII commas kept
+        "先進測量體系服務200多萬家企業。",
+    ]
+    assert messages[0].locations == [("seeds/feature.txt", 2)]
+    comments = "\n".join(messages[0].auto_comments)
+    assert "term 計量 (metrology): metrology" in comments
+    assert "term 測量 (measurement): measurement" in comments
+    assert "numbers: 12, 30%" in comments
+    second = book / "locale" / "en" / "LC_MESSAGES" / "statements" / "lin-xiaohong.po"
+    with second.open("rb") as handle:
+        comments = " ".join(next(m for m in read_po(handle) if m.id).auto_comments)
+    assert "term 檢測機構 (testing-body): testing body (laboratory) | testing body | testing laboratory" in comments
+
+
+def test_check_reports_translated_fuzzy_and_missing_per_statement(book: Path) -> None:
+    _translate(book)
+    po = catalog_path(book / "locale", "en", "chen-dawen")
+    _fill(
+        po,
+        {
+            "國家計量院去年新建了12項計量標準,測量能力提升30%。": "Last year the national metrology institute "
+            "set up 12 new measurement standards, and its measurement capability rose by 30%.",
+        },
+    )
+    report = _check(book)
+    assert "en: chen-dawen: 1 translated, 0 fuzzy, 1 missing" in report
+    assert "en: lin-xiaohong: 0 translated, 0 fuzzy, 1 missing" in report
+    assert f"{po}:" in report and "paragraph 2 is missing [tekan.translation]" in report
+
+    # The editor rewrites the first paragraph: the translation is kept, marked fuzzy, and no longer published.
+    seed = book / "seeds" / "feature.txt"
+    seed.write_text(SEED_TEXT.replace("12項", "13項"), encoding="utf-8")
+    _translate(book)
+    with po.open("rb") as handle:
+        message = read_po(handle).get("國家計量院去年新建了13項計量標準,測量能力提升30%。")
+    assert message is not None and message.fuzzy and "12 new" in message.string
+    assert "en: chen-dawen: 0 translated, 1 fuzzy, 1 missing" in _check(book)
+    publication, _ = load_publication(seed)
+    assert read_translations(publication, book / "locale", "en")["chen-dawen"].paragraphs == ("", "")
+
+
+def test_translate_twice_changes_nothing(book: Path) -> None:
+    _translate(book)
+    before = {p: p.read_bytes() for p in (book / "locale").rglob("*.po")}
+    _translate(book)
+    assert {p: p.read_bytes() for p in (book / "locale").rglob("*.po")} == before
+
+
+def _misses(book: Path, strings: dict[str, str]) -> list[str]:
+    _translate(book)
+    for slug in ("chen-dawen", "lin-xiaohong"):
+        _fill(catalog_path(book / "locale", "en", slug), strings)
+    publication, _ = load_publication(book / "seeds" / "feature.txt")
+    glossary = load_glossary(book / "glossary" / "terms.toml")
+    translations = read_translations(publication, book / "locale", "en")
+    names = {"國家計量院": ("national metrology institute",)}
+    return [str(p) for p in terminology_problems(publication, glossary, translations, names)]
+
+
+GOOD = {
+    "國家計量院去年新建了12項計量標準,測量能力提升30%。": "Last year the national metrology institute set up 12 new "
+    "measurement standards, and its measurement capability rose by 30 per cent.",
+    "先進測量體系服務200多萬家企業。": "The advanced measurement system serves more than 2 million enterprises.",
+    "2019年5月8日,某公司的檢測機構獲得國際認可。": "On 8 May 2019 a company’s testing laboratories won "
+    "international accreditation.",
+}
+
+
+def test_terminology_check_accepts_a_faithful_translation(book: Path) -> None:
+    # Plurals ("laboratories"), per cent, a month name for 5月, 200多萬 as "2 million" are all accepted.
+    assert _misses(book, GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "english", "expected"),
+    [
+        (
+            "國家計量院去年新建了12項計量標準,測量能力提升30%。",
+            "Last year the national metrology institute set up 12 new standards, and its capacity rose by 30%.",
+            "paragraph 1: 測量 (measurement) is not rendered by any of: measurement",
+        ),
+        (
+            "國家計量院去年新建了12項計量標準,測量能力提升30%。",
+            "Last year the national metrology institute set up 12 new measurement standards, up by 3%.",
+            "paragraph 1: number 30% missing",
+        ),
+        (
+            "國家計量院去年新建了12項計量標準,測量能力提升30%。",
+            "Last year the metrology institute set up 12 new measurement standards, up by 30%.",
+            "paragraph 1: name 國家計量院 missing (national metrology institute)",
+        ),
+        (
+            "先進測量體系服務200多萬家企業。",
+            "The advanced measurement system serves more than 200 enterprises.",
+            "paragraph 2: number 200多萬 missing (expected 2,000,000 or 2 million)",
+        ),
+        (
+            "2019年5月8日,某公司的檢測機構獲得國際認可。",
+            "On 8 June 2019 a company’s testing laboratories won international accreditation.",
+            "paragraph 1: number 5月 missing (expected May)",
+        ),
+        (
+            "2019年5月8日,某公司的檢測機構獲得國際認可。",
+            "On 8 May 2019 a company’s test labs won international accreditation.",
+            "paragraph 1: 檢測機構 (testing-body) is not rendered by any of: testing body (laboratory) | testing body",
+        ),
+    ],
+)
+def test_terminology_check_names_each_miss_with_its_catalog_line(
+    book: Path, msgid: str, english: str, expected: str
+) -> None:
+    misses = _misses(book, {**GOOD, msgid: english})
+    assert len(misses) == 1, misses
+    assert expected in misses[0]
+    assert ".po:" in misses[0] and misses[0].endswith("[tekan.terminology]")
+
+
+def test_english_linker_whole_words_any_case_and_plurals() -> None:
+    glossary = load_glossary(GLOSSARY)
+    linker = EnglishLinker.build(glossary)
+    found = [
+        (text[s:e], t)
+        for text in ["Testing bodies and a national standard; standardization"]
+        for s, e, t in linker.occurrences(text)
+    ]
+    assert found == [
+        ("Testing bodies", "testing-and-certification-body"),
+        ("national standard", "national-standard"),
+        ("standardization", "standardization"),
+    ]
+    assert linker.occurrences("understandard constandardization") == []
+
+
+def test_required_numbers() -> None:
+    assert required_numbers("佔河南省的1/6、全國的1/60，80%的技術，2020年5月12日") == [
+        ("1", ("1",)),
+        ("6", ("6",)),
+        ("1", ("1",)),
+        ("60", ("60",)),
+        ("80%", ("80%", "80 per cent", "80 percent")),
+        ("2020", ("2020",)),
+        ("5月", ("May",)),
+        ("12", ("12",)),
+    ]
+
+
+def test_shipped_translation_is_complete_up_to_date_and_has_no_terminology_misses(tmp_path: Path) -> None:
+    result = tekan("check")
+    assert result.returncode == 0, result.stderr
+    assert "[tekan.translation]" not in result.stderr
+    assert "[tekan.terminology]" not in result.stderr
+    assert "en: 55/55 paragraphs translated, 0 terminology misses" in result.stderr
+    # The catalogs match the seed and the glossary: running `tekan translate` would change nothing.
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    publication, _ = load_publication(SEED)
+    changed = update_catalogs(publication, load_glossary(GLOSSARY), locale, "en", ROOT)
+    assert [path.name for path, was_changed in changed if was_changed] == []

@@ -1,0 +1,445 @@
+"""Translations of the statements as gettext catalogs, and the checks a translation must pass.
+
+Sphinx's i18n layout (``locale/<language>/LC_MESSAGES/<docname>.po``, one catalog per page): one ``.po``
+per statement, one message per body paragraph, ``msgid`` the paragraph exactly as the seed prints it.
+Glossary terms, proper names and numbers of each paragraph are listed in its extracted comments
+(``#.``), so a translator in any PO editor sees what the terminology check will ask for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from .errors import Kind, Problem, TekanError
+from .linking import Linker
+from .model import Glossary, Location, Publication, Statement, Term, Translation
+from .tomlfile import load_toml
+
+#: The folder of a book that holds its catalogs (Sphinx's ``locale_dirs``).
+LOCALE_DIR = "locale"
+#: Proper names and their forms in a language: ``<locale>/<language>/names.toml``.
+NAMES_FILE = "names.toml"
+#: Message states, as ``tekan check`` reports them.
+TRANSLATED, FUZZY, MISSING = "translated", "fuzzy", "missing"
+
+
+def catalog_path(locale: Path, language: str, slug: str) -> Path:
+    """The catalog of one statement (Sphinx's name for the page ``statements/<slug>``)."""
+    return locale / language / "LC_MESSAGES" / "statements" / f"{slug}.po"
+
+
+# ── English forms of glossary terms ──────────────────────────────────────────
+
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+
+
+def english_forms(term: Term) -> tuple[str, ...]:
+    """Every English form of a term a translation may use: the entry's English, the same without its
+    explanatory parentheses, an ASCII abbreviation, and the declared ``en_variants``."""
+    forms = [term.en, " ".join(_PARENTHESIS.sub("", term.en).split())]
+    if term.abbr.isascii() and len(term.abbr) > 1 and term.abbr.isalpha():
+        forms.append(term.abbr)
+    forms += term.en_variants
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def _fold(text: str) -> str:
+    """Text for matching English forms: curly apostrophes straight, dashes as hyphens (same length)."""
+    return text.replace("’", "'").replace("‘", "'").replace("‐", "-").replace("‑", "-")
+
+
+def _form_pattern(form: str) -> str:
+    """A form as a regex that also accepts the plural of its last word (-s, -es, -y → -ies)."""
+    folded = _fold(form)
+    if re.search(r"[a-z]y$", folded):
+        return re.escape(folded[:-1]) + "(?:y|ies)"
+    if folded[-1:].isalpha():
+        return re.escape(folded) + "(?:e?s)?"
+    return re.escape(folded)
+
+
+@dataclass(frozen=True)
+class EnglishLinker:
+    """Finds glossary terms in English text: whole words, any case, plurals; longest form first."""
+
+    forms: Mapping[str, str]  # every English form (folded, lower case) → term id
+    pattern: re.Pattern[str] | None  # one alternation over the forms
+
+    @classmethod
+    def build(cls, glossary: Glossary) -> EnglishLinker:
+        """The linker of a glossary's English forms (a form claimed by two terms links to the first)."""
+        forms: dict[str, str] = {}
+        for term in glossary.terms:
+            for form in english_forms(term):
+                forms.setdefault(_fold(form).lower(), term.id)
+        if not forms:
+            return cls({}, None)
+        ordered = sorted(forms, key=len, reverse=True)
+        pattern = re.compile(
+            # Hyphens bound words: "quality" is found in "high-quality", as 質量 is in 高質量.
+            r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in ordered) + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        return cls(forms, pattern)
+
+    def _term(self, match: str) -> str | None:
+        key = _fold(match).lower()
+        for candidate in (key, key[:-1], key[:-2], key[:-3] + "y"):  # the form itself, or its plural
+            if candidate in self.forms:
+                return self.forms[candidate]
+        return None
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """Every non-overlapping occurrence as (start, end, term id), leftmost, longest form first."""
+        if self.pattern is None:
+            return []
+        found = []
+        for match in self.pattern.finditer(_fold(text)):
+            term = self._term(match.group())
+            if term is not None:
+                found.append((match.start(), match.end(), term))
+        return found
+
+    def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[tuple[str, str | None]]]:
+        """Split paragraphs into segments, linking the first occurrence of each term (as ``Linker.link``)."""
+        seen = set() if seen is None else seen
+        result = []
+        for text in paragraphs:
+            segments: list[tuple[str, str | None]] = []
+            position = 0
+            for start, end, term in self.occurrences(text):
+                if term in seen:
+                    continue
+                seen.add(term)
+                if start > position:
+                    segments.append((text[position:start], None))
+                segments.append((text[start:end], term))
+                position = end
+            if position < len(text) or not segments:
+                segments.append((text[position:], None))
+            result.append(segments)
+        return result
+
+
+# ── Proper names ─────────────────────────────────────────────────────────────
+
+
+def load_names(path: Path) -> dict[str, tuple[str, ...]]:
+    """A language's names file: Chinese name → the forms a translation may use. Missing file: no names."""
+    if not path.is_file():
+        return {}
+    data, _ = load_toml(path, Kind.translation)
+    table = data.get("names", {})
+    if set(data) - {"names"} or not isinstance(table, dict):
+        raise TekanError("expected one [names] table of 'Chinese name' = ['English form', …]", path, Kind.translation)
+    names: dict[str, tuple[str, ...]] = {}
+    for chinese, forms in table.items():
+        if isinstance(forms, str):
+            forms = [forms]
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f for f in forms):
+            raise TekanError(f"name {chinese!r}: give a list of one or more forms", path, Kind.translation)
+        names[chinese] = tuple(forms)
+    return names
+
+
+def names_for_statement(statement: Statement, meta_names: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The names file's entries plus the statement's own speaker and organisation (from the metadata)."""
+    names = dict(meta_names)
+    attribution, meta = statement.attribution, statement.meta
+    if attribution.person and meta.person_pinyin:
+        names.setdefault(attribution.person, (meta.person_pinyin,))
+    if attribution.organisation and meta.organisation_en:
+        short = " ".join(_PARENTHESIS.sub("", meta.organisation_en).split())
+        names.setdefault(attribution.organisation, tuple(dict.fromkeys((meta.organisation_en, short))))
+    return names
+
+
+# ── Numbers ──────────────────────────────────────────────────────────────────
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
+_DATE_MONTH = re.compile(r"\d{4}年(\d{1,2})月")
+
+
+def _digits(text: str) -> str:
+    return text.translate({0xFF10 + i: 0x30 + i for i in range(10)})
+
+
+def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The numbers of a Chinese paragraph, each with the forms that render it in English.
+
+    ``80%`` → ``80%``, ``80 per cent``; ``200多萬`` (two million and more) → ``2 million``, ``2,000,000``;
+    the month of a ``2020年5月12日`` date → ``May``; any other digit run → itself.
+    """
+    text = _digits(chinese)
+    months = {m.start(1) for m in _DATE_MONTH.finditer(text)}
+    required: list[tuple[str, tuple[str, ...]]] = []
+    for match in _CHINESE_NUMBER.finditer(text):
+        number = match.group(1)
+        if match.start(1) in months:
+            required.append((number + "月", (_MONTHS[int(number) - 1],) if 1 <= int(number) <= 12 else (number,)))
+        elif match.group(2):
+            required.append((number + "%", (number + "%", number + " per cent", number + " percent")))
+        elif match.group(3):
+            value = float(number) * 10_000
+            forms = [f"{value:,.0f}"]
+            for size, word in ((1e9, "billion"), (1e6, "million")):
+                if value >= size:
+                    forms.append(f"{value / size:g} {word}")
+                    break
+            required.append((match.group(0), tuple(forms)))
+        else:
+            required.append((number, (number,)))
+    return required
+
+
+def _has_number(english: str, form: str) -> bool:
+    """Whether ``form`` occurs in the English text as a whole number (not part of a longer one)."""
+    return re.search(r"(?<![\d.,])" + re.escape(form) + r"(?![\d]|[.,]\d)", english) is not None
+
+
+# ── Catalogs ─────────────────────────────────────────────────────────────────
+
+
+def _comments(paragraph: str, linker: Linker, glossary: Glossary, names: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The extracted comments of one paragraph's message: its terms, names and numbers."""
+    comments = []
+    seen: set[str] = set()
+    for start, end, term_id in linker.occurrences(paragraph):
+        if term_id in seen:
+            continue
+        seen.add(term_id)
+        term = glossary.by_id[term_id]
+        forms = " | ".join(english_forms(term))
+        comments.append(f"term {paragraph[start:end]} ({term_id}): {forms}")
+    if names:
+        name_linker = Linker.build({name: name for name in names})
+        for name in dict.fromkeys(name for _, _, name in name_linker.occurrences(paragraph)):
+            comments.append(f"name {name}: {' | '.join(names[name])}")
+    numbers = required_numbers(paragraph)
+    if numbers:
+        comments.append("numbers: " + ", ".join(dict.fromkeys(n for n, _ in numbers)))
+    return comments
+
+
+def template(
+    statement: Statement,
+    source: str,
+    linker: Linker,
+    glossary: Glossary,
+    names: Mapping[str, tuple[str, ...]],
+    language: str,
+    title: str,
+) -> Catalog:
+    """The catalog a statement's paragraphs make (untranslated), with terms, names and numbers marked."""
+    catalog = Catalog(
+        locale=language,
+        project=title,
+        version=statement.meta.slug,
+        header_comment=(
+            f"# {statement.headline} — {statement.attribution.raw}\n"
+            "# One message per paragraph; msgid is the paragraph as the seed prints it. The headline, the\n"
+            "# speaker's name, position and organisation are translated in the metadata file.\n"
+            "# Lines starting with #. list the glossary terms, names and numbers `tekan check` expects\n"
+            "# in the translation (any of the forms after the colon)."
+        ),
+        charset="utf-8",
+        fuzzy=False,
+        msgid_bugs_address="",
+        last_translator="Tekan editors",
+        language_team=language,
+    )
+    names = names_for_statement(statement, names)
+    for number, paragraph in enumerate(statement.paragraphs, start=1):
+        catalog.add(
+            paragraph,
+            locations=[(source, statement.line + number)],
+            auto_comments=[f"paragraph {number}", *_comments(paragraph, linker, glossary, names)],
+        )
+    return catalog
+
+
+def _render(catalog: Catalog) -> str:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, include_previous=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _read(path: Path, language: str) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=language, abort_invalid=True)
+    except OSError as exc:
+        raise TekanError(f"cannot read catalog: {exc.strerror or exc}", path, Kind.io) from None
+    except Exception as exc:  # babel's PoFileError and friends: one line, not a traceback
+        raise TekanError(f"not a valid PO file: {exc}", path, Kind.translation) from None
+
+
+def update_catalogs(
+    publication: Publication,
+    glossary: Glossary,
+    locale: Path,
+    language: str,
+    book_root: Path,
+) -> list[tuple[Path, bool]]:
+    """Create or update (as ``msgmerge`` does) the catalog of every statement; return (path, changed) pairs.
+
+    ``publication`` is the seed as printed (not normalised): its paragraphs are the message ids. A changed
+    paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
+    """
+    from .book import glossary_forms, write_if_changed
+
+    linker = Linker.build(glossary_forms(glossary, "hant"))
+    names = load_names(locale / language / NAMES_FILE)
+    try:
+        source = publication.source.resolve().relative_to(book_root.resolve()).as_posix()
+    except ValueError:
+        source = publication.source.name
+    results = []
+    for statement in publication.statements:
+        fresh = template(statement, source, linker, glossary, names, language, publication.meta.title)
+        path = catalog_path(locale, language, statement.meta.slug)
+        if path.is_file():
+            catalog = _read(path, language)
+            catalog.update(fresh, update_header_comment=True, update_creation_date=False)
+        else:
+            catalog = fresh
+            catalog.creation_date = catalog.revision_date = datetime(2000, 1, 1, tzinfo=UTC)
+        results.append((path, write_if_changed(path, _render(catalog))))
+    return results
+
+
+def read_translations(publication: Publication, locale: Path, language: str) -> dict[str, Translation]:
+    """Each statement's translation from its catalog (statements without a catalog are left out).
+
+    ``publication`` is the seed as printed; paragraphs are matched by their text, so the order and the
+    normalisation of the editions do not matter.
+    """
+    translations = {}
+    for statement in publication.statements:
+        path = catalog_path(locale, language, statement.meta.slug)
+        if not path.is_file():
+            continue
+        catalog = _read(path, language)
+        paragraphs, states, lines = [], [], []
+        for paragraph in statement.paragraphs:
+            message = catalog.get(paragraph)
+            text = message.string if message is not None and isinstance(message.string, str) else ""
+            if message is None or not text.strip():
+                state = MISSING
+            elif message.fuzzy:
+                state = FUZZY
+            else:
+                state = TRANSLATED
+            paragraphs.append(text.strip() if state == TRANSLATED else "")
+            states.append(state)
+            lines.append(message.lineno if message is not None and message.lineno else 0)
+        translations[statement.meta.slug] = Translation(
+            slug=statement.meta.slug,
+            language=language,
+            path=path,
+            paragraphs=tuple(paragraphs),
+            states=tuple(states),
+            lines=tuple(lines),
+            obsolete=len(catalog.obsolete),
+        )
+    return translations
+
+
+def catalog_problems(publication: Publication, translations: Mapping[str, Translation], language: str) -> list[Problem]:
+    """One warning per fuzzy or missing paragraph and per missing catalog."""
+    problems = []
+    for statement in publication.statements:
+        translation = translations.get(statement.meta.slug)
+        if translation is None:
+            where = Location(publication.source, statement.line)
+            problems.append(
+                Problem(f"statement {statement.meta.slug!r} has no {language} catalog", where, Kind.translation)
+            )
+            continue
+        for number, (state, line) in enumerate(zip(translation.states, translation.lines, strict=True), start=1):
+            if state != TRANSLATED:
+                where = Location(translation.path, line)
+                problems.append(Problem(f"paragraph {number} is {state}", where, Kind.translation))
+    return problems
+
+
+def terminology_problems(
+    hant: Publication,
+    glossary: Glossary,
+    translations: Mapping[str, Translation],
+    names: Mapping[str, tuple[str, ...]],
+) -> list[Problem]:
+    """Warnings where a translated paragraph lacks a term linked in its Chinese, a name or a number.
+
+    ``hant`` is the Traditional edition's text (normalised, as the pages link it); terms are the ones its
+    page links in that paragraph (the first occurrence of each on the page), and any English form of the
+    term is accepted (:func:`english_forms`). Names come from the names file and the metadata.
+    """
+    from .book import glossary_forms
+
+    linker = Linker.build(glossary_forms(glossary, "hant"))
+    english = EnglishLinker.build(glossary)
+    problems = []
+    for statement in hant.statements:
+        translation = translations.get(statement.meta.slug)
+        if translation is None:
+            continue
+        statement_names = names_for_statement(statement, names)
+        name_linker = Linker.build({name: name for name in statement_names})
+        linked = linker.link(statement.paragraphs)
+        for number, (chinese, segments, text, line) in enumerate(
+            zip(statement.paragraphs, linked, translation.paragraphs, translation.lines, strict=True), start=1
+        ):
+            if not text:
+                continue
+            where = Location(translation.path, line)
+            found = {term for _, _, term in english.occurrences(text)}
+            for form, term_id in segments:
+                if term_id is not None and term_id not in found:
+                    term = glossary.by_id[term_id]
+                    expected = " | ".join(english_forms(term))
+                    message = f"paragraph {number}: {form} ({term_id}) is not rendered by any of: {expected}"
+                    problems.append(Problem(message, where, Kind.terminology))
+            for name in dict.fromkeys(n for _, _, n in name_linker.occurrences(chinese)):
+                if not any(form in text for form in statement_names[name]):
+                    expected = " | ".join(statement_names[name])
+                    problems.append(
+                        Problem(f"paragraph {number}: name {name} missing ({expected})", where, Kind.terminology)
+                    )
+            for number_text, forms in required_numbers(chinese):
+                if not any(_has_number(text, form) for form in forms):
+                    message = f"paragraph {number}: number {number_text} missing (expected {' or '.join(forms)})"
+                    problems.append(Problem(message, where, Kind.terminology))
+    return problems
+
+
+def summary(publication: Publication, translations: Mapping[str, Translation]) -> list[tuple[str, int, int, int]]:
+    """Per statement: (slug, translated, fuzzy, missing) paragraph counts."""
+    rows = []
+    for statement in publication.statements:
+        translation = translations.get(statement.meta.slug)
+        states = translation.states if translation else (MISSING,) * len(statement.paragraphs)
+        rows.append((statement.meta.slug, states.count(TRANSLATED), states.count(FUZZY), states.count(MISSING)))
+    return rows
