@@ -271,10 +271,11 @@ def template(
         language_team=language,
     )
     names = names_for_statement(statement, names)
-    for number, paragraph in enumerate(statement.paragraphs, start=1):
+    lines = statement.paragraph_lines or tuple(statement.line + n for n in range(1, len(statement.paragraphs) + 1))
+    for number, (paragraph, line) in enumerate(zip(statement.paragraphs, lines, strict=True), start=1):
         catalog.add(
             paragraph,
-            locations=[(source, statement.line + number)],
+            locations=[(source, line)],
             auto_comments=[f"paragraph {number}", *_comments(paragraph, linker, glossary, names)],
         )
     return catalog
