@@ -6,12 +6,7 @@ Debian's (`tools/setup.sh` installs it), driven by Playwright; the test fails, n
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,59 +14,9 @@ import pytest
 from tekan.book import load_book
 from tekan.glossary import load_glossary
 
-from .conftest import GLOSSARY, SEED
+from .conftest import EDITIONS, GLOSSARY, SEED
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-EDITIONS = ("zh-hant", "zh-hans")
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/favicon.ico":  # browsers ask for it; the site has none
-            self.send_response(204)
-            self.end_headers()
-            return
-        super().do_GET()
-
-
-@pytest.fixture(scope="session")
-def site(book_out: Path) -> Iterator[str]:
-    """Serve the session's build of the book (both HTML editions and the downloads); yields the base URL."""
-    out = book_out
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: run tools/setup.sh (it installs the test extras)")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run tools/setup.sh as root (Debian package chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

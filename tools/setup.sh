@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tekan needs and is missing: Debian packages (TeX, Noto CJK fonts, poppler, Java for
-# EPUBCheck, Chromium) when run as root with apt, and the Python packages into .venv/.
+# EPUBCheck, Chromium) when run as root with apt, the Python packages into .venv/, and the accessibility
+# checkers (axe-core, DAISY Ace; versions locked in tools/npm/) into .npm-tools/.
 # Idempotent and quiet when everything is there. Used by `make book` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +38,19 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   pip install -q --disable-pip-version-check -e ".[test]"
   touch "$stamp"
+fi
+
+# The accessibility checkers the tests run: axe-core (injected into each page) and DAISY Ace (EPUB).
+# `npm ci` installs exactly tools/npm/package-lock.json. Ace drives Debian's Chromium through puppeteer
+# (PUPPETEER_EXECUTABLE_PATH, set by the tests): never let puppeteer download a browser of its own.
+if ! cmp -s tools/npm/package-lock.json .npm-tools/package-lock.json || [ ! -d .npm-tools/node_modules ]; then
+  if command -v npm >/dev/null; then
+    echo "setup: installing the accessibility checkers into .npm-tools (npm ci)" >&2
+    rm -rf .npm-tools && mkdir -p .npm-tools
+    cp tools/npm/package.json tools/npm/package-lock.json .npm-tools/
+    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix .npm-tools --no-audit --no-fund --loglevel=error >/dev/null
+  else
+    echo "setup: warning: npm is missing: the accessibility tests (axe-core, Ace) cannot run" >&2
+    echo "setup:   install Node.js ≥ 18 with npm (Debian: sudo apt-get install npm), then rerun tools/setup.sh" >&2
+  fi
 fi
