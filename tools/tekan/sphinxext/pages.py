@@ -107,7 +107,8 @@ def _write_search_words(app: Sphinx, book: Book) -> None:
     words = sorted(set(glossary_forms(book.glossary, "hant")) | set(glossary_forms(book.glossary, "hans")))
     path = Path(app.doctreedir) / "tekan-search-words.txt"
     write_if_changed(path, "".join(f"{w} 100000 n\n" for w in words))
-    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path)}
+    glossary = str(book.glossary.source)
+    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path), "glossary": glossary}
 
 
 # --- statement pages ---------------------------------------------------------------------------

@@ -23,11 +23,13 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 
+from ..searching import STOPWORDS, TermFinder, han_index_words
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[A-Za-z0-9_]+")
 
 #: Splits a query into index words. ``TEKAN_T2S`` (filled in at build time) maps Traditional characters to
-#: Simplified ones; a piece is kept as typed when the index knows it, else in its converted form.
+#: Simplified ones; ``TEKAN_TERMS`` maps every glossary form to its term's key (see ``tekan.searching``).
 JS_SPLITTER = r"""
 const TEKAN_T2S = new Map();
 (() => {
@@ -35,44 +37,89 @@ const TEKAN_T2S = new Map();
   const t = Array.from(traditional), s = Array.from(simplified);
   t.forEach((c, i) => TEKAN_T2S.set(c, s[i]));
 })();
+const TEKAN_TERMS = new Map(Object.entries(%(terms)s));
+const TEKAN_STOPWORDS = new Set(%(stopwords)s);
 function tekanToHans(text) {
   return Array.from(text, (c) => TEKAN_T2S.get(c) || c);
 }
 function splitQuery(query) {
   const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
   const own = Object.prototype.hasOwnProperty;
-  const known = (w) => index !== null && (own.call(index.terms, w) || own.call(index.titleterms, w));
+  const stemmer = typeof Stemmer !== "undefined" ? new Stemmer() : null;
+  const has = (w) => own.call(index.terms, w) || own.call(index.titleterms, w);
+  // The index holds stemmed Latin words ("inspection" -> "inspect"): look a word up as typed and stemmed.
+  const known = (w) => index !== null && (has(w) || (stemmer !== null && has(stemmer.stemWord(w))));
   // Both forms are indexed; the Simplified edition prefers the Simplified one, so its results highlight the match.
   const hansFirst = document.documentElement.lang === "zh-Hans";
   const result = [];
-  for (const chunk of query.split(/[^\p{Letter}\p{Number}_]+/u)) {
+  // Latin words (pinyin, English): accents and tone marks dropped; adjacent words joined when the index
+  // knows the joined word ("jì liàng" -> "jiliang").
+  let latin = [];
+  const flushLatin = () => {
+    let i = 0;
+    while (i < latin.length) {
+      let j = latin.length;
+      while (j > i + 1 && !known(latin.slice(i, j).join(""))) j--;
+      const word = latin.slice(i, j).join("");
+      if (j > i + 1 || !TEKAN_STOPWORDS.has(word)) result.push(word);
+      i = j;
+    }
+    latin = [];
+  };
+  const folded = query.normalize("NFD").replace(/\p{Mark}/gu, "");
+  for (const chunk of folded.split(/[^\p{Letter}\p{Number}_]+/u)) {
     for (const run of chunk.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) || []) {
-      if (!/\p{Script=Han}/u.test(run)) { result.push(run); continue; }
+      if (!/\p{Script=Han}/u.test(run)) { latin.push(run.toLowerCase()); continue; }
+      flushLatin();
+      // Han: longest match first. A glossary form becomes its term's key (every form of the term, either
+      // script); another word the index knows becomes its character pairs (so it is found inside compounds).
       const typed = Array.from(run), converted = tekanToHans(run);
-      const words = [];
       let i = 0;
       while (i < typed.length) {
-        let found = "";
-        for (let j = Math.min(typed.length, i + 16); j > i + 1 && !found; j--) {
+        let words = null, end = i + 1;
+        for (let j = Math.min(typed.length, i + 16); j > i + 1 && words === null; j--) {
           const asTyped = typed.slice(i, j).join(""), asHans = converted.slice(i, j).join("");
-          const [first, second] = hansFirst ? [asHans, asTyped] : [asTyped, asHans];
-          found = known(first) ? first : (known(second) ? second : "");
-          if (found) i = j;
+          for (const w of (hansFirst ? [asHans, asTyped] : [asTyped, asHans])) {
+            if (TEKAN_TERMS.has(w) && known(TEKAN_TERMS.get(w))) { words = [TEKAN_TERMS.get(w)]; break; }
+            if (known(w)) {
+              const chars = Array.from(w);
+              words = chars.length < 3 ? [w] : chars.slice(1).map((c, k) => chars[k] + c);
+              break;
+            }
+          }
+          if (words !== null) end = j;
         }
-        if (found) words.push(found); else i += 1;
+        if (words === null) {
+          // Nothing the index knows starts here: search for the pair (Sphinx then reports no match), or a
+          // last lone character together with the one before it.
+          const from = i + 1 < typed.length ? i : Math.max(0, i - 1);
+          words = [typed.slice(from, from + 2).join("")];
+        }
+        result.push(...words);
+        i = end;
       }
-      // Nothing the index knows: search for the run itself (Sphinx then reports no match).
-      result.push(...(words.length ? words : [run]));
     }
   }
-  return result;
+  flushLatin();
+  return [...new Set(result)];
 }
 """
 
-#: Sphinx's default stemmer stub: Chinese needs none, and Latin words are indexed lower-cased, unstemmed.
-JS_STEMMER = """
-var Stemmer = function () { this.stemWord = function (w) { return w.toLowerCase(); }; };
+
+@cache
+def _js_stemmer() -> str:
+    """Latin words (English, pinyin) are stemmed as Sphinx stems English (Snowball); Han words only lower-cased."""
+    import sphinx.search
+
+    minified = Path(sphinx.search.__file__).parent / "minified-js"
+    code = [(minified / name).read_text(encoding="utf-8") for name in ("base-stemmer.js", "english-stemmer.js")]
+    wrapper = """
+var Stemmer = function () {
+  const english = new EnglishStemmer();
+  this.stemWord = (w) => /\\p{Script=Han}/u.test(w) ? w.toLowerCase() : english.stemWord(w.toLowerCase());
+};
 """
+    return "\n".join([*code, wrapper])
 
 
 @cache
@@ -96,11 +143,21 @@ def chars_to_hans(text: str) -> str:
     return "".join(table.get(c, c) for c in text)
 
 
-def js_splitter() -> str:
-    """The query splitter with its character table."""
+def js_splitter(finder: TermFinder | None = None) -> str:
+    """The query splitter with its character table and the glossary's forms."""
     table = char_table()
     pair = json.dumps(["".join(table), "".join(table.values())], ensure_ascii=False)
-    return JS_SPLITTER % {"table": pair}
+    terms = json.dumps(finder.keys if finder else {}, ensure_ascii=False, sort_keys=True)
+    return JS_SPLITTER % {"table": pair, "terms": terms, "stopwords": json.dumps(sorted(STOPWORDS))}
+
+
+@cache
+def _finder(glossary_path: str) -> TermFinder | None:
+    if not glossary_path:
+        return None
+    from ..glossary import load_glossary
+
+    return TermFinder.build(load_glossary(Path(glossary_path)), chars_to_hans)
 
 
 @cache
@@ -111,12 +168,14 @@ def _tokenizer(words_file: str) -> Any:
     return tokenizer(words_file)
 
 
-def index_words(text: str, tokenizer: Any) -> list[str]:
-    """The words of ``text`` to index: each as printed, in the other script, and converted character-wise."""
+def index_words(text: str, tokenizer: Any, finder: TermFinder | None = None) -> list[str]:
+    """The words of ``text`` to index: each as printed, in the other script, and converted character-wise;
+    the character pairs and pinyin of the text, and the keys and words of the glossary terms it contains."""
     from ..scripts import to_hans, to_hant
 
     words: list[str] = []
-    for run in _HAN.findall(text):
+    runs = _HAN.findall(text)
+    for run in runs:
         simplified = to_hans(run)
         # jieba's dictionary is Simplified: segment the Simplified text and cut the original at the same places.
         if len(simplified) != len(run):
@@ -126,6 +185,10 @@ def index_words(text: str, tokenizer: Any) -> list[str]:
             original = run[start:end]
             forms = (original, word, chars_to_hans(original), to_hant(original) if is_hans else word)
             words.extend(dict.fromkeys(forms))
+    converted = [chars_to_hans(run) for run in runs]
+    words.extend(dict.fromkeys(han_index_words(words, [*runs, *converted])))
+    if finder is not None:
+        words.extend(finder.index_words(text))
     words.extend(_LATIN.findall(text))
     return words
 
@@ -135,22 +198,29 @@ class SearchTekan(SearchLanguage):
 
     lang = "zh"
     language_name = "Chinese"
-    js_stemmer_code = JS_STEMMER
     js_splitter_code = ""  # set per instance: it carries the character table
+
+    @property
+    def js_stemmer_code(self) -> str:  # type: ignore[override]  # a class attribute in Sphinx, computed here
+        return _js_stemmer()
 
     def __init__(self, options: dict[str, str]) -> None:
         super().__init__(options)
         self.words_file = options.get("dict", "")
-        self.js_splitter_code = js_splitter()
+        self.finder = _finder(options.get("glossary", ""))
+        self.js_splitter_code = js_splitter(self.finder)
+        import snowballstemmer  # type: ignore[import-untyped]  # no type information
+
+        self.english = snowballstemmer.stemmer("english")
 
     def split(self, input: str) -> list[str]:
-        return index_words(input, _tokenizer(self.words_file))
+        return index_words(input, _tokenizer(self.words_file), self.finder)
 
     def word_filter(self, word: str) -> bool:
         return len(word) > 1 and not word.isdigit()
 
     def stem(self, word: str) -> str:
-        return word.lower()
+        return word.lower() if _HAN.search(word) else str(self.english.stemWord(word.lower()))
 
 
 #: Default scores, but listing pages (home, sectors) below the statements they list.
