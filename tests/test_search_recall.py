@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import browser, page, search, site  # noqa: F401  (fixtures shared with the browser tests)
+from .test_browser import search
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ ROWS = [(kind, query, edition, expected) for kind, query, editions, expected in 
 
 
 @pytest.fixture(scope="module")
-def recall(browser: Any, site: str, book_out: Path) -> dict[tuple[str, str], frozenset[str]]:  # noqa: F811
+def recall(browser: Any, site: str, book_out: Path) -> dict[tuple[str, str], frozenset[str]]:
     """Every query run once in its edition; the table is written beside the build and printed."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     tab = context.new_page()
