@@ -97,7 +97,7 @@ def test_a_name_first_byline_is_printed_as_written(tmp_path: Path) -> None:
 
     publication, _ = parse("標題\n正文\n——韓永生（安徽省市場監管局局長）\n報頭\n", tmp_path)
     page = render_statement(publication.statements[0], Linker.build({}))
-    assert "raw: 韓永生（安徽省市場監管局局長）" in page
+    assert 'raw: "韓永生（安徽省市場監管局局長）"' in page
     assert "person:" not in page  # parts would print in press order, changing the text
 
 
@@ -168,8 +168,10 @@ def test_escape_keeps_every_hostile_line_literal_in_myst(line: str) -> None:
     assert "\n" not in escape(line)
 
 
-MASTHEAD = "<script>alert('masthead')</script>《測試報》{{ title }}"
-TITLE = "測試<b>特刊</b> {{ project }} $x$"
+MASTHEAD = "<script>alert('masthead')</script>《測試報》{{ title }} \\input{/etc/hostname} 100% #1"
+TITLE = "測試<b>特刊</b> {{ project }} $x$ \\input{/etc/hostname} R&D snake_case {}"
+#: Metadata is data too: with a newline, a fence and raw HTML (it once closed the directive it was written in).
+BREAKOUT = "\n\n```\n\n```{raw} html\n<script>alert('tekan')</script>\n```\n<img src=x onerror=alert(1)>"
 
 
 def hostile_book(folder: Path) -> Path:
@@ -184,12 +186,16 @@ def hostile_book(folder: Path) -> Path:
         entries.append(
             f"[[statement]]\nbyline = {json.dumps(byline, ensure_ascii=False)}\n"
             f'slug = "h{number:02d}"\nsector = "s"\nheadline_en = {json.dumps(line)}\n'
+            f"person_pinyin = {json.dumps(line + BREAKOUT)}\norganisation_en = {json.dumps(line)}\n"
         )
     seed = folder / "hostile.txt"
     seed.write_text("\n".join([*lines, MASTHEAD]) + "\n", encoding="utf-8")
     meta = [
-        f"[publication]\ntitle = {json.dumps(TITLE, ensure_ascii=False)}\n",
-        '[[sector]]\nid = "s"\nzh = "<i>部分</i>"\nen = "<i>Part</i> {{x}}"\n',
+        f"[publication]\ntitle = {json.dumps(TITLE, ensure_ascii=False)}\n"
+        f"title_en = {json.dumps('Title' + BREAKOUT)}\npublisher = {json.dumps(MASTHEAD, ensure_ascii=False)}\n"
+        f"description_zh = {json.dumps('描述' + BREAKOUT, ensure_ascii=False)}\n"
+        f"description_en = {json.dumps('About' + BREAKOUT)}\n",
+        f'[[sector]]\nid = "s"\nzh = "<i>部分</i>"\nen = {json.dumps("<i>Part</i> {{x}}" + BREAKOUT)}\n',
         *entries,
     ]
     seed.with_suffix(".toml").write_text("\n".join(meta), encoding="utf-8")
@@ -277,6 +283,25 @@ def test_hostile_masthead_title_and_home_page_are_literal(hostile_html: Path) ->
         assert placed(line) in text, line
 
 
+def test_hostile_metadata_is_literal_text_in_html(hostile_html: Path) -> None:
+    site = hostile_html / "html" / "zh-hant"
+
+    def one_line(text: str) -> str:
+        return re.sub(r"\s+", " ", text)
+
+    home = soup_of((site / "index.html").read_bytes())
+    english = [p.get_text() for p in home.find_all(class_="tekan-english")]
+    assert one_line("Title" + BREAKOUT) in english and one_line("About" + BREAKOUT) in english
+    assert one_line("描述" + BREAKOUT) in [p.get_text() for p in home.find_all("p")]
+    sector = soup_of((site / "sectors" / "s.html").read_bytes())
+    assert_no_injected_markup(sector, "sectors/s.html")
+    assert [p.get_text() for p in sector.find_all(class_="tekan-english")] == [one_line("<i>Part</i> {{x}}" + BREAKOUT)]
+    for number, line in enumerate(HOSTILE, start=1):
+        page = soup_of((site / "statements" / f"h{number:02d}.html").read_bytes())
+        byline = page.find(class_="tekan-byline-en")
+        assert byline is not None and byline.get_text() == f"{one_line(line + BREAKOUT)}, {line}", number
+
+
 def test_hostile_lines_are_literal_text_in_epub(hostile_epub_pdf: Path) -> None:
     epub = hostile_epub_pdf / "epub" / "tekan-zh-hant.epub"
     with zipfile.ZipFile(epub) as archive:
@@ -311,6 +336,11 @@ def test_hostile_lines_are_literal_text_in_pdf_and_no_tex_ran(hostile_epub_pdf: 
         position = found
     assert "root:x:0:0" not in text
     assert not list(hostile_epub_pdf.rglob("tekan-pwned*")), "\\write18 ran"
+    # The title page: masthead, title and publisher are printed, not run (\input read the host name).
+    assert text.count(squeeze(r"\input{/etc/hostname}100%#1")) >= 2, "masthead and publisher"
+    assert squeeze(r"\input{/etc/hostname}R&Dsnake_case{}") in text, "title"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False).stdout
+    assert r"\input{/etc/hostname} R&D snake_case {}" in info, info
 
 
 # --- failed builds ---------------------------------------------------------------------------------

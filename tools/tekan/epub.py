@@ -195,6 +195,10 @@ def draw_cover(target: Path, masthead: str, title: str, title_en: str, footer: s
         path, index = font_file(family)
         return ImageFont.truetype(path, size, index=index)
 
+    from .rendering import one_line
+
+    # Pillow draws a line break as a new line and cannot measure or anchor such text: one line each.
+    masthead, title, title_en, footer = (one_line(text) for text in (masthead, title, title_en, footer))
     width, height = COVER_SIZE
     margin = 110
     image = Image.new("RGB", COVER_SIZE, _PAPER)

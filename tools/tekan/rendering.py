@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from .linking import Linker, Segment
 from .model import Change, Publication, Sector, Statement
 
-#: ASCII punctuation that cannot start MyST, CommonMark, HTML or Sphinx syntax in running text.
-_SAFE_PUNCTUATION = ",;()'\"?!/"
+#: ASCII punctuation that cannot start MyST, CommonMark, HTML or Sphinx syntax in running text. (Not ``)``:
+#: ``1)`` or ``2021)`` at the start of a line opens an ordered list.)
+_SAFE_PUNCTUATION = ",;('\"?!/"
+#: Line breaks of every kind: CommonMark's, and those Python's ``splitlines`` and YAML also break at.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_SPACES = re.compile("[ \t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ESCAPE = re.compile(
     "([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])"
 )
@@ -22,14 +26,33 @@ AUDIT_DOC = "audit"
 
 
 def escape(text: str) -> str:
-    """Backslash-escape every ASCII punctuation mark that could open markup (CommonMark escapes)."""
+    """Inline text as MyST that reads back as itself: every ASCII punctuation mark that could open markup is
+    backslash-escaped (CommonMark escapes), and line breaks become spaces (they would start new blocks)."""
+    if _LINE_BREAKS.search(text):  # never in seed lines; metadata (descriptions) may hold them
+        text = _LINE_BREAKS.sub(" ", text)
     # Most text needs no escape: searching first skips re.sub's per-call template handling (3x faster).
     return _ESCAPE.sub(r"\\\1", text) if _ESCAPE.search(text) else text
 
 
+def one_line(text: str) -> str:
+    """Metadata text for a place that holds one line (an English headline, a cover): runs of spaces and
+    line breaks become one space (the ideographic space U+3000 is text and kept)."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
+def data_line(value: str) -> str:
+    """``value`` as one line that no Markdown, MyST or YAML reader splits: a JSON string literal.
+
+    Metadata (English headlines, pinyin, descriptions) reaches the pages only this way — as the content
+    of a directive or a front-matter value that decodes it — so it is data, never markup.
+    """
+    text = json.dumps(value, ensure_ascii=False)  # escapes the C0 controls, quotes and backslashes
+    return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def yaml_string(value: str) -> str:
     """A YAML scalar that is read back as exactly ``value`` (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+    return data_line(value)
 
 
 def statement_doc(statement: Statement) -> str:
@@ -83,7 +106,7 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     ]
     lines = [*front, "", f"({meta.slug})=", f"# {escape(statement.headline)}", ""]
     if meta.headline_en:
-        lines += ["```{tekan-english}", meta.headline_en, "```", ""]
+        lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
     for paragraph in linker.link(statement.paragraphs):
         lines += [render_segments(paragraph), ""]
     lines += ["```{tekan-byline}"]
@@ -91,19 +114,19 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     # bracketed bylines are read for their parts, but printed exactly as written).
     if attribution.is_split and attribution.organisation + attribution.position + attribution.person == attribution.raw:
         lines += [
-            f"organisation: {attribution.organisation}",
-            f"position: {attribution.position}",
-            f"person: {attribution.person}",
+            f"organisation: {data_line(attribution.organisation)}",
+            f"position: {data_line(attribution.position)}",
+            f"person: {data_line(attribution.person)}",
         ]
     else:
-        lines += [f"raw: {attribution.raw}"]
+        lines += [f"raw: {data_line(attribution.raw)}"]
     for key, value in (
         ("person_en", meta.person_pinyin),
         ("position_en", meta.position_en),
         ("organisation_en", meta.organisation_en),
     ):
         if value:
-            lines.append(f"{key}: {value}")
+            lines.append(f"{key}: {data_line(value)}")
     lines += ["```", ""]
     return "\n".join(lines)
 
@@ -115,7 +138,7 @@ def render_sector(sector: Sector, statements: list[Statement]) -> str:
         f"# {escape(sector.zh)}",
         "",
         "```{tekan-english}",
-        sector.en,
+        data_line(sector.en),
         "```",
         "",
         "```{toctree}",
@@ -143,11 +166,11 @@ def render_index(publication: Publication, labels: Labels) -> str:
         "",
     ]
     if meta.title_en:
-        lines += ["```{tekan-english}", meta.title_en, "```", ""]
+        lines += ["```{tekan-english}", data_line(meta.title_en), "```", ""]
     if meta.description_zh:
         lines += [escape(meta.description_zh), ""]
     if meta.description_en:
-        lines += ["```{tekan-english}", meta.description_en, "```", ""]
+        lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
     groups = publication.by_sector()
     for sector, statements in groups:
         lines += [f"(home-{sector.id})=", f"## {escape(sector.zh)}", ""]
@@ -158,7 +181,7 @@ def render_index(publication: Publication, labels: Labels) -> str:
             lines.append(f"- [{escape(st.headline)}]({statement_doc(st)}.md)  ")
             lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
             if st.meta.headline_en:
-                lines += ["", "  ```{tekan-english}", f"  {st.meta.headline_en}", "  ```", ""]
+                lines += ["", "  ```{tekan-english}", f"  {data_line(st.meta.headline_en)}", "  ```", ""]
         lines.append("")
     lines += [
         "```{toctree}",

@@ -17,13 +17,13 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util.texescape import escape as tex
 
 from ..editions import BASENAME, LANGUAGES, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import sector_doc, statement_doc
 from ..scripts import in_script, labels_for
+from ..texescape import index_text, tex
 from .pages import book_of, load_for
 
 #: The print design, copied next to the .tex file.
@@ -91,7 +91,8 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     if not short:
         masthead, short = book.publication.masthead, title
     author = in_script(config.author, script)
-    config.latex_documents = [(config.root_doc, f"{BASENAME}.tex", title, author, "manual", True)]
+    # Sphinx inserts the title and author as LaTeX markup: they are escaped here.
+    config.latex_documents = [(config.root_doc, f"{BASENAME}.tex", tex(title), tex(author), "manual", True)]
     config.latex_engine = "xelatex"
     config.latex_use_xindy = False
     config.latex_toplevel_sectioning = "part"
@@ -187,7 +188,7 @@ def index_key(term: Term) -> str:
 
 def _index_entry(term: Term, script: str, main: bool) -> nodes.raw:
     headword = term.hans if script == "hans" else term.hant
-    entry = rf"\index{{{index_key(term)}@\spxentry{{{tex(headword)}}}{'|spxpagem' if main else ''}}}"
+    entry = rf"\index{{{index_key(term)}@\spxentry{{{index_text(headword)}}}{'|spxpagem' if main else ''}}}"
     return nodes.raw("", entry, format="latex")
 
 

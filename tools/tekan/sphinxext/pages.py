@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from ..book import Book, book_pages, glossary_forms, load_book, write_if_changed
 from ..editions import SCRIPTS
 from ..errors import Kind, TekanError
 from ..metadata import metadata_path
+from ..rendering import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +116,21 @@ def _write_search_words(app: Sphinx, book: Book) -> None:
 # --- statement pages ---------------------------------------------------------------------------
 
 
+def _data(line: str, directive: SphinxDirective) -> str:
+    """A directive content line written by ``rendering.data_line`` (a JSON string), decoded: text, never markup."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        value = None
+    if not isinstance(value, str):
+        where = directive.get_location()
+        warn(f"{directive.name}: expected a JSON string, not {line.strip()!r}", Kind.structure, where)
+        return ""
+    return value
+
+
 class BylineDirective(SphinxDirective):
-    """``tekan-byline``: the signature of a statement, from ``key: value`` lines (never parsed as markup)."""
+    """``tekan-byline``: the signature of a statement, from ``key: "JSON string"`` lines (never parsed as markup)."""
 
     has_content = True
     KEYS: ClassVar[tuple[str, ...]] = (
@@ -135,7 +150,7 @@ class BylineDirective(SphinxDirective):
             if key not in self.KEYS:
                 warn(f"tekan-byline: unknown field {key!r}", Kind.structure, self.get_location())
                 continue
-            fields[key] = value
+            fields[key] = _data(value, self)
         byline = nodes.paragraph(classes=["tekan-byline"])
         byline += nodes.Text("——")
         if "raw" in fields:
@@ -146,7 +161,7 @@ class BylineDirective(SphinxDirective):
         result: list[nodes.Node] = [byline]
         english = [fields.get(k, "") for k in ("person_en", "position_en", "organisation_en")]
         if any(english):
-            text = ", ".join(e for e in english if e)
+            text = ", ".join(one_line(e) for e in english if e)
             result.append(nodes.paragraph(text, text, classes=["tekan-byline-en", "language-en"]))
         container = nodes.container(classes=["tekan-byline"])
         container.extend(result)
@@ -155,12 +170,12 @@ class BylineDirective(SphinxDirective):
 
 
 class EnglishDirective(SphinxDirective):
-    """``tekan-english``: a paragraph of English (``lang="en"``) taken literally."""
+    """``tekan-english``: a paragraph of English (``lang="en"``) from JSON string lines, taken literally."""
 
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        text = " ".join(line.strip() for line in self.content)
+        text = " ".join(one_line(_data(line, self)) for line in self.content if line.strip())
         paragraph = nodes.paragraph(text, text, classes=["tekan-english", "language-en"])
         self.set_source_info(paragraph)
         return [paragraph]
