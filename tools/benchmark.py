@@ -46,7 +46,6 @@ from tekan.rendering import render_book  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
 GLOSSARY = ROOT / "glossary" / "terms.toml"
-DOCS = ROOT / "docs"
 #: Appended to each speaker's name to make bylines distinct: none of these is (part of) a position word.
 NAME_DIGITS = "甲乙丙丁戊己庚辛壬癸"
 #: Builds slower than this are stopped and reported as capped, with how far they got.
@@ -276,8 +275,7 @@ def sphinx_build(
     def progress() -> tuple[int, int]:
         return _count(doctrees / "statements", "*.doctree"), _count(out / "statements", "*.html")
 
-    env = {**os.environ, "TEKAN_SCRIPT": "hant"}
-    return run_process(command, log, env=env, cap=cap, progress=progress, total=statements)
+    return run_process(command, log, cap=cap, progress=progress, total=statements)
 
 
 # --- conversion and linking ------------------------------------------------------------------------
@@ -446,17 +444,20 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 '''
 
-PLAIN_CONF = """# docs/conf.py without the tekan extension: the same theme, language and MyST settings.
+PLAIN_CONF = """# The tekan extension's default settings and files without the extension: same theme, language, MyST.
 import sys
 from pathlib import Path
 
-_docs = Path({docs!r})
 sys.path.insert(0, str(Path(__file__).parent))
-__file__ = str(_docs / "conf.py")
-exec(compile((_docs / "conf.py").read_text(encoding="utf-8"), __file__, "exec"))
+from tekan.editions import HANT
+from tekan.sphinxext.defaults import STATIC, TEMPLATES, defaults
+
+globals().update(defaults(HANT, "1"))
 extensions = ["myst_parser", "tekan_shim"]
-templates_path = [str(_docs / p) for p in templates_path]
-html_static_path = [str(_docs / p) for p in html_static_path]
+language = HANT.sphinx_language
+templates_path = [str(TEMPLATES)]
+html_static_path = [str(STATIC)]
+html_css_files = ["tekan.css"]
 nitpicky = False
 suppress_warnings = ["ref.term"]  # the no-op glossary defines no terms
 """
@@ -472,7 +473,7 @@ def bench_overhead(sizes: Sequence[int], work: Path, repeats: int) -> list[dict[
     conf = work / "plain-conf"
     conf.mkdir(parents=True, exist_ok=True)
     (conf / "tekan_shim.py").write_text(SHIM, encoding="utf-8")
-    (conf / "conf.py").write_text(PLAIN_CONF.format(docs=str(DOCS)), encoding="utf-8")
+    (conf / "conf.py").write_text(PLAIN_CONF, encoding="utf-8")
     rows = []
     for count in sizes:
         seed = SEED if count == 16 else make_seed(count, work / "seeds")
@@ -488,7 +489,7 @@ def bench_overhead(sizes: Sequence[int], work: Path, repeats: int) -> list[dict[
                     run = sphinx_build("html", seed, pages, base / "html", base / "doctrees", "1", log)
                 else:
                     command = _plain_command(conf, pages, base / "html", base / "doctrees")
-                    run = run_process(command, log, env={**os.environ, "TEKAN_SCRIPT": "hant"})
+                    run = run_process(command, log)
                     if "Unknown directive" in log.read_text(encoding="utf-8", errors="replace"):
                         run = Run(run.seconds, run.peak_mb, False, f"a tekan directive the shim lacks, see {log}")
                 shutil.rmtree(base, ignore_errors=True)

@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .glossary import load_glossary
 from .linking import Linker
@@ -24,24 +25,56 @@ class Book:
 
     publication: Publication  # the statements with their metadata
     glossary: Glossary  # the terms
-    script: str  # "hant" or "hans"
+    script: str  # the edition's key ("hant", "hans"): tekan.editions.EDITIONS
     problems: tuple[Problem, ...]  # warnings found while loading
+
+    @property
+    def edition(self) -> Edition:
+        """The edition this book is loaded for."""
+        return EDITIONS[self.script]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a book is called and whose it is, in every format (HTML title and footer, EPUB OPF, PDF)."""
+
+    title: str  # the full title: 中國質量報·中國質量（杭州）大會特刊
+    short_title: str  # the feature's own title, without the paper's name: 中國質量（杭州）大會特刊
+    author: str  # the paper (EPUB dc:creator, PDF author): 中國質量報
+    publisher: str  # the publishing house: 中國質量報社
+    copyright: str  # the copyright line: 2021, 中國質量報社
+
+
+_MASTHEAD_BRACKETS = "《》【】[]「」"
+
+
+def identity(publication: Publication) -> Identity:
+    """The book's identity from its metadata, completed from its masthead (never from the tool's own book)."""
+    meta = publication.meta
+    masthead = publication.masthead.strip()
+    title = meta.title or masthead
+    paper, dot, short = title.partition("·")
+    if not dot:  # no "paper·feature" title: the masthead's 《paper》 names the paper
+        paper, short = "", title
+        if masthead.startswith("《") and "》" in masthead:
+            paper = masthead[1 : masthead.index("》")]
+    paper = paper.strip(_MASTHEAD_BRACKETS).strip()
+    # EPUB 3 wants a creator, publisher and rights: at worst the masthead names them.
+    author = paper or meta.publisher or masthead.strip(_MASTHEAD_BRACKETS).strip() or title
+    publisher = meta.publisher or author
+    year = meta.date[:4] if meta.date[:4].isdigit() else ""
+    line = meta.copyright or ", ".join(x for x in (year, publisher) if x)
+    return Identity(title=title, short_title=short.strip() or title, author=author, publisher=publisher, copyright=line)
 
 
 def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
-    """Every string that links to a term in ``script`` → the term's id."""
+    """Every string that links to a term in the edition ``script`` → the term's id."""
+    edition = EDITIONS[script]
     forms: dict[str, str] = {}
     for term in glossary.terms:
-        if script == "hant":
-            forms[term.hant] = term.id
-            for alias in term.aliases:
-                forms[alias] = term.id
-        else:
-            from .scripts import to_hans
-
-            forms[term.hans] = term.id
-            for alias in term.aliases:
-                forms.setdefault(to_hans(alias), term.id)
+        forms[edition.headword(term.hant, term.hans)] = term.id
+        for alias in term.aliases:  # aliases are written in Traditional, as seeds print them
+            forms.setdefault(edition.in_script(alias), term.id)
     return forms
 
 
@@ -53,15 +86,17 @@ def load_book(
     ``normalise`` corrects the seed's punctuation and mainland word forms (recorded for the audit page);
     ``False`` publishes the seed verbatim.
     """
-    if script not in ("hant", "hans"):
-        raise TekanError(f"unknown script {script!r}: use 'hant' or 'hans'", Path("tekan_script"), Kind.metadata)
+    if script not in EDITIONS:
+        raise TekanError(
+            f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}", Path("tekan_script"), Kind.metadata
+        )
     publication, problems = load_publication(seed, metadata)
     glossary = load_glossary(glossary_path)
     if normalise:
         from .normalise import normalise_publication
 
         publication = normalise_publication(publication)
-    if script == "hans":
+    if EDITIONS[script].converts:
         from .scripts import publication_to_hans
 
         publication = publication_to_hans(publication, glossary)
@@ -71,9 +106,7 @@ def load_book(
 def book_pages(book: Book) -> dict[str, str]:
     """The MyST pages of a book: relative path → text."""
     linker = Linker.build(glossary_forms(book.glossary, book.script))
-    from .scripts import labels_for  # late: OpenCC is loaded only when a book is rendered
-
-    return render_book(book.publication, linker, labels_for(book.script))
+    return render_book(book.publication, linker, book.edition)
 
 
 def write_if_changed(path: Path, text: str) -> bool:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .editions import BASENAME, TAGS
@@ -14,6 +15,16 @@ from .errors import Kind, TekanError
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
+
+#: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx and XeLaTeX run
+#: goes through one; tests pass their own to see the commands without running them.
+Runner = Callable[[Sequence[str], Path | None, bool], int]
+
+
+def run_process(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
+    """Run ``command`` to completion in ``cwd``; ``quiet`` discards its output (it keeps its own log)."""
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.run(list(command), cwd=cwd, stdout=output, stderr=output, check=False).returncode
 
 
 def sphinx_command(
@@ -26,8 +37,9 @@ def sphinx_command(
     glossary: Path | None,
     jobs: str = "1",
     normalise: bool = True,
+    vertical: bool = False,
 ) -> list[str]:
-    """The sphinx-build command line of one edition (the configuration always comes from docs/)."""
+    """The sphinx-build command line of one edition; every setting is a ``-D`` option."""
     command = [
         sys.executable,
         "-m",
@@ -53,18 +65,19 @@ def sphinx_command(
         command += ["-D", "tekan_normalise=0"]
     if builder == "html":  # both editions are published side by side: link each page to its twin
         command += ["-D", "tekan_switcher=1"]
+    if vertical and builder == "epub":
+        command += ["-D", "epub_writing_mode=vertical"]
     return [*command, str(src), str(dest)]
 
 
-def _run(command: list[str], script: str, cwd: Path | None = None) -> None:
-    env = {**os.environ, "TEKAN_SCRIPT": script}
-    result = subprocess.run(command, env=env, cwd=cwd, check=False)
-    if result.returncode:
+def _sphinx(command: list[str], script: str, runner: Runner) -> None:
+    status = runner(command, None, False)
+    if status:
         builder = command[command.index("-b") + 1] if "-b" in command else "?"
         raise TekanError(
-            f"Sphinx could not build the {builder} edition ({TAGS.get(script, script)}), exit {result.returncode}: "
+            f"Sphinx could not build the {builder} edition ({TAGS.get(script, script)}), exit {status}: "
             "see its messages above; the published edition was left as it was",
-            Path(command[-2]) if len(command) > 1 else Path(cwd or ROOT),  # the generated sources
+            Path(command[-2]),  # the generated sources
             Kind.io,
         )
 
@@ -110,8 +123,13 @@ def build_edition(
     glossary: Path | None = None,
     jobs: str = "1",
     normalise: bool = True,
+    vertical: bool = False,
+    runner: Runner = run_process,
 ) -> Path:
-    """Build one format in one script under ``out``; return the published path."""
+    """Build one format in one script under ``out``; return the published path.
+
+    ``vertical`` makes the EPUB's 直排 (vertical, right-to-left) edition, published beside the horizontal one.
+    """
     tag = TAGS[script]
     work = out / ".work" / tag
     src = work / "src"  # generated pages; shared by the formats of one script
@@ -121,20 +139,20 @@ def build_edition(
     doctrees = work / f"doctrees-{builder}"
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    _run(sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise), script)
+    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical)
+    _sphinx(command, script, runner)
     if fmt == "html":
         target = out / "html" / tag
         publish_tree(dest, target)
         return target
     if fmt == "epub":
-        # TEKAN_EPUB_WRITING_MODE=vertical (docs/conf.py) makes the 直排 edition, published beside it.
-        vertical = "-vertical" if os.environ.get("TEKAN_EPUB_WRITING_MODE") == "vertical" else ""
-        target = out / "epub" / f"{BASENAME}-{tag}{vertical}.epub"
+        suffix = "-vertical" if vertical else ""
+        target = out / "epub" / f"{BASENAME}-{tag}{suffix}.epub"
         publish_file(dest / f"{BASENAME}.epub", target)
         return target
     from .pdf import make_pdf
 
-    pdf = make_pdf(dest, script)
+    pdf = make_pdf(dest, script, runner)
     target = out / "pdf" / f"{BASENAME}-{tag}.pdf"
     publish_file(pdf, target)
     return target

@@ -132,7 +132,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}) …")
         target = build_edition(
-            fmt, script, out, seed=seed, glossary=glossary, jobs=args.jobs, normalise=not args.verbatim
+            fmt,
+            script,
+            out,
+            seed=seed,
+            glossary=glossary,
+            jobs=args.jobs,
+            normalise=not args.verbatim,
+            vertical=args.vertical,
         )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
@@ -166,6 +173,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(ROOT / "_build"), help="output folder (default: %(default)s)")
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
+    build.add_argument(
+        "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
+    )
     build.set_defaults(run=cmd_build)
 
     convert = sub.add_parser("convert", help="write the MyST pages of a seed")

@@ -1,35 +1,300 @@
-"""Per-script settings of an edition: language tags, fonts and titles (shared by conf.py and the CLI)."""
+"""The editions a book is published in: one frozen `Edition` per edition owns everything that varies by edition.
+
+Its tag and Sphinx language, its fonts, how the book's (Traditional) text is converted into it, and every
+fixed word the generated pages, the audit page, the glossary, the switcher, the landing page and the print
+book use. Adding an edition (zh-Hant-HK, English) is one `Edition(...)` in `EDITIONS` plus its words.
+No OpenCC and no Sphinx here: the words are written out, never machine-converted.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-#: The scripts an edition can be in: Traditional and Simplified.
-SCRIPTS = ("hant", "hans")
-#: Sphinx ``language`` (selects UI strings) and BCP 47 tag (HTML ``lang``, EPUB) for each script.
-LANGUAGES = {"hant": ("zh_TW", "zh-Hant"), "hans": ("zh_CN", "zh-Hans")}
-#: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
-TAGS = {script: tag.lower() for script, (_, tag) in LANGUAGES.items()}
 #: ASCII stem of the EPUB, LaTeX and PDF files (an all-Chinese project name would give ``sphinx.epub``).
 BASENAME = "tekan"
-#: Noto CJK font families per script (Debian fonts-noto-cjk).
-FONT_REGION = {"hant": "TC", "hans": "SC"}
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """The fixed words of the generated pages (home page, glossary, English index)."""
+
+    glossary: str  # title of the glossary page
+    glossary_intro: str  # its first paragraph; ``{english}`` is the link to the English index
+    english_index: str  # title of the English index
+    contents: str  # caption of the table of contents (also the EPUB's navigation)
+    statements: str  # counter word after the number of statements of a sector (16 篇)
+    by: str  # the dash before a byline
+
+
+@dataclass(frozen=True)
+class AuditWords:
+    """The fixed words of the audit page (what normalisation changed in the seed)."""
+
+    title: str  # page title
+    intro: str  # ``{seed}``, ``{punctuation}``, ``{words}``, ``{total}`` are filled in
+    converted_note: str  # a line for an edition converted from the corrected text; "" for none
+    verbatim: str  # the page of a verbatim edition; ``{seed}``
+    none: str  # nothing was changed
+    masthead: str  # a change in the masthead
+    headline: str  # a change in a headline
+    paragraph: str  # ``第 {n} 段``
+    line: str  # ``第 {n} 行``
+    place: str  # column: where
+    before: str  # column: the seed's text
+    after: str  # column: the corrected text
+    rule: str  # column: kind of change
+    punctuation: str  # kind: punctuation
+    word: str  # kind: word form
+    read: str  # link to the statement
+
+
+@dataclass(frozen=True)
+class GlossaryWords:
+    """The fixed words of the glossary entries, their downloads and the tooltips."""
+
+    see: str  # related terms
+    source: str  # authority of the English rendering
+    used: str  # backlinks: the statements that use the term
+    note: str  # usage note
+    aliases: str  # other forms
+    other_script: str  # label before the headword in the other script
+    download: str  # "download the glossary"
+    csv: str  # the CSV link
+    tbx: str  # the TBX link
+    close: str  # tooltip: close button
+    glossary: str  # tooltip: link to the glossary entry
+
+
+@dataclass(frozen=True)
+class SiteWords:
+    """The words of the script switcher (on every page) and of the landing page (``html/index.html``)."""
+
+    caption: str  # switcher heading: the editions
+    downloads: str  # aria label of the EPUB/PDF links
+    read: str  # landing page: read the website
+    epub: str  # landing page: download the EPUB
+    pdf: str  # landing page: download the PDF
+
+
+@dataclass(frozen=True)
+class PrintWords:
+    """The fixed words of the PDF and the EPUB's package (beyond the page words)."""
+
+    appendix: str  # the part holding glossary and English index
+    index: str  # the index's title
+    part_before: str  # before a part's number (第)
+    part_after: str  # after it (部分)
+    cover: str  # the EPUB cover's title in the guide
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The Noto CJK families of an edition (Debian fonts-noto-cjk) and the CSS font stacks of its site."""
+
+    serif: str  # body text of the PDF and the EPUB cover
+    sans: str  # headings of the PDF
+    mono: str  # code (never in a statement, but LaTeX needs one)
+    web_sans: str  # CSS font-family of the site's text
+    web_serif: str  # CSS font-family of the site's headings
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: its names, tags, fonts, text conversion and fixed words."""
+
+    key: str  # the value of ``tekan_script`` and ``--script``: "hant", "hans"
+    tag: str  # BCP 47 language tag: HTML ``lang``, EPUB ``dc:language``, PDF ``/Lang``
+    sphinx_language: str  # Sphinx ``language`` (selects Sphinx's and furo's UI strings)
+    script: str  # the Chinese script of its text: "hant" as the seed is kept, "hans" converted by OpenCC
+    name: str  # the edition's name in its own script (switcher, landing page)
+    fonts: Fonts  # typefaces
+    pages: PageWords  # words of the generated pages
+    audit: AuditWords  # words of the audit page
+    glossary: GlossaryWords  # words of the glossary
+    site: SiteWords  # words of the switcher and the landing page
+    print: PrintWords  # words of the PDF and EPUB
+
+    @property
+    def folder(self) -> str:
+        """The edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``."""
+        return self.tag.lower()
+
+    @property
+    def converts(self) -> bool:
+        """True when the book's Traditional text is converted (by OpenCC with Tekan's protections) for it."""
+        return self.script == "hans"
+
+    def headword(self, hant: str, hans: str) -> str:
+        """Of a glossary term's two written-out headwords, the one this edition prints."""
+        return hans if self.script == "hans" else hant
+
+    def in_script(self, text: str) -> str:
+        """Traditional ``text`` (metadata, byline, definition) in this edition's script."""
+        if not self.converts:
+            return text
+        from .scripts import to_hans  # late: OpenCC loads only when an edition needs it
+
+        return to_hans(text)
+
+
+def _noto(region: str) -> tuple[str, str, str]:
+    return f"Noto Serif CJK {region}", f"Noto Sans CJK {region}", f"Noto Sans Mono CJK {region}"
+
+
+HANT = Edition(
+    key="hant",
+    tag="zh-Hant",
+    sphinx_language="zh_TW",
+    script="hant",
+    name="繁體中文",
+    fonts=Fonts(
+        *_noto("TC"),
+        web_sans='"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", '
+        '"Source Han Sans TC", system-ui, sans-serif',
+        web_serif='"Noto Serif CJK TC", "Noto Serif TC", "Songti TC", "PMingLiU", serif',
+    ),
+    pages=PageWords(
+        glossary="詞彙表",
+        glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序。英文索引見{english}。",
+        english_index="English index",
+        contents="目錄",
+        statements="篇",
+        by="——",
+    ),
+    audit=AuditWords(
+        title="文字校訂記錄",
+        intro=(
+            "原稿 {seed} 由簡體機器轉換為繁體，中文句中留有半形標點，也有大陸字形。"
+            "本版把中文語境中的半形標點改為全形（{punctuation} 處），把大陸字形改為繁體通行字形（{words} 處），"
+            "共 {total} 處，逐一列於下表；數字、英文縮寫（如 5G、AI）中的符號與人名、機構名一律照錄。"
+            "以 tekan build --verbatim 建置，可照錄原稿出版。"
+        ),
+        converted_note="",
+        verbatim="本版照錄原稿 {seed}，未作任何校訂。",
+        none="原稿無需校訂。",
+        masthead="報頭",
+        headline="標題",
+        paragraph="第 {n} 段",
+        line="第 {n} 行",
+        place="位置",
+        before="原稿",
+        after="校訂",
+        rule="類別",
+        punctuation="標點",
+        word="字形",
+        read="閱讀本篇",
+    ),
+    glossary=GlossaryWords(
+        see="另見",
+        source="譯名依據",
+        used="出現於",
+        note="用法",
+        aliases="又作",
+        other_script="简",
+        download="下載詞彙表",
+        csv="CSV（試算表，UTF-8）",
+        tbx="TBX（TBX-Basic 術語交換格式，供翻譯軟體匯入）",
+        close="關閉",
+        glossary="詞彙表",
+    ),
+    site=SiteWords(caption="版本", downloads="下載", read="閱讀網頁版", epub="下載 EPUB", pdf="下載 PDF"),
+    print=PrintWords(
+        appendix="附錄",
+        index="索引",
+        part_before="第",
+        part_after="部分",
+        cover="封面",
+    ),
+)
+
+HANS = Edition(
+    key="hans",
+    tag="zh-Hans",
+    sphinx_language="zh_CN",
+    script="hans",
+    name="简体中文",
+    fonts=Fonts(
+        *_noto("SC"),
+        web_sans='"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", '
+        '"Source Han Sans SC", system-ui, sans-serif',
+        web_serif='"Noto Serif CJK SC", "Noto Serif SC", "Songti SC", "SimSun", serif',
+    ),
+    pages=PageWords(
+        glossary="词汇表",
+        glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序。英文索引见{english}。",
+        english_index="English index",
+        contents="目录",
+        statements="篇",
+        by="——",
+    ),
+    audit=AuditWords(
+        title="文字校订记录",
+        intro=(
+            "原稿 {seed} 由简体机器转换为繁体，中文句中留有半角标点，也有大陆字形。"
+            "繁体版把中文语境中的半角标点改为全角（{punctuation} 处），把大陆字形改为繁体通行字形（{words} 处），"
+            "共 {total} 处，逐一列于下表；数字、英文缩写（如 5G、AI）中的符号与人名、机构名一律照录。"
+            "以 tekan build --verbatim 构建，可照录原稿出版。"
+        ),
+        converted_note="简体版由校订后的繁体文本转换而来；下表按原稿以繁体列出。",
+        verbatim="本版照录原稿 {seed}，未作任何校订。",
+        none="原稿无需校订。",
+        masthead="报头",
+        headline="标题",
+        paragraph="第 {n} 段",
+        line="第 {n} 行",
+        place="位置",
+        before="原稿",
+        after="校订",
+        rule="类别",
+        punctuation="标点",
+        word="字形",
+        read="阅读本篇",
+    ),
+    glossary=GlossaryWords(
+        see="另见",
+        source="译名依据",
+        used="出现于",
+        note="用法",
+        aliases="又作",
+        other_script="繁",
+        download="下载词汇表",
+        csv="CSV（电子表格，UTF-8）",
+        tbx="TBX（TBX-Basic 术语交换格式，供翻译软件导入）",
+        close="关闭",
+        glossary="词汇表",
+    ),
+    site=SiteWords(caption="版本", downloads="下载", read="阅读网页版", epub="下载 EPUB", pdf="下载 PDF"),
+    print=PrintWords(
+        appendix="附录",
+        index="索引",
+        part_before="第",
+        part_after="部分",
+        cover="封面",
+    ),
+)
+
+#: Every edition, by key, in the order they are built and listed.
+EDITIONS: dict[str, Edition] = {edition.key: edition for edition in (HANT, HANS)}
+#: The keys (``--script`` choices).
+SCRIPTS = tuple(EDITIONS)
+#: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
+TAGS = {key: edition.folder for key, edition in EDITIONS.items()}
+
+
+def edition(key: str) -> Edition:
+    """The edition called ``key``; ValueError naming the choices for an unknown one."""
+    try:
+        return EDITIONS[key]
+    except KeyError:
+        raise ValueError(f"unknown edition {key!r}: choose from {', '.join(EDITIONS)}") from None
+
+
+def edition_for_language(language: str | None) -> Edition | None:
+    """The edition whose Sphinx ``language`` is ``language`` (``zh_TW`` → hant), if any."""
+    return next((e for e in EDITIONS.values() if e.sphinx_language == language), None)
 
 
 def cjk_fonts(script: str) -> dict[str, str]:
     """The Noto CJK families of an edition: serif body, sans headings, monospace (for PDF and the EPUB cover)."""
-    region = FONT_REGION[script]
-    return {
-        "serif": f"Noto Serif CJK {region}",
-        "sans": f"Noto Sans CJK {region}",
-        "mono": f"Noto Sans Mono CJK {region}",
-    }
-
-
-def edition_settings(script: str) -> dict[str, Any]:
-    """Sphinx settings that depend on the script of the edition."""
-    language, tag = LANGUAGES[script]
-    return {
-        "language": language,
-        "epub_language": tag,  # EPUB needs a BCP 47 tag, not Sphinx's zh_TW
-    }
+    fonts = edition(script).fonts
+    return {"serif": fonts.serif, "sans": fonts.sans, "mono": fonts.mono}

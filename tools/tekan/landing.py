@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from html import escape
 
-from .editions import LANGUAGES
-
-#: What each edition is called, in its own script, and the words of its download links.
-EDITION_WORDS = {
-    "hant": {"name": "繁體中文", "read": "閱讀網頁版", "epub": "下載 EPUB", "pdf": "下載 PDF"},
-    "hans": {"name": "简体中文", "read": "阅读网页版", "epub": "下载 EPUB", "pdf": "下载 PDF"},
-}
+from .editions import EDITIONS
 
 
 def landing_page(titles: dict[str, str], tags: dict[str, str], basename: str) -> str:
     """The landing page HTML for the editions in ``titles`` (script → book title in that script)."""
     items = []
     for script, title in titles.items():
-        words, tag, lang = EDITION_WORDS[script], tags[script], LANGUAGES[script][1]
+        edition = EDITIONS[script]
+        words, tag, lang = edition.site, tags[script], edition.tag
         items.append(
             f'<li class="edition" lang="{lang}">'
-            f'<h2><a href="{tag}/index.html" hreflang="{lang}">{escape(words["name"])}</a></h2>'
+            f'<h2><a href="{tag}/index.html" hreflang="{lang}">{escape(edition.name)}</a></h2>'
             + (f'<p class="title">{escape(title)}</p>' if title else "")
-            + f'<p class="links"><a class="read" href="{tag}/index.html" hreflang="{lang}">{escape(words["read"])}</a>'
-            f' · <a class="epub" href="../epub/{basename}-{tag}.epub">{escape(words["epub"])}</a>'
-            f' · <a class="pdf" href="../pdf/{basename}-{tag}.pdf">{escape(words["pdf"])}</a></p>'
+            + f'<p class="links"><a class="read" href="{tag}/index.html" hreflang="{lang}">{escape(words.read)}</a>'
+            f' · <a class="epub" href="../epub/{basename}-{tag}.epub">{escape(words.epub)}</a>'
+            f' · <a class="pdf" href="../pdf/{basename}-{tag}.pdf">{escape(words.pdf)}</a></p>'
             "</li>"
         )
     heading = escape(next((t for t in titles.values() if t), "Tekan"))  # the first edition's title

@@ -77,6 +77,7 @@ class PublicationMeta:
     publisher_en: str = ""  # English publisher name
     date: str = ""  # ISO date or year-month of the issue
     identifier: str = ""  # stable identifier (EPUB dc:identifier)
+    copyright: str = ""  # copyright line, e.g. "2021, 中國質量報社"; "" derives it from date and publisher
     description_zh: str = ""  # one-paragraph description, Chinese
     description_en: str = ""  # one-paragraph description, English
     sectors: tuple[Sector, ...] = ()  # sectors in book order

@@ -6,8 +6,12 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Kind, TekanError
+
+if TYPE_CHECKING:
+    from .building import Runner
 
 MISSING = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]+)\) in font ([^!]+)!")
 
@@ -37,8 +41,16 @@ def missing_fonts(script: str) -> list[str]:
     return [family for family in cjk_fonts(script).values() if family not in families]
 
 
-def make_pdf(latex_dir: Path, script: str) -> Path:
-    """Run latexmk on the Sphinx LaTeX output in ``latex_dir``; return the PDF."""
+def latexmk_command(tex: Path) -> list[str]:
+    """The XeLaTeX run of a book (latexmk reruns it until references settle)."""
+    return ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
+
+
+def make_pdf(latex_dir: Path, script: str, runner: Runner | None = None) -> Path:
+    """Run latexmk on the Sphinx LaTeX output in ``latex_dir`` (through ``runner``); return the PDF."""
+    from .building import run_process
+
+    run = runner or run_process
     if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
         raise TekanError(
             "the PDF needs XeLaTeX: install make latexmk texlive-xetex texlive-lang-chinese "
@@ -57,17 +69,11 @@ def make_pdf(latex_dir: Path, script: str) -> Path:
     if not texs:
         raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
     tex = texs[0]
-    result = subprocess.run(
-        ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=latex_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    status = run(latexmk_command(tex), latex_dir, True)  # its output is in the log, read below
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-    if result.returncode:
-        raise TekanError(f"XeLaTeX failed (exit {result.returncode}); see the log", log_path, Kind.io)
+    if status:
+        raise TekanError(f"XeLaTeX failed (exit {status}); see the log", log_path, Kind.io)
     missing = missing_characters(log)
     if missing:
         raise TekanError(f"the fonts lack {len(missing)} character(s): {'; '.join(missing[:10])}", log_path, Kind.io)

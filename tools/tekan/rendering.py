@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
+from .editions import HANT, Edition, PageWords
 from .linking import Linker, Segment
 from .model import Change, Publication, Sector, Statement
 
@@ -63,19 +63,6 @@ def statement_doc(statement: Statement) -> str:
 def sector_doc(sector: Sector) -> str:
     """The page name of a sector's part page."""
     return f"sectors/{sector.id}"
-
-
-@dataclass(frozen=True)
-class Labels:
-    """The fixed words of the generated pages, in one script."""
-
-    glossary: str = "詞彙表"
-    glossary_intro: str = "本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序。英文索引見{english}。"
-    english_index: str = "English index"
-    contents: str = "目錄"
-    statements: str = "篇"
-    by: str = "——"
-    script: str = "hant"  # the script these words are written in ("hant" or "hans")
 
 
 def _role(text: str, term: str) -> str:
@@ -151,7 +138,7 @@ def render_sector(sector: Sector, statements: list[Statement]) -> str:
     return "\n".join(lines)
 
 
-def render_index(publication: Publication, labels: Labels) -> str:
+def render_index(publication: Publication, labels: PageWords) -> str:
     """The home page: title, description, statements grouped by sector with speaker and organisation."""
     meta = publication.meta
     lines = [
@@ -198,13 +185,13 @@ def render_index(publication: Publication, labels: Labels) -> str:
     return "\n".join(lines)
 
 
-def render_glossary(labels: Labels) -> str:
+def render_glossary(labels: PageWords) -> str:
     """The glossary page; entries come from the ``tekan-glossary`` directive."""
     intro = labels.glossary_intro.format(english=f"{{doc}}`/{ENGLISH_INDEX_DOC}`")
     return "\n".join([f"({GLOSSARY_DOC})=", f"# {labels.glossary}", "", intro, "", "```{tekan-glossary}", "```", ""])
 
 
-def render_english_index(labels: Labels) -> str:
+def render_english_index(labels: PageWords) -> str:
     """The English A–Z index of glossary terms (kept out of search: it repeats the glossary's words)."""
     return "\n".join(
         [
@@ -222,9 +209,9 @@ def render_english_index(labels: Labels) -> str:
     )
 
 
-def render_book(publication: Publication, linker: Linker, labels: Labels | None = None) -> dict[str, str]:
-    """Every generated page of a book: relative path (with ``.md``) → MyST text."""
-    labels = labels or Labels()
+def render_book(publication: Publication, linker: Linker, edition: Edition = HANT) -> dict[str, str]:
+    """Every generated page of a book in ``edition``: relative path (with ``.md``) → MyST text."""
+    labels = edition.pages
     pages = {"index.md": render_index(publication, labels)}
     for sector, statements in publication.by_sector():
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
@@ -232,61 +219,11 @@ def render_book(publication: Publication, linker: Linker, labels: Labels | None 
             pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
-    pages[f"{AUDIT_DOC}.md"] = render_audit(publication, labels.script)
+    pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
     return pages
 
 
 # --- the audit page ----------------------------------------------------------------------------
-
-#: The fixed words of the audit page, written out in each script.
-AUDIT_WORDS = {
-    "hant": {
-        "title": "文字校訂記錄",
-        "intro": (
-            "原稿 {seed} 由簡體機器轉換為繁體，中文句中留有半形標點，也有大陸字形。"
-            "本版把中文語境中的半形標點改為全形（{punctuation} 處），把大陸字形改為繁體通行字形（{words} 處），"
-            "共 {total} 處，逐一列於下表；數字、英文縮寫（如 5G、AI）中的符號與人名、機構名一律照錄。"
-            "以 tekan build --verbatim 建置，可照錄原稿出版。"
-        ),
-        "hans_note": "",
-        "verbatim": "本版照錄原稿 {seed}，未作任何校訂。",
-        "none": "原稿無需校訂。",
-        "masthead": "報頭",
-        "headline": "標題",
-        "paragraph": "第 {n} 段",
-        "line": "第 {n} 行",
-        "place": "位置",
-        "before": "原稿",
-        "after": "校訂",
-        "rule": "類別",
-        "punctuation": "標點",
-        "word": "字形",
-        "read": "閱讀本篇",
-    },
-    "hans": {
-        "title": "文字校订记录",
-        "intro": (
-            "原稿 {seed} 由简体机器转换为繁体，中文句中留有半角标点，也有大陆字形。"
-            "繁体版把中文语境中的半角标点改为全角（{punctuation} 处），把大陆字形改为繁体通行字形（{words} 处），"
-            "共 {total} 处，逐一列于下表；数字、英文缩写（如 5G、AI）中的符号与人名、机构名一律照录。"
-            "以 tekan build --verbatim 构建，可照录原稿出版。"
-        ),
-        "hans_note": "简体版由校订后的繁体文本转换而来；下表按原稿以繁体列出。",
-        "verbatim": "本版照录原稿 {seed}，未作任何校订。",
-        "none": "原稿无需校订。",
-        "masthead": "报头",
-        "headline": "标题",
-        "paragraph": "第 {n} 段",
-        "line": "第 {n} 行",
-        "place": "位置",
-        "before": "原稿",
-        "after": "校订",
-        "rule": "类别",
-        "punctuation": "标点",
-        "word": "字形",
-        "read": "阅读本篇",
-    },
-}
 
 
 def _cell(text: str, start: int, length: int) -> str:
@@ -295,24 +232,22 @@ def _cell(text: str, start: int, length: int) -> str:
     return escape(text[:start]) + "{strong}`" + piece + "`" + escape(text[start + length :])
 
 
-def render_audit(publication: Publication, script: str = "hant") -> str:
+def render_audit(publication: Publication, edition: Edition = HANT) -> str:
     """The audit page: every change normalisation made, grouped by statement, with its place in the seed."""
-    words = AUDIT_WORDS[script]
+    words = edition.audit
     seed = publication.source.name
     # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
-    lines = ["---", "nosearch: true", "---", "", f"({AUDIT_DOC})=", f"# {words['title']}", ""]
+    lines = ["---", "nosearch: true", "---", "", f"({AUDIT_DOC})=", f"# {words.title}", ""]
     if not publication.normalised:
-        return "\n".join([*lines, escape(words["verbatim"].format(seed=seed)), ""])
+        return "\n".join([*lines, escape(words.verbatim.format(seed=seed)), ""])
     changes = publication.changes
     punctuation = sum(1 for c in changes if c.rule == "punctuation")
-    intro = words["intro"].format(
-        seed=seed, total=len(changes), punctuation=punctuation, words=len(changes) - punctuation
-    )
+    intro = words.intro.format(seed=seed, total=len(changes), punctuation=punctuation, words=len(changes) - punctuation)
     lines += [escape(intro), ""]
-    if words["hans_note"]:
-        lines += [escape(words["hans_note"]), ""]
+    if words.converted_note:
+        lines += [escape(words.converted_note), ""]
     if not changes:
-        return "\n".join([*lines, words["none"], ""])
+        return "\n".join([*lines, words.none, ""])
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
     for change in changes:
@@ -320,20 +255,20 @@ def render_audit(publication: Publication, script: str = "hant") -> str:
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
-            lines += ["(audit-masthead)=", f"## {words['masthead']}", ""]
+            lines += ["(audit-masthead)=", f"## {words.masthead}", ""]
         else:
             lines += [f"(audit-{statement.meta.slug})=", f"## {escape(statement.headline)}", ""]
-            lines += [f"[{words['read']}]({statement_doc(statement)}.md)", ""]
+            lines += [f"[{words.read}]({statement_doc(statement)}.md)", ""]
         lines += [
-            f"| {words['place']} | {words['before']} | {words['after']} | {words['rule']} |",
+            f"| {words.place} | {words.before} | {words.after} | {words.rule} |",
             "| --- | --- | --- | --- |",
         ]
         for c in group:
-            where = words["paragraph"].format(n=c.paragraph) if c.part == "paragraph" else words[c.part]
-            place = f"{where}，{words['line'].format(n=c.line)}" if c.line else where
+            where = words.paragraph.format(n=c.paragraph) if c.part == "paragraph" else getattr(words, c.part)
+            place = f"{where}，{words.line.format(n=c.line)}" if c.line else where
             lines.append(
                 f"| {place} | {_cell(c.before, c.start, len(c.old))} | {_cell(c.after, c.start, len(c.new))} "
-                f"| {words[c.rule]} |"
+                f"| {getattr(words, c.rule)} |"
             )
         lines.append("")
     return "\n".join(lines)

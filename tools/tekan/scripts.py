@@ -10,7 +10,7 @@ and, for a publication, the names of its speakers and organisations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from .datafiles import read_columns
 from .linking import Linker
 from .model import Glossary, Publication, Statement
-from .rendering import Labels
 
 #: The project's corrections to OpenCC: ``TRADITIONAL<TAB>SIMPLIFIED  # why`` per line.
 OVERRIDES = Path(__file__).parent / "data" / "opencc-overrides.txt"
@@ -153,6 +152,7 @@ def publication_to_hans(publication: Publication, glossary: Glossary) -> Publica
         meta,
         title=convert(meta.title),
         publisher=convert(meta.publisher),
+        copyright=convert(meta.copyright),
         description_zh=convert(meta.description_zh),
         sectors=sectors,
     )
@@ -162,19 +162,3 @@ def publication_to_hans(publication: Publication, glossary: Glossary) -> Publica
         statements=tuple(statement(s) for s in publication.statements),
         meta=new_meta,
     )
-
-
-def in_script(text: str, script: str) -> str:
-    """Traditional ``text`` (as written in conf.py and the code) in the edition's script."""
-    return to_hans(text) if script == "hans" else text
-
-
-@cache
-def labels_for(script: str) -> Labels:
-    """The fixed words of the generated pages in the edition's script."""
-    defaults = Labels()
-    if script == "hant":
-        return defaults
-    converted = {f.name: to_hans(getattr(defaults, f.name)) for f in fields(Labels)}
-    converted["script"] = script
-    return Labels(**converted)

@@ -1,8 +1,9 @@
 """The Sphinx extension: generates the book's pages at start-up and renders bylines, glossary and backlinks.
 
-Thin glue over the pure core (``tekan.book``, ``tekan.glossary``, ``tekan.rendering``); enable it with
-``extensions = ["myst_parser", "tekan.sphinxext"]`` and the ``tekan_*`` options. One module per feature,
-each with its own ``setup_<feature>(app)``.
+Thin glue over the pure core (``tekan.book``, ``tekan.glossary``, ``tekan.rendering``); a book's conf.py is
+``extensions = ["tekan.sphinxext"]`` and ``tekan_seed = "…"`` (the extension brings MyST, furo, its templates,
+static files, catalogs and every default setting: ``defaults``). One module per feature, each with its own
+``setup_<feature>(app)``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
+from .defaults import setup_defaults
 from .epub import setup_epub
 from .glossary import setup_glossary
 from .html import setup_html
@@ -24,6 +26,7 @@ from .search import setup_search
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the tekan configuration, directives, domain and event handlers."""
+    setup_defaults(app)
     setup_pages(app)
     setup_glossary(app)
     setup_search(app)

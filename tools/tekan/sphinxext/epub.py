@@ -14,38 +14,35 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from ..editions import LANGUAGES, cjk_fonts
+from ..editions import EDITIONS, cjk_fonts
 from ..epub import NAV, NCX, OPF, BookMetadata, draw_cover, localise_navigation, patch_ncx, patch_package, write_epub
 from ..errors import TekanError
-from ..scripts import in_script, labels_for
 from .pages import load_for
 
 #: The generated cover, relative to the builder's output folder, and its XHTML page template.
 COVER_IMAGE = "_static/tekan-cover.png"
-COVER_TEMPLATE = "tekan-epub-cover.html"
-TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
+COVER_TEMPLATE = "tekan-epub-cover.html"  # in theme/templates
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
     """Fill the epub_* values from the book's metadata file and the edition's script."""
     book = load_for(app)
     meta = book.publication.meta
-    script = config.tekan_script
-    tag = LANGUAGES[script][1]
+    tag = EDITIONS[config.tekan_script].tag
     config.epub_language = tag
     config.epub_title = meta.title or book.publication.masthead
-    config.epub_author = in_script(config.author, script)
+    config.epub_author = config.author
     config.epub_publisher = meta.publisher or config.epub_author
-    config.epub_copyright = in_script(config.copyright, script)
+    config.epub_copyright = config.copyright
     config.epub_description = meta.description_zh or meta.title
     stem = meta.identifier or f"urn:tekan:{book.publication.source.stem}"
     config.epub_identifier = f"{stem}:{tag.lower()}"  # two scripts, two books
     config.epub_scheme = "URN"
     config.epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
-    if str(TEMPLATES) not in config.templates_path:
-        config.templates_path = [*config.templates_path, str(TEMPLATES)]
     if not config.version:
-        raise ExtensionError("`version` is empty: EPUB 3 needs it (conf.py sets it from tekan.__version__)")
+        raise ExtensionError(
+            "`version` is empty: EPUB 3 needs it (tekan.sphinxext sets it to Tekan's version unless conf.py does)"
+        )
 
 
 def prepare_epub(app: Sphinx) -> None:
@@ -64,7 +61,8 @@ def prepare_epub(app: Sphinx) -> None:
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
     # Sphinx's epub3 <html> has no language; EPUB reading systems and screen readers need it.
-    tag = LANGUAGES[script][1]
+    edition = EDITIONS[script]
+    tag = edition.tag
     app.builder.html_tag = (  # type: ignore[attr-defined]
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         f'lang="{tag}" xml:lang="{tag}">'
@@ -72,8 +70,8 @@ def prepare_epub(app: Sphinx) -> None:
     # The guide and the navigation document name the cover and the contents in the book's language.
     app.builder.guide_titles = {  # type: ignore[attr-defined]
         **app.builder.guide_titles,  # type: ignore[attr-defined]
-        "toc": labels_for(script).contents,
-        "cover": in_script("封面", script),
+        "toc": edition.pages.contents,
+        "cover": edition.print.cover,
     }
 
 
@@ -99,7 +97,7 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         opf.write_text(patch_package(opf.read_text(encoding="utf-8"), metadata), encoding="utf-8")
         nav = outdir / NAV
         nav.write_text(
-            localise_navigation(nav.read_text(encoding="utf-8"), labels_for(app.config.tekan_script).contents),
+            localise_navigation(nav.read_text(encoding="utf-8"), EDITIONS[app.config.tekan_script].pages.contents),
             encoding="utf-8",
         )
         ncx = outdir / NCX

@@ -18,11 +18,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, write_if_changed
+from ..editions import EDITIONS, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..glossary import initial, pinyin_sort_key
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
-from ..scripts import to_hans
 from .pages import ENV_VERSION, book_of
 
 logger = logging.getLogger(__name__)
@@ -53,42 +53,14 @@ def _term_ref(term: Term, text: str) -> addnodes.pending_xref:
 
 
 def _headword(term: Term, script: str) -> str:
-    return term.hans if script == "hans" else term.hant
+    return EDITIONS[script].headword(term.hant, term.hans)
 
 
-LABELS = {
-    "hant": {
-        "see": "另見",
-        "source": "譯名依據",
-        "used": "出現於",
-        "note": "用法",
-        "aliases": "又作",
-        "other_script": "简",
-        "download": "下載詞彙表",
-        "csv": "CSV（試算表，UTF-8）",
-        "tbx": "TBX（TBX-Basic 術語交換格式，供翻譯軟體匯入）",
-        "close": "關閉",
-        "glossary": "詞彙表",
-    },
-    "hans": {
-        "see": "另见",
-        "source": "译名依据",
-        "used": "出现于",
-        "note": "用法",
-        "aliases": "又作",
-        "other_script": "繁",
-        "download": "下载词汇表",
-        "csv": "CSV（电子表格，UTF-8）",
-        "tbx": "TBX（TBX-Basic 术语交换格式，供翻译软件导入）",
-        "close": "关闭",
-        "glossary": "词汇表",
-    },
-}
 #: Files the HTML site gets beside its pages (under ``_static/``), written at the end of an HTML build.
 CSV_FILE = "tekan-glossary.csv"
 TBX_FILE = "tekan-glossary.tbx"
 TERMS_SCRIPT = "tekan-terms-data.js"  # the tooltip data: term id → English term and definition
-TOOLTIP_SCRIPT = "tekan-terms.js"  # the tooltip behaviour (docs/_static)
+TOOLTIP_SCRIPT = "tekan-terms.js"  # the tooltip behaviour (sphinxext/theme/static)
 
 
 class html_only(nodes.General, nodes.Element):
@@ -124,7 +96,7 @@ class GlossaryDirective(SphinxDirective):
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         script = book.script
-        labels = LABELS[script]
+        labels = EDITIONS[script].glossary
         std = self.env.domains.standard_domain
         terms = sorted(book.glossary.terms, key=pinyin_sort_key)
         letters: dict[str, list[Term]] = {}
@@ -151,7 +123,7 @@ class GlossaryDirective(SphinxDirective):
             result.append(glossary)
         return result
 
-    def _definition(self, term: Term, labels: dict[str, str]) -> nodes.definition:
+    def _definition(self, term: Term, labels: GlossaryWords) -> nodes.definition:
         script = self.env.config.tekan_script
         definition = nodes.definition()
         head = nodes.paragraph(classes=["tekan-term-head"])
@@ -162,34 +134,36 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
-        other = term.hant if script == "hans" else term.hans
+        edition = EDITIONS[script]
+        # The headword in the other Chinese script, tagged so it gets that script's glyphs.
+        other, other_tag = (term.hant, "zh-Hant") if edition.script == "hans" else (term.hans, "zh-Hans")
         if other != _headword(term, script):
-            other_tag = "language-zh-Hant" if script == "hans" else "language-zh-Hans"
+            other_tag = f"language-{other_tag}"
             head += nodes.Text(" ")
-            head += nodes.inline("", f"{labels['other_script']} ", classes=["tekan-script-label"])
+            head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
         if term.aliases:
-            aliases = [to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+            aliases = [edition.in_script(a) for a in term.aliases]
             line = nodes.paragraph(classes=["tekan-aliases"])
-            line += nodes.strong(labels["aliases"], labels["aliases"])
+            line += nodes.strong(labels.aliases, labels.aliases)
             line += nodes.Text("：" + "、".join(dict.fromkeys(a for a in aliases if a != _headword(term, script))))
             definition += line
-        zh = term.definition_zh if script == "hant" else to_hans(term.definition_zh)
+        zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
             term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"]
         )
         if term.usage_note:
             note = nodes.paragraph(classes=["tekan-usage"])
-            note += nodes.strong(labels["note"], labels["note"])
+            note += nodes.strong(labels.note, labels.note)
             note += nodes.Text("：")
             note += nodes.inline(term.usage_note, term.usage_note, classes=["language-en"])
             definition += note
         glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
-            see += nodes.strong(labels["see"], labels["see"])
+            see += nodes.strong(labels.see, labels.see)
             see += nodes.Text("：")
             for index, ref in enumerate(term.see_also):
                 if index:
@@ -198,12 +172,12 @@ class GlossaryDirective(SphinxDirective):
                 see += _term_ref(other_term, _headword(other_term, script))
             definition += see
         source = nodes.paragraph(classes=["tekan-source"])
-        source += nodes.strong(labels["source"], labels["source"])
+        source += nodes.strong(labels.source, labels.source)
         source += nodes.Text("：")
         source += nodes.inline(term.source, term.source, classes=["language-en"])
         definition += source
         used = nodes.paragraph(classes=["tekan-backlinks"])
-        used += nodes.strong(labels["used"], labels["used"])
+        used += nodes.strong(labels.used, labels.used)
         used += nodes.Text("：")
         used += backlinks(term=term.id)
         definition += used
@@ -336,12 +310,12 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         if not is_site(app.builder):
             placeholder.parent.remove(placeholder)
             continue
-        labels = LABELS[app.config.tekan_script]
+        labels = EDITIONS[app.config.tekan_script].glossary
         here = posixpath.dirname(app.builder.get_target_uri(fromdocname))
         line = nodes.paragraph(classes=["tekan-downloads"])
-        line += nodes.strong(labels["download"], labels["download"])
+        line += nodes.strong(labels.download, labels.download)
         line += nodes.Text("：")
-        for index, (name, label) in enumerate(((CSV_FILE, labels["csv"]), (TBX_FILE, labels["tbx"]))):
+        for index, (name, label) in enumerate(((CSV_FILE, labels.csv), (TBX_FILE, labels.tbx))):
             if index:
                 line += nodes.Text(" · ")
             uri = posixpath.relpath(f"_static/{name}", here or ".")
@@ -368,7 +342,8 @@ def tooltip_data(book: Book) -> str:
         }
         for term in book.glossary.terms
     }
-    labels = {key: LABELS[book.script][key] for key in ("close", "glossary")}
+    words = book.edition.glossary
+    labels = {"close": words.close, "glossary": words.glossary}
     data = json.dumps({"terms": terms, "labels": labels}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"/* Generated by tekan from the glossary: do not edit. */\nwindow.tekanTerms = {data};\n"
 
@@ -379,7 +354,7 @@ def write_site_files(app: Sphinx, exception: Exception | None) -> None:
         return
     book = book_of(app.env)
     static = Path(app.outdir) / "_static"
-    title = f"{app.config.project}: {app.config.html_title or ''}".rstrip(": ")
+    title = app.config.project  # the book's full title (tekan.sphinxext.defaults.apply_identity)
     written = [
         name
         for name, text in (

@@ -1,7 +1,7 @@
 """HTML-only touches: the edition's language tag on ``<html lang>``, and the script switcher.
 
 The site has one edition per script, side by side (``html/zh-hant/``, ``html/zh-hans/``), with the EPUB and
-PDF of each in ``epub/`` and ``pdf/`` beside ``html/``. The switcher (``docs/_templates/sidebar/search.html``)
+PDF of each in ``epub/`` and ``pdf/`` beside ``html/``. The switcher (``theme/templates/sidebar/search.html``)
 links every page to the same page of the other edition, like the language flyout of Read the Docs, which furo
 lacks; ``tekan-editions.js`` carries the reader's query and anchor along.
 """
@@ -12,24 +12,21 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..editions import BASENAME, LANGUAGES, TAGS
-
-#: The switcher's words, in the script of the page it is on; edition names are in their own script.
-SWITCHER_WORDS = {"hant": {"caption": "版本", "downloads": "下載"}, "hans": {"caption": "版本", "downloads": "下载"}}
-EDITION_NAMES = {"hant": "繁體中文", "hans": "简体中文"}
+from ..editions import BASENAME, EDITIONS
 
 
 def editions(script: str, pagename: str, suffix: str = ".html") -> list[dict[str, Any]]:
     """The switcher's entries for ``pagename`` in the ``script`` edition: name, language, links, current or not."""
     up = "../" * pagename.count("/")  # from the page to its edition's root
     result = []
-    for other, tag in TAGS.items():
+    for other in EDITIONS.values():
+        tag = other.folder
         result.append(
             {
-                "script": other,
-                "name": EDITION_NAMES[other],
-                "lang": LANGUAGES[other][1],
-                "current": other == script,
+                "script": other.key,
+                "name": other.name,
+                "lang": other.tag,
+                "current": other.key == script,
                 "href": f"{up}../{tag}/{pagename}{suffix}",
                 "epub": f"{up}../../epub/{BASENAME}-{tag}.epub",
                 "pdf": f"{up}../../pdf/{BASENAME}-{tag}.pdf",
@@ -41,15 +38,10 @@ def editions(script: str, pagename: str, suffix: str = ".html") -> list[dict[str
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Tag pages ``zh-Hant`` / ``zh-Hans`` (script, not region, so browsers pick the right glyphs); add the switcher."""
     script = app.config.tekan_script
-    context["language"] = LANGUAGES[script][1]
-    if script == "hans":  # the site's title and copyright line come from conf.py, written in Traditional
-        from ..scripts import to_hans
-
-        for key in ("docstitle", "shorttitle", "titlesuffix", "copyright", "project"):
-            if isinstance(context.get(key), str):
-                context[key] = to_hans(context[key])
+    edition = EDITIONS[script]
+    context["language"] = edition.tag
     if app.builder.name == "html" and app.config.tekan_switcher:
-        context["tekan_switcher"] = SWITCHER_WORDS[script]
+        context["tekan_switcher"] = {"caption": edition.site.caption, "downloads": edition.site.downloads}
         context["tekan_editions"] = editions(script, pagename, getattr(app.builder, "out_suffix", ".html"))
 
 

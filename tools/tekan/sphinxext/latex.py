@@ -18,11 +18,10 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..editions import BASENAME, LANGUAGES, cjk_fonts
+from ..editions import BASENAME, EDITIONS, HANS, HANT, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import sector_doc, statement_doc
-from ..scripts import in_script, labels_for
 from ..texescape import index_text, tex
 from .pages import book_of, load_for
 
@@ -33,11 +32,8 @@ GEOMETRY = (
     r"\usepackage[a5paper,top=18mm,bottom=20mm,inner=19mm,outer=15mm,"
     r"headheight=14pt,headsep=5mm,footskip=9mm]{geometry}"
 )
-APPENDIX = "附錄"
 #: Links in dark red: visible on screen, close to black in print.
 LINK = "{rgb}{0.3,0.05,0.1}"
-#: "第一部分": the words around the part number.
-PART_NAME = ("第", "部分")
 
 
 def _date(value: str) -> str:
@@ -71,8 +67,8 @@ def latex_fonts(script: str) -> str:
 def other_script_fonts(script: str) -> list[str]:
     """Text tagged with the other script (``language-zh-Hans`` in the Traditional edition, e.g. a glossary
     entry's Simplified form) gets that script's Noto face, so its glyphs follow its own conventions."""
-    other = "hans" if script == "hant" else "hant"
-    tag = LANGUAGES[other][1]
+    other = (HANT if EDITIONS[script].script == "hans" else HANS).key
+    tag = EDITIONS[other].tag
     return [
         rf"\newCJKfontfamily\tekanotherscript{{{cjk_fonts(other)['serif']}}}[BoldFont={{* Bold}}]",
         rf"\expandafter\newcommand\csname DUrolelanguage-{tag.lower()}\endcsname[1]{{{{\tekanotherscript #1}}}}",
@@ -85,12 +81,13 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     book = load_for(app)
     meta = book.publication.meta
     script = config.tekan_script
-    words = labels_for(script)
+    edition = EDITIONS[script]
+    words = edition.pages
     title = meta.title or book.publication.masthead
     masthead, _, short = title.partition("·")
     if not short:
         masthead, short = book.publication.masthead, title
-    author = in_script(config.author, script)
+    author = config.author
     # Sphinx inserts the title and author as LaTeX markup: they are escaped here.
     config.latex_documents = [(config.root_doc, f"{BASENAME}.tex", tex(title), tex(author), "manual", True)]
     config.latex_engine = "xelatex"
@@ -107,18 +104,18 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "tekandescriptionen": meta.description_en,
         "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date, meta.identifier) if x),
         "tekancontentsname": words.contents,
-        "tekanindexname": in_script("索引", script),
-        "tekanappendixname": in_script(APPENDIX, script),
+        "tekanindexname": edition.print.index,
+        "tekanappendixname": edition.print.appendix,
     }
     del masthead
     definitions = "\n".join(rf"\newcommand{{\{name}}}{{{tex(value)}}}" for name, value in macros.items())
-    part_name = rf"{tex(PART_NAME[0])}\thepart{{}}{tex(in_script(PART_NAME[1], script))}"
+    part_name = rf"{tex(edition.print.part_before)}\thepart{{}}{tex(edition.print.part_after)}"
     pdf = ", ".join(
         [
             f"pdftitle={{{tex(title)}}}",
             f"pdfauthor={{{tex(author)}}}",
             f"pdfsubject={{{tex(meta.title_en)}}}",
-            f"pdflang={{{LANGUAGES[script][1]}}}",
+            f"pdflang={{{edition.tag}}}",
             "pdfcreator={Tekan (Sphinx, XeLaTeX)}",
             "bookmarksnumbered=false",
             "bookmarksopen=true",
