@@ -129,14 +129,32 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def _generated_file(root: Path, name: str) -> Path | None:
+    """The page ``name`` of the manifest as a path inside ``root``; None for anything Tekan cannot have written.
+
+    The manifest is a file in the output folder that anyone may edit: a name that leaves the folder
+    (``../x``, an absolute path, a link to elsewhere) or is not a page is never deleted.
+    """
+    relative = Path(name)
+    if not name.endswith(".md") or relative.is_absolute() or ".." in relative.parts or "\\" in name:
+        return None
+    path = root / relative
+    try:
+        inside = path.resolve().is_relative_to(root.resolve()) and not path.is_symlink()
+    except (OSError, RuntimeError):  # a loop of links
+        return None
+    return path if inside and path.is_file() else None
+
+
 def write_pages(pages: dict[str, str], root: Path) -> list[str]:
     """Write generated pages under ``root`` (only changed ones) and remove stale ones; return what changed."""
     changed = [name for name, text in sorted(pages.items()) if write_if_changed(root / name, text)]
     manifest = root / MANIFEST
     previous = manifest.read_text(encoding="utf-8").split("\n") if manifest.is_file() else []
     for name in previous:
-        if name and name not in pages:
-            (root / name).unlink(missing_ok=True)
+        stale = _generated_file(root, name) if name not in pages else None
+        if stale is not None:
+            stale.unlink(missing_ok=True)
             changed.append(name)
     write_if_changed(manifest, "\n".join(sorted(pages)) + "\n")
     return changed

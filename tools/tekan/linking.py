@@ -32,12 +32,20 @@ def _alternation(branches: list[tuple[str, str]], limit: int = WIDE) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+#: Deepest nesting of groups the trie pattern may have (one per form that is a prefix of a longer one on
+#: the same path): Python's regex compiler recurses once per group and fails near a thousand.
+MAX_NESTING = 100
+
+
 def _trie_pattern(forms: Iterable[str]) -> str:
     """A regex that matches any of ``forms``, preferring the longest, in time nearly independent of their number.
 
     With thousands of forms the root has thousands of branches: they are grouped (see ``WIDE``) and the
     pattern starts with one character class of every first character, so most positions fail at once.
+    Built without recursion, so a form may be as long as a paragraph; when forms nest deeper than
+    ``MAX_NESTING`` the pattern is a flat alternation, longest first (the same matches, more slowly).
     """
+    forms = list(forms)
     trie: Trie = {}
     for form in forms:
         node = trie
@@ -45,17 +53,33 @@ def _trie_pattern(forms: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: Trie) -> str:
-        terminal = "" in node
-        branches = [(char, re.escape(char) + build(child)) for char, child in sorted(node.items()) if char]
+    # Post-order over the trie with an explicit stack: each node's regex and group depth from its children's.
+    built: dict[int, tuple[str, int]] = {}
+    stack: list[tuple[Trie, bool]] = [(trie, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for char, child in node.items() if char)
+            continue
+        branches = []
+        depth = 0
+        for char, child in sorted(node.items()):
+            if char:
+                regex, child_depth = built.pop(id(child))
+                branches.append((char, re.escape(char) + regex))
+                depth = max(depth, child_depth)
         if not branches:
-            return ""
+            built[id(node)] = ("", 0)
+            continue
         body = _alternation(branches)
-        if terminal:  # a shorter form ends here: the longer continuation is tried first (greedy ?)
-            return "(?:" + body + ")?"
-        return body
-
-    pattern = build(trie)
+        depth += len(branches) > 1
+        if "" in node:  # a shorter form ends here: the longer continuation is tried first (greedy ?)
+            body, depth = "(?:" + body + ")?", depth + 1
+        built[id(node)] = (body, depth)
+    pattern, depth = built[id(trie)]
+    if depth > MAX_NESTING:
+        return "(?:" + "|".join(re.escape(form) for form in sorted(set(forms), key=len, reverse=True)) + ")"
     if len(trie) > WIDE:
         pattern = "(?=[" + "".join(re.escape(char) for char in sorted(trie)) + "])" + pattern
     return pattern
