@@ -61,7 +61,7 @@ def accessibility_metadata(meta: BookMetadata) -> list[tuple[str, str]]:
     ]
 
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 def patch_package(opf: str, meta: BookMetadata) -> str:
@@ -80,7 +80,7 @@ def patch_package(opf: str, meta: BookMetadata) -> str:
     # Sphinx writes one placeholder contributor; the signatories replace it.
     opf = re.sub(r"\n\s*<dc:contributor>unknown</dc:contributor>", "", opf)
     if meta.date:
-        if not _DATE.match(meta.date):
+        if not _DATE.fullmatch(meta.date):
             raise TekanError(f"publication date {meta.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", Path(OPF), Kind.io)
         # dc:date is the publication date; Sphinx puts the build time there (it stays in dcterms:modified).
         opf = re.sub(r"<dc:date>[^<]*</dc:date>", f"<dc:date>{meta.date}</dc:date>", opf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -65,20 +66,113 @@ class Problem:
 LEGACY_ENCODINGS = (("Big5", "big5hkscs", "BIG5-HKSCS"), ("GB18030", "gb18030", "GB18030"))
 
 
+#: The largest input file Tekan reads (the 16,000-statement benchmark seed is 17.5 MB): an endless stream
+#: such as /dev/zero is refused after this many bytes instead of filling the memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+#: Characters no text may hold, in the seed or in a metadata or glossary value: C0/C1 controls (except
+#: tab; line feeds end lines), DEL, bidirectional overrides and isolates (they reorder what a reader sees),
+#: line and paragraph separators, a byte-order mark inside the text, and the non-characters (U+FDD0–U+FDEF
+#: and the last two code points of every plane). None occurs in real text; each breaks XML (EPUB), TeX
+#: or the layout, or hides what the text says.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def describe_forbidden(char: str) -> str:
+    """What a forbidden character is, for a message: ``invisible control character U+001B`` and the like."""
+    code = ord(char)
+    if char in "\u2028\u2029":
+        what = "line separator" if char == "\u2028" else "paragraph separator"
+        return f"{what} U+{code:04X}"
+    if char == "\ufeff":
+        return "byte-order mark U+FEFF"
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return f"non-character U+{code:04X}"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"bidirectional control U+{code:04X}"
+    return f"invisible control character U+{code:04X}"
+
+
+#: Byte-order marks of the encodings Tekan recognises and refuses, longest first (UTF-32LE starts like UTF-16LE).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32LE", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE", "UTF-32"),
+    (b"\xff\xfe", "UTF-16LE", "UTF-16"),
+    (b"\xfe\xff", "UTF-16BE", "UTF-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(name, iconv name) when ``data`` is UTF-16 or UTF-32, with or without a byte-order mark."""
+    for bom, name, iconv in _BOMS:
+        if data.startswith(bom):
+            return name, iconv
+    # Without a BOM the encoding shows only when decoding: real text has line feeds and common characters,
+    # other bytes read as UTF-16 or UTF-32 give neither. UTF-32 first: its text is also valid UTF-16.
+    sample = data[:4096]
+    for codec, name, unit in (
+        ("utf-32-le", "UTF-32LE", 4),
+        ("utf-32-be", "UTF-32BE", 4),
+        ("utf-16-le", "UTF-16LE", 2),
+        ("utf-16-be", "UTF-16BE", 2),
+    ):
+        try:
+            text = sample[: len(sample) - len(sample) % unit].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return name, name
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _plausible(text: str) -> bool:
+    """True when decoded text looks like a seed or TOML file: line feeds, and mostly common characters."""
+    if "\n" not in text:
+        return False
+    han = [ch for ch in text if _is_han(ch)]
+    printable = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
+    if printable < 0.95 * len(text):
+        return False
+    return not han or sum(ch in _common_hanzi() for ch in han) >= 0.5 * len(han)
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM and CRLF tolerated) or raise TekanError naming the problem."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise TekanError(f"cannot read file: {exc.strerror or exc}", path, Kind.io) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > len(data[:200]) // 4:
+    if len(data) > MAX_FILE_BYTES:
         raise TekanError(
-            "not valid UTF-8: the file is UTF-16 (saved as 'Unicode' by Windows Notepad or Word); "
-            f"save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 {path.name}",
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB (or an endless stream): "
+            "a seed, metadata or glossary file is text of a few megabytes at most",
+            path,
+            Kind.io,
+        )
+    # UTF-8 text holds no NUL byte; UTF-16 and UTF-32 text holds some (ASCII line feeds) or is not UTF-8.
+    wide = _wide_encoding(data) if b"\x00" in data[:4096] or not _is_utf8(data) else None
+    if wide is not None:
+        name, iconv = wide
+        raise TekanError(
+            f"not valid UTF-8: the file is {name} (saved as 'Unicode' by Windows Notepad or Word); "
+            f"save it as UTF-8, e.g. iconv -f {iconv} -t UTF-8 {path.name}",
             Location(path, 1),
             Kind.encoding,
         )
-    if data.startswith(b"\xef\xbb\xbf"):
+    while data.startswith(b"\xef\xbb\xbf"):  # a BOM, or two (a file saved twice by tools that add one)
         data = data[3:]
     try:
         text = data.decode("utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -41,6 +42,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: BCP 47 tags of the three languages of every concept entry.
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
 Converter = Callable[[str], str]
+#: A spreadsheet reads a cell that starts with one of these as a formula (``=HYPERLINK(…)``, ``@SUM``, ``-2+3``):
+#: OWASP's "CSV injection" advice is to start such a cell with an apostrophe, which Excel and LibreOffice show
+#: as text and hide. Cells already starting with apostrophes before such a character get one more, so
+#: :func:`read_csv` can take exactly one away and every value round-trips.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def _default_to_hans(text: str) -> str:
@@ -54,6 +60,15 @@ def concept_id(term: Term) -> str:
     return f"term-{term.id}"
 
 
+def spreadsheet_cell(value: str) -> str:
+    """``value`` as a CSV cell no spreadsheet evaluates (see ``_FORMULA``)."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def _from_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
+
+
 def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
     """One row per term, every column of CSV_COLUMNS; RFC 4180 quoting and CRLF line ends, with a BOM."""
     out = io.StringIO()
@@ -61,7 +76,8 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
     writer.writerow(CSV_COLUMNS)
     for term in glossary.terms:
         writer.writerow(
-            [
+            spreadsheet_cell(cell)
+            for cell in [
                 term.id,
                 term.hant,
                 term.hans,
@@ -84,7 +100,8 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
 
 def read_csv(text: str) -> list[dict[str, str]]:
     """Rows of a CSV export as dicts keyed by column (the inverse of to_csv, for tools and tests)."""
-    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM), newline="")))
+    rows = csv.DictReader(io.StringIO(text.removeprefix(BOM), newline=""))
+    return [{key: _from_cell(value) for key, value in row.items()} for row in rows]
 
 
 def _hans_aliases(term: Term, to_hans: Converter) -> list[str]:

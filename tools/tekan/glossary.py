@@ -25,7 +25,7 @@ CATEGORIES = (
     "award",
     "industry",
 )
-TERM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TERM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
 #: Characters a linkable form may not hold: they would end the MyST ``{term}`` role it is written into.
 _MARKUP = re.compile(r"[`<>\n]")
 #: What a pinyin field may hold besides letters and tone marks: separators between syllables and words.
@@ -102,7 +102,7 @@ def _term(entry: Any, where: Location) -> Term:
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
     )
-    if not TERM_ID.match(term.id):
+    if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
     if term.category not in CATEGORIES:
         raise TekanError(f"category {term.category!r} is not one of: {', '.join(CATEGORIES)}", where, Kind.glossary)

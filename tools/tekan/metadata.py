@@ -12,7 +12,9 @@ from .model import Attribution, Location, Publication, PublicationMeta, Sector, 
 from .parsing import load_seed
 from .tomlfile import check_fields, entry_line, load_toml
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
+#: An issue date as the metadata may give it: YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits.
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 #: The sector statements fall into when the metadata file does not place them.
 UNSORTED = Sector("unsorted", "其他", "Other statements")
 
@@ -39,6 +41,21 @@ _STATEMENT_OPTIONAL = {
     "position": str,
     "person": str,
 }
+
+
+def check_date(value: str, where: Location) -> None:
+    """Raise TekanError unless ``value`` is a real date written YYYY, YYYY-MM or YYYY-MM-DD."""
+    import datetime
+
+    match = DATE.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError
+        datetime.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        raise TekanError(
+            f"date {value!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2021-09)", where, Kind.metadata
+        ) from None
 
 
 def metadata_path(seed: Path) -> Path:
@@ -84,11 +101,13 @@ def apply_metadata(
         {},
         {**_PUBLICATION, **_PUBLICATION_OPTIONAL},
     )
+    if "date" in pub:
+        check_date(pub["date"], Location(path, _table_line(path, "publication")))
     sectors: list[Sector] = []
     for index, entry in enumerate(_array(data, "sector", path)):
         where = Location(path, entry_line(lines, "sector", index))
         check_fields(entry, where, Kind.metadata, _SECTOR, {})
-        if not SLUG.match(entry["id"]):
+        if not SLUG.fullmatch(entry["id"]):
             raise TekanError(
                 f"sector id {entry['id']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
             )
@@ -110,7 +129,7 @@ def apply_metadata(
             )
         if statement.number in metas:
             raise TekanError(f"a second entry for the byline {entry['byline']!r}", where, Kind.metadata)
-        if not SLUG.match(entry["slug"]):
+        if not SLUG.fullmatch(entry["slug"]):
             raise TekanError(
                 f"slug {entry['slug']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
             )

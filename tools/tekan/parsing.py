@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datafiles import read_columns
-from .errors import Kind, Problem, TekanError, read_text
+from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
@@ -17,13 +17,12 @@ BYLINE = re.compile(r"^\s*(?:[—―─━]+|[－\-–‒]{2,})\s*(?P<text>.*?)\
 #: The dashes and spaces a byline may start with; a line of nothing else is not a byline.
 DASHES_ONLY = re.compile(r"[—―─━－\-–‒\s]+")
 #: A person's name: two to four Han characters, or a middle-dot foreign name.
-PERSON = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]{2,12}$")
+PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]{2,12}")  # fullmatch
 #: What may stand between the parts of a byline written with spaces, commas or brackets.
 _BYLINE_SEPARATORS = re.compile(r"[\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」]+")
-#: Characters a seed may not contain: C0/C1 controls (except tab), DEL, bidirectional overrides and
-#: isolates (they reorder what a reader sees), and non-characters. None occurs in real Chinese text;
-#: all of them break XML (EPUB) or TeX, or hide what the text says.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+#: The longest headline, byline or masthead line (characters): each is set on one or two lines of a page, a
+#: running head and the PDF's bookmarks; a 100,000-character headline kept XeLaTeX busy for minutes.
+MAX_LINE = {"headline": 300, "byline": 1000, "masthead": 300}
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +45,7 @@ def split_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str
     # The last position word that is followed by a plausible name ends the position span.
     for last in reversed(matches):
         person = raw[last.end() :]
-        if not PERSON.match(person):
+        if not PERSON.fullmatch(person):
             continue
         start = last.start()
         # Walk left over a chain of positions joined by 、 or written back to back.
@@ -92,7 +91,7 @@ def read_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str]
         return None
     pattern = _position_pattern((*default_positions(), *positions))
     for person, rest in ((chunks[-1], chunks[:-1]), (chunks[0], chunks[1:])):  # name last, then name first
-        if PERSON.match(person) and not pattern.search(person):
+        if PERSON.fullmatch(person) and not pattern.search(person):
             split = _organisation_position("".join(rest), pattern)
             if split is not None:
                 return split[0], split[1], person
@@ -115,10 +114,10 @@ def check_characters(text: str, path: Path) -> list[Problem]:
     """Raise TekanError at the first forbidden character; warn about U+FFFD (text damaged earlier)."""
     problems: list[Problem] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        bad = _FORBIDDEN.search(line)
+        bad = FORBIDDEN.search(line)
         if bad:
             raise TekanError(
-                f"invisible control character U+{ord(bad[0]):04X} at column {bad.start() + 1}: "
+                f"{describe_forbidden(bad[0])} at column {bad.start() + 1}: "
                 "remove it (it is not text and would break the EPUB and PDF)",
                 Location(path, number),
                 Kind.encoding,
@@ -181,6 +180,15 @@ def parse_seed(
             Kind.structure,
         )
     masthead_line, masthead = pending[0] if pending else (0, "")
+    long_lines = [("masthead", masthead_line, masthead)] if pending else []
+    long_lines += [("headline", *body[0]) for body, _ in blocks] + [("byline", *byline) for _, byline in blocks]
+    for what, number, text in long_lines:
+        if len(text) > MAX_LINE[what]:
+            raise TekanError(
+                f"the {what} is {len(text):,} characters long (at most {MAX_LINE[what]}): is a line break missing?",
+                Location(path, number),
+                Kind.structure,
+            )
     if not masthead:
         problems.append(Problem("no masthead line after the last byline", Location(path, lines[-1][0]), Kind.structure))
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import Kind, TekanError, read_text
+from .errors import FORBIDDEN, Kind, TekanError, describe_forbidden, read_text
 from .model import Location
 
 _LINE_COL = re.compile(r"\(at line (\d+), column \d+\)")
@@ -29,7 +29,67 @@ def load_toml(path: Path, kind: Kind) -> tuple[dict[str, Any], dict[str, list[in
         header = re.match(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]", line_text)
         if header:
             lines.setdefault(header[1], []).append(number)
+    check_values(data, text, path, kind)
     return data, lines
+
+
+#: The longest value (characters) of a field that holds prose; every other string is a name or a title.
+LONG_FIELDS = {"description_zh": 10_000, "description_en": 10_000, "definition_zh": 10_000, "definition_en": 10_000}
+#: The longest name, title or other one-line value: it is set on a title page, a cover or a heading.
+MAX_VALUE = 300
+
+
+def check_values(data: Any, text: str, path: Path, kind: Kind, key: str = "") -> None:
+    """Refuse string values (at any depth) holding a forbidden character — also one written as a TOML
+    escape such as ``\\u0007`` — or longer than their field allows; the error names the line."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            check_values(value, text, path, kind, name)
+    elif isinstance(data, list):
+        for value in data:
+            check_values(value, text, path, kind, key)
+    elif isinstance(data, str):
+        bad = FORBIDDEN.search(data.replace("\n", " "))  # line feeds end a seed's lines; in values they are text
+        if bad:
+            line, column = _where(text, bad[0], key)
+            raise TekanError(
+                f"{describe_forbidden(bad[0])} in `{key}` (column {column}): remove it "
+                "(it is not text and would break the EPUB and PDF)",
+                Location(path, line),
+                kind,
+            )
+        limit = LONG_FIELDS.get(key, MAX_VALUE)
+        if len(data) > limit:
+            line, _ = _where(text, data[:20], key)
+            raise TekanError(
+                f"`{key}` is {len(data):,} characters long (at most {limit:,})", Location(path, line), kind
+            )
+
+
+#: TOML's one-letter escapes of characters a value may not hold.
+_SHORT_ESCAPES = {0x08: "\\b", 0x0C: "\\f", 0x0D: "\\r", 0x1B: "\\e"}
+
+
+def _where(text: str, needle: str, key: str) -> tuple[int, int]:
+    """Line and column of ``needle`` in the file as typed (the character itself, or a TOML escape of it)."""
+    code = ord(needle[0]) if len(needle) == 1 else -1
+    forms = [needle] + ([f"\\u{code:04x}", f"\\U{code:08x}"] if code >= 0 else [])
+    forms += [_SHORT_ESCAPES[code]] if code in _SHORT_ESCAPES else []
+    found: list[tuple[int, int]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        folded = (
+            line
+            if code < 0
+            else line.replace(f"\\U{code:08X}", f"\\U{code:08x}").replace(f"\\u{code:04X}", f"\\u{code:04x}")
+        )
+        for form in forms:
+            column = folded.find(form)
+            if column >= 0:
+                found.append((number, column + 1))
+                break
+    # The first occurrence on a line naming the field, else the first anywhere.
+    keyed = [(n, c) for n, c in found if re.match(rf"\s*{re.escape(key)}\s*=", text.split("\n")[n - 1])]
+    return (keyed or found or [(0, 0)])[0]
 
 
 def entry_line(lines: dict[str, list[int]], table: str, index: int) -> int:

@@ -1,0 +1,276 @@
+"""Hostile and unlucky input files get one located error (file:line), never a traceback: wide encodings named
+correctly, endless streams, invisible and non-characters (also as TOML escapes), identifiers with a final
+line feed, impossible dates, lines too long to typeset; and the CSV export evaluates nothing in a spreadsheet."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tekan.errors import Kind, TekanError, read_text
+from tekan.export import read_csv, to_csv
+from tekan.glossary import load_glossary
+from tekan.metadata import load_publication
+from tekan.model import Glossary, Term
+from tekan.parsing import load_seed
+
+from .conftest import GLOSSARY, tekan
+
+SEED_TEXT = (
+    "讓質量成為美好安徽靚麗底色\n質量是發展的生命線，標準化工作很重要。\n——安徽省市場監管局局長韓永生\n中國質量報\n"
+)
+META = """[publication]
+title = "測試特刊"
+{publication}
+[[sector]]
+id = "a"
+zh = "部分"
+en = "Part"
+{sector}
+[[statement]]
+byline = "安徽省市場監管局局長韓永生"
+slug = "han"
+sector = "a"
+{statement}
+"""
+
+
+def book(tmp_path: Path, seed: str = SEED_TEXT, publication: str = "", sector: str = "", statement: str = "") -> Path:
+    path = tmp_path / "seed.txt"
+    path.write_text(seed, encoding="utf-8")
+    path.with_suffix(".toml").write_text(
+        META.format(publication=publication, sector=sector, statement=statement), encoding="utf-8"
+    )
+    return path
+
+
+def error(call, *args) -> TekanError:  # type: ignore[no-untyped-def]
+    with pytest.raises(TekanError) as info:
+        call(*args)
+    return info.value
+
+
+# --- encodings and size ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "name"),
+    [
+        ("utf-16-le", b"", "UTF-16LE"),
+        ("utf-16-be", b"", "UTF-16BE"),
+        ("utf-16-le", b"\xff\xfe", "UTF-16LE"),
+        ("utf-16-be", b"\xfe\xff", "UTF-16BE"),
+        ("utf-32-le", b"", "UTF-32LE"),
+        ("utf-32-be", b"", "UTF-32BE"),
+        ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32LE"),
+        ("utf-32-be", b"\x00\x00\xfe\xff", "UTF-32BE"),
+    ],
+)
+def test_wide_encodings_are_named_and_the_advice_converts_them(
+    tmp_path: Path, codec: str, bom: bytes, name: str
+) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(bom + SEED_TEXT.encode(codec))
+    failure = error(read_text, seed)
+    assert failure.kind is Kind.encoding and failure.location.line == 1
+    assert f"the file is {name}" in failure.message, failure.message
+    command = failure.message.rpartition("e.g. ")[2].split()
+    assert command[:2] == ["iconv", "-f"] and command[-1] == seed.name
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv is not installed: the advice is named but not tried")
+    converted = subprocess.run([*command[:-1], str(seed)], capture_output=True, check=True).stdout
+    assert converted.decode("utf-8").lstrip("\ufeff") == SEED_TEXT  # the advice gives back the text
+
+
+def test_chinese_only_utf16_without_ascii_is_recognised(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes("讓質量成為美好安徽靚麗底色\n質量是發展的生命線\n".encode("utf-16-le"))
+    assert "UTF-16LE" in error(read_text, seed).message
+
+
+def test_one_or_two_byte_order_marks_leave_no_trace(tmp_path: Path) -> None:
+    for marks in (1, 2, 3):
+        seed = book(tmp_path, "\ufeff" * marks + SEED_TEXT)
+        publication, _ = load_publication(seed)
+        assert publication.statements[0].headline == "讓質量成為美好安徽靚麗底色", marks
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_stream_is_refused_quickly(device: str) -> None:
+    started = time.monotonic()
+    failure = error(read_text, Path(device))
+    assert "larger than 64 MB" in failure.message
+    assert time.monotonic() - started < 10
+
+
+def test_an_endless_seed_is_one_line_from_the_command(tmp_path: Path) -> None:
+    result = tekan("check", "/dev/zero")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "/dev/zero: error: the file is larger than 64 MB" in result.stderr
+
+
+# --- characters that are not text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "words"),
+    [
+        ("\u2028", "line separator U+2028"),
+        ("\u2029", "paragraph separator U+2029"),
+        ("\ufeff", "byte-order mark U+FEFF"),
+        ("\U0001fffe", "non-character U+1FFFE"),
+        ("\ufdd0", "non-character U+FDD0"),
+        ("\U0010ffff", "non-character U+10FFFF"),
+        ("\x1b", "invisible control character U+001B"),
+        ("\u202e", "bidirectional control U+202E"),
+    ],
+)
+def test_forbidden_characters_in_the_seed_are_located(tmp_path: Path, char: str, words: str) -> None:
+    seed = book(tmp_path, SEED_TEXT.replace("發展", f"發{char}展"))
+    failure = error(load_publication, seed)
+    assert failure.location.line == 2 and f"{words} at column 5" in failure.message, failure.message
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "escape", "words"),
+    [
+        ("publication", "title_en", r"\u0007", "U+0007"),
+        ("publication", "description_en", r"\u2028", "line separator U+2028"),
+        ("statement", "headline_en", r"\U0001FFFE", "non-character U+1FFFE"),
+        ("statement", "person_pinyin", r"\b", "U+0008"),
+        ("sector", "en", r"\u001b", "U+001B"),
+        ("statement", "organisation_en", r"\ufeff", "byte-order mark"),
+    ],
+)
+def test_forbidden_characters_written_as_toml_escapes_are_located(
+    tmp_path: Path, table: str, field: str, escape: str, words: str
+) -> None:
+    seed = book(tmp_path, **({} if table == "sector" else {table: f'{field} = "A{escape}B"'}))
+    if table == "sector":
+        meta = seed.with_suffix(".toml")
+        meta.write_text(meta.read_text(encoding="utf-8").replace('en = "Part"', f'en = "A{escape}B"'), encoding="utf-8")
+    failure = error(load_publication, seed)
+    lines = seed.with_suffix(".toml").read_text(encoding="utf-8").split("\n")
+    assert failure.location.path == seed.with_suffix(".toml")
+    assert lines[failure.location.line - 1].startswith(f"{field} = "), (failure.location, lines)
+    assert words in failure.message and f"`{field}`" in failure.message, failure.message
+
+
+def test_forbidden_characters_in_the_glossary_are_located(tmp_path: Path) -> None:
+    text = GLOSSARY.read_text(encoding="utf-8")
+    for escape in (r"\u0000", r"\u2029", r"\U0001FFFF", r"\f"):
+        changed = text.replace('definition_en = "', f'definition_en = "{escape}', 1)
+        path = tmp_path / "terms.toml"
+        path.write_text(changed, encoding="utf-8")
+        failure = error(load_glossary, path)
+        line = changed.split("\n")[failure.location.line - 1]
+        assert line.startswith("definition_en = ") and escape in line, (escape, failure)
+
+
+# --- identifiers, dates, lengths -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"statement": "", "sector": ""},  # control: valid
+        {"slug": "han\n"},
+        {"slug": "han\n\n"},
+        {"sector_id": "a\n"},
+        {"slug": "Han"},
+        {"slug": "han "},
+        {"slug": "hän"},
+    ],
+)
+def test_identifiers_must_match_whole(tmp_path: Path, change: dict[str, str]) -> None:
+    import json
+
+    text = META.format(publication="", sector="", statement="")
+    if "slug" in change:
+        text = text.replace('slug = "han"', f"slug = {json.dumps(change['slug'])}")
+    if "sector_id" in change:
+        text = text.replace('id = "a"', f"id = {json.dumps(change['sector_id'])}").replace(
+            'sector = "a"', f"sector = {json.dumps(change['sector_id'])}"
+        )
+    seed = book(tmp_path)
+    seed.with_suffix(".toml").write_text(text, encoding="utf-8")
+    if "slug" not in change and "sector_id" not in change:
+        load_publication(seed)
+        return
+    failure = error(load_publication, seed)
+    assert "lowercase ASCII letters, digits and hyphens" in failure.message and failure.location.line > 0
+
+
+def test_a_glossary_id_with_a_final_line_feed_is_refused(tmp_path: Path) -> None:
+    text = GLOSSARY.read_text(encoding="utf-8")
+    first_id = text.split('id = "', 1)[1].split('"', 1)[0]
+    path = tmp_path / "terms.toml"
+    path.write_text(text.replace(f'id = "{first_id}"', f'id = "{first_id}\\n"', 1), encoding="utf-8")
+    failure = error(load_glossary, path)
+    assert "lowercase ASCII letters" in failure.message and failure.location.line > 0
+
+
+@pytest.mark.parametrize("date", ["2021-²", "September 2021", "2021-13", "2021-02-30", "２０２１", "2021-9", "21", ""])
+def test_impossible_dates_are_located_errors(tmp_path: Path, date: str) -> None:
+    seed = book(tmp_path, publication=f'date = "{date}"')
+    failure = error(load_publication, seed)
+    assert failure.location.line == 1 and "YYYY, YYYY-MM or YYYY-MM-DD" in failure.message
+    result = tekan("check", str(seed))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{seed.with_suffix('.toml')}:1: error: date" in result.stderr
+
+
+@pytest.mark.parametrize("date", ["2021", "2021-09", "2021-09-01", "2020-02-29"])
+def test_real_dates_are_accepted(tmp_path: Path, date: str) -> None:
+    publication, _ = load_publication(book(tmp_path, publication=f'date = "{date}"'))
+    assert publication.meta.date == date
+
+
+@pytest.mark.parametrize(("line", "what"), [(1, "headline"), (3, "byline"), (4, "masthead")])
+def test_a_line_too_long_to_typeset_is_a_located_error(tmp_path: Path, line: int, what: str) -> None:
+    lines = SEED_TEXT.split("\n")
+    lines[line - 1] = lines[line - 1] + "質" * 100_000
+    seed = tmp_path / "s.txt"
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    failure = error(load_seed, seed)
+    assert failure.location.line == line and f"the {what} is 100,0" in failure.message
+
+
+@pytest.mark.parametrize("field", ["title", "title_en", "publisher"])
+def test_a_metadata_title_too_long_to_typeset_is_a_located_error(tmp_path: Path, field: str) -> None:
+    seed = book(tmp_path)
+    meta = seed.with_suffix(".toml")
+    text = meta.read_text(encoding="utf-8").replace('title = "測試特刊"', f'{field} = "{"長" * 100_000}"')
+    meta.write_text(text, encoding="utf-8")
+    failure = error(load_publication, seed)
+    assert failure.location.line == 2 and f"`{field}` is 100,000 characters long" in failure.message
+
+
+# --- spreadsheet formulas --------------------------------------------------------------------------
+
+
+def test_the_csv_export_evaluates_no_formula_and_round_trips() -> None:
+    real = load_glossary(GLOSSARY).terms[0]
+    hostile = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "'=already", "''+two", "'plain"]
+    terms = []
+    for number, text in enumerate(hostile):
+        fields = {f: text for f in ("en", "abbr", "definition_zh", "definition_en", "source", "usage_note", "pinyin")}
+        terms.append(Term(**{**real.__dict__, "id": f"t{number}", "aliases": (text,), **fields}))
+    glossary = Glossary(tuple(terms), GLOSSARY)
+    exported = to_csv(glossary, to_hans=lambda s: s)
+    import csv
+    import io
+
+    for row in list(csv.reader(io.StringIO(exported.removeprefix("\ufeff"))))[1:]:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell  # nothing a spreadsheet evaluates
+    for row, text in zip(read_csv(exported), hostile, strict=True):
+        assert {row[c] for c in ("en", "abbreviation", "definition_en", "source", "usage_note", "aliases_hant")} == {
+            text
+        }
+    # A translator's spreadsheet saved back without the apostrophes reads the same.
+    assert read_csv(exported.replace("'=HYPERLINK", "=HYPERLINK"))[0]["en"] == hostile[0]
