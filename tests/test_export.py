@@ -114,7 +114,10 @@ def test_tbx_is_tbx_basic_and_holds_every_entry_in_three_languages(glossary, tbx
         for lang in ("zh-Hant", "zh-Hans"):
             assert sections[lang].findtext("t:termSec/t:note", None, NS) == f"Pinyin: {term.pinyin}"
         hant_terms = [t.text for t in sections["zh-Hant"].findall("t:termSec/t:term", NS)]
-        assert hant_terms == [term.hant, *term.aliases]
+        assert hant_terms == [term.hant, *term.aliases, *term.misspellings]
+        statuses = sections["zh-Hant"].findall("t:termSec/t:termNote[@type='administrativeStatus']", NS)
+        expected = ["preferred", *(["admitted"] * len(term.aliases)), *(["deprecated"] * len(term.misspellings))]
+        assert [s.text for s in statuses] == [f"{e}Term-admn-sts" for e in expected], term.id
         english = [t.text for t in sections["en"].findall("t:termSec/t:term", NS)]
         assert english == [term.en, *([term.abbr] if term.abbr else [])]
         assert sections["en"].findtext("t:descripGrp/t:admin[@type='source']", None, NS) == term.source

@@ -236,3 +236,78 @@ def test_letters_sort_before_tones_and_u_umlaut_after_u() -> None:
     readings = ["lǜsè", "lùxiàn", "lúnzi", "lǚ"]
     terms = [replace(base, pinyin=p, hant=str(i)) for i, p in enumerate(readings)]
     assert [t.pinyin for t in sorted(terms, key=pinyin_sort_key)] == ["lúnzi", "lùxiàn", "lǚ", "lǜsè"]
+
+
+def test_misspellings_link_but_are_never_shown_and_collapsed_aliases_leave_no_label(tmp_path) -> None:
+    from tekan.book import glossary_forms
+    from tekan.glossary import shown_aliases
+
+    path = tmp_path / "terms.toml"
+    path.write_text(
+        """[[term]]
+id = "first-set"
+hant = "首臺套"
+hans = "首台套"
+pinyin = "shǒu tái tào"
+en = "first set"
+category = "policy"
+aliases = ["首台套"]
+misspellings = ["首台邰"]
+definition_zh = "首臺（套）重大技術裝備。"
+definition_en = "First set of major equipment."
+source = "Test"
+""",
+        encoding="utf-8",
+    )
+    term = load_glossary(path).terms[0]
+    assert term.misspellings == ("首台邰",)
+    assert shown_aliases(term, "hant") == ["首台套"]
+    assert shown_aliases(term, "hans") == []  # 首台套 is the Simplified headword itself: no empty 又作
+    forms = glossary_forms(load_glossary(path), "hant")
+    assert forms == {"首臺套": "first-set", "首台套": "first-set", "首台邰": "first-set"}
+
+
+def test_a_misspelling_that_repeats_an_alias_is_an_error(tmp_path) -> None:
+    path = tmp_path / "terms.toml"
+    path.write_text(
+        """[[term]]
+id = "x"
+hant = "示範區"
+hans = "示范区"
+pinyin = "shìfànqū"
+en = "demonstration zone"
+category = "policy"
+aliases = ["示范區"]
+misspellings = ["示范區"]
+definition_zh = "示範。"
+definition_en = "Zone."
+source = "Test"
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(TekanError, match="listed twice"):
+        load_glossary(path)
+
+
+def test_the_shipped_glossary_keeps_the_reviewed_points() -> None:
+    from tekan.scripts import to_hans
+
+    glossary = load_glossary(GLOSSARY)
+    by_id = glossary.by_id
+    assert "quantity values" in by_id["metrology"].definition_en and "JJF 1001" in by_id["metrology"].source
+    assert "national measurement standards" in by_id["metrology"].definition_en
+    assert "正式承認" not in by_id["certification-and-accreditation"].definition_zh
+    assert "7.7" in by_id["certification-and-accreditation"].source
+    assert "3.5.4" in by_id["qms"].source and by_id["qms"].definition_zh.startswith("管理體系中與質量有關的部分")
+    assert "理念" not in by_id["high-quality-development"].definition_zh.split("；")[0]
+    assert "國務院批准發布" in by_id["national-standard"].definition_zh
+    assert "market surveillance" in by_id["nqi"].definition_en and "processes" in by_id["nqi"].definition_en
+    assert "制造" not in by_id["empowerment"].definition_zh
+    assert "感测器" not in to_hans(by_id["intelligent-connected-vehicle"].definition_zh)
+    assert "传感器" in to_hans(by_id["intelligent-connected-vehicle"].definition_zh)
+    for term in glossary.terms:  # reader-facing: the notes speak of the book, not of its source file
+        assert "seed" not in term.usage_note.lower() and "seed" not in term.source.lower(), term.id
+    for generic in ("一站式", "第三方"):  # generic words are aliases of the concepts the statements mean
+        assert generic not in {t.hant for t in glossary.terms}
+    review = (GLOSSARY.parent / "REVIEW.md").read_text(encoding="utf-8")
+    assert all(f"`{term.id}`" in review for term in glossary.terms)

@@ -59,3 +59,64 @@ def test_real_glossary_links_the_terms_the_user_named() -> None:
     text = "夯實國家質量基礎設施,計量、認證認可,解決“卡脖子”問題"
     linked = {glossary.by_id[t].hant for p in linker.link([text]) for _, t in p if t}
     assert {"國家質量基礎設施", "計量", "認證認可", "卡脖子"} <= linked
+
+
+# --- word boundaries -----------------------------------------------------------------------------
+
+
+def test_with_boundaries_a_form_that_crosses_a_word_is_skipped_for_a_shorter_or_later_one() -> None:
+    def words(text: str) -> set[int]:  # 產品|質量|安全 as a segmenter would cut it
+        return {0, 2, 4, 6}
+
+    linker = Linker.build({"品質": "quality", "質量": "quality", "質量安全": "qs"}, words)
+    assert linker.occurrences("產品質量安全") == [(2, 6, "qs")]
+    # Without boundaries the same forms match inside 產品 (the old behaviour, still right for other uses).
+    assert Linker.build({"品質": "quality", "質量安全": "qs"}).occurrences("產品質量安全") == [(1, 3, "quality")]
+
+
+def test_with_boundaries_the_longest_form_ending_on_a_boundary_wins() -> None:
+    linker = Linker.build({"標準": "standard", "標準化": "standardization"}, lambda text: {0, 2, 5})
+    assert linker.occurrences("推進標準化") == [(2, 5, "standardization")]
+    linker = Linker.build({"標準": "standard", "標準化": "standardization"}, lambda text: {0, 2, 4, 6})
+    assert linker.occurrences("推進標準化的") == [(2, 4, "standard")]
+
+
+BOUNDARY_CASES = [
+    # (text written for the test, form that must be linked, form that must not be)
+    ("要提升商品質量和服務水平", "質量", "品質"),
+    ("堅持用標準提高產品質量", "質量", "品質"),
+    ("守住食品安全、產品質量安全底線", "質量安全", "品質"),
+    ("打造一批品質標桿企業", "品質", None),
+    ("為消費者提供高品質服務", "品質", None),
+]
+
+
+def test_the_statements_linker_links_on_jieba_word_boundaries_in_both_scripts() -> None:
+    from tekan.book import term_linker
+    from tekan.scripts import to_hans
+
+    glossary = load_glossary(GLOSSARY)
+    for script in ("hant", "hans"):
+        linker = term_linker(glossary, script)
+        for text, wanted, unwanted in BOUNDARY_CASES:
+            text, wanted = (to_hans(text), to_hans(wanted)) if script == "hans" else (text, wanted)
+            found = [text[start:end] for start, end, _ in linker.occurrences(text)]
+            assert wanted in found, (script, text, found)
+            if unwanted:
+                unwanted = to_hans(unwanted) if script == "hans" else unwanted
+                assert unwanted not in found, (script, text, found)
+
+
+def test_the_pages_of_du_fu_and_shao_dongliang_link_quality_not_pinzhi() -> None:
+    from tekan.book import book_pages, load_book
+
+    from .conftest import SEED
+
+    for script in ("hant", "hans"):
+        pages = book_pages(load_book(SEED, GLOSSARY, script))
+        du_fu = next(text for name, text in pages.items() if "杜福" in text and name.startswith("statements/"))
+        shao = next(text for name, text in pages.items() if "邵棟梁" in text or "邵栋梁" in text)
+        quality_safety = "质量安全" if script == "hans" else "質量安全"
+        assert "{term}`" + quality_safety + " <quality-and-safety>`" in du_fu, script
+        for page in (du_fu, shao):
+            assert "品質 <quality>" not in page and "品质 <quality>" not in page, script

@@ -73,9 +73,20 @@ def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
     forms: dict[str, str] = {}
     for term in glossary.terms:
         forms[edition.headword(term.hant, term.hans)] = term.id
-        for alias in term.aliases:  # aliases are written in Traditional, as seeds print them
-            forms.setdefault(edition.in_script(alias), term.id)
+        for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
+            forms.setdefault(edition.in_script(form), term.id)
     return forms
+
+
+def term_linker(glossary: Glossary, script: str = "hant") -> Linker:
+    """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries."""
+    from .scripts import to_hans
+    from .segmenting import boundary_finder
+
+    forms = glossary_forms(glossary, script)
+    if script == "hans":
+        return Linker.build(forms, boundary_finder(forms))
+    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans))
 
 
 def load_book(
@@ -105,7 +116,7 @@ def load_book(
 
 def book_pages(book: Book) -> dict[str, str]:
     """The MyST pages of a book: relative path → text."""
-    linker = Linker.build(glossary_forms(book.glossary, book.script))
+    linker = term_linker(book.glossary, book.script)
     return render_book(book.publication, linker, book.edition)
 
 

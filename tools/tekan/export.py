@@ -109,6 +109,12 @@ def _hans_aliases(term: Term, to_hans: Converter) -> list[str]:
     return [a for a in dict.fromkeys(converted) if a != term.hans]
 
 
+def _hans_misspellings(term: Term, to_hans: Converter) -> list[str]:
+    """Misspellings still wrong after conversion (示范區 → 示范区 is the right Simplified form, so it drops out)."""
+    correct = {term.hans, *_hans_aliases(term, to_hans)}
+    return [m for m in dict.fromkeys(to_hans(m) for m in term.misspellings) if m not in correct]
+
+
 def to_tbx(glossary: Glossary, title: str = "", to_hans: Converter = _default_to_hans) -> bytes:
     """The glossary as a TBX-Basic (DCA style) document: one conceptEntry per term, langSecs zh-Hant, zh-Hans, en."""
     ET.register_namespace("", TBX_NAMESPACE)
@@ -139,10 +145,14 @@ def _concept(term: Term, glossary: Glossary, to_hans: Converter) -> ET.Element:
     _term_section(hant, term.hant, kind, "preferredTerm-admn-sts", note=f"Pinyin: {term.pinyin}")
     for alias in term.aliases:
         _term_section(hant, alias, _variant_kind(alias), "admittedTerm-admn-sts")
+    for wrong in term.misspellings:  # forms a source printed wrongly: a translator's tool should flag them
+        _term_section(hant, wrong, ("noun", "variant"), "deprecatedTerm-admn-sts")
     hans = _lang_section(entry, "zh-Hans", to_hans(term.definition_zh))
     _term_section(hans, term.hans, kind, "preferredTerm-admn-sts", note=f"Pinyin: {term.pinyin}")
     for alias in _hans_aliases(term, to_hans):
         _term_section(hans, alias, _variant_kind(alias), "admittedTerm-admn-sts")
+    for wrong in _hans_misspellings(term, to_hans):
+        _term_section(hans, wrong, ("noun", "variant"), "deprecatedTerm-admn-sts")
     english = _lang_section(entry, "en", term.definition_en, source=term.source)
     _term_section(english, term.en, kind, "preferredTerm-admn-sts")
     if term.abbr:

@@ -41,7 +41,14 @@ _REQUIRED = {
     "definition_en": str,
     "source": str,
 }
-_OPTIONAL = {"abbr": str, "aliases": list, "en_variants": list, "see_also": list, "usage_note": str}
+_OPTIONAL = {
+    "abbr": str,
+    "aliases": list,
+    "en_variants": list,
+    "misspellings": list,
+    "see_also": list,
+    "usage_note": str,
+}
 
 
 def load_glossary(path: Path) -> Glossary:
@@ -101,21 +108,22 @@ def _term(entry: Any, where: Location) -> Term:
         usage_note=entry.get("usage_note", "").strip(),
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
+        misspellings=tuple(m.strip() for m in entry.get("misspellings", [])),
     )
     if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
     if term.category not in CATEGORIES:
         raise TekanError(f"category {term.category!r} is not one of: {', '.join(CATEGORIES)}", where, Kind.glossary)
-    for form in (term.hant, term.hans, *term.aliases):
+    for form in (term.hans, *term.linkable):
         if not form:
-            raise TekanError("empty alias", where, Kind.glossary)
+            raise TekanError("empty alias or misspelling", where, Kind.glossary)
         if _MARKUP.search(form):
             raise TekanError(f"{form!r} holds a backtick, angle bracket or line break", where, Kind.glossary)
     for variant in term.en_variants:
         if not variant or _MARKUP.search(variant):
             raise TekanError(f"English variant {variant!r} is empty or holds markup", where, Kind.glossary)
-    if len(set(term.aliases)) != len(term.aliases) or term.hant in term.aliases:
-        raise TekanError("an alias is listed twice or repeats the headword", where, Kind.glossary)
+    if len(set(term.linkable)) != len(term.linkable):
+        raise TekanError("an alias or misspelling is listed twice or repeats the headword", where, Kind.glossary)
     return term
 
 
@@ -133,7 +141,7 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
             errors.append(TekanError(f"duplicate id {term.id!r} (line {seen[term.id].line})", where, Kind.glossary))
             continue
         seen[term.id] = term
-        for form in (term.hant, *term.aliases):
+        for form in term.linkable:
             other = owner.setdefault(form, term)
             if other is not term:
                 what = "headword" if form == other.hant else "alias"
@@ -143,7 +151,7 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
                     )
                 )
         # The Simplified edition links the written-out Simplified headword and the converted aliases.
-        for form in dict.fromkeys((term.hans, *(to_hans(a) for a in term.aliases))):
+        for form in dict.fromkeys((term.hans, *(to_hans(a) for a in term.linkable[1:]))):
             other = owner_hans.setdefault(form, term)
             if other is not term and not any(e.location == where for e in errors):
                 errors.append(
@@ -163,7 +171,11 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
 
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:
     """Warnings that need the statements or a dictionary: unused terms and aliases, doubtful pinyin,
-    Simplified forms that differ from the converted Traditional, English terms listed twice."""
+    Simplified forms that differ from the converted Traditional, English terms listed twice.
+
+    A term is used when the pages link it (body text, on word boundaries) or the book prints it in a byline or
+    the masthead (a position such as 黨組書記, the conference's name)."""
+    from .book import term_linker
     from .scripts import to_hans
 
     paragraphs = [
@@ -172,12 +184,13 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
         for statement in publication.statements
         for part in statement.paragraphs  # only body text is linked
     ]
-    used_hant = _linked_forms({f: t.id for t in glossary.terms for f in (t.hant, *t.aliases)}, paragraphs)
-    hans_forms: dict[str, str] = {}
-    for t in glossary.terms:
-        for form in (t.hans, *(to_hans(a) for a in t.aliases)):
-            hans_forms.setdefault(form, t.id)
-    used_hans = _linked_forms(hans_forms, [to_hans(p) for p in paragraphs])
+    printed = [
+        text
+        for publication in publications
+        for text in (publication.masthead, *(statement.attribution.raw for statement in publication.statements))
+    ]
+    used_hant = _linked_forms(term_linker(glossary, "hant"), paragraphs + printed)
+    used_hans = _linked_forms(term_linker(glossary, "hans"), [to_hans(p) for p in paragraphs + printed])
     problems: list[Problem] = []
     english: dict[str, Term] = {}
     for term in glossary.terms:
@@ -186,14 +199,14 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
         def warn(message: str, kind: Kind = Kind.glossary, where: Location = where) -> None:
             problems.append(Problem(message, where, kind))
 
-        forms = (term.hant, *term.aliases)
+        forms = term.linkable
         if not any(form in used_hant for form in forms):
             warn(f"term {term.id!r} ({term.hant}) occurs in no statement", Kind.unused_term)
         else:
             for alias in term.aliases:
                 if alias not in used_hant:
                     warn(f"alias {alias!r} of {term.id!r} is never linked in a statement", Kind.unused_term)
-            if not any(form in used_hans for form in (term.hans, *(to_hans(a) for a in term.aliases))):
+            if not any(form in used_hans for form in (term.hans, *(to_hans(a) for a in term.linkable[1:]))):
                 warn(f"term {term.id!r} is never linked in the Simplified edition: check hans = {term.hans!r}")
         converted = to_hans(term.hant)
         if converted != term.hans:
@@ -207,15 +220,25 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
     return problems
 
 
-def _linked_forms(forms: dict[str, str], paragraphs: list[str]) -> set[str]:
-    """The forms the linker actually matches in the paragraphs (leftmost-longest, as on the pages)."""
-    linker = Linker.build(forms)
+def _linked_forms(linker: Linker, paragraphs: list[str]) -> set[str]:
+    """The forms the linker actually matches in the paragraphs (on word boundaries, as on the pages)."""
     return {text[start:end] for text in paragraphs for start, end, _ in linker.occurrences(text)}
+
+
+def shown_aliases(term: Term, script: str) -> list[str]:
+    """The variants a reader sees under 又作 in ``script``: the aliases, never the misspellings, without the ones
+    that convert to the headword or to each other (首台套 and 首臺套 are one form in Simplified)."""
+    from .scripts import to_hans
+
+    headword = term.hans if script == "hans" else term.hant
+    aliases = [to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+    return [a for a in dict.fromkeys(aliases) if a != headword]
 
 
 def pinyin_problems(term: Term) -> list[str]:
     """Doubts about a term's pinyin: odd characters, syllables without tone or with two, letters or tones that
-    differ from the dictionary reading of the Simplified headword (an unmarked, neutral-tone syllable is accepted)."""
+    differ from the dictionary reading of the Simplified headword (an unmarked syllable is accepted where the dictionary
+    has a neutral tone, and so is a marked one: 子 is neutral in 桌子 but zǐ in 原子)."""
     from pypinyin import Style, lazy_pinyin  # imported late: only `tekan check` needs it
 
     text = unicodedata.normalize("NFD", term.pinyin.lower())
@@ -243,7 +266,7 @@ def pinyin_problems(term: Term) -> list[str]:
         position += len(syllable) - 1
         if len(marks) > 1:
             problems.append(f"pinyin {term.pinyin!r}: syllable {syllable[:-1]!r} has {len(marks)} tone marks")
-        elif marks and marks[0] != int(syllable[-1]):
+        elif marks and marks[0] != int(syllable[-1]) and syllable[-1] != "5":
             problems.append(
                 f"pinyin {term.pinyin!r}: {syllable[:-1]!r} has tone {marks[0]}, the dictionary says "
                 f"{syllable[-1]}; check polyphones"

@@ -1,15 +1,22 @@
-"""Finding glossary terms in statement text: one compiled trie pattern, longest match first."""
+"""Finding glossary terms in statement text: one compiled trie pattern, longest match first.
+
+Longest match alone does not know where words end: the alias 品質 would match inside 產品質量 (產品 + 質量).
+A linker built with ``boundaries`` (a function giving the word boundaries of a text, e.g. from jieba in
+:mod:`tekan.segmenting`) accepts only occurrences that start and end on a boundary, the longest first.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 #: Nested dict of characters; the key "" marks the end of a form.
 Trie = dict[str, "Trie"]
 #: A run of a paragraph: plain text, or a term occurrence linked to the entry ``term`` (an id).
 Segment = tuple[str, str | None]
+#: The offsets in a text where a word starts or ends (0 and len(text) included).
+Boundaries = Callable[[str], Collection[int]]
 
 
 #: Python's regex engine tries the branches of an alternation one after another; a trie node with more
@@ -91,19 +98,49 @@ class Linker:
 
     forms: Mapping[str, str]  # every linkable string → term id
     pattern: re.Pattern[str] | None  # compiled trie over ``forms``
+    boundaries: Boundaries | None = None  # word boundaries of a text; None: any character boundary
+    trie: Trie | None = None  # ``forms`` as a trie, for matching between word boundaries
 
     @classmethod
-    def build(cls, forms: Mapping[str, str]) -> Linker:
-        """Compile a linker for ``forms`` (string → term id)."""
+    def build(cls, forms: Mapping[str, str], boundaries: Boundaries | None = None) -> Linker:
+        """Compile a linker for ``forms`` (string → term id), matching on ``boundaries`` when given."""
         usable = {form: term for form, term in forms.items() if form}
         pattern = re.compile(_trie_pattern(usable)) if usable else None
-        return cls(dict(usable), pattern)
+        trie: Trie | None = None
+        if boundaries is not None:
+            trie = {}
+            for form in usable:
+                node = trie
+                for char in form:
+                    node = node.setdefault(char, {})
+                node[""] = {}
+        return cls(dict(usable), pattern, boundaries, trie)
 
     def occurrences(self, text: str) -> list[tuple[int, int, str]]:
-        """Every non-overlapping occurrence as (start, end, term id), leftmost-longest."""
+        """Every non-overlapping occurrence as (start, end, term id), leftmost-longest (between word boundaries)."""
         if self.pattern is None:
             return []
-        return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
+        if self.boundaries is None or self.trie is None:
+            return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
+        if self.pattern.search(text) is None:  # most paragraphs of a long book hold no form: skip segmenting them
+            return []
+        cuts = set(self.boundaries(text)) | {0, len(text)}
+        found: list[tuple[int, int, str]] = []
+        start = 0
+        while start < len(text):
+            node = self.trie.get(text[start]) if start in cuts else None
+            end, longest = start, 0
+            while node is not None:
+                end += 1
+                if "" in node and end in cuts:
+                    longest = end
+                node = node.get(text[end]) if end < len(text) else None
+            if longest:
+                found.append((start, longest, self.forms[text[start:longest]]))
+                start = longest
+            else:
+                start += 1
+        return found
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[Segment]]:
         """Split paragraphs into segments, linking the first occurrence of each term only.

@@ -127,7 +127,7 @@ class Term:
     pinyin: str  # Hanyu Pinyin with tone marks
     en: str  # English term
     abbr: str  # abbreviation, or ""
-    aliases: tuple[str, ...]  # other strings (as printed in seeds) that link here
+    aliases: tuple[str, ...]  # other correct forms that link here, shown to readers under 又作
     category: str  # one of glossary.CATEGORIES
     definition_zh: str  # short definition, Traditional Chinese
     definition_en: str  # short definition, English
@@ -136,6 +136,12 @@ class Term:
     usage_note: str  # cross-Strait or other usage remark, or ""
     line: int  # line of the entry in the glossary file
     en_variants: tuple[str, ...] = ()  # other English forms a translation may use (linked, accepted by the QA)
+    misspellings: tuple[str, ...] = ()  # wrong forms printed in a source: linked, never shown, TBX deprecated
+
+    @property
+    def linkable(self) -> tuple[str, ...]:
+        """Every Traditional form that links to this term: headword, aliases, misspellings."""
+        return (self.hant, *self.aliases, *self.misspellings)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import marshal
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +115,34 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
     if user_words and Path(user_words).is_file():
         result.load_userdict(str(user_words))
     return result
+
+
+#: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
+#: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
+#: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
+TERM_FREQUENCY = 1_000_000
+
+
+def boundary_finder(words: Iterable[str], to_hans: Callable[[str], str] | None = None) -> Callable[[str], set[int]]:
+    """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
+
+    ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
+    of the converted text, which has the same length (else the text is segmented as it is).
+    """
+    cutter = tokenizer()
+    for word in dict.fromkeys(words):
+        if word:
+            cutter.add_word(word, TERM_FREQUENCY)
+
+    def boundaries(text: str) -> set[int]:
+        simplified = to_hans(text) if to_hans is not None else text
+        if len(simplified) != len(text):
+            simplified = text
+        cuts = {0, len(text)}
+        # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
+        for _, start, end in cutter.tokenize(simplified, HMM=False):
+            cuts.add(start)
+            cuts.add(end)
+        return cuts
+
+    return boundaries

@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..book import Book, write_if_changed
 from ..editions import EDITIONS, GlossaryWords
 from ..export import to_csv, to_tbx
-from ..glossary import initial, pinyin_sort_key
+from ..glossary import initial, pinyin_sort_key, shown_aliases
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from .pages import ENV_VERSION, book_of
@@ -143,11 +143,11 @@ class GlossaryDirective(SphinxDirective):
             head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
-        if term.aliases:
-            aliases = [edition.in_script(a) for a in term.aliases]
+        shown = shown_aliases(term, script)
+        if shown:
             line = nodes.paragraph(classes=["tekan-aliases"])
             line += nodes.strong(labels.aliases, labels.aliases)
-            line += nodes.Text("：" + "、".join(dict.fromkeys(a for a in aliases if a != _headword(term, script))))
+            line += nodes.Text("：" + "、".join(shown))
             definition += line
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
