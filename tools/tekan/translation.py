@@ -398,9 +398,9 @@ def terminology_problems(
     page links in that paragraph (the first occurrence of each on the page), and any English form of the
     term is accepted (:func:`english_forms`). Names come from the names file and the metadata.
     """
-    from .book import glossary_forms
+    from .book import term_linker
 
-    linker = Linker.build(glossary_forms(glossary, "hant"))
+    linker = term_linker(glossary, "hant")  # the same links as the pages (on word boundaries)
     english = EnglishLinker.build(glossary)
     problems = []
     for statement in hant.statements:
