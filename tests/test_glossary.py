@@ -145,7 +145,7 @@ COVERED = [
 
 
 def test_the_seed_vocabulary_is_covered() -> None:
-    from tekan.book import glossary_forms
+    from tekan.glossary import glossary_forms
     from tekan.linking import Linker
 
     publication, _ = load_publication(SEED)
@@ -239,8 +239,7 @@ def test_letters_sort_before_tones_and_u_umlaut_after_u() -> None:
 
 
 def test_misspellings_link_but_are_never_shown_and_collapsed_aliases_leave_no_label(tmp_path) -> None:
-    from tekan.book import glossary_forms
-    from tekan.glossary import shown_aliases
+    from tekan.glossary import glossary_forms, shown_aliases
 
     path = tmp_path / "terms.toml"
     path.write_text(

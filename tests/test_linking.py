@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tekan.book import glossary_forms
-from tekan.glossary import load_glossary
+from tekan.glossary import glossary_forms, load_glossary
 from tekan.linking import Linker
 from tekan.rendering import render_statement
 
@@ -92,7 +91,7 @@ BOUNDARY_CASES = [
 
 
 def test_the_statements_linker_links_on_jieba_word_boundaries_in_both_scripts() -> None:
-    from tekan.book import term_linker
+    from tekan.glossary import term_linker
     from tekan.scripts import to_hans
 
     glossary = load_glossary(GLOSSARY)

@@ -37,9 +37,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from tekan.book import glossary_forms, write_pages  # noqa: E402
+from tekan.book import write_pages  # noqa: E402
 from tekan.building import sphinx_command  # noqa: E402
-from tekan.glossary import load_glossary  # noqa: E402
+from tekan.glossary import glossary_forms, load_glossary  # noqa: E402
 from tekan.linking import Linker  # noqa: E402
 from tekan.metadata import load_publication  # noqa: E402
 from tekan.rendering import render_book  # noqa: E402

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
-from .glossary import load_glossary
-from .linking import Linker
+from .glossary import load_glossary, term_linker
 from .metadata import load_publication
 from .model import Glossary, Publication
 from .rendering import render_book
@@ -65,28 +64,6 @@ def identity(publication: Publication) -> Identity:
     year = meta.date[:4] if meta.date[:4].isdigit() else ""
     line = meta.copyright or ", ".join(x for x in (year, publisher) if x)
     return Identity(title=title, short_title=short.strip() or title, author=author, publisher=publisher, copyright=line)
-
-
-def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
-    """Every string that links to a term in the edition ``script`` → the term's id."""
-    edition = EDITIONS[script]
-    forms: dict[str, str] = {}
-    for term in glossary.terms:
-        forms[edition.headword(term.hant, term.hans)] = term.id
-        for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
-            forms.setdefault(edition.in_script(form), term.id)
-    return forms
-
-
-def term_linker(glossary: Glossary, script: str = "hant") -> Linker:
-    """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries."""
-    from .scripts import to_hans
-    from .segmenting import boundary_finder
-
-    forms = glossary_forms(glossary, script)
-    if script == "hans":
-        return Linker.build(forms, boundary_finder(forms))
-    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans))
 
 
 def load_book(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .editions import EDITIONS
 from .errors import Kind, Problem, TekanError
 from .linking import Linker
 from .model import Glossary, Location, Publication, Term
@@ -169,13 +170,34 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
     return errors
 
 
+def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
+    """Every string that links to a term in the edition ``script`` → the term's id."""
+    edition = EDITIONS[script]
+    forms: dict[str, str] = {}
+    for term in glossary.terms:
+        forms[edition.headword(term.hant, term.hans)] = term.id
+        for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
+            forms.setdefault(edition.in_script(form), term.id)
+    return forms
+
+
+def term_linker(glossary: Glossary, script: str = "hant") -> Linker:
+    """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries."""
+    from .scripts import to_hans
+    from .segmenting import boundary_finder
+
+    forms = glossary_forms(glossary, script)
+    if script == "hans":
+        return Linker.build(forms, boundary_finder(forms))
+    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans))
+
+
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:
     """Warnings that need the statements or a dictionary: unused terms and aliases, doubtful pinyin,
     Simplified forms that differ from the converted Traditional, English terms listed twice.
 
     A term is used when the pages link it (body text, on word boundaries) or the book prints it in a byline or
     the masthead (a position such as 黨組書記, the conference's name)."""
-    from .book import term_linker
     from .scripts import to_hans
 
     paragraphs = [

@@ -309,7 +309,8 @@ def update_catalogs(
     ``publication`` is the seed as printed (not normalised): its paragraphs are the message ids. A changed
     paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
     """
-    from .book import glossary_forms, write_if_changed
+    from .book import write_if_changed
+    from .glossary import glossary_forms
 
     linker = Linker.build(glossary_forms(glossary, "hant"))
     names = load_names(locale / language / NAMES_FILE)
@@ -398,7 +399,7 @@ def terminology_problems(
     page links in that paragraph (the first occurrence of each on the page), and any English form of the
     term is accepted (:func:`english_forms`). Names come from the names file and the metadata.
     """
-    from .book import term_linker
+    from .glossary import term_linker
 
     linker = term_linker(glossary, "hant")  # the same links as the pages (on word boundaries)
     english = EnglishLinker.build(glossary)

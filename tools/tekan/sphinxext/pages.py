@@ -16,9 +16,10 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..book import Book, book_pages, glossary_forms, load_book, write_if_changed, write_pages
+from ..book import Book, book_pages, load_book, write_if_changed, write_pages
 from ..editions import SCRIPTS
 from ..errors import Kind, TekanError
+from ..glossary import glossary_forms
 from ..metadata import metadata_path
 from ..rendering import one_line
 
