@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,9 +21,13 @@ Runner = Callable[[Sequence[str], Path | None, bool], int]
 
 
 def run_process(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
-    """Run ``command`` to completion in ``cwd``; ``quiet`` discards its output (it keeps its own log)."""
-    output = subprocess.DEVNULL if quiet else None
-    return subprocess.run(list(command), cwd=cwd, stdout=output, stderr=output, check=False).returncode
+    """Run ``command`` to completion in ``cwd``; ``quiet`` discards its output (it keeps its own log).
+
+    The command runs in its own process group and never outlives tekan (see ``tekan.processes``).
+    """
+    from .processes import run_guarded
+
+    return run_guarded(command, cwd, quiet)
 
 
 def sphinx_command(

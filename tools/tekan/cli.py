@@ -14,6 +14,7 @@ from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 from .model import Glossary, Publication
+from .processes import Terminated, stop_on_signals
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("html", "epub", "pdf")
@@ -201,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tekan`` command."""
     args = parser().parse_args(argv)
+    stop_on_signals()
     try:
         return int(args.run(args))
     except TekanError as exc:
@@ -213,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("tekan: interrupted")
         return 130
+    except Terminated as exc:
+        _say(f"tekan: terminated ({exc}); the published editions were left as they were")
+        return 128 + exc.signal_number
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ def missing_fonts(script: str) -> list[str]:
     return [family for family in cjk_fonts(script).values() if family not in families]
 
 
+#: Left in the LaTeX folder while a PDF build is not known to have succeeded.
+UNFINISHED = ".tekan-pdf-unfinished"
+
+
 def latexmk_command(tex: Path) -> list[str]:
     """The XeLaTeX run of a book (latexmk reruns it until references settle)."""
     return ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
@@ -69,7 +73,14 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner | None = None) -> Path
     if not texs:
         raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
     tex = texs[0]
-    status = run(latexmk_command(tex), latex_dir, True)  # its output is in the log, read below
+    command = latexmk_command(tex)
+    # latexmk remembers a failed run and will not rerun an unchanged .tex: after a run that failed, was
+    # interrupted or was killed (the marker is left behind), it is told to run anyway.
+    unfinished = latex_dir / UNFINISHED
+    if unfinished.exists():
+        command.insert(1, "-g")
+    unfinished.touch()
+    status = run(command, latex_dir, True)  # its output is in the log, read below
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     if status:
@@ -80,4 +91,5 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner | None = None) -> Path
     undefined = undefined_references(log)
     if undefined:
         raise TekanError(f"{len(undefined)} unresolved reference(s): {'; '.join(undefined[:10])}", log_path, Kind.io)
+    unfinished.unlink()
     return tex.with_suffix(".pdf")
