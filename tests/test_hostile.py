@@ -397,7 +397,7 @@ META_ENTRY = '\n[[statement]]\nbyline = "{byline}"\nslug = "{slug}"\nsector = "{
     ("meta", "line", "words"),
     [
         (META_HEAD + "[[statement]\n", 8, "TOML syntax error"),
-        (META_HEAD + '\n[[statement]]\nbyline = "某局局長張三"\nsector = "s"\n', 9, "missing field 'slug'"),
+        (META_HEAD + '\n[[statement]]\nslug = "a"\nsector = "s"\n', 9, "missing field 'byline'"),
         (META_HEAD + META_ENTRY.format(byline="某局局長張三", slug="a", sector="nope"), 9, "unknown sector 'nope'"),
         (META_HEAD + META_ENTRY.format(byline="別人", slug="a", sector="s"), 9, "has the byline '別人'"),
         (META_HEAD + META_ENTRY.format(byline="某局局長張三", slug="A b", sector="s"), 9, "lowercase ASCII"),

@@ -108,7 +108,8 @@ def test_a_second_seed_in_the_same_format_needs_no_code(tmp_path: Path) -> None:
     )
     publication, problems = load_publication(seed)
     assert [s.attribution.person for s in publication.statements] == ["甲乙", "丙丁"]
-    assert [p.kind for p in problems] == [Kind.metadata]  # no metadata file: said, not silent
+    # No metadata file: said once for the file and once per statement, at its headline — not silent.
+    assert [(p.kind, p.location.line) for p in problems] == [(Kind.gap, 0), (Kind.gap, 1), (Kind.gap, 5)]
     assert [s.meta.slug for s in publication.statements] == ["jia-yi", "bing-ding"]
 
 

@@ -18,6 +18,8 @@ class Kind(StrEnum):
     structure = "structure"  # the seed is not headline / paragraphs / byline / masthead
     byline = "byline"  # a byline could not be split into organisation, position, person
     metadata = "metadata"  # the metadata file is malformed or disagrees with the seed
+    gap = "gap"  # a fact the metadata file does not give: derived from the seed or left out (--strict fails)
+    script = "script"  # the seed mixes Traditional-only and Simplified-only characters
     glossary = "glossary"  # the glossary file is malformed or inconsistent
     unused_term = "unused_term"  # a glossary term occurs in no statement
     io = "io"  # a file could not be read or written

@@ -7,16 +7,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
 from .errors import Kind, Problem, TekanError
 from .model import Attribution, Location, Publication, PublicationMeta, Sector, StatementMeta
-from .parsing import load_seed
+from .parsing import default_slug, load_seed
 from .tomlfile import check_fields, entry_line, load_toml
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
 #: An issue date as the metadata may give it: YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits.
 DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-#: The sector statements fall into when the metadata file does not place them.
-UNSORTED = Sector("unsorted", "其他", "Other statements")
+#: The book-level facts a release needs (``--strict`` fails when one is missing).
+PUBLICATION_FACTS = ("title", "title_en", "publisher", "date")
+_ENGLISH_WORDS = {
+    "headline_en": "headline",
+    "person_pinyin": "name",
+    "organisation_en": "organisation",
+    "position_en": "position",
+}
 
 _PUBLICATION = {"title": str}
 _PUBLICATION_OPTIONAL = {
@@ -30,9 +37,12 @@ _PUBLICATION_OPTIONAL = {
     "description_zh": str,
     "description_en": str,
 }
-_SECTOR = {"id": str, "zh": str, "en": str}
-_STATEMENT = {"byline": str, "slug": str, "sector": str}
+_SECTOR = {"id": str, "zh": str}
+_SECTOR_OPTIONAL = {"en": str}
+_STATEMENT = {"byline": str}
 _STATEMENT_OPTIONAL = {
+    "slug": str,
+    "sector": str,
     "headline_en": str,
     "person_pinyin": str,
     "organisation_en": str,
@@ -81,11 +91,14 @@ def _positions(data: dict[str, Any], path: Path) -> tuple[str, ...]:
 def apply_metadata(
     publication: Publication, path: Path, loaded: tuple[dict[str, Any], dict[str, list[int]]] | None = None
 ) -> tuple[Publication, list[Problem]]:
-    """Attach the metadata file's facts to a parsed publication, checking they agree.
+    """Attach the metadata file's facts to a parsed publication, checking they agree, and derive the rest.
 
-    ``loaded`` is the file as :func:`load_toml` returns it, when the caller has read it already.
+    ``loaded`` is the file as :func:`load_toml` returns it, when the caller has read it already. Without a
+    file (``path`` absent) everything is derived. Every fact a release needs that the file does not give is
+    one ``gap`` problem at the place to fill it in.
     """
-    data, lines = loaded or load_toml(path, Kind.metadata)
+    exists = path.is_file()
+    data, lines = loaded or (load_toml(path, Kind.metadata) if exists else ({}, {}))
     problems: list[Problem] = []
     known = {"publication", "sector", "statement", "positions"}
     for key in data:
@@ -94,30 +107,25 @@ def apply_metadata(
                 f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})", Location(path, 0), Kind.metadata
             )
 
-    pub = check_fields(
-        data.get("publication", {}),
-        Location(path, _table_line(path, "publication")),
-        Kind.metadata,
-        {},
-        {**_PUBLICATION, **_PUBLICATION_OPTIONAL},
-    )
-    if "date" in pub:
-        check_date(pub["date"], Location(path, _table_line(path, "publication")))
+    publication_meta = _publication_meta(publication, data, path, exists, problems)
     sectors: list[Sector] = []
     for index, entry in enumerate(_array(data, "sector", path)):
         where = Location(path, entry_line(lines, "sector", index))
-        check_fields(entry, where, Kind.metadata, _SECTOR, {})
+        check_fields(entry, where, Kind.metadata, _SECTOR, _SECTOR_OPTIONAL)
         if not SLUG.fullmatch(entry["id"]):
             raise TekanError(
                 f"sector id {entry['id']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
             )
         if any(s.id == entry["id"] for s in sectors):
             raise TekanError(f"duplicate sector id {entry['id']!r}", where, Kind.metadata)
-        sectors.append(Sector(entry["id"], entry["zh"], entry["en"]))
-    sector_ids = {s.id for s in sectors}
+        if not entry.get("en", "").strip():
+            problems.append(Problem(f"sector {entry['id']!r} has no English name (en)", where, Kind.gap))
+        sectors.append(Sector(entry["id"], entry["zh"], entry.get("en", "").strip()))
+    declared = {s.id for s in sectors}
+    defaults = {s.id for s in DEFAULT_SECTORS[publication.script]}
 
     by_byline = {st.attribution.raw: st for st in publication.statements}
-    metas: dict[int, tuple[StatementMeta, Attribution]] = {}
+    entries: dict[int, tuple[dict[str, Any], Location]] = {}
     slugs: dict[str, Location] = {}
     for index, entry in enumerate(_array(data, "statement", path)):
         where = Location(path, entry_line(lines, "statement", index))
@@ -125,112 +133,162 @@ def apply_metadata(
         statement = by_byline.get(entry["byline"])
         if statement is None:
             raise TekanError(
-                f"no statement in {publication.source.name} has the byline {entry['byline']!r}", where, Kind.metadata
-            )
-        if statement.number in metas:
-            raise TekanError(f"a second entry for the byline {entry['byline']!r}", where, Kind.metadata)
-        if not SLUG.fullmatch(entry["slug"]):
-            raise TekanError(
-                f"slug {entry['slug']!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
-            )
-        if entry["slug"] in slugs:
-            raise TekanError(
-                f"slug {entry['slug']!r} is already used at line {slugs[entry['slug']].line}", where, Kind.metadata
-            )
-        slugs[entry["slug"]] = where
-        if entry["sector"] not in sector_ids:
-            raise TekanError(
-                f"unknown sector {entry['sector']!r} (declared: {', '.join(sorted(sector_ids)) or 'none'})",
+                f"no statement in {publication.source.name} has the byline {entry['byline']!r} "
+                "(if the byline was edited in the seed, edit it here too)",
                 where,
                 Kind.metadata,
             )
-        attribution = statement.attribution
-        override = [entry.get(k) for k in ("organisation", "position", "person")]
-        if any(v is not None for v in override):
-            if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
+        if statement.number in entries:
+            raise TekanError(f"a second entry for the byline {entry['byline']!r}", where, Kind.metadata)
+        slug = entry.get("slug", "")
+        if slug:
+            if not SLUG.fullmatch(slug):
                 raise TekanError(
-                    "organisation, position and person must all be given and join to exactly the byline",
-                    where,
-                    Kind.metadata,
+                    f"slug {slug!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.metadata
                 )
-            attribution = replace(
-                attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or ""
+            if slug in slugs:
+                raise TekanError(f"slug {slug!r} is already used at line {slugs[slug].line}", where, Kind.metadata)
+            slugs[slug] = where
+        sector = entry.get("sector", "")
+        if sector and sector not in declared and sector not in defaults:
+            raise TekanError(
+                f"unknown sector {sector!r} (declared: {', '.join(sorted(declared)) or 'none'}; "
+                f"built in: {', '.join(sorted(defaults))})",
+                where,
+                Kind.metadata,
             )
-        meta = StatementMeta(
-            slug=entry["slug"],
-            sector=entry["sector"],
-            headline_en=entry.get("headline_en", ""),
-            person_pinyin=entry.get("person_pinyin", ""),
-            organisation_en=entry.get("organisation_en", ""),
-            position_en=entry.get("position_en", ""),
-        )
-        metas[statement.number] = (meta, attribution)
+        entries[statement.number] = (entry, where)
 
+    taken = set(slugs)
     statements = []
     for statement in publication.statements:
-        if statement.number in metas:
-            meta, attribution = metas[statement.number]
-        else:
+        entry, where = entries.get(statement.number, ({}, Location(publication.source, statement.line)))
+        attribution = _attribution(statement.attribution, entry, where)
+        derived: list[str] = []
+        slug = entry.get("slug", "")
+        if not slug:
+            # Editors' slugs are taken first, so a derived name never takes one (it gets -2 instead).
+            slug = unique_name(default_slug(attribution.person, statement.number), taken)
+            derived.append(f"page name {slug!r}")
+        sector = entry.get("sector", "")
+        if not sector:
+            sector = sector_of(attribution.organisation, attribution.position)
+            derived.append(f"sector {sector!r}")
+        meta = StatementMeta(
+            slug=slug,
+            sector=sector,
+            headline_en=entry.get("headline_en", "").strip(),
+            person_pinyin=entry.get("person_pinyin", "").strip(),
+            organisation_en=entry.get("organisation_en", "").strip(),
+            position_en=entry.get("position_en", "").strip(),
+        )
+        missing = missing_english(meta, attribution)
+        what = f"statement {statement.number} ({statement.headline})"
+        if not entry:
+            place = f"in {path.name}" if exists else f"(no {path.name})"
+            problems.append(Problem(f"{what} has no entry {place}: {_gap_note(derived, missing)}", where, Kind.gap))
+        elif derived or missing:
+            fields = [f for f in ("slug", "sector") if not entry.get(f)] + missing
             problems.append(
                 Problem(
-                    f"statement {statement.number} ({statement.headline}) has no entry in {path.name}",
-                    Location(publication.source, statement.line),
-                    Kind.metadata,
+                    f"the entry for {what} has no {', '.join(fields)}: {_gap_note(derived, missing)}", where, Kind.gap
                 )
             )
-            meta, attribution = replace(statement.meta, sector=UNSORTED.id), statement.attribution
         statements.append(replace(statement, meta=meta, attribution=attribution))
-    taken = {st.meta.slug for st in statements}
-    if len(taken) != len(statements):
-        raise TekanError(
-            "a default page name collides with a slug in the metadata; give every statement a slug",
-            Location(path, 0),
-            Kind.metadata,
-        )
-    if any(st.meta.sector == UNSORTED.id for st in statements):
-        sectors.append(UNSORTED)
 
-    publication_meta = PublicationMeta(
-        title=pub.get("title") or publication.meta.title,
-        title_en=pub.get("title_en", ""),
-        publisher=pub.get("publisher", ""),
-        publisher_en=pub.get("publisher_en", ""),
-        date=pub.get("date", ""),
-        identifier=pub.get("identifier", ""),
-        copyright=pub.get("copyright", ""),
-        description_zh=pub.get("description_zh", ""),
-        description_en=pub.get("description_en", ""),
-        sectors=tuple(sectors),
-    )
+    used = {st.meta.sector for st in statements}
+    sectors += [s for s in DEFAULT_SECTORS[publication.script] if s.id in used and s.id not in declared]
+    publication_meta = replace(publication_meta, sectors=tuple(sectors))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
 
 
-def default_metadata(publication: Publication) -> Publication:
-    """Metadata for a seed without a metadata file: one group, titles from the masthead."""
-    statements = tuple(replace(st, meta=replace(st.meta, sector=UNSORTED.id)) for st in publication.statements)
-    return replace(publication, statements=statements, meta=replace(publication.meta, sectors=(UNSORTED,)))
+def _attribution(attribution: Attribution, entry: dict[str, Any], where: Location) -> Attribution:
+    """The byline's parts as the entry overrides them (all three, joining to exactly the byline)."""
+    override = [entry.get(k) for k in ("organisation", "position", "person")]
+    if all(v is None for v in override):
+        return attribution
+    if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
+        raise TekanError(
+            "organisation, position and person must all be given and join to exactly the byline", where, Kind.metadata
+        )
+    return replace(attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or "")
+
+
+def missing_english(meta: StatementMeta, attribution: Attribution) -> list[str]:
+    """The English fields a release needs for a statement and its metadata leaves empty."""
+    needed = [
+        ("headline_en", meta.headline_en, True),
+        ("person_pinyin", meta.person_pinyin, bool(attribution.person)),
+        ("organisation_en", meta.organisation_en, bool(attribution.organisation)),
+        ("position_en", meta.position_en, bool(attribution.position)),
+    ]
+    return [name for name, value, wanted in needed if wanted and not value]
+
+
+def _gap_note(derived: list[str], missing: list[str]) -> str:
+    parts = []
+    if derived:
+        parts.append(f"{' and '.join(derived)} derived")
+    if missing:
+        parts.append("no English " + ", ".join(_ENGLISH_WORDS[m] for m in missing) + " (left out of the page)")
+    return "; ".join(parts)
+
+
+def _publication_meta(
+    publication: Publication, data: dict[str, Any], path: Path, exists: bool, problems: list[Problem]
+) -> PublicationMeta:
+    """The book-level facts: the file's, else the masthead's; one gap naming what a release still needs."""
+    line = _table_line(path, "publication") if exists else 0
+    pub = check_fields(
+        data.get("publication", {}), Location(path, line), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL}
+    )
+    if "date" in pub:
+        check_date(pub["date"], Location(path, line))
+    facts = masthead_facts(publication.masthead)
+    values = {key: str(pub.get(key, "")).strip() for key in (*_PUBLICATION, *_PUBLICATION_OPTIONAL)}
+    derived = [key for key in ("title", "publisher", "date") if not values[key] and facts.get(key)]
+    for key in derived:
+        values[key] = facts[key]
+    missing = [key for key in PUBLICATION_FACTS if not str(pub.get(key, "")).strip()]
+    note = f"; from the masthead: {', '.join(f'{k} {values[k]!r}' for k in derived)}" if derived else ""
+    if not exists:
+        problems.append(
+            Problem(
+                f"no metadata file {path.name}: page names and sectors are derived from the bylines, English is "
+                f"left out{note} (`tekan init {publication.source.name}` writes a draft to fill in)",
+                Location(publication.source, 0),
+                Kind.gap,
+            )
+        )
+    elif missing:
+        problems.append(Problem(f"[publication] has no {', '.join(missing)}{note}", Location(path, line), Kind.gap))
+    return PublicationMeta(
+        title=values["title"] or publication.masthead or publication.source.stem,
+        title_en=values["title_en"],
+        publisher=values["publisher"],
+        publisher_en=values["publisher_en"],
+        date=values["date"],
+        identifier=values["identifier"],
+        copyright=values["copyright"],
+        description_zh=values["description_zh"],
+        description_en=values["description_en"],
+    )
 
 
 def load_publication(seed: Path, metadata: Path | None = None) -> tuple[Publication, list[Problem]]:
-    """Parse a seed and attach its metadata file (``<seed>.toml`` unless given)."""
+    """Parse a seed and attach its metadata file (``<seed>.toml`` unless given), deriving what it lacks."""
     metadata = metadata or metadata_path(seed)
-    if metadata.is_file():
-        loaded = load_toml(metadata, Kind.metadata)  # once: 0.7 s for the metadata of 16,000 statements
-        entries = loaded[0].get("statement", [])
-        entries = entries if isinstance(entries, list) else []  # apply_metadata reports the mistake
-        named = {e["byline"] for e in entries if isinstance(e, dict) and isinstance(e.get("byline"), str)}
-        publication, problems = load_seed(seed, _positions(loaded[0], metadata), named)
-        publication, more = apply_metadata(publication, metadata, loaded)
+    if not metadata.is_file():
+        publication, problems = load_seed(seed)
+        publication, more = apply_metadata(publication, metadata)
         return publication, problems + more
-    publication, problems = load_seed(seed)
-    problems.append(
-        Problem(
-            f"no metadata file {metadata.name}: statements are not grouped and have no English titles",
-            Location(seed, 0),
-            Kind.metadata,
-        )
-    )
-    return default_metadata(publication), problems
+    loaded = load_toml(metadata, Kind.metadata)  # once: 0.7 s for the metadata of 16,000 statements
+    entries = loaded[0].get("statement", [])
+    entries = entries if isinstance(entries, list) else []  # apply_metadata reports the mistake
+    named = {e["byline"] for e in entries if isinstance(e, dict) and isinstance(e.get("byline"), str)}
+    publication, problems = load_seed(seed, _positions(loaded[0], metadata), named)
+    publication, more = apply_metadata(publication, metadata, loaded)
+    return publication, problems + more
 
 
 def _array(data: dict[str, Any], key: str, path: Path) -> list[Any]:

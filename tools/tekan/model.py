@@ -63,8 +63,8 @@ class Sector:
     """A group of statements in the book (e.g. market regulators)."""
 
     id: str  # stable ASCII id
-    zh: str  # Chinese name (Traditional)
-    en: str  # English name
+    zh: str  # Chinese name, in the seed's script
+    en: str  # English name; "" when the metadata gives none (then left out)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ class Publication:
     source: Path  # the seed file
     normalised: bool = False  # True when the text was normalised (``changes`` lists every edit)
     masthead_line: int = 0  # line of the masthead in the seed; 0 when there is none
+    script: str = "hant"  # the script the seed is written in: "hant" (Traditional) or "hans" (Simplified)
     changes: tuple[Change, ...] = ()  # edits made to the seed text, in seed order
 
     def by_sector(self) -> list[tuple[Sector, list[Statement]]]:

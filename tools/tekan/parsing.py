@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datafiles import read_columns
+from .derive import page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 
@@ -99,15 +100,8 @@ def read_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str]
 
 
 def default_slug(person: str, number: int) -> str:
-    """An ASCII page name from the speaker's name in pinyin, or ``statement-NN``."""
-    if person:
-        from pypinyin import lazy_pinyin  # imported late: only needed without metadata
-
-        syllables = [re.sub(r"[^a-z]", "", s.lower()) for s in lazy_pinyin(person)]
-        syllables = [s for s in syllables if s]
-        if syllables:
-            return "-".join([syllables[0], "".join(syllables[1:])] if len(syllables) > 1 else syllables)
-    return f"statement-{number:02d}"
+    """An ASCII page name from the speaker's name in pinyin, or ``statement-NN`` without one."""
+    return page_name(person) or f"statement-{number:02d}"
 
 
 def check_characters(text: str, path: Path) -> list[Problem]:
@@ -219,12 +213,7 @@ def parse_seed(
         organisation, position, person = split
         # The same speaker twice (whatever the headlines): the later pages get -2, -3 …, counted among
         # that speaker's statements only, so adding or removing other statements renames nothing.
-        base = slug = default_slug(person, number) if pinyin else f"statement-{number:02d}"
-        count = 1
-        while slug in slugs:
-            count += 1
-            slug = f"{base}-{count}"
-        slugs.add(slug)
+        slug = unique_name(default_slug(person, number) if pinyin else f"statement-{number:02d}", slugs)
         statements.append(
             Statement(
                 number=number,

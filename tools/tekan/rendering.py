@@ -120,14 +120,10 @@ def render_statement(statement: Statement, linker: Linker) -> str:
 
 def render_sector(sector: Sector, statements: list[Statement]) -> str:
     """A sector's part page: its name and the toctree of its statements."""
-    lines = [
-        f"(sector-{sector.id})=",
-        f"# {escape(sector.zh)}",
-        "",
-        "```{tekan-english}",
-        data_line(sector.en),
-        "```",
-        "",
+    lines = [f"(sector-{sector.id})=", f"# {escape(sector.zh)}", ""]
+    if sector.en:  # an English name the metadata does not give is left out, never invented
+        lines += ["```{tekan-english}", data_line(sector.en), "```", ""]
+    lines += [
         "```{toctree}",
         ":maxdepth: 1",
         "",

@@ -42,6 +42,8 @@ def _check_config(app: Sphinx, config: Any) -> None:
         raise ExtensionError(f"tekan_script must be one of {SCRIPTS}, not {config.tekan_script!r}")
     if not config.tekan_seed:
         raise ExtensionError("tekan_seed is not set: give the path of the seed text (relative to conf.py)")
+    if not config.tekan_report_gaps:  # the caller (``tekan build``) has reported them itself, once
+        config.suppress_warnings = [*config.suppress_warnings, f"tekan.{Kind.gap.value}"]
 
 
 def _confpath(app: Sphinx, value: str) -> Path:
@@ -221,6 +223,14 @@ def setup_pages(app: Sphinx) -> None:
         types=frozenset({bool}),
         description="correct the seed's ASCII punctuation and mainland word forms (listed on the audit page); "
         "False publishes the seed verbatim",
+    )
+    app.add_config_value(
+        "tekan_report_gaps",
+        True,
+        "",
+        types=frozenset({bool}),
+        description="report facts the metadata lacks as warnings (tekan.gap), so that -W fails on them (a release "
+        "build); `tekan build` turns this off because it reports them itself and fails only with --strict",
     )
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", generate_pages)
