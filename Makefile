@@ -1,8 +1,9 @@
 # The two commands of the README. Each installs what is missing first (tools/setup.sh).
 .PHONY: book test benchmark setup clean
 
+# The project's book is a release: --strict fails on any gap in its metadata.
 book: setup
-	.venv/bin/tekan build all --script all
+	.venv/bin/tekan build all --script all --strict
 
 test: setup
 	.venv/bin/ruff check tools tests

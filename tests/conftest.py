@@ -60,7 +60,8 @@ def tekan(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> su
 def book_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's book in every format and both scripts, built once per test session; the output folder."""
     out = tmp_path_factory.mktemp("book")
-    result = tekan("build", "all", "--script", "all", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH})
+    # --strict: the project's own book is a release, so any gap in its metadata fails the suite.
+    result = tekan("build", "all", "--script", "all", "--strict", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 

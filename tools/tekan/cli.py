@@ -22,6 +22,10 @@ FORMATS = ("html", "epub", "pdf")
 DEFAULT_SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
 
 
+#: What ``--strict`` means, for both commands that take it.
+STRICT_HELP = "fail on any warning about the seed or its metadata (gaps, unsplit bylines): for release builds"
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -29,6 +33,21 @@ def _say(message: str) -> None:
 def _problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         _say(f"{problem.location}: warning: {problem.message} [tekan.{problem.kind.value}]")
+
+
+def _strict_failure(problems: Sequence[Problem]) -> int:
+    """Exit status of a ``--strict`` run after its warnings were printed: 1, with a summary, when there are any."""
+    if not problems:
+        return 0
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.kind.value] = counts.get(problem.kind.value, 0) + 1
+    listed = ", ".join(f"{n} tekan.{kind}" for kind, n in sorted(counts.items()))
+    _say(
+        f"tekan: error: --strict: {len(problems)} warning(s) about the seed and its metadata, listed above ({listed}); "
+        "a release build needs none: fill in the metadata file (`tekan init SEED --update` adds missing entries)"
+    )
+    return 1
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -50,9 +69,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for error in errors:  # every glossary error at once, each with its line
         _say(str(error).replace(": ", ": error: ", 1))
     publications = []
+    found: list[Problem] = []
     for seed in seeds:
         publication, problems = load_publication(seed)
         _problems(problems)
+        found += problems
         publications.append(publication)
         _say(f"tekan: {seed}: {len(publication.statements)} statements, masthead {publication.masthead!r}")
     if glossary is None:
@@ -61,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _check_translations(seed, publication, glossary, args)
     _problems(glossary_problems(glossary, publications))
     _say(f"tekan: {glossary.source}: {len(glossary.terms)} terms")
-    return 0
+    return _strict_failure(found) if args.strict else 0
 
 
 def locale_folder(seed: Path) -> Path:
@@ -128,6 +149,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         titles[script] = book.publication.meta.title
         if index == 0:
             _problems(book.problems)
+            if args.strict and _strict_failure(book.problems):
+                return 1
     steps = [(fmt, script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
@@ -177,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
     )
+    build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.set_defaults(run=cmd_build)
 
     convert = sub.add_parser("convert", help="write the MyST pages of a seed")
@@ -188,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate seeds, metadata, glossary and translations")
     check.add_argument("seeds", nargs="*", help="seed files (default: seeds/*.txt)")
+    check.add_argument("--strict", action="store_true", help=STRICT_HELP)
     check.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     check.set_defaults(run=cmd_check)
 
