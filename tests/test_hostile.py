@@ -3,7 +3,6 @@ seed text ever becomes markup in HTML, EPUB or PDF."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import zipfile
@@ -15,6 +14,7 @@ from tekan.errors import Kind, TekanError
 from tekan.metadata import load_publication
 from tekan.parsing import BYLINE, parse_seed, read_byline, split_byline
 from tekan.rendering import escape, render_segments
+from tekan.tomlfile import dumps
 
 from .conftest import GLOSSARY, ROOT, tekan
 
@@ -184,21 +184,29 @@ def hostile_book(folder: Path) -> Path:
         byline = f"{text}局長張三"
         lines += [text, text, f"正文{line}結束", f"——{byline}"]
         entries.append(
-            f"[[statement]]\nbyline = {json.dumps(byline, ensure_ascii=False)}\n"
-            f'slug = "h{number:02d}"\nsector = "s"\nheadline_en = {json.dumps(line)}\n'
-            f"person_pinyin = {json.dumps(line + BREAKOUT)}\norganisation_en = {json.dumps(line)}\n"
+            {
+                "byline": byline,
+                "slug": f"h{number:02d}",
+                "sector": "s",
+                "headline_en": line,
+                "person_pinyin": line + BREAKOUT,
+                "organisation_en": line,
+            }
         )
     seed = folder / "hostile.txt"
     seed.write_text("\n".join([*lines, MASTHEAD]) + "\n", encoding="utf-8")
-    meta = [
-        f"[publication]\ntitle = {json.dumps(TITLE, ensure_ascii=False)}\n"
-        f"title_en = {json.dumps('Title' + BREAKOUT)}\npublisher = {json.dumps(MASTHEAD, ensure_ascii=False)}\n"
-        f"description_zh = {json.dumps('描述' + BREAKOUT, ensure_ascii=False)}\n"
-        f"description_en = {json.dumps('About' + BREAKOUT)}\n",
-        f'[[sector]]\nid = "s"\nzh = "<i>部分</i>"\nen = {json.dumps("<i>Part</i> {{x}}" + BREAKOUT)}\n',
-        *entries,
-    ]
-    seed.with_suffix(".toml").write_text("\n".join(meta), encoding="utf-8")
+    meta = {
+        "publication": {
+            "title": TITLE,
+            "title_en": "Title" + BREAKOUT,
+            "publisher": MASTHEAD,
+            "description_zh": "描述" + BREAKOUT,
+            "description_en": "About" + BREAKOUT,
+        },
+        "sector": [{"id": "s", "zh": "<i>部分</i>", "en": "<i>Part</i> {{x}}" + BREAKOUT}],
+        "statement": entries,
+    }
+    seed.with_suffix(".toml").write_text(dumps(meta), encoding="utf-8")
     return seed
 
 

@@ -43,6 +43,7 @@ from tekan.glossary import glossary_forms, load_glossary  # noqa: E402
 from tekan.linking import Linker  # noqa: E402
 from tekan.metadata import load_publication  # noqa: E402
 from tekan.rendering import render_book  # noqa: E402
+from tekan.tomlfile import dumps  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
 GLOSSARY = ROOT / "glossary" / "terms.toml"
@@ -108,26 +109,6 @@ def _name_suffix(index: int) -> str:
     return "".join(reversed(digits))
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    return repr(value)
-
-
-def _toml_table(header: str, table: dict[str, Any]) -> list[str]:
-    return ["", header, *(f"{key} = {_toml_value(value)}" for key, value in table.items())]
-
-
-def _is_tables(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
 def real_blocks() -> tuple[list[list[str]], str]:
     """The real seed's statements (headline, paragraphs, byline lines) and its masthead."""
     lines = [line.strip() for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
@@ -149,14 +130,7 @@ def make_seed(count: int, folder: Path) -> Path:
     blocks, masthead = real_blocks()
     meta = tomllib.loads(SEED.with_suffix(".toml").read_text(encoding="utf-8"))
     entries = {entry["byline"]: entry for entry in meta["statement"]}
-    # The metadata file's own keys and tables (keys first: after a [table] header they would belong to it).
-    toml = [f"{key} = {_toml_value(v)}" for key, v in meta.items() if not isinstance(v, dict) and not _is_tables(v)]
-    for key, value in meta.items():
-        if isinstance(value, dict):
-            toml += _toml_table(f"[{key}]", value)
-        elif _is_tables(value) and key != "statement":
-            for table in value:
-                toml += _toml_table(f"[[{key}]]", table)
+    statements: list[dict[str, Any]] = []
     seed_lines: list[str] = []
     for index in range(count):
         *body, byline = blocks[index % len(blocks)]
@@ -166,12 +140,12 @@ def make_seed(count: int, folder: Path) -> Path:
             entry["byline"] = byline[2:]
             entry["slug"] = f"{entry['slug']}-{index:05d}"
         seed_lines += [*body, byline]
-        toml += _toml_table("[[statement]]", entry)
+        statements.append(entry)
     seed_lines.append(masthead)
     folder.mkdir(parents=True, exist_ok=True)
     seed = folder / f"seed-{count}.txt"
     seed.write_text("\n".join(seed_lines) + "\n", encoding="utf-8")
-    seed.with_suffix(".toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
+    seed.with_suffix(".toml").write_text(dumps({**meta, "statement": statements}), encoding="utf-8")
     return seed
 
 

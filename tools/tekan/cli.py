@@ -133,6 +133,26 @@ def _check_translations(seed: Path, publication: object, glossary: object, args:
         _say(f"tekan: {language}: {done_all}/{total} paragraphs translated, {len(misses)} terminology misses")
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
+    from .draft import init_metadata
+
+    seed = Path(args.seed)
+    result = init_metadata(seed, update=args.update)
+    _problems(result.problems)
+    if not result.added:
+        _say(f"tekan: {result.path}: every statement has an entry ({result.kept}); nothing to add")
+        return 0
+    verb = "added entries" if result.kept else "wrote a draft"
+    _say(
+        f"tekan: {result.path}: {verb} for {len(result.added)} statement(s)"
+        + (f", kept the {result.kept} written" if result.kept else "")
+        + f"; {result.todo} field(s) marked TODO"
+    )
+    _say(f"tekan: next: fill them in, then `tekan check --strict {seed}`")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
     from .building import build_edition, write_landing_page
@@ -209,6 +229,13 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("--script", default="hant", choices=SCRIPTS)
     convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
+
+    init = sub.add_parser("init", help="write a metadata draft beside a seed (never overwrites)")
+    init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
+    init.add_argument(
+        "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
+    )
+    init.set_defaults(run=cmd_init)
 
     check = sub.add_parser("check", help="validate seeds, metadata, glossary and translations")
     check.add_argument("seeds", nargs="*", help="seed files (default: seeds/*.txt)")

@@ -55,19 +55,25 @@ DEFAULT_SECTORS: dict[str, tuple[Sector, ...]] = {
 }
 
 
-def sector_of(organisation: str, position: str) -> str:
-    """The id of the default sector a speaker's organisation belongs to (rule: see SECTOR_SUFFIXES)."""
+def explain_sector(organisation: str, position: str) -> tuple[str, str]:
+    """The default sector of a speaker (rule: see SECTOR_SUFFIXES) and the reason, for the editor."""
     best = ("", OTHER)
     for sector, suffixes in SECTOR_SUFFIXES.items():
         for suffix in suffixes:
             if organisation.endswith(suffix) and len(suffix) > len(best[0]):
                 best = (suffix, sector)
     if best[0]:
-        return best[1]
+        return best[1], f"the organisation's name ends in {best[0]}"
     for sector, words in SECTOR_POSITIONS.items():
-        if any(word in position for word in words):
-            return sector
-    return OTHER
+        for word in words:
+            if word in position:
+                return sector, f"the position {word}"
+    return OTHER, "no rule matched (organisation's name and position say nothing of its kind)"
+
+
+def sector_of(organisation: str, position: str) -> str:
+    """The id of the default sector a speaker's organisation belongs to (rule: see SECTOR_SUFFIXES)."""
+    return explain_sector(organisation, position)[0]
 
 
 def default_sector(sector_id: str, script: str = "hant") -> Sector:

@@ -189,11 +189,9 @@ def apply_metadata(
             problems.append(Problem(f"{what} has no entry {place}: {_gap_note(derived, missing)}", where, Kind.gap))
         elif derived or missing:
             fields = [f for f in ("slug", "sector") if not entry.get(f)] + missing
-            problems.append(
-                Problem(
-                    f"the entry for {what} has no {', '.join(fields)}: {_gap_note(derived, missing)}", where, Kind.gap
-                )
-            )
+            note = f"; {' and '.join(derived)} derived" if derived else ""
+            note += "; English left out of the page" if missing else ""
+            problems.append(Problem(f"the entry for {what} has no {', '.join(fields)}{note}", where, Kind.gap))
         statements.append(replace(statement, meta=meta, attribution=attribution))
 
     used = {st.meta.sector for st in statements}

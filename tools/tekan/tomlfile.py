@@ -126,3 +126,73 @@ def check_fields(
         if key in required and expected is str and not value.strip():
             raise TekanError(f"field {key!r} is empty", where, kind)
     return entry
+
+
+# --- writing ---------------------------------------------------------------------------------------
+# The one TOML writer of the project (tekan init, the tests, tools/benchmark.py): values, tables with
+# end-of-line comments, whole documents. tomllib reads back exactly what was written (tested).
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters (U+0000–U+001F, U+007F) escaped."""
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def toml_key(key: str) -> str:
+    """A key, bare when it can be, quoted otherwise."""
+    return key if _BARE_KEY.match(key) else toml_string(key)
+
+
+def toml_value(value: Any) -> str:
+    """A string, boolean, integer, float, list or inline table in TOML syntax."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def toml_table(header: str, rows: Mapping[str, Any], comments: Mapping[str, str] | None = None) -> list[str]:
+    """The lines of ``[header]`` (or ``[[header]]``, as given) with ``key = value  # comment`` rows."""
+    comments = comments or {}
+    lines = [header] if header else []
+    for key, value in rows.items():
+        line = f"{toml_key(key)} = {toml_value(value)}"
+        lines.append(f"{line}  # {comments[key]}" if comments.get(key) else line)
+    return lines
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """A TOML document: plain keys first, then ``[tables]``, then ``[[arrays of tables]]``, in the data's order."""
+
+    def is_tables(value: Any) -> bool:
+        return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+    lines = [
+        f"{toml_key(k)} = {toml_value(v)}" for k, v in data.items() if not isinstance(v, Mapping) and not is_tables(v)
+    ]
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            lines += ["", *toml_table(f"[{toml_key(key)}]", value)]
+    for key, value in data.items():
+        if is_tables(value):
+            for table in value:
+                lines += ["", *toml_table(f"[[{toml_key(key)}]]", table)]
+    return "\n".join(lines).lstrip("\n") + "\n"
