@@ -83,11 +83,16 @@ def load_book(
     if normalise:
         from .normalise import normalise_publication
 
-        publication = normalise_publication(publication)
-    if EDITIONS[script].converts:
+        # A Simplified seed's word forms are its own: only its punctuation is normalised.
+        publication = normalise_publication(publication, {} if publication.script == "hans" else None)
+    if EDITIONS[script].script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans
 
         publication = publication_to_hans(publication, glossary)
+    elif EDITIONS[script].script == "hant" and publication.script == "hans":
+        from .scripts import publication_to_hant
+
+        publication = publication_to_hant(publication, glossary)
     return Book(publication, glossary, script, tuple(problems))
 
 

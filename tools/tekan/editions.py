@@ -33,6 +33,7 @@ class AuditWords:
     title: str  # page title
     intro: str  # ``{seed}``, ``{punctuation}``, ``{words}``, ``{total}`` are filled in
     converted_note: str  # a line for an edition converted from the corrected text; "" for none
+    intro_simplified_seed: str  # the intro for a Simplified seed; ``{punctuation}``, ``{conversion}`` filled in
     verbatim: str  # the page of a verbatim edition; ``{seed}``
     none: str  # nothing was changed
     masthead: str  # a change in the masthead
@@ -45,6 +46,7 @@ class AuditWords:
     rule: str  # column: kind of change
     punctuation: str  # kind: punctuation
     word: str  # kind: word form
+    conversion: str  # kind: a choice the Simplified → Traditional conversion made from context
     read: str  # link to the statement
 
 
@@ -170,6 +172,11 @@ HANT = Edition(
             "以 tekan build --verbatim 建置，可照錄原稿出版。"
         ),
         converted_note="",
+        intro_simplified_seed=(
+            "原稿 {seed} 以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），"
+            "再由 OpenCC 轉為繁體（s2tw：臺灣字形，不改大陸用語），人名、機構名與詞彙表詞目整體轉換；"
+            "轉換依上下文選用非常用字形之處（{conversion} 處）逐一列於下表，請核對。"
+        ),
         verbatim="本版照錄原稿 {seed}，未作任何校訂。",
         none="原稿無需校訂。",
         masthead="報頭",
@@ -182,6 +189,7 @@ HANT = Edition(
         rule="類別",
         punctuation="標點",
         word="字形",
+        conversion="轉換",
         read="閱讀本篇",
     ),
     glossary=GlossaryWords(
@@ -236,6 +244,10 @@ HANS = Edition(
             "以 tekan build --verbatim 构建，可照录原稿出版。"
         ),
         converted_note="简体版由校订后的繁体文本转换而来；下表按原稿以繁体列出。",
+        intro_simplified_seed=(
+            "原稿 {seed} 以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），"
+            "简体原稿的字形与用语一律照录；繁体版另列转换时依上下文选用的字形。"
+        ),
         verbatim="本版照录原稿 {seed}，未作任何校订。",
         none="原稿无需校订。",
         masthead="报头",
@@ -248,6 +260,7 @@ HANS = Edition(
         rule="类别",
         punctuation="标点",
         word="字形",
+        conversion="转换",
         read="阅读本篇",
     ),
     glossary=GlossaryWords(

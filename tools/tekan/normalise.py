@@ -121,7 +121,8 @@ def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
     return edits
 
 
-def _change(text: str, edit: Edit, line: int, statement: int, part: str, paragraph: int = 0) -> Change:
+def change_record(text: str, edit: Edit, line: int, statement: int, part: str, paragraph: int = 0) -> Change:
+    """The audit record of one edit of ``text``: its place and a few characters of context around it."""
     left = max(0, edit.start - CONTEXT)
     right = min(len(text), edit.start + len(edit.old) + CONTEXT)
     before = text[left:right]
@@ -152,17 +153,17 @@ def normalise_publication(publication: Publication, words: dict[str, str] | None
     statements: list[Statement] = []
     for statement in publication.statements:
         headline, edits = normaliser.normalise(statement.headline)
-        changes += [_change(statement.headline, e, statement.line, statement.number, "headline") for e in edits]
+        changes += [change_record(statement.headline, e, statement.line, statement.number, "headline") for e in edits]
         paragraphs: list[str] = []
         lines = statement.paragraph_lines
         for index, paragraph in enumerate(statement.paragraphs):
             text, edits = normaliser.normalise(paragraph)
             line = lines[index] if index < len(lines) else 0
-            changes += [_change(paragraph, e, line, statement.number, "paragraph", index + 1) for e in edits]
+            changes += [change_record(paragraph, e, line, statement.number, "paragraph", index + 1) for e in edits]
             paragraphs.append(text)
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs)))
     masthead, edits = normaliser.normalise(publication.masthead)
-    changes += [_change(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
+    changes += [change_record(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
     return replace(
         publication,
         masthead=masthead,

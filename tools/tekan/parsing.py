@@ -11,6 +11,7 @@ from .datafiles import read_columns
 from .derive import page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
+from .scripts import detect_script
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
@@ -30,6 +31,14 @@ MAX_LINE = {"headline": 300, "byline": 1000, "masthead": 300}
 def default_positions() -> tuple[str, ...]:
     """The position words shipped with Tekan (``tekan/data/positions.txt``)."""
     return tuple(word for (word,) in read_columns(Path(__file__).parent / "data" / "positions.txt", 1, "one word"))
+
+
+@lru_cache(maxsize=1)
+def simplified_positions() -> tuple[str, ...]:
+    """The shipped position words in Simplified script (for Simplified seeds), converted with the overrides."""
+    from .scripts import to_hans  # late: OpenCC is loaded only for Simplified seeds
+
+    return tuple(dict.fromkeys(to_hans(word) for word in default_positions()))
 
 
 @lru_cache(maxsize=16)
@@ -138,6 +147,7 @@ def parse_seed(
     (once each), the pinyin page names are not computed (loading pypinyin alone takes 0.2 s).
     """
     problems = check_characters(text, path)
+    script = detect_script(text, path)
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
     lines = [(n, line) for n, line in lines if line]
     if not lines:
@@ -188,7 +198,7 @@ def parse_seed(
 
     statements: list[Statement] = []
     slugs: set[str] = set()
-    extra = tuple(positions)
+    extra = tuple(positions) + (simplified_positions() if script == "hans" else ())
     bylines = [raw for _, (_, raw) in blocks]
     pinyin = len(set(bylines)) < len(bylines) or not all(raw in named for raw in bylines)
     for number, (body, (byline_line, raw)) in enumerate(blocks, start=1):
@@ -226,7 +236,8 @@ def parse_seed(
             )
         )
     meta = PublicationMeta(title=masthead or path.stem)
-    return Publication(masthead, tuple(statements), meta, path, masthead_line=masthead_line), problems
+    publication = Publication(masthead, tuple(statements), meta, path, masthead_line=masthead_line, script=script)
+    return publication, problems
 
 
 def load_seed(

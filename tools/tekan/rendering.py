@@ -238,9 +238,16 @@ def render_audit(publication: Publication, edition: Edition = HANT) -> str:
         return "\n".join([*lines, escape(words.verbatim.format(seed=seed)), ""])
     changes = publication.changes
     punctuation = sum(1 for c in changes if c.rule == "punctuation")
-    intro = words.intro.format(seed=seed, total=len(changes), punctuation=punctuation, words=len(changes) - punctuation)
+    conversion = sum(1 for c in changes if c.rule == "conversion")
+    intro = (words.intro_simplified_seed if publication.script == "hans" else words.intro).format(
+        seed=seed,
+        total=len(changes),
+        punctuation=punctuation,
+        words=len(changes) - punctuation - conversion,
+        conversion=conversion,
+    )
     lines += [escape(intro), ""]
-    if words.converted_note:
+    if words.converted_note and publication.script == "hant":
         lines += [escape(words.converted_note), ""]
     if not changes:
         return "\n".join([*lines, words.none, ""])

@@ -9,15 +9,16 @@ and, for a publication, the names of its speakers and organisations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .datafiles import read_columns
+from .errors import Kind, TekanError
 from .linking import Linker
-from .model import Glossary, Publication, Statement
+from .model import Change, Glossary, Location, Publication, Statement
 
 #: The project's corrections to OpenCC: ``TRADITIONAL<TAB>SIMPLIFIED  # why`` per line.
 OVERRIDES = Path(__file__).parent / "data" / "opencc-overrides.txt"
@@ -90,11 +91,17 @@ def glossary_pairs(glossary: Glossary) -> list[tuple[str, str]]:
 
 
 def name_pairs(publication: Publication, base: Converter) -> list[tuple[str, str]]:
-    """The speakers' and organisations' names of a publication with their Simplified forms, for protection."""
+    """The speakers' and organisations' names of a publication with their other-script forms, for protection.
+
+    Pairs are (Traditional, Simplified) whatever the seed's script: a Simplified seed's names get their
+    Traditional form from the base converter (overrides only), a Traditional seed's their Simplified form.
+    """
     names: list[str] = []
     for statement in publication.statements:
         a = statement.attribution
         names += [n for n in (a.person, a.organisation) if n and n not in names]
+    if publication.script == "hans":
+        return [(base.to_hant(name), name) for name in names]
     return [(name, base.to_hans(name)) for name in names]
 
 
@@ -126,9 +133,8 @@ def to_hant(text: str) -> str:
     return default_converter().to_hant(text)
 
 
-def publication_to_hans(publication: Publication, glossary: Glossary) -> Publication:
-    """The Simplified edition of a publication (headlines, body, bylines, titles); names and terms protected."""
-    convert = converter_for(glossary, publication).to_hans
+def _convert_publication(publication: Publication, convert: Callable[[str], str]) -> Publication:
+    """Every text of a publication (headlines, body, bylines, masthead, titles) through ``convert``."""
 
     def statement(st: Statement) -> Statement:
         a = st.attribution
@@ -162,3 +168,99 @@ def publication_to_hans(publication: Publication, glossary: Glossary) -> Publica
         statements=tuple(statement(s) for s in publication.statements),
         meta=new_meta,
     )
+
+
+def publication_to_hans(publication: Publication, glossary: Glossary) -> Publication:
+    """The Simplified edition of a Traditional seed's publication; names and terms protected."""
+    return _convert_publication(publication, converter_for(glossary, publication).to_hans)
+
+
+def publication_to_hant(publication: Publication, glossary: Glossary) -> Publication:
+    """The Traditional edition of a Simplified seed's publication; names and terms protected.
+
+    Every place where the conversion chose another form than the character's own usual Traditional form
+    (后 kept in 皇后, 发 → 髮 in 头发, a name or glossary headword written out) is added to ``changes`` as a
+    ``conversion`` record, so the audit page lists what an editor should check.
+    """
+    convert = converter_for(glossary, publication).to_hant
+    converted = _convert_publication(publication, convert)
+    changes = list(publication.changes)
+    for before, after in zip(publication.statements, converted.statements, strict=True):
+        lines = before.paragraph_lines
+        changes += _conversion_changes(before.headline, after.headline, before.line, before.number, "headline")
+        for index, (old, new) in enumerate(zip(before.paragraphs, after.paragraphs, strict=True)):
+            line = lines[index] if index < len(lines) else 0
+            changes += _conversion_changes(old, new, line, before.number, "paragraph", index + 1)
+    changes += _conversion_changes(publication.masthead, converted.masthead, publication.masthead_line, 0, "masthead")
+    order = {"masthead": 1}
+    changes.sort(key=lambda c: (c.statement == 0, c.statement, order.get(c.part, 0), c.paragraph, c.line, c.start))
+    return replace(converted, changes=tuple(changes))
+
+
+def _conversion_changes(
+    before: str, after: str, line: int, statement: int, part: str, paragraph: int = 0
+) -> list[Change]:
+    from .normalise import Edit, change_record
+
+    if before == after:
+        return []
+    if len(before) != len(after):  # a phrase of another length: one record for the whole text
+        return [change_record(before, Edit(0, before, after, "conversion"), line, statement, part, paragraph)]
+    usual = _opencc(S2T)
+    found = []
+    for index, (old, new) in enumerate(zip(before, after, strict=True)):
+        if new != usual.convert(old):
+            found.append(change_record(before, Edit(index, old, new, "conversion"), line, statement, part, paragraph))
+    return found
+
+
+# --- which script a seed is written in ---------------------------------------------------------
+#: The rule: a Han character that GB 2312 (the mainland's Simplified character set) encodes and Big5 (Taiwan's
+#: Traditional set) does not is Simplified-only (质, 们, 这); one Big5 encodes and GB 2312 does not is
+#: Traditional-only (質, 們, 這). Characters in both sets (中, 于, 并, 后) or in neither say nothing. A seed
+#: with Simplified-only characters and no Traditional-only ones is Simplified; the reverse is Traditional;
+#: one with neither kind reads the same in both scripts and is taken as Traditional. A seed with both kinds
+#: is mixed and refused: the message names the lines and characters of the smaller kind.
+SEED_SCRIPTS = ("hant", "hans")
+
+
+def _encodable(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def script_only(char: str) -> str:
+    """ "hans" for a Simplified-only character, "hant" for a Traditional-only one, "" otherwise (see the rule)."""
+    if not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"):
+        return ""
+    gb, big5 = _encodable(char, "gb2312"), _encodable(char, "big5")
+    return "hans" if gb and not big5 else "hant" if big5 and not gb else ""
+
+
+def detect_script(text: str, path: Path) -> str:
+    """The script a seed is written in, by the rule above; raise TekanError on a mixed seed."""
+    found: dict[str, list[tuple[int, int, str]]] = {"hant": [], "hans": []}
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line, start=1):
+            kind = script_only(char)
+            if kind:
+                found[kind].append((number, column, char))
+    hant, hans = found["hant"], found["hans"]
+    if hant and hans:
+        minority, majority = ("hans", "hant") if len(hans) <= len(hant) else ("hant", "hans")
+        names = {"hant": "Traditional", "hans": "Simplified"}
+        stray = found[minority]
+        shown = ", ".join(f"{char} (line {line}, column {column})" for line, column, char in stray[:8])
+        more = f" and {len(stray) - 8} more" if len(stray) > 8 else ""
+        raise TekanError(
+            f"the seed mixes scripts: {len(found[majority])} {names[majority]}-only characters and "
+            f"{len(stray)} {names[minority]}-only: {shown}{more}; a seed is written in one script: "
+            f"write these in {names[majority]} (or the rest in {names[minority]})",
+            Location(path, stray[0][0]),
+            Kind.script,
+        )
+    return "hans" if hans else "hant"

@@ -1,0 +1,104 @@
+"""A seed in either script: the rule that recognises a Simplified seed, the refusal of a mixed one with its
+place, and a Simplified seed's two editions — Simplified as written, Traditional by conversion with names
+and terms protected and every context-dependent choice listed on the audit page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tekan.book import book_pages, load_book
+from tekan.errors import Kind, TekanError
+from tekan.metadata import load_publication
+from tekan.scripts import detect_script, script_only
+
+from .conftest import GLOSSARY, tekan
+
+# Unseen Simplified seed, written for these tests (not the repository's).
+JIANTI = """让质量成为发展底色
+质量强则国家强,质量兴则民族兴。后来我们把头发剪短了,皇后也说明了计量的作用。
+要推进国家质量基础设施建设,干部要干实事。
+——安徽省市场监管局党组书记、局长韩永生
+以标准引领产业升级
+标准是经济活动和社会发展的技术支撑。软件和信息技术要走在前面。
+——科大讯飞董事长刘庆峰
+《中国质量报》2021年9月16日【中国质量(杭州)大会特刊】
+"""
+
+
+def _seed(tmp_path: Path, text: str = JIANTI) -> Path:
+    seed = tmp_path / "jianti.txt"
+    seed.write_text(text, encoding="utf-8")
+    return seed
+
+
+@pytest.mark.parametrize(
+    ("char", "kind"), [("质", "hans"), ("們", "hant"), ("质", "hans"), ("中", ""), ("于", ""), ("后", ""), ("A", "")]
+)
+def test_script_only_characters(char: str, kind: str) -> None:
+    assert script_only(char) == kind
+
+
+def test_detection_rule(tmp_path: Path) -> None:
+    assert detect_script(JIANTI, tmp_path / "s.txt") == "hans"
+    assert detect_script("質量強則國家強", tmp_path / "s.txt") == "hant"
+    assert detect_script("中文\n一二三", tmp_path / "s.txt") == "hant"  # reads the same in both: as today
+
+
+def test_a_mixed_seed_is_refused_naming_line_and_characters(tmp_path: Path) -> None:
+    text = JIANTI.replace("以标准引领产业升级", "以標準引領產業升級")
+    with pytest.raises(TekanError) as info:
+        load_publication(_seed(tmp_path, text))
+    assert info.value.kind is Kind.script and info.value.location.line == 5
+    assert "標 (line 5, column 2)" in info.value.message and "Simplified-only" in info.value.message
+
+
+def test_simplified_seed_parses_with_simplified_position_words_and_default_sectors(tmp_path: Path) -> None:
+    publication, _ = load_publication(_seed(tmp_path))
+    assert publication.script == "hans"
+    a = publication.statements[0].attribution
+    assert (a.organisation, a.position, a.person) == ("安徽省市场监管局", "党组书记、局长", "韩永生")
+    assert [s.meta.slug for s in publication.statements] == ["han-yongsheng", "liu-qingfeng"]
+    assert [s.zh for s in publication.meta.sectors] == ["政府部门", "企业"]
+
+
+def test_the_simplified_edition_is_the_seed_as_written(tmp_path: Path) -> None:
+    verbatim = load_book(_seed(tmp_path), GLOSSARY, "hans", normalise=False).publication
+    first = verbatim.statements[0]
+    assert first.paragraphs == tuple(JIANTI.split("\n")[1:3])
+    normalised = load_book(_seed(tmp_path), GLOSSARY, "hans").publication
+    assert normalised.statements[0].paragraphs[1] == "要推进国家质量基础设施建设，干部要干实事。"  # punctuation only
+    assert {c.rule for c in normalised.changes} == {"punctuation"}
+
+
+def test_the_traditional_edition_is_converted_with_protections_and_audited(tmp_path: Path) -> None:
+    book = load_book(_seed(tmp_path), GLOSSARY, "hant")
+    first, second = book.publication.statements
+    assert first.headline == "讓質量成為發展底色"
+    assert first.paragraphs[0] == "質量強則國家強，質量興則民族興。後來我們把頭髮剪短了，皇后也說明了計量的作用。"
+    assert first.paragraphs[1] == "要推進國家質量基礎設施建設，幹部要幹實事。"
+    assert second.paragraphs[0] == "標準是經濟活動和社會發展的技術支撐。軟件和信息技術要走在前面。"  # not 軟體/資訊
+    assert (first.attribution.organisation, first.attribution.person) == ("安徽省市場監管局", "韓永生")
+    assert second.attribution.raw == "科大訊飛董事長劉慶峰"  # 峰, not OpenCC's 峯
+    assert book.publication.meta.sectors[0].zh == "政府部門"
+    conversions = [(c.old, c.new, c.line, c.paragraph) for c in book.publication.changes if c.rule == "conversion"]
+    assert conversions == [("发", "髮", 2, 1), ("后", "后", 2, 1)]  # the choices the context made
+    pages = book_pages(book)
+    assert "{term}`國家質量基礎設施 <nqi>`" in pages["statements/han-yongsheng.md"]
+    assert "以簡體寫成" in pages["audit.md"] and "| 轉換 |" in pages["audit.md"]
+    assert (
+        "{term}`国家质量基础设施 <nqi>`"
+        in book_pages(load_book(_seed(tmp_path), GLOSSARY, "hans"))["statements/han-yongsheng.md"]
+    )
+
+
+def test_a_simplified_seed_builds_both_editions(tmp_path: Path) -> None:
+    seed = _seed(tmp_path)
+    out = tmp_path / "out"
+    result = tekan("--glossary", str(GLOSSARY), "build", "html", "--seed", str(seed), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    hans = (out / "html" / "zh-hans" / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")
+    hant = (out / "html" / "zh-hant" / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")
+    assert "后来我们把头发剪短了" in hans and "後來我們把頭髮剪短了" in hant
+    assert 'lang="zh-Hans"' in hans and 'lang="zh-Hant"' in hant
