@@ -50,11 +50,9 @@ def latexmk_command(tex: Path) -> list[str]:
     return ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
 
 
-def make_pdf(latex_dir: Path, script: str, runner: Runner | None = None) -> Path:
+def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
     """Run latexmk on the Sphinx LaTeX output in ``latex_dir`` (through ``runner``); return the PDF."""
-    from .building import run_process
-
-    run = runner or run_process
+    run = runner  # given by building (no import back: building imports this module)
     if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
         raise TekanError(
             "the PDF needs XeLaTeX: install make latexmk texlive-xetex texlive-lang-chinese "
