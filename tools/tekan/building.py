@@ -11,8 +11,6 @@ from pathlib import Path
 from .editions import BASENAME, TAGS
 from .errors import Kind, TekanError
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
 BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
 
 #: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx and XeLaTeX run
@@ -41,16 +39,21 @@ def sphinx_command(
     jobs: str = "1",
     normalise: bool = True,
     vertical: bool = False,
+    conf: Path | None = None,
+    switcher: bool = True,
 ) -> list[str]:
-    """The sphinx-build command line of one edition; every setting is a ``-D`` option."""
+    """The sphinx-build command line of one edition; every setting is a ``-D`` option.
+
+    ``conf`` is the folder of the book's own conf.py; without one the extension alone configures the build.
+    """
+    config = ["-c", str(conf)] if conf is not None else ["-C", "-D", "extensions=tekan.sphinxext"]
     command = [
         sys.executable,
         "-m",
         "sphinx",
         "-b",
         builder,
-        "-c",
-        str(DOCS),
+        *config,
         "-d",
         str(doctrees),
         "-q",
@@ -68,11 +71,38 @@ def sphinx_command(
         command += ["-D", "tekan_normalise=0"]
     # Gaps in the metadata were reported by the CLI, once; with --strict it stopped before Sphinx.
     command += ["-D", "tekan_report_gaps=0"]
-    if builder == "html":  # both editions are published side by side: link each page to its twin
+    if builder == "html" and switcher:  # the editions are published side by side: link each page to its twins
         command += ["-D", "tekan_switcher=1"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
     return [*command, str(src), str(dest)]
+
+
+def serve_command(
+    script: str,
+    work: Path,
+    out: Path,
+    seed: Path,
+    glossary: Path,
+    conf: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> list[str]:
+    """The sphinx-autobuild command of a live preview: one edition's site, rebuilt when the seed, its
+    metadata or the glossary changes (their folders are watched; ``out``, where builds write, is not)."""
+    src, dest = work / "src", work / "html"
+    # One edition: no switcher to the others. A preview shows its warnings rather than stopping on them.
+    doctrees = work / "doctrees-html"
+    sphinx = sphinx_command("html", script, src, dest, doctrees, seed, glossary, conf=conf, switcher=False)
+    options = [arg for arg in sphinx[3:-2] if arg not in ("-W", "--keep-going")]
+    watched = sorted({seed.parent, glossary.parent} | ({conf} if conf else set()))
+    command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(dest), *options]
+    for folder in watched:
+        command += ["--watch", str(folder)]
+    # Ignore what builds write (generated pages, output), or every build would start the next; and editors'
+    # temporary files (.seed.txt.swp, seed.txt~).
+    command += ["--ignore", str(out), "--re-ignore", r"/\.[^/]*$", "--re-ignore", "~$"]
+    return [*command, "--host", host, "--port", str(port)]
 
 
 def _sphinx(command: list[str], script: str, runner: Runner) -> None:
@@ -87,6 +117,24 @@ def _sphinx(command: list[str], script: str, runner: Runner) -> None:
         )
 
 
+#: Published files and folders are readable by everyone (a web server runs as another user), whatever the
+#: modes of the files they were copied from (mkstemp makes 0600) and whatever the umask.
+FILE_MODE, FOLDER_MODE = 0o644, 0o755
+
+
+def world_readable(path: Path) -> None:
+    """Give ``path`` (and, for a folder, everything in it) the published modes."""
+    if path.is_dir():
+        path.chmod(FOLDER_MODE)
+        for folder, folders, files in os.walk(path):
+            for name in folders:
+                Path(folder, name).chmod(FOLDER_MODE)
+            for name in files:
+                Path(folder, name).chmod(FILE_MODE)
+    else:
+        path.chmod(FILE_MODE)
+
+
 def publish_tree(built: Path, target: Path) -> None:
     """Replace ``target`` with a copy of ``built``, never leaving it half-written."""
     staging = target.with_name(f".{target.name}.new")
@@ -94,10 +142,12 @@ def publish_tree(built: Path, target: Path) -> None:
     for path in (staging, old):
         shutil.rmtree(path, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(FOLDER_MODE)
     # Real copies, not hard links: Sphinx rewrites its output files in place, so a linked published
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
         shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        world_readable(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -110,9 +160,11 @@ def publish_tree(built: Path, target: Path) -> None:
 def publish_file(built: Path, target: Path) -> None:
     """Copy one finished file into place atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.chmod(FOLDER_MODE)
     staging = target.with_name(f".{target.name}.new")
     try:
         shutil.copy2(built, staging)
+        world_readable(staging)
         os.replace(staging, target)
     except BaseException:
         staging.unlink(missing_ok=True)
@@ -126,6 +178,7 @@ def build_edition(
     *,
     seed: Path | None = None,
     glossary: Path | None = None,
+    conf: Path | None = None,
     jobs: str = "1",
     normalise: bool = True,
     vertical: bool = False,
@@ -144,7 +197,7 @@ def build_edition(
     doctrees = work / f"doctrees-{builder}"
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical)
+    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf)
     _sphinx(command, script, runner)
     if fmt == "html":
         target = out / "html" / tag
@@ -173,5 +226,6 @@ def write_landing_page(out: Path, titles: dict[str, str]) -> Path:
     editions = {script: titles.get(script, "") for script, tag in TAGS.items() if (out / "html" / tag).is_dir()}
     staging = target.with_name(".index.html.new")
     staging.write_text(landing_page(editions, TAGS, BASENAME), encoding="utf-8")
+    world_readable(staging)
     os.replace(staging, target)
     return target

@@ -15,11 +15,9 @@ from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 from .model import Glossary, Publication
 from .processes import Terminated, stop_on_signals
+from .project import Project
 
-ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("html", "epub", "pdf")
-#: The seed the project's own book is made from (also named in docs/conf.py).
-DEFAULT_SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
 
 
 #: What ``--strict`` means, for both commands that take it.
@@ -50,11 +48,19 @@ def _strict_failure(problems: Sequence[Problem]) -> int:
     return 1
 
 
+def _project(args: argparse.Namespace) -> Project:
+    return Project.at(args.project)
+
+
+def _glossary(args: argparse.Namespace) -> Path:
+    return _project(args).glossary(args.glossary)
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     """Write the MyST pages of one seed."""
-    book = load_book(Path(args.seed), Path(args.glossary), args.script, normalise=not args.verbatim)
+    book = load_book(Path(args.seed), _glossary(args), args.script, normalise=not args.verbatim)
     _problems(book.problems)
-    out = Path(args.out or ROOT / "_build" / "myst" / Path(args.seed).stem)
+    out = Path(args.out or _project(args).out / "myst" / Path(args.seed).stem)
     changed = write_pages(book_pages(book), out)
     _say(f"tekan: {len(book.publication.statements)} statements → {out} ({len(changed)} file(s) changed)")
     return 0
@@ -62,10 +68,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every seed with its metadata, and the glossary."""
-    seeds = [Path(s) for s in args.seeds] or sorted((ROOT / "seeds").glob("*.txt"))
+    project = _project(args)
+    seeds = [Path(s) for s in args.seeds] or project.seeds()
     if not seeds:
-        raise TekanError("no seed files found", ROOT / "seeds", Kind.io)
-    glossary, errors = check_glossary(Path(args.glossary))
+        raise TekanError(
+            "no seed found: put the feature's text in seeds/NAME.txt (or NAME.txt here)", project.root, Kind.io
+        )
+    glossary, errors = check_glossary(project.glossary(args.glossary))
     for error in errors:  # every glossary error at once, each with its line
         _say(str(error).replace(": ", ": error: ", 1))
     publications = []
@@ -98,11 +107,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .glossary import load_glossary
     from .translation import update_catalogs
 
-    seed = Path(args.seed or DEFAULT_SEED)
+    seed = _project(args).seed(args.seed)
     locale = Path(args.locale) if args.locale else locale_folder(seed)
     publication, problems = load_publication(seed)
     _problems(problems)
-    glossary = load_glossary(Path(args.glossary))
+    glossary = load_glossary(_glossary(args))
     results = update_catalogs(publication, glossary, locale, args.language, locale.parent)
     for path, changed in results:
         if changed:
@@ -159,13 +168,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     formats = _expand(args.formats or ["all"], FORMATS, "format")
     scripts = _expand([args.script], SCRIPTS, "script")
-    out = Path(args.out).resolve()
-    seed = Path(args.seed).resolve() if args.seed else None
-    glossary = Path(args.glossary).resolve()
+    project = _project(args)
+    out = Path(args.out).resolve() if args.out else project.out
+    seed = project.seed(args.seed)
+    glossary = project.glossary(args.glossary)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     for index, script in enumerate(scripts):
-        book = load_book(seed or DEFAULT_SEED, glossary, script, normalise=not args.verbatim)
+        book = load_book(seed, glossary, script, normalise=not args.verbatim)
         titles[script] = book.publication.meta.title
         if index == 0:
             _problems(book.problems)
@@ -181,6 +191,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             out,
             seed=seed,
             glossary=glossary,
+            conf=project.conf_dir(),
             jobs=args.jobs,
             normalise=not args.verbatim,
             vertical=args.vertical,
@@ -189,6 +200,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     if "html" in formats:
         _say(f"      → {write_landing_page(out, titles)} (the editions of the site)")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve one edition's site and rebuild it (and reload the browser) whenever an input changes."""
+    from .building import run_process, serve_command
+
+    project = _project(args)
+    seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
+    book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
+    _problems(book.problems)
+    work = project.out / "serve" / TAGS[args.script]
+    (work / "src").mkdir(parents=True, exist_ok=True)
+    command = serve_command(args.script, work, project.out, seed, glossary, project.conf_dir(), args.host, args.port)
+    _say(f"tekan: serving {book.publication.meta.title} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    _say(f"tekan: watching {seed.parent} and {glossary.parent}")
+    status = run_process(command)
+    return 0 if status in (0, -2, 130) else status  # Ctrl-C is how a preview ends
 
 
 def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[str]:
@@ -205,16 +233,25 @@ def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[st
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``tekan``."""
     main = argparse.ArgumentParser(prog="tekan", description="Turn a Chinese newspaper feature into a book.")
-    main.add_argument(
-        "--glossary", default=str(ROOT / "glossary" / "terms.toml"), help="glossary file (default: %(default)s)"
-    )
+    # Accepted before or after the command (tekan --project B build, tekan build --project B).
+    book = argparse.ArgumentParser(add_help=False)
+    for options, default in ((main, None), (book, argparse.SUPPRESS)):
+        options.add_argument(
+            "--project", default=default, metavar="DIR", help="the book's folder (default: the current directory)"
+        )
+        options.add_argument(
+            "--glossary",
+            default=default,
+            metavar="FILE",
+            help="glossary file (default: the book's glossary/terms.toml, else the one Tekan ships)",
+        )
     sub = main.add_subparsers(dest="command", required=True)
 
-    build = sub.add_parser("build", help="build the HTML site, EPUB and PDF")
+    build = sub.add_parser("build", parents=[book], help="build the HTML site, EPUB and PDF")
     build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
     build.add_argument("--script", default="all", help="hant, hans or all (default: all)")
-    build.add_argument("--seed", help="build a book from this seed file instead of the project's")
-    build.add_argument("--out", default=str(ROOT / "_build"), help="output folder (default: %(default)s)")
+    build.add_argument("--seed", help="the seed file (default: the book's only seed)")
+    build.add_argument("--out", help="output folder (default: _build/ in the book's folder)")
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.add_argument(
@@ -223,28 +260,35 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.set_defaults(run=cmd_build)
 
-    convert = sub.add_parser("convert", help="write the MyST pages of a seed")
+    serve = sub.add_parser("serve", parents=[book], help="preview the site, rebuilt as you edit")
+    serve.add_argument("--script", default="hant", choices=SCRIPTS, help="the edition (default: %(default)s)")
+    serve.add_argument("--seed", help="the seed file (default: the book's only seed)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    serve.set_defaults(run=cmd_serve)
+
+    convert = sub.add_parser("convert", parents=[book], help="write the MyST pages of a seed")
     convert.add_argument("seed", help="seed text file")
     convert.add_argument("--out", help="output folder (default: _build/myst/<seed name>)")
     convert.add_argument("--script", default="hant", choices=SCRIPTS)
     convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
 
-    init = sub.add_parser("init", help="write a metadata draft beside a seed (never overwrites)")
+    init = sub.add_parser("init", parents=[book], help="write a metadata draft beside a seed (never overwrites)")
     init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
     init.add_argument(
         "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
     )
     init.set_defaults(run=cmd_init)
 
-    check = sub.add_parser("check", help="validate seeds, metadata, glossary and translations")
-    check.add_argument("seeds", nargs="*", help="seed files (default: seeds/*.txt)")
+    check = sub.add_parser("check", parents=[book], help="validate seeds, metadata, glossary and translations")
+    check.add_argument("seeds", nargs="*", help="seed files (default: the book's seeds)")
     check.add_argument("--strict", action="store_true", help=STRICT_HELP)
     check.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     check.set_defaults(run=cmd_check)
 
-    translate = sub.add_parser("translate", help="create or update the translation catalogs of a seed")
-    translate.add_argument("seed", nargs="?", help="seed text file (default: the project's)")
+    translate = sub.add_parser("translate", parents=[book], help="create or update the translation catalogs of a seed")
+    translate.add_argument("seed", nargs="?", help="seed text file (default: the book's only seed)")
     translate.add_argument("--language", default="en", help="target language (default: %(default)s)")
     translate.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     translate.set_defaults(run=cmd_translate)

@@ -21,6 +21,7 @@ from ..editions import SCRIPTS
 from ..errors import Kind, TekanError
 from ..glossary import glossary_forms
 from ..metadata import metadata_path
+from ..project import DEFAULT_GLOSSARY
 from ..rendering import one_line
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def load_for(app: Sphinx) -> Book:
     """
     config = app.config
     seed = _confpath(app, config.tekan_seed)
-    glossary = _confpath(app, config.tekan_glossary)
+    glossary = _confpath(app, config.tekan_glossary) if config.tekan_glossary else DEFAULT_GLOSSARY
     metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
     stamps = tuple(_mtime(p) for p in (seed, glossary, metadata or metadata_path(seed)))
     try:
@@ -208,10 +209,10 @@ def setup_pages(app: Sphinx) -> None:
     )
     app.add_config_value(
         "tekan_glossary",
-        "../glossary/terms.toml",
+        "",
         "env",
         types=frozenset({str}),
-        description="glossary file, relative to conf.py",
+        description="glossary file, relative to conf.py; default: the glossary Tekan ships",
     )
     app.add_config_value(
         "tekan_script", "hant", "env", types=frozenset({str}), description="'hant' (Traditional) or 'hans' (Simplified)"
