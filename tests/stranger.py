@@ -56,8 +56,10 @@ FULL_TITLE = "浙江標準報·浙江標準化周特刊"
 AUTHOR = "浙江標準報"
 PUBLISHER = "浙江標準報社"
 COPYRIGHT = "2024, 浙江標準報社"
-#: Words of the repository's own book that must appear nowhere in another book.
-FOREIGN = ("中國質量報", "杭州", "Hangzhou", "China Quality News", "韓永生", "劉慶峰")
+#: Words of the repository's own book that must appear nowhere in another book: its paper, its
+#: copyright line, its speakers, what its glossary once said of it. (Not 杭州: the shipped glossary names
+#: the China Quality (Hangzhou) Conference as an example of a general term.)
+FOREIGN = ("中國質量報", "China Quality News", "本書所收", "this book", "韓永生", "劉慶峰", "大會特刊")
 
 
 def write_feature(folder: Path, name: str = "feature") -> Path:

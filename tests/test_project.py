@@ -17,6 +17,7 @@ from lxml import etree
 from tekan.building import build_edition, sphinx_command
 from tekan.errors import TekanError
 from tekan.project import DEFAULT_GLOSSARY, Project
+from tekan.sphinxext.defaults import LOCALE
 
 from .conftest import GLOSSARY, ROOT, tekan
 from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, PUBLISHER, TITLE, foreign_words, write_feature
@@ -123,6 +124,18 @@ def test_builds_in_the_books_folder_with_its_identity(stranger: Path) -> None:
     assert opf.findtext(".//dc:rights", namespaces=dc) == COPYRIGHT
     assert opf.findtext(".//dc:identifier", namespaces=dc) == "urn:example:zjbz:2024-week:zh-hant"
     assert foreign_words(out / "html") + foreign_words(out / "epub") == []
+
+
+def test_the_packages_catalogs_translate_the_site_and_stay_uncompiled(stranger: Path) -> None:
+    """furo's words from the package's catalog, the search page's from its JavaScript catalog; nothing is
+    compiled into the installed package (it may be read-only)."""
+    site = stranger / "_build" / "html" / "zh-hant"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "跳至內容" in index and "Skip to content" not in index
+    assert (site / "_static" / "translations.js").read_bytes() == (
+        LOCALE / "zh_TW" / "LC_MESSAGES" / "sphinx.js"
+    ).read_bytes()
+    assert list(LOCALE.rglob("*.mo")) == []
 
 
 def test_published_files_are_world_readable(stranger: Path) -> None:

@@ -20,7 +20,7 @@ from sphinx.config import Config
 from sphinx.util.i18n import CatalogRepository
 
 from .. import __version__
-from ..book import identity
+from ..book import identity, write_if_changed
 from ..editions import BASENAME, EDITIONS, Edition
 from .glossary import is_site
 from .pages import load_for
@@ -127,10 +127,9 @@ def install_catalogs(app: Sphinx, edition: Edition) -> None:
     if not user_set(config, "language"):
         config.language = edition.sphinx_language
     language = config.language
-    # locale_dirs also finds the JavaScript catalog (sphinx.js) of the search page.
-    config.locale_dirs = [*config.locale_dirs, str(LOCALE)]
+    # Not added to locale_dirs: Sphinx would compile the catalogs into the installed package.
     locale.translators.pop(("general", "sphinx"), None)
-    users = CatalogRepository(app.srcdir, config.locale_dirs[:-1], language, config.source_encoding)
+    users = CatalogRepository(app.srcdir, config.locale_dirs, language, config.source_encoding)
     base, _ = locale.init([*users.locale_dirs, None, sphinx_dir / "locale"], language)
     po = LOCALE / str(language) / "LC_MESSAGES" / "sphinx.po"
     translator = base
@@ -148,6 +147,14 @@ def install_catalogs(app: Sphinx, edition: Edition) -> None:
     app.translator = translator
 
 
+def replace_search_catalog(app: Sphinx, exception: Exception | None) -> None:
+    """The package's JavaScript catalog of the search page (Sphinx's lacks a message) for the website."""
+    catalog = LOCALE / str(app.config.language) / "LC_MESSAGES" / "sphinx.js"
+    target = Path(app.outdir) / "_static" / "translations.js"
+    if exception is None and is_site(app.builder) and catalog.is_file() and target.is_file():
+        write_if_changed(target, catalog.read_text(encoding="utf-8"))
+
+
 def setup_defaults(app: Sphinx) -> None:
     """MyST, the UI language and catalogs, the default settings, the package's files, the book's identity."""
     app.setup_extension("myst_parser")
@@ -155,3 +162,4 @@ def setup_defaults(app: Sphinx) -> None:
     app.connect("config-inited", apply_defaults, priority=100)
     app.connect("config-inited", apply_identity, priority=550)  # after pages checks tekan_seed (500)
     app.connect("builder-inited", add_site_css)
+    app.connect("build-finished", replace_search_catalog)

@@ -1,6 +1,6 @@
 // Sphinx 9's Traditional Chinese catalog for the search page, with the one message it leaves empty
-// (the result count after a search). Sphinx uses this file instead of its own because conf.py's
-// locale_dirs lists docs/locale.
+// (the result count after a search). tekan.sphinxext.defaults writes it as _static/translations.js in
+// place of Sphinx's own.
 Documentation.addTranslations({
  "locale": "zh_Hant_TW",
  "messages": {

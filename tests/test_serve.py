@@ -1,0 +1,98 @@
+"""`tekan serve`: a real sphinx-autobuild process serves the book and rebuilds it when the seed changes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .stranger import TITLE, write_feature
+
+pytestmark = pytest.mark.sphinx
+#: Generous for a loaded two-core machine; a healthy build takes a few seconds.
+PATIENCE = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_for(condition: Callable[[], bool], what: str, log: Path) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"{what} within {PATIENCE:.0f} s; the server said:\n{log.read_text(encoding='utf-8')[-3000:]}")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    """`tekan serve` in a folder holding only an unseen seed; (seed, url, log). Stopped (its whole process
+    group: the server and its Sphinx run) however the test ends."""
+    seed = write_feature(tmp_path / "book")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tekan", "serve", "--port", str(port)],
+            cwd=seed.parent,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield seed, f"http://127.0.0.1:{port}/", log
+    finally:
+        stop_group(server)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C (SIGINT) to the server's process group; then, for whatever outlives it (a rebuild that started
+    while it shut down), SIGTERM and SIGKILL: no process of the test is left behind."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        if group_alive(server.pid):
+            os.killpg(server.pid, sig)
+        deadline = time.monotonic() + 10
+        while group_alive(server.pid) and time.monotonic() < deadline:
+            server.poll()  # reap the leader, or it stays a zombie member of the group
+            time.sleep(0.2)
+    server.wait(timeout=5)
+
+
+def test_serves_the_book_and_rebuilds_on_a_seed_change(served: tuple[Path, str, Path]) -> None:
+    seed, url, log = served
+    wait_for(lambda: f"<title>{TITLE}</title>" in fetch(url), "the home page was not served", log)
+    page = url + "statements/zhou-wenhua.html"
+    assert "讓計量守護民生" in fetch(page)
+    assert "/websocket-reload" in fetch(url) or "autobuild" in fetch(url), "the page reloads itself"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("讓計量守護民生", "讓計量守護百姓生活"), encoding="utf-8")
+    wait_for(lambda: "讓計量守護百姓生活" in fetch(page), "the edited headline was not served", log)
+    assert "Detected changes (feature.txt)" in log.read_text(encoding="utf-8")
