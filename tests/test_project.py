@@ -67,7 +67,7 @@ def test_every_setting_is_a_define_and_no_environment_is_needed(tmp_path: Path) 
     )
     defines = [command[i + 1] for i, arg in enumerate(command) if arg == "-D"]
     assert defines == ["extensions=tekan.sphinxext", "tekan_script=hans", f"tekan_seed={tmp_path / 's.txt'}",
-                       "epub_writing_mode=vertical"]  # fmt: skip
+                       "tekan_report_gaps=0", "epub_writing_mode=vertical"]  # fmt: skip
     assert "-C" in command  # no conf.py: the extension alone configures the book
     assert "-c" in sphinx_command("html", "hant", tmp_path, tmp_path, tmp_path, None, None, conf=ROOT / "docs")
     source = (ROOT / "tools" / "tekan").rglob("*.py")
