@@ -145,3 +145,171 @@ def test_a_pdf_build_after_a_failed_one_runs_xelatex_again(tmp_path: Path) -> No
     (packages / "tekanextra.sty").write_text("\\ProvidesPackage{tekanextra}\n")
     assert make_pdf(latex, "hant", runner) == latex / "book.pdf"
     assert (latex / "book.pdf").stat().st_size > 1000
+
+
+# --- full disk, crash reports, missing tools --------------------------------------------------------
+
+CRASH = (
+    "WARNING: a warning Sphinx printed before\n\n\nExtension error (tekan.sphinxext.pages)!\n\nVersions\n"
+    "========\n\n* Sphinx version: 9\n\nTraceback\n=========\n\n  File x, line 1\n"
+    "    OSError: [Errno 28] No space left on device: '/somewhere/out/page.html'\n\n"
+    "The full traceback has been saved in:\n/tmp/sphinx-err-x.log\n"
+)
+
+
+def child_writing(text: str) -> list[str]:
+    """A child process that writes ``text`` to its standard error and fails, as a crashing Sphinx does."""
+    return [sys.executable, "-c", f"import sys; sys.stderr.write({text!r}); sys.exit(2)"]
+
+
+def test_a_full_disk_in_a_child_is_one_oserror_naming_the_place(capfd: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from tekan.processes import run_guarded
+
+    with pytest.raises(OSError) as info:
+        run_guarded(child_writing(CRASH))
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/somewhere/out/page.html"
+    err = capfd.readouterr().err
+    assert err == "WARNING: a warning Sphinx printed before\n", err  # warnings pass, the crash report does not
+
+
+def test_a_crash_report_is_summed_up_in_one_line(capfd: pytest.CaptureFixture[str]) -> None:
+    from tekan.processes import run_guarded
+
+    report = CRASH.replace("OSError: [Errno 28] No space left on device: '/somewhere/out/page.html'", "KeyError: 'x'")
+    assert run_guarded(child_writing(report)) == 2
+    lines = capfd.readouterr().err.splitlines()
+    assert lines[0] == "WARNING: a warning Sphinx printed before"
+    assert lines[1:] == ["python: KeyError: 'x' (full report: /tmp/sphinx-err-x.log)"], lines
+
+
+def test_a_failed_copy_is_one_line() -> None:
+    import shutil
+
+    from tekan.cli import os_error_line
+
+    errors = [(f"/src/{n}.html", f"/out/{n}.html", "[Errno 28] No space left on device") for n in range(500)]
+    line = os_error_line(shutil.Error(errors))
+    assert line == "/out/0.html: error: [Errno 28] No space left on device (and 499 more file(s))"
+
+
+def test_a_full_disk_during_a_build_is_one_line(tmp_path: Path) -> None:
+    """A real full disk: a 1 MB file system (tmpfs) as the output folder."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        seed = seed_folder(tmp_path)
+        result = subprocess.run(
+            tekan_command(seed, disk / "out", "html"), cwd=ROOT, capture_output=True, text=True, check=False
+        )
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].endswith("free some space and build again [tekan.io]"), lines
+    assert lines[-1].startswith(str(disk)) and "no space left on the device" in lines[-1]
+    assert "Traceback" not in result.stderr and len(result.stderr) < 2000, result.stderr
+
+
+def test_a_second_build_into_the_same_folder_is_told_in_one_line(tmp_path: Path) -> None:
+    from tekan.building import lock_output
+
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    with lock_output(out):
+        result = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"{out}: error: another tekan build is writing to this folder (tekan pid {os.getpid()}")
+    assert not (out / "html").exists()
+    again = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]  # the lock goes with its holder
+
+
+def test_missing_fonts_are_one_line_of_advice_before_sphinx_runs(tmp_path: Path) -> None:
+    """fontconfig is pointed at an empty configuration: the Noto CJK fonts are not there."""
+    seed = seed_folder(tmp_path)
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir></fontconfig>')
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    for formats in (["pdf"], ["epub"]):
+        result = subprocess.run(
+            tekan_command(seed, tmp_path / "out", *formats), cwd=ROOT, capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert lines[-1].startswith("fc-list: error: the fonts Noto Sans CJK TC, "), lines
+        assert "install fonts-noto-cjk" in lines[-1] and "Traceback" not in result.stderr
+        assert not any(line.startswith("[1/") for line in lines)  # nothing was started
+
+
+# --- publishing --------------------------------------------------------------------------------------
+
+
+def edition(folder: Path, version: str, pages: int = 100) -> Path:
+    folder.mkdir(parents=True)
+    for number in range(pages):
+        (folder / f"page-{number}.html").write_text(version * 1000, encoding="utf-8")
+    (folder / "index.html").write_text(version, encoding="utf-8")
+    return folder
+
+
+def test_publishing_never_leaves_a_moment_without_a_complete_edition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tekan.building import publish_tree
+
+    rename = Path.rename
+
+    def slow_rename(self: Path, target: Path) -> Path:  # widens any window between two renames
+        result = rename(self, target)
+        time.sleep(0.005)
+        return result
+
+    monkeypatch.setattr(Path, "rename", slow_rename)
+
+    builds = [edition(tmp_path / "a", "A"), edition(tmp_path / "b", "B")]
+    target = tmp_path / "out" / "html" / "zh-hant"
+    publish_tree(builds[0], target)
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:  # each read finds a whole file of one edition or the other (two reads may straddle a swap)
+                version = (target / "index.html").read_text(encoding="utf-8")
+                last = (target / "page-99.html").read_text(encoding="utf-8")
+                seen.append("ok" if version in "AB" and last in ("A" * 1000, "B" * 1000) else "partial")
+            except OSError as exc:
+                seen.append(f"missing: {exc}")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for number in range(30):
+            publish_tree(builds[number % 2], target)
+    finally:
+        stop.set()
+        reader.join()
+    assert len(seen) > 30 and set(seen) == {"ok"}, sorted(set(seen))[:3]
+    assert (target / "index.html").read_text(encoding="utf-8") == "B"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["zh-hant"]  # no staging or old copy left
+
+
+def test_a_publish_stopped_between_its_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
+    """Where the atomic exchange is not available, publishing is two renames; a kill between them leaves
+    only ``.zh-hant.old`` (and maybe ``.zh-hant.new``): the next build's first act puts the edition back."""
+    from tekan.building import lock_output
+
+    out = tmp_path / "out"
+    edition(out / "html" / ".zh-hant.old", "A")
+    edition(out / "html" / ".zh-hant.new", "B", pages=3)  # a copy that may be incomplete
+    with lock_output(out):
+        assert (out / "html" / "zh-hant" / "index.html").read_text(encoding="utf-8") == "A"
+        assert len(list((out / "html" / "zh-hant").iterdir())) == 101

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .editions import BASENAME, TAGS
@@ -136,9 +138,15 @@ def world_readable(path: Path) -> None:
 
 
 def publish_tree(built: Path, target: Path) -> None:
-    """Replace ``target`` with a copy of ``built``, never leaving it half-written."""
+    """Replace ``target`` with a copy of ``built``; at every moment ``target`` is a complete edition.
+
+    The copy is made beside the target and swapped in with one atomic exchange of the two names (Linux
+    ``renameat2``); where that is not available, two renames, and :func:`recover_published` puts the
+    previous edition back if tekan was stopped between them.
+    """
     staging = target.with_name(f".{target.name}.new")
     old = target.with_name(f".{target.name}.old")
+    recover_published(target)
     for path in (staging, old):
         shutil.rmtree(path, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,10 +159,94 @@ def publish_tree(built: Path, target: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous edition
+        return
     if target.exists():
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_published(target: Path) -> None:
+    """Put back the previous edition of ``target`` if a publish was stopped between its two renames."""
+    old = target.with_name(f".{target.name}.old")
+    if old.is_dir() and not target.exists():
+        old.rename(target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not this system or file system
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+#: The lock file of an output folder: held (``flock``) while a build writes there.
+LOCK = ".tekan-lock"
+
+
+@contextlib.contextmanager
+def lock_output(out: Path) -> Iterator[None]:
+    """Hold the output folder for one build; a second build into it stops at once with one line."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    handle = (out / LOCK).open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise TekanError(
+                f"another tekan build is writing to this folder ({holder}): wait for it to finish, "
+                "or build into another --out",
+                out,
+                Kind.io,
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"tekan pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        for tag in TAGS.values():  # a publish stopped half-way by a kill: the previous edition comes back
+            recover_published(out / "html" / tag)
+        yield
+    finally:
+        handle.close()  # releases the lock; the file stays (removing it would race with the next build)
+
+
+def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
+    """Stop with one line of advice, before Sphinx runs, when the EPUB or PDF lacks its fonts or XeLaTeX."""
+    from .pdf import missing_fonts
+
+    if "pdf" in formats and (shutil.which("latexmk") is None or shutil.which("xelatex") is None):
+        raise TekanError(
+            "the PDF needs XeLaTeX: install latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended "
+            "(tools/setup.sh does this as root), or build only html epub",
+            Path("latexmk"),
+            Kind.io,
+        )
+    if "pdf" in formats or "epub" in formats:  # the PDF sets its text in them, the EPUB draws its cover
+        missing = sorted({family for script in scripts for family in missing_fonts(script)})
+        if missing:
+            raise TekanError(
+                f"the fonts {', '.join(missing)} are not installed: install fonts-noto-cjk "
+                "(tools/setup.sh does this as root), or build only html",
+                Path("fc-list"),
+                Kind.io,
+            )
 
 
 def publish_file(built: Path, target: Path) -> None:

@@ -164,7 +164,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
-    from .building import build_edition, write_landing_page
+    from .building import check_prerequisites, lock_output
 
     formats = _expand(args.formats or ["all"], FORMATS, "format")
     scripts = _expand([args.script], SCRIPTS, "script")
@@ -181,6 +181,22 @@ def cmd_build(args: argparse.Namespace) -> int:
             _problems(book.problems)
             if args.strict and _strict_failure(book.problems):
                 return 1
+    check_prerequisites(formats, scripts)
+    with lock_output(out):
+        return _build_steps(args, formats, scripts, out, seed, glossary, titles)
+
+
+def _build_steps(
+    args: argparse.Namespace,
+    formats: list[str],
+    scripts: list[str],
+    out: Path,
+    seed: Path | None,
+    glossary: Path,
+    titles: dict[str, str],
+) -> int:
+    from .building import build_edition, write_landing_page
+
     steps = [(fmt, script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
@@ -295,6 +311,27 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def os_error_line(exc: OSError) -> str:
+    """``place: error: what`` for a failed file operation; a copy's many failures are summed up by the first."""
+    import errno
+    import shutil
+
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        _, target, why = exc.args[0][0]
+        count = len(exc.args[0])
+        more = f" (and {count - 1} more file(s))" if count > 1 else ""
+        return f"{target}: error: {why}{more}"
+    where = exc.filename or "tekan"
+    if exc.errno == errno.ENOSPC:
+        try:
+            free = shutil.disk_usage(Path(where).parent if not Path(where).is_dir() else where).free
+            room = f" ({free // 1024:,} KB free)"
+        except OSError:
+            room = ""
+        return f"{where}: error: no space left on the device{room}: free some space and build again"
+    return f"{where}: error: {exc.strerror or exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tekan`` command."""
     args = parser().parse_args(argv)
@@ -305,8 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"{exc.location}: error: {exc.message} [tekan.{exc.kind.value}]")
         return 1
     except OSError as exc:  # an output folder that cannot be written, a full disk: one line, no traceback
-        where = exc.filename or "tekan"
-        _say(f"{where}: error: {exc.strerror or exc} [tekan.{Kind.io.value}]")
+        _say(f"{os_error_line(exc)} [tekan.{Kind.io.value}]")
         return 1
     except KeyboardInterrupt:
         _say("tekan: interrupted")

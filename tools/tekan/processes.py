@@ -10,13 +10,17 @@ process, told through a pipe, stops it when ``tekan`` itself is killed (SIGKILL)
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 #: Seconds a stopped group has to exit after SIGTERM before it gets SIGKILL.
 GRACE = 5.0
@@ -40,6 +44,12 @@ if sys.stdin.buffer.read() != b"done":
             except (ProcessLookupError, PermissionError):
                 sys.exit(0)
 """.replace("GRACE", repr(GRACE))
+
+
+_NO_SPACE = re.compile(r"\[Errno 28\] No space left on device(?:: '([^']*)')?|OSError\(28, ")
+#: The first line of Sphinx's crash report ("Extension error (tekan.sphinxext.pages)!", "Exception occurred:").
+_REPORT_START = re.compile(r"^(?:[A-Z][A-Za-z ]* error(?: \([\w.]+\))?!|Exception occurred:)$")
+_EXCEPTION = re.compile(r"^[A-Za-z_.]*(?:Error|Exception|Interrupt|Exit)\b.*:")
 
 
 class Terminated(BaseException):
@@ -81,15 +91,62 @@ def stop_group(child: subprocess.Popen[bytes]) -> None:
 def run_guarded(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
     """Run ``command`` to completion in its own process group, guarded by a watchdog; return its exit status."""
     output = subprocess.DEVNULL if quiet else None
-    child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=output, start_new_session=True)
+    errors = subprocess.DEVNULL if quiet else subprocess.PIPE
+    child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
     watchdog = _start_watchdog(child.pid)
+    relay = None if child.stderr is None else _Relay(child.stderr)
     try:
-        return child.wait()
+        status = child.wait()
     except BaseException:  # Ctrl-C, SIGTERM (Terminated), an error in tekan: the child goes too
         stop_group(child)
         raise
     finally:
         _dismiss(watchdog)
+        if relay is not None:
+            relay.join()
+    if relay is not None and (relay.report or (status and relay.no_space)):
+        relay.summarise(command)
+    return status
+
+
+class _Relay(threading.Thread):
+    """Passes a child's messages (Sphinx's warnings) through as they come, but holds back a crash report
+    (``Versions`` / ``Last Messages`` / ``Traceback`` …) and prints it as one line at the end."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.report: list[str] = []
+        self.no_space: list[str] = []
+        self.start()
+
+    def run(self) -> None:
+        blank = 0
+        for raw in self.stream:
+            line = raw.decode("utf-8", errors="replace").rstrip("\n")
+            if self.report or line == "Versions" or _REPORT_START.match(line):
+                self.report.append(line)
+            elif _NO_SPACE.search(line):  # one warning per file Sphinx could not write: said once, at the end
+                self.no_space.append(line)
+            elif not line.strip():
+                blank += 1  # held: a crash report starts with blank lines
+            else:
+                sys.stderr.write("\n" * blank + line + "\n")
+                sys.stderr.flush()
+                blank = 0
+
+    def summarise(self, command: Sequence[str]) -> None:
+        """Raise OSError for a full disk (tekan names the place in one line); else print the report's gist."""
+        text = "\n".join(self.report + self.no_space)
+        full = _NO_SPACE.search(text)
+        if full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), full[1] or (command[-1] if command else None))
+        errors = [line.strip() for line in self.report if _EXCEPTION.match(line.strip())]
+        saved = next((line.strip() for line in self.report if line.strip().startswith("/tmp/sphinx-err")), "")
+        gist = errors[-1] if errors else "crashed"
+        program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
+        sys.stderr.write(f"{program}: {gist}")
+        sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
 
 
 def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:
