@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,38 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
         chromium.close()
+
+
+@dataclass(frozen=True)
+class Installed:
+    """Tekan as a stranger gets it: a clean clone of this repository, its wheel, a fresh virtual environment."""
+
+    clone: Path  # `git clone` of this repository (its committed HEAD), as Read the Docs checks it out
+    wheel: Path  # built from the clone by `python -m build` (sdist, then the wheel from the sdist)
+    bin: Path  # the fresh environment's bin/ (python, pip, tekan), the wheel installed non-editable
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a shell in which ``python`` and ``tekan`` are the installed ones."""
+        return {**os.environ, "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}", "VIRTUAL_ENV": "", **extra}
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """One fresh install for the session, shared by the stranger test and the Read the Docs replay.
+
+    Dependencies come from PyPI through pip's cache, so after the first run this takes seconds, not minutes.
+    """
+    base = tmp_path_factory.mktemp("installed")
+    clone, dist, venv = base / "clone", base / "dist", base / "venv"
+
+    def run(*command: str | Path, cwd: Path = base) -> None:
+        result = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{' '.join(map(str, command))}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+
+    run("git", "clone", "--quiet", "--no-hardlinks", ROOT, clone)
+    run(sys.executable, "-m", "build", "--outdir", dist, clone)
+    wheels = sorted(dist.glob("tekan-*.whl"))
+    assert len(wheels) == 1, wheels
+    run(sys.executable, "-m", "venv", venv)
+    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheels[0])
+    return Installed(clone, wheels[0], venv / "bin")

@@ -1,0 +1,125 @@
+"""Tekan as a stranger gets it: the wheel carries everything; in an empty folder holding only an unseen seed,
+the installed `tekan` (non-editable, fresh environment) makes HTML, EPUB and PDF with that feature's identity
+and glossary links; and `.readthedocs.yaml` replayed the way Read the Docs runs it gives the site, EPUB and PDF.
+
+All three share one fresh install (``installed`` in conftest.py): a clone, its wheel, a new virtual environment.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from lxml import etree
+
+from .conftest import GLOSSARY, ROOT, Installed
+from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, TITLE, foreign_words, write_feature
+
+pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
+
+
+def test_the_wheel_carries_the_extensions_files_and_the_glossary(installed: Installed) -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "tools/tekan"], cwd=installed.clone, capture_output=True, text=True, check=True
+    ).stdout.split()
+    package_files = {path.removeprefix("tools/") for path in tracked}
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+        assert package_files <= names, f"missing from the wheel: {sorted(package_files - names)}"
+        assert wheel.read("tekan/data/terms.toml") == GLOSSARY.read_bytes(), "the shipped glossary is the book's"
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    text = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in text.splitlines())}
+
+
+def pdf_text(pdf: Path, last: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", "1", "-l", str(last), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed, tmp_path: Path) -> None:
+    folder = tmp_path / "new-feature"
+    write_feature(folder)
+    tekan = installed.bin / "tekan"
+    result = subprocess.run(
+        [str(tekan), "build", "html", "epub", "pdf", "--script", "hant"],
+        cwd=folder,
+        env=installed.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = folder / "_build"
+    assert sorted(p.name for p in folder.iterdir()) == ["_build", "feature.toml", "feature.txt"]
+    site = out / "html" / "zh-hant"
+    assert f"<title>{TITLE}</title>" in (site / "index.html").read_text(encoding="utf-8")
+    statement = (site / "statements" / "chen-lixin.html").read_text(encoding="utf-8")
+    for term in ("standardization", "nqi", "certification-and-accreditation", "inspection-and-testing"):
+        assert f'href="../glossary.html#term-{term}"' in statement, f"the shipped glossary links {term}"
+    with zipfile.ZipFile(out / "epub" / "tekan-zh-hant.epub") as epub:
+        opf = etree.fromstring(epub.read("content.opf"))
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    assert opf.findtext(".//dc:title", namespaces=dc) == FULL_TITLE
+    assert opf.findtext(".//dc:creator", namespaces=dc) == AUTHOR
+    assert opf.findtext(".//dc:rights", namespaces=dc) == COPYRIGHT
+    pdf = out / "pdf" / "tekan-zh-hant.pdf"
+    info = pdf_info(pdf)
+    assert info["Title"] == FULL_TITLE and info["Author"] == AUTHOR
+    front = pdf_text(pdf, 3)
+    assert TITLE in front.replace(" ", "") and "浙江標準報社" in front
+    assert foreign_words(out) == []
+    assert not [word for word in ("中國質量報", "韓永生") if word in pdf_text(pdf, 99)]
+
+
+# --- Read the Docs -------------------------------------------------------------------------------------
+
+#: The order in which Read the Docs runs the jobs it documents (build.jobs), each a list of shell commands.
+JOB_ORDER = ("post_checkout", "pre_system_dependencies", "post_system_dependencies", "pre_create_environment",
+             "post_create_environment", "pre_install", "post_install", "pre_build", "build", "post_build")  # fmt: skip
+
+
+def test_read_the_docs_replay_gives_site_epub_and_pdf(installed: Installed, tmp_path: Path) -> None:
+    """On a clean clone: the `python.install` steps (a non-editable `pip install .`), then every build job with
+    READTHEDOCS_OUTPUT set, as https://docs.readthedocs.io/en/stable/build-customization.html describes."""
+    config: dict[str, Any] = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    checkout = tmp_path / "checkout"
+    shutil.copytree(installed.clone, checkout, symlinks=True)  # a clean clone of its own: builds write into it
+    output = tmp_path / "readthedocs-output"
+    env = installed.env(READTHEDOCS="True", READTHEDOCS_OUTPUT=f"{output}/")
+
+    def sh(command: str) -> None:
+        result = subprocess.run(["bash", "-e", "-c", command], cwd=checkout, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{command}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+
+    for step in config["python"]["install"]:
+        assert step.get("method", "pip") == "pip" and "extra_requirements" not in step, step
+        sh(f"python -m pip install --quiet --disable-pip-version-check {step['path']}")  # non-editable, as documented
+    jobs = config["build"].get("jobs", {})
+    for name in JOB_ORDER:
+        job = jobs.get(name, [])
+        if name == "build":  # one list of commands per output format: html first, then `formats`
+            for fmt in ["html", *config.get("formats", [])]:
+                for command in job[fmt]:
+                    sh(command)
+        else:
+            for command in job:
+                sh(command)
+    assert (output / "html" / "index.html").is_file(), "the landing page"
+    for edition in ("zh-hant", "zh-hans"):
+        assert (output / "html" / edition / "index.html").is_file()
+        assert (output / "html" / edition / "statements").is_dir()
+    epubs, pdfs = sorted((output / "epub").glob("*.epub")), sorted((output / "pdf").glob("*.pdf"))
+    assert len(epubs) == 1 and zipfile.is_zipfile(epubs[0])
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF-")
