@@ -190,7 +190,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 return 1
     check_prerequisites(formats, scripts)
     with lock_output(out):
-        return _build_steps(args, formats, scripts, out, seed, glossary, titles)
+        return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
 
 
 def _build_steps(
@@ -201,6 +201,7 @@ def _build_steps(
     seed: Path | None,
     glossary: Path,
     titles: dict[str, str],
+    conf: Path | None,
 ) -> int:
     from .building import build_edition, write_landing_page
 
@@ -214,7 +215,7 @@ def _build_steps(
             out,
             seed=seed,
             glossary=glossary,
-            conf=project.conf_dir(),
+            conf=conf,
             jobs=args.jobs,
             normalise=not args.verbatim,
             vertical=args.vertical,
