@@ -151,8 +151,19 @@ def js_splitter(finder: TermFinder | None = None) -> str:
     return JS_SPLITTER % {"table": pair, "terms": terms, "stopwords": json.dumps(sorted(STOPWORDS))}
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    """A file's modification time and size: part of a memo's key, so an edited file is read afresh (Sphinx's
+    test builds and ``sphinx-autobuild`` build many times in one process)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 @cache
-def _finder(glossary_path: str) -> TermFinder | None:
+def _finder(glossary_path: str, stamp: tuple[int, int] = (0, 0)) -> TermFinder | None:
+    del stamp  # part of the memo key only
     if not glossary_path:
         return None
     from ..glossary import load_glossary
@@ -161,7 +172,8 @@ def _finder(glossary_path: str) -> TermFinder | None:
 
 
 @cache
-def _tokenizer(words_file: str) -> Any:
+def _tokenizer(words_file: str, stamp: tuple[int, int] = (0, 0)) -> Any:
+    del stamp  # part of the memo key only
     # jieba's own Tokenizer() loads its whole dictionary (~0.5 s); this one loads what the texts use.
     from ..segmenting import tokenizer
 
@@ -207,14 +219,15 @@ class SearchTekan(SearchLanguage):
     def __init__(self, options: dict[str, str]) -> None:
         super().__init__(options)
         self.words_file = options.get("dict", "")
-        self.finder = _finder(options.get("glossary", ""))
+        glossary = options.get("glossary", "")
+        self.finder = _finder(glossary, _stamp(glossary))
         self.js_splitter_code = js_splitter(self.finder)
         import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
         self.english = snowballstemmer.stemmer("english")
 
     def split(self, input: str) -> list[str]:
-        return index_words(input, _tokenizer(self.words_file), self.finder)
+        return index_words(input, _tokenizer(self.words_file, _stamp(self.words_file)), self.finder)
 
     def word_filter(self, word: str) -> bool:
         return len(word) > 1 and not word.isdigit()
@@ -233,7 +246,29 @@ def _default_scorer(app: Sphinx, config: Any) -> None:
         config.html_search_scorer = str(SCORER)
 
 
+def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the words no page has any more from the search index (Sphinx's incremental index keeps them
+    with an empty page list), so an incremental build's index is the clean build's, byte for byte."""
+    index = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "searchindex.js")
+    if exception is not None or app.builder.format != "html" or not index.is_file():
+        return
+    from sphinx.search import js_index
+
+    text = index.read_text(encoding="utf-8")
+    try:
+        data = js_index.loads(text)
+    except ValueError:
+        return
+    for key in ("terms", "titleterms"):
+        if isinstance(data.get(key), dict):
+            data[key] = {word: pages for word, pages in data[key].items() if pages != []}
+    pruned = js_index.dumps(data)
+    if pruned != text:
+        index.write_text(pruned, encoding="utf-8")
+
+
 def setup_search(app: Sphinx) -> None:
     """Use SearchTekan for Chinese, and rank statements above the pages that list them."""
     app.add_search_language(SearchTekan)
+    app.connect("build-finished", drop_emptied_words)
     app.connect("config-inited", _default_scorer)
