@@ -371,7 +371,16 @@ def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
     ]
     if written:
         logger.info("tekan: wrote %s", ", ".join(written))
-    return sorted(env.found_docs) if TERMS_SCRIPT in written else []
+    if TERMS_SCRIPT not in written:
+        return []
+    # Sphinx memoises static files' checksums per path for the life of the process (a second build in the
+    # same process, as tests and live-reload servers run, would keep the old one): forget them.
+    from sphinx.builders.html import _assets
+
+    memo = getattr(_assets, "_file_checksum_inner", None)
+    if memo is not None and hasattr(memo, "cache_clear"):
+        memo.cache_clear()
+    return sorted(env.found_docs)
 
 
 def _glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
