@@ -40,12 +40,16 @@ def normalise(text: str, protected: tuple[str, ...] = ()) -> str:
         ("質量競爭優勢?", "質量競爭優勢？"),
         ("主導(參與)編制了", "主導（參與）編制了"),
         ("中國質量(杭州)大會", "中國質量（杭州）大會"),
-        ("規劃2020-2025》,推進", "規劃2020-2025》，推進"),  # the hyphen between numbers stays
+        ("規劃2020-2025》,推進", "規劃2020–2025》，推進"),  # a range of years takes an en dash
+        ("編號2020-1234", "編號2020-1234"),  # not a range of years: the hyphen stays
+        ("1/60", "1/60"),
         ("占河南省的1/6、全國的1/60,是全省", "佔河南省的1/6、全國的1/60，是全省"),
         ("5G、AI和QI", "5G、AI和QI"),
         ("共1,000家", "共1,000家"),  # a thousands separator is not Chinese punctuation
         ("AI,5G and (QI)", "AI,5G and (QI)"),  # Latin context stays ASCII
-        ("“人工智能+雙隨機”", "“人工智能+雙隨機”"),
+        ("“人工智能+雙隨機”", "「人工智能+雙隨機」"),  # W3C clreq: corner brackets in Traditional
+        ("他說：“要用‘雙隨機’監管。”", "他說：「要用『雙隨機』監管。」"),  # nested quotes
+        ("China’s “AI” plan", "China’s “AI” plan"),  # English: apostrophe and quotes stay
     ],
 )
 def test_punctuation_in_chinese_context_only(seed: str, expected: str) -> None:
@@ -110,6 +114,8 @@ def test_every_change_is_at_its_place_in_the_seed(book, verbatim) -> None:  # ty
             assert line == printed[change.statement].paragraphs[change.paragraph - 1]
         elif change.part == "headline":
             assert line == printed[change.statement].headline
+        elif change.part == "byline":
+            assert line == "——" + printed[change.statement].attribution.raw
         else:
             assert line == verbatim.publication.masthead
 
@@ -127,9 +133,41 @@ def test_changes_replayed_on_the_seed_give_the_normalised_text(book, verbatim) -
             assert replayed == normalised.paragraphs[index - 1]
 
 
-def test_bylines_are_kept_as_printed(book, verbatim) -> None:  # type: ignore[no-untyped-def]
+def test_bylines_are_kept_as_printed_but_for_look_alike_misprints(book, verbatim) -> None:  # type: ignore[no-untyped-def]
     for a, b in zip(book.publication.statements, verbatim.publication.statements, strict=True):
-        assert a.attribution == b.attribution
+        assert a.attribution.raw == b.attribution.raw.replace("陜西", "陝西")
+        assert a.attribution.person == b.attribution.person
+    corrected = [c for c in book.publication.changes if c.rule == "lookalike"]
+    assert [c.part for c in corrected] == ["byline", "paragraph", "paragraph", "paragraph"]
+    assert all((c.old, c.new) == ("陜西", "陝西") for c in corrected)
+
+
+def test_look_alike_is_corrected_inside_a_protected_name_and_rules_can_be_switched_off() -> None:
+    name = "陜西省某局"
+    assert Normaliser(protected=(name,)).normalise("陜西省某局,制造")[0] == "陝西省某局，製造"
+    only = Normaliser(protected=(name,), rules=("lookalike",))
+    assert only.normalise("陜西省某局,“制造”")[0] == "陝西省某局,“制造”"
+    none = Normaliser(protected=(name,), rules=())
+    assert none.normalise("陜西省某局,“制造”2020-2025")[0] == "陜西省某局,“制造”2020-2025"
+
+
+def test_customary_forms_are_labelled_as_such_not_as_mainland_forms() -> None:
+    edits = Normaliser().edits("市場占有率和全球布局")
+    assert [(e.old, e.new, e.rule) for e in edits] == [("占", "佔", "customary"), ("布局", "佈局", "customary")]
+
+
+def test_the_audit_page_speaks_of_the_book_and_prints_a_compact_appendix(book) -> None:  # type: ignore[no-untyped-def]
+    for script in ("hant", "hans"):
+        page = book_pages(load_book(SEED, GLOSSARY, script))["audit.md"]
+        assert SEED.name not in page and "--verbatim" not in page and "tekan" not in page.split("```")[0]
+        assert "行" not in "".join(line.split("|")[1] for line in page.split("\n") if line.startswith("| 第"))
+        assert "{container} tekan-audit-print" in page
+    page = book_pages(book)["audit.md"]
+    assert "通行寫法 5 處" in page and "形近誤字 4 處" in page and "引號 142 處" in page
+    assert (
+        "| 推動高質量發展邁出堅實步伐，署名 | {strong}`陜西`省市場監管局 | {strong}`陝西`省市場監管局 | 形近誤字 |"
+        in page
+    )
 
 
 def test_verbatim_keeps_the_seed(verbatim) -> None:  # type: ignore[no-untyped-def]

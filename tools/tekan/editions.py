@@ -31,15 +31,17 @@ class AuditWords:
     """The fixed words of the audit page (what normalisation changed in the seed)."""
 
     title: str  # page title
-    intro: str  # ``{seed}``, ``{punctuation}``, ``{words}``, ``{total}`` are filled in
+    intro: str  # ``{total}`` (number of changes) and ``{summary}`` (changes per kind) are filled in
     converted_note: str  # a line for an edition converted from the corrected text; "" for none
     intro_simplified_seed: str  # the intro for a Simplified seed; ``{punctuation}``, ``{conversion}`` filled in
-    verbatim: str  # the page of a verbatim edition; ``{seed}``
+    verbatim: str  # the page of a verbatim edition
+    count: str  # ``{label} {n} 處``: one kind in the summary
+    print_note: str  # the print appendix: which changes it lists and where the full list is
+    summary_head: str  # column of the print summary: the statement
     none: str  # nothing was changed
     masthead: str  # a change in the masthead
     headline: str  # a change in a headline
     paragraph: str  # ``第 {n} 段``
-    line: str  # ``第 {n} 行``
     place: str  # column: where
     before: str  # column: the seed's text
     after: str  # column: the corrected text
@@ -47,6 +49,11 @@ class AuditWords:
     punctuation: str  # kind: punctuation
     word: str  # kind: word form
     conversion: str  # kind: a choice the Simplified → Traditional conversion made from context
+    quotes: str  # kind: quotation marks
+    dash: str  # kind: dash in a range
+    customary: str  # kind: customary form (佔, 佈) where the MOE standard form is another
+    lookalike: str  # kind: look-alike character misprinted
+    byline: str  # a change in a byline
     read: str  # link to the statement
 
 
@@ -166,30 +173,37 @@ HANT = Edition(
     audit=AuditWords(
         title="文字校訂記錄",
         intro=(
-            "原稿 {seed} 由簡體機器轉換為繁體，中文句中留有半形標點，也有大陸字形。"
-            "本版把中文語境中的半形標點改為全形（{punctuation} 處），把大陸字形改為繁體通行字形（{words} 處），"
-            "共 {total} 處，逐一列於下表；數字、英文縮寫（如 5G、AI）中的符號與人名、機構名一律照錄。"
-            "以 tekan build --verbatim 建置，可照錄原稿出版。"
+            "本書原稿由簡體機器轉換為繁體，中文句中留有半形標點、彎引號和大陸字形。"
+            "本版依繁體中文排版慣例校訂，共 {total} 處：{summary}。"
+            "數字、英文縮寫（如 5G、AI）中的符號照錄；人名、機構名只改正形近誤字。"
+            "佔、佈是臺灣通行寫法，教育部標準字體作占、布，故另列為「通行寫法」。"
         ),
         converted_note="",
         intro_simplified_seed=(
-            "原稿 {seed} 以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），"
+            "本書原稿以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），"
             "再由 OpenCC 轉為繁體（s2tw：臺灣字形，不改大陸用語），人名、機構名與詞彙表詞目整體轉換；"
             "轉換依上下文選用非常用字形之處（{conversion} 處）逐一列於下表，請核對。"
         ),
-        verbatim="本版照錄原稿 {seed}，未作任何校訂。",
+        verbatim="本版照錄原稿，未作任何校訂。",
+        count="{label} {n} 處",
+        print_note="下表列出字形、寫法、誤字與連接號的校訂；標點與引號的逐處校訂見本書網頁版的文字校訂記錄。",
+        summary_head="篇",
         none="原稿無需校訂。",
         masthead="報頭",
         headline="標題",
         paragraph="第 {n} 段",
-        line="第 {n} 行",
         place="位置",
         before="原稿",
         after="校訂",
         rule="類別",
         punctuation="標點",
-        word="字形",
         conversion="轉換",
+        word="大陸字形",
+        quotes="引號",
+        dash="連接號",
+        customary="通行寫法",
+        lookalike="形近誤字",
+        byline="署名",
         read="閱讀本篇",
     ),
     glossary=GlossaryWords(
@@ -238,29 +252,35 @@ HANS = Edition(
     audit=AuditWords(
         title="文字校订记录",
         intro=(
-            "原稿 {seed} 由简体机器转换为繁体，中文句中留有半角标点，也有大陆字形。"
-            "繁体版把中文语境中的半角标点改为全角（{punctuation} 处），把大陆字形改为繁体通行字形（{words} 处），"
-            "共 {total} 处，逐一列于下表；数字、英文缩写（如 5G、AI）中的符号与人名、机构名一律照录。"
-            "以 tekan build --verbatim 构建，可照录原稿出版。"
+            "本书原稿由简体机器转换为繁体，中文句中留有半角标点、弯引号和大陆字形。"
+            "繁体版依繁体中文排版惯例校订，共 {total} 处：{summary}。"
+            "数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。"
         ),
-        converted_note="简体版由校订后的繁体文本转换而来；下表按原稿以繁体列出。",
+        converted_note="简体版由校订后的繁体文本转换而来，引号依简体中文惯例用“ ”；下表按原稿以繁体列出。",
         intro_simplified_seed=(
-            "原稿 {seed} 以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），"
+            "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），"
             "简体原稿的字形与用语一律照录；繁体版另列转换时依上下文选用的字形。"
         ),
-        verbatim="本版照录原稿 {seed}，未作任何校订。",
+        verbatim="本版照录原稿，未作任何校订。",
+        count="{label} {n} 处",
+        print_note="下表列出字形、写法、误字与连接号的校订；标点与引号的逐处校订见本书网页版的文字校订记录。",
+        summary_head="篇",
         none="原稿无需校订。",
         masthead="报头",
         headline="标题",
         paragraph="第 {n} 段",
-        line="第 {n} 行",
         place="位置",
         before="原稿",
         after="校订",
         rule="类别",
         punctuation="标点",
-        word="字形",
         conversion="转换",
+        word="大陆字形",
+        quotes="引号",
+        dash="连接号",
+        customary="通行写法",
+        lookalike="形近误字",
+        byline="署名",
         read="阅读本篇",
     ),
     glossary=GlossaryWords(

@@ -3,8 +3,19 @@ Chinese sentences and mainland word forms (關于, 并, 制造). This module cor
 :class:`~tekan.model.Change` (``rendering.render_audit`` lists them). Names are never touched.
 
 Punctuation becomes full-width only in Chinese context (a neighbour is a Han character or Chinese punctuation),
-so ``5G``, ``2020-2025``, ``1/60`` and ``AI`` stay as printed. Word forms come from a word list
+so ``5G``, ``1/60`` and ``AI`` stay as printed. Word forms come from a word list
 (``data/normalise-words.txt``), not a character map: 制 is right in 制度 and wrong in 制造.
+
+The rules, each named on the audit page (``Edit.rule``):
+
+* ``punctuation``: ASCII , ; : ? ! ( ) in Chinese context → full width;
+* ``word``: mainland word forms → Traditional (``data/normalise-words.txt``);
+* ``customary``: the customary Taiwanese 佔, 佈 where the MOE standard form is 占, 布 (``normalise-customary.txt``);
+* ``lookalike``: a look-alike character misprinted for another, corrected in names and bylines too
+  (陜西 → 陝西, ``normalise-lookalikes.txt``);
+* ``quotes``: “ ” ‘ ’ around Chinese → 「 」 『 』, the Traditional convention (W3C clreq); the Simplified edition
+  turns them back into “ ” ‘ ’ (``scripts.Converter.to_hans``);
+* ``dash``: a hyphen between two years → en dash (2020-2025 → 2020–2025).
 """
 
 from __future__ import annotations
@@ -16,11 +27,22 @@ from functools import cache
 from pathlib import Path
 
 from .datafiles import read_columns
+from .errors import Kind, TekanError
 from .linking import Linker
-from .model import Change, Publication, Statement
+from .model import Change, Location, Publication, Statement
 
 #: Mainland forms and their Traditional forms: ``FOUND<TAB>TRADITIONAL`` per line.
 WORDS = Path(__file__).parent / "data" / "normalise-words.txt"
+#: Customary Taiwanese forms of characters whose MOE standard form the seed has: ``FOUND<TAB>CUSTOMARY``.
+CUSTOMARY = Path(__file__).parent / "data" / "normalise-customary.txt"
+#: Look-alike misprints and the intended characters, same length: ``FOUND<TAB>INTENDED``.
+LOOKALIKES = Path(__file__).parent / "data" / "normalise-lookalikes.txt"
+#: Every rule, in the order the audit page names them.
+RULES = ("punctuation", "quotes", "dash", "word", "customary", "lookalike")
+#: Curly quotation marks and the corner brackets the Traditional edition prints for them (W3C clreq).
+CORNER_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+#: A hyphen between two years: a range, printed with an en dash.
+_YEAR_RANGE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})-((?:19|20)[0-9]{2})(?![0-9])")
 #: ASCII marks that become their full-width forms in Chinese context.
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 #: Characters of the seed's Chinese shown around a change on the audit page.
@@ -42,7 +64,7 @@ class Edit:
     start: int  # offset in the original string
     old: str  # replaced characters
     new: str  # their replacement
-    rule: str  # "punctuation" or "word"
+    rule: str  # one of RULES
 
 
 def load_words(path: Path = WORDS) -> dict[str, str]:
@@ -50,31 +72,91 @@ def load_words(path: Path = WORDS) -> dict[str, str]:
     return {found: traditional for found, traditional in read_columns(path, 2, "FOUND<TAB>TRADITIONAL")}
 
 
+def load_lookalikes(path: Path = LOOKALIKES) -> dict[str, str]:
+    """The look-alike list: misprinted form → intended form, each pair of the same length."""
+    pairs = {found: intended for found, intended in read_columns(path, 2, "FOUND<TAB>INTENDED")}
+    for found, intended in pairs.items():
+        if len(found) != len(intended):
+            raise TekanError(f"{found} and {intended} differ in length", Location(path, 0), Kind.io)
+    return pairs
+
+
 @cache
 def _default_words() -> dict[str, str]:
     return load_words()
 
 
+@cache
+def _default_customary() -> dict[str, str]:
+    return load_words(CUSTOMARY)
+
+
+@cache
+def _default_lookalikes() -> dict[str, str]:
+    return load_lookalikes()
+
+
 class Normaliser:
     """Corrects punctuation and word forms in Chinese text, keeping protected strings (names) unchanged."""
 
-    def __init__(self, words: dict[str, str] | None = None, protected: Iterable[str] = ()) -> None:
-        forms = dict(words if words is not None else _default_words())
+    def __init__(
+        self,
+        words: dict[str, str] | None = None,
+        protected: Iterable[str] = (),
+        rules: Iterable[str] = RULES,
+        customary: dict[str, str] | None = None,
+        lookalikes: dict[str, str] | None = None,
+    ) -> None:
+        self.rules = frozenset(rules)
+        self._rule_of: dict[str, str] = {}
+        forms: dict[str, str] = {}
+        for rule, table in (
+            ("word", words if words is not None else _default_words()),
+            ("customary", customary if customary is not None else _default_customary()),
+        ):
+            for found, replacement in table.items():
+                forms.setdefault(found, replacement if rule in self.rules else found)
+                self._rule_of.setdefault(found, rule)
+        lookalike = lookalikes if lookalikes is not None else _default_lookalikes()
+        self._lookalikes = Linker.build(lookalike if "lookalike" in self.rules else {})
         for name in protected:
             if name:
-                forms[name] = name  # a name is matched whole, so no rule applies inside it
+                # A name is matched whole, so no rule applies inside it (a look-alike misprint is still corrected).
+                corrected = self.correct_lookalikes(name)
+                forms[name] = forms[corrected] = corrected
         self._linker = Linker.build(forms)
+
+    def correct_lookalikes(self, text: str) -> str:
+        """``text`` with its look-alike misprints corrected (names included)."""
+        return apply(text, self.lookalike_edits(text))
+
+    def lookalike_edits(self, text: str) -> list[Edit]:
+        """The look-alike corrections of ``text`` (same-length replacements)."""
+        return [
+            Edit(start, text[start:end], replacement, "lookalike")
+            for start, end, replacement in self._lookalikes.occurrences(text)
+            if replacement != text[start:end]
+        ]
 
     def edits(self, text: str) -> list[Edit]:
         """Every edit that ``text`` needs, in order."""
-        edits: list[Edit] = []
+        edits = self.lookalike_edits(text)
+        # Look-alike corrections keep the length, so later rules see the corrected text at the same offsets.
+        corrected = apply(text, edits)
         covered = [False] * len(text)
-        for start, end, replacement in self._linker.occurrences(text):
-            for i in range(start, end):
-                covered[i] = True
-            if replacement != text[start:end]:
-                edits.append(Edit(start, text[start:end], replacement, "word"))
-        edits += _punctuation_edits(text, covered)
+        for edit in edits:
+            covered[edit.start : edit.start + len(edit.old)] = [True] * len(edit.old)
+        for start, end, replacement in self._linker.occurrences(corrected):
+            found = corrected[start:end]
+            if replacement != found and not any(covered[start:end]):
+                edits.append(Edit(start, found, replacement, self._rule_of.get(found, "word")))
+            covered[start:end] = [True] * (end - start)
+        if "punctuation" in self.rules:
+            edits += _punctuation_edits(corrected, covered)
+        if "quotes" in self.rules:
+            edits += _quote_edits(corrected, covered)
+        if "dash" in self.rules:
+            edits += [Edit(m.start() + 4, "-", "–", "dash") for m in _YEAR_RANGE.finditer(corrected) if m[1] < m[2]]
         return sorted(edits, key=lambda e: e.start)
 
     def normalise(self, text: str) -> tuple[str, list[Edit]]:
@@ -121,6 +203,23 @@ def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
     return edits
 
 
+def _quote_edits(text: str, covered: list[bool]) -> list[Edit]:
+    """Curly quotes next to Chinese → corner brackets; an apostrophe in English (China’s) stays."""
+    edits: list[Edit] = []
+    for i, char in enumerate(text):
+        if char in CORNER_QUOTES and not covered[i]:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if _is_cjk(before) or _is_cjk(after):
+                edits.append(Edit(i, char, CORNER_QUOTES[char], "quotes"))
+    return edits
+
+
+def corner_quotes(text: str) -> str:
+    """``text`` with the curly quotes around Chinese as corner brackets (the Traditional convention)."""
+    return apply(text, _quote_edits(text, [False] * len(text)))
+
+
 def change_record(text: str, edit: Edit, line: int, statement: int, part: str, paragraph: int = 0) -> Change:
     """The audit record of one edit of ``text``: its place and a few characters of context around it."""
     left = max(0, edit.start - CONTEXT)
@@ -142,16 +241,31 @@ def change_record(text: str, edit: Edit, line: int, statement: int, part: str, p
     )
 
 
-def normalise_publication(publication: Publication, words: dict[str, str] | None = None) -> Publication:
+def normalise_publication(
+    publication: Publication, words: dict[str, str] | None = None, rules: Iterable[str] = RULES
+) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
-    Bylines are kept as printed: they are names.
+    Bylines are names: only look-alike misprints are corrected in them (陜西 → 陝西), and recorded too.
+    ``rules`` names the rules to apply (all by default).
     """
     names = {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
-    normaliser = Normaliser(words, protected=names)
+    normaliser = Normaliser(words, protected=names, rules=rules)
     changes: list[Change] = []
     statements: list[Statement] = []
     for statement in publication.statements:
+        a = statement.attribution
+        byline_edits = normaliser.lookalike_edits(a.raw)
+        if byline_edits:
+            changes += [change_record(a.raw, e, a.line, statement.number, "byline") for e in byline_edits]
+            corrected = replace(
+                a,
+                raw=apply(a.raw, byline_edits),
+                organisation=normaliser.correct_lookalikes(a.organisation),
+                position=normaliser.correct_lookalikes(a.position),
+                person=normaliser.correct_lookalikes(a.person),
+            )
+            statement = replace(statement, attribution=corrected)
         headline, edits = normaliser.normalise(statement.headline)
         changes += [change_record(statement.headline, e, statement.line, statement.number, "headline") for e in edits]
         paragraphs: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .editions import HANT, Edition, PageWords
+from .editions import HANT, AuditWords, Edition, PageWords
 from .linking import Linker, Segment
 from .model import Change, Publication, Sector, Statement
 
@@ -228,33 +228,65 @@ def _cell(text: str, start: int, length: int) -> str:
     return escape(text[:start]) + "{strong}`" + piece + "`" + escape(text[start + length :])
 
 
+#: The class of the print appendix's compact list on the audit page (the LaTeX build keeps it, the others drop it).
+AUDIT_PRINT_CLASS = "tekan-audit-print"
+#: Kinds of change the print appendix lists one by one (punctuation and quotes are counted, and listed on the site).
+PRINT_RULES = ("word", "customary", "lookalike", "dash")
+
+
+def _place(change: Change, words: AuditWords) -> str:
+    return words.paragraph.format(n=change.paragraph) if change.part == "paragraph" else getattr(words, change.part)
+
+
 def render_audit(publication: Publication, edition: Edition = HANT) -> str:
-    """The audit page: every change normalisation made, grouped by statement, with its place in the seed."""
+    """The audit page: every change normalisation made, by statement and paragraph (the site and the EPUB), and a
+    compact appendix for print: a count per statement and kind, and the changes of word, form and dash."""
+    from .normalise import RULES
+
     words = edition.audit
-    seed = publication.source.name
     # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
     lines = ["---", "nosearch: true", "---", "", f"({AUDIT_DOC})=", f"# {words.title}", ""]
     if not publication.normalised:
-        return "\n".join([*lines, escape(words.verbatim.format(seed=seed)), ""])
+        return "\n".join([*lines, escape(words.verbatim), ""])
     changes = publication.changes
-    punctuation = sum(1 for c in changes if c.rule == "punctuation")
-    conversion = sum(1 for c in changes if c.rule == "conversion")
-    intro = (words.intro_simplified_seed if publication.script == "hans" else words.intro).format(
-        seed=seed,
-        total=len(changes),
-        punctuation=punctuation,
-        words=len(changes) - punctuation - conversion,
-        conversion=conversion,
-    )
+    counts = {rule: sum(1 for c in changes if c.rule == rule) for rule in (*RULES, "conversion")}
+    summary = "、".join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
+    if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
+        intro = words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])
+    else:
+        intro = words.intro.format(total=len(changes), summary=summary)
     lines += [escape(intro), ""]
     if words.converted_note and publication.script == "hant":
         lines += [escape(words.converted_note), ""]
     if not changes:
-        return "\n".join([*lines, words.none, ""])
+        return "\n".join([*lines, escape(words.none), ""])
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
     for change in changes:
         groups.setdefault(change.statement, []).append(change)
+    kinds = [rule for rule in counts if counts[rule]]
+    # Print: one compact table of counts and one of the changes a reader would want to see; no seed line numbers.
+    lines += [f"````{{container}} {AUDIT_PRINT_CLASS}", escape(words.print_note), ""]
+    lines += ["| " + " | ".join([words.summary_head, *(getattr(words, k) for k in kinds)]) + " |"]
+    lines += ["| " + " | ".join(["---"] * (len(kinds) + 1)) + " |"]
+    for number, group in groups.items():
+        statement = titles.get(number)
+        name = escape(statement.headline) if statement else words.masthead
+        lines.append("| " + " | ".join([name, *(str(sum(1 for c in group if c.rule == k)) for k in kinds)]) + " |")
+    lines.append("")
+    listed = [c for c in changes if c.rule in PRINT_RULES]
+    if listed:
+        lines += [f"| {words.place} | {words.before} | {words.after} | {words.rule} |", "| --- | --- | --- | --- |"]
+        for c in listed:
+            statement = titles.get(c.statement)
+            where = f"{escape(statement.headline)}，{_place(c, words)}" if statement else words.masthead
+            lines.append(
+                f"| {where} | {_cell(c.before, c.start, len(c.old))} | {_cell(c.after, c.start, len(c.new))} "
+                f"| {getattr(words, c.rule)} |"
+            )
+        lines.append("")
+    lines += ["````", ""]
+    # Site and EPUB: every change, by statement and paragraph, with a link to the statement.
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
@@ -267,11 +299,7 @@ def render_audit(publication: Publication, edition: Edition = HANT) -> str:
             "| --- | --- | --- | --- |",
         ]
         for c in group:
-            where = words.paragraph.format(n=c.paragraph) if c.part == "paragraph" else getattr(words, c.part)
-            place = f"{where}，{words.line.format(n=c.line)}" if c.line else where
-            lines.append(
-                f"| {place} | {_cell(c.before, c.start, len(c.old))} | {_cell(c.after, c.start, len(c.new))} "
-                f"| {getattr(words, c.rule)} |"
-            )
+            before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
+            lines.append(f"| {_place(c, words)} | {before} | {after} | {getattr(words, c.rule)} |")
         lines.append("")
     return "\n".join(lines)

@@ -27,6 +27,10 @@ OVERRIDES = Path(__file__).parent / "data" / "opencc-overrides.txt"
 T2S, S2T = "t2s", "s2tw"
 
 
+#: The Traditional edition's corner brackets and the quotation marks the Simplified edition prints for them.
+HANS_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
 @cache
 def _opencc(config: str) -> Any:
     import opencc
@@ -61,12 +65,14 @@ class Converter:
         return cls(hans_of, hant_of, Linker.build(hans_of), Linker.build(hant_of))
 
     def to_hans(self, text: str) -> str:
-        """Traditional → Simplified."""
-        return _convert(text, self.to_hans_linker, T2S)
+        """Traditional → Simplified, with the Simplified quotation marks “ ” ‘ ’ for 「 」 『 』 (W3C clreq)."""
+        return _convert(text, self.to_hans_linker, T2S).translate(HANS_QUOTES)
 
     def to_hant(self, text: str) -> str:
-        """Simplified → Traditional."""
-        return _convert(text, self.to_hant_linker, S2T)
+        """Simplified → Traditional, with 「 」 『 』 for the quotation marks around Chinese (W3C clreq)."""
+        from .normalise import corner_quotes
+
+        return corner_quotes(_convert(text, self.to_hant_linker, S2T))
 
 
 def _convert(text: str, protected: Linker, config: str) -> str:

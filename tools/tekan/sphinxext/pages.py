@@ -22,7 +22,7 @@ from ..errors import Kind, TekanError
 from ..glossary import glossary_forms
 from ..metadata import metadata_path
 from ..project import DEFAULT_GLOSSARY
-from ..rendering import one_line
+from ..rendering import AUDIT_PRINT_CLASS, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +199,20 @@ class StableSectionIds(SphinxTransform):
                 section["ids"] = stable
 
 
+def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The audit page: print keeps the compact appendix (no sections, so no running heads of statement titles),
+    the site and the EPUB keep the full list by statement. (LaTeX resolves one tree of the whole book.)"""
+    for compact in list(doctree.findall(nodes.container)):
+        if AUDIT_PRINT_CLASS not in compact["classes"]:
+            continue
+        page = compact.parent
+        if app.builder.format == "latex":
+            for section in [child for child in page.children if isinstance(child, nodes.section)]:
+                page.remove(section)
+        else:
+            page.remove(compact)
+
+
 def setup_pages(app: Sphinx) -> None:
     """Configuration values, page generation and the statement-page directives."""
     app.add_config_value(
@@ -238,3 +252,4 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-byline", BylineDirective)
     app.add_directive("tekan-english", EnglishDirective)
     app.add_transform(StableSectionIds)
+    app.connect("doctree-resolved", audit_for_the_format)
