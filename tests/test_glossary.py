@@ -310,3 +310,24 @@ def test_the_shipped_glossary_keeps_the_reviewed_points() -> None:
         assert generic not in {t.hant for t in glossary.terms}
     review = (GLOSSARY.parent / "REVIEW.md").read_text(encoding="utf-8")
     assert all(f"`{term.id}`" in review for term in glossary.terms)
+
+
+def test_candidate_terms_rank_recurring_field_words_that_the_glossary_lacks(tmp_path) -> None:
+    from tekan.glossary import candidate_terms
+    from tekan.parsing import parse_seed
+
+    seed = (
+        "加強食品抽檢工作\n"
+        "要加強食品抽檢，健全追溯體系。食品抽檢結果要公開，追溯體系要覆蓋全鏈條。\n"
+        "計量是基礎，追溯體系離不開計量。\n"
+        "——某市市場監管局局長王五\n"
+        "《某報》【特刊】\n"
+    )
+    publication, _ = parse_seed(seed, tmp_path / "seed.txt")
+    glossary = load_glossary(GLOSSARY)
+    found = dict(candidate_terms(glossary, [publication]))
+    assert found.get("追溯體系") == 3 and "食品抽檢" in found  # recurring, of the field, not in the glossary
+    assert "計量" not in found  # a glossary term is not a candidate
+    assert all(count >= 2 for count in found.values())  # recurring only
+    ranked = list(found.values())
+    assert ranked == sorted(ranked, reverse=True)

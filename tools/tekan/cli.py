@@ -98,7 +98,19 @@ def cmd_check(args: argparse.Namespace) -> int:
             _say("       a book with a glossary/terms.toml of its own gets a warning for each)")
     _problems(problems)
     _say(f"tekan: {glossary.source}: {len(glossary.terms)} terms")
+    _say_candidates(glossary, publications)
     return _strict_failure(found) if args.strict else 0
+
+
+def _say_candidates(glossary: Glossary, publications: list[Publication]) -> None:
+    """The words an editor may want to add to the glossary next, ranked (information, never a failure)."""
+    from .glossary import candidate_terms
+    from .normalise import normalise_publication
+
+    candidates = candidate_terms(glossary, [normalise_publication(p) for p in publications])
+    if candidates:
+        listed = "、".join(f"{word} ×{count}" for word, count in candidates)
+        _say(f"tekan: candidate terms (recurring field vocabulary not in the glossary, most frequent first): {listed}")
 
 
 def locale_folder(seed: Path) -> Path:

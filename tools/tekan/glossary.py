@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -318,3 +319,178 @@ def initial(term: Term) -> str:
     """The letter heading a term is filed under in the pinyin-ordered glossary."""
     plain = _plain(term.pinyin)
     return plain[0].upper() if plain else "#"
+
+
+#: Morphemes of the field: a word holding one is quality-infrastructure, standardization, metrology,
+#: conformity-assessment, regulation or policy vocabulary (Traditional; the seed's script).
+FIELD_MORPHEMES = (
+    "質量",
+    "品質",
+    "標準",
+    "計量",
+    "測量",
+    "測試",
+    "檢驗",
+    "檢測",
+    "抽檢",
+    "抽查",
+    "質檢",
+    "認證",
+    "認可",
+    "合格",
+    "監管",
+    "監督",
+    "督查",
+    "考核",
+    "安全",
+    "品牌",
+    "規劃",
+    "戰略",
+    "體系",
+    "機制",
+    "治理",
+    "產業",
+    "製造",
+    "技術",
+    "創新",
+    "科技",
+    "服務",
+    "管理",
+    "管控",
+    "規則",
+    "追溯",
+    "信用",
+    "許可",
+    "改革",
+    "發展",
+    "示範",
+    "行動",
+    "工程",
+    "平臺",
+)
+
+
+#: Words that a pair of words holding them is a phrase, not a term: function words and the statements' verbs.
+_NOT_IN_TERMS = frozenset(
+    {
+        "的",
+        "和",
+        "與",
+        "及",
+        "是",
+        "在",
+        "為",
+        "把",
+        "將",
+        "了",
+        "等",
+        "向",
+        "從",
+        "對",
+        "由",
+        "以",
+        "並",
+        "並且",
+        "也",
+        "又",
+        "更",
+        "更加",
+        "不斷",
+        "持續",
+        "積極",
+        "全面",
+        "加快",
+        "深入",
+        "進一步",
+        "推動",
+        "推進",
+        "打造",
+        "實現",
+        "提升",
+        "提高",
+        "加強",
+        "強化",
+        "開展",
+        "深入開展",
+        "形成",
+        "促進",
+        "堅持",
+        "構建",
+        "助力",
+        "引領",
+        "服務",
+        "建設",
+        "建立",
+        "完善",
+        "發揮",
+        "支撐",
+        "成為",
+        "作為",
+        "讓",
+        "使",
+        "要",
+        "能",
+        "可以",
+        "必須",
+        "通過",
+        "圍繞",
+        "面向",
+        "擦亮",
+        "增強",
+        "培育",
+        "夯實",
+        "落實",
+        "創造",
+        "貢獻",
+        "邁出",
+        "高質量",
+    }
+)
+
+
+def candidate_terms(
+    glossary: Glossary, publications: Iterable[Publication], limit: int = 20, minimum: int = 2
+) -> list[tuple[str, int]]:
+    """Words of the statements that look like the field's vocabulary and are not in the glossary, ranked.
+
+    The text is cut by jieba's own dictionary; a candidate is a word or two adjacent words (質量+提升) that holds a
+    field morpheme (``FIELD_MORPHEMES``), is not a morpheme alone, and occurs at least ``minimum`` times outside
+    the glossary's links (as the pages link them). Ranked by occurrences, then length (longer is more specific).
+    """
+    from .scripts import to_hans
+    from .segmenting import tokenizer
+
+    linker = term_linker(glossary, "hant")
+    cutter = tokenizer()
+    counts: dict[str, int] = {}
+    for publication in publications:
+        for statement in publication.statements:
+            for text in (statement.headline, *statement.paragraphs):
+                simplified = to_hans(text)
+                if len(simplified) != len(text):
+                    continue
+                links = [(start, end) for start, end, _ in linker.occurrences(text)]
+                tokens = [(start, end) for _, start, end in cutter.tokenize(simplified, HMM=False)]
+                pairs = [
+                    (a[0], b[1])
+                    for a, b in pairwise(tokens)
+                    if a[1] - a[0] > 1
+                    and b[1] - b[0] > 1
+                    and not {text[a[0] : a[1]], text[b[0] : b[1]]} & _NOT_IN_TERMS
+                ]
+                for start, end in tokens + pairs:
+                    word = text[start:end]
+                    inside_a_link = any(s <= start and end <= e for s, e in links)
+                    if 1 < len(word) <= 8 and _is_han(word) and not inside_a_link:
+                        counts[word] = counts.get(word, 0) + 1
+    candidates = [
+        (word, n)
+        for word, n in counts.items()
+        if n >= minimum and word not in FIELD_MORPHEMES and any(morpheme in word for morpheme in FIELD_MORPHEMES)
+    ]
+    candidates.sort(key=lambda item: (-item[1], -len(item[0]), item[0]))
+    return candidates[:limit]
+
+
+def _is_han(word: str) -> bool:
+    return all("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in word)
