@@ -274,3 +274,51 @@ def test_the_csv_export_evaluates_no_formula_and_round_trips() -> None:
         }
     # A translator's spreadsheet saved back without the apostrophes reads the same.
     assert read_csv(exported.replace("'=HYPERLINK", "=HYPERLINK"))[0]["en"] == hostile[0]
+
+
+# --- characters the PDF's fonts lack ---------------------------------------------------------------
+
+
+@pytest.mark.pdf
+def test_characters_the_pdf_fonts_lack_are_located_before_xelatex(tmp_path: Path) -> None:
+    from tekan.book import load_book
+    from tekan.pdf import missing_glyphs
+
+    lacking = {"😀": 5, "\ue000": 7, "\u200b": 9, "\ufe0f": 11, "\u200e": 13}  # emoji, private use, ZWSP, VS16, LRM
+    body = list("質量是發展的生命線標準化工作很重要")
+    for char, column in lacking.items():
+        body.insert(column - 1, char)
+    seed = book(tmp_path, SEED_TEXT.replace("質量是發展的生命線，標準化工作很重要。", "".join(body)))
+    problems = missing_glyphs(load_book(seed, GLOSSARY, "hant"), ("Noto Serif CJK TC", "Noto Sans CJK TC"))
+    found = {(p.location.line, p.message.split(":")[0]) for p in problems}
+    assert found == {(2, f"paragraph, column {column}") for column in lacking.values()}, found
+    assert all("the site and the EPUB show it in the reader's fonts" in p.message for p in problems)
+    assert missing_glyphs(load_book(book(tmp_path), GLOSSARY, "hans"), ("Noto Serif CJK SC", "Noto Sans CJK SC")) == []
+
+
+@pytest.mark.pdf
+def test_a_pdf_build_with_missing_glyphs_stops_with_one_line_each(tmp_path: Path) -> None:
+    seed = book(tmp_path, SEED_TEXT.replace("中國質量報", "中國質量報😀").replace("標準化", "標準化\ue000"))
+    result = tekan("build", "pdf", "--script", "all", "--seed", str(seed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[0] for e in errors] == [f"{seed}:2", f"{seed}:4", str(seed)], errors
+    assert "column 14: '\\ue000' U+E000" in errors[0] and "column 6: '😀' U+1F600 GRINNING FACE" in errors[1]
+    assert errors[2].startswith(f"{seed}: error: 2 character(s) are missing from the PDF's fonts")
+    assert not (tmp_path / "out" / "pdf").exists()  # XeLaTeX never ran
+
+
+def test_a_byline_whose_name_is_in_extension_b_is_split_and_builds(tmp_path: Path) -> None:
+    seed = book(tmp_path, SEED_TEXT.replace("韓永生", "𠮷永生"))
+    meta = seed.with_suffix(".toml")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("韓永生", "𠮷永生"), encoding="utf-8")
+    publication, _ = load_publication(seed)
+    assert publication.statements[0].attribution.person == "𠮷永生"
+    unsplit = "某研究所研究員𠮷三"  # no known position word: kept whole with a warning, and it still builds
+    seed.write_text(SEED_TEXT.replace("安徽省市場監管局局長韓永生", unsplit), encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("安徽省市場監管局局長𠮷永生", unsplit), encoding="utf-8")
+    result = tekan("build", "html", "--script", "hant", "--seed", str(seed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "could not be split" in result.stderr and "kept whole" in result.stderr
+    page = (tmp_path / "out" / "html" / "zh-hant" / "statements" / "han.html").read_text(encoding="utf-8")
+    assert unsplit in page

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .book import book_pages, load_book, write_pages
+from .book import Book, book_pages, load_book, write_pages
 from .editions import SCRIPTS, TAGS
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
@@ -193,16 +193,43 @@ def cmd_build(args: argparse.Namespace) -> int:
     glossary = project.glossary(args.glossary)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
+    books = []
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
+        books.append(book)
         titles[script] = book.publication.meta.title
         if index == 0:
             _problems(book.problems)
             if args.strict and _strict_failure(book.problems):
                 return 1
     check_prerequisites(formats, scripts)
+    if "pdf" in formats:
+        _check_glyphs(books)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+
+
+def _check_glyphs(books: Sequence[Book]) -> None:
+    """Stop before XeLaTeX runs when the PDF's fonts lack a character: one line per place."""
+    from .editions import edition
+    from .pdf import missing_glyphs
+
+    problems: dict[str, Problem] = {}  # a character of the seed once, though both editions lack it
+    for book in books:
+        fonts = edition(book.script).fonts
+        found = missing_glyphs(book, (fonts.serif, fonts.sans))
+        for problem in found:
+            problems.setdefault(f"{problem.location}: {problem.message.partition(' is not in')[0]}", problem)
+    ordered = sorted(problems.values(), key=lambda p: (str(p.location.path), p.location.line))  # file order
+    for problem in ordered[:50]:
+        _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
+    if problems:
+        more = f" ({len(problems) - 50} more not listed)" if len(problems) > 50 else ""
+        raise TekanError(
+            f"{len(problems)} character(s) are missing from the PDF's fonts{more}: see the lines above",
+            books[0].publication.source,
+            Kind.encoding,
+        )
 
 
 def _build_steps(

@@ -18,8 +18,9 @@ from .scripts import detect_script
 BYLINE = re.compile(r"^\s*(?:[—―─━]+|[－\-–‒]{2,})\s*(?P<text>.*?)\s*$")
 #: The dashes and spaces a byline may start with; a line of nothing else is not a byline.
 DASHES_ONLY = re.compile(r"[—―─━－\-–‒\s]+")
-#: A person's name: two to four Han characters, or a middle-dot foreign name.
-PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·]{2,12}")  # fullmatch
+#: A person's name (always fullmatch): two to twelve Han characters of any block (rare names use Extension B
+#: and later, e.g. 𠮷), or a middle-dot foreign name.
+PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,12}")
 #: What may stand between the parts of a byline written with spaces, commas or brackets.
 _BYLINE_SEPARATORS = re.compile(r"[\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」]+")
 #: The longest headline, byline or masthead line (characters): each is set on one or two lines of a page, a

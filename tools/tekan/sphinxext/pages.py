@@ -89,7 +89,9 @@ def _load_book(
 def generate_pages(app: Sphinx) -> None:
     """Load the book and write its MyST pages into the source folder (only those that changed)."""
     book = load_for(app)
-    for problem in book.problems:
+    # ``tekan build`` printed the input's warnings itself, once (with -W they would fail the build, though an
+    # unsplittable byline, say, is kept whole with a warning); plain sphinx-build reports them here.
+    for problem in book.problems if app.config.tekan_report_gaps else ():
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
