@@ -62,13 +62,37 @@ COPYRIGHT = "2024, 浙江標準報社"
 FOREIGN = ("中國質量報", "China Quality News", "本書所收", "this book", "韓永生", "劉慶峰", "大會特刊")
 
 
-def write_feature(folder: Path, name: str = "feature") -> Path:
-    """Write the unseen seed and its metadata into ``folder``; return the seed."""
+def write_feature(folder: Path, name: str = "feature", metadata: bool = True) -> Path:
+    """Write the unseen seed (and, unless told not to, its metadata) into ``folder``; return the seed."""
     folder.mkdir(parents=True, exist_ok=True)
     seed = folder / f"{name}.txt"
     seed.write_text(SEED, encoding="utf-8")
-    (folder / f"{name}.toml").write_text(METADATA, encoding="utf-8")
+    if metadata:
+        (folder / f"{name}.toml").write_text(METADATA, encoding="utf-8")
     return seed
+
+
+#: What an editor writes into the fields `tekan init` marks TODO (and the publisher it took from the masthead).
+FILLED = {
+    "title_en": "Zhejiang Standards News: Special Issue for Standardisation Week",
+    "date": "2024-10",
+    "headline_en": "An English headline",
+    "organisation_en": "An organisation",
+    "position_en": "Director",
+}
+
+
+def fill_draft(draft: Path) -> int:
+    """Fill every TODO field of a `tekan init` draft as an editor would; return how many were filled."""
+    import re
+
+    text = draft.read_text(encoding="utf-8")
+    text, todo = re.subn(
+        r'^(\w+) = ""(\s*#\s*TODO.*)$', lambda m: f'{m[1]} = "{FILLED[m[1]]}"', text, flags=re.MULTILINE
+    )
+    text = re.sub(r"^publisher = .*$", f'publisher = "{PUBLISHER}"', text, count=1, flags=re.MULTILINE)
+    draft.write_text(text, encoding="utf-8")
+    return todo
 
 
 def foreign_words(folder: Path) -> list[str]:

@@ -17,8 +17,10 @@ import pytest
 import yaml
 from lxml import etree
 
+from tekan.scripts import to_hans
+
 from .conftest import GLOSSARY, ROOT, Installed
-from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, TITLE, foreign_words, write_feature
+from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, SEED, TITLE, fill_draft, foreign_words, write_feature
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
 
@@ -49,17 +51,26 @@ def pdf_text(pdf: Path, last: int) -> str:
 
 
 def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed, tmp_path: Path) -> None:
+    """Only the seed, no metadata: --strict fails naming each gap; `tekan init` drafts the metadata; filled in,
+    --strict passes and the book is built in every format with the feature's identity and glossary links."""
     folder = tmp_path / "new-feature"
-    write_feature(folder)
-    tekan = installed.bin / "tekan"
-    result = subprocess.run(
-        [str(tekan), "build", "html", "epub", "pdf", "--script", "hant"],
-        cwd=folder,
-        env=installed.env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    write_feature(folder, metadata=False)
+
+    def tekan(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(installed.bin / "tekan"), *args]
+        return subprocess.run(command, cwd=folder, env=installed.env(), capture_output=True, text=True, check=False)
+
+    refused = tekan("build", "--strict")
+    assert refused.returncode == 1
+    assert "feature.txt:1: warning: statement 1 (以標準引領浙江製造) has no entry" in refused.stderr
+    assert "feature.txt:5: warning: statement 2 (讓計量守護民生) has no entry" in refused.stderr
+    assert "--strict" in refused.stderr and not (folder / "_build").exists()
+    drafted = tekan("init", "feature.txt")
+    assert drafted.returncode == 0, drafted.stderr
+    assert fill_draft(folder / "feature.toml") >= 5
+    checked = tekan("check", "--strict")
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    result = tekan("build", "html", "epub", "pdf", "--script", "hant", "--strict")
     assert result.returncode == 0, result.stderr[-3000:]
     out = folder / "_build"
     assert sorted(p.name for p in folder.iterdir()) == ["_build", "feature.toml", "feature.txt"]
@@ -81,6 +92,29 @@ def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed
     assert TITLE in front.replace(" ", "") and "浙江標準報社" in front
     assert foreign_words(out) == []
     assert not [word for word in ("中國質量報", "韓永生") if word in pdf_text(pdf, 99)]
+
+
+def test_a_stranger_builds_a_simplified_feature_in_both_scripts(installed: Installed, tmp_path: Path) -> None:
+    """A mainland paper's seed in Simplified, alone in a folder: the Simplified site as written, the Traditional
+    one by conversion, both linked to the shipped glossary."""
+    folder = tmp_path / "simplified-feature"
+    folder.mkdir()
+    (folder / "feature.txt").write_text(to_hans(SEED), encoding="utf-8")
+    result = subprocess.run(
+        [str(installed.bin / "tekan"), "build", "html", "--script", "all"],
+        cwd=folder,
+        env=installed.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = folder / "_build" / "html"
+    hans = (site / "zh-hans" / "statements" / "zhou-wenhua.html").read_text(encoding="utf-8")
+    hant = (site / "zh-hant" / "statements" / "zhou-wenhua.html").read_text(encoding="utf-8")
+    assert "让计量守护民生" in hans and "讓計量守護民生" in hant
+    assert 'href="../glossary.html#term-metrology"' in hans and 'href="../glossary.html#term-metrology"' in hant
+    assert foreign_words(site) == []
 
 
 # --- Read the Docs -------------------------------------------------------------------------------------
