@@ -97,6 +97,9 @@ def serve_command(
     doctrees = work / "doctrees-html"
     sphinx = sphinx_command("html", script, src, dest, doctrees, seed, glossary, conf=conf, switcher=False)
     options = [arg for arg in sphinx[3:-2] if arg not in ("-W", "--keep-going")]
+    if "tekan_report_gaps=0" in options:  # each rebuild reports the gaps: the editor is filling them in
+        gaps = options.index("tekan_report_gaps=0")
+        del options[gaps - 1 : gaps + 1]
     watched = sorted({seed.parent, glossary.parent} | ({conf} if conf else set()))
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(dest), *options]
     for folder in watched:
