@@ -23,15 +23,19 @@ def words(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return found
 
 
+#: Words that name characters of both forms on purpose (the audit intro explains 佔/佈 against 占/布).
+NAMES_CHARACTERS = {("hant", "intro")}
+
+
 @pytest.mark.parametrize("key", EDITIONS)
 def test_fixed_words_are_in_the_editions_script(key: str) -> None:
     current = EDITIONS[key]
-    # The edition's own name is in its script; "other_script" names the other script in that script's form.
+    # "other_script" names the other script in that script's form; a few words talk about characters.
     checked = [
         (name, text)
         for part in (current.pages, current.audit, current.glossary, current.site, current.print)
         for name, text in words(part)
-        if name != "other_script"
+        if name != "other_script" and (key, name) not in NAMES_CHARACTERS
     ]
     convert = to_hans if current.script == "hans" else to_hant
     wrong = [(name, text, convert(text)) for name, text in checked if convert(text) != text]
