@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .collection import as_feature, combine, feature_id, is_collection, read_collection
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .glossary import load_glossary, term_linker
@@ -26,6 +27,7 @@ class Book:
     glossary: Glossary  # the terms
     script: str  # the edition's key ("hant", "hans"): tekan.editions.EDITIONS
     problems: tuple[Problem, ...]  # warnings found while loading
+    features: tuple[Publication, ...] = ()  # a collection's features, one per seed; () for a book of one seed
 
     @property
     def edition(self) -> Edition:
@@ -78,8 +80,21 @@ def load_book(
         raise TekanError(
             f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}", Path("tekan_script"), Kind.metadata
         )
-    publication, problems = load_publication(seed, metadata)
     glossary = load_glossary(glossary_path)
+    if is_collection(seed):
+        facts, seeds = read_collection(seed)
+        features, problems = [], []
+        for feature_seed in seeds:
+            loaded, found = load_publication(feature_seed)
+            features.append(as_feature(_edition(loaded, glossary, script, normalise), feature_id(feature_seed)))
+            problems += found
+        return Book(combine(facts, features, seed), glossary, script, tuple(problems), tuple(features))
+    publication, problems = load_publication(seed, metadata)
+    return Book(_edition(publication, glossary, script, normalise), glossary, script, tuple(problems))
+
+
+def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:
+    """The text as the edition prints it: normalised or verbatim, in its script."""
     if normalise:
         from .normalise import normalise_publication
 
@@ -93,13 +108,13 @@ def load_book(
         from .scripts import publication_to_hant
 
         publication = publication_to_hant(publication, glossary)
-    return Book(publication, glossary, script, tuple(problems))
+    return publication
 
 
 def book_pages(book: Book) -> dict[str, str]:
     """The MyST pages of a book: relative path → text."""
     linker = term_linker(book.glossary, book.script)
-    return render_book(book.publication, linker, book.edition)
+    return render_book(book.publication, linker, book.edition, book.features)
 
 
 def write_if_changed(path: Path, text: str) -> bool:

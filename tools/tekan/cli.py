@@ -189,7 +189,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     scripts = _expand([args.script], SCRIPTS, "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
-    seed = project.seed(args.seed)
+    seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
@@ -282,6 +282,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0 if status in (0, -2, 130) else status  # Ctrl-C is how a preview ends
 
 
+def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
+    """The one seed (or collection file) given or found, or a collection file listing several seeds."""
+    if len(seeds) <= 1:
+        return project.seed(seeds[0] if seeds else None)
+    from .collection import write_collection
+
+    collection = out / ".work" / "collection.toml"
+    write_collection(collection, [Path(s) for s in seeds])
+    return collection
+
+
 def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[str]:
     result: list[str] = []
     for value in values:
@@ -313,7 +324,12 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", parents=[book], help="build the HTML site, EPUB and PDF")
     build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
     build.add_argument("--script", default="all", help="hant, hans or all (default: all)")
-    build.add_argument("--seed", help="the seed file (default: the book's only seed)")
+    build.add_argument(
+        "--seed",
+        action="append",
+        help="the seed file, or a collection file (default: the book's only seed); "
+        "repeated: one book of several features",
+    )
     build.add_argument("--out", help="output folder (default: _build/ in the book's folder)")
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")

@@ -39,6 +39,7 @@ class StatementMeta:
 
     slug: str  # stable ASCII page name
     sector: str  # id of a Sector
+    feature: str = ""  # id of the feature in a collection of several seeds; "" in a book of one seed
     headline_en: str = ""  # English rendering of the headline
     person_pinyin: str = ""  # speaker's name in Hanyu Pinyin
     organisation_en: str = ""  # organisation's English name
@@ -65,6 +66,7 @@ class Sector:
     id: str  # stable ASCII id
     zh: str  # Chinese name, in the seed's script
     en: str  # English name; "" when the metadata gives none (then left out)
+    feature: str = ""  # id of the feature in a collection ("" in a book of one seed)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,10 @@ class Publication:
 
     def by_sector(self) -> list[tuple[Sector, list[Statement]]]:
         """Statements grouped by sector, in the metadata's sector order."""
-        groups = [(s, [st for st in self.statements if st.meta.sector == s.id]) for s in self.meta.sectors]
+        members: dict[tuple[str, str], list[Statement]] = {}
+        for st in self.statements:
+            members.setdefault((st.meta.feature, st.meta.sector), []).append(st)
+        groups = [(s, members.get((s.feature, s.id), [])) for s in self.meta.sectors]
         return [(s, sts) for s, sts in groups if sts]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 
 from .editions import HANT, AuditWords, Edition, PageWords
@@ -55,14 +56,44 @@ def yaml_string(value: str) -> str:
     return data_line(value)
 
 
+def _in(feature: str, name: str) -> str:
+    """``name`` inside a feature's folder (a collection), or as it is (a book of one seed)."""
+    return f"{feature}/{name}" if feature else name
+
+
 def statement_doc(statement: Statement) -> str:
-    """The page name of a statement."""
-    return f"statements/{statement.meta.slug}"
+    """The page name of a statement (in a collection, inside its feature's folder: names never collide)."""
+    return _in(statement.meta.feature, f"statements/{statement.meta.slug}")
+
+
+def statement_label(statement: Statement) -> str:
+    """The label (and HTML id) of a statement's title."""
+    return _label(statement.meta.feature, statement.meta.slug)
 
 
 def sector_doc(sector: Sector) -> str:
     """The page name of a sector's part page."""
-    return f"sectors/{sector.id}"
+    return _in(sector.feature, f"sectors/{sector.id}")
+
+
+def feature_doc(feature: str) -> str:
+    """The home page of a feature in a collection (the book's own home page in a book of one seed)."""
+    return _in(feature, "index")
+
+
+def audit_doc(feature: str) -> str:
+    """The audit page of a feature's normalisation (the book's own in a book of one seed)."""
+    return _in(feature, AUDIT_DOC)
+
+
+def _link(target_doc: str, from_doc: str) -> str:
+    """A relative Markdown link target from one generated page to another."""
+    return posixpath.relpath(target_doc, posixpath.dirname(from_doc) or ".") + ".md"
+
+
+def _label(feature: str, name: str) -> str:
+    # The feature last: HTML ids drop leading digits, and feature ids often start with a year.
+    return f"{name}-{feature}" if feature else name
 
 
 def _role(text: str, term: str) -> str:
@@ -91,7 +122,7 @@ def render_statement(statement: Statement, linker: Linker) -> str:
         f"    author: {yaml_string(attribution.person or attribution.raw)}",
         "---",
     ]
-    lines = [*front, "", f"({meta.slug})=", f"# {escape(statement.headline)}", ""]
+    lines = [*front, "", f"({statement_label(statement)})=", f"# {escape(statement.headline)}", ""]
     if meta.headline_en:
         lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
     for paragraph in linker.link(statement.paragraphs):
@@ -120,7 +151,7 @@ def render_statement(statement: Statement, linker: Linker) -> str:
 
 def render_sector(sector: Sector, statements: list[Statement]) -> str:
     """A sector's part page: its name and the toctree of its statements."""
-    lines = [f"(sector-{sector.id})=", f"# {escape(sector.zh)}", ""]
+    lines = [f"({_label(sector.feature, f'sector-{sector.id}')})=", f"# {escape(sector.zh)}", ""]
     if sector.en:  # an English name the metadata does not give is left out, never invented
         lines += ["```{tekan-english}", data_line(sector.en), "```", ""]
     lines += [
@@ -134,9 +165,62 @@ def render_sector(sector: Sector, statements: list[Statement]) -> str:
     return "\n".join(lines)
 
 
-def render_index(publication: Publication, labels: PageWords) -> str:
-    """The home page: title, description, statements grouped by sector with speaker and organisation."""
+def render_index(publication: Publication, labels: PageWords, feature: str = "") -> str:
+    """The home page (or a feature's, in a collection): title, description, statements grouped by sector.
+
+    A feature's page is a part of the collection: it also shows the feature's masthead and date, and its
+    table of contents holds its sectors and its audit page (the glossary and indexes are the collection's).
+    """
+    here = feature_doc(feature)
     meta = publication.meta
+    lines = [
+        "---",
+        "myst:",
+        "  html_meta:",
+        f"    description: {yaml_string(meta.description_zh or meta.title)}",
+        "---",
+        "",
+        f"({_label(feature, 'home')})=",
+        f"# {escape(meta.title)}",
+        "",
+    ]
+    if meta.title_en:
+        lines += ["```{tekan-english}", data_line(meta.title_en), "```", ""]
+    if feature:
+        lines += [escape("　".join(p for p in (publication.masthead, meta.date) if p)), ""]
+    if meta.description_zh:
+        lines += [escape(meta.description_zh), ""]
+    if meta.description_en:
+        lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
+    groups = publication.by_sector()
+    for sector, statements in groups:
+        lines += [f"({_label(feature, f'home-{sector.id}')})=", f"## {escape(sector.zh)}", ""]
+        for st in statements:
+            who = "".join(p for p in (st.attribution.organisation, st.attribution.position) if p)
+            speaker = st.attribution.person or st.attribution.raw
+            # A Markdown link, not a role: role text is not unescaped, link text is.
+            lines.append(f"- [{escape(st.headline)}]({_link(statement_doc(st), here)})  ")
+            lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
+            if st.meta.headline_en:
+                lines += ["", "  ```{tekan-english}", f"  {data_line(st.meta.headline_en)}", "  ```", ""]
+        lines.append("")
+    lines += [
+        "```{toctree}",
+        ":hidden:",
+        f":caption: {labels.contents}",
+        "",
+        *(f"/{sector_doc(sector)}" for sector, _ in groups),
+        *([] if feature else [f"/{GLOSSARY_DOC}", f"/{ENGLISH_INDEX_DOC}"]),
+        f"/{audit_doc(feature)}",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_collection_index(collection: Publication, features: tuple[Publication, ...], labels: PageWords) -> str:
+    """The home page of a collection: its title and description, and each feature with its date and size."""
+    meta = collection.meta
     lines = [
         "---",
         "myst:",
@@ -154,27 +238,24 @@ def render_index(publication: Publication, labels: PageWords) -> str:
         lines += [escape(meta.description_zh), ""]
     if meta.description_en:
         lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
-    groups = publication.by_sector()
-    for sector, statements in groups:
-        lines += [f"(home-{sector.id})=", f"## {escape(sector.zh)}", ""]
-        for st in statements:
-            who = "".join(p for p in (st.attribution.organisation, st.attribution.position) if p)
-            speaker = st.attribution.person or st.attribution.raw
-            # A Markdown link, not a role: role text is not unescaped, link text is.
-            lines.append(f"- [{escape(st.headline)}]({statement_doc(st)}.md)  ")
-            lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
-            if st.meta.headline_en:
-                lines += ["", "  ```{tekan-english}", f"  {data_line(st.meta.headline_en)}", "  ```", ""]
-        lines.append("")
+    ids = [feature.statements[0].meta.feature if feature.statements else "" for feature in features]
+    for fid, feature in zip(ids, features, strict=True):
+        if not fid:
+            continue
+        size = f"{len(feature.statements)} {labels.statements}"
+        facts = "　".join(p for p in (feature.masthead, feature.meta.date, size) if p)
+        lines += [f"- [{escape(feature.meta.title)}]({_link(feature_doc(fid), 'index')})  ", f"  {escape(facts)}"]
+        if feature.meta.title_en:
+            lines += ["", "  ```{tekan-english}", f"  {data_line(feature.meta.title_en)}", "  ```", ""]
     lines += [
+        "",
         "```{toctree}",
         ":hidden:",
         f":caption: {labels.contents}",
         "",
-        *(f"/{sector_doc(sector)}" for sector, _ in groups),
+        *(f"/{feature_doc(fid)}" for fid in ids if fid),
         f"/{GLOSSARY_DOC}",
         f"/{ENGLISH_INDEX_DOC}",
-        f"/{AUDIT_DOC}",
         "```",
         "",
     ]
@@ -205,17 +286,33 @@ def render_english_index(labels: PageWords) -> str:
     )
 
 
-def render_book(publication: Publication, linker: Linker, edition: Edition = HANT) -> dict[str, str]:
-    """Every generated page of a book in ``edition``: relative path (with ``.md``) → MyST text."""
+def render_book(
+    publication: Publication, linker: Linker, edition: Edition = HANT, features: tuple[Publication, ...] = ()
+) -> dict[str, str]:
+    """Every generated page of a book: relative path (with ``.md``) → MyST text.
+
+    A collection (``features``: one publication per seed, ``publication`` their union under the
+    collection's own metadata) has its home page, glossary and English index at the top, and each
+    feature's home, sectors, statements and audit page in the feature's own folder.
+    """
     labels = edition.pages
-    pages = {"index.md": render_index(publication, labels)}
+    if features:
+        pages = {"index.md": render_collection_index(publication, features, labels)}
+    else:
+        pages = {"index.md": render_index(publication, labels)}
     for sector, statements in publication.by_sector():
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
             pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
-    pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
+    if not features:
+        pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
+    for feature in features:
+        fid = feature.statements[0].meta.feature if feature.statements else ""
+        if fid:
+            pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
+            pages[f"{audit_doc(fid)}.md"] = render_audit(feature, edition, fid)
     return pages
 
 
@@ -238,14 +335,15 @@ def _place(change: Change, words: AuditWords) -> str:
     return words.paragraph.format(n=change.paragraph) if change.part == "paragraph" else getattr(words, change.part)
 
 
-def render_audit(publication: Publication, edition: Edition = HANT) -> str:
+def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
     """The audit page: every change normalisation made, by statement and paragraph (the site and the EPUB), and a
     compact appendix for print: a count per statement and kind, and the changes of word, form and dash."""
     from .normalise import RULES
 
     words = edition.audit
     # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
-    lines = ["---", "nosearch: true", "---", "", f"({AUDIT_DOC})=", f"# {words.title}", ""]
+    here = audit_doc(feature)
+    lines = ["---", "nosearch: true", "---", "", f"({_label(feature, AUDIT_DOC)})=", f"# {words.title}", ""]
     if not publication.normalised:
         return "\n".join([*lines, escape(words.verbatim), ""])
     changes = publication.changes
@@ -290,10 +388,10 @@ def render_audit(publication: Publication, edition: Edition = HANT) -> str:
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
-            lines += ["(audit-masthead)=", f"## {words.masthead}", ""]
+            lines += [f"({_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
         else:
-            lines += [f"(audit-{statement.meta.slug})=", f"## {escape(statement.headline)}", ""]
-            lines += [f"[{words.read}]({statement_doc(statement)}.md)", ""]
+            lines += [f"(audit-{statement_label(statement)})=", f"## {escape(statement.headline)}", ""]
+            lines += [f"[{words.read}]({_link(statement_doc(statement), here)})", ""]
         lines += [
             f"| {words.place} | {words.before} | {words.after} | {words.rule} |",
             "| --- | --- | --- | --- |",

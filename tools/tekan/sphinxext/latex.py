@@ -21,7 +21,7 @@ from sphinx.config import Config
 from ..editions import BASENAME, EDITIONS, HANS, HANT, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
-from ..rendering import sector_doc, statement_doc
+from ..rendering import feature_doc, sector_doc, statement_doc
 from ..texescape import index_text, tex
 from .pages import book_of, load_for
 
@@ -231,11 +231,15 @@ def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for table in doctree.findall(nodes.table):
         if "longtable" not in table["classes"]:
             table["classes"].append("longtable")
-    # Back matter: whatever the home page lists after the sectors (glossary, English index, …) becomes
+    # Back matter: whatever the home page lists after the sectors or features (glossary, English index …) becomes
     # a chapter of an appendix part.
-    sectors = {sector_doc(s) for s in book.publication.meta.sectors}
+    # In a collection the home page lists features (parts, each with its sectors and statements) instead.
+    if book.features:
+        parts = {feature_doc(st.meta.feature) for st in book.publication.statements}
+    else:
+        parts = {sector_doc(s) for s in book.publication.meta.sectors}
     top = [sof for sof in doctree.findall(addnodes.start_of_file) if owners.get(id(sof)) == ""]
-    back = [sof for sof in top if sof["docname"] not in sectors]
+    back = [sof for sof in top if sof["docname"] not in parts]
     if back:
         parent = back[0].parent  # the top-level section: its children are set by Sphinx, so their parent is right
         position = parent.index(back[0])

@@ -8,8 +8,8 @@ checkboxes ``checked``, its own link ``href="#"``). So the tree is computed once
 that does not exist there (nothing marked), indexed, and each page gets a copy with its marks spliced in.
 The result is byte for byte furo's own (``tests/test_navigation.py`` compares every page of a book).
 
-In a collection (parts per feature, ``tekan_collection_parts``) the tree of a page shows every part, but
-only the part the page belongs to expanded: the sidebar's size then follows the feature, not the archive.
+In a collection (one part per feature) the tree of a page lists every feature, but holds the contents of
+only the feature the page belongs to: the sidebar's size then follows the feature, not the archive.
 
 This relies on how furo computes its tree (``furo._compute_navigation_tree``: ``context["toctree"]`` called
 with fixed arguments, then ``furo.navigation.get_navigation_tree``); furo's version is pinned in
@@ -26,6 +26,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
+
+from .pages import book_of
 
 #: The arguments furo passes to ``toctree()`` for its sidebar (furo/__init__.py, _compute_navigation_tree).
 FURO_TOCTREE_ARGS: dict[str, Any] = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
@@ -155,7 +157,7 @@ def folder_tree(app: Sphinx, folder: str) -> FolderTree:
 
         nowhere = f"{folder}/{_NOWHERE}" if folder else _NOWHERE
         toctree = global_toctree_for_doc(app.env, nowhere, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
-        if toctree is not None and app.config.tekan_collection_parts:
+        if toctree is not None and book_of(app.env).features:
             _collapse_other_parts(toctree, folder)
         html = app.builder.render_partial(toctree)["fragment"] if toctree is not None else ""  # type: ignore[attr-defined]
         tree = index_tree(get_navigation_tree(html))
@@ -212,13 +214,6 @@ def setup_navigation(app: Sphinx) -> None:
         "html",
         types=frozenset({bool}),
         description="compute furo's navigation tree once per output folder (False: furo's own, once per page)",
-    )
-    app.add_config_value(
-        "tekan_collection_parts",
-        False,
-        "html",
-        types=frozenset({bool}),
-        description="in the sidebar, expand only the part (feature) a page belongs to",
     )
     app.connect("html-page-context", shared_navigation_on, priority=400)
     app.connect("html-page-context", shared_navigation_off, priority=600)

@@ -17,6 +17,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, load_book, write_if_changed, write_pages
+from ..collection import is_collection, read_collection
 from ..editions import SCRIPTS
 from ..errors import Kind, TekanError
 from ..glossary import glossary_forms
@@ -64,8 +65,11 @@ def load_for(app: Sphinx) -> Book:
     seed = _confpath(app, config.tekan_seed)
     glossary = _confpath(app, config.tekan_glossary) if config.tekan_glossary else DEFAULT_GLOSSARY
     metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
-    stamps = tuple(_mtime(p) for p in (seed, glossary, metadata or metadata_path(seed)))
+    inputs = [seed, glossary, metadata or metadata_path(seed)]
     try:
+        if is_collection(seed):  # a collection: its features' seeds and metadata files too
+            inputs += [p for s in read_collection(seed)[1] for p in (s, metadata_path(s))]
+        stamps = tuple(_mtime(p) for p in inputs)
         return _load_book(seed, glossary, config.tekan_script, metadata, bool(config.tekan_normalise), stamps)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None

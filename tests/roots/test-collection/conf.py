@@ -1,0 +1,10 @@
+# Three features (one seed each) as one book: a collection.
+extensions = ["myst_parser", "tekan.sphinxext"]
+tekan_seed = "collection.toml"
+tekan_glossary = "terms.toml"
+language = "zh_TW"
+version = "1"
+smartquotes = False
+nitpicky = True
+exclude_patterns = ["_build", "features"]
+html_theme = "furo"

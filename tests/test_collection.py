@@ -1,0 +1,147 @@
+"""A collection: three features (one seed each) as one book — parts, one glossary, stable page names."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tekan.book import book_pages, load_book
+from tekan.collection import feature_id, read_collection
+from tekan.errors import TekanError
+
+from .conftest import tekan
+
+ROOTS = Path(__file__).parent / "roots"
+COLLECTION = ROOTS / "test-collection"
+FEATURES = ("2020-spring", "2021-autumn", "2022-winter")
+
+
+def _no_warnings(app) -> None:
+    warnings = app.warning.getvalue().strip()
+    assert warnings == "", warnings
+
+
+def test_feature_ids_are_the_seed_names_as_slugs() -> None:
+    _, seeds = read_collection(COLLECTION / "collection.toml")
+    assert [feature_id(s) for s in seeds] == list(FEATURES)
+
+
+def test_two_seeds_with_the_same_folder_are_refused(tmp_path: Path) -> None:
+    for name in ("A_b.txt", "a-b.txt"):
+        shutil.copy(COLLECTION / "features" / "2022-winter.txt", tmp_path / name)
+    (tmp_path / "c.toml").write_text('seeds = ["A_b.txt", "a-b.txt"]\n', encoding="utf-8")
+    with pytest.raises(TekanError, match="page folder 'a-b'"):
+        read_collection(tmp_path / "c.toml")
+
+
+def _pages(tmp_path: Path, features: list[str]) -> dict[str, str]:
+    listed = ", ".join(f'"{COLLECTION / "features" / name}"' for name in features)
+    collection = tmp_path / f"c{len(features)}.toml"
+    collection.write_text(f"seeds = [{listed}]\n", encoding="utf-8")
+    return book_pages(load_book(collection, COLLECTION / "terms.toml"))
+
+
+def test_adding_a_feature_renames_no_page(tmp_path: Path) -> None:
+    two = _pages(tmp_path, ["2020_Spring.txt", "2022-winter.txt"])
+    three = _pages(tmp_path, ["2020_Spring.txt", "2021-autumn.txt", "2022-winter.txt"])
+    assert set(two) < set(three)
+    assert sorted(set(three) - set(two)) == [
+        "2021-autumn/audit.md",
+        "2021-autumn/index.md",
+        "2021-autumn/sectors/enterprise.md",
+        "2021-autumn/sectors/institution.md",
+        "2021-autumn/statements/li-si.md",
+        "2021-autumn/statements/wang-xiaoming.md",
+    ]
+    # The same speaker's slug in two features: two pages, two labels.
+    assert "(wang-xiaoming-2020-spring)=" in three["2020-spring/statements/wang-xiaoming.md"]
+    assert "(wang-xiaoming-2021-autumn)=" in three["2021-autumn/statements/wang-xiaoming.md"]
+    # Pages of the features before the new one do not change at all.
+    for name in two:
+        if name.startswith("2020-spring/"):
+            assert two[name] == three[name], name
+
+
+@pytest.mark.sphinx("html", testroot="collection")
+def test_collection_site(app) -> None:
+    app.build()
+    _no_warnings(app)
+    out = Path(app.outdir)
+    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    main = home.find("article")
+    assert [a["href"] for a in main.find_all("a", class_="reference")] == [f"{f}/index.html" for f in FEATURES]
+    # Each feature is a part with its masthead and date.
+    autumn = (out / "2021-autumn" / "index.html").read_text(encoding="utf-8")
+    assert "《測試報》秋季特刊　2021-10" in autumn
+    assert 'href="statements/li-si.html"' in autumn
+    # One glossary: the backlinks of a term span every feature that uses it, in book order.
+    glossary = (out / "glossary.html").read_text(encoding="utf-8")
+    entry = glossary[glossary.index('id="term-metrology"') :]
+    entry = entry[: entry.index("</dd>")]
+    used = re.findall(r'href="([^"#]+)#', entry)
+    assert used == [
+        "2020-spring/statements/wang-xiaoming.html",
+        "2021-autumn/statements/li-si.html",
+        "2021-autumn/statements/wang-xiaoming.html",
+    ]
+    nqi = glossary[glossary.index('id="term-nqi"') :]
+    assert "2022-winter/statements/zhao-liu.html" in nqi[: nqi.index("</dd>")]
+    # Statement pages link to the one glossary.
+    page = (out / "2022-winter" / "statements" / "zhao-liu.html").read_text(encoding="utf-8")
+    assert 'href="../../glossary.html#term-nqi"' in page
+    # Search spans every feature.
+    text = (out / "searchindex.js").read_text(encoding="utf-8")
+    docnames = json.loads(text[text.index("(") + 1 : text.rindex(")")])["docnames"]
+    for feature in FEATURES:
+        assert any(d.startswith(f"{feature}/statements/") for d in docnames), feature
+
+
+@pytest.mark.sphinx("html", testroot="collection")
+def test_sidebar_lists_every_feature_and_expands_only_the_pages_own(app) -> None:
+    app.build()
+    out = Path(app.outdir)
+    page = BeautifulSoup((out / "2021-autumn" / "statements" / "li-si.html").read_text(encoding="utf-8"), "html.parser")
+    tree = page.find("div", class_="sidebar-tree")
+    top = [li.a["href"] for li in tree.find_all("li", class_="toctree-l1")]
+    assert top == ["../../2020-spring/index.html", "../index.html", "../../2022-winter/index.html",
+                   "../../glossary.html", "../../english-index.html"]  # fmt: skip
+    current = tree.find("li", class_="current-page")
+    assert current.a["href"] == "#" and current.a.text == "檢驗檢測服務產業"
+    # Other features are listed, without their contents: the sidebar grows with the feature, not the archive.
+    hrefs = [a["href"] for a in tree.find_all("a")]
+    assert not any("2020-spring/statements" in h or "2022-winter/sectors" in h for h in hrefs)
+    assert "wang-xiaoming.html" in hrefs  # the rest of the page's own feature is there
+
+
+@pytest.mark.sphinx("latex", testroot="collection")
+def test_each_feature_is_a_part_of_the_printed_book(app) -> None:
+    app.build()
+    _no_warnings(app)
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    parts = re.findall(r"\\part\{([^}]*)\}", tex)
+    assert parts[:3] == ["春季特刊", "秋季特刊", "冬季特刊"]
+    assert tex.rindex(r"\tekanappendix") > tex.index("國家質量基礎設施建設")  # glossary after the last feature
+
+
+def test_repeated_seed_builds_one_site(tmp_path: Path) -> None:
+    features = COLLECTION / "features"
+    result = tekan(
+        "--glossary",
+        str(COLLECTION / "terms.toml"),
+        "build",
+        "html",
+        "--script",
+        "hant",
+        *[arg for name in ("2020_Spring.txt", "2022-winter.txt") for arg in ("--seed", str(features / name))],
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "html" / "zh-hant"
+    assert (site / "2020-spring" / "statements" / "wang-xiaoming.html").is_file()
+    assert (site / "2022-winter" / "statements" / "zhao-liu.html").is_file()
