@@ -68,6 +68,9 @@ class Sizes:
     incremental: tuple[int, ...]  # statements per incremental rebuild
     repeats: int  # runs per tekan-vs-plain comparison (median) and per linking measurement (best)
     pdf: bool  # run latexmk on the real book
+    scaling: tuple[int, ...] = ()  # statements per collection (features of 16) for the growth targets
+    edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
+    large_formats: bool = False  # EPUB and PDF of the largest collection
 
 
 FULL = Sizes(
@@ -82,6 +85,9 @@ FULL = Sizes(
     incremental=(16, 160),
     repeats=3,
     pdf=True,
+    scaling=(16, 160, 1_600),
+    edit_loop=160,
+    large_formats=True,
 )
 SMOKE = Sizes(
     convert=(16, 32),
@@ -95,6 +101,8 @@ SMOKE = Sizes(
     incremental=(16,),
     repeats=1,
     pdf=False,
+    scaling=(16, 32),
+    edit_loop=32,
 )
 
 
@@ -149,6 +157,26 @@ def make_seed(count: int, folder: Path) -> Path:
     return seed
 
 
+def make_collection(count: int, folder: Path, per_feature: int = 16) -> Path:
+    """A collection of ``count`` statements: features of ``per_feature`` statements (the real book's, its
+    metadata with a numbered title), one seed each; return the collection file."""
+    meta = SEED.with_suffix(".toml").read_text(encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
+    assert per_feature == 16, "features are copies of the real book"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for index in range(max(1, count // per_feature)):
+        seed = folder / f"issue-{index + 1:03d}.txt"
+        seed.write_text(text, encoding="utf-8")
+        title = f'title = "第{index + 1}期特刊"'
+        seed.with_suffix(".toml").write_text(re.sub(r"(?m)^title = .*$", title, meta, count=1), encoding="utf-8")
+        names.append(seed.name)
+    collection = folder / f"collection-{count}.toml"
+    listed = ", ".join(f'"{name}"' for name in names)
+    collection.write_text(f'seeds = [{listed}]\n\n[collection]\ntitle = "特刊合集"\n', encoding="utf-8")
+    return collection
+
+
 def synthetic_forms(count: int, kind: str, rng: random.Random) -> dict[str, str]:
     """``count`` glossary forms: ``ngram`` (2–4 character runs of the seed) or ``random`` Han strings."""
     forms: dict[str, str] = {}
@@ -176,6 +204,7 @@ class Run:
     peak_mb: float
     ok: bool
     note: str = ""
+    cpu: float = 0.0  # user + system CPU seconds of the process and the children it waited for
 
 
 #: How far a build got: (documents read, pages written) of the statements.
@@ -223,12 +252,12 @@ def run_process(
                     if read_done and written:
                         estimate = read_done + (cap - read_done) * total / written
                         note += f"; whole build ≈ {estimate / 60:.0f} min at this pace"
-                return Run(cap, usage.ru_maxrss / 1024, False, note)
+                return Run(cap, usage.ru_maxrss / 1024, False, note, usage.ru_utime + usage.ru_stime)
             time.sleep(0.01)
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     note = "" if process.returncode == 0 else f"exit {process.returncode}, see {log}"
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0, note)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0, note, usage.ru_utime + usage.ru_stime)
 
 
 def _count(folder: Path, pattern: str) -> int:
@@ -501,6 +530,137 @@ def bench_incremental(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
     return rows
 
 
+# --- the targets of linear growth (issue 11): collections, both scripts, CPU time ------------------
+
+
+def tekan_build(
+    args: Sequence[str], out: Path, log: Path, cap: float = BUILD_CAP_SECONDS, glossary: Path = GLOSSARY
+) -> Run:
+    """``tekan build ARGS --out OUT``, as an editor runs it (Sphinx, then publishing into ``OUT/html``)."""
+    command = [sys.executable, "-m", "tekan", "--glossary", str(glossary), "build", *args, "--out", str(out)]
+    return run_process(command, log, cap=cap)
+
+
+def _statement_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("*/statements/*.html")) or sorted(site.glob("statements/*.html"))
+
+
+def _exponent(points: Sequence[tuple[float, float]]) -> float:
+    """The least-squares slope of log(cost) against log(size): 1 is linear, 2 quadratic."""
+    import math
+
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(max(y, 1e-9)) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def bench_scaling(sizes: Sequence[int], work: Path, epub_pdf: bool) -> dict[str, Any]:
+    """HTML of collections of 16-statement features (1 feature … 100), then both scripts, EPUB and PDF of
+    the largest; CPU time beside wall time (the machine is shared)."""
+    rows: list[dict[str, Any]] = []
+    for count in sizes:
+        collection = make_collection(count, work / f"collection-{count}")
+        out = work / f"scaling-{count}"
+        run = tekan_build(["html", "--script", "hant", "--seed", str(collection)], out, work / "logs" / f"s{count}.log")
+        pages = _statement_pages(out / "html" / "zh-hant")
+        row: dict[str, Any] = {"statements": count, "features": max(1, count // 16), "wall_s": run.seconds}
+        row |= {"cpu_s": run.cpu, "peak_mb": run.peak_mb, "pages": len(pages)}
+        row |= {"page_kb": statistics.fmean(p.stat().st_size for p in pages) / 1024 if pages else 0.0}
+        row |= {"cpu_per_statement_ms": 1000 * run.cpu / count, "ok": run.ok, "note": run.note}
+        rows.append(row)
+        if count != sizes[-1]:
+            shutil.rmtree(out, ignore_errors=True)
+    result: dict[str, Any] = {"html": rows}
+    done = [(r["statements"], r["cpu_s"]) for r in rows if r["ok"]]
+    result["exponent"] = _exponent(done) if len(done) >= 2 else float("nan")
+    largest = sizes[-1]
+    collection = work / f"collection-{largest}" / f"collection-{largest}.toml"
+    out = work / f"scaling-{largest}"
+    extra: list[dict[str, Any]] = []
+    hans = tekan_build(["html", "--script", "hans", "--seed", str(collection)], out, work / "logs" / "s-hans.log")
+    extra.append({"build": f"HTML {largest:,}, Simplified", **_run_row(hans)})
+    hant = rows[-1]
+    both = {"wall_s": hant["wall_s"] + hans.seconds, "cpu_s": hant["cpu_s"] + hans.cpu}
+    extra.append({"build": f"HTML {largest:,}, both scripts", **both, "peak_mb": max(hant["peak_mb"], hans.peak_mb),
+                  "ok": hant["ok"] and hans.ok, "note": ""})  # fmt: skip
+    if epub_pdf:
+        for fmt, cap in (("epub", 900.0), ("pdf", 900.0)):
+            run = tekan_build(
+                [fmt, "--script", "hant", "--seed", str(collection)], out, work / "logs" / f"s-{fmt}.log", cap
+            )
+            extra.append({"build": f"{fmt.upper()} {largest:,}, Traditional", **_run_row(run)})
+    result["formats"] = extra
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def _run_row(run: Run) -> dict[str, Any]:
+    return {"wall_s": run.seconds, "cpu_s": run.cpu, "peak_mb": run.peak_mb, "ok": run.ok, "note": run.note}
+
+
+def _html_times(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def bench_edit_loop(count: int, work: Path) -> list[dict[str, Any]]:
+    """What an editor waits for: the real book in both scripts (full, nothing changed), and a collection of
+    ``count`` statements after editing one statement or one glossary definition (pages rewritten)."""
+    rows: list[dict[str, Any]] = []
+    real = work / "edit-real"
+    for label in ("real book, both scripts: full", "real book, both scripts: nothing changed"):
+        run = tekan_build(["html", "--script", "all"], real, work / "logs" / "edit-real.log")
+        rows.append({"build": label, **_run_row(run), "rewritten": ""})
+    shutil.rmtree(real, ignore_errors=True)
+    folder = work / f"edit-{count}"
+    collection = make_collection(count, folder / "seeds")
+    glossary = folder / "terms.toml"
+    shutil.copy(GLOSSARY, glossary)
+    out = folder / "out"
+    built = out / ".work" / "zh-hant" / "html"
+    args = ["html", "--script", "hant", "--seed", str(collection)]
+    logs = work / "logs"
+    full = tekan_build(args, out, logs / "edit-full.log", glossary=glossary)
+    rows.append({"build": f"{count:,} statements: full", **_run_row(full), "rewritten": ""})
+    before = _html_times(built)
+    nothing = tekan_build(args, out, logs / "edit-nothing.log", glossary=glossary)
+    after = _html_times(built)
+    rows.append({"build": f"{count:,} statements: nothing changed", **_run_row(nothing),
+                 "rewritten": _rewritten(before, after)})  # fmt: skip
+    seed = folder / "seeds" / "issue-001.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[1] += "質量"  # the first body paragraph of the first statement of the first feature
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    before = after
+    edited = tekan_build(args, out, logs / "edit-statement.log", glossary=glossary)
+    after = _html_times(built)
+    row = {"build": f"{count:,} statements: one statement edited", **_run_row(edited)}
+    rows.append({**row, "rewritten": _rewritten(before, after), "of_full": edited.cpu / full.cpu if full.cpu else 0})
+    # One glossary definition: only the pages that link to the term, and the glossary, should be rewritten.
+    term = "chokepoint-technology"
+    text = glossary.read_text(encoding="utf-8")
+    at = text.index(f'id = "{term}"')
+    at = text.index("definition_en = ", at)
+    glossary.write_text(text[:at] + 'definition_en = "Edited. ' + text[at + len('definition_en = "') :], "utf-8")
+    src = out / ".work" / "zh-hant" / "src"
+    linking = {str(p.relative_to(src).with_suffix(".html")) for p in src.rglob("*.md") if f"<{term}>`" in p.read_text()}
+    before = after
+    definition = tekan_build(args, out, logs / "edit-definition.log", glossary=glossary)
+    after = _html_times(built)
+    changed = {name for name, stamp in after.items() if before.get(name) != stamp}
+    extra = sorted(changed - linking - {"glossary.html"})
+    row = {"build": f"{count:,} statements: one definition edited ({len(linking)} pages use the term)"}
+    row |= _run_row(definition) | {"of_full": definition.cpu / full.cpu if full.cpu else 0}
+    rows.append({**row, "rewritten": f"{len(changed)}; beyond those and the glossary: {len(extra)} {extra[:4]}"})
+    shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def _rewritten(before: dict[str, int], after: dict[str, int]) -> str:
+    changed = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
+    return f"{len(changed)} {changed[:4]}" if changed else "0"
+
+
 # --- report ----------------------------------------------------------------------------------------
 
 
@@ -533,7 +693,9 @@ Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
 
 def table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> str:
-    """A Markdown table."""
+    """A Markdown table ("" without rows: a part not run)."""
+    if not rows:
+        return ""
 
     def cell(value: Any) -> str:
         if isinstance(value, float):
@@ -605,7 +767,76 @@ def report(results: dict[str, Any]) -> str:
          ("full peak MB", key("full_peak_mb")), ("edit peak MB", key("edit_peak_mb"))],
         results["incremental"],
     ))  # fmt: skip
+    if results.get("scaling"):
+        scaling = results["scaling"]
+        parts.append(table(
+            "Growth: HTML of collections of 16-statement features (tekan build html, Traditional, -j 1)",
+            [("statements", key("statements")), ("features", key("features")), ("wall s", key("wall_s")),
+             ("CPU s", key("cpu_s")), ("CPU ms per statement", key("cpu_per_statement_ms")),
+             ("peak MB", key("peak_mb")), ("KB per statement page", key("page_kb")), ("note", _status)],
+            scaling["html"],
+        ))  # fmt: skip
+        parts.append(f"Fitted exponent of CPU time over statements: {scaling['exponent']:.2f}\n")
+        parts.append(table(
+            "The largest collection in both scripts and the other formats",
+            [("build", key("build")), ("wall s", key("wall_s")), ("CPU s", key("cpu_s")),
+             ("peak MB", key("peak_mb")), ("note", _status)],
+            scaling["formats"],
+        ))  # fmt: skip
+    if results.get("edit_loop"):
+        parts.append(table(
+            "The edit loop (tekan build html; pages rewritten = HTML files whose mtime changed)",
+            [("build", key("build")), ("wall s", key("wall_s")), ("CPU s", key("cpu_s")),
+             ("CPU / full", lambda r: f"{r['of_full']:.0%}" if "of_full" in r else ""),
+             ("pages rewritten", key("rewritten")), ("note", _status)],
+            results["edit_loop"],
+        ))  # fmt: skip
+    parts.append(targets(results))
     return "\n".join(parts)
+
+
+def targets(results: dict[str, Any]) -> str:
+    """Each target of issue 11 with what was measured (CPU time: the machine is shared)."""
+    if not results.get("scaling") or not results.get("edit_loop"):
+        return ""
+    scaling, edits = results["scaling"], results["edit_loop"]
+    largest = scaling["html"][-1]
+    formats = {r["build"].split(" ")[0]: r for r in scaling["formats"]}  # HTML, EPUB, PDF
+    both = next(r for r in scaling["formats"] if "both" in r["build"])
+    pages = [r["page_kb"] for r in scaling["html"] if r["ok"]]
+    peak = max(r["peak_mb"] for r in scaling["html"])
+    by = {r["build"].split(": ", 1)[-1].split(" (")[0]: r for r in edits}
+    lines = ["### Targets", "", "| target | measured | met |", "|---|---|---|"]
+
+    def add(target: str, measured: str, met: bool) -> None:
+        lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+
+    n = f"{largest['statements']:,}"
+    add(f"HTML of {n} statements < 60 s", f"{largest['cpu_s']:.0f} s CPU ({largest['wall_s']:.0f} s wall)",
+        largest["ok"] and largest["cpu_s"] < 60)  # fmt: skip
+    add("both scripts < 2 min", f"{both['cpu_s']:.0f} s CPU ({both['wall_s']:.0f} s wall)", both["cpu_s"] < 120)
+    add("per-page cost exponent ≤ 1.1", f"{scaling['exponent']:.2f}", scaling["exponent"] <= 1.1)
+    add("bytes per statement page flat", " → ".join(f"{kb:.0f} KB" for kb in pages), max(pages) <= 1.1 * min(pages))
+    add("peak memory < 1 GB", f"{peak:.0f} MB", peak < 1024)
+    edit = by.get("one statement edited")
+    if edit:
+        add("one statement edited < 20 % of full", f"{edit['of_full']:.0%} (CPU)", edit["of_full"] < 0.2)
+    definition = next((r for r in edits if "definition" in r["build"]), None)
+    if definition:
+        add("one definition edited: only its pages + glossary rewritten", definition["rewritten"],
+            "beyond those and the glossary: 0" in definition["rewritten"])  # fmt: skip
+    full, nothing = edits[0], edits[1]
+    add("real book, both scripts, HTML < 4 s", f"{full['cpu_s']:.1f} s CPU ({full['wall_s']:.1f} s wall)",
+        full["cpu_s"] < 4)  # fmt: skip
+    add("no-change rebuild < 1 s", f"{nothing['cpu_s']:.1f} s CPU ({nothing['wall_s']:.1f} s wall)",
+        nothing["cpu_s"] < 1)  # fmt: skip
+    for fmt, limit in (("EPUB", 0.0), ("PDF", 600.0)):
+        row = formats.get(fmt)
+        if row:
+            target = f"{fmt} of {n} statements " + (f"< {limit / 60:.0f} min" if limit else "completes")
+            measured = f"{row['wall_s']:.0f} s wall ({row['cpu_s']:.0f} s CPU) {row['note']}".strip()
+            add(target, measured, row["ok"] and (not limit or row["wall_s"] < limit))
+    return "\n".join(lines) + "\n"
 
 
 def failures(results: dict[str, Any]) -> list[str]:
@@ -613,6 +844,10 @@ def failures(results: dict[str, Any]) -> list[str]:
     found = [f"convert {r['statements']}: {r['error']}" for r in results["convert"] if "error" in r]
     for part in ("html", "formats", "overhead", "incremental"):
         found += [f"{part}: {r['note']}" for r in results[part] if not r["ok"] and "capped" not in r["note"]]
+    scaling = results.get("scaling") or {}
+    for row in [*scaling.get("html", []), *scaling.get("formats", []), *results.get("edit_loop", [])]:
+        if not row["ok"] and "capped" not in row["note"]:
+            found.append(f"{row.get('build', row.get('statements'))}: {row['note']}")
     return found
 
 
@@ -623,6 +858,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     parser.add_argument("--work", type=Path, help="keep the work files here (default: a temporary folder)")
     parser.add_argument("--child-convert", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="run only these parts (convert, linking, formats, overhead, incremental, "
+        "html, scaling, edit_loop); repeatable",
+    )
     args = parser.parse_args(argv)
     if args.child_convert:
         seed, out, result = (Path(p) for p in args.child_convert)
@@ -642,16 +883,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("overhead", lambda: bench_overhead(sizes.overhead, work, sizes.repeats)),
             ("incremental", lambda: bench_incremental(sizes.incremental, work)),
             ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),
+            ("scaling", lambda: bench_scaling(sizes.scaling, work, sizes.large_formats)),
+            ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work)),
         ]
         for name, step in steps:
+            if args.only and name not in args.only:
+                results[name] = {"compile": [], "link": []} if name == "linking" else []
+                continue
             print(f"benchmark: {name} …", file=sys.stderr, flush=True)
             results[name] = step()
         results["seconds"] = time.perf_counter() - started
         results["failures"] = failures(results)
-    print(report(results))
-    if args.out:
+    if args.out:  # first: a report that fails to print keeps its measurements
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(report(results))
     for failure in results["failures"]:
         print(f"benchmark: FAILED {failure}", file=sys.stderr)
     return 1 if results["failures"] else 0
