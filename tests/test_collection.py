@@ -145,3 +145,21 @@ def test_repeated_seed_builds_one_site(tmp_path: Path) -> None:
     site = tmp_path / "html" / "zh-hant"
     assert (site / "2020-spring" / "statements" / "wang-xiaoming.html").is_file()
     assert (site / "2022-winter" / "statements" / "zhao-liu.html").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="collection")
+def test_every_sidebar_link_of_every_page_leads_to_a_page(app) -> None:
+    app.build()
+    out = Path(app.outdir)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) >= 19
+    for page in pages:
+        tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("div", class_="sidebar-tree")
+        hrefs = [a["href"] for a in tree.find_all("a")]
+        assert len(hrefs) >= 5, page
+        for href in hrefs:
+            if href != "#":
+                assert (page.parent / href).resolve().is_file(), (page.relative_to(out), href)
+        current = tree.find_all("li", class_="current-page")
+        in_tree = page.relative_to(out).parts[-1] not in ("genindex.html", "search.html", "index.html")
+        assert len(current) == (1 if in_tree or page.parent != out else 0), page.relative_to(out)

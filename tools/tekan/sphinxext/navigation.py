@@ -155,30 +155,60 @@ def folder_tree(app: Sphinx, folder: str) -> FolderTree:
     if tree is None:
         from furo.navigation import get_navigation_tree
 
-        nowhere = f"{folder}/{_NOWHERE}" if folder else _NOWHERE
-        toctree = global_toctree_for_doc(app.env, nowhere, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
-        if toctree is not None and book_of(app.env).features:
-            _collapse_other_parts(toctree, folder)
+        if book_of(app.env).features:
+            toctree = _collection_toctree(app, folder)
+        else:
+            nowhere = f"{folder}/{_NOWHERE}" if folder else _NOWHERE
+            toctree = global_toctree_for_doc(app.env, nowhere, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
         html = app.builder.render_partial(toctree)["fragment"] if toctree is not None else ""  # type: ignore[attr-defined]
         tree = index_tree(get_navigation_tree(html))
         cache[folder] = tree
     return tree
 
 
-def _collapse_other_parts(toctree: nodes.Element, folder: str) -> None:
-    """Keep the entries of other parts, without their contents: a part is a top-level entry ``PART/…``."""
-    own_part = folder.split("/", 1)[0]
-    for item in list(toctree.findall(nodes.list_item)):
-        if "toctree-l1" not in item["classes"]:
-            continue
-        reference = next(iter(item.findall(nodes.reference)), None)
-        refuri = str(reference.get("refuri", "")) if reference is not None else ""
-        target = posixpath.normpath(posixpath.join(folder, refuri))
-        if "/" not in target or target.split("/", 1)[0] == own_part:
-            continue
-        for child in list(item.children):
-            if isinstance(child, nodes.bullet_list):
-                item.remove(child)
+def _collection_toctree(app: Sphinx, folder: str) -> nodes.Element | None:
+    """The toctree of a folder of a collection: every part listed, only the folder's own part with contents.
+
+    Resolving the whole toctree for each folder would cost folders × book again; it is resolved once (links
+    relative to the top folder), then each folder copies the part it shows and makes the links relative.
+    """
+    cache = app.builder.__dict__.setdefault("_tekan_navigation_whole", {})
+    if "" not in cache:
+        cache[""] = global_toctree_for_doc(app.env, _NOWHERE, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
+    whole: nodes.Element | None = cache[""]
+    if whole is None:
+        return None
+    tree = _copy_part(whole, folder.split("/", 1)[0])
+    for reference in tree.findall(nodes.reference):
+        uri = str(reference.get("refuri", ""))
+        if uri and not uri.startswith("#") and "://" not in uri:
+            reference["refuri"] = posixpath.relpath(uri, folder or ".")
+    return tree
+
+
+def _copy_part(node: nodes.Element, part: str) -> nodes.Element:
+    """A copy of ``node`` in which the top-level entries of other parts than ``part`` have no contents."""
+    copy = node.copy()
+    for child in node.children:
+        if isinstance(child, nodes.list_item) and "toctree-l1" in child["classes"]:
+            if _part_of(child) == part:
+                copy.append(child.deepcopy())
+            else:
+                entry = child.copy()
+                entry.extend(c.deepcopy() for c in child.children if not isinstance(c, nodes.bullet_list))
+                copy.append(entry)
+        elif isinstance(child, nodes.Element):
+            copy.append(_copy_part(child, part))
+        else:
+            copy.append(child.deepcopy())
+    return copy
+
+
+def _part_of(item: nodes.list_item) -> str:
+    """The part (top folder) of a top-level entry, from its link relative to the top folder; "" for none."""
+    reference = next(iter(item.findall(nodes.reference)), None)
+    uri = str(reference.get("refuri", "")) if reference is not None else ""
+    return uri.split("/", 1)[0] if "/" in uri else ""
 
 
 def shared_navigation_on(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

@@ -225,6 +225,7 @@ class SearchTekan(SearchLanguage):
         import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
         self.english = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}  # Sphinx stems every word of every page: most of them again and again
 
     def split(self, input: str) -> list[str]:
         return index_words(input, _tokenizer(self.words_file, _stamp(self.words_file)), self.finder)
@@ -233,7 +234,11 @@ class SearchTekan(SearchLanguage):
         return len(word) > 1 and not word.isdigit()
 
     def stem(self, word: str) -> str:
-        return word.lower() if _HAN.search(word) else str(self.english.stemWord(word.lower()))
+        stemmed = self._stems.get(word)
+        if stemmed is None:
+            stemmed = word.lower() if _HAN.search(word) else str(self.english.stemWord(word.lower()))
+            self._stems[word] = stemmed
+        return stemmed
 
 
 #: Default scores, but listing pages (home, sectors) below the statements they list.
