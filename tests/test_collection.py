@@ -163,3 +163,16 @@ def test_every_sidebar_link_of_every_page_leads_to_a_page(app) -> None:
         current = tree.find_all("li", class_="current-page")
         in_tree = page.relative_to(out).parts[-1] not in ("genindex.html", "search.html", "index.html")
         assert len(current) == (1 if in_tree or page.parent != out else 0), page.relative_to(out)
+
+
+@pytest.mark.sphinx("html", testroot="collection", confoverrides={"tekan_sidebar_features": 2})
+def test_a_large_collection_lists_only_the_pages_own_feature_in_the_sidebar(app) -> None:
+    app.build()
+    _no_warnings(app)
+    out = Path(app.outdir)
+    page = (out / "2021-autumn" / "statements" / "li-si.html").read_text(encoding="utf-8")
+    tree = BeautifulSoup(page, "html.parser").find("div", class_="sidebar-tree")
+    top = [li.a["href"] for li in tree.find_all("li", class_="toctree-l1")]
+    assert top == ["../index.html", "../../glossary.html", "../../english-index.html"]
+    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(home.find("article").find_all("a", class_="reference")) == 3  # the home page lists them all

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -290,25 +291,77 @@ def build_edition(
     dest = work / builder
     src.mkdir(parents=True, exist_ok=True)
     doctrees = work / f"doctrees-{builder}"
+    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf)
+    suffix = "-vertical" if vertical else ""
+    targets = {
+        "html": out / "html" / tag,
+        "epub": out / "epub" / f"{BASENAME}-{tag}{suffix}.epub",
+        "pdf": out / "pdf" / f"{BASENAME}-{tag}.pdf",
+    }
+    target = targets[fmt]
+    # Nothing read by the build changed since it published ``target``: it would write the same again.
+    stamp_file, stamp = work / f"{fmt}{suffix}.stamp", inputs_stamp(command, seed, glossary, conf)
+    if runner is run_process and target.exists() and _read(stamp_file) == stamp:
+        return target
+    stamp_file.unlink(missing_ok=True)
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf)
     _sphinx(command, script, runner)
     if fmt == "html":
-        target = out / "html" / tag
         publish_tree(dest, target)
-        return target
-    if fmt == "epub":
-        suffix = "-vertical" if vertical else ""
-        target = out / "epub" / f"{BASENAME}-{tag}{suffix}.epub"
+    elif fmt == "epub":
         publish_file(dest / f"{BASENAME}.epub", target)
-        return target
-    from .pdf import make_pdf
+    else:
+        from .pdf import make_pdf
 
-    pdf = make_pdf(dest, script, runner)
-    target = out / "pdf" / f"{BASENAME}-{tag}.pdf"
-    publish_file(pdf, target)
+        publish_file(make_pdf(dest, script, runner), target)
+    stamp_file.write_text(stamp, encoding="utf-8")
     return target
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | None, conf: Path | None) -> str:
+    """A digest of what a build reads: its command, the seed(s), metadata, glossary, catalogs, configuration,
+    Tekan's own files, the versions of Sphinx and the theme, and the environment variables builds read.
+
+    Files count by path, size and modification time (as ``make`` and Sphinx itself judge them).
+    """
+    from importlib import metadata as packages
+
+    from .collection import is_collection, read_collection
+
+    digest = hashlib.sha256("\0".join(command).encode())
+    from .metadata import metadata_path
+
+    files: list[Path] = [p for p in (seed, glossary) if p is not None]
+    seeds = [seed] if seed is not None else []
+    if seed is not None and is_collection(seed):
+        with contextlib.suppress(TekanError, OSError):
+            seeds = read_collection(seed)[1]
+    files += [p for s in seeds for p in (s, metadata_path(s))]
+    folders = [Path(__file__).parent, *([conf] if conf else [])]
+    folders += [p for s in seeds for p in (s.parent / "locale", s.parent.parent / "locale")]  # the book's catalogs
+    for folder in dict.fromkeys(folders):
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts and p.is_file())
+    for path in files:
+        try:
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{path}\0-\n".encode())
+    for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng"):
+        with contextlib.suppress(packages.PackageNotFoundError):
+            digest.update(f"{name}=={packages.version(name)}\n".encode())
+    for name in sorted(k for k in os.environ if k.startswith("TEKAN_") or k == "SOURCE_DATE_EPOCH"):
+        digest.update(f"{name}={os.environ[name]}\n".encode())
+    return digest.hexdigest()
 
 
 def write_landing_page(out: Path, titles: dict[str, str]) -> Path:

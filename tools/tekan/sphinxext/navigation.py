@@ -9,7 +9,9 @@ that does not exist there (nothing marked), indexed, and each page gets a copy w
 The result is byte for byte furo's own (``tests/test_navigation.py`` compares every page of a book).
 
 In a collection (one part per feature) the tree of a page lists every feature, but holds the contents of
-only the feature the page belongs to: the sidebar's size then follows the feature, not the archive.
+only the feature the page belongs to; in a collection of more than ``tekan_sidebar_features`` features it
+lists only that feature (the home page lists them all): a page's size then follows its feature, not the
+archive.
 
 This relies on how furo computes its tree (``furo._compute_navigation_tree``: ``context["toctree"]`` called
 with fixed arguments, then ``furo.navigation.get_navigation_tree``); furo's version is pinned in
@@ -178,7 +180,9 @@ def _collection_toctree(app: Sphinx, folder: str) -> nodes.Element | None:
     whole: nodes.Element | None = cache[""]
     if whole is None:
         return None
-    tree = _copy_part(whole, folder.split("/", 1)[0])
+    limit = app.config.tekan_sidebar_features
+    parts = {_part_of(item) for item in whole.findall(nodes.list_item) if "toctree-l1" in item["classes"]}
+    tree = _copy_part(whole, folder.split("/", 1)[0], listed=len(parts - {""}) <= limit)
     for reference in tree.findall(nodes.reference):
         uri = str(reference.get("refuri", ""))
         if uri and not uri.startswith("#") and "://" not in uri:
@@ -186,19 +190,21 @@ def _collection_toctree(app: Sphinx, folder: str) -> nodes.Element | None:
     return tree
 
 
-def _copy_part(node: nodes.Element, part: str) -> nodes.Element:
-    """A copy of ``node`` in which the top-level entries of other parts than ``part`` have no contents."""
+def _copy_part(node: nodes.Element, part: str, listed: bool) -> nodes.Element:
+    """A copy of ``node`` in which the top-level entries of other parts than ``part`` have no contents (or,
+    unless ``listed``, are left out: the home page lists them)."""
     copy = node.copy()
     for child in node.children:
         if isinstance(child, nodes.list_item) and "toctree-l1" in child["classes"]:
-            if _part_of(child) == part:
+            own = _part_of(child)
+            if own == part or not own:
                 copy.append(child.deepcopy())
-            else:
+            elif listed:
                 entry = child.copy()
                 entry.extend(c.deepcopy() for c in child.children if not isinstance(c, nodes.bullet_list))
                 copy.append(entry)
         elif isinstance(child, nodes.Element):
-            copy.append(_copy_part(child, part))
+            copy.append(_copy_part(child, part, listed))
         else:
             copy.append(child.deepcopy())
     return copy
@@ -244,6 +250,14 @@ def setup_navigation(app: Sphinx) -> None:
         "html",
         types=frozenset({bool}),
         description="compute furo's navigation tree once per output folder (False: furo's own, once per page)",
+    )
+    app.add_config_value(
+        "tekan_sidebar_features",
+        12,
+        "html",
+        types=frozenset({int}),
+        description="a collection of more features lists only the page's own feature in the sidebar (the home "
+        "page lists them all), so a page's size does not grow with the archive",
     )
     app.connect("html-page-context", shared_navigation_on, priority=400)
     app.connect("html-page-context", shared_navigation_off, priority=600)

@@ -1,0 +1,64 @@
+"""A rebuild with nothing changed runs no Sphinx; any input that changed makes it build again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from tekan.building import inputs_stamp
+
+from .conftest import tekan
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+def _build(book: Path, out: Path) -> str:
+    result = tekan(
+        "--glossary", str(book / "terms.toml"), "build", "html", "--script", "hant",
+        "--seed", str(book / "seed.txt"), "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_nothing_changed_runs_no_sphinx_and_an_edit_builds_again(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    page = out / "html" / "zh-hant" / "statements" / "li-si.html"
+    first = page.stat().st_mtime_ns
+    doctrees = out / ".work" / "zh-hant" / "doctrees-html"
+    environment = (doctrees / "environment.pickle").stat().st_mtime_ns
+    _build(book, out)
+    assert page.stat().st_mtime_ns == first
+    assert (doctrees / "environment.pickle").stat().st_mtime_ns == environment, "Sphinx ran"
+    # An edited seed is read again and the page rewritten.
+    seed = book / "seed.txt"
+    time.sleep(0.01)
+    seed.write_text(seed.read_text(encoding="utf-8").replace("檢驗檢測傳遞信任。", "檢驗檢測傳遞信任與價值。"), "utf-8")
+    _build(book, out)
+    assert "傳遞信任與價值" in page.read_text(encoding="utf-8")
+    # A published edition that went missing is built again, even with nothing changed.
+    shutil.rmtree(out / "html" / "zh-hant")
+    _build(book, out)
+    assert "傳遞信任與價值" in page.read_text(encoding="utf-8")
+
+
+def test_the_stamp_follows_the_command_the_inputs_and_the_environment(tmp_path: Path, monkeypatch) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    seed, glossary = book / "seed.txt", book / "terms.toml"
+    base = inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None)
+    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) == base
+    assert inputs_stamp(["sphinx", "-b", "epub"], seed, glossary, None) != base
+    for path in (seed, glossary, book / "seed.toml"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) != base, path.name
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) == base
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) != base
