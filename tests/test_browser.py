@@ -13,6 +13,7 @@ import pytest
 
 from tekan.book import load_book
 from tekan.glossary import load_glossary
+from tekan.scripts import to_hans
 
 from .conftest import EDITIONS, GLOSSARY, SEED
 
@@ -201,6 +202,10 @@ def test_hovering_a_term_shows_its_english_and_definition(page: Any, site: str, 
     text = tip.inner_text()
     assert metrology.en in text and metrology.pinyin in text
     assert (metrology.hant if edition == "zh-hant" else metrology.hans) in text
+    # The Chinese definition, in the edition's script, for a Chinese reader (the English term is in the head).
+    chinese = metrology.definition_zh if edition == "zh-hant" else to_hans(metrology.definition_zh)
+    assert chinese in text and metrology.definition_en not in text
+    assert tip.locator(".tekan-tip-def").get_attribute("lang") == ("zh-Hant" if edition == "zh-hant" else "zh-Hans")
     assert tip.get_attribute("role") == "tooltip"
     page.mouse.move(1, 1)
     tip.wait_for(state="hidden")
@@ -229,5 +234,53 @@ def test_a_tap_shows_the_tooltip_and_a_second_tap_follows_the_link(browser: Any,
         assert tab.url.endswith("zhu-huaiqiu.html")  # the first tap only explains the term
         link.tap()
         tab.wait_for_url("**/glossary.html#term-metrology")
+    finally:
+        context.close()
+
+
+PHONE_WIDTHS = (320, 390)
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_statement_on_a_phone_justifies_chinese_only(browser: Any, site: str, edition: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site}/html/{edition}/statements/zhu-huaiqiu.html")
+        style = tab.evaluate(
+            """() => {
+              const s = (sel) => { const e = document.querySelector(sel); return e && getComputedStyle(e); };
+              const body = s("article[role=main] section > p:not(.tekan-english)");
+              const english = s("article[role=main] p.tekan-english");
+              const byline = s("article[role=main] div.tekan-byline p");
+              return {body: [body.textAlign, body.textJustify, body.textAutospace],
+                      english: [english.textAlign, english.textJustify],
+                      byline: byline.textAlign,
+                      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+            }"""
+        )
+        assert style["body"][0] == "justify" and style["body"][1] != "inter-character", style
+        assert style["body"][2] == "normal", style  # text-autospace between Han and Latin
+        assert style["english"][0] in ("left", "start") and style["english"][1] != "inter-character", style
+        assert style["byline"] == "right", style
+        assert style["overflow"] <= 0, style  # nothing wider than the screen
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_the_glossary_downloads_fit_a_phone(browser: Any, site: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site}/html/zh-hant/glossary.html")
+        boxes = tab.evaluate(
+            """() => { const box = document.querySelector("p.tekan-downloads").getBoundingClientRect();
+              return Array.from(document.querySelectorAll("p.tekan-downloads a")).map((a) => {
+                const r = a.getBoundingClientRect();
+                return [r.left >= box.left - 0.5, r.right <= box.right + 0.5, r.right <= window.innerWidth]; }); }"""
+        )
+        assert boxes and all(all(fits) for fits in boxes), boxes
     finally:
         context.close()

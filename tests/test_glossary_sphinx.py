@@ -54,7 +54,8 @@ def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> No
     assert data.startswith("/* Generated") and "window.tekanTerms = " in data
     tooltips = json.loads(data[data.index("= ") + 2 : data.rindex(";")])
     assert tooltips["terms"] == {
-        t.id: {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "def": t.definition_en} for t in glossary.terms
+        t.id: {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "zh": t.definition_zh, "def": t.definition_en}
+        for t in glossary.terms
     }
     statement = (app.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
     assert 'src="../_static/tekan-terms-data.js' in statement and 'src="../_static/tekan-terms.js' in statement

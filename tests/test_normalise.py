@@ -164,10 +164,11 @@ def test_the_audit_page_speaks_of_the_book_and_prints_a_compact_appendix(book) -
         assert "{container} tekan-audit-print" in page
     page = book_pages(book)["audit.md"]
     assert "通行寫法 5 處" in page and "形近誤字 4 處" in page and "引號 142 處" in page
-    assert (
-        "| 推動高質量發展邁出堅實步伐，署名 | {strong}`陜西`省市場監管局 | {strong}`陝西`省市場監管局 | 形近誤字 |"
-        in page
-    )
+    row = "| 署名 | {strong}`陜西`省市場監管局 | {strong}`陝西`省市場監管局 | 形近誤字 |"  # the site's table
+    assert row in page
+    line = "* 推動高質量發展邁出堅實步伐，署名：{strong}`陜西`省市場監管局 → {strong}`陝西`省市場監管局（形近誤字）"
+    assert line in page  # the print appendix
+    assert "- 報頭：標點 2 處" in page
 
 
 def test_verbatim_keeps_the_seed(verbatim) -> None:  # type: ignore[no-untyped-def]
@@ -187,11 +188,7 @@ def test_glossary_headword_links_after_normalisation(book) -> None:  # type: ign
 
 def test_audit_page_lists_every_change(book) -> None:  # type: ignore[no-untyped-def]
     page = book_pages(book)["audit.md"]
-    rows = [
-        line
-        for line in page.split("\n")
-        if line.startswith("| 第") or line.startswith("| 標題") or line.startswith("| 報頭")
-    ]
+    rows = [line for line in page.split("\n") if line.startswith(("| 第", "| 標題", "| 報頭", "| 署名"))]
     assert len(rows) == len(book.publication.changes)
     assert f"共 {len(book.publication.changes)} 處" in page
     assert "/audit" in book_pages(book)["index.md"]  # in the home page's toctree

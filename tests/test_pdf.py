@@ -172,3 +172,30 @@ def test_index_groups_terms_by_pinyin_initial(pdf_out: Path, script: str) -> Non
             assert initial(terms[0]) == letter.upper(), f"{headword} filed under {letter}"
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_print_text_keeps_headline_spaces_en_dashes_and_no_identifier(pdf_out: Path, script: str) -> None:
+    """What a reader of the PDF gets: the headline's space, en dashes in year and page ranges, no urn: on the
+    imprint, the compact audit appendix (no seed line numbers)."""
+    text = run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-")
+    book = load_book(SEED, GLOSSARY, script)
+    spaced = [st.headline for st in book.publication.statements if " " in st.headline]
+    assert spaced and all(headline in text for headline in spaced), spaced
+    assert "2020–2025" in text and "2020-2025" not in text
+    assert "urn:tekan" not in text
+    ind = (latex_dir(pdf_out, script) / "tekan.ind").read_text(encoding="utf-8")
+    ranges = re.findall(r"\b(\d+)--(\d+)\b", ind)  # makeindex writes ranges with "--"
+    assert ranges, "the index has page ranges"
+    printed = [f"{a}–{b}" for a, b in ranges]
+    assert all(r in text for r in printed) and not re.search(r"\b\d+--\d+\b", text)
+    assert "第 1 行" not in text and "第1行" not in squeeze(text)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_glossary_terms_keep_the_body_face_with_an_underline(pdf_out: Path, script: str) -> None:
+    tex = (latex_dir(pdf_out, script) / "tekan.tex").read_text(encoding="utf-8")
+    assert r"\sphinxtermref{" in tex
+    style = (latex_dir(pdf_out, script) / "tekanbook.sty").read_text(encoding="utf-8")
+    definition = re.search(r"\\def\\sphinxtermref#1\{(.*)\}", style)
+    assert definition and "sffamily" not in definition[1] and "tekan@underline" in definition[1]

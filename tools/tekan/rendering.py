@@ -363,25 +363,22 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     for change in changes:
         groups.setdefault(change.statement, []).append(change)
     kinds = [rule for rule in counts if counts[rule]]
-    # Print: one compact table of counts and one of the changes a reader would want to see; no seed line numbers.
+    # Print: a line per statement with its counts, and a line per change of word, form or dash (a table of
+    # narrow columns would take pages); no seed line numbers.
     lines += [f"````{{container}} {AUDIT_PRINT_CLASS}", escape(words.print_note), ""]
-    lines += ["| " + " | ".join([words.summary_head, *(getattr(words, k) for k in kinds)]) + " |"]
-    lines += ["| " + " | ".join(["---"] * (len(kinds) + 1)) + " |"]
     for number, group in groups.items():
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
-        lines.append("| " + " | ".join([name, *(str(sum(1 for c in group if c.rule == k)) for k in kinds)]) + " |")
+        kinds = [words.count.format(label=getattr(words, k), n=sum(1 for c in group if c.rule == k)) for k in counts]
+        lines.append(f"- {name}：" + "、".join(k for k in kinds if not k.endswith((" 0 處", " 0 处"))))
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:
-        lines += [f"| {words.place} | {words.before} | {words.after} | {words.rule} |", "| --- | --- | --- | --- |"]
         for c in listed:
             statement = titles.get(c.statement)
             where = f"{escape(statement.headline)}，{_place(c, words)}" if statement else words.masthead
-            lines.append(
-                f"| {where} | {_cell(c.before, c.start, len(c.old))} | {_cell(c.after, c.start, len(c.new))} "
-                f"| {getattr(words, c.rule)} |"
-            )
+            before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
+            lines.append(f"* {where}：{before} → {after}（{getattr(words, c.rule)}）")  # another list: another bullet
         lines.append("")
     lines += ["````", ""]
     # Site and EPUB: every change, by statement and paragraph, with a link to the statement.

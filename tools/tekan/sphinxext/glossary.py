@@ -317,7 +317,7 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         line += nodes.Text("：")
         for index, (name, label) in enumerate(((CSV_FILE, labels.csv), (TBX_FILE, labels.tbx))):
             if index:
-                line += nodes.Text(" · ")
+                line += nodes.inline("", " · ", classes=["tekan-sep"])
             uri = posixpath.relpath(f"_static/{name}", here or ".")
             line += nodes.reference(label, label, refuri=uri, classes=["tekan-download"])
         placeholder.replace_self(line)
@@ -331,13 +331,15 @@ def add_tooltip_assets(app: Sphinx) -> None:
 
 
 def tooltip_data(book: Book) -> str:
-    """The tooltip data script: ``window.tekanTerms`` (term id → headword, pinyin, English, definition) and labels."""
+    """The tooltip data script: ``window.tekanTerms`` (term id → headword, pinyin, English, Chinese definition in the
+    edition's script, English definition) and labels."""
     terms = {
         term.id: {
             "hw": _headword(term, book.script),
             "py": term.pinyin,
             "en": term.en,
             "abbr": term.abbr,
+            "zh": book.edition.in_script(term.definition_zh),
             "def": term.definition_en,
         }
         for term in book.glossary.terms

@@ -102,7 +102,8 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "tekandate": _date(meta.date),
         "tekandescription": meta.description_zh,
         "tekandescriptionen": meta.description_en,
-        "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date, meta.identifier) if x),
+        # The identifier (a urn:) is for catalogues and the EPUB's package, not for a reader of the imprint.
+        "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date) if x),
         "tekancontentsname": words.contents,
         "tekanindexname": edition.print.index,
         "tekanappendixname": edition.print.appendix,
@@ -189,6 +190,10 @@ def _index_entry(term: Term, script: str, main: bool) -> nodes.raw:
     return nodes.raw("", entry, format="latex")
 
 
+#: Paragraphs in English that may quote Chinese: set in the ``tekan-en-block`` environment (no CJK glue stretch).
+ENGLISH_BLOCKS = frozenset({"tekan-definition-en", "tekan-usage", "tekan-source"})
+
+
 def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give the assembled LaTeX book its print shape (appendix, styled paragraphs, pinyin index)."""
     if app.builder.name != "latex":
@@ -217,6 +222,11 @@ def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             paragraph.replace_self(nodes.container("", paragraph.deepcopy(), classes=["tekan-english"]))
         elif "tekan-byline-en" in classes:
             paragraph.replace_self(nodes.container("", paragraph.deepcopy(), classes=["tekan-byline-en"]))
+        elif classes and set(classes) & ENGLISH_BLOCKS and not isinstance(paragraph.parent, nodes.container):
+            paragraph.replace_self(nodes.container("", paragraph.deepcopy(), classes=["tekan-en-block"]))
+    for items in list(doctree.findall(nodes.bullet_list)):
+        if "tekan-english-index" in items["classes"]:
+            items.replace_self(nodes.container("", items.deepcopy(), classes=["tekan-en-block"]))
     # English text: xeCJK sets ’ and “” as full-width Chinese punctuation; TeX quotes use the Latin font.
     for text in list(doctree.findall(nodes.Text)):
         if _in_english(text) and any(q in text for q in ENGLISH_QUOTES):

@@ -1,9 +1,10 @@
 /* Tekan: glossary tooltips on the terms a page links to.
  *
  * Website only (the extension adds this file to HTML builds, never to the EPUB). The data, term id →
- * headword, pinyin, English term and definition, comes from tekan-terms-data.js (window.tekanTerms),
+ * headword, pinyin, English term, Chinese definition (in the edition's script) and English definition, comes
+ * from tekan-terms-data.js (window.tekanTerms),
  * generated from glossary/terms.toml. Each linked term gets aria-describedby pointing at its tooltip
- * (role="tooltip"), so screen readers announce the English term and definition on focus.
+ * (role="tooltip"), so screen readers announce the term and its definition on focus.
  *
  * Mouse: hover shows, leaving hides (the tooltip itself can be hovered). Keyboard: focus shows, blur or
  * Escape hides. Touch: the first tap shows the tooltip, a second tap on the same term follows the link;
@@ -52,7 +53,14 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(element("strong", "tekan-tip-en", term.en + (term.abbr ? " (" + term.abbr + ")" : ""), "en"));
     content.appendChild(head);
-    content.appendChild(element("p", "tekan-tip-def", term.def, "en"));
+    // A Chinese reader gets the Chinese definition, in the edition's script (the data is written per edition);
+    // the English term stays in the head. A page in another language gets the English definition.
+    var chinese = /^zh\b/i.test(document.documentElement.lang || "") && term.zh;
+    content.appendChild(
+      chinese
+        ? element("p", "tekan-tip-def", term.zh, document.documentElement.lang)
+        : element("p", "tekan-tip-def", term.def, "en")
+    );
     // A touch affordance; keyboard users press Escape, so it stays out of the tab order.
     var close = element("button", "tekan-tip-close", "×");
     close.type = "button";
