@@ -9,7 +9,7 @@ from typing import Any
 
 from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
 from .errors import Kind, Problem, TekanError
-from .model import Attribution, Location, Publication, PublicationMeta, Sector, StatementMeta
+from .model import Attribution, Location, Publication, PublicationMeta, Sector, Statement, StatementMeta
 from .parsing import default_slug, load_seed
 from .tomlfile import check_fields, entry_line, load_toml
 
@@ -47,6 +47,7 @@ _STATEMENT_OPTIONAL = {
     "person_pinyin": str,
     "organisation_en": str,
     "position_en": str,
+    "editor_notes": object,  # a list of tables, checked by _editor_notes
     "organisation": str,
     "position": str,
     "person": str,
@@ -181,6 +182,7 @@ def apply_metadata(
             person_pinyin=entry.get("person_pinyin", "").strip(),
             organisation_en=entry.get("organisation_en", "").strip(),
             position_en=entry.get("position_en", "").strip(),
+            editor_notes=_editor_notes(entry, statement, where),
         )
         missing = missing_english(meta, attribution)
         what = f"statement {statement.number} ({statement.headline})"
@@ -221,6 +223,27 @@ def missing_english(meta: StatementMeta, attribution: Attribution) -> list[str]:
         ("position_en", meta.position_en, bool(attribution.position)),
     ]
     return [name for name, value, wanted in needed if wanted and not value]
+
+
+def _editor_notes(entry: dict[str, Any], statement: Statement, where: Location) -> tuple[tuple[str, str], ...]:
+    """The editor's notes of a statement: ``editor_notes = [{text = "…", note = "…"}]``, each ``text`` printed in
+    one of its paragraphs (a source's typo is neither kept silently nor fixed silently: it is annotated)."""
+    notes: list[tuple[str, str]] = []
+    items = entry.get("editor_notes", [])
+    if not isinstance(items, list):
+        raise TekanError('editor_notes must be a list of {text = "…", note = "…"}', where, Kind.metadata)
+    for item in items:
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"text", "note"}
+            or not all(isinstance(v, str) for v in item.values())
+        ):
+            raise TekanError('each editor_notes item is {text = "…", note = "…"}', where, Kind.metadata)
+        text, note = item["text"].strip(), item["note"].strip()
+        if not text or not note or not any(text in paragraph for paragraph in statement.paragraphs):
+            raise TekanError(f"editor_notes: {text!r} is not in the text of the statement", where, Kind.metadata)
+        notes.append((text, note))
+    return tuple(notes)
 
 
 def _gap_note(derived: list[str], missing: list[str]) -> str:

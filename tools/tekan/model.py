@@ -44,6 +44,7 @@ class StatementMeta:
     person_pinyin: str = ""  # speaker's name in Hanyu Pinyin
     organisation_en: str = ""  # organisation's English name
     position_en: str = ""  # English rendering of the position(s)
+    editor_notes: tuple[tuple[str, str], ...] = ()  # (text as printed in a paragraph, the editor's note on it)
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,12 @@ def normalise_publication(
             line = lines[index] if index < len(lines) else 0
             changes += [change_record(paragraph, e, line, statement.number, "paragraph", index + 1) for e in edits]
             paragraphs.append(text)
-        statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs)))
+        # An editor's note quotes the printed text: quote it as the edition prints it.
+        notes = tuple(
+            (normaliser.normalise(text)[0], normaliser.normalise(note)[0]) for text, note in statement.meta.editor_notes
+        )
+        meta = replace(statement.meta, editor_notes=notes)
+        statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
     masthead, edits = normaliser.normalise(publication.masthead)
     changes += [change_record(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
     return replace(

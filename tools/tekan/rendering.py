@@ -125,8 +125,15 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     lines = [*front, "", f"({statement_label(statement)})=", f"# {escape(statement.headline)}", ""]
     if meta.headline_en:
         lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
-    for paragraph in linker.link(statement.paragraphs):
-        lines += [render_segments(paragraph), ""]
+    notes = list(meta.editor_notes)
+    footnotes: list[str] = []
+    for text, paragraph in zip(statement.paragraphs, linker.link(statement.paragraphs), strict=True):
+        marks = ""
+        for quoted, note in [n for n in notes if n[0] in text]:
+            notes.remove((quoted, note))
+            footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
+            marks += f"[^ed-{len(footnotes)}]"
+        lines += [render_segments(paragraph) + marks, ""]
     lines += ["```{tekan-byline}"]
     # Parts are shown split only when they join back to the byline as printed (name-first or
     # bracketed bylines are read for their parts, but printed exactly as written).
@@ -146,6 +153,8 @@ def render_statement(statement: Statement, linker: Linker) -> str:
         if value:
             lines.append(f"{key}: {data_line(value)}")
     lines += ["```", ""]
+    if footnotes:  # the editor's notes on the source's text, after the byline
+        lines += [*footnotes, ""]
     return "\n".join(lines)
 
 

@@ -151,11 +151,13 @@ def _convert_publication(publication: Publication, convert: Callable[[str], str]
             position=convert(a.position),
             person=convert(a.person),
         )
+        notes = tuple((convert(text), convert(note)) for text, note in st.meta.editor_notes)
         return replace(
             st,
             headline=convert(st.headline),
             paragraphs=tuple(convert(p) for p in st.paragraphs),
             attribution=attribution,
+            meta=replace(st.meta, editor_notes=notes),
         )
 
     meta = publication.meta
