@@ -73,7 +73,9 @@ def test_all_fonts_embedded_and_noto(pdf_out: Path, script: str) -> None:
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_every_paragraph_of_every_statement_is_in_the_text(pdf_out: Path, script: str) -> None:
-    text = squeeze(run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-"))
+    printed = run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-")
+    # A footnote mark (an editor's note) is raised: pdftotext puts it on a line of its own, out of order.
+    text = squeeze("\n".join(line for line in printed.split("\n") if not line.strip().isdigit()))
     book = load_book(SEED, GLOSSARY, script)
     missing = [
         piece[:30]
@@ -180,7 +182,8 @@ def test_print_text_keeps_headline_spaces_en_dashes_and_no_identifier(pdf_out: P
     imprint, the compact audit appendix (no seed line numbers)."""
     text = run("pdftotext", "-enc", "UTF-8", str(pdf(pdf_out, script)), "-")
     book = load_book(SEED, GLOSSARY, script)
-    spaced = [st.headline for st in book.publication.statements if " " in st.headline]
+    # A space between two Han characters is kept (after a full-width bracket the bracket's own blank suffices).
+    spaced = [st.headline for st in book.publication.statements if re.search(r"\w \w", st.headline)]
     assert spaced and all(headline in text for headline in spaced), spaced
     assert "2020–2025" in text and "2020-2025" not in text
     assert "urn:tekan" not in text
@@ -197,5 +200,5 @@ def test_glossary_terms_keep_the_body_face_with_an_underline(pdf_out: Path, scri
     tex = (latex_dir(pdf_out, script) / "tekan.tex").read_text(encoding="utf-8")
     assert r"\sphinxtermref{" in tex
     style = (latex_dir(pdf_out, script) / "tekanbook.sty").read_text(encoding="utf-8")
-    definition = re.search(r"\\def\\sphinxtermref#1\{(.*)\}", style)
+    definition = re.search(r"\\def\\sphinxtermref#1(.*?)\\def\\tekan@end", style, re.DOTALL)
     assert definition and "sffamily" not in definition[1] and "tekan@underline" in definition[1]
