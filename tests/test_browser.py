@@ -284,3 +284,14 @@ def test_the_glossary_downloads_fit_a_phone(browser: Any, site: str, width: int)
         assert boxes and all(all(fits) for fits in boxes), boxes
     finally:
         context.close()
+
+
+def test_a_position_in_a_byline_links_to_its_glossary_entry(book_out: Any) -> None:
+    page = (book_out / "html" / "zh-hant" / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")
+    assert (
+        '<span class="tekan-position"><a class="reference internal" href="../glossary.html#term-leading-party-' in page
+    )
+    glossary = (book_out / "html" / "zh-hant" / "glossary.html").read_text(encoding="utf-8")
+    entry = glossary[glossary.index('id="term-leading-party-group-secretary"') :]
+    backlinks = entry[entry.index("tekan-backlinks") : entry.index("</p>", entry.index("tekan-backlinks"))]
+    assert "statements/han-yongsheng.html" in backlinks

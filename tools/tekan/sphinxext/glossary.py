@@ -39,6 +39,11 @@ def term_anchor(term: Term) -> str:
     return f"term-{term.id}"
 
 
+def term_reference(term: Term, text: str) -> addnodes.pending_xref:
+    """A ``{term}`` reference to ``term`` showing ``text`` (as a MyST role would make it)."""
+    return _term_ref(term, text)
+
+
 def _term_ref(term: Term, text: str) -> addnodes.pending_xref:
     ref = addnodes.pending_xref(
         "",

@@ -167,7 +167,10 @@ class BylineDirective(SphinxDirective):
             byline += nodes.inline(fields["raw"], fields["raw"], classes=["tekan-raw"])
         for key in ("organisation", "position", "person"):
             if key in fields:
-                byline += nodes.inline(fields[key], fields[key], classes=[f"tekan-{key}"])
+                part = nodes.inline(fields[key], "", classes=[f"tekan-{key}"])
+                # A position is glossary vocabulary too (黨組書記, 黨委書記): linked as in the body.
+                part.extend(self._linked(fields[key]) if key == "position" else [nodes.Text(fields[key])])
+                byline += part
         result: list[nodes.Node] = [byline]
         english = [fields.get(k, "") for k in ("person_en", "position_en", "organisation_en")]
         if any(english):
@@ -177,6 +180,20 @@ class BylineDirective(SphinxDirective):
         container.extend(result)
         self.set_source_info(container)
         return [container]
+
+    def _linked(self, text: str) -> list[nodes.Node]:
+        from ..linking import Linker
+        from .glossary import term_reference
+
+        book = book_of(self.env)
+        linker = Linker.build(glossary_forms(book.glossary, book.script))
+        parts: list[nodes.Node] = []
+        for segment, term_id in linker.link([text])[0]:
+            if term_id is None:
+                parts.append(nodes.Text(segment))
+            else:
+                parts.append(term_reference(book.glossary.by_id[term_id], segment))
+        return parts
 
 
 class EnglishDirective(SphinxDirective):
