@@ -228,3 +228,14 @@ def test_check_and_build_without_metadata_then_strict_fails(tmp_path: Path) -> N
     )
     assert strict_build.returncode == 1 and "--strict: 4 warning(s)" in strict_build.stderr
     assert not (tmp_path / "o2").exists()  # stopped before Sphinx: nothing written
+
+
+def test_a_title_read_from_the_masthead_is_corrected_with_it(tmp_path: Path) -> None:
+    from tekan.book import load_book
+
+    seed = tmp_path / "feature.txt"
+    seed.write_text(FEATURE.replace("【測試特刊】", "【測試(杭州)特刊】"), encoding="utf-8")
+    assert load_book(seed, GLOSSARY).publication.meta.title == "測試報·測試（杭州）特刊"
+    assert load_book(seed, GLOSSARY, normalise=False).publication.meta.title == "測試報·測試(杭州)特刊"
+    seed.with_suffix(".toml").write_text('[publication]\ntitle = "編輯(自定)"\n', encoding="utf-8")
+    assert load_book(seed, GLOSSARY).publication.meta.title == "編輯(自定)"  # the editor's title is theirs

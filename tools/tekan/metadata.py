@@ -293,6 +293,7 @@ def _publication_meta(
         copyright=values["copyright"],
         description_zh=values["description_zh"],
         description_en=values["description_en"],
+        from_masthead=tuple(derived),
     )
 
 

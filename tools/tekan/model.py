@@ -84,6 +84,7 @@ class PublicationMeta:
     description_zh: str = ""  # one-paragraph description, Chinese
     description_en: str = ""  # one-paragraph description, English
     sectors: tuple[Sector, ...] = ()  # sectors in book order
+    from_masthead: tuple[str, ...] = ()  # the fields read from the masthead (no metadata gave them)
 
 
 @dataclass(frozen=True)

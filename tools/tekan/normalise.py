@@ -283,10 +283,19 @@ def normalise_publication(
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
     masthead, edits = normaliser.normalise(publication.masthead)
     changes += [change_record(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
+    # Facts read from the masthead get its corrections too (listed once, under the masthead).
+    book = publication.meta
+
+    def from_masthead(name: str, value: str) -> str:
+        return normaliser.normalise(value)[0] if name in book.from_masthead else value
+
     return replace(
         publication,
         masthead=masthead,
         statements=tuple(statements),
         normalised=True,
         changes=tuple(changes),
+        meta=replace(
+            book, title=from_masthead("title", book.title), publisher=from_masthead("publisher", book.publisher)
+        ),
     )

@@ -218,7 +218,10 @@ def _conversion_changes(
     found = []
     for index, (old, new) in enumerate(zip(before, after, strict=True)):
         if new != usual.convert(old):
-            found.append(change_record(before, Edit(index, old, new, "conversion"), line, statement, part, paragraph))
+            record = change_record(before, Edit(index, old, new, "conversion"), line, statement, part, paragraph)
+            # The corrected column shows the converted text around the choice, not the seed's with one letter swapped.
+            left = index - record.start
+            found.append(replace(record, after=after[left : left + len(record.before)]))
     return found
 
 
