@@ -8,13 +8,14 @@ leaves every byte the editor wrote (values and comments) as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .derive import DEFAULT_SECTORS, explain_sector, masthead_facts, person_pinyin
 from .errors import Kind, Problem, TekanError, read_text
 from .metadata import apply_metadata, load_publication, metadata_path, read_positions
 from .model import Location, Publication, Statement
+from .normalise import normalise_publication
 from .parsing import load_seed
 from .tomlfile import entry_line, load_toml, toml_table
 
@@ -105,6 +106,9 @@ def init_metadata(seed: Path, update: bool = False) -> DraftResult:
         )
     if not path.exists():
         publication, _ = load_publication(seed, path)
+        # The title and publisher as the book will print them: with the masthead's corrections.
+        words: dict[str, str] | None = {} if publication.script == "hans" else None
+        publication = replace(publication, meta=normalise_publication(publication, words).meta)
         text = draft_text(publication)
         _write_new(path, text)
         count = len(publication.statements)
