@@ -104,3 +104,16 @@ def test_a_simplified_seed_builds_both_editions(tmp_path: Path) -> None:
     hant = (out / "html" / "zh-hant" / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")
     assert "后来我们把头发剪短了" in hans and "後來我們把頭髮剪短了" in hant
     assert 'lang="zh-Hans"' in hans and 'lang="zh-Hant"' in hant
+
+
+def test_the_metadata_language_decides_a_neutral_seed_and_must_agree_with_the_characters(tmp_path: Path) -> None:
+    neutral = _seed(tmp_path, "天下\n一二三。\n——某所主任王五\n《天下》\n")
+    assert load_publication(neutral)[0].script == "hant"  # no script-specific character: as today
+    neutral.with_suffix(".toml").write_text('[publication]\ntitle = "天下"\nlanguage = "zh-Hans"\n', encoding="utf-8")
+    assert load_publication(neutral)[0].script == "hans"
+    contrary = _seed(tmp_path)
+    contrary.with_suffix(".toml").write_text('\n[publication]\nlanguage = "zh-Hant"\n', encoding="utf-8")
+    with pytest.raises(TekanError) as info:
+        load_publication(contrary)
+    assert (info.value.kind, info.value.location.line) == (Kind.script, 2)
+    assert "says the seed is Traditional, but it is written in Simplified (e.g. 让)" in info.value.message

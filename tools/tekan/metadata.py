@@ -11,6 +11,7 @@ from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
 from .errors import Kind, Problem, TekanError
 from .model import Attribution, Location, Publication, PublicationMeta, Sector, Statement, StatementMeta
 from .parsing import default_slug, load_seed
+from .scripts import DECLARED_SCRIPTS, script_evidence
 from .tomlfile import check_fields, entry_line, load_toml
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
@@ -196,10 +197,35 @@ def apply_metadata(
             problems.append(Problem(f"the entry for {what} has no {', '.join(fields)}{note}", where, Kind.gap))
         statements.append(replace(statement, meta=meta, attribution=attribution))
 
+    publication = _declared_script(publication, str(data.get("publication", {}).get("language", "")), path)
     used = {st.meta.sector for st in statements}
     sectors += [s for s in DEFAULT_SECTORS[publication.script] if s.id in used and s.id not in declared]
     publication_meta = replace(publication_meta, sectors=tuple(sectors))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
+
+
+def _declared_script(publication: Publication, language: str, path: Path) -> Publication:
+    """The publication in the script its metadata's ``language`` declares: it must agree with the seed's
+    characters, and decides for a seed that has no script-specific character (same text in both scripts)."""
+    if not language:
+        return publication
+    where = Location(path, _table_line(path, "publication"))
+    declared = DECLARED_SCRIPTS.get(language.casefold())
+    if declared is None:
+        known = ", ".join(sorted({"zh-Hant", "zh-Hans"}))
+        raise TekanError(f"language {language!r} is not a Chinese script tag (use {known})", where, Kind.metadata)
+    texts = [text for st in publication.statements for text in (st.headline, *st.paragraphs, st.attribution.raw)]
+    texts.append(publication.masthead)  # in seed order, so the example is the first such character
+    evidence = script_evidence(texts)
+    if declared != publication.script and publication.script in evidence:
+        names = {"hant": "Traditional", "hans": "Simplified"}
+        raise TekanError(
+            f"language {language!r} says the seed is {names[declared]}, but it is written in "
+            f"{names[publication.script]} (e.g. {evidence[publication.script]}): correct `language` or the seed",
+            where,
+            Kind.script,
+        )
+    return replace(publication, script=declared)
 
 
 def _attribution(attribution: Attribution, entry: dict[str, Any], where: Location) -> Attribution:

@@ -252,6 +252,21 @@ def script_only(char: str) -> str:
     return "hans" if gb and not big5 else "hant" if big5 and not gb else ""
 
 
+#: The metadata's ``language`` (BCP 47, case-insensitive) → the script it declares the seed to be in.
+DECLARED_SCRIPTS = {"zh-hant": "hant", "zh-tw": "hant", "zh-hk": "hant", "zh-hans": "hans", "zh-cn": "hans"}
+
+
+def script_evidence(texts: Iterable[str]) -> dict[str, str]:
+    """The first script-specific character of each kind in ``texts`` ("hant"/"hans" → character)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for char in text:
+            kind = script_only(char)
+            if kind and kind not in found:
+                found[kind] = char
+    return found
+
+
 def detect_script(text: str, path: Path) -> str:
     """The script a seed is written in, by the rule above; raise TekanError on a mixed seed."""
     found: dict[str, list[tuple[int, int, str]]] = {"hant": [], "hans": []}
