@@ -70,7 +70,7 @@ class Sizes:
     pdf: bool  # run latexmk on the real book
     scaling: tuple[int, ...] = ()  # statements per collection (features of 16) for the growth targets
     edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
-    large_formats: bool = False  # EPUB and PDF of the largest collection
+    large_formats: bool = False  # Simplified, EPUB and PDF of the largest collection; the real book in the edit loop
 
 
 FULL = Sizes(
@@ -101,8 +101,8 @@ SMOKE = Sizes(
     incremental=(16,),
     repeats=1,
     pdf=False,
-    scaling=(16, 32),
-    edit_loop=32,
+    scaling=(16,),
+    edit_loop=16,
 )
 
 
@@ -578,13 +578,13 @@ def bench_scaling(sizes: Sequence[int], work: Path, epub_pdf: bool) -> dict[str,
     collection = work / f"collection-{largest}" / f"collection-{largest}.toml"
     out = work / f"scaling-{largest}"
     extra: list[dict[str, Any]] = []
-    hans = tekan_build(["html", "--script", "hans", "--seed", str(collection)], out, work / "logs" / "s-hans.log")
-    extra.append({"build": f"HTML {largest:,}, Simplified", **_run_row(hans)})
-    hant = rows[-1]
-    both = {"wall_s": hant["wall_s"] + hans.seconds, "cpu_s": hant["cpu_s"] + hans.cpu}
-    extra.append({"build": f"HTML {largest:,}, both scripts", **both, "peak_mb": max(hant["peak_mb"], hans.peak_mb),
-                  "ok": hant["ok"] and hans.ok, "note": ""})  # fmt: skip
     if epub_pdf:
+        hans = tekan_build(["html", "--script", "hans", "--seed", str(collection)], out, work / "logs" / "s-hans.log")
+        extra.append({"build": f"HTML {largest:,}, Simplified", **_run_row(hans)})
+        hant = rows[-1]
+        both = {"wall_s": hant["wall_s"] + hans.seconds, "cpu_s": hant["cpu_s"] + hans.cpu}
+        extra.append({"build": f"HTML {largest:,}, both scripts", **both, "peak_mb": max(hant["peak_mb"], hans.peak_mb),
+                      "ok": hant["ok"] and hans.ok, "note": ""})  # fmt: skip
         for fmt, cap in (("epub", 900.0), ("pdf", 900.0)):
             run = tekan_build(
                 [fmt, "--script", "hant", "--seed", str(collection)], out, work / "logs" / f"s-{fmt}.log", cap
@@ -603,15 +603,14 @@ def _html_times(site: Path) -> dict[str, int]:
     return {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*.html")}
 
 
-def bench_edit_loop(count: int, work: Path) -> list[dict[str, Any]]:
+def bench_edit_loop(count: int, work: Path, real: bool = True) -> list[dict[str, Any]]:
     """What an editor waits for: the real book in both scripts (full, nothing changed), and a collection of
     ``count`` statements after editing one statement or one glossary definition (pages rewritten)."""
     rows: list[dict[str, Any]] = []
-    real = work / "edit-real"
-    for label in ("real book, both scripts: full", "real book, both scripts: nothing changed"):
-        run = tekan_build(["html", "--script", "all"], real, work / "logs" / "edit-real.log")
+    for label in ("real book, both scripts: full", "real book, both scripts: nothing changed") if real else ():
+        run = tekan_build(["html", "--script", "all"], work / "edit-real", work / "logs" / "edit-real.log")
         rows.append({"build": label, **_run_row(run), "rewritten": ""})
-    shutil.rmtree(real, ignore_errors=True)
+    shutil.rmtree(work / "edit-real", ignore_errors=True)
     folder = work / f"edit-{count}"
     collection = make_collection(count, folder / "seeds")
     glossary = folder / "terms.toml"
@@ -802,7 +801,7 @@ def targets(results: dict[str, Any]) -> str:
     scaling, edits = results["scaling"], results["edit_loop"]
     largest = scaling["html"][-1]
     formats = {r["build"].split(" ")[0]: r for r in scaling["formats"]}  # HTML, EPUB, PDF
-    both = next(r for r in scaling["formats"] if "both" in r["build"])
+    both = next((r for r in scaling["formats"] if "both" in r["build"]), None)
     pages = [r["page_kb"] for r in scaling["html"] if r["ok"]]
     peak = max(r["peak_mb"] for r in scaling["html"])
     by = {r["build"].split(": ", 1)[-1].split(" (")[0]: r for r in edits}
@@ -814,7 +813,8 @@ def targets(results: dict[str, Any]) -> str:
     n = f"{largest['statements']:,}"
     add(f"HTML of {n} statements < 60 s", f"{largest['cpu_s']:.0f} s CPU ({largest['wall_s']:.0f} s wall)",
         largest["ok"] and largest["cpu_s"] < 60)  # fmt: skip
-    add("both scripts < 2 min", f"{both['cpu_s']:.0f} s CPU ({both['wall_s']:.0f} s wall)", both["cpu_s"] < 120)
+    if both:
+        add("both scripts < 2 min", f"{both['cpu_s']:.0f} s CPU ({both['wall_s']:.0f} s wall)", both["cpu_s"] < 120)
     add("per-page cost exponent ≤ 1.1", f"{scaling['exponent']:.2f}", scaling["exponent"] <= 1.1)
     add("bytes per statement page flat", " → ".join(f"{kb:.0f} KB" for kb in pages), max(pages) <= 1.1 * min(pages))
     add("peak memory < 1 GB", f"{peak:.0f} MB", peak < 1024)
@@ -826,8 +826,9 @@ def targets(results: dict[str, Any]) -> str:
         add("one definition edited: only its pages + glossary rewritten", definition["rewritten"],
             "beyond those and the glossary: 0" in definition["rewritten"])  # fmt: skip
     full, nothing = edits[0], edits[1]
-    add("real book, both scripts, HTML < 4 s", f"{full['cpu_s']:.1f} s CPU ({full['wall_s']:.1f} s wall)",
-        full["cpu_s"] < 4)  # fmt: skip
+    if "real book" in full["build"]:
+        measured = f"{full['cpu_s']:.1f} s CPU ({full['wall_s']:.1f} s wall)"
+        add("real book, both scripts, HTML < 4 s", measured, full["cpu_s"] < 4)
     add("no-change rebuild < 1 s", f"{nothing['cpu_s']:.1f} s CPU ({nothing['wall_s']:.1f} s wall)",
         nothing["cpu_s"] < 1)  # fmt: skip
     for fmt, limit in (("EPUB", 0.0), ("PDF", 600.0)):
@@ -884,7 +885,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("incremental", lambda: bench_incremental(sizes.incremental, work)),
             ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),
             ("scaling", lambda: bench_scaling(sizes.scaling, work, sizes.large_formats)),
-            ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work)),
+            ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work, sizes.large_formats)),
         ]
         for name, step in steps:
             if args.only and name not in args.only:
