@@ -322,3 +322,12 @@ def test_a_byline_whose_name_is_in_extension_b_is_split_and_builds(tmp_path: Pat
     assert "could not be split" in result.stderr and "kept whole" in result.stderr
     page = (tmp_path / "out" / "html" / "zh-hant" / "statements" / "han.html").read_text(encoding="utf-8")
     assert unsplit in page
+
+
+@pytest.mark.pdf
+def test_tekan_check_warns_about_characters_the_pdf_fonts_lack(tmp_path: Path) -> None:
+    seed = book(tmp_path, SEED_TEXT.replace("標準化", "標準化😀"))
+    result = tekan("check", str(seed))
+    warnings = [line for line in result.stderr.splitlines() if "is not in the PDF's font" in line]
+    assert [w.split(": warning: ")[0] for w in warnings] == [f"{seed}:2"], result.stderr
+    assert "column 14: '😀' U+1F600 GRINNING FACE" in warnings[0]

@@ -89,6 +89,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     for seed, publication in zip(seeds, publications, strict=True):
         _check_translations(seed, publication, glossary, args)
+        _warn_missing_glyphs(seed, project.glossary(args.glossary))
     problems = glossary_problems(glossary, publications)
     if glossary.source == DEFAULT_GLOSSARY:  # it serves many features: terms one book leaves unused are expected
         unused = [p for p in problems if p.kind is Kind.unused_term]
@@ -207,6 +208,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         _check_glyphs(books)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+
+
+def _warn_missing_glyphs(seed: Path, glossary: Path) -> None:
+    """Warn (for ``tekan check``) about characters the PDF's fonts lack; ``tekan build pdf`` stops on them."""
+    from .editions import edition
+    from .pdf import missing_glyphs
+
+    fonts = edition("hant").fonts
+    try:
+        problems = missing_glyphs(load_book(seed, glossary, "hant"), (fonts.serif, fonts.sans))
+    except TekanError as exc:  # no fonts here: the PDF cannot be checked (tekan build says how to install them)
+        _say(f"tekan: characters not checked against the PDF's fonts: {exc.message}")
+        return
+    _problems(problems)
 
 
 def _check_glyphs(books: Sequence[Book]) -> None:
