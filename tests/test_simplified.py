@@ -117,3 +117,15 @@ def test_the_metadata_language_decides_a_neutral_seed_and_must_agree_with_the_ch
         load_publication(contrary)
     assert (info.value.kind, info.value.location.line) == (Kind.script, 2)
     assert "says the seed is Traditional, but it is written in Simplified (e.g. 让)" in info.value.message
+
+
+def test_glossary_use_is_checked_in_the_seeds_own_script(tmp_path: Path) -> None:
+    from tekan.glossary import glossary_problems, load_glossary
+
+    publication, _ = load_publication(_seed(tmp_path))
+    unused = {
+        p.message.split("'")[1]
+        for p in glossary_problems(load_glossary(GLOSSARY), [publication])
+        if "occurs" in p.message
+    }
+    assert not {"nqi", "metrology", "quality", "standard"} & unused  # 国家质量基础设施, 计量, 质量, 标准

@@ -199,21 +199,20 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
 
     A term is used when the pages link it (body text, on word boundaries) or the book prints it in a byline or
     the masthead (a position such as 黨組書記, the conference's name)."""
-    from .scripts import to_hans
+    from .scripts import to_hans, to_hant
 
-    paragraphs = [
-        part
-        for publication in publications
-        for statement in publication.statements
-        for part in statement.paragraphs  # only body text is linked
-    ]
-    printed = [
-        text
-        for publication in publications
-        for text in (publication.masthead, *(statement.attribution.raw for statement in publication.statements))
-    ]
-    used_hant = _linked_forms(term_linker(glossary, "hant"), paragraphs + printed)
-    used_hans = _linked_forms(term_linker(glossary, "hans"), [to_hans(p) for p in paragraphs + printed])
+    # Each seed's text in both scripts: a Simplified seed is matched against the Traditional forms once converted.
+    texts: dict[str, list[str]] = {"hant": [], "hans": []}
+    for publication in publications:
+        own = [
+            *(part for statement in publication.statements for part in statement.paragraphs),  # linked body text
+            publication.masthead,  # printed: a position such as 黨組書記, the conference's name
+            *(statement.attribution.raw for statement in publication.statements),
+        ]
+        texts["hant"] += own if publication.script == "hant" else [to_hant(text) for text in own]
+        texts["hans"] += own if publication.script == "hans" else [to_hans(text) for text in own]
+    used_hant = _linked_forms(term_linker(glossary, "hant"), texts["hant"])
+    used_hans = _linked_forms(term_linker(glossary, "hans"), texts["hans"])
     problems: list[Problem] = []
     english: dict[str, Term] = {}
     for term in glossary.terms:
