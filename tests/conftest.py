@@ -67,6 +67,17 @@ def book_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The opt-in vertical (直排) Traditional EPUB, built once per test session."""
+    out = tmp_path_factory.mktemp("vertical")
+    result = tekan(
+        "build", "epub", "--script", "hant", "--vertical", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH}
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out / "epub" / "tekan-zh-hant-vertical.epub"
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: Headless Chromium that never reaches for the network on its own.
 FLAGS = [
@@ -82,15 +93,9 @@ EDITIONS = ("zh-hant", "zh-hans")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    # Every request is answered from the build, the favicon too: a page that asks for a missing file fails its test.
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-    def do_GET(self) -> None:
-        if self.path == "/favicon.ico":  # browsers ask for it; the site has none
-            self.send_response(204)
-            self.end_headers()
-            return
-        super().do_GET()
 
 
 @pytest.fixture(scope="session")

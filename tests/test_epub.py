@@ -20,15 +20,16 @@ from lxml import etree
 from tekan.book import load_book
 from tekan.epub import (
     BookMetadata,
+    Landmark,
     accessibility_metadata,
-    localise_navigation,
+    finish_navigation,
     patch_ncx,
     patch_package,
     write_epub,
 )
 from tekan.errors import TekanError
 from tekan.metadata import load_publication
-from tekan.rendering import statement_doc
+from tekan.rendering import sector_doc, statement_doc
 
 from .conftest import EPOCH, GLOSSARY, SEED, tekan
 
@@ -83,10 +84,9 @@ def test_epubcheck_reports_nothing(epubs: dict[str, Path], script: str) -> None:
     epubcheck(epubs[script])
 
 
-def test_vertical_edition_is_valid_and_right_to_left(tmp_path: Path) -> None:
+def test_vertical_edition_is_valid_and_right_to_left(vertical_epub: Path) -> None:
     """The opt-in 直排 edition (--vertical) is published beside the horizontal one."""
-    tekan_build(tmp_path, "epub", "--script", "hant", "--vertical")
-    epub = tmp_path / "epub" / "tekan-zh-hant-vertical.epub"
+    epub = vertical_epub
     epubcheck(epub)
     opf = xml(epub, "content.opf")
     assert opf.find("opf:spine", NS).get("page-progression-direction") == "rtl"  # type: ignore[union-attr]
@@ -150,6 +150,31 @@ def test_accessibility_metadata(epubs: dict[str, Path], script: str) -> None:
     assert properties["schema:accessibilityHazard"] == ["none"]
     assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(properties["schema:accessibilityFeature"])
     assert len(properties["schema:accessibilitySummary"][0]) > 40
+    # The claim tests/test_accessibility.py verifies with Ace.
+    assert properties["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_navigation_document_has_toc_role_and_landmarks(epubs: dict[str, Path], script: str) -> None:
+    first_sector = load_book(SEED, GLOSSARY, script).publication.by_sector()[0][0]
+    first_sector = load_book(SEED, GLOSSARY, script).publication.by_sector()[0][0]
+    nav = xml(epubs[script], "nav.xhtml")
+    toc = nav.find("x:body/x:nav[@role='doc-toc']", NS)
+    assert toc is not None and toc.get(f"{{{NS['epub']}}}type") == "toc"
+    landmarks = nav.find("x:body/x:nav[@id='landmarks']", NS)
+    assert landmarks is not None
+    marks = {a.get(f"{{{NS['epub']}}}type"): a.get("href") for a in landmarks.iterfind(".//x:a", NS)}
+    assert marks == {
+        "cover": "epub-cover.xhtml",
+        "toc": "index.xhtml",
+        "bodymatter": f"{sector_doc(first_sector)}.xhtml",  # the text begins with the first part
+        "glossary": "glossary.xhtml",
+        "index": "english-index.xhtml",
+    }
+    opf = xml(epubs[script], "content.opf")  # every landmark leads to a page in the reading order
+    items = {i.get("id"): i.get("href") for i in opf.iterfind("opf:manifest/opf:item", NS)}
+    spine = {items[ref.get("idref")] for ref in opf.iterfind("opf:spine/opf:itemref", NS)}
+    assert {href.split("#")[0] for href in marks.values()} <= spine
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -299,8 +324,25 @@ def test_vertical_writing_is_declared() -> None:
 
 
 def test_navigation_and_ncx_patches() -> None:
-    nav = "<html><head><title>Table of Contents</title></head><body><h1>Table of Contents</h1></body></html>"
-    assert localise_navigation(nav, "目錄").count("目錄") == 2
+    nav = (
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head>'
+        '<title>Table of Contents</title></head><body><nav epub:type="toc"><h1>Table of Contents</h1>'
+        '<ol><li><a href="a.xhtml">甲</a></li></ol></nav></body></html>'
+    )
+    marks = (Landmark("bodymatter", "a.xhtml", "正文"), Landmark("index", "b.xhtml#x&y", "English index", "en"))
+    root = etree.fromstring(finish_navigation(nav, "目錄", marks).encode())
+    assert root.findtext("x:head/x:title", namespaces=NS) == "目錄"
+    toc, landmarks = root.findall("x:body/x:nav", NS)
+    assert toc.findtext("x:h1", namespaces=NS) == "目錄"
+    assert toc.get("role") == "doc-toc" and toc.get("id") == "toc"
+    assert landmarks.get(f"{{{NS['epub']}}}type") == "landmarks" and landmarks.get("hidden") is not None
+    links = landmarks.findall("x:ol/x:li/x:a", NS)
+    assert [(a.get(f"{{{NS['epub']}}}type"), a.get("href"), a.text, a.get("lang")) for a in links] == [
+        ("bodymatter", "a.xhtml", "正文", None),
+        ("index", "b.xhtml#x&y", "English index", "en"),
+    ]
+    with pytest.raises(TekanError, match="table of contents"):
+        finish_navigation("<html><body></body></html>", "目錄")
     ncx = '<head><meta name="dtb:uid" content="bookid"/></head>'
     assert patch_ncx(ncx, "urn:x:y") == '<head><meta name="dtb:uid" content="urn:x:y"/></head>'
 

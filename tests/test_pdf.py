@@ -119,6 +119,32 @@ def test_metadata_and_page_size(pdf_out: Path, script: str) -> None:
     assert re.search(rb"/Lang ?\(" + tag + rb"\)", pdf_objects(pdf(pdf_out, script)))
 
 
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_xmp_metadata(pdf_out: Path, script: str) -> None:
+    """Title, author, language, date and identifier in the XMP packet (what catalogues and PDF/A read)."""
+    from lxml import etree
+
+    packet = run("pdfinfo", "-meta", str(pdf(pdf_out, script)))
+    assert packet.strip(), "no XMP metadata stream"
+    root = etree.fromstring(packet.strip().encode("utf-8"))
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+    def values(name: str) -> list[str]:
+        return [(li.text or "").strip() for li in root.iterfind(f".//dc:{name}//rdf:li", ns)]
+
+    book = load_book(SEED, GLOSSARY, script)
+    meta = book.publication.meta
+    assert values("title") == [meta.title]
+    assert values("creator") and all(values("creator"))
+    assert values("language") == [{"hant": "zh-Hant", "hans": "zh-Hans"}[script]]
+    assert values("date") == [meta.date]
+    assert values("publisher") == [meta.publisher]
+    identifier = root.findtext(".//dc:identifier", namespaces=ns)
+    assert identifier == f"{meta.identifier}:{SCRIPTS[script]}"  # the EPUB's identifier of the same edition
+    created = root.findtext(".//{http://ns.adobe.com/xap/1.0/}CreateDate")
+    assert created and created.startswith("2021-09-01T00:00:00")  # SOURCE_DATE_EPOCH of the session's build
+
+
 def pdf_objects(path: Path) -> bytes:
     """The PDF with its compressed streams inflated (the catalog may sit in an object stream)."""
     raw = path.read_bytes()

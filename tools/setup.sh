@@ -44,6 +44,11 @@ fi
 # `npm ci` installs exactly tools/npm/package-lock.json. Ace drives Debian's Chromium through puppeteer
 # (PUPPETEER_EXECUTABLE_PATH, set by the tests): never let puppeteer download a browser of its own.
 if ! cmp -s tools/npm/package-lock.json .npm-tools/package-lock.json || [ ! -d .npm-tools/node_modules ]; then
+  if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: nodejs npm" >&2
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+  fi
   if command -v npm >/dev/null; then
     echo "setup: installing the accessibility checkers into .npm-tools (npm ci)" >&2
     rm -rf .npm-tools && mkdir -p .npm-tools

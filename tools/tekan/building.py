@@ -44,6 +44,7 @@ def sphinx_command(
     vertical: bool = False,
     conf: Path | None = None,
     switcher: bool = True,
+    site_url: str = "",
 ) -> list[str]:
     """The sphinx-build command line of one edition; every setting is a ``-D`` option.
 
@@ -78,6 +79,8 @@ def sphinx_command(
         command += ["-D", "tekan_switcher=1"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
+    if site_url and builder == "html":
+        command += ["-D", f"tekan_site_url={site_url}"]
     return [*command, str(src), str(dest)]
 
 
@@ -278,6 +281,7 @@ def build_edition(
     jobs: str = "1",
     normalise: bool = True,
     vertical: bool = False,
+    site_url: str = "",
     runner: Runner = run_process,
 ) -> Path:
     """Build one format in one script under ``out``; return the published path.
@@ -291,7 +295,9 @@ def build_edition(
     dest = work / builder
     src.mkdir(parents=True, exist_ok=True)
     doctrees = work / f"doctrees-{builder}"
-    command = sphinx_command(builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf)
+    command = sphinx_command(
+        builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf, site_url=site_url
+    )
     suffix = "-vertical" if vertical else ""
     targets = {
         "html": out / "html" / tag,
@@ -359,12 +365,13 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
     for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng"):
         with contextlib.suppress(packages.PackageNotFoundError):
             digest.update(f"{name}=={packages.version(name)}\n".encode())
-    for name in sorted(k for k in os.environ if k.startswith("TEKAN_") or k == "SOURCE_DATE_EPOCH"):
+    read = ("SOURCE_DATE_EPOCH", "READTHEDOCS_CANONICAL_URL")  # the dates in every format, the site's URL
+    for name in sorted(k for k in os.environ if k.startswith("TEKAN_") or k in read):
         digest.update(f"{name}={os.environ[name]}\n".encode())
     return digest.hexdigest()
 
 
-def write_landing_page(out: Path, titles: dict[str, str]) -> Path:
+def write_landing_page(out: Path, titles: dict[str, str], site_url: str = "") -> Path:
     """Write ``OUT/html/index.html``: the editions of the site (script → book title), with their downloads."""
     from .landing import landing_page
 
@@ -373,7 +380,7 @@ def write_landing_page(out: Path, titles: dict[str, str]) -> Path:
     # Every edition on disk, also one built by an earlier run (its title is then unknown here).
     editions = {script: titles.get(script, "") for script, tag in TAGS.items() if (out / "html" / tag).is_dir()}
     staging = target.with_name(".index.html.new")
-    staging.write_text(landing_page(editions, TAGS, BASENAME), encoding="utf-8")
+    staging.write_text(landing_page(editions, TAGS, BASENAME, site_url), encoding="utf-8")
     world_readable(staging)
     os.replace(staging, target)
     return target

@@ -273,10 +273,11 @@ def _build_steps(
             jobs=args.jobs,
             normalise=not args.verbatim,
             vertical=args.vertical,
+            site_url=args.site_url,
         )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
-        _say(f"      → {write_landing_page(out, titles)} (the editions of the site)")
+        _say(f"      → {write_landing_page(out, titles, args.site_url)} (the editions of the site)")
     return 0
 
 
@@ -352,6 +353,11 @@ def parser() -> argparse.ArgumentParser:
         "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    build.add_argument(
+        "--site-url",
+        default="",
+        help="public URL of OUT/html/: canonical URLs, absolute language alternates, a sitemap per edition",
+    )
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", parents=[book], help="preview the site, rebuilt as you edit")

@@ -8,7 +8,7 @@ No OpenCC and no Sphinx here: the words are written out, never machine-converted
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: ASCII stem of the EPUB, LaTeX and PDF files (an all-Chinese project name would give ``sphinx.epub``).
 BASENAME = "tekan"
@@ -97,6 +97,22 @@ class PrintWords:
 
 
 @dataclass(frozen=True)
+class AccessWords:
+    """What assistive technology and browsers are told: furo's labels, landmark names, the 404 page.
+
+    The defaults are furo's own English words (an English edition needs no translation of them).
+    """
+
+    theme: tuple[tuple[str, str], ...] = ()  # furo's fixed English aria labels and icon titles → these words
+    toggle_section: str = "Toggle navigation of {}"  # the button that opens a section of the navigation tree
+    site_navigation: str = "Site navigation"  # name of the left drawer (complementary landmark)
+    on_this_page: str = "On this page"  # name of the right drawer
+    not_found: str = "Page not found"  # the 404 page's title
+    not_found_text: str = "There is no page at this address: it may have moved, or the address may be mistyped."
+    bodymatter: str = "Start of content"  # EPUB landmark: where the text begins
+
+
+@dataclass(frozen=True)
 class Fonts:
     """The Noto CJK families of an edition (Debian fonts-noto-cjk) and the CSS font stacks of its site."""
 
@@ -122,6 +138,7 @@ class Edition:
     glossary: GlossaryWords  # words of the glossary
     site: SiteWords  # words of the switcher and the landing page
     print: PrintWords  # words of the PDF and EPUB
+    access: AccessWords = field(default_factory=AccessWords)  # words for screen readers, browsers, the 404 page
 
     @property
     def folder(self) -> str:
@@ -227,6 +244,26 @@ HANT = Edition(
         part_after="部分",
         cover="封面",
     ),
+    access=AccessWords(
+        theme=(
+            ("Toggle site navigation sidebar", "顯示或隱藏網站導覽"),
+            ("Toggle table of contents sidebar", "顯示或隱藏本頁目錄"),
+            ("Toggle Light / Dark / Auto color theme", "切換淺色、深色或自動配色"),
+            ("Contents", "目錄"),
+            ("Menu", "選單"),
+            ("Expand", "展開"),
+            ("Light mode", "淺色模式"),
+            ("Dark mode", "深色模式"),
+            ("Auto light/dark, in light mode", "自動配色（目前為淺色）"),
+            ("Auto light/dark, in dark mode", "自動配色（目前為深色）"),
+        ),
+        toggle_section="展開或收合「{}」",
+        site_navigation="網站導覽",
+        on_this_page="本頁內容",
+        not_found="找不到此頁",
+        not_found_text="此網址沒有頁面：可能已移動，或網址有誤。請從目錄或搜尋找尋所需的內容。",
+        bodymatter="正文",
+    ),
 )
 
 HANS = Edition(
@@ -303,6 +340,26 @@ HANS = Edition(
         part_before="第",
         part_after="部分",
         cover="封面",
+    ),
+    access=AccessWords(
+        theme=(
+            ("Toggle site navigation sidebar", "显示或隐藏网站导航"),
+            ("Toggle table of contents sidebar", "显示或隐藏本页目录"),
+            ("Toggle Light / Dark / Auto color theme", "切换浅色、深色或自动配色"),
+            ("Contents", "目录"),
+            ("Menu", "菜单"),
+            ("Expand", "展开"),
+            ("Light mode", "浅色模式"),
+            ("Dark mode", "深色模式"),
+            ("Auto light/dark, in light mode", "自动配色（当前为浅色）"),
+            ("Auto light/dark, in dark mode", "自动配色（当前为深色）"),
+        ),
+        toggle_section="展开或收起“{}”",
+        site_navigation="网站导航",
+        on_this_page="本页内容",
+        not_found="找不到此页",
+        not_found_text="此网址没有页面：可能已移动，或网址有误。请从目录或搜索查找所需的内容。",
+        bodymatter="正文",
     ),
 )
 

@@ -37,6 +37,7 @@ class BookMetadata:
     description_en: str  # English description (the Chinese one is Sphinx's dc:description)
     writing_mode: str  # "horizontal" or "vertical"
     cover: str  # the cover image's path in the book, or "" when there is none
+    conforms_to: str = ""  # the accessibility conformance the book claims (CONFORMS_TO), or "" for none
 
 
 def accessibility_metadata(meta: BookMetadata) -> list[tuple[str, str]]:
@@ -58,6 +59,7 @@ def accessibility_metadata(meta: BookMetadata) -> list[tuple[str, str]]:
         ("schema:accessibilityHazard", "none"),
         ("schema:accessModeSufficient", "textual"),
         ("schema:accessibilitySummary", summary),
+        *((("dcterms:conformsTo", meta.conforms_to),) if meta.conforms_to else ()),
     ]
 
 
@@ -108,9 +110,41 @@ def _drop_repeated_itemrefs(opf: str) -> str:
     return re.sub(r'(\n\s*)?<itemref idref="([^"]+)"[^>]*/>', keep_first, opf)
 
 
-def localise_navigation(nav: str, toc_title: str) -> str:
-    """Give the navigation document a title in the book's language (Sphinx writes "Table of Contents")."""
-    return re.sub(r"(<title>|<h1>)[^<]*(</title>|</h1>)", lambda m: f"{m[1]}{html.escape(toc_title)}{m[2]}", nav)
+#: EPUB Accessibility 1.1's identifier of the conformance level the book claims (``dcterms:conformsTo``).
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """One entry of the navigation document's landmarks: a structural part of the book and where it starts."""
+
+    kind: str  # its epub:type: cover, toc, bodymatter, glossary, index
+    href: str  # the page (and fragment), relative to the navigation document
+    title: str  # what a reader is told, in the book's language
+    lang: str = ""  # the title's language when it is not the book's (e.g. "en")
+
+
+def finish_navigation(nav: str, toc_title: str, landmarks: tuple[Landmark, ...] = ()) -> str:
+    """Complete Sphinx's navigation document: its title in the book's language (Sphinx writes "Table of
+    Contents"), the ``doc-toc`` role that matches ``epub:type="toc"`` (assistive technologies read roles, not
+    epub:type), and a landmarks navigation so reading systems can go straight to the text or the glossary."""
+    nav = re.sub(r"(<title>|<h1>)[^<]*(</title>|</h1>)", lambda m: f"{m[1]}{html.escape(toc_title)}{m[2]}", nav)
+    nav, count = re.subn(r'<nav epub:type="toc"(?![^>]*\brole=)', '<nav epub:type="toc" id="toc" role="doc-toc"', nav)
+    if count != 1:
+        raise TekanError("nav.xhtml has no single table of contents to complete", Path(NAV), Kind.io)
+    if landmarks:
+        items = "".join(
+            f'\n        <li><a epub:type="{mark.kind}" href="{html.escape(mark.href)}"'
+            + (f' lang="{mark.lang}" xml:lang="{mark.lang}"' if mark.lang else "")
+            + f">{html.escape(mark.title)}</a></li>"
+            for mark in landmarks
+        )
+        # hidden: reading systems offer landmarks in their own menus; it is not a page to read.
+        block = (
+            f'\n    <nav epub:type="landmarks" id="landmarks" hidden="">\n      <ol>{items}\n      </ol>\n    </nav>'
+        )
+        nav = nav.replace("</body>", f"{block}\n  </body>", 1)
+    return nav
 
 
 def patch_ncx(ncx: str, identifier: str) -> str:

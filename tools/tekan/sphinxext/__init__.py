@@ -13,6 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
+from .accessibility import setup_accessibility
 from .defaults import setup_defaults
 from .epub import setup_epub
 from .glossary import setup_glossary
@@ -22,6 +23,7 @@ from .latex import setup_latex
 from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
+from .sitemeta import setup_sitemeta
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -31,6 +33,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_glossary(app)
     setup_search(app)
     setup_html(app)
+    setup_accessibility(app)
+    setup_sitemeta(app)
     setup_navigation(app)
     setup_epub(app)
     setup_latex(app)

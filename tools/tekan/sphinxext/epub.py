@@ -15,8 +15,21 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from ..editions import EDITIONS, cjk_fonts
-from ..epub import NAV, NCX, OPF, BookMetadata, draw_cover, localise_navigation, patch_ncx, patch_package, write_epub
+from ..epub import (
+    CONFORMS_TO,
+    NAV,
+    NCX,
+    OPF,
+    BookMetadata,
+    Landmark,
+    draw_cover,
+    finish_navigation,
+    patch_ncx,
+    patch_package,
+    write_epub,
+)
 from ..errors import TekanError
+from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC, sector_doc
 from .pages import load_for
 
 #: The generated cover, relative to the builder's output folder, and its XHTML page template.
@@ -91,13 +104,17 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         description_en=meta.description_en,
         writing_mode=app.config.epub_writing_mode,
         cover=COVER_IMAGE,
+        # The claim the checkers verify (tests/test_accessibility.py: Ace on every EPUB, axe on its pages).
+        conforms_to=CONFORMS_TO,
     )
     try:
         opf = outdir / OPF
         opf.write_text(patch_package(opf.read_text(encoding="utf-8"), metadata), encoding="utf-8")
         nav = outdir / NAV
         nav.write_text(
-            localise_navigation(nav.read_text(encoding="utf-8"), EDITIONS[app.config.tekan_script].pages.contents),
+            finish_navigation(
+                nav.read_text(encoding="utf-8"), EDITIONS[app.config.tekan_script].pages.contents, landmarks(app)
+            ),
             encoding="utf-8",
         )
         ncx = outdir / NCX
@@ -108,6 +125,30 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         write_epub(outdir, names, target)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
+
+
+def landmarks(app: Sphinx) -> tuple[Landmark, ...]:
+    """The book's landmarks: cover, contents, where the text begins, the glossary and the English index."""
+    script = app.config.tekan_script
+    edition = EDITIONS[script]
+    labels = edition.pages
+    suffix = app.builder.out_suffix  # type: ignore[attr-defined]
+    found = set(app.env.found_docs)
+    # The text begins with the first part (sector); the home page before it is the book's front matter.
+    parts = [sector_doc(sector) for sector, _ in load_for(app).publication.by_sector()]
+    body = next((doc for doc in parts if doc in found), app.config.root_doc)
+    marks = [
+        Landmark("cover", "epub-cover.xhtml", edition.print.cover),
+        # The home page lists the parts and statements (Sphinx's guide names it too); the navigation
+        # document itself is not in the spine, and a landmark may only lead to a spine item.
+        Landmark("toc", f"{app.config.root_doc}{suffix}", labels.contents),
+        Landmark("bodymatter", f"{body}{suffix}", edition.access.bodymatter),
+    ]
+    if GLOSSARY_DOC in found:
+        marks.append(Landmark("glossary", f"{GLOSSARY_DOC}{suffix}", labels.glossary))
+    if ENGLISH_INDEX_DOC in found:
+        marks.append(Landmark("index", f"{ENGLISH_INDEX_DOC}{suffix}", labels.english_index, lang="en"))
+    return tuple(marks)
 
 
 def setup_epub(app: Sphinx) -> None:

@@ -10,7 +10,10 @@ keys would be grouped by their first UTF-8 byte).
 
 from __future__ import annotations
 
+import os
 import re
+import time
+import uuid
 from pathlib import Path
 
 from docutils import nodes
@@ -76,6 +79,29 @@ def other_script_fonts(script: str) -> list[str]:
     ]
 
 
+#: XMP metadata from the \hypersetup keys (hyperxmp, after hyperref). hyperxmp writes its packet at
+#: \end{document}, once Sphinx's last page (the index) has gone out, and the packet is lost: write it
+#: with the last page instead. hyperxmp also drops /Author from the Info dictionary (readers such as
+#: pdfinfo and many viewers still read it there): keep it.
+XMP = r"""\usepackage{hyperxmp}
+\makeatletter
+\let\hyxmp@no@info@lists\relax
+\let\tekan@embedxmp\hyxmp@embed@packet
+\let\hyxmp@embed@packet\relax
+\AddToHook{shipout/lastpage}{\hyxmp@auto@assign@data\tekan@embedxmp}
+\makeatother"""
+
+
+def _reproducible_dates() -> list[str]:
+    """hyperref's creation and modification dates from SOURCE_DATE_EPOCH, when it is set: xdvipdfmx honours it
+    for the Info dictionary, but the XMP packet would otherwise carry the time of the build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return []
+    stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(int(epoch)))
+    return [f"pdfcreationdate={{{stamp}}}", f"pdfmoddate={{{stamp}}}"]
+
+
 def configure_latex(app: Sphinx, config: Config) -> None:
     """Fill latex_documents and latex_elements from the book's metadata and the edition's script."""
     book = load_for(app)
@@ -111,13 +137,25 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     del masthead
     definitions = "\n".join(rf"\newcommand{{\{name}}}{{{tex(value)}}}" for name, value in macros.items())
     part_name = rf"{tex(edition.print.part_before)}\thepart{{}}{tex(edition.print.part_after)}"
+    identifier = f"{meta.identifier}:{edition.folder}" if meta.identifier else ""  # as the EPUB's
     pdf = ", ".join(
         [
             f"pdftitle={{{tex(title)}}}",
             f"pdfauthor={{{tex(author)}}}",
             f"pdfsubject={{{tex(meta.title_en)}}}",
-            f"pdflang={{{edition.tag}}}",
+            f"pdflang={{{edition.tag}}}",  # the catalog's /Lang, and dc:language in the XMP
             "pdfcreator={Tekan (Sphinx, XeLaTeX)}",
+            # XMP metadata (hyperxmp): what a library catalogue or a PDF/A validator reads, not the Info dict.
+            *([f"pdfdate={{{meta.date}}}"] if meta.date else []),
+            *([f"pdfpublisher={{{tex(meta.publisher)}}}"] if meta.publisher else []),
+            *([f"pdfidentifier={{{tex(identifier)}}}"] if identifier else []),
+            # Fixed ids (hyperxmp draws random ones): the same book gives the same bytes.
+            f"pdfdocumentid={{uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identifier or title)}}}",
+            f"pdfinstanceid={{uuid:{uuid.uuid5(uuid.NAMESPACE_URL, (identifier or title) + ':' + config.version)}}}",
+            f"pdfcopyright={{{tex(config.copyright)}}}",
+            "pdfpubtype=book",
+            *_reproducible_dates(),
+            f"pdfmetalang={{{edition.tag}}}",
             "bookmarksnumbered=false",
             "bookmarksopen=true",
             "bookmarksopenlevel=0",
@@ -141,6 +179,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
                 definitions,
                 rf"\newcommand{{\tekanpartname}}{{{part_name}}}",
                 r"\usepackage{tekanbook}",
+                XMP,
                 rf"\hypersetup{{{pdf}}}",
             ]
         ),

@@ -1,0 +1,165 @@
+"""The site as a good web citizen: language alternates, canonical URLs, a sitemap, OpenGraph, a favicon, a 404 page.
+
+Every page names its twin in each edition (``<link rel="alternate" hreflang>``, the landing page as
+``x-default``), so a search engine or a browser offers the reader the script they read. The list of editions is
+:data:`tekan.editions.EDITIONS`: a new edition is one entry there and appears in every page's alternates.
+
+With ``tekan_site_url`` (the public URL of the site's root folder, ``OUT/html/``, where the landing page is;
+on Read the Docs it defaults to the canonical URL Read the Docs gives the build) each edition also gets
+``html_baseurl`` (so furo writes ``<link rel="canonical">``), absolute alternates, ``og:url`` and a
+``sitemap.xml`` whose entries carry the same alternates. Without it the alternates are relative (browsers follow
+them; search engines want absolute ones) and no sitemap is written, since a sitemap of relative URLs is invalid.
+
+sphinxext-opengraph writes the OpenGraph tags; sphinx-notfound-page the 404 page in the edition's script, with
+absolute links so it works at any depth. sphinx-sitemap is not used: it builds alternate URLs from gettext locale
+folders (``zh_TW/``), which cannot name these editions (``zh-hant/``), and starts a multiprocessing manager
+process in every build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from ..editions import EDITIONS
+
+#: The site's icon (特, the first character of 特刊, white on the cover's red), in the package's static files.
+FAVICON = Path(__file__).resolve().parent / "theme" / "tekan-favicon.svg"
+SITEMAP = "sitemap.xml"
+NOT_FOUND_PAGE = "404"
+
+
+def edition_url(site_url: str, tag: str) -> str:
+    """The public URL of an edition's folder, from the site's root URL."""
+    return f"{site_url.rstrip('/')}/{tag}/"
+
+
+def alternates(pagename: str, suffix: str, site_url: str) -> list[tuple[str, str]]:
+    """(hreflang, href) of ``pagename`` in every edition, itself included, and the landing page as x-default."""
+    # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
+    root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
+    links = [(edition.tag, f"{root}{edition.folder}/{pagename}{suffix}") for edition in EDITIONS.values()]
+    return [*links, ("x-default", f"{root}index.html")]
+
+
+def configure_site(app: Sphinx, config: Config) -> None:
+    """Derive each edition's base URL, OpenGraph and 404 settings from ``tekan_site_url`` and the script."""
+    edition = EDITIONS[config.tekan_script]
+    tag = edition.folder
+    site_url = config.tekan_site_url or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    config.tekan_site_url = site_url
+    if site_url and not config.html_baseurl:
+        config.html_baseurl = edition_url(site_url, tag)
+    if not config.html_favicon:
+        config.html_favicon = str(FAVICON)
+    # OpenGraph: absolute URLs when the site's URL is known; never a social card (it would need matplotlib).
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_name = config.html_title or config.project
+    config.ogp_social_cards = {"enable": False}
+    config.ogp_custom_meta_tags = [
+        f'<meta property="og:locale" content="{edition.sphinx_language}" />',
+        *(
+            f'<meta property="og:locale:alternate" content="{other.sphinx_language}" />'
+            for other in EDITIONS.values()
+            if other != edition
+        ),
+    ]
+    # The 404 page: served for any missing URL, so its links are absolute (from the site's root path).
+    root_path = urlsplit(site_url).path if site_url else "/html/"
+    config.notfound_urls_prefix = edition_url(root_path or "/", tag)
+    words = edition.access
+    config.notfound_context = {
+        "title": words.not_found,
+        "body": f"<h1>{html.escape(words.not_found)}</h1>\n<p>{html.escape(words.not_found_text)}</p>",
+    }
+
+
+_RELATIVE_HREF = re.compile(r'href="(?![#/?]|[a-z][a-z0-9+.-]*:)([^"]*)"')
+
+
+def absolute(href: str, prefix: str) -> str:
+    """``href`` (relative to the edition's root folder) as a path from the server's root, for the 404 page."""
+    if not href or href.startswith(("#", "/")) or "://" in href:
+        return href
+    path, hash_, fragment = href.partition("#")
+    return posixpath.normpath(posixpath.join(prefix, path)) + hash_ + fragment
+
+
+def absolute_links_on_404(context: dict[str, Any], prefix: str) -> None:
+    """The 404 page is served at any missing URL: its sidebar and switcher links must not be relative.
+    (sphinx-notfound-page rewrites the links it knows of; the shared navigation and the switcher are ours.)"""
+    tree = context.get("furo_navigation_tree")
+    if isinstance(tree, str):
+        context["furo_navigation_tree"] = _RELATIVE_HREF.sub(lambda m: f'href="{absolute(m[1], prefix)}"', tree)
+    for edition in context.get("tekan_editions", []):
+        for key in ("href", "epub", "pdf"):
+            edition[key] = absolute(edition[key], prefix)
+
+
+def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute)."""
+    if app.builder.name != "html":
+        return
+    if pagename == NOT_FOUND_PAGE:
+        absolute_links_on_404(context, app.config.notfound_urls_prefix)
+        return
+    suffix = getattr(app.builder, "out_suffix", ".html")
+    links = alternates(pagename, suffix, app.config.tekan_site_url)
+    tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
+    metatags = context.get("metatags", "")
+    if not app.config.tekan_site_url:
+        metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
+    context["metatags"] = metatags + tags
+
+
+def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """``sitemap.xml`` of the edition (absolute URLs, each with its alternates); only when the site's URL is known."""
+    if exception is not None or app.builder.name != "html" or not app.config.tekan_site_url:
+        return
+    suffix = getattr(app.builder, "out_suffix", ".html")
+    base = app.config.html_baseurl
+    entries = []
+    for pagename in sorted(app.env.found_docs):
+        links = "".join(
+            f'\n    <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(href)}/>'
+            for lang, href in alternates(pagename, suffix, app.config.tekan_site_url)
+        )
+        entries.append(f"  <url>\n    <loc>{base}{pagename}{suffix}</loc>{links}\n  </url>")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        + "\n".join(entries)
+        + "\n</urlset>\n"
+    )
+    target = Path(app.outdir) / SITEMAP
+    if not target.exists() or target.read_text(encoding="utf-8") != xml:
+        target.write_text(xml, encoding="utf-8")
+
+
+def setup_sitemeta(app: Sphinx) -> None:
+    """The site URL option, the OpenGraph and 404 extensions, and the hooks above."""
+    app.add_config_value(
+        "tekan_site_url",
+        "",
+        "html",
+        types=frozenset({str}),
+        description="public URL of the site's root folder (OUT/html/), for canonical URLs, alternates and sitemaps",
+    )
+    # sphinxext-opengraph prints a line about matplotlib on import (social cards, which are not used here).
+    with contextlib.redirect_stdout(io.StringIO()):
+        app.setup_extension("sphinxext.opengraph")
+    app.setup_extension("notfound.extension")
+    app.connect("config-inited", configure_site, priority=650)
+    app.connect("html-page-context", page_links, priority=700)
+    app.connect("build-finished", write_sitemap)
