@@ -3,7 +3,7 @@
 
 # The project's book is a release: --strict fails on any gap in its metadata.
 book: setup
-	.venv/bin/tekan build all --script all --strict
+	.venv/bin/tekan build all --edition all --strict
 
 test: setup
 	.venv/bin/ruff check tools tests

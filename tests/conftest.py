@@ -59,10 +59,11 @@ def tekan(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> su
 
 @pytest.fixture(scope="session")
 def book_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's book in every format and both scripts, built once per test session; the output folder."""
+    """The project's book in every format and every edition (both scripts and English), built once per test
+    session; the output folder."""
     out = tmp_path_factory.mktemp("book")
     # --strict: the project's own book is a release, so any gap in its metadata fails the suite.
-    result = tekan("build", "all", "--script", "all", "--strict", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = tekan("build", "all", "--edition", "all", "--strict", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 

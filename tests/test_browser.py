@@ -150,7 +150,7 @@ def test_switcher_links_the_downloads(page: Any, site: str) -> None:
         "nav.tekan-editions a.tekan-epub, nav.tekan-editions a.tekan-pdf", "links => links.map(a => a.href)"
     )
     assert sorted(links) == sorted(
-        f"{site}/{kind}/tekan-{edition}.{kind}" for kind in ("epub", "pdf") for edition in EDITIONS
+        f"{site}/{kind}/tekan-{edition}.{kind}" for kind in ("epub", "pdf") for edition in (*EDITIONS, "en")
     )
 
 

@@ -82,6 +82,9 @@ def statement_text(markup: str | bytes, parser: str) -> list[str]:
         junk.decompose()
     for link in article.find_all("a", class_="headerlink"):
         link.decompose()
+    # The link to the parallel page is navigation (XHTML parsed as XML keeps class as one string).
+    for navigation in article.find_all("div", class_=lambda c: bool(c) and "tekan-parallel-link" in c):
+        navigation.decompose()
     heading = article.find("h1")
     texts = [heading.get_text()]
     for paragraph in article.find_all("p"):

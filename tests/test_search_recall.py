@@ -94,6 +94,16 @@ QUERIES: list[tuple[str, str, tuple[str, ...], frozenset[str]]] = [
     ("English", "chokepoint", ZH, CHOKEPOINT),
     ("English, inflected", "empower", ZH, EMPOWER),
     ("English", "national quality infrastructure", ZH, NQI),
+    # The English edition: its own text (Sphinx's English search), expected from reading the translation.
+    ("English", "metrology", EN, METROLOGY),  # 3: metrology and testing system; 8; 9's byline
+    ("English", "measurement", EN, _s(1, 8)),
+    ("English", "one-stop", EN, ONE_STOP),
+    ("English", "chokepoint", EN, CHOKEPOINT),
+    ("English", "Wanmei", EN, _s(1)),
+    ("English", "inspection and testing", EN, _s(1, 4, 6, 9, 10, 11)),  # 4: centres; 9: its byline
+    ("English", "quality infrastructure", EN, _s(1, 3, 4)),
+    ("English name", "Xi Jinping", EN, _s(5, 12, 15)),
+    ("English, inflected", "empowered", EN, EMPOWER),  # empowering, empower, empowered
 ]
 
 ROWS = [(kind, query, edition, expected) for kind, query, editions, expected in QUERIES for edition in editions]

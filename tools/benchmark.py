@@ -442,7 +442,8 @@ class Nothing(Directive):
 
 
 def setup(app):
-    for name in ("tekan-byline", "tekan-english", "tekan-glossary", "tekan-english-index"):
+    for name in ("tekan-byline", "tekan-english", "tekan-chinese", "tekan-translation-note",
+                 "tekan-glossary", "tekan-english-index"):
         app.add_directive(name, Nothing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 '''

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .glossary import load_glossary, term_linker
 from .metadata import load_publication
-from .model import Glossary, Publication
+from .model import Glossary, Publication, Translation
 from .rendering import render_book
 
 #: Lists the files the last generation wrote, so stale ones can be removed.
@@ -68,6 +69,19 @@ def identity(publication: Publication) -> Identity:
     return Identity(title=title, short_title=short.strip() or title, author=author, publisher=publisher, copyright=line)
 
 
+def translated_identity(publication: Publication) -> Identity:
+    """The identity of the English edition: the metadata's English title and publisher (Chinese where absent)."""
+    from dataclasses import replace
+
+    chinese, meta = identity(publication), publication.meta
+    title = meta.title_en or chinese.title
+    publisher = meta.publisher_en or chinese.publisher
+    year = meta.date[:4] if meta.date[:4].isdigit() else ""
+    line = ", ".join(x for x in (year, publisher) if x)
+    short = title.partition(": ")[2] or title
+    return replace(chinese, title=title, short_title=short, author=publisher, publisher=publisher, copyright=line)
+
+
 def load_book(
     seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None, normalise: bool = True
 ) -> Book:
@@ -111,10 +125,30 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
     return publication
 
 
-def book_pages(book: Book) -> dict[str, str]:
-    """The MyST pages of a book: relative path → text."""
+def book_pages(book: Book, translations: Mapping[str, Translation] | None = None) -> dict[str, str]:
+    """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement."""
+    from .translation import EnglishLinker
+
+    if book.edition.translated:
+        from .rendering import GLOSSARY_DOC
+        from .translated import TranslatedWords, render_translated_book
+
+        page_words = book.edition.pages
+        english_words = TranslatedWords(
+            contents=page_words.contents, glossary=page_words.glossary, glossary_intro=page_words.glossary_intro
+        )
+        english_linker = EnglishLinker.build(book.glossary)
+        return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
     linker = term_linker(book.glossary, book.script)
-    return render_book(book.publication, linker, book.edition, book.features)
+    if not translations or book.features:  # a collection has no parallel pages yet
+        return render_book(book.publication, linker, book.edition, book.features)
+    from .translated import PARALLEL_WORDS, render_parallel_pages
+
+    words = PARALLEL_WORDS[book.script]
+    english = EnglishLinker.build(book.glossary)
+    parallel = render_parallel_pages(book.publication, translations, linker, english, words)
+    links = {slug: words.title for slug in translations}
+    return {**render_book(book.publication, linker, book.edition, book.features, links), **parallel}
 
 
 def write_if_changed(path: Path, text: str) -> bool:

@@ -45,10 +45,12 @@ def sphinx_command(
     conf: Path | None = None,
     switcher: bool = True,
     site_url: str = "",
+    published: Sequence[str] = (),
 ) -> list[str]:
     """The sphinx-build command line of one edition; every setting is a ``-D`` option.
 
     ``conf`` is the folder of the book's own conf.py; without one the extension alone configures the build.
+    ``published`` names the editions published side by side with this one (the switcher offers those).
     """
     config = ["-c", str(conf)] if conf is not None else ["-C", "-D", "extensions=tekan.sphinxext"]
     command = [
@@ -77,6 +79,8 @@ def sphinx_command(
     command += ["-D", "tekan_report_gaps=0"]
     if builder == "html" and switcher:  # the editions are published side by side: link each page to its twins
         command += ["-D", "tekan_switcher=1"]
+        if published:
+            command += ["-D", f"tekan_switcher_editions={','.join(published)}"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
     if site_url and builder == "html":
@@ -282,6 +286,7 @@ def build_edition(
     normalise: bool = True,
     vertical: bool = False,
     site_url: str = "",
+    published: Sequence[str] = (),
     runner: Runner = run_process,
 ) -> Path:
     """Build one format in one script under ``out``; return the published path.
@@ -296,7 +301,19 @@ def build_edition(
     src.mkdir(parents=True, exist_ok=True)
     doctrees = work / f"doctrees-{builder}"
     command = sphinx_command(
-        builder, script, src, dest, doctrees, seed, glossary, jobs, normalise, vertical, conf, site_url=site_url
+        builder,
+        script,
+        src,
+        dest,
+        doctrees,
+        seed,
+        glossary,
+        jobs,
+        normalise,
+        vertical,
+        conf,
+        site_url=site_url,
+        published=published,
     )
     suffix = "-vertical" if vertical else ""
     targets = {

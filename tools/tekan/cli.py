@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import Book, book_pages, load_book, write_pages
-from .editions import SCRIPTS, TAGS
+from .editions import CHINESE, EDITIONS, SCRIPTS, TAGS
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
@@ -61,7 +61,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     book = load_book(Path(args.seed), _glossary(args), args.script, normalise=not args.verbatim)
     _problems(book.problems)
     out = Path(args.out or _project(args).out / "myst" / Path(args.seed).stem)
-    changed = write_pages(book_pages(book), out)
+    from .translation import book_translations
+
+    language = EDITIONS[args.script].translation or "en"
+    changed = write_pages(book_pages(book, book_translations(Path(args.seed), language)), out)
     _say(f"tekan: {len(book.publication.statements)} statements → {out} ({len(changed)} file(s) changed)")
     return 0
 
@@ -114,18 +117,10 @@ def _say_candidates(glossary: Glossary, publications: list[Publication]) -> None
         _say(f"tekan: candidate terms (recurring field vocabulary not in the glossary, most frequent first): {listed}")
 
 
-def locale_folder(seed: Path) -> Path:
-    """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
-    from .translation import LOCALE_DIR
-
-    book = seed.resolve().parent
-    return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
-
-
 def cmd_translate(args: argparse.Namespace) -> int:
     """Create or update the gettext catalogs of a seed's statements (one per statement)."""
     from .glossary import load_glossary
-    from .translation import update_catalogs
+    from .translation import locale_folder, update_catalogs
 
     seed = _project(args).seed(args.seed)
     locale = Path(args.locale) if args.locale else locale_folder(seed)
@@ -143,7 +138,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _check_translations(seed: Path, publication: object, glossary: object, args: argparse.Namespace) -> None:
     """Per statement, how much of each language is translated; then the terminology of each translation."""
     from .book import load_book
-    from .translation import NAMES_FILE, catalog_problems, load_names, read_translations, summary, terminology_problems
+    from .translation import (
+        NAMES_FILE,
+        catalog_problems,
+        load_names,
+        locale_folder,
+        read_translations,
+        summary,
+        terminology_problems,
+    )
 
     locale = Path(args.locale) if args.locale else locale_folder(seed)
     languages = sorted(p.name for p in locale.iterdir() if (p / "LC_MESSAGES").is_dir()) if locale.is_dir() else []
@@ -187,7 +190,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .building import check_prerequisites, lock_output
 
     formats = _expand(args.formats or ["all"], FORMATS, "format")
-    scripts = _expand([args.script], SCRIPTS, "script")
+    if args.edition:
+        scripts = _expand([args.edition], SCRIPTS, "edition")
+    else:  # --script names the Chinese editions only (as before the English edition existed)
+        scripts = _expand([args.script or "all"], CHINESE, "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
     seed = _seed_or_collection(project, args.seed or [], out)
@@ -198,7 +204,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
-        titles[script] = book.publication.meta.title
+        meta = book.publication.meta
+        titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title
         if index == 0:
             _problems(book.problems)
             if args.strict and _strict_failure(book.problems):
@@ -274,6 +281,7 @@ def _build_steps(
             normalise=not args.verbatim,
             vertical=args.vertical,
             site_url=args.site_url,
+            published=scripts,
         )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
@@ -339,7 +347,8 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[book], help="build the HTML site, EPUB and PDF")
     build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
-    build.add_argument("--script", default="all", help="hant, hans or all (default: all)")
+    build.add_argument("--edition", help="hant, hans, en or all (default: all)")
+    build.add_argument("--script", help="the Chinese editions only: hant, hans or all")
     build.add_argument(
         "--seed",
         action="append",

@@ -139,6 +139,12 @@ class Edition:
     site: SiteWords  # words of the switcher and the landing page
     print: PrintWords  # words of the PDF and EPUB
     access: AccessWords = field(default_factory=AccessWords)  # words for screen readers, browsers, the 404 page
+    translation: str = ""  # language of the catalogs its statements come from ("en"); "" for the Chinese text
+
+    @property
+    def translated(self) -> bool:
+        """True for an edition of the editors' translation (its pages come from the catalogs, not the seed)."""
+        return bool(self.translation)
 
     @property
     def folder(self) -> str:
@@ -363,10 +369,83 @@ HANS = Edition(
     ),
 )
 
+EN = Edition(
+    key="en",
+    tag="en",
+    sphinx_language="en",
+    script="hant",  # the Chinese beside the English (headlines, glossary headwords) is the Traditional text
+    name="English",
+    fonts=Fonts(
+        *_noto("TC"),
+        web_sans='-apple-system, "Segoe UI", "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", '
+        '"Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", system-ui, sans-serif',
+        web_serif='Georgia, "Times New Roman", "Noto Serif", "DejaVu Serif", '
+        '"Noto Serif CJK TC", "Noto Serif TC", "Songti TC", serif',
+    ),
+    pages=PageWords(
+        glossary="Glossary",
+        glossary_intro=(
+            "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+            "each with its Chinese headword, pinyin and definitions."
+        ),
+        english_index="English index",
+        contents="Contents",
+        statements="statements",
+        by="—",
+    ),
+    audit=AuditWords(  # the English edition has no audit page (it records changes to the Chinese text)
+        title="Corrections to the Chinese text",
+        intro="",
+        converted_note="",
+        intro_simplified_seed="",
+        verbatim="",
+        count="{label}: {n}",
+        print_note="",
+        summary_head="Statement",
+        none="",
+        masthead="Masthead",
+        headline="Headline",
+        paragraph="paragraph {n}",
+        place="Place",
+        before="Seed",
+        after="Corrected",
+        rule="Kind",
+        punctuation="punctuation",
+        word="word form",
+        conversion="conversion",
+        quotes="quotation marks",
+        dash="dash",
+        customary="customary form",
+        lookalike="look-alike character",
+        byline="Byline",
+        read="Read the statement",
+    ),
+    glossary=GlossaryWords(
+        see="See also",
+        source="Source of the English term",
+        used="Used in",
+        note="Usage",
+        aliases="Also written",
+        other_script="Simplified",
+        download="Download the glossary",
+        csv="CSV (spreadsheet, UTF-8)",
+        tbx="TBX (TBX-Basic term exchange, for translation software)",
+        close="Close",
+        glossary="Glossary",
+    ),
+    site=SiteWords(
+        caption="Editions", downloads="Downloads", read="Read online", epub="Download the EPUB", pdf="Download the PDF"
+    ),
+    print=PrintWords(appendix="Appendix", index="Index", part_before="Part ", part_after="", cover="Cover"),
+    translation="en",
+)
+
 #: Every edition, by key, in the order they are built and listed.
-EDITIONS: dict[str, Edition] = {edition.key: edition for edition in (HANT, HANS)}
-#: The keys (``--script`` choices).
+EDITIONS: dict[str, Edition] = {edition.key: edition for edition in (HANT, HANS, EN)}
+#: The keys (``--edition`` choices).
 SCRIPTS = tuple(EDITIONS)
+#: The editions of the Chinese text (``--script`` choices).
+CHINESE = tuple(key for key, edition in EDITIONS.items() if not edition.translated)
 #: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
 TAGS = {key: edition.folder for key, edition in EDITIONS.items()}
 

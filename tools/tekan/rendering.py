@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Mapping
 
 from .editions import HANT, AuditWords, Edition, PageWords
 from .linking import Linker, Segment
@@ -106,8 +107,11 @@ def render_segments(segments: list[Segment]) -> str:
     return "".join(escape(text) if term is None else _role(text, term) for text, term in segments)
 
 
-def render_statement(statement: Statement, linker: Linker) -> str:
-    """The MyST page of one statement: front matter, title, body, byline."""
+def render_statement(statement: Statement, linker: Linker, parallel: str = "") -> str:
+    """The MyST page of one statement: front matter, title, body, byline.
+
+    ``parallel`` is the text of a link to the statement's parallel (Chinese–English) page; "" for none.
+    """
     attribution, meta = statement.attribution, statement.meta
     description = statement.paragraphs[0][:120]
     # Nothing here may change when another statement is edited (the seed line would: adding a paragraph
@@ -125,6 +129,9 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     lines = [*front, "", f"({statement_label(statement)})=", f"# {escape(statement.headline)}", ""]
     if meta.headline_en:
         lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
+    if parallel:  # the website and the EPUB have the parallel pages; print has not
+        link = f"[{escape(parallel)}](../parallel/{meta.slug}.md)"
+        lines += ["````{only} html", "```{container} tekan-parallel-link", link, "```", "````", ""]
     notes = list(meta.editor_notes)
     footnotes: list[str] = []
     for text, paragraph in zip(statement.paragraphs, linker.link(statement.paragraphs), strict=True):
@@ -134,7 +141,18 @@ def render_statement(statement: Statement, linker: Linker) -> str:
             footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
             marks += f"[^ed-{len(footnotes)}]"
         lines += [render_segments(paragraph) + marks, ""]
-    lines += ["```{tekan-byline}"]
+    lines += render_byline(statement)
+    if footnotes:  # the editor's notes on the source's text, after the byline
+        lines += [*footnotes, ""]
+    return "\n".join(lines)
+
+
+def render_byline(statement: Statement, english_first: bool = False) -> list[str]:
+    """The ``tekan-byline`` directive of a statement; ``english_first`` for the English edition."""
+    attribution, meta = statement.attribution, statement.meta
+    lines = ["```{tekan-byline}"]
+    if english_first:
+        lines.append(f"english_first: {data_line('yes')}")
     # Parts are shown split only when they join back to the byline as printed (name-first or
     # bracketed bylines are read for their parts, but printed exactly as written).
     if attribution.is_split and attribution.organisation + attribution.position + attribution.person == attribution.raw:
@@ -152,10 +170,7 @@ def render_statement(statement: Statement, linker: Linker) -> str:
     ):
         if value:
             lines.append(f"{key}: {data_line(value)}")
-    lines += ["```", ""]
-    if footnotes:  # the editor's notes on the source's text, after the byline
-        lines += [*footnotes, ""]
-    return "\n".join(lines)
+    return [*lines, "```", ""]
 
 
 def render_sector(sector: Sector, statements: list[Statement]) -> str:
@@ -296,15 +311,21 @@ def render_english_index(labels: PageWords) -> str:
 
 
 def render_book(
-    publication: Publication, linker: Linker, edition: Edition = HANT, features: tuple[Publication, ...] = ()
+    publication: Publication,
+    linker: Linker,
+    edition: Edition = HANT,
+    features: tuple[Publication, ...] = (),
+    parallel: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Every generated page of a book: relative path (with ``.md``) → MyST text.
 
     A collection (``features``: one publication per seed, ``publication`` their union under the
     collection's own metadata) has its home page, glossary and English index at the top, and each
-    feature's home, sectors, statements and audit page in the feature's own folder.
+    feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the
+    slugs of the statements that have a parallel page to the text of the link to it.
     """
     labels = edition.pages
+    parallel = parallel or {}
     if features:
         pages = {"index.md": render_collection_index(publication, features, labels)}
     else:
@@ -312,7 +333,8 @@ def render_book(
     for sector, statements in publication.by_sector():
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
-            pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker)
+            link = parallel.get(statement.meta.slug, "")
+            pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker, link)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
     if not features:

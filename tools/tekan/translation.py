@@ -31,6 +31,12 @@ NAMES_FILE = "names.toml"
 TRANSLATED, FUZZY, MISSING = "translated", "fuzzy", "missing"
 
 
+def locale_folder(seed: Path) -> Path:
+    """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
+    book = seed.resolve().parent
+    return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
+
+
 def catalog_path(locale: Path, language: str, slug: str) -> Path:
     """The catalog of one statement (Sphinx's name for the page ``statements/<slug>``)."""
     return locale / language / "LC_MESSAGES" / "statements" / f"{slug}.po"
@@ -164,7 +170,7 @@ def names_for_statement(statement: Statement, meta_names: Mapping[str, tuple[str
 
 # ── Numbers ──────────────────────────────────────────────────────────────────
 
-_MONTHS = [
+MONTHS = [
     "January",
     "February",
     "March",
@@ -198,7 +204,7 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
     for match in _CHINESE_NUMBER.finditer(text):
         number = match.group(1)
         if match.start(1) in months:
-            required.append((number + "月", (_MONTHS[int(number) - 1],) if 1 <= int(number) <= 12 else (number,)))
+            required.append((number + "月", (MONTHS[int(number) - 1],) if 1 <= int(number) <= 12 else (number,)))
         elif match.group(2):
             required.append((number + "%", (number + "%", number + " per cent", number + " percent")))
         elif match.group(3):
@@ -310,9 +316,9 @@ def update_catalogs(
     paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
     """
     from .book import write_if_changed
-    from .glossary import glossary_forms
+    from .glossary import term_linker
 
-    linker = Linker.build(glossary_forms(glossary, "hant"))
+    linker = term_linker(glossary, "hant")  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
     try:
         source = publication.source.resolve().relative_to(book_root.resolve()).as_posix()
@@ -330,6 +336,19 @@ def update_catalogs(
             catalog.creation_date = catalog.revision_date = datetime(2000, 1, 1, tzinfo=UTC)
         results.append((path, write_if_changed(path, _render(catalog))))
     return results
+
+
+def book_translations(
+    seed: Path, language: str, locale: Path | None = None, metadata: Path | None = None
+) -> dict[str, Translation]:
+    """The translations of a seed's statements into ``language`` from the book's catalogs (none: empty)."""
+    from .metadata import load_publication
+
+    locale = locale or locale_folder(seed)
+    if not language or not (locale / language).is_dir():
+        return {}
+    publication, _ = load_publication(seed, metadata)  # the seed as printed: its paragraphs are the msgids
+    return read_translations(publication, locale, language)
 
 
 def read_translations(publication: Publication, locale: Path, language: str) -> dict[str, Translation]:

@@ -20,7 +20,7 @@ from sphinx.config import Config
 from sphinx.util.i18n import CatalogRepository
 
 from .. import __version__
-from ..book import identity, write_if_changed
+from ..book import identity, translated_identity, write_if_changed
 from ..editions import BASENAME, EDITIONS, Edition
 from .glossary import is_site
 from .pages import load_for
@@ -101,7 +101,8 @@ def apply_defaults(app: Sphinx, config: Config) -> None:
 def apply_identity(app: Sphinx, config: Config) -> None:
     """Title, author and copyright line from the book's metadata (in the edition's script) unless conf.py names them."""
     edition = EDITIONS[config.tekan_script]
-    book = identity(load_for(app).publication)  # the publication is already in the edition's script
+    publication = load_for(app).publication  # already in the edition's script
+    book = translated_identity(publication) if edition.translated else identity(publication)
     for name, value in (
         ("project", book.title),
         ("author", book.author),

@@ -41,13 +41,18 @@ def configure_epub(app: Sphinx, config: Config) -> None:
     """Fill the epub_* values from the book's metadata file and the edition's script."""
     book = load_for(app)
     meta = book.publication.meta
-    tag = EDITIONS[config.tekan_script].tag
+    edition = EDITIONS[config.tekan_script]
+    tag = edition.tag
     config.epub_language = tag
     config.epub_title = meta.title or book.publication.masthead
     config.epub_author = config.author
     config.epub_publisher = meta.publisher or config.epub_author
     config.epub_copyright = config.copyright
     config.epub_description = meta.description_zh or meta.title
+    if edition.translated:  # the English edition is described in English
+        config.epub_title = meta.title_en or config.epub_title
+        config.epub_publisher = meta.publisher_en or config.epub_publisher
+        config.epub_description = meta.description_en or config.epub_description
     stem = meta.identifier or f"urn:tekan:{book.publication.source.stem}"
     config.epub_identifier = f"{stem}:{tag.lower()}"  # two scripts, two books
     config.epub_scheme = "URN"
@@ -69,8 +74,13 @@ def prepare_epub(app: Sphinx) -> None:
     if not title:
         masthead, title = book.publication.masthead, meta.title
     footer = " ".join(x for x in (meta.publisher, meta.date) if x)
+    subtitle = meta.title_en
+    if EDITIONS[script].translated and meta.title_en:  # the English edition's cover: English first
+        paper, _, english = meta.title_en.partition(": ")
+        masthead, title, subtitle = (paper if english else masthead), (english or meta.title_en), meta.title
+        footer = " ".join(x for x in (meta.publisher_en or meta.publisher, meta.date) if x)
     try:
-        draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, meta.title_en, footer, cjk_fonts(script))
+        draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, subtitle, footer, cjk_fonts(script))
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
     # Sphinx's epub3 <html> has no language; EPUB reading systems and screen readers need it.

@@ -23,6 +23,7 @@ from ..export import to_csv, to_tbx
 from ..glossary import initial, pinyin_sort_key, shown_aliases
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
+from ..translated import PARALLEL_DIR
 from .pages import ENV_VERSION, book_of
 
 logger = logging.getLogger(__name__)
@@ -101,12 +102,16 @@ class GlossaryDirective(SphinxDirective):
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         script = book.script
-        labels = EDITIONS[script].glossary
+        edition = EDITIONS[script]
+        labels = edition.glossary
         std = self.env.domains.standard_domain
-        terms = sorted(book.glossary.terms, key=pinyin_sort_key)
         letters: dict[str, list[Term]] = {}
-        for term in terms:
-            letters.setdefault(initial(term), []).append(term)
+        if edition.translated:  # the English edition: English order, the English term as the headword
+            for term in sorted(book.glossary.terms, key=lambda t: (english_sort_key(t.en), t.en, t.id)):
+                letters.setdefault(english_group(term.en), []).append(term)
+        else:
+            for term in sorted(book.glossary.terms, key=pinyin_sort_key):
+                letters.setdefault(initial(term), []).append(term)
 
         result: list[nodes.Node] = [downloads(), _jump_bar(list(letters), "letter-")]
         source, line = self.get_source_info()
@@ -116,17 +121,22 @@ class GlossaryDirective(SphinxDirective):
             dlist = nodes.definition_list(classes=["glossary", "tekan-glossary"])
             glossary += dlist
             for term in group:
-                headword = _headword(term, script)
+                headword = term.en if edition.translated else _headword(term, script)
                 term_node = make_glossary_term(
                     self.env, [nodes.Text(headword)], letter, source, line, term_anchor(term), self.state.document
                 )
                 # The ASCII id is also a term name, so pages link with {term}`計量 <metrology>` in either script.
-                std.note_object("term", term.id, term_anchor(term), location=term_node)
+                if term.id != headword.lower():  # an English headword may be the id itself ("metrology")
+                    std.note_object("term", term.id, term_anchor(term), location=term_node)
                 term_node += addnodes.index(entries=[("single", f"{term.en}; {headword}", term_anchor(term), "", None)])
-                item = nodes.definition_list_item("", term_node, self._definition(term, labels))
+                definition = self._translated(term, labels) if edition.translated else self._definition(term, labels)
+                item = nodes.definition_list_item("", term_node, definition)
                 dlist += item
             result.append(glossary)
         return result
+
+    def _translated(self, term: Term, labels: GlossaryWords) -> nodes.definition:
+        return _translated_definition(self, term, labels)
 
     def _definition(self, term: Term, labels: GlossaryWords) -> nodes.definition:
         script = self.env.config.tekan_script
@@ -187,6 +197,57 @@ class GlossaryDirective(SphinxDirective):
         used += backlinks(term=term.id)
         definition += used
         return definition
+
+
+def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
+    """An entry of the English edition's glossary: Chinese headwords and pinyin, English then Chinese definition."""
+    glossary = book_of(directive.env).glossary
+    definition = nodes.definition()
+    head = nodes.paragraph(classes=["tekan-term-head"])
+    head += nodes.inline(term.hant, term.hant, classes=["tekan-zh", "language-zh-Hant"])
+    if term.hans != term.hant:
+        head += nodes.Text(" ")
+        head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
+        head += nodes.inline(term.hans, term.hans, classes=["tekan-other-script", "language-zh-Hans"])
+    head += nodes.Text(" ")
+    head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
+    if term.abbr:
+        head += nodes.inline(term.abbr, f" ({term.abbr})", classes=["tekan-abbr"])
+    definition += head
+
+    def labelled(label: str, classes: list[str]) -> nodes.paragraph:
+        line = nodes.paragraph(classes=classes)
+        line += nodes.strong(label, label)
+        line += nodes.Text(": ")
+        return line
+
+    if term.aliases:
+        line = labelled(labels.aliases, ["tekan-aliases"])
+        line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
+        definition += line
+    definition += nodes.paragraph(term.definition_en, term.definition_en, classes=["tekan-definition-en"])
+    definition += nodes.paragraph(
+        term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
+    )
+    if term.usage_note:
+        line = labelled(labels.note, ["tekan-usage"])
+        line += nodes.Text(term.usage_note)
+        definition += line
+    if term.see_also:
+        line = labelled(labels.see, ["tekan-see-also"])
+        for index, ref in enumerate(term.see_also):
+            if index:
+                line += nodes.Text(", ")
+            other = glossary.by_id[ref]
+            line += _term_ref(other, other.en)
+        definition += line
+    line = labelled(labels.source, ["tekan-source"])
+    line += nodes.Text(term.source)
+    definition += line
+    line = labelled(labels.used, ["tekan-backlinks"])
+    line += backlinks(term=term.id)
+    definition += line
+    return definition
 
 
 def english_sort_key(text: str) -> str:
@@ -274,7 +335,8 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
         target = ref.get("reftarget", "")
         if ref.get("reftype") == "term" and target in ids and target not in used:
             used.append(target)
-    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC):  # the glossary's own pages are not uses
+    # The glossary's own pages are not uses, nor the parallel pages (they repeat their statement's text).
+    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC) or docname.startswith(f"{PARALLEL_DIR}/"):
         return
     anchor = ""
     for section in doctree.findall(nodes.section):
@@ -294,7 +356,7 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
-                replacement.append(nodes.Text("、"))
+                replacement.append(nodes.Text(", " if EDITIONS[app.config.tekan_script].translated else "、"))
             title = app.env.titles[docname].astext() if docname in app.env.titles else docname
             ref = nodes.reference(title, title, internal=True, classes=["tekan-backlink"])
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + (f"#{anchor}" if anchor else "")
@@ -319,7 +381,7 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         here = posixpath.dirname(app.builder.get_target_uri(fromdocname))
         line = nodes.paragraph(classes=["tekan-downloads"])
         line += nodes.strong(labels.download, labels.download)
-        line += nodes.Text("：")
+        line += nodes.Text(": " if EDITIONS[app.config.tekan_script].translated else "：")
         for index, (name, label) in enumerate(((CSV_FILE, labels.csv), (TBX_FILE, labels.tbx))):
             if index:
                 line += nodes.inline("", " · ", classes=["tekan-sep"])

@@ -8,26 +8,45 @@ lacks; ``tekan-editions.js`` carries the reader's query and anchor along.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sphinx.application import Sphinx
 
 from ..editions import BASENAME, EDITIONS
 
+#: Pages only the Chinese editions have, and the English edition's page to switch to instead.
+_CHINESE_ONLY = {"audit": "index", "english-index": "glossary"}
 
-def editions(script: str, pagename: str, suffix: str = ".html") -> list[dict[str, Any]]:
-    """The switcher's entries for ``pagename`` in the ``script`` edition: name, language, links, current or not."""
+
+def counterpart(pagename: str, script: str, other: str) -> str:
+    """The page of edition ``other`` that stands for ``pagename`` of edition ``script`` (usually the same)."""
+    if EDITIONS[other].translated and not EDITIONS[script].translated:
+        if pagename.startswith("parallel/"):  # a parallel page → the English statement
+            return "statements/" + pagename.removeprefix("parallel/")
+        return _CHINESE_ONLY.get(pagename, pagename)
+    return pagename
+
+
+def editions(script: str, pagename: str, suffix: str = ".html", published: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The switcher's entries for ``pagename`` in the ``script`` edition: name, language, links, current or not.
+
+    ``published`` lists the editions built side by side (all when empty).
+    """
     up = "../" * pagename.count("/")  # from the page to its edition's root
     result = []
     for other in EDITIONS.values():
+        if published and other.key not in published and other.key != script:
+            continue
         tag = other.folder
+        target = counterpart(pagename, script, other.key)
         result.append(
             {
                 "script": other.key,
                 "name": other.name,
                 "lang": other.tag,
                 "current": other.key == script,
-                "href": f"{up}../{tag}/{pagename}{suffix}",
+                "href": f"{up}../{tag}/{target}{suffix}",
                 "epub": f"{up}../../epub/{BASENAME}-{tag}.epub",
                 "pdf": f"{up}../../pdf/{BASENAME}-{tag}.pdf",
             }
@@ -42,7 +61,9 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["language"] = edition.tag
     if app.builder.name == "html" and app.config.tekan_switcher:
         context["tekan_switcher"] = {"caption": edition.site.caption, "downloads": edition.site.downloads}
-        context["tekan_editions"] = editions(script, pagename, getattr(app.builder, "out_suffix", ".html"))
+        published = [key for key in app.config.tekan_switcher_editions.split(",") if key]
+        suffix = getattr(app.builder, "out_suffix", ".html")
+        context["tekan_editions"] = editions(script, pagename, suffix, published)
 
 
 def add_assets(app: Sphinx) -> None:
@@ -61,6 +82,13 @@ def setup_html(app: Sphinx) -> None:
         "html",
         types=frozenset({bool}),
         description="show the switcher to the other script's edition (set by `tekan build`, which builds both)",
+    )
+    app.add_config_value(
+        "tekan_switcher_editions",
+        "",
+        "html",
+        types=frozenset({str}),
+        description="the editions published side by side, comma-separated keys (default: every edition)",
     )
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)

@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -26,6 +27,7 @@ from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import feature_doc, sector_doc, statement_doc
 from ..texescape import index_text, tex
+from ..translation import MONTHS
 from .pages import book_of, load_for
 
 #: The print design, copied next to the .tex file.
@@ -45,24 +47,51 @@ def _date(value: str) -> str:
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
+def _translated_title_page(meta: Any, chinese_title: str) -> dict[str, str]:
+    """The English edition's title page: the English title and description first, the Chinese second."""
+    english = meta.title_en.partition(": ")[2] or meta.title_en
+    parts = [int(p) for p in meta.date.split("-") if p.isdigit()]
+    date = f"{MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) > 1 and 1 <= parts[1] <= 12 else meta.date
+    return {
+        "tekantitle": english or chinese_title,
+        "tekantitleen": chinese_title,
+        "tekanpublisher": meta.publisher_en or meta.publisher,
+        "tekandate": date,
+        "tekandescription": meta.description_en,
+        "tekandescriptionen": "",
+    }
+
+
+#: The English edition: parts numbered 1, 2, 3; glossary terms as plain words in the link colour (tekanbook's
+#: character-by-character underline is for Chinese: it would drop the spaces of English words and break them
+#: between any two letters).
+TRANSLATED_PREAMBLE = [r"\renewcommand{\thepart}{\arabic{part}}", r"\protected\def\sphinxtermref#1{#1}"]
+#: In English text, quotes, dashes and the ellipsis are Latin punctuation, not full-width CJK marks.
+LATIN_PUNCTUATION = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
+
+
 def latex_fonts(script: str) -> str:
     """fontspec/xeCJK set-up: Noto CJK for Chinese and for Latin (pinyin tone marks included)."""
     fonts = cjk_fonts(script)
     # Seed text is printed as typed: no TeX ligatures (`` → “, " → ”, -- → –), and every glyph run
     # carries its source text (ActualText), so copying from the PDF gives back the seed's characters.
     slant = "AutoFakeSlant=0.18,Ligatures=TeXOff"
+    translated = EDITIONS[script].translated
+    # English text: Noto CJK's proportional quotes and dashes (OpenType pwid), set as Latin punctuation.
+    latin = f"{slant},RawFeature=+pwid" if translated else slant
     return "\n".join(
         [
             r"\XeTeXgenerateactualtext=1",
             r"\usepackage{fontspec}",
             r"\usepackage[CJKmath=true]{xeCJK}",
-            rf"\setmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
-            rf"\setsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
+            rf"\setmainfont{{{fonts['serif']}}}[{latin},BoldFont={{* Bold}}]",
+            rf"\setsansfont{{{fonts['sans']}}}[{latin},BoldFont={{* Bold}}]",
             rf"\setmonofont{{{fonts['mono']}}}[{slant}]",
             rf"\setCJKmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKmonofont{{{fonts['mono']}}}[{slant}]",
             *other_script_fonts(script),
+            *([LATIN_PUNCTUATION] if translated else []),
         ]
     )
 
@@ -109,7 +138,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     script = config.tekan_script
     edition = EDITIONS[script]
     words = edition.pages
-    title = meta.title or book.publication.masthead
+    title = (meta.title_en if edition.translated else "") or meta.title or book.publication.masthead
     masthead, _, short = title.partition("·")
     if not short:
         masthead, short = book.publication.masthead, title
@@ -128,6 +157,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "tekandate": _date(meta.date),
         "tekandescription": meta.description_zh,
         "tekandescriptionen": meta.description_en,
+        **(_translated_title_page(meta, meta.title.partition("·")[2] or meta.title) if edition.translated else {}),
         # The identifier (a urn:) is for catalogues and the EPUB's package, not for a reader of the imprint.
         "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date) if x),
         "tekancontentsname": words.contents,
@@ -181,6 +211,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
                 r"\usepackage{tekanbook}",
                 XMP,
                 rf"\hypersetup{{{pdf}}}",
+                *(TRANSLATED_PREAMBLE if edition.translated else []),
             ]
         ),
         **config.latex_elements,

@@ -18,12 +18,14 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, load_book, write_if_changed, write_pages
 from ..collection import is_collection, read_collection
-from ..editions import SCRIPTS
+from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
 from ..glossary import glossary_forms
 from ..metadata import metadata_path
+from ..model import Translation
 from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, one_line
+from ..translation import book_translations
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +101,26 @@ def generate_pages(app: Sphinx) -> None:
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
-    changed = write_pages(book_pages(book), Path(app.srcdir))
+    changed = write_pages(book_pages(book, _translations(app)), Path(app.srcdir))
     if changed:
         logger.info("tekan: generated %d page(s)", len(changed))
     # Reloaded at every start-up; small and picklable, so parallel readers receive it with the env.
     app.env.tekan_book = book  # type: ignore[attr-defined]
     _write_search_words(app, book)
+
+
+def _translations(app: Sphinx) -> dict[str, Translation]:
+    """The statements' translations: the English edition's own text, or a Chinese edition's parallel pages
+    (into ``tekan_parallel``; none when it is "")."""
+    config = app.config
+    language = EDITIONS[config.tekan_script].translation or config.tekan_parallel
+    seed = _confpath(app, config.tekan_seed)
+    locale = _confpath(app, config.tekan_locale) if config.tekan_locale else None
+    metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
+    try:
+        return book_translations(seed, language, locale, metadata)
+    except TekanError as exc:
+        raise ExtensionError(str(exc)) from None
 
 
 def book_of(env: BuildEnvironment) -> Book:
@@ -151,6 +167,7 @@ class BylineDirective(SphinxDirective):
         "person_en",
         "position_en",
         "organisation_en",
+        "english_first",
     )
 
     def run(self) -> list[nodes.Node]:
@@ -175,7 +192,12 @@ class BylineDirective(SphinxDirective):
         english = [fields.get(k, "") for k in ("person_en", "position_en", "organisation_en")]
         if any(english):
             text = ", ".join(one_line(e) for e in english if e)
-            result.append(nodes.paragraph(text, text, classes=["tekan-byline-en", "language-en"]))
+            if "english_first" in fields:  # the English edition: the English signature, the Chinese under it
+                signature = nodes.paragraph("", "—" + text, classes=["tekan-byline", "language-en"])
+                byline["classes"] = ["tekan-byline-zh", "language-zh-Hant"]
+                result = [signature, byline]
+            else:
+                result.append(nodes.paragraph(text, text, classes=["tekan-byline-en", "language-en"]))
         container = nodes.container(classes=["tekan-byline"])
         container.extend(result)
         self.set_source_info(container)
@@ -200,12 +222,25 @@ class EnglishDirective(SphinxDirective):
     """``tekan-english``: a paragraph of English (``lang="en"``) from JSON string lines, taken literally."""
 
     has_content = True
+    classes: ClassVar[list[str]] = ["tekan-english", "language-en"]
 
     def run(self) -> list[nodes.Node]:
         text = " ".join(one_line(_data(line, self)) for line in self.content if line.strip())
-        paragraph = nodes.paragraph(text, text, classes=["tekan-english", "language-en"])
+        paragraph = nodes.paragraph(text, text, classes=list(self.classes))
         self.set_source_info(paragraph)
         return [paragraph]
+
+
+class ChineseDirective(EnglishDirective):
+    """``tekan-chinese``: the Chinese original of a title in the English edition (``lang="zh-Hant"``), literally."""
+
+    classes: ClassVar[list[str]] = ["tekan-chinese", "language-zh-Hant"]
+
+
+class TranslationNoteDirective(EnglishDirective):
+    """``tekan-translation-note``: the note that a page's English is the editors' translation, literally."""
+
+    classes: ClassVar[list[str]] = ["tekan-translation-note"]
 
 
 class StableSectionIds(SphinxTransform):
@@ -270,9 +305,25 @@ def setup_pages(app: Sphinx) -> None:
         description="report facts the metadata lacks as warnings (tekan.gap), so that -W fails on them (a release "
         "build); `tekan build` turns this off because it reports them itself and fails only with --strict",
     )
+    app.add_config_value(
+        "tekan_locale",
+        "",
+        "env",
+        types=frozenset({str}),
+        description="folder of the translation catalogs, relative to conf.py; default: locale/ in the book folder",
+    )
+    app.add_config_value(
+        "tekan_parallel",
+        "en",
+        "env",
+        types=frozenset({str}),
+        description="language of the parallel (Chinese–English) pages of the Chinese editions; '' for none",
+    )
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", generate_pages)
     app.add_directive("tekan-byline", BylineDirective)
     app.add_directive("tekan-english", EnglishDirective)
+    app.add_directive("tekan-chinese", ChineseDirective)
+    app.add_directive("tekan-translation-note", TranslationNoteDirective)
     app.add_transform(StableSectionIds)
     app.connect("doctree-resolved", audit_for_the_format)

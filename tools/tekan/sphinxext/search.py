@@ -22,9 +22,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
+from sphinx.util import logging
 
 from ..searching import STOPWORDS, TermFinder, han_index_words
 
+logger = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[A-Za-z0-9_]+")
 
@@ -272,8 +274,26 @@ def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
         index.write_text(pruned, encoding="utf-8")
 
 
+def reindex_all_when_search_terms_change(app: Sphinx, env: Any) -> list[str]:
+    """Every page, when the glossary's forms, keys or English words changed (a page's index words depend on
+    the terms its text contains, linked or not); nothing for other glossary edits or other builders."""
+    if not getattr(app.builder, "search", False) or getattr(app.builder, "indexer", None) is None:
+        return []
+    from .pages import book_of
+
+    finder = TermFinder.build(book_of(env).glossary, chars_to_hans)
+    fingerprint = json.dumps([finder.keys, finder.words], ensure_ascii=False, sort_keys=True)
+    previous = getattr(env, "tekan_search_terms", None)
+    env.tekan_search_terms = fingerprint
+    if previous is None or previous == fingerprint:
+        return []
+    logger.info("tekan: the glossary's search words changed: re-indexing every page")
+    return sorted(env.found_docs)
+
+
 def setup_search(app: Sphinx) -> None:
     """Use SearchTekan for Chinese, and rank statements above the pages that list them."""
     app.add_search_language(SearchTekan)
     app.connect("build-finished", drop_emptied_words)
     app.connect("config-inited", _default_scorer)
+    app.connect("env-get-updated", reindex_all_when_search_terms_change)

@@ -1,0 +1,195 @@
+"""The pages of the translated (English) edition and the parallel (對照) pages of the Chinese editions, as MyST.
+
+Both take the statements' translations from their catalogs (``tekan.translation``). English text is escaped
+exactly as seed text is (it is data); its glossary terms link to the same entries as the Chinese, found by
+their English forms (:class:`tekan.translation.EnglishLinker`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .linking import Linker, Segment
+from .model import Publication, Sector, Statement, Translation
+from .rendering import data_line, escape, render_byline, render_segments, sector_doc, statement_doc, yaml_string
+from .translation import EnglishLinker
+
+#: The folder of the parallel pages in the Chinese editions: ``parallel/<slug>``.
+PARALLEL_DIR = "parallel"
+
+
+@dataclass(frozen=True)
+class TranslatedWords:
+    """The fixed words of the translated edition's generated pages."""
+
+    contents: str = "Contents"
+    glossary: str = "Glossary"
+    glossary_intro: str = (
+        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+        "each with its Chinese headword, pinyin and definitions."
+    )
+    note: str = (
+        "Editors’ translation from the Chinese. Terms in the glossary are linked to their bilingual entries; "
+        "the Chinese original is in the Traditional and Simplified editions."
+    )
+    missing: str = "This paragraph has not been translated yet."
+
+
+@dataclass(frozen=True)
+class ParallelWords:
+    """The fixed words of the parallel pages, in the Chinese edition's script."""
+
+    title: str = "中英對照"  # link text on the statement page and suffix of the parallel page's title
+    note: str = "英文為編者譯文，術語譯名依詞彙表。"
+    missing: str = "（本段尚無譯文）"
+
+
+#: The parallel pages' words in each Chinese script (written out, not converted).
+PARALLEL_WORDS = {
+    "hant": ParallelWords(),
+    "hans": ParallelWords("中英对照", "英文为编者译文，术语译名依词汇表。", "（本段尚无译文）"),
+}
+
+
+def parallel_doc(statement: Statement) -> str:
+    """The page name of a statement's parallel page."""
+    return f"{PARALLEL_DIR}/{statement.meta.slug}"
+
+
+def _english_paragraphs(
+    statement: Statement, translation: Translation | None, linker: EnglishLinker, missing: str
+) -> list[str]:
+    texts = list(translation.paragraphs) if translation else [""] * len(statement.paragraphs)
+    linked = linker.link([t for t in texts if t])
+    rendered = iter(render_segments(segments) for segments in linked)
+    return [next(rendered) if text else f"*{escape(missing)}*" for text in texts]
+
+
+def render_translated_statement(
+    statement: Statement, translation: Translation | None, linker: EnglishLinker, words: TranslatedWords
+) -> str:
+    """A statement page of the translated edition: English headline, the Chinese one beside, note, body, byline."""
+    meta = statement.meta
+    first = translation.paragraphs[0] if translation and translation.paragraphs else ""
+    front = [
+        "---",
+        f"tekan_number: {statement.number}",
+        f"tekan_sector: {yaml_string(meta.sector)}",
+        "myst:",
+        "  html_meta:",
+        f"    description: {yaml_string(first[:160] or meta.headline_en)}",
+        f"    author: {yaml_string(meta.person_pinyin or statement.attribution.raw)}",
+        "---",
+    ]
+    lines = [*front, "", f"({meta.slug})=", f"# {escape(meta.headline_en or statement.headline)}", ""]
+    lines += ["```{tekan-chinese}", data_line(statement.headline), "```", ""]
+    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
+    for paragraph in _english_paragraphs(statement, translation, linker, words.missing):
+        lines += [paragraph, ""]
+    return "\n".join([*lines, *render_byline(statement, english_first=True)])
+
+
+def render_translated_sector(sector: Sector, statements: list[Statement], words: TranslatedWords) -> str:
+    """A sector's part page in the translated edition."""
+    lines = [f"(sector-{sector.id})=", f"# {escape(sector.en)}", ""]
+    lines += ["```{tekan-chinese}", data_line(sector.zh), "```", ""]
+    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
+    lines += ["```{toctree}", ":maxdepth: 1", "", *(f"/{statement_doc(st)}" for st in statements), "```", ""]
+    return "\n".join(lines)
+
+
+def render_translated_index(publication: Publication, words: TranslatedWords, glossary_doc: str) -> str:
+    """The translated edition's home page: English title and description, the statements by sector."""
+    meta = publication.meta
+    title = meta.title_en or meta.title
+    lines = ["---", "myst:", "  html_meta:", f"    description: {yaml_string(meta.description_en or title)}", "---"]
+    lines += ["", "(home)=", f"# {escape(title)}", "", "```{tekan-chinese}", data_line(meta.title), "```", ""]
+    if meta.description_en:
+        lines += [escape(meta.description_en), ""]
+    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
+    groups = publication.by_sector()
+    for sector, statements in groups:
+        lines += [f"(home-{sector.id})=", f"## {escape(sector.en)}", ""]
+        for st in statements:
+            who = ", ".join(p for p in (st.meta.person_pinyin, st.meta.organisation_en) if p)
+            lines.append(f"- [{escape(st.meta.headline_en or st.headline)}]({statement_doc(st)}.md)  ")
+            lines.append(f"  {escape(who or st.attribution.raw)}")
+        lines.append("")
+    lines += ["```{toctree}", ":hidden:", f":caption: {words.contents}", ""]
+    lines += [*(f"/{sector_doc(sector)}" for sector, _ in groups), f"/{glossary_doc}", "```", ""]
+    return "\n".join(lines)
+
+
+def render_translated_glossary(words: TranslatedWords, glossary_doc: str) -> str:
+    """The translated edition's glossary page (entries in English order, from ``tekan-glossary``)."""
+    intro = escape(words.glossary_intro)
+    return "\n".join([f"({glossary_doc})=", f"# {words.glossary}", "", intro, "", "```{tekan-glossary}", "```", ""])
+
+
+def render_translated_book(
+    publication: Publication,
+    translations: Mapping[str, Translation],
+    linker: EnglishLinker,
+    glossary_doc: str,
+    words: TranslatedWords | None = None,
+) -> dict[str, str]:
+    """Every page of the translated edition: relative path (with ``.md``) → MyST text."""
+    words = words or TranslatedWords()
+    pages = {"index.md": render_translated_index(publication, words, glossary_doc)}
+    for sector, statements in publication.by_sector():
+        pages[f"{sector_doc(sector)}.md"] = render_translated_sector(sector, statements, words)
+        for statement in statements:
+            translation = translations.get(statement.meta.slug)
+            pages[f"{statement_doc(statement)}.md"] = render_translated_statement(statement, translation, linker, words)
+    pages[f"{glossary_doc}.md"] = render_translated_glossary(words, glossary_doc)
+    return pages
+
+
+def render_parallel(
+    statement: Statement,
+    translation: Translation | None,
+    linker: Linker,
+    english: EnglishLinker,
+    words: ParallelWords,
+) -> str:
+    """A statement's parallel page: each Chinese paragraph beside (wide screens) or above (narrow) its English."""
+    meta = statement.meta
+    lines = ["---", "orphan: true", "---", "", f"(parallel-{meta.slug})=", f"# {escape(statement.headline)}", ""]
+    if meta.headline_en:
+        lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
+    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
+    chinese: list[list[Segment]] = linker.link(statement.paragraphs)
+    english_texts = _english_paragraphs(statement, translation, english, words.missing)
+    for number, (segments, text) in enumerate(zip(chinese, english_texts, strict=True), start=1):
+        lines += [
+            "````{container} tekan-parallel-row",
+            f":name: p{number}",
+            "",
+            "```{container} tekan-parallel-zh",
+            render_segments(segments),
+            "```",
+            "",
+            "```{container} tekan-parallel-en language-en",
+            text,
+            "```",
+            "````",
+            "",
+        ]
+    return "\n".join([*lines, *render_byline(statement)])
+
+
+def render_parallel_pages(
+    publication: Publication,
+    translations: Mapping[str, Translation],
+    linker: Linker,
+    english: EnglishLinker,
+    words: ParallelWords | None = None,
+) -> dict[str, str]:
+    """The parallel page of every statement that has a translation: relative path → MyST text."""
+    words = words or ParallelWords()
+    return {
+        f"{parallel_doc(st)}.md": render_parallel(st, translations[st.meta.slug], linker, english, words)
+        for st in publication.statements
+        if st.meta.slug in translations
+    }
