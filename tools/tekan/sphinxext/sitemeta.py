@@ -64,7 +64,9 @@ def configure_site(app: Sphinx, config: Config) -> None:
     if not config.html_favicon:
         config.html_favicon = str(FAVICON)
     # OpenGraph: absolute URLs when the site's URL is known; never a social card (it would need matplotlib).
-    config.ogp_site_url = config.html_baseurl
+    # Never empty: on Read the Docs an empty one makes sphinxext-opengraph demand READTHEDOCS_CANONICAL_URL
+    # (and fail the build without it); without a site URL the relative og:url is dropped (page_links).
+    config.ogp_site_url = config.html_baseurl or "/"
     config.ogp_site_name = config.html_title or config.project
     config.ogp_social_cards = {"enable": False}
     config.ogp_custom_meta_tags = [
