@@ -7,6 +7,7 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,6 +86,14 @@ def statement_text(markup: str | bytes, parser: str) -> list[str]:
     # The link to the parallel page is navigation (XHTML parsed as XML keeps class as one string).
     for navigation in article.find_all("div", class_=lambda c: bool(c) and "tekan-parallel-link" in c):
         navigation.decompose()
+
+    # An editor's note (metadata editor_notes) is the editor's, not the seed's: its mark and its footnote go.
+    def is_note(tag: Any) -> bool:  # the XML parser keeps class as one string, the HTML parser as a list
+        classes = tag.get("class") or ""
+        return "footnote" in (" ".join(classes) if isinstance(classes, list) else classes)
+
+    for note in article.find_all(is_note):
+        note.decompose()
     heading = article.find("h1")
     texts = [heading.get_text()]
     for paragraph in article.find_all("p"):
