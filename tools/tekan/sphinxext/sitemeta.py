@@ -33,11 +33,13 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..editions import EDITIONS
-from ..rendering import AUDIT_DOC
+from ..rendering import AUDIT_DOC, ENGLISH_INDEX_DOC
 
 #: The site's icon (特, the first character of 特刊, white on the cover's red), in the package's static files.
 FAVICON = Path(__file__).resolve().parent / "theme" / "tekan-favicon.svg"
 SITEMAP = "sitemap.xml"
+#: Pages that only the Chinese editions have.
+CHINESE_ONLY = frozenset({AUDIT_DOC, ENGLISH_INDEX_DOC})
 NOT_FOUND_PAGE = "404"
 
 
@@ -50,8 +52,8 @@ def alternates(pagename: str, suffix: str, site_url: str) -> list[tuple[str, str
     """(hreflang, href) of ``pagename`` in every edition, itself included, and the landing page as x-default."""
     # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
     root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
-    # The audit page records changes to the Chinese text: only the Chinese editions have it.
-    editions = [e for e in EDITIONS.values() if pagename != AUDIT_DOC or e.tag.startswith("zh")]
+    # The audit page (changes to the Chinese text) and the English index are pages of the Chinese editions only.
+    editions = [e for e in EDITIONS.values() if pagename not in CHINESE_ONLY or e.tag.startswith("zh")]
     links = [(edition.tag, f"{root}{edition.folder}/{pagename}{suffix}") for edition in editions]
     return [*links, ("x-default", f"{root}index.html")]
 
