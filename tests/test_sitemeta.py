@@ -36,6 +36,19 @@ def test_alternates_name_every_edition_and_the_landing_page() -> None:
     )
 
 
+def test_alternates_lead_only_to_editions_built_and_having_the_page() -> None:
+    # Built without the English edition: no alternate may point into html/en/.
+    assert [lang for lang, _ in alternates("glossary", ".html", "", "hant", ["hant", "hans"])] == [
+        "zh-Hant",
+        "zh-Hans",
+        "x-default",
+    ]
+    # Pages of the Chinese editions only: the audit page, the English index, the parallel (對照) pages.
+    for page in ("audit", "english-index", "parallel/li-si"):
+        assert "en" not in dict(alternates(page, ".html", "", "hans")), page
+    assert "en" in dict(alternates("statements/li-si", ".html", "", "hans"))
+
+
 def test_absolute_paths_for_the_404_page() -> None:
     prefix = "/html/zh-hant/"
     assert absolute("statements/a.html", prefix) == "/html/zh-hant/statements/a.html"
@@ -101,7 +114,8 @@ def test_every_page_links_its_twins_in_the_other_editions(book_out: Path, tag: s
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         links = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
-        chinese_only = page.name in ("audit.html", "english-index.html")
+        name = page.relative_to(edition).as_posix()
+        chinese_only = name in ("audit.html", "english-index.html") or name.startswith("parallel/")
         expected = {e.tag for e in EDITIONS.values() if not chinese_only or e.tag.startswith("zh")}
         assert set(links) == {*expected, "x-default"}, page
         for href in links.values():  # relative, and each leads to a page of the build

@@ -24,6 +24,7 @@ import io
 import os
 import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,13 +34,11 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..editions import EDITIONS
-from ..rendering import AUDIT_DOC, ENGLISH_INDEX_DOC
+from .html import counterpart
 
 #: The site's icon (特, the first character of 特刊, white on the cover's red), in the package's static files.
 FAVICON = Path(__file__).resolve().parent / "theme" / "tekan-favicon.svg"
 SITEMAP = "sitemap.xml"
-#: Pages that only the Chinese editions have.
-CHINESE_ONLY = frozenset({AUDIT_DOC, ENGLISH_INDEX_DOC})
 NOT_FOUND_PAGE = "404"
 
 
@@ -48,12 +47,20 @@ def edition_url(site_url: str, tag: str) -> str:
     return f"{site_url.rstrip('/')}/{tag}/"
 
 
-def alternates(pagename: str, suffix: str, site_url: str) -> list[tuple[str, str]]:
-    """(hreflang, href) of ``pagename`` in every edition, itself included, and the landing page as x-default."""
+def alternates(
+    pagename: str, suffix: str, site_url: str, script: str = "hant", published: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(hreflang, href) of ``pagename`` in every edition that has it, itself included, and the landing page as
+    x-default. ``published`` lists the editions built side by side (all when empty): no link leads to an edition
+    that was not built, nor to one without this page (the audit page, the English index and the parallel pages
+    are pages of the Chinese editions only)."""
     # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
     root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
-    # The audit page (changes to the Chinese text) and the English index are pages of the Chinese editions only.
-    editions = [e for e in EDITIONS.values() if pagename not in CHINESE_ONLY or e.tag.startswith("zh")]
+    editions = [
+        e
+        for e in EDITIONS.values()
+        if (not published or e.key in published or e.key == script) and counterpart(pagename, script, e.key) == pagename
+    ]
     links = [(edition.tag, f"{root}{edition.folder}/{pagename}{suffix}") for edition in editions]
     return [*links, ("x-default", f"{root}index.html")]
 
@@ -114,6 +121,11 @@ def absolute_links_on_404(context: dict[str, Any], prefix: str) -> None:
             edition[key] = absolute(edition[key], prefix)
 
 
+def _published(app: Sphinx) -> list[str]:
+    """The editions built side by side with this one (empty: all of them)."""
+    return [key for key in app.config.tekan_switcher_editions.split(",") if key]
+
+
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute)."""
     if app.builder.name != "html":
@@ -122,7 +134,7 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
         absolute_links_on_404(context, app.config.notfound_urls_prefix)
         return
     suffix = getattr(app.builder, "out_suffix", ".html")
-    links = alternates(pagename, suffix, app.config.tekan_site_url)
+    links = alternates(pagename, suffix, app.config.tekan_site_url, app.config.tekan_script, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
     metatags = context.get("metatags", "")
     if not app.config.tekan_site_url:
@@ -140,7 +152,9 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     for pagename in sorted(app.env.found_docs):
         links = "".join(
             f'\n    <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(href)}/>'
-            for lang, href in alternates(pagename, suffix, app.config.tekan_site_url)
+            for lang, href in alternates(
+                pagename, suffix, app.config.tekan_site_url, app.config.tekan_script, _published(app)
+            )
         )
         entries.append(f"  <url>\n    <loc>{base}{pagename}{suffix}</loc>{links}\n  </url>")
     xml = (
