@@ -95,13 +95,13 @@ def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed
 
 
 def test_a_stranger_builds_a_simplified_feature_in_both_scripts(installed: Installed, tmp_path: Path) -> None:
-    """A mainland paper's seed in Simplified, alone in a folder: the Simplified site as written, the Traditional
-    one by conversion, both linked to the shipped glossary."""
+    """A mainland paper's seed in Simplified, alone in a folder: the Simplified site, EPUB and PDF as written, the
+    Traditional ones by conversion, linked to the shipped glossary."""
     folder = tmp_path / "simplified-feature"
     folder.mkdir()
     (folder / "feature.txt").write_text(to_hans(SEED), encoding="utf-8")
     result = subprocess.run(
-        [str(installed.bin / "tekan"), "build", "html", "--script", "all"],
+        [str(installed.bin / "tekan"), "build", "html", "epub", "pdf", "--script", "all"],
         cwd=folder,
         env=installed.env(),
         capture_output=True,
@@ -115,6 +115,12 @@ def test_a_stranger_builds_a_simplified_feature_in_both_scripts(installed: Insta
     assert "让计量守护民生" in hans and "讓計量守護民生" in hant
     assert 'href="../glossary.html#term-metrology"' in hans and 'href="../glossary.html#term-metrology"' in hant
     assert foreign_words(site) == []
+    for tag, headline in (("zh-hans", "让计量守护民生"), ("zh-hant", "讓計量守護民生")):
+        with zipfile.ZipFile(folder / "_build" / "epub" / f"tekan-{tag}.epub") as epub:
+            assert any(headline in epub.read(name).decode("utf-8") for name in epub.namelist() if name.endswith("html"))
+        pdf = folder / "_build" / "pdf" / f"tekan-{tag}.pdf"
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert headline in text.replace("\n", ""), tag
 
 
 # --- Read the Docs -------------------------------------------------------------------------------------
