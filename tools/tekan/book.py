@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 from .collection import as_feature, combine, feature_id, is_collection, read_collection
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
+from .files import write_if_changed
 from .glossary import load_glossary, term_linker
 from .metadata import load_publication
 from .model import Glossary, Publication, Translation
@@ -149,27 +148,6 @@ def book_pages(book: Book, translations: Mapping[str, Translation] | None = None
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {slug: words.title for slug in translations}
     return {**render_book(book.publication, linker, book.edition, book.features, links), **parallel}
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` atomically unless the file already holds it; True when written."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600: generated files are published, and read by everyone
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _generated_file(root: Path, name: str) -> Path | None:

@@ -315,7 +315,7 @@ def update_catalogs(
     ``publication`` is the seed as printed (not normalised): its paragraphs are the message ids. A changed
     paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
     """
-    from .book import write_if_changed
+    from .files import write_if_changed
     from .glossary import term_linker
 
     linker = term_linker(glossary, "hant")  # the terms as the pages link them

@@ -20,8 +20,9 @@ from sphinx.config import Config
 from sphinx.util.i18n import CatalogRepository
 
 from .. import __version__
-from ..book import identity, translated_identity, write_if_changed
+from ..book import identity, translated_identity
 from ..editions import BASENAME, EDITIONS, Edition
+from ..files import write_if_changed
 from .glossary import is_site
 from .pages import load_for
 

@@ -17,9 +17,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..book import Book, write_if_changed
+from ..book import Book
 from ..editions import EDITIONS, GlossaryWords
 from ..export import to_csv, to_tbx
+from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC

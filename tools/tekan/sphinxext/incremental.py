@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..book import write_if_changed
+from ..files import write_if_changed
 from .pages import book_of
 
 logger = logging.getLogger(__name__)

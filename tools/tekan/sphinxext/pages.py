@@ -16,10 +16,11 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..book import Book, book_pages, load_book, write_if_changed, write_pages
+from ..book import Book, book_pages, load_book, write_pages
 from ..collection import is_collection, read_collection
 from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
+from ..files import write_if_changed
 from ..glossary import glossary_forms
 from ..metadata import metadata_path
 from ..model import Translation
