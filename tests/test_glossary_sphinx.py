@@ -38,7 +38,9 @@ def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> No
     assert list(_glossary_anchors(app.outdir)) == expected
     page = (app.outdir / "glossary.html").read_text(encoding="utf-8")
     # Letter headings in alphabetical order, each reachable from the jump bar.
-    letters = re.findall(r'<p class="[^"]*tekan-letter[^"]*" id="letter-([a-z])">', page)
+    letters = re.findall(
+        r'<h2 class="[^"]*tekan-letter[^"]*" id="letter-([a-z])">', page
+    )  # headings a reader can jump by
     assert letters == sorted(letters) and letters == ["g", "j"]
     assert all(f'href="#letter-{letter}"' in page for letter in letters)
     # Both scripts and the aliases in the entry head.
