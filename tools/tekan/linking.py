@@ -147,20 +147,32 @@ class Linker:
 
         ``seen`` holds term ids already linked on the page; it is updated.
         """
-        seen = set() if seen is None else seen
-        result: list[list[Segment]] = []
-        for text in paragraphs:
-            segments: list[Segment] = []
-            position = 0
-            for start, end, term in self.occurrences(text):
-                if term in seen:
-                    continue
-                seen.add(term)
-                if start > position:
-                    segments.append((text[position:start], None))
-                segments.append((text[start:end], term))
-                position = end
-            if position < len(text) or not segments:
-                segments.append((text[position:], None))
-            result.append(segments)
-        return result
+        return link_first_occurrences(paragraphs, self.occurrences, seen)
+
+
+def link_first_occurrences(
+    paragraphs: Iterable[str],
+    occurrences: Callable[[str], Iterable[tuple[int, int, str]]],
+    seen: set[str] | None = None,
+) -> list[list[Segment]]:
+    """Split paragraphs into segments at ``occurrences`` (start, end, term), linking each term's first one only.
+
+    Shared by the Chinese linker and the English one; ``seen`` holds term ids already linked and is updated.
+    """
+    seen = set() if seen is None else seen
+    result: list[list[Segment]] = []
+    for text in paragraphs:
+        segments: list[Segment] = []
+        position = 0
+        for start, end, term in occurrences(text):
+            if term in seen:
+                continue
+            seen.add(term)
+            if start > position:
+                segments.append((text[position:start], None))
+            segments.append((text[start:end], term))
+            position = end
+        if position < len(text) or not segments:
+            segments.append((text[position:], None))
+        result.append(segments)
+    return result

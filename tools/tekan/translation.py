@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from .errors import Kind, Problem, TekanError
-from .linking import Linker
+from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
 from .tomlfile import load_toml
 
@@ -116,23 +116,7 @@ class EnglishLinker:
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[tuple[str, str | None]]]:
         """Split paragraphs into segments, linking the first occurrence of each term (as ``Linker.link``)."""
-        seen = set() if seen is None else seen
-        result = []
-        for text in paragraphs:
-            segments: list[tuple[str, str | None]] = []
-            position = 0
-            for start, end, term in self.occurrences(text):
-                if term in seen:
-                    continue
-                seen.add(term)
-                if start > position:
-                    segments.append((text[position:start], None))
-                segments.append((text[start:end], term))
-                position = end
-            if position < len(text) or not segments:
-                segments.append((text[position:], None))
-            result.append(segments)
-        return result
+        return link_first_occurrences(paragraphs, self.occurrences, seen)
 
 
 # ── Proper names ─────────────────────────────────────────────────────────────
