@@ -57,6 +57,14 @@ def yaml_string(value: str) -> str:
     return data_line(value)
 
 
+def front_matter(description: str, author: str = "", fields: tuple[str, ...] = ()) -> list[str]:
+    """A page's YAML front matter: tekan ``fields`` (``key: value`` lines), then the HTML description and author."""
+    meta = [f"    description: {yaml_string(description)}"]
+    if author:
+        meta.append(f"    author: {yaml_string(author)}")
+    return ["---", *fields, "myst:", "  html_meta:", *meta, "---"]
+
+
 def _in(feature: str, name: str) -> str:
     """``name`` inside a feature's folder (a collection), or as it is (a book of one seed)."""
     return f"{feature}/{name}" if feature else name
@@ -116,16 +124,8 @@ def render_statement(statement: Statement, linker: Linker, parallel: str = "") -
     description = statement.paragraphs[0][:120]
     # Nothing here may change when another statement is edited (the seed line would: adding a paragraph
     # to one statement would then change every later page and re-read the whole book).
-    front = [
-        "---",
-        f"tekan_number: {statement.number}",
-        f"tekan_sector: {yaml_string(meta.sector)}",
-        "myst:",
-        "  html_meta:",
-        f"    description: {yaml_string(description)}",
-        f"    author: {yaml_string(attribution.person or attribution.raw)}",
-        "---",
-    ]
+    fields = (f"tekan_number: {statement.number}", f"tekan_sector: {yaml_string(meta.sector)}")
+    front = front_matter(description, attribution.person or attribution.raw, fields)
     lines = [*front, "", f"({statement_label(statement)})=", f"# {escape(statement.headline)}", ""]
     if meta.headline_en:
         lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
@@ -198,11 +198,7 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
     here = feature_doc(feature)
     meta = publication.meta
     lines = [
-        "---",
-        "myst:",
-        "  html_meta:",
-        f"    description: {yaml_string(meta.description_zh or meta.title)}",
-        "---",
+        *front_matter(meta.description_zh or meta.title),
         "",
         f"({_label(feature, 'home')})=",
         f"# {escape(meta.title)}",
@@ -246,11 +242,7 @@ def render_collection_index(collection: Publication, features: tuple[Publication
     """The home page of a collection: its title and description, and each feature with its date and size."""
     meta = collection.meta
     lines = [
-        "---",
-        "myst:",
-        "  html_meta:",
-        f"    description: {yaml_string(meta.description_zh or meta.title)}",
-        "---",
+        *front_matter(meta.description_zh or meta.title),
         "",
         "(home)=",
         f"# {escape(meta.title)}",

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from .linking import Linker, Segment
 from .model import Publication, Sector, Statement, Translation
-from .rendering import data_line, escape, render_byline, render_segments, sector_doc, statement_doc, yaml_string
+from .rendering import (
+    data_line,
+    escape,
+    front_matter,
+    render_byline,
+    render_segments,
+    sector_doc,
+    statement_doc,
+    yaml_string,
+)
 from .translation import EnglishLinker
 
 #: The folder of the parallel pages in the Chinese editions: ``parallel/<slug>``.
@@ -72,16 +81,11 @@ def render_translated_statement(
     """A statement page of the translated edition: English headline, the Chinese one beside, note, body, byline."""
     meta = statement.meta
     first = translation.paragraphs[0] if translation and translation.paragraphs else ""
-    front = [
-        "---",
-        f"tekan_number: {statement.number}",
-        f"tekan_sector: {yaml_string(meta.sector)}",
-        "myst:",
-        "  html_meta:",
-        f"    description: {yaml_string(first[:160] or meta.headline_en)}",
-        f"    author: {yaml_string(meta.person_pinyin or statement.attribution.raw)}",
-        "---",
-    ]
+    front = front_matter(
+        first[:160] or meta.headline_en,
+        meta.person_pinyin or statement.attribution.raw,
+        (f"tekan_number: {statement.number}", f"tekan_sector: {yaml_string(meta.sector)}"),
+    )
     lines = [*front, "", f"({meta.slug})=", f"# {escape(meta.headline_en or statement.headline)}", ""]
     lines += ["```{tekan-chinese}", data_line(statement.headline), "```", ""]
     lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
@@ -103,7 +107,7 @@ def render_translated_index(publication: Publication, words: TranslatedWords, gl
     """The translated edition's home page: English title and description, the statements by sector."""
     meta = publication.meta
     title = meta.title_en or meta.title
-    lines = ["---", "myst:", "  html_meta:", f"    description: {yaml_string(meta.description_en or title)}", "---"]
+    lines = front_matter(meta.description_en or title)
     lines += ["", "(home)=", f"# {escape(title)}", "", "```{tekan-chinese}", data_line(meta.title), "```", ""]
     if meta.description_en:
         lines += [escape(meta.description_en), ""]
