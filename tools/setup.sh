@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(make latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended fonts-noto-cjk
-      poppler-utils default-jre-headless chromium fontconfig)
+      poppler-utils default-jre-headless chromium fontconfig python3-venv)
 missing=()
 for pkg in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
