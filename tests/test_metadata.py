@@ -85,7 +85,13 @@ def test_the_sector_rule_agrees_with_the_editor_on_the_real_book() -> None:
             {"title": "中國質量報·中國質量(杭州)大會特刊", "publisher": "中國質量報"},
         ),
         ("《人民日报》2023年5月12日 第9版", {"title": "人民日报", "publisher": "人民日报", "date": "2023-05-12"}),
-        ("中国质量报 2021-09", {"title": "中国质量报", "date": "2021-09"}),
+        ("中国质量报 2021-09", {"title": "中国质量报", "publisher": "中国质量报", "date": "2021-09"}),
+        (
+            "某縣日報·2024年10月質量月特刊",
+            {"title": "某縣日報·質量月特刊", "publisher": "某縣日報", "date": "2024-10"},
+        ),
+        ("浙江日報社 2024年3月15日 第5版", {"title": "浙江日報社", "publisher": "浙江日報社", "date": "2024-03-15"}),
+        ("質量月特刊 2024年10月", {"title": "質量月特刊", "date": "2024-10"}),  # no paper named: no publisher
         ("《某報》2021年2月30日", {"title": "某報", "publisher": "某報"}),  # no such day: no date
     ],
 )

@@ -141,6 +141,8 @@ def unique_name(base: str, taken: set[str]) -> str:
 _BRACKETS = re.compile(r"《([^》]+)》|【([^】]+)】|〈([^〉]+)〉|［([^］]+)］|\[([^\]]+)\]")
 #: A page or edition number after the date (第9版, 第 12 期): not part of the title.
 _PAGE = re.compile(r"第\s*[0-9０-９一二三四五六七八九十百]+\s*[版期號号]")
+#: Without 《》, the paper is the first name of the masthead that ends like one (某縣日報, 中国质量报, 浙江日報社).
+_PAPER = re.compile(r"[^\s\u3000·・\-—]+?[報报]社?(?=$|[\s\u3000·・\-—])")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:年|[-./])\s*(?P<m>1[0-2]|0?[1-9])\s*(?:月|[-./])?"
     r"(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*日?)?"
@@ -151,8 +153,9 @@ def masthead_facts(masthead: str) -> dict[str, str]:
     """Title, publisher and date read from a masthead such as ``《中國質量報》【中國質量(杭州)大會特刊】``.
 
     The title joins the bracketed names with ``·`` (the masthead itself when it has none); the publisher is
-    the name in 《》; the date is the first parseable one (``2021年9月16日``, ``2021-09-16``, ``2021年9月``),
-    written in ISO form. Facts that are not there are left out.
+    the name in 《》, else the first name ending in 報 (``某縣日報·2024年10月質量月特刊``); the date is the
+    first parseable one (``2021年9月16日``, ``2021-09-16``, ``2021年9月``), written in ISO form.
+    Facts that are not there are left out.
     """
     facts: dict[str, str] = {}
     parts = [next(g for g in m.groups() if g) for m in _BRACKETS.finditer(masthead)]
@@ -160,9 +163,9 @@ def masthead_facts(masthead: str) -> dict[str, str]:
     title_parts = [p.strip() for p in parts if p.strip()] + ([rest] if rest else [])
     if title_parts:
         facts["title"] = "·".join(title_parts)
-    paper = re.search(r"《([^》]+)》", masthead)
+    paper = re.search(r"《([^》]+)》", masthead) or _PAPER.search(_DATE.sub(" ", _BRACKETS.sub(" ", masthead)))
     if paper:
-        facts["publisher"] = paper[1].strip()
+        facts["publisher"] = paper[paper.lastindex or 0].strip()
     for match in _DATE.finditer(masthead):
         year, month = int(match["y"]), int(match["m"])
         try:
