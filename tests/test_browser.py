@@ -213,6 +213,38 @@ def test_hovering_a_term_shows_its_english_and_definition(page: Any, site: str, 
     assert page.tekan_errors == []
 
 
+def test_the_english_edition_explains_a_term_in_english(page: Any, site: str) -> None:
+    metrology = load_glossary(GLOSSARY).by_id["metrology"]
+    link = _metrology_link(page, site, "en")
+    link.hover()
+    tip = page.locator("#tekan-tip-metrology")
+    tip.wait_for(state="visible")
+    assert metrology.definition_en in tip.inner_text() and metrology.hant not in tip.inner_text()
+    assert tip.locator(".tekan-tip-def").get_attribute("lang") == "en"
+    assert page.tekan_errors == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_glossary_page_explains_the_terms_it_links_to(page: Any, site: str, edition: str) -> None:
+    """The "see also" links of an entry show the other term's tooltip, and only links the page has get one."""
+    glossary = load_glossary(GLOSSARY)
+    page.goto(f"{site}/html/{edition}/glossary.html")
+    linked = page.eval_on_selector_all(
+        "article a.reference.internal[href^='#term-']", "links => links.map(a => a.getAttribute('href').slice(6))"
+    )
+    assert "nqi" in linked  # metrology's entry says: see also 國家質量基礎設施
+    explained = page.eval_on_selector_all(
+        "article a[aria-describedby^='tekan-tip-']", "links => links.map(a => a.getAttribute('href').slice(6))"
+    )
+    assert set(explained) == set(linked)
+    link = page.locator("article dd a[href='#term-nqi']").first
+    link.hover()
+    tip = page.locator("#tekan-tip-nqi")
+    tip.wait_for(state="visible")
+    assert glossary.by_id["nqi"].en in tip.inner_text()
+    assert page.tekan_errors == []
+
+
 def test_keyboard_focus_shows_the_tooltip_and_escape_hides_it(page: Any, site: str) -> None:
     link = _metrology_link(page, site, "zh-hant")
     tip = page.locator("#tekan-tip-metrology")

@@ -51,17 +51,45 @@ def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> No
         assert (app.outdir / "_static" / name).is_file()
     rows = read_csv((app.outdir / "_static" / "tekan-glossary.csv").read_text(encoding="utf-8"))
     assert [r["id"] for r in rows] == [t.id for t in glossary.terms]
-    # Tooltips: data for every term, scripts on the statement pages.
-    data = (app.outdir / "_static" / "tekan-terms-data.js").read_text(encoding="utf-8")
-    assert data.startswith("/* Generated") and "window.tekanTerms = " in data
-    tooltips = json.loads(data[data.index("= ") + 2 : data.rindex(";")])
-    assert tooltips["terms"] == {
-        t.id: {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "zh": t.definition_zh, "def": t.definition_en}
-        for t in glossary.terms
+
+    # Tooltips: each page carries the data of the terms it links to, and no others; the script is shared.
+    def tooltips(page: str) -> dict:
+        html = (app.outdir / page).read_text(encoding="utf-8")
+        found = re.findall(r'<script type="application/json" id="tekan-terms-data">(.*?)</script>', html, re.S)
+        assert len(found) <= 1 and html.index("</head>") > (html.index(found[0]) if found else 0)
+        return json.loads(found[0])["terms"] if found else {}
+
+    def entry(term_id: str) -> dict:
+        t = glossary.by_id[term_id]
+        return {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "zh": t.definition_zh, "def": t.definition_en}
+
+    assert tooltips("statements/wang-xiaoming.html") == {
+        i: entry(i) for i in ("metrology", "nqi", "inspection-and-testing")
     }
+    assert tooltips("statements/li-si.html") == {"inspection-and-testing": entry("inspection-and-testing")}
+    assert tooltips("glossary.html") == {"nqi": entry("nqi")}  # metrology's "see also" links to nqi
+    assert tooltips("search.html") == {}
     statement = (app.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
-    assert 'src="../_static/tekan-terms-data.js' in statement and 'src="../_static/tekan-terms.js' in statement
+    assert 'src="../_static/tekan-terms.js' in statement
     assert (app.outdir / "_static" / "tekan-terms.js").is_file()
+    assert not (app.outdir / "_static" / "tekan-terms-data.js").exists()
+
+
+def test_tooltip_data_cannot_end_its_script_element() -> None:
+    """A definition with ``</script>`` or ``<!--`` stays data: the JSON escapes every angle bracket."""
+    from dataclasses import replace
+
+    from tekan.book import load_book
+    from tekan.sphinxext.glossary import tooltip_data
+
+    root = Path(__file__).parent / "roots" / "test-glossary"
+    book = load_book(root / "seed.txt", root / "terms.toml", "hant")
+    hostile = replace(book.glossary.terms[0], definition_en="a </script><script>alert(1)</script> <!-- & b")
+    book = replace(book, glossary=replace(book.glossary, terms=(hostile, *book.glossary.terms[1:]), by_id={}))
+    element = tooltip_data(book, [hostile.id])
+    inner = element.removeprefix('<script type="application/json" id="tekan-terms-data">').removesuffix("</script>")
+    assert "<" not in inner and ">" not in inner and "&" not in inner
+    assert json.loads(inner)["terms"][hostile.id]["def"] == hostile.definition_en
 
 
 @pytest.mark.sphinx("html", testroot="glossary")

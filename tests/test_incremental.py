@@ -138,9 +138,11 @@ def test_editing_a_headline_rewrites_every_page_but_rereads_one(book: Book, make
 
 def test_editing_a_term_rereads_the_pages_that_link_to_it(book: Book, make_app, tmp_path: Path) -> None:
     book.edit("terms.toml", "Science of measurement and its application.", "The science of measurement.")
-    read, _ = book.build()
-    # wang-xiaoming links 計量; li-si and zhao-liu do not.
+    read, written = book.build()
+    # wang-xiaoming links 計量; li-si and zhao-liu do not. Each page carries the tooltips of its own terms
+    # only, so no other page is rewritten (Sphinx writes its generated pages, genindex and search, every time).
     assert read == ["english-index", "glossary", "statements/wang-xiaoming"]
+    assert sorted(set(written) - {"genindex", "search", "404"}) == read
     assert_same_as_clean_build(book, make_app, tmp_path)
 
 
@@ -171,4 +173,17 @@ def test_removing_a_statement_removes_its_page_and_every_link_to_it(book: Book, 
     html = book.html()
     assert "statements/zhao-liu.html" not in html
     assert not any("zhao-liu" in page.decode(errors="replace") for page in html.values())
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_reordering_statements_rewrites_every_page(book: Book, make_app, tmp_path: Path) -> None:
+    # No title changes and no page comes or goes, but the sidebar and the previous/next links of every page
+    # follow the order of the sector's toctree: every page is rewritten, as a clean build would write it.
+    first = "計量為質量賦能\n計量是國家質量基礎設施的重要組成部分，檢驗檢測和認證認可都離不開計量。\n"
+    first += "——某省計量科學研究院院長王小明\n"
+    second = "標準引領發展\n標準化工作要服務產業。\n——某省市場監管局局長趙六\n"
+    book.edit("seed.txt", first + second, second + first)
+    read, written = book.build()
+    assert "statements/li-si" not in read and "statements/li-si" in written
+    assert "glossary.html#term-metrology" in book.html()["statements/wang-xiaoming.html"].decode()
     assert_same_as_clean_build(book, make_app, tmp_path)

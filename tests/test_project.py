@@ -142,7 +142,7 @@ def test_published_files_are_world_readable(stranger: Path) -> None:
     """0644 files and 0755 folders, even when built under umask 077 (a web server runs as another user)."""
     published = [stranger / "_build" / "html", stranger / "_build" / "epub"]
     paths = [p for folder in published for p in [folder, *folder.rglob("*")]]
-    assert any(p.name == "tekan-terms-data.js" for p in paths) and any(p.name == "tekan-glossary.tbx" for p in paths)
+    assert any(p.name == "tekan-terms.js" for p in paths) and any(p.name == "tekan-glossary.tbx" for p in paths)
     wrong = [
         f"{oct(stat.S_IMODE(p.stat().st_mode))} {p}"
         for p in paths

@@ -8,8 +8,12 @@ rewritten after every build for its backlinks. Two things are missing from that:
   unchanged. Each term gets a stamp file in the doctree folder, rewritten only when the entry changes;
   pages note a dependency on the stamps of the terms they link to, so editing one term re-reads the
   pages that link to it and no others.
-* **Titles.** Every page shows other pages' titles (the navigation sidebar, previous/next links), so when
-  a re-read page's title changes, or a page comes or goes, every page is rewritten (not re-read).
+* **Navigation.** Every page shows other pages' titles and their order (the navigation sidebar,
+  previous/next links), so when a re-read page's title or the list of pages its toctree holds changes, or
+  a page comes or goes, every page is rewritten (not re-read). Otherwise no page is rewritten for another
+  page's sake: Sphinx by itself rewrites the pages whose toctree lists a re-read page (in case its title
+  changed), which this rule covers for every page, so that addition is turned off (``write_what_changed``);
+  an edited definition then rewrites only the pages that link to the term, and the glossary.
 * **Removed pages.** Sphinx keeps the output file of a page that no longer exists (and the EPUB builder
   would pack it); it is deleted before writing.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
@@ -59,34 +64,55 @@ def note_term_dependencies(app: Sphinx, doctree: nodes.document) -> None:
             app.env.note_dependency(str(stamp_path(app, target)))
 
 
-def remember_titles(
+def remember_navigation(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Before re-reading, note the titles of the pages about to change, and whether pages come or go."""
+    """Before re-reading, note the titles and toctrees of the pages about to change, and whether pages come or go."""
     titles = {doc: env.titles[doc].astext() for doc in changed if doc in env.titles}
-    env.tekan_titles_before = (titles, bool(added or removed), sorted(removed))  # type: ignore[attr-defined]
+    toctrees = {doc: list(env.toctree_includes.get(doc, ())) for doc in changed}
+    env.tekan_navigation_before = (titles, toctrees, bool(added or removed), sorted(removed))  # type: ignore[attr-defined]
     return []
 
 
-def rewrite_all_when_titles_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """After reading: every page, when any title changed or a page came or went; else nothing."""
-    titles, pages_changed, removed = getattr(env, "tekan_titles_before", ({}, False, []))
-    if hasattr(env, "tekan_titles_before"):
-        del env.tekan_titles_before
+def rewrite_all_when_navigation_changes(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """After reading: every page, when any title or toctree changed or a page came or went; else nothing."""
+    titles, toctrees, pages_changed, removed = getattr(env, "tekan_navigation_before", ({}, {}, False, []))
+    if hasattr(env, "tekan_navigation_before"):
+        del env.tekan_navigation_before
     outfile = getattr(app.builder, "get_outfilename", None)
     if outfile is not None:
         for docname in removed:
             Path(outfile(docname)).unlink(missing_ok=True)
     retitled = sorted(doc for doc, title in titles.items() if doc in env.titles and env.titles[doc].astext() != title)
+    retitled += sorted(doc for doc, before in toctrees.items() if env.toctree_includes.get(doc, []) != before)
     if not retitled and not pages_changed:
         return []
-    logger.info("tekan: titles changed (%s): rewriting every page's navigation", ", ".join(retitled) or "pages")
+    logger.info("tekan: navigation changed (%s): rewriting every page", ", ".join(retitled) or "pages")
     return sorted(env.found_docs)
 
 
+def write_what_changed(app: Sphinx, builder: Builder) -> None:
+    """Keep Sphinx from rewriting the pages whose toctree lists a page that is rewritten (their bytes are the
+    same unless the navigation changed, and then every page is rewritten); put its record back after writing."""
+    if builder.format != "html":
+        return
+    env = builder.env
+    env.tekan_files_to_rebuild, env.files_to_rebuild = env.files_to_rebuild, {}  # type: ignore[attr-defined]
+
+
+def restore_toctree_parents(app: Sphinx, exception: Exception | None) -> None:
+    """Give the environment back the record ``write_what_changed`` set aside (it was pickled before writing)."""
+    saved = getattr(app.env, "tekan_files_to_rebuild", None)
+    if saved is not None:
+        app.env.files_to_rebuild = saved
+        del app.env.tekan_files_to_rebuild  # type: ignore[attr-defined]
+
+
 def setup_incremental(app: Sphinx) -> None:
-    """Term-entry dependencies and title-change rewrites."""
+    """Term-entry dependencies, navigation-change rewrites, and no other rewrites."""
     app.connect("builder-inited", write_term_stamps, priority=600)  # after pages.generate_pages loaded the book
     app.connect("doctree-read", note_term_dependencies)
-    app.connect("env-get-outdated", remember_titles)
-    app.connect("env-get-updated", rewrite_all_when_titles_change)
+    app.connect("env-get-outdated", remember_navigation)
+    app.connect("env-get-updated", rewrite_all_when_navigation_changes)
+    app.connect("write-started", write_what_changed)
+    app.connect("build-finished", restore_toctree_parents)

@@ -1,9 +1,9 @@
 /* Tekan: glossary tooltips on the terms a page links to.
  *
  * Website only (the extension adds this file to HTML builds, never to the EPUB). The data, term id →
- * headword, pinyin, English term, Chinese definition (in the edition's script) and English definition, comes
- * from tekan-terms-data.js (window.tekanTerms),
- * generated from glossary/terms.toml. Each linked term gets aria-describedby pointing at its tooltip
+ * headword, pinyin, English term, Chinese definition (in the edition's script) and English definition, is
+ * in the page itself: a JSON script element (#tekan-terms-data) in its head holding only the terms the page
+ * links to, generated from glossary/terms.toml. Each linked term gets aria-describedby pointing at its tooltip
  * (role="tooltip"), so screen readers announce the term and its definition on focus.
  *
  * Mouse: hover shows, leaving hides (the tooltip itself can be hovered). Keyboard: focus shows, blur or
@@ -13,8 +13,7 @@
 (function () {
   "use strict";
 
-  var data = window.tekanTerms;
-  if (!data || !data.terms) return;
+  var data = null; // { terms: { id: {hw, py, en, abbr, zh, def} }, labels: { close } }, read at init
   var TERM_HREF = /#term-([a-z0-9-]+)$/;
   var tips = {}; // term id → tooltip element
   var current = null; // { link, tip } shown now
@@ -136,7 +135,19 @@
     return lastPointer !== "mouse" && lastPointer !== "" && Date.now() - lastPointerAt < 1500;
   }
 
+  function readData() {
+    var node = document.getElementById("tekan-terms-data");
+    if (!node) return null;
+    try {
+      return JSON.parse(node.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
   function init() {
+    data = readData();
+    if (!data || !data.terms) return; // a page that links to no term
     var links = document.querySelectorAll("a.reference.internal[href*='#term-']");
     Array.prototype.forEach.call(links, function (link) {
       var id = termId(link);
