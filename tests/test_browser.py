@@ -219,7 +219,9 @@ def test_the_english_edition_explains_a_term_in_english(page: Any, site: str) ->
     link.hover()
     tip = page.locator("#tekan-tip-metrology")
     tip.wait_for(state="visible")
-    assert metrology.definition_en in tip.inner_text() and metrology.hant not in tip.inner_text()
+    # The Chinese headword and its pinyin head the tooltip; the definition is the English one.
+    text = tip.inner_text()
+    assert metrology.definition_en in text and metrology.definition_zh not in text and metrology.pinyin in text
     assert tip.locator(".tekan-tip-def").get_attribute("lang") == "en"
     assert page.tekan_errors == []
 
