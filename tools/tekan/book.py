@@ -11,6 +11,7 @@ from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
 from .glossary import load_glossary, term_linker
+from .memo import FileMemo
 from .metadata import load_publication
 from .model import Glossary, Publication, Translation
 from .rendering import render_book
@@ -124,8 +125,13 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
     return publication
 
 
-def book_pages(book: Book, translations: Mapping[str, Translation] | None = None) -> dict[str, str]:
-    """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement."""
+def book_pages(
+    book: Book, translations: Mapping[str, Translation] | None = None, memo: FileMemo[list[int]] | None = None
+) -> dict[str, str]:
+    """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement.
+
+    ``memo`` remembers the word boundaries of the texts linked (keyed by ``glossary.linker_inputs``).
+    """
     from .translation import EnglishLinker
 
     if book.edition.translated:
@@ -138,7 +144,7 @@ def book_pages(book: Book, translations: Mapping[str, Translation] | None = None
         )
         english_linker = EnglishLinker.build(book.glossary)
         return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
-    linker = term_linker(book.glossary, book.script)
+    linker = term_linker(book.glossary, book.script, memo)
     if not translations or book.features:  # a collection has no parallel pages yet
         return render_book(book.publication, linker, book.edition, book.features)
     from .translated import PARALLEL_WORDS, render_parallel_pages

@@ -12,6 +12,7 @@ from typing import Any
 from .editions import EDITIONS
 from .errors import Kind, Problem, TekanError
 from .linking import Linker
+from .memo import FileMemo
 from .model import Glossary, Location, Publication, Term
 from .tomlfile import check_fields, entry_line, load_toml
 
@@ -182,15 +183,25 @@ def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
     return forms
 
 
-def term_linker(glossary: Glossary, script: str = "hant") -> Linker:
-    """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries."""
+def term_linker(glossary: Glossary, script: str = "hant", memo: FileMemo[list[int]] | None = None) -> Linker:
+    """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries.
+
+    ``memo`` remembers the boundaries of each text; its key must stand for :func:`linker_inputs`.
+    """
     from .scripts import to_hans
     from .segmenting import boundary_finder
 
     forms = glossary_forms(glossary, script)
     if script == "hans":
-        return Linker.build(forms, boundary_finder(forms))
-    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans))
+        return Linker.build(forms, boundary_finder(forms, memo=memo))
+    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans, memo))
+
+
+def linker_inputs(glossary: Glossary, script: str) -> str:
+    """What the word boundaries :func:`term_linker` finds depend on besides the text (a memo's key)."""
+    import json
+
+    return json.dumps([script, glossary_forms(glossary, script)], ensure_ascii=False, sort_keys=True)
 
 
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:

@@ -19,6 +19,8 @@ from typing import Any
 
 import jieba
 
+from .memo import FileMemo
+
 #: Bump when the layout of the cache file changes.
 CACHE_FORMAT = 1
 _FREQ_CODE = "q"
@@ -123,26 +125,40 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 TERM_FREQUENCY = 1_000_000
 
 
-def boundary_finder(words: Iterable[str], to_hans: Callable[[str], str] | None = None) -> Callable[[str], set[int]]:
+def boundary_finder(
+    words: Iterable[str], to_hans: Callable[[str], str] | None = None, memo: FileMemo[list[int]] | None = None
+) -> Callable[[str], set[int]]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
     ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
-    of the converted text, which has the same length (else the text is segmented as it is).
+    of the converted text, which has the same length (else the text is segmented as it is). With ``memo`` (whose
+    key stands for the words), a text segmented by an earlier build is not segmented again, and the dictionary is
+    loaded only for a text the memo lacks.
     """
-    cutter = tokenizer()
-    for word in dict.fromkeys(words):
-        if word:
-            cutter.add_word(word, TERM_FREQUENCY)
+    words = list(words)
+    cutters: list[LazyTokenizer] = []
 
-    def boundaries(text: str) -> set[int]:
+    def cutter() -> LazyTokenizer:
+        if not cutters:
+            loaded = tokenizer()
+            for word in dict.fromkeys(words):
+                if word:
+                    loaded.add_word(word, TERM_FREQUENCY)
+            cutters.append(loaded)
+        return cutters[0]
+
+    def segment(text: str) -> list[int]:
         simplified = to_hans(text) if to_hans is not None else text
         if len(simplified) != len(text):
             simplified = text
         cuts = {0, len(text)}
         # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
-        for _, start, end in cutter.tokenize(simplified, HMM=False):
+        for _, start, end in cutter().tokenize(simplified, HMM=False):
             cuts.add(start)
             cuts.add(end)
-        return cuts
+        return sorted(cuts)
+
+    def boundaries(text: str) -> set[int]:
+        return set(segment(text) if memo is None else memo.get(text, segment))
 
     return boundaries

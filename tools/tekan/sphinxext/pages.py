@@ -21,7 +21,8 @@ from ..collection import is_collection, read_collection
 from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
-from ..glossary import glossary_forms
+from ..glossary import glossary_forms, linker_inputs
+from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
 from ..model import Translation
 from ..project import DEFAULT_GLOSSARY
@@ -30,6 +31,10 @@ from ..translation import book_translations
 
 logger = logging.getLogger(__name__)
 
+#: The memo of the linker's word boundaries in the doctree folder (:class:`tekan.memo.FileMemo`).
+LINK_MEMO_FILE = "tekan-link-memo.pickle"
+#: The modules whose code decides the word boundaries of a text: an edit to any of them starts a new memo.
+LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py")
 #: Bump when the shape of what the extension stores in the environment changes.
 ENV_VERSION = 1
 _NUMBERED_ID = re.compile(r"^id\d+$")
@@ -102,7 +107,11 @@ def generate_pages(app: Sphinx) -> None:
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
-    changed = write_pages(book_pages(book, _translations(app)), Path(app.srcdir))
+    # The word boundaries of the texts linked by an earlier build: re-rendering unchanged pages segments nothing.
+    key = code_digest(LINKING_CODE, linker_inputs(book.glossary, book.script), versions(*SEGMENTING_PACKAGES))
+    memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
+    changed = write_pages(book_pages(book, _translations(app), memo), Path(app.srcdir))
+    memo.save()
     if changed:
         logger.info("tekan: generated %d page(s)", len(changed))
     # Reloaded at every start-up; small and picklable, so parallel readers receive it with the env.
@@ -137,7 +146,10 @@ def _write_search_words(app: Sphinx, book: Book) -> None:
     path = Path(app.doctreedir) / "tekan-search-words.txt"
     write_if_changed(path, "".join(f"{w} 100000 n\n" for w in words))
     glossary = str(book.glossary.source)
-    app.config.html_search_options = {**app.config.html_search_options, "dict": str(path), "glossary": glossary}
+    from .search import MEMO_FILE
+
+    options = {"dict": str(path), "glossary": glossary, "memo": str(Path(app.doctreedir) / MEMO_FILE)}
+    app.config.html_search_options = {**app.config.html_search_options, **options}
 
 
 # --- statement pages ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..searching import STOPWORDS, TermFinder, han_index_words
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,14 @@ def index_words(text: str, tokenizer: Any, finder: TermFinder | None = None) -> 
     return words
 
 
+#: The memo of index words in the doctree folder (:class:`tekan.memo.FileMemo`): the glossary is rewritten, so
+#: re-indexed, on every build; its unchanged paragraphs keep their words.
+MEMO_FILE = "tekan-search-memo.pickle"
+STEM_MEMO_FILE = "tekan-stem-memo.pickle"  # beside it: each word's stem
+#: The modules whose code decides a text's index words: an edit to any of them starts a new memo.
+_INDEXING_CODE = ("sphinxext/search.py", "searching.py", "segmenting.py", "scripts.py")
+
+
 class SearchTekan(SearchLanguage):
     """Chinese search in either script: each word is indexed as printed and in the other script."""
 
@@ -227,20 +236,30 @@ class SearchTekan(SearchLanguage):
         import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
         self.english = snowballstemmer.stemmer("english")
-        self._stems: dict[str, str] = {}  # Sphinx stems every word of every page: most of them again and again
+        # A text's words depend on the user dictionary (the glossary's forms) and on the terms the finder knows.
+        words = Path(self.words_file).read_text(encoding="utf-8") if Path(self.words_file).is_file() else ""
+        finder = json.dumps([self.finder.keys, self.finder.words] if self.finder else [], sort_keys=True)
+        memo = Path(options["memo"]) if options.get("memo") else None
+        key = code_digest(_INDEXING_CODE, words, finder, versions(*SEGMENTING_PACKAGES))
+        self.memo: FileMemo[list[str]] = FileMemo(memo, key)
+        # Sphinx stems every word of every page, most of them again and again (and the glossary's on every build).
+        stems = memo.with_name(STEM_MEMO_FILE) if memo else None
+        self.stems: FileMemo[str] = FileMemo(stems, code_digest(_INDEXING_CODE, versions("snowballstemmer")))
 
     def split(self, input: str) -> list[str]:
-        return index_words(input, _tokenizer(self.words_file, _stamp(self.words_file)), self.finder)
+        return self.memo.get(input, self._index_words)
+
+    def _index_words(self, text: str) -> list[str]:
+        return index_words(text, _tokenizer(self.words_file, _stamp(self.words_file)), self.finder)
 
     def word_filter(self, word: str) -> bool:
         return len(word) > 1 and not word.isdigit()
 
     def stem(self, word: str) -> str:
-        stemmed = self._stems.get(word)
-        if stemmed is None:
-            stemmed = word.lower() if _HAN.search(word) else str(self.english.stemWord(word.lower()))
-            self._stems[word] = stemmed
-        return stemmed
+        return self.stems.get(word, self._stem)
+
+    def _stem(self, word: str) -> str:
+        return word.lower() if _HAN.search(word) else str(self.english.stemWord(word.lower()))
 
 
 #: Default scores, but listing pages (home, sectors) below the statements they list.
@@ -251,6 +270,14 @@ def _default_scorer(app: Sphinx, config: Any) -> None:
     # Sphinx opens html_search_scorer relative to the working directory: give an absolute path.
     if not config.html_search_scorer:
         config.html_search_scorer = str(SCORER)
+
+
+def save_memo(app: Sphinx, exception: Exception | None) -> None:
+    """Keep the index words of this build's texts for the next build (after a successful build only)."""
+    language = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    if exception is None and isinstance(language, SearchTekan):
+        language.memo.save()
+        language.stems.save()
 
 
 def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
@@ -295,5 +322,6 @@ def setup_search(app: Sphinx) -> None:
     """Use SearchTekan for Chinese, and rank statements above the pages that list them."""
     app.add_search_language(SearchTekan)
     app.connect("build-finished", drop_emptied_words)
+    app.connect("build-finished", save_memo)
     app.connect("config-inited", _default_scorer)
     app.connect("env-get-updated", reindex_all_when_search_terms_change)

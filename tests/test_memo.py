@@ -1,0 +1,85 @@
+"""The memo that keeps segmentations from build to build: remembered under its key only, pruned, never trusted
+when damaged; and the linker's word boundaries through it equal those computed afresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tekan.memo import FileMemo, code_digest
+from tekan.scripts import to_hans
+from tekan.segmenting import boundary_finder
+
+
+class Counter:
+    """A computation that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, text: str) -> list[str]:
+        self.calls.append(text)
+        return [text[::-1]]
+
+
+def test_a_value_is_computed_once_and_remembered_by_the_next_build(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    compute = Counter()
+    first: FileMemo[list[str]] = FileMemo(path, "key-1")
+    assert first.get("質量", compute) == ["量質"] and first.get("質量", compute) == ["量質"]
+    first.save()
+    again: FileMemo[list[str]] = FileMemo(path, "key-1")
+    assert again.get("質量", compute) == ["量質"]
+    assert compute.calls == ["質量"]
+
+
+def test_another_key_starts_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    compute = Counter()
+    memo: FileMemo[list[str]] = FileMemo(path, "dictionary A")
+    memo.get("計量", compute)
+    memo.save()
+    FileMemo(path, "dictionary B").get("計量", compute)
+    assert compute.calls == ["計量", "計量"]
+
+
+def test_entries_unused_for_keep_builds_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    compute = Counter()
+    memo: FileMemo[list[str]] = FileMemo(path, "k", keep=2)
+    memo.get("old", compute)
+    memo.save()
+    for _ in range(2):  # two builds that use only "new"
+        memo = FileMemo(path, "k", keep=2)
+        memo.get("new", compute)
+        memo.save()
+    memo = FileMemo(path, "k", keep=2)
+    assert "old" not in memo.entries and "new" in memo.entries
+
+
+def test_a_damaged_memo_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    path.write_bytes(b"\x80\x05 not a pickle")
+    compute = Counter()
+    assert FileMemo(path, "k").get("標準", compute) == ["準標"]
+    assert compute.calls == ["標準"]
+
+
+def test_the_code_digest_follows_the_inputs() -> None:
+    assert code_digest(["memo.py"], "a") == code_digest(["memo.py"], "a")
+    assert code_digest(["memo.py"], "a") != code_digest(["memo.py"], "b")
+    assert code_digest(["memo.py"], "a") != code_digest(["linking.py"], "a")
+
+
+def test_boundaries_through_the_memo_equal_fresh_ones_and_skip_segmenting(tmp_path: Path) -> None:
+    words = ["计量", "国家质量基础设施", "检验检测"]
+    texts = ["計量是國家質量基礎設施的重要組成部分，檢驗檢測離不開計量。", "產品質量安全"]
+    fresh = boundary_finder(words, to_hans)
+    path = tmp_path / "links.pickle"
+    memo: FileMemo[list[int]] = FileMemo(path, "forms")
+    remembered = boundary_finder(words, to_hans, memo)
+    assert [remembered(t) for t in texts] == [fresh(t) for t in texts]
+    memo.save()
+    # A later build finds them in the memo: a planted value proves nothing was segmented.
+    later: FileMemo[list[int]] = FileMemo(path, "forms")
+    later.entries[texts[1]] = (later.build, [0, 3, 6])
+    assert boundary_finder(words, to_hans, later)(texts[1]) == {0, 3, 6}
