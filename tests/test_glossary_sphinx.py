@@ -57,11 +57,13 @@ def test_glossary_page_is_in_pinyin_order_with_downloads_and_tooltips(app) -> No
         html = (app.outdir / page).read_text(encoding="utf-8")
         found = re.findall(r'<script type="application/json" id="tekan-terms-data">(.*?)</script>', html, re.S)
         assert len(found) <= 1 and html.index("</head>") > (html.index(found[0]) if found else 0)
-        return json.loads(found[0])["terms"] if found else {}
+        data = json.loads(found[0]) if found else {"terms": {}, "lang": "zh-Hant"}
+        assert data["lang"] == "zh-Hant"
+        return data["terms"]
 
     def entry(term_id: str) -> dict:
         t = glossary.by_id[term_id]
-        return {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "zh": t.definition_zh, "def": t.definition_en}
+        return {"hw": t.hant, "py": t.pinyin, "en": t.en, "abbr": t.abbr, "def": t.definition_zh}  # a Chinese edition
 
     assert tooltips("statements/wang-xiaoming.html") == {
         i: entry(i) for i in ("metrology", "nqi", "inspection-and-testing")
@@ -84,12 +86,12 @@ def test_tooltip_data_cannot_end_its_script_element() -> None:
 
     root = Path(__file__).parent / "roots" / "test-glossary"
     book = load_book(root / "seed.txt", root / "terms.toml", "hant")
-    hostile = replace(book.glossary.terms[0], definition_en="a </script><script>alert(1)</script> <!-- & b")
+    hostile = replace(book.glossary.terms[0], definition_zh="甲</script><script>alert(1)</script> <!-- & 乙")
     book = replace(book, glossary=replace(book.glossary, terms=(hostile, *book.glossary.terms[1:]), by_id={}))
     element = tooltip_data(book, [hostile.id])
     inner = element.removeprefix('<script type="application/json" id="tekan-terms-data">').removesuffix("</script>")
     assert "<" not in inner and ">" not in inner and "&" not in inner
-    assert json.loads(inner)["terms"][hostile.id]["def"] == hostile.definition_en
+    assert json.loads(inner)["terms"][hostile.id]["def"] == hostile.definition_zh
 
 
 @pytest.mark.sphinx("html", testroot="glossary")

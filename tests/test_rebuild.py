@@ -45,9 +45,9 @@ def test_incremental_builds_equal_clean_builds_byte_for_byte(tmp_path: Path) -> 
     shutil.copy(GLOSSARY, glossary)
     out = tmp_path / "incremental"
     build(seed, glossary, out)
-    definition = 'definition_en = "Activity that ensures the uniformity'  # metrology's: the tooltips' data changes
+    definition = 'definition_zh = "實現單位統一'  # metrology's: the tooltips' data changes
     rounds = [
-        [(glossary, definition, definition.replace('"', '"Edited: '))],
+        [(glossary, definition, definition.replace('"', '"已修訂：'))],
         [(seed, "計量是基礎", "計量是一切的基礎"), (glossary, 'en = "', 'en = "Renamed ')],  # a page; a term's name
     ]
     for number, edits in enumerate(rounds):
@@ -73,4 +73,4 @@ def test_incremental_builds_equal_clean_builds_byte_for_byte(tmp_path: Path) -> 
         site = out / "html" / "zh-hant"
         page = (site / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")  # links 計量 (metrology)
         data = re.search(r'<script type="application/json" id="tekan-terms-data">(.*?)</script>', page)
-        assert data is not None and "Edited: " in json.loads(data[1])["terms"]["metrology"]["def"]
+        assert data is not None and "已修訂：" in json.loads(data[1])["terms"]["metrology"]["def"]

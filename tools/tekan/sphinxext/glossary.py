@@ -418,12 +418,13 @@ def linked_terms(doctree: nodes.Node, known: Set[str]) -> list[str]:
 
 def tooltip_data(book: Book, term_ids: list[str]) -> str:
     """The tooltip data of one page, as a ``<script type="application/json">`` element for its head: term id →
-    headword, pinyin, English, abbreviation, Chinese definition in the edition's script, English definition;
-    and the label of the close control.
+    headword, pinyin, English, abbreviation and the definition in the edition's language (a Chinese edition's
+    in its script); that language's tag, and the label of the close control.
 
     Only the terms the page links to, so a page's bytes follow only its own terms' entries: an edited
     definition rewrites the pages that link to the term, not every page of the site.
     """
+    edition = book.edition
     terms = {}
     for term_id in term_ids:
         term = book.glossary.by_id[term_id]
@@ -432,12 +433,11 @@ def tooltip_data(book: Book, term_ids: list[str]) -> str:
             "py": term.pinyin,
             "en": term.en,
             "abbr": term.abbr,
-            "zh": book.edition.in_script(term.definition_zh),
-            "def": term.definition_en,
+            "def": term.definition_en if edition.translated else edition.in_script(term.definition_zh),
         }
-    labels = {"close": book.edition.glossary.close}
-    data = json.dumps({"terms": terms, "labels": labels}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f'<script type="application/json" id="{TOOLTIP_DATA_ID}">{data.translate(_SCRIPT_SAFE)}</script>'
+    data = {"terms": terms, "lang": edition.tag, "labels": {"close": edition.glossary.close}}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f'<script type="application/json" id="{TOOLTIP_DATA_ID}">{text.translate(_SCRIPT_SAFE)}</script>'
 
 
 def add_tooltip_data(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

@@ -1,8 +1,8 @@
 /* Tekan: glossary tooltips on the terms a page links to.
  *
  * Website only (the extension adds this file to HTML builds, never to the EPUB). The data, term id →
- * headword, pinyin, English term, Chinese definition (in the edition's script) and English definition, is
- * in the page itself: a JSON script element (#tekan-terms-data) in its head holding only the terms the page
+ * headword, pinyin, English term, abbreviation and the definition in the edition's language (a Chinese
+ * edition's in its script), with that language's tag, is in the page itself: a JSON script element (#tekan-terms-data) in its head holding only the terms the page
  * links to, generated from glossary/terms.toml. Each linked term gets aria-describedby pointing at its tooltip
  * (role="tooltip"), so screen readers announce the term and its definition on focus.
  *
@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  var data = null; // { terms: { id: {hw, py, en, abbr, zh, def} }, labels: { close } }, read at init
+  var data = null; // { terms: { id: {hw, py, en, abbr, def} }, lang, labels: { close } }, read at init
   var TERM_HREF = /#term-([a-z0-9-]+)$/;
   var tips = {}; // term id → tooltip element
   var current = null; // { link, tip } shown now
@@ -52,14 +52,9 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(element("strong", "tekan-tip-en", term.en + (term.abbr ? " (" + term.abbr + ")" : ""), "en"));
     content.appendChild(head);
-    // A Chinese reader gets the Chinese definition, in the edition's script (the data is written per edition);
-    // the English term stays in the head. A page in another language gets the English definition.
-    var chinese = /^zh\b/i.test(document.documentElement.lang || "") && term.zh;
-    content.appendChild(
-      chinese
-        ? element("p", "tekan-tip-def", term.zh, document.documentElement.lang)
-        : element("p", "tekan-tip-def", term.def, "en")
-    );
+    // The definition in the edition's language (for a Chinese edition, in its script); the English term
+    // stays in the head.
+    content.appendChild(element("p", "tekan-tip-def", term.def, data.lang));
     // A touch affordance; keyboard users press Escape, so it stays out of the tab order.
     var close = element("button", "tekan-tip-close", "×");
     close.type = "button";
