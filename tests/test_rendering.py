@@ -74,3 +74,30 @@ def test_an_editors_note_on_a_source_typo_is_a_footnote_in_both_scripts(tmp_path
     )
     with pytest.raises(TekanError, match="not in the text"):
         load_book(seed, GLOSSARY, "hant")
+
+
+def test_an_audit_table_is_the_markdown_table_it_replaces() -> None:
+    """The audit page's rows are JSON data built into nodes directly: the same nodes MyST makes of a Markdown table
+    with the change in ``{strong}`` (so the site, the EPUB and the print appendix are unchanged), whatever the text."""
+    from tekan.rendering import _table_cell
+    from tekan.sphinxext.pages import audit_table
+
+    contexts = [
+        ("量強則國家強,質量興則民族", 6),  # an ASCII comma in Han text
+        ("心懷「國之大者」 ", 2),  # a context cut next to a space: the cell has none at its end
+        ("　開頭的全形空格,後", 8),  # ideographic space at the start
+        ("*星號* | 豎線 <b>標籤</b> `反引號`", 4),  # text that is markup in Markdown
+        ("a_b^c~d $x$ 結尾\\", 3),
+    ]
+    rows: list[list[str | list[str]]] = [["位置", "原稿", "校訂", "類別"]]
+    markdown = ["| 位置 | 原稿 | 校訂 | 類別 |", "| --- | --- | --- | --- |"]
+    for number, (text, start) in enumerate(contexts, start=1):
+        fixed = text[:start] + "，" + text[start + 1 :]
+        before, after = _table_cell(text, start, 1), _table_cell(fixed, start, 1)
+        rows.append([f"第 {number} 段", before, after, "標點"])
+        cells = ["".join([escape(b), "{strong}`" + c + "`", escape(a)]) for b, c, a in (before, after)]
+        markdown.append(f"| 第 {number} 段 | {cells[0]} | {cells[1]} | 標點 |")
+    settings = {"report_level": 5}
+    expected = docutils.core.publish_doctree("\n".join(markdown), parser=Parser(), settings_overrides=settings)[0]
+    assert audit_table(rows).pformat() == expected.pformat()
+    assert rows[2][1] == ["心懷", "「", "國之大者」"]

@@ -42,8 +42,8 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
-def data_line(value: str) -> str:
-    """``value`` as one line that no Markdown, MyST or YAML reader splits: a JSON string literal.
+def data_line(value: str | list[object]) -> str:
+    """``value`` as one line that no Markdown, MyST or YAML reader splits: a JSON string (or array) literal.
 
     Metadata (English headlines, pinyin, descriptions) reaches the pages only this way — as the content
     of a directive or a front-matter value that decodes it — so it is data, never markup.
@@ -348,6 +348,23 @@ def _cell(text: str, start: int, length: int) -> str:
     return escape(text[:start]) + "{strong}`" + piece + "`" + escape(text[start + length :])
 
 
+#: What a Markdown table cell drops at either end (CommonMark's whitespace): the audit's tables were Markdown tables.
+_CELL_SPACE = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _table_cell(text: str, start: int, length: int) -> list[str]:
+    """A cell of the audit table: the text before the change, the change (in bold), the text after it, without
+    the spaces at either end of the cell (a context cut next to a space)."""
+    left, right = len(text) - len(text.lstrip(_CELL_SPACE)), len(text.rstrip(_CELL_SPACE))
+    begin, end = min(max(start, left), right), min(max(start + length, left), right)
+    return [text[left:begin], text[begin:end], text[end:right]]
+
+
+#: The directive of the audit page's tables: one JSON array per row, data (never markup), so a page of
+#: thousands of changes is not parsed as Markdown tables (which cost most of a collection's reading time).
+AUDIT_TABLE = "tekan-audit-table"
+
+
 #: The class of the print appendix's compact list on the audit page (the LaTeX build keeps it, the others drop it).
 AUDIT_PRINT_CLASS = "tekan-audit-print"
 #: Kinds of change the print appendix lists one by one (punctuation and quotes are counted, and listed on the site).
@@ -412,12 +429,9 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
         else:
             lines += [f"(audit-{statement_label(statement)})=", f"## {escape(statement.headline)}", ""]
             lines += [f"[{words.read}]({_link(statement_doc(statement), here)})", ""]
-        lines += [
-            f"| {words.place} | {words.before} | {words.after} | {words.rule} |",
-            "| --- | --- | --- | --- |",
-        ]
+        lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
-            before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
-            lines.append(f"| {_place(c, words)} | {before} | {after} | {getattr(words, c.rule)} |")
-        lines.append("")
+            cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
+            lines.append(data_line([_place(c, words), *cells, getattr(words, c.rule)]))
+        lines += ["```", ""]
     return "\n".join(lines)

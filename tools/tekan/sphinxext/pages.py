@@ -26,7 +26,7 @@ from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
 from ..model import Translation
 from ..project import DEFAULT_GLOSSARY
-from ..rendering import AUDIT_PRINT_CLASS, one_line
+from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
 from ..translation import book_translations
 
 logger = logging.getLogger(__name__)
@@ -256,6 +256,73 @@ class TranslationNoteDirective(EnglishDirective):
     classes: ClassVar[list[str]] = ["tekan-translation-note"]
 
 
+#: A row of an audit table: its cells, a changed cell as [text before, the change, text after].
+AuditRow = list[str | list[str]]
+
+
+def audit_table(rows: list[AuditRow]) -> nodes.table:
+    """The nodes MyST makes of a Markdown table whose first row is the header, a change in bold (``{strong}``)."""
+    width = len(rows[0])
+    table = nodes.table(classes=["colwidths-auto"])
+    tgroup = nodes.tgroup(cols=width)
+    table += tgroup
+    tgroup.extend(nodes.colspec(colwidth=100 // width) for _ in range(width))
+    tgroup += nodes.thead("", _audit_row(rows[0], width))
+    if len(rows) > 1:
+        tgroup += nodes.tbody("", *(_audit_row(row, width) for row in rows[1:]))
+    return table
+
+
+def _audit_row(cells: AuditRow, width: int) -> nodes.row:
+    row = nodes.row()
+    for cell in [*cells, *[""] * (width - len(cells))][:width]:
+        paragraph = nodes.paragraph()
+        if isinstance(cell, str):
+            if cell:
+                paragraph += nodes.Text(cell)
+        else:
+            before, changed, after = cell
+            if before:
+                paragraph += nodes.Text(before)
+            if changed:
+                paragraph += nodes.strong(changed, changed)
+            if after:
+                paragraph += nodes.Text(after)
+        row += nodes.entry("", paragraph)
+    return row
+
+
+class AuditTableDirective(SphinxDirective):
+    """``tekan-audit-table``: a table of the audit page from JSON array lines (data, never markup): the column
+    names, then one row per change. A page of thousands of changes is not parsed as Markdown."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        rows = [row for row in (self._row(line) for line in self.content if line.strip()) if row is not None]
+        if not rows:
+            return []
+        table = audit_table(rows)
+        self.set_source_info(table)
+        return [table]
+
+    def _row(self, line: str) -> AuditRow | None:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and all(_is_cell(cell) for cell in value):
+            return value
+        warn(f"{self.name}: expected a JSON array of cells, not {line.strip()!r}", Kind.structure, self.get_location())
+        return None
+
+
+def _is_cell(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and len(value) == 3 and all(isinstance(part, str) for part in value)
+    )
+
+
 class StableSectionIds(SphinxTransform):
     """Drop docutils' numbered ids (``id1``) from sections that carry a label: Chinese titles get
     numbers that shift when content changes, and the label is the stable name links use."""
@@ -338,5 +405,6 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-english", EnglishDirective)
     app.add_directive("tekan-chinese", ChineseDirective)
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
+    app.add_directive(AUDIT_TABLE, AuditTableDirective)
     app.add_transform(StableSectionIds)
     app.connect("doctree-resolved", audit_for_the_format)
