@@ -157,17 +157,40 @@ def make_seed(count: int, folder: Path) -> Path:
     return seed
 
 
-def make_collection(count: int, folder: Path, per_feature: int = 16) -> Path:
-    """A collection of ``count`` statements: features of ``per_feature`` statements (the real book's, its
-    metadata with a numbered title), one seed each; return the collection file."""
-    meta = SEED.with_suffix(".toml").read_text(encoding="utf-8")
+#: Where a feature's mark goes: after each comma and full stop of the statements' paragraphs.
+_CLAUSE_END = re.compile("([,，。、])")
+
+
+def feature_text(index: int) -> str:
+    """The real seed as feature ``index`` of a collection: the first feature is the real book; every other one
+    carries its own mark after each clause of its paragraphs, so that no paragraph (or stretch of text between
+    two glossary links) is the same in two features, as in a real archive, and a memo of paragraphs or
+    segmentations cannot serve one feature from another's work."""
     text = SEED.read_text(encoding="utf-8")
+    if index == 0:
+        return text
+    digits, number = [], index
+    while number or len(digits) < 2:
+        number, digit = divmod(number, len(NAME_DIGITS))  # the same in both scripts; no normalisation touches them
+        digits.append(NAME_DIGITS[digit])
+    mark = "".join(reversed(digits))
+    blocks, _ = real_blocks()
+    paragraphs = {line for block in blocks for line in block[1:-1]}  # not headlines, bylines or the masthead
+    lines = text.split("\n")
+    return "\n".join(_CLAUSE_END.sub(rf"\1{mark}", line) if line.strip() in paragraphs else line for line in lines)
+
+
+def make_collection(count: int, folder: Path, per_feature: int = 16) -> Path:
+    """A collection of ``count`` statements: features of ``per_feature`` statements (the real book's text, each
+    feature's own by :func:`feature_text`, its metadata with a numbered title), one seed each; return the
+    collection file."""
+    meta = SEED.with_suffix(".toml").read_text(encoding="utf-8")
     assert per_feature == 16, "features are copies of the real book"
     folder.mkdir(parents=True, exist_ok=True)
     names = []
     for index in range(max(1, count // per_feature)):
         seed = folder / f"issue-{index + 1:03d}.txt"
-        seed.write_text(text, encoding="utf-8")
+        seed.write_text(feature_text(index), encoding="utf-8")
         title = f'title = "第{index + 1}期特刊"'
         seed.with_suffix(".toml").write_text(re.sub(r"(?m)^title = .*$", title, meta, count=1), encoding="utf-8")
         names.append(seed.name)

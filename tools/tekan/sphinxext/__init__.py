@@ -20,6 +20,7 @@ from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
 from .latex import setup_latex
+from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
@@ -39,4 +40,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub(app)
     setup_latex(app)
     setup_incremental(app)
+    setup_memory(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
