@@ -466,7 +466,7 @@ class Nothing(Directive):
 
 def setup(app):
     for name in ("tekan-byline", "tekan-english", "tekan-chinese", "tekan-translation-note",
-                 "tekan-glossary", "tekan-english-index"):
+                 "tekan-glossary", "tekan-english-index", "tekan-audit-table"):
         app.add_directive(name, Nothing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 '''
