@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tekan.glossary import load_glossary
 from tekan.searching import TermFinder, bigrams, fold_latin, han_index_words, latin_words, term_key, word_pinyin
 from tekan.sphinxext.search import chars_to_hans, index_words
@@ -41,3 +43,25 @@ def test_index_words_of_a_text() -> None:
     for expected in ("皖美", "美品", "anhui", "wanmeipinpai", "wanmei", "empowering", "质量"):
         assert expected in words, expected
     assert han_index_words(["質量"], ["質量"]) == ["質量", "zhiliang"]
+
+
+def test_a_words_pinyin_is_remembered_for_later_builds(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The pinyin of the words a build indexed is kept in the user's cache folder: a later build (of any book) that
+    meets the same words indexes them the same without computing (or importing pypinyin for) any of them."""
+    from tekan.sphinxext import search
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    text = "讓安徽質量、皖美品牌持續賦能"
+    first = search.SearchTekan({"glossary": str(GLOSSARY)})
+    words = first.split(text)
+    assert "anhui" in words and "wanmei" in words
+    first.pinyin.save()
+    assert (tmp_path / "tekan" / search.PINYIN_MEMO_FILE).is_file()
+
+    def no_pinyin(word: str) -> str:
+        raise AssertionError(f"computed the pinyin of {word!r} again")
+
+    monkeypatch.setattr(search, "word_pinyin", no_pinyin)
+    assert search.SearchTekan({"glossary": str(GLOSSARY)}).split(text) == words
+    with pytest.raises(AssertionError, match="again"):
+        search.SearchTekan({"glossary": str(GLOSSARY)}).split("另一段從未見過的文字：計量測試")

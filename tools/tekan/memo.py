@@ -87,7 +87,8 @@ class FileMemo(Generic[V]):
         oldest = self.build - self.keep
         entries = {text: entry for text, entry in self.entries.items() if entry[0] > oldest}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        staging = self.path.with_name(f".{self.path.name}.new")
+        # Two builds may save one memo at once (the user's cache folder is shared): each writes its own file.
+        staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
         with staging.open("wb") as file:
             pickle.dump({"key": self.key, "build": self.build, "entries": entries}, file, pickle.HIGHEST_PROTOCOL)
         os.replace(staging, self.path)

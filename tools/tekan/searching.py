@@ -103,8 +103,9 @@ class TermFinder:
         return [word for term_id in self.terms_in(text) for word in self.words[term_id]]
 
 
-def han_index_words(words: Iterable[str], runs: Iterable[str]) -> list[str]:
-    """Bigrams of the Han runs and the pinyin of the segmented words (the extra words of a text)."""
+def han_index_words(words: Iterable[str], runs: Iterable[str], pinyin: Callable[[str], str] = word_pinyin) -> list[str]:
+    """Bigrams of the Han runs and the pinyin of the segmented words (the extra words of a text); ``pinyin`` gives
+    a word's (:func:`word_pinyin`, or a memo of it)."""
     extra = [gram for run in runs for gram in bigrams(run)]
-    extra += [p for p in (word_pinyin(w) for w in words if len(w) > 1) if len(p) > 1]
+    extra += [p for p in (pinyin(w) for w in words if len(w) > 1) if len(p) > 1]
     return extra

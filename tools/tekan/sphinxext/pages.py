@@ -22,9 +22,10 @@ from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs
+from ..linking import Linker
 from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
-from ..model import Translation
+from ..model import Glossary, Translation
 from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
 from ..translation import book_translations
@@ -217,11 +218,10 @@ class BylineDirective(SphinxDirective):
         return [container]
 
     def _linked(self, text: str) -> list[nodes.Node]:
-        from ..linking import Linker
         from .glossary import term_reference
 
         book = book_of(self.env)
-        linker = Linker.build(glossary_forms(book.glossary, book.script))
+        linker = _byline_linker(book.glossary, book.script)
         parts: list[nodes.Node] = []
         for segment, term_id in linker.link([text])[0]:
             if term_id is None:
@@ -229,6 +229,12 @@ class BylineDirective(SphinxDirective):
             else:
                 parts.append(term_reference(book.glossary.by_id[term_id], segment))
         return parts
+
+
+@lru_cache(maxsize=4)
+def _byline_linker(glossary: Glossary, script: str) -> Linker:
+    """The linker of bylines, built once per glossary and script (not once per statement page)."""
+    return Linker.build(glossary_forms(glossary, script))
 
 
 class EnglishDirective(SphinxDirective):

@@ -14,8 +14,10 @@ Simplified) and ships a stemmer name that does not exist in JavaScript (sphinx#1
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
-from ..searching import STOPWORDS, TermFinder, han_index_words
+from ..searching import STOPWORDS, TermFinder, han_index_words, word_pinyin
 
 logger = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -183,7 +185,9 @@ def _tokenizer(words_file: str, stamp: tuple[int, int] = (0, 0)) -> Any:
     return tokenizer(words_file)
 
 
-def index_words(text: str, tokenizer: Any, finder: TermFinder | None = None) -> list[str]:
+def index_words(
+    text: str, tokenizer: Any, finder: TermFinder | None = None, pinyin: Callable[[str], str] = word_pinyin
+) -> list[str]:
     """The words of ``text`` to index: each as printed, in the other script, and converted character-wise;
     the character pairs and pinyin of the text, and the keys and words of the glossary terms it contains."""
     from ..scripts import to_hans, to_hant
@@ -201,7 +205,7 @@ def index_words(text: str, tokenizer: Any, finder: TermFinder | None = None) -> 
             forms = (original, word, chars_to_hans(original), to_hant(original) if is_hans else word)
             words.extend(dict.fromkeys(forms))
     converted = [chars_to_hans(run) for run in runs]
-    words.extend(dict.fromkeys(han_index_words(words, [*runs, *converted])))
+    words.extend(dict.fromkeys(han_index_words(words, [*runs, *converted], pinyin)))
     if finder is not None:
         words.extend(finder.index_words(text))
     words.extend(_LATIN.findall(text))
@@ -214,6 +218,9 @@ MEMO_FILE = "tekan-search-memo.pickle"
 STEM_MEMO_FILE = "tekan-stem-memo.pickle"  # beside it: each word's stem
 #: The modules whose code decides a text's index words: an edit to any of them starts a new memo.
 _INDEXING_CODE = ("sphinxext/search.py", "searching.py", "segmenting.py", "scripts.py")
+#: Each word's toneless pinyin, kept in the user's cache folder (beside jieba's split dictionary) for every book:
+#: a build that meets no new word does not import pypinyin, whose dictionaries take 0.8 s of CPU to load.
+PINYIN_MEMO_FILE = "pinyin-memo.pickle"
 
 
 class SearchTekan(SearchLanguage):
@@ -245,12 +252,20 @@ class SearchTekan(SearchLanguage):
         # Sphinx stems every word of every page, most of them again and again (and the glossary's on every build).
         stems = memo.with_name(STEM_MEMO_FILE) if memo else None
         self.stems: FileMemo[str] = FileMemo(stems, code_digest(_INDEXING_CODE, versions("snowballstemmer")))
+        from ..segmenting import cache_dir
+
+        pinyin_key = code_digest(("searching.py",), versions("pypinyin"))
+        self.pinyin: FileMemo[str] = FileMemo(cache_dir() / PINYIN_MEMO_FILE, pinyin_key, keep=100)
 
     def split(self, input: str) -> list[str]:
         return self.memo.get(input, self._index_words)
 
     def _index_words(self, text: str) -> list[str]:
-        return index_words(text, _tokenizer(self.words_file, _stamp(self.words_file)), self.finder)
+        tokenizer = _tokenizer(self.words_file, _stamp(self.words_file))
+        return index_words(text, tokenizer, self.finder, self._word_pinyin)
+
+    def _word_pinyin(self, word: str) -> str:
+        return self.pinyin.get(word, word_pinyin)
 
     def word_filter(self, word: str) -> bool:
         return len(word) > 1 and not word.isdigit()
@@ -278,6 +293,8 @@ def save_memo(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and isinstance(language, SearchTekan):
         language.memo.save()
         language.stems.save()
+        with contextlib.suppress(OSError):  # a read-only cache folder: the next build computes the pinyin again
+            language.pinyin.save()
 
 
 def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
