@@ -9,6 +9,7 @@ words, frequencies and total are jieba's own, so the segmentation is exactly jie
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import tempfile
@@ -33,9 +34,11 @@ def cache_dir() -> Path:
 
 
 def _dictionary_key() -> str:
+    # By content, not modification time: every installation of jieba (each virtual environment, each test
+    # install) has its own file times, and a 9 MB cache file per installation piled up in the cache folder.
     dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
-    stat = dictionary.stat()
-    return f"{CACHE_FORMAT}-{jieba.__version__}-{stat.st_size}-{stat.st_mtime_ns}"
+    digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]  # 5 MB: 10 ms
+    return f"{CACHE_FORMAT}-{jieba.__version__}-{digest}"
 
 
 def _split_dictionary() -> tuple[int, dict[str, tuple[str, bytes]]]:
