@@ -12,15 +12,30 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import jieba
-
 from .memo import FileMemo
+
+
+def _without_pkg_resources() -> None:
+    """Import jieba as if setuptools' pkg_resources were absent: jieba only opens its own files with it (and falls
+    back to ``open``), and importing it costs 0.13 s of every build — three times for both scripts."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # Python's way to make an import fail
+    try:
+        import jieba  # noqa: F401  # imported here, bound below
+    finally:
+        del sys.modules["pkg_resources"]
+
+
+_without_pkg_resources()
+import jieba  # noqa: E402  # after the function above
 
 #: Bump when the layout of the cache file changes.
 CACHE_FORMAT = 1
