@@ -24,6 +24,7 @@ class PageWords:
     contents: str  # caption of the table of contents (also the EPUB's navigation)
     statements: str  # counter word after the number of statements of a sector (16 篇)
     by: str  # the dash before a byline
+    english_index_intro: str = ""  # the English index's first paragraph ("" for an edition without the page)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class SiteWords:
 
     caption: str  # switcher heading: the editions
     downloads: str  # aria label of the EPUB/PDF links
+    names: tuple[tuple[str, str], ...]  # every edition's name in this edition's language (key → name), for labels
+    download: str  # a download link's name: ``{name}`` (from ``names``) and ``{format}`` (EPUB, PDF) filled in
     read: str  # landing page: read the website
     epub: str  # landing page: download the EPUB
     pdf: str  # landing page: download the PDF
@@ -107,6 +110,7 @@ class AccessWords:
     toggle_section: str = "Toggle navigation of {}"  # the button that opens a section of the navigation tree
     site_navigation: str = "Site navigation"  # name of the left drawer (complementary landmark)
     on_this_page: str = "On this page"  # name of the right drawer
+    possessive: str = ""  # replaces the "'s" of furo's footer ("@pradyunsg's Furo"); "" keeps furo's English
     not_found: str = "Page not found"  # the 404 page's title
     not_found_text: str = "There is no page at this address: it may have moved, or the address may be mistyped."
     bodymatter: str = "Start of content"  # EPUB landmark: where the text begins
@@ -187,11 +191,12 @@ HANT = Edition(
     ),
     pages=PageWords(
         glossary="詞彙表",
-        glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序。英文索引見{english}。",
-        english_index="English index",
+        glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
+        english_index="英文索引",
         contents="目錄",
         statements="篇",
         by="——",
+        english_index_intro="詞彙表的術語按英文名稱的字母順序排列，每條連結至詞彙表中的詞條。",
     ),
     audit=AuditWords(
         title="文字校訂記錄",
@@ -242,7 +247,15 @@ HANT = Edition(
         close="關閉",
         glossary="詞彙表",
     ),
-    site=SiteWords(caption="版本", downloads="下載", read="閱讀網頁版", epub="下載 EPUB", pdf="下載 PDF"),
+    site=SiteWords(
+        caption="版本",
+        downloads="下載",
+        names=(("hant", "繁體中文"), ("hans", "簡體中文"), ("en", "英文")),
+        download="下載{name} {format}",
+        read="閱讀網頁版",
+        epub="下載 EPUB",
+        pdf="下載 PDF",
+    ),
     print=PrintWords(
         appendix="附錄",
         index="索引",
@@ -264,6 +277,7 @@ HANT = Edition(
             ("Auto light/dark, in dark mode", "自動配色（目前為深色）"),
         ),
         toggle_section="展開或收合「{}」",
+        possessive=" 的",
         site_navigation="網站導覽",
         on_this_page="本頁內容",
         not_found="找不到此頁",
@@ -286,11 +300,12 @@ HANS = Edition(
     ),
     pages=PageWords(
         glossary="词汇表",
-        glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序。英文索引见{english}。",
-        english_index="English index",
+        glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
+        english_index="英文索引",
         contents="目录",
         statements="篇",
         by="——",
+        english_index_intro="词汇表的术语按英文名称的字母顺序排列，每条链接至词汇表中的词条。",
     ),
     audit=AuditWords(
         title="文字校订记录",
@@ -339,7 +354,15 @@ HANS = Edition(
         close="关闭",
         glossary="词汇表",
     ),
-    site=SiteWords(caption="版本", downloads="下载", read="阅读网页版", epub="下载 EPUB", pdf="下载 PDF"),
+    site=SiteWords(
+        caption="版本",
+        downloads="下载",
+        names=(("hant", "繁体中文"), ("hans", "简体中文"), ("en", "英文")),
+        download="下载{name} {format}",
+        read="阅读网页版",
+        epub="下载 EPUB",
+        pdf="下载 PDF",
+    ),
     print=PrintWords(
         appendix="附录",
         index="索引",
@@ -361,6 +384,7 @@ HANS = Edition(
             ("Auto light/dark, in dark mode", "自动配色（当前为深色）"),
         ),
         toggle_section="展开或收起“{}”",
+        possessive=" 的",
         site_navigation="网站导航",
         on_this_page="本页内容",
         not_found="找不到此页",
@@ -434,7 +458,13 @@ EN = Edition(
         glossary="Glossary",
     ),
     site=SiteWords(
-        caption="Editions", downloads="Downloads", read="Read online", epub="Download the EPUB", pdf="Download the PDF"
+        caption="Editions",
+        downloads="Downloads",
+        names=(("hant", "Traditional Chinese"), ("hans", "Simplified Chinese"), ("en", "English")),
+        download="Download the {name} {format}",
+        read="Read online",
+        epub="Download the EPUB",
+        pdf="Download the PDF",
     ),
     print=PrintWords(appendix="Appendix", index="Index", part_before="Part ", part_after="", cover="Cover"),
     translation="en",

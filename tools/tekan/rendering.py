@@ -295,6 +295,7 @@ def render_english_index(labels: PageWords) -> str:
             f"({ENGLISH_INDEX_DOC})=",
             f"# {labels.english_index}",
             "",
+            *([escape(labels.english_index_intro), ""] if labels.english_index_intro else []),
             "```{tekan-english-index}",
             "```",
             "",

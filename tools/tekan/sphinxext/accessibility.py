@@ -48,9 +48,18 @@ def accessible_theme(html: str, words: AccessWords) -> Markup:
     return Markup(html)  # the theme's own rendered HTML, changed only in fixed attributes
 
 
+def theme_footer(html: str, words: AccessWords) -> Markup:
+    """furo's footer with its possessive in the edition's language ("@pradyunsg 的 Furo"); as it is in English."""
+    if words.possessive:
+        html = html.replace("</a>'s", f"</a>{words.possessive}", 1)
+    return Markup(html)  # the theme's own rendered HTML
+
+
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Give the page template the filter for its body (``tekan_accessible``), bound to the edition's script."""
-    context["tekan_accessible"] = partial(accessible_theme, words=EDITIONS[app.config.tekan_script].access)
+    words = EDITIONS[app.config.tekan_script].access
+    context["tekan_accessible"] = partial(accessible_theme, words=words)
+    context["tekan_footer"] = partial(theme_footer, words=words)
 
 
 def letter_headings(app: Sphinx, doctree: nodes.document, docname: str) -> None:

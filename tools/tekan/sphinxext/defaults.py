@@ -63,6 +63,9 @@ def defaults(edition: Edition, version: str) -> dict[str, Any]:
         "html_last_updated_fmt": None,
         "html_show_sourcelink": False,
         "html_copy_source": False,
+        # Sphinx's general index would repeat the glossary's entries, English and Chinese untagged in one list:
+        # the glossary (pinyin order) and the English index are the book's indexes, as in the EPUB.
+        "html_use_index": False,
         "html_theme_options": {
             "navigation_with_keys": True,
             "light_css_variables": {

@@ -157,7 +157,7 @@ def landmarks(app: Sphinx) -> tuple[Landmark, ...]:
     if GLOSSARY_DOC in found:
         marks.append(Landmark("glossary", f"{GLOSSARY_DOC}{suffix}", labels.glossary))
     if ENGLISH_INDEX_DOC in found:
-        marks.append(Landmark("index", f"{ENGLISH_INDEX_DOC}{suffix}", labels.english_index, lang="en"))
+        marks.append(Landmark("index", f"{ENGLISH_INDEX_DOC}{suffix}", labels.english_index))
     return tuple(marks)
 
 

@@ -23,6 +23,7 @@ from ..editions import EDITIONS, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
+from ..languages import chinese_runs
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from ..translated import PARALLEL_DIR
@@ -176,13 +177,13 @@ class GlossaryDirective(SphinxDirective):
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
-            term.definition_en, term.definition_en, classes=["tekan-definition-en", "language-en"]
+            term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en", "language-en"]
         )
         if term.usage_note:
             note = nodes.paragraph(classes=["tekan-usage"])
             note += nodes.strong(labels.note, labels.note)
             note += nodes.Text("：")
-            note += nodes.inline(term.usage_note, term.usage_note, classes=["language-en"])
+            note += nodes.inline(term.usage_note, "", *english_runs(term.usage_note), classes=["language-en"])
             definition += note
         glossary = book_of(self.env).glossary
         if term.see_also:
@@ -198,7 +199,7 @@ class GlossaryDirective(SphinxDirective):
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels.source, labels.source)
         source += nodes.Text("：")
-        source += nodes.inline(term.source, term.source, classes=["language-en"])
+        source += nodes.inline(term.source, "", *english_runs(term.source), classes=["language-en"])
         definition += source
         used = nodes.paragraph(classes=["tekan-backlinks"])
         used += nodes.strong(labels.used, labels.used)
@@ -206,6 +207,14 @@ class GlossaryDirective(SphinxDirective):
         used += backlinks(term=term.id)
         definition += used
         return definition
+
+
+def english_runs(text: str) -> list[nodes.Node]:
+    """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
+    return [
+        nodes.inline(run, run, classes=["language-zh-Hant"]) if chinese else nodes.Text(run)
+        for run, chinese in chinese_runs(text)
+    ]
 
 
 def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
@@ -234,13 +243,15 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
         line = labelled(labels.aliases, ["tekan-aliases"])
         line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
         definition += line
-    definition += nodes.paragraph(term.definition_en, term.definition_en, classes=["tekan-definition-en"])
+    definition += nodes.paragraph(
+        term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en"]
+    )
     definition += nodes.paragraph(
         term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
     )
     if term.usage_note:
         line = labelled(labels.note, ["tekan-usage"])
-        line += nodes.Text(term.usage_note)
+        line.extend(english_runs(term.usage_note))
         definition += line
     if term.see_also:
         line = labelled(labels.see, ["tekan-see-also"])
@@ -251,7 +262,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
             line += _term_ref(other, other.en)
         definition += line
     line = labelled(labels.source, ["tekan-source"])
-    line += nodes.Text(term.source)
+    line.extend(english_runs(term.source))
     definition += line
     line = labelled(labels.used, ["tekan-backlinks"])
     line += backlinks(term=term.id)

@@ -34,6 +34,8 @@ def editions(script: str, pagename: str, suffix: str = ".html", published: Seque
     ``published`` lists the editions built side by side (all when empty).
     """
     up = "../" * pagename.count("/")  # from the page to its edition's root
+    words = EDITIONS[script].site
+    names = dict(words.names)
     result = []
     for other in EDITIONS.values():
         if published and other.key not in published and other.key != script:
@@ -49,6 +51,9 @@ def editions(script: str, pagename: str, suffix: str = ".html", published: Seque
                 "href": f"{up}../{tag}/{target}{suffix}",
                 "epub": f"{up}../../epub/{BASENAME}-{tag}.epub",
                 "pdf": f"{up}../../pdf/{BASENAME}-{tag}.pdf",
+                # The links' names, in the page's language: "下載簡體中文 EPUB", "Download the English PDF".
+                "epub_label": words.download.format(name=names.get(other.key, other.name), format="EPUB"),
+                "pdf_label": words.download.format(name=names.get(other.key, other.name), format="PDF"),
             }
         )
     return result

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -126,8 +127,60 @@ def _published(app: Sphinx) -> list[str]:
     return [key for key in app.config.tekan_switcher_editions.split(",") if key]
 
 
+#: How long a description drawn from the page's text may be (sphinxext-opengraph's default).
+DESCRIPTION_LENGTH = 200
+_DESCRIPTION_META = re.compile(r'<meta [^>]*(?:property="og:description"|name="description")[^>]*>')
+_CONTENT = re.compile(r'content="([^"]*)"')
+
+
+def _other_language(node: nodes.Node, language: str) -> bool:
+    """True when ``node`` is tagged with a language other than the page's (``language-en`` in a Chinese page,
+    ``language-zh-Hant`` or pinyin in an English one); the other Chinese script counts as the page's."""
+    for cls in node["classes"] if isinstance(node, nodes.Element) else ():
+        if cls.startswith("language-"):
+            tag = cls.removeprefix("language-")
+            return tag.split("-")[0] != language.split("-")[0] or "-Latn" in tag
+    return False
+
+
+def page_description(doctree: nodes.document, language: str, length: int = DESCRIPTION_LENGTH) -> str:
+    """The page's description in its own language: its ``description`` meta (front matter) if it has one, else
+    the text of its first paragraphs without the runs in another language (an English headline in a Chinese
+    page, the Chinese original beside an English title)."""
+    for meta in doctree.findall(nodes.meta):
+        if meta.get("name") == "description" and meta.get("content"):
+            return str(meta["content"])
+    parts: list[str] = []
+
+    def collect(node: nodes.Node) -> None:
+        if sum(map(len, parts)) > 2 * length:  # enough: a glossary page need not be walked to its end
+            return
+        if _other_language(node, language) or isinstance(node, (nodes.title, nodes.Invisible, nodes.raw)):
+            return
+        if isinstance(node, nodes.Element) and "tekan-letters" in node["classes"]:  # a jump bar: A · B · C
+            return
+        if isinstance(node, nodes.Text):
+            parts.append(str(node))
+        for child in getattr(node, "children", []):
+            collect(child)
+        if isinstance(node, nodes.paragraph):
+            parts.append(" ")
+
+    collect(doctree)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def describe_in_language(metatags: str, description: str) -> str:
+    """``metatags`` with its ``description`` and ``og:description`` set to ``description`` (sphinxext-opengraph
+    takes the page's first words, whatever their language)."""
+    value = html.escape(description, quote=True)
+    return _DESCRIPTION_META.sub(lambda m: _CONTENT.sub(lambda _: f'content="{value}"', m[0], count=1), metatags)
+
+
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute)."""
+    """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute);
+    describe the page in its own language."""
     if app.builder.name != "html":
         return
     if pagename == NOT_FOUND_PAGE:
@@ -137,6 +190,8 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     links = alternates(pagename, suffix, app.config.tekan_site_url, app.config.tekan_script, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
     metatags = context.get("metatags", "")
+    if doctree is not None:
+        metatags = describe_in_language(metatags, page_description(doctree, EDITIONS[app.config.tekan_script].tag))
     if not app.config.tekan_site_url:
         metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
     context["metatags"] = metatags + tags
