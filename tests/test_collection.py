@@ -147,6 +147,53 @@ def test_repeated_seed_builds_one_site(tmp_path: Path) -> None:
     assert (site / "2022-winter" / "statements" / "zhao-liu.html").is_file()
 
 
+@pytest.mark.parametrize("edition", ["en", "all"])
+def test_an_english_edition_of_a_collection_is_refused_in_one_line(tmp_path: Path, edition: str) -> None:
+    # Its features' catalogs are not read yet: one clear line, before anything is built, never a broken site.
+    features = COLLECTION / "features"
+    seeds = [arg for name in ("2020_Spring.txt", "2022-winter.txt") for arg in ("--seed", str(features / name))]
+    result = tekan(
+        "--glossary",
+        str(COLLECTION / "terms.toml"),
+        "build",
+        "html",
+        "--edition",
+        edition,
+        *seeds,
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "no English edition yet" in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "html").exists()
+
+
+def test_sphinx_refuses_an_english_edition_of_a_collection_in_one_line(tmp_path: Path) -> None:
+    # A plain sphinx-build of the collection (its conf.py) asked for the English edition.
+    import subprocess
+    import sys
+
+    conf = tmp_path / "src"
+    shutil.copytree(COLLECTION, conf)
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-D",
+        "tekan_script=en",
+        str(conf),
+        str(tmp_path / "out"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "no English edition yet" in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
+
+
 @pytest.mark.sphinx("html", testroot="collection")
 def test_every_sidebar_link_of_every_page_leads_to_a_page(app) -> None:
     app.build()

@@ -126,11 +126,16 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
 
 
 def book_pages(
-    book: Book, translations: Mapping[str, Translation] | None = None, memo: FileMemo[list[int]] | None = None
+    book: Book,
+    translations: Mapping[str, Translation] | None = None,
+    memo: FileMemo[list[int]] | None = None,
+    parallel_print: bool = False,
 ) -> dict[str, str]:
     """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement.
 
     ``memo`` remembers the word boundaries of the texts linked (keyed by ``glossary.linker_inputs``).
+    ``parallel_print``: the statement pages themselves are parallel, each paragraph beside its translation, and
+    there are no separate parallel pages (the parallel PDF of a Chinese edition).
     """
     from .translation import EnglishLinker
 
@@ -147,10 +152,17 @@ def book_pages(
     linker = term_linker(book.glossary, book.script, memo)
     if not translations or book.features:  # a collection has no parallel pages yet
         return render_book(book.publication, linker, book.edition, book.features)
-    from .translated import PARALLEL_WORDS, render_parallel_pages
+    from .translated import PARALLEL_WORDS, english_paragraphs, render_parallel_pages
 
     words = PARALLEL_WORDS[book.script]
     english = EnglishLinker.build(book.glossary)
+    if parallel_print:
+        paragraphs = {
+            st.meta.slug: english_paragraphs(st, translations[st.meta.slug], english, words.missing)
+            for st in book.publication.statements
+            if st.meta.slug in translations
+        }
+        return render_book(book.publication, linker, book.edition, book.features, english=paragraphs)
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {slug: words.title for slug in translations}
     return {**render_book(book.publication, linker, book.edition, book.features, links), **parallel}

@@ -46,6 +46,7 @@ def sphinx_command(
     switcher: bool = True,
     site_url: str = "",
     published: Sequence[str] = (),
+    parallel: bool = False,
 ) -> list[str]:
     """The sphinx-build command line of one edition; every setting is a ``-D`` option.
 
@@ -83,6 +84,8 @@ def sphinx_command(
             command += ["-D", f"tekan_switcher_editions={','.join(published)}"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
+    if parallel and builder == "latex":
+        command += ["-D", "tekan_parallel_print=1"]
     if site_url and builder == "html":
         command += ["-D", f"tekan_site_url={site_url}"]
     return [*command, str(src), str(dest)]
@@ -287,14 +290,18 @@ def build_edition(
     vertical: bool = False,
     site_url: str = "",
     published: Sequence[str] = (),
+    parallel: bool = False,
     runner: Runner = run_process,
 ) -> Path:
     """Build one format in one script under ``out``; return the published path.
 
-    ``vertical`` makes the EPUB's 直排 (vertical, right-to-left) edition, published beside the horizontal one.
+    ``vertical`` makes the EPUB's 直排 (vertical, right-to-left) edition, published beside the horizontal one;
+    ``parallel`` the PDF's parallel (對照) edition, each paragraph beside its translation, published beside the
+    PDF (its pages differ, so it has sources of its own).
     """
     tag = TAGS[script]
-    work = out / ".work" / tag
+    parallel = parallel and fmt == "pdf"
+    work = out / ".work" / (f"{tag}-parallel" if parallel else tag)
     src = work / "src"  # generated pages; shared by the formats of one script
     builder = BUILDERS[fmt]
     dest = work / builder
@@ -314,12 +321,13 @@ def build_edition(
         conf,
         site_url=site_url,
         published=published,
+        parallel=parallel,
     )
-    suffix = "-vertical" if vertical else ""
+    suffix = "-vertical" if vertical and fmt == "epub" else "-parallel" if parallel else ""
     targets = {
         "html": out / "html" / tag,
         "epub": out / "epub" / f"{BASENAME}-{tag}{suffix}.epub",
-        "pdf": out / "pdf" / f"{BASENAME}-{tag}.pdf",
+        "pdf": out / "pdf" / f"{BASENAME}-{tag}{suffix}.pdf",
     }
     target = targets[fmt]
     # Nothing read by the build changed since it published ``target``: it would write the same again.

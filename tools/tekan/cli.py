@@ -198,6 +198,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else project.out
     seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
+    _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
@@ -210,11 +211,48 @@ def cmd_build(args: argparse.Namespace) -> int:
             _problems(book.problems)
             if args.strict and _strict_failure(book.problems):
                 return 1
+    if args.parallel:
+        _check_parallel(formats, scripts, seed)
     check_prerequisites(formats, scripts)
     if "pdf" in formats:
         _check_glyphs(books)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+
+
+def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
+    """Stop with one line when an English edition is asked of a collection (its features' catalogs are not read yet)."""
+    from .collection import COLLECTION_NOT_TRANSLATED, is_collection
+
+    if is_collection(seed) and any(EDITIONS[script].translated for script in scripts):
+        raise TekanError(COLLECTION_NOT_TRANSLATED, seed, Kind.translation)
+
+
+def _check_parallel(formats: Sequence[str], scripts: Sequence[str], seed: Path) -> None:
+    """Stop with one line when ``--parallel`` cannot make a parallel PDF: no PDF asked for, no Chinese edition
+    among those built, or no English translation to set beside the Chinese."""
+    from .collection import is_collection
+    from .translation import book_translations, locale_folder
+
+    if "pdf" not in formats or not any(script in CHINESE for script in scripts):
+        raise TekanError(
+            "--parallel makes the parallel (對照) PDF of a Chinese edition: build pdf with --edition hant, hans or all",
+            Path("--parallel"),
+            Kind.io,
+        )
+    if is_collection(seed):
+        raise TekanError(
+            "--parallel: a collection of several features has no parallel PDF yet; build each feature's on its own",
+            seed,
+            Kind.io,
+        )
+    if not book_translations(seed, "en"):
+        raise TekanError(
+            f"--parallel: no English catalogs for this seed in {locale_folder(seed) / 'en'}: "
+            "make them with `tekan translate` and translate them first",
+            seed,
+            Kind.translation,
+        )
 
 
 def _warn_missing_glyphs(seed: Path, glossary: Path) -> None:
@@ -269,7 +307,8 @@ def _build_steps(
     steps = [(fmt, script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
-        _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}) …")
+        parallel = args.parallel and fmt == "pdf" and script in CHINESE
+        _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}{', parallel' if parallel else ''}) …")
         target = build_edition(
             fmt,
             script,
@@ -282,6 +321,7 @@ def _build_steps(
             vertical=args.vertical,
             site_url=args.site_url,
             published=scripts,
+            parallel=parallel,
         )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
@@ -360,6 +400,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.add_argument(
         "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
+    )
+    build.add_argument(
+        "--parallel",
+        action="store_true",
+        help="the PDF of each Chinese edition in parallel form (中英對照: each paragraph beside its English), "
+        "published as pdf/tekan-TAG-parallel.pdf; the English edition's PDF is as usual",
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.add_argument(

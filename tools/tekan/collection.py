@@ -33,6 +33,11 @@ _COLLECTION = {
     "description_en": str,
 }
 _NOT_ID = re.compile(r"[^a-z0-9-]+")
+#: Why a collection has no English edition (and no parallel pages) yet: said in one line by Sphinx and the CLI.
+COLLECTION_NOT_TRANSLATED = (
+    "a collection of several features has no English edition yet: build each feature's English edition on its "
+    "own (tekan build --seed FEATURE.txt --edition en), or the collection's Chinese editions (--script all)"
+)
 
 
 def is_collection(path: Path) -> bool:

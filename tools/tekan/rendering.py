@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .editions import HANT, AuditWords, Edition, PageWords
 from .linking import Linker, Segment
@@ -115,10 +115,35 @@ def render_segments(segments: list[Segment]) -> str:
     return "".join(escape(text) if term is None else _role(text, term) for text, term in segments)
 
 
-def render_statement(statement: Statement, linker: Linker, parallel: str = "") -> str:
+def parallel_row(number: int, chinese: str, english: str) -> list[str]:
+    """One paragraph and its translation as a parallel (對照) row: side by side on a wide page, stacked on a narrow one.
+
+    ``chinese`` and ``english`` are MyST paragraphs; the row's id is ``p<number>``.
+    """
+    return [
+        "````{container} tekan-parallel-row",
+        f":name: p{number}",
+        "",
+        "```{container} tekan-parallel-zh",
+        chinese,
+        "```",
+        "",
+        "```{container} tekan-parallel-en language-en",
+        english,
+        "```",
+        "````",
+        "",
+    ]
+
+
+def render_statement(
+    statement: Statement, linker: Linker, parallel: str = "", english: Sequence[str] | None = None
+) -> str:
     """The MyST page of one statement: front matter, title, body, byline.
 
     ``parallel`` is the text of a link to the statement's parallel (Chinese–English) page; "" for none.
+    ``english`` (MyST paragraphs, one per paragraph) makes the page itself parallel: each paragraph in a row
+    beside its translation (the parallel print edition).
     """
     attribution, meta = statement.attribution, statement.meta
     description = statement.paragraphs[0][:120]
@@ -134,13 +159,17 @@ def render_statement(statement: Statement, linker: Linker, parallel: str = "") -
         lines += ["````{only} html", "```{container} tekan-parallel-link", link, "```", "````", ""]
     notes = list(meta.editor_notes)
     footnotes: list[str] = []
-    for text, paragraph in zip(statement.paragraphs, linker.link(statement.paragraphs), strict=True):
+    linked = linker.link(statement.paragraphs)
+    for number, (text, paragraph) in enumerate(zip(statement.paragraphs, linked, strict=True), start=1):
         marks = ""
         for quoted, note in [n for n in notes if n[0] in text]:
             notes.remove((quoted, note))
             footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
             marks += f"[^ed-{len(footnotes)}]"
-        lines += [render_segments(paragraph) + marks, ""]
+        if english is not None:
+            lines += parallel_row(number, render_segments(paragraph) + marks, english[number - 1])
+        else:
+            lines += [render_segments(paragraph) + marks, ""]
     lines += render_byline(statement)
     if footnotes:  # the editor's notes on the source's text, after the byline
         lines += [*footnotes, ""]
@@ -309,16 +338,19 @@ def render_book(
     edition: Edition = HANT,
     features: tuple[Publication, ...] = (),
     parallel: Mapping[str, str] | None = None,
+    english: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, str]:
     """Every generated page of a book: relative path (with ``.md``) → MyST text.
 
     A collection (``features``: one publication per seed, ``publication`` their union under the
     collection's own metadata) has its home page, glossary and English index at the top, and each
     feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the
-    slugs of the statements that have a parallel page to the text of the link to it.
+    slugs of the statements that have a parallel page to the text of the link to it; ``english`` maps slugs to
+    the statements' English paragraphs (MyST), which makes those statement pages parallel (the parallel print).
     """
     labels = edition.pages
     parallel = parallel or {}
+    english = english or {}
     if features:
         pages = {"index.md": render_collection_index(publication, features, labels)}
     else:
@@ -327,7 +359,8 @@ def render_book(
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
             link = parallel.get(statement.meta.slug, "")
-            pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker, link)
+            translation = english.get(statement.meta.slug)
+            pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker, link, translation)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
     if not features:

@@ -16,6 +16,7 @@ from .rendering import (
     data_line,
     escape,
     front_matter,
+    parallel_row,
     render_byline,
     render_segments,
     sector_doc,
@@ -66,9 +67,10 @@ def parallel_doc(statement: Statement) -> str:
     return f"{PARALLEL_DIR}/{statement.meta.slug}"
 
 
-def _english_paragraphs(
+def english_paragraphs(
     statement: Statement, translation: Translation | None, linker: EnglishLinker, missing: str
 ) -> list[str]:
+    """A statement's English paragraphs as MyST, terms linked (first occurrence); ``missing`` for one not translated."""
     texts = list(translation.paragraphs) if translation else [""] * len(statement.paragraphs)
     linked = linker.link([t for t in texts if t])
     rendered = iter(render_segments(segments) for segments in linked)
@@ -89,7 +91,7 @@ def render_translated_statement(
     lines = [*front, "", f"({meta.slug})=", f"# {escape(meta.headline_en or statement.headline)}", ""]
     lines += ["```{tekan-chinese}", data_line(statement.headline), "```", ""]
     lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
-    for paragraph in _english_paragraphs(statement, translation, linker, words.missing):
+    for paragraph in english_paragraphs(statement, translation, linker, words.missing):
         lines += [paragraph, ""]
     return "\n".join([*lines, *render_byline(statement, english_first=True)])
 
@@ -164,22 +166,9 @@ def render_parallel(
         lines += ["```{tekan-english}", data_line(meta.headline_en), "```", ""]
     lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
     chinese: list[list[Segment]] = linker.link(statement.paragraphs)
-    english_texts = _english_paragraphs(statement, translation, english, words.missing)
+    english_texts = english_paragraphs(statement, translation, english, words.missing)
     for number, (segments, text) in enumerate(zip(chinese, english_texts, strict=True), start=1):
-        lines += [
-            "````{container} tekan-parallel-row",
-            f":name: p{number}",
-            "",
-            "```{container} tekan-parallel-zh",
-            render_segments(segments),
-            "```",
-            "",
-            "```{container} tekan-parallel-en language-en",
-            text,
-            "```",
-            "````",
-            "",
-        ]
+        lines += parallel_row(number, render_segments(segments), text)
     return "\n".join([*lines, *render_byline(statement)])
 
 

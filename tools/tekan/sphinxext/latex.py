@@ -20,13 +20,16 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import footnotemark, footnotetext
 from sphinx.config import Config
+from sphinx.errors import ExtensionError
 
 from ..editions import BASENAME, EDITIONS, HANS, HANT, cjk_fonts
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import feature_doc, sector_doc, statement_doc
 from ..texescape import index_text, tex
+from ..translated import PARALLEL_WORDS
 from ..translation import MONTHS
 from .pages import book_of, load_for
 
@@ -68,6 +71,25 @@ def _translated_title_page(meta: Any, chinese_title: str) -> dict[str, str]:
 TRANSLATED_PREAMBLE = [r"\renewcommand{\thepart}{\arabic{part}}", r"\protected\def\sphinxtermref#1{#1}"]
 #: In English text, quotes, dashes and the ellipsis are Latin punctuation, not full-width CJK marks.
 LATIN_PUNCTUATION = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
+#: The parallel print of a Chinese edition (``tekan_parallel_print``): each paragraph and its translation side by side
+#: in two columns that paracol keeps in step, a thin rule between them. The English column is set as English: Latin
+#: punctuation (the character classes change inside the column's group only), proportional quotes, ragged right,
+#: glossary terms as plain words (the Chinese underline would break English words between any two letters).
+PARALLEL_PREAMBLE = [
+    r"\usepackage{paracol}",
+    r"\usepackage{ragged2e}",
+    r"\globalcounter*",  # footnotes, pages, chapters: one count for the book, not one per column
+    r"\columnratio{0.44}",
+    r"\setlength{\columnsep}{1.4em}",
+    r"\setlength{\columnseprule}{0.3pt}",
+    r"\colseprulecolor{tekangrey}",
+    r"\newenvironment{sphinxclasstekan-parallel-en}",
+    r"  {\par\begingroup\small\setlength{\parindent}{0pt}\RaggedRight\addfontfeatures{RawFeature=+pwid}"
+    + LATIN_PUNCTUATION
+    + r"\xeCJKsetup{CJKglue={\hskip 0pt}}\protected\def\sphinxtermref##1{##1}}",
+    r"  {\par\endgroup}",
+    r"\newcommand{\tekanparallelend}{\end{paracol}\par\vspace{0.4\baselineskip}}",
+]
 
 
 def latex_fonts(script: str) -> str:
@@ -139,6 +161,9 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     edition = EDITIONS[script]
     words = edition.pages
     title = (meta.title_en if edition.translated else "") or meta.title or book.publication.masthead
+    parallel = bool(config.tekan_parallel_print)
+    if parallel and edition.translated:
+        raise ExtensionError("tekan_parallel_print is for a Chinese edition (its English is set beside it)")
     masthead, _, short = title.partition("·")
     if not short:
         masthead, short = book.publication.masthead, title
@@ -158,6 +183,8 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "tekandescription": meta.description_zh,
         "tekandescriptionen": meta.description_en,
         **(_translated_title_page(meta, meta.title.partition("·")[2] or meta.title) if edition.translated else {}),
+        # The parallel print says so on its title page: 中英對照.
+        "tekanvariant": PARALLEL_WORDS[script].title if parallel else "",
         # The identifier (a urn:) is for catalogues and the EPUB's package, not for a reader of the imprint.
         "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date) if x),
         "tekancontentsname": words.contents,
@@ -170,7 +197,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     identifier = f"{meta.identifier}:{edition.folder}" if meta.identifier else ""  # as the EPUB's
     pdf = ", ".join(
         [
-            f"pdftitle={{{tex(title)}}}",
+            f"pdftitle={{{tex(title)}{tex('（' + PARALLEL_WORDS[script].title + '）') if parallel else ''}}}",
             f"pdfauthor={{{tex(author)}}}",
             f"pdfsubject={{{tex(meta.title_en)}}}",
             f"pdflang={{{edition.tag}}}",  # the catalog's /Lang, and dc:language in the XMP
@@ -212,6 +239,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
                 XMP,
                 rf"\hypersetup{{{pdf}}}",
                 *(TRANSLATED_PREAMBLE if edition.translated else []),
+                *(PARALLEL_PREAMBLE if parallel else []),
             ]
         ),
         **config.latex_elements,
@@ -240,12 +268,51 @@ ENGLISH_QUOTES = {"\u2019": "'", "\u2018": "`", "\u201c": "``", "\u201d": "''"}
 
 
 def _in_english(node: nodes.Node) -> bool:
+    """Inside English text of a Chinese page (not a parallel column: it sets its own punctuation as Latin)."""
     parent = node.parent
     while parent is not None and not isinstance(parent, (nodes.section, addnodes.start_of_file)):
-        if "language-en" in parent.get("classes", []):
+        classes: list[str] = parent.get("classes", [])
+        if "tekan-parallel-en" in classes:
+            return False
+        if "language-en" in classes:
             return True
         parent = parent.parent
     return False
+
+
+def parallel_columns(doctree: nodes.document) -> None:
+    """Each parallel row (a paragraph and its translation) as two paracol columns: Chinese left, English right."""
+    for row in list(doctree.findall(nodes.container)):
+        if "tekan-parallel-row" not in row["classes"]:
+            continue
+        sides = {
+            side: [
+                c for c in row.children if isinstance(c, nodes.container) and f"tekan-parallel-{side}" in c["classes"]
+            ]
+            for side in ("zh", "en")
+        }
+        if len(sides["zh"]) != 1 or len(sides["en"]) != 1:
+            continue
+        # A footnote (an editor's note) cannot be set inside a column (Sphinx's footnote environment and paracol
+        # clash): its mark stays in the text, its text follows the row, as Sphinx does for footnotes in tables.
+        texts = [_footnote_after(footnote) for footnote in list(row.findall(nodes.footnote))]
+        row.replace_self(
+            [
+                nodes.raw("", r"\begin{paracol}{2}", format="latex"),
+                sides["zh"][0],
+                nodes.raw("", r"\switchcolumn", format="latex"),
+                sides["en"][0],
+                nodes.raw("", r"\tekanparallelend", format="latex"),
+                *texts,
+            ]
+        )
+
+
+def _footnote_after(footnote: nodes.footnote) -> nodes.Element:
+    """Replace a footnote (Sphinx has moved it to where it is referred to) by its mark; return its text."""
+    number = footnote[0].astext() if isinstance(footnote[0], nodes.label) else ""
+    footnote.replace_self(footnotemark("", number, refid=footnote["ids"][0] if footnote["ids"] else ""))
+    return footnotetext("", *footnote.children, ids=footnote["ids"])
 
 
 def index_key(term: Term) -> str:
@@ -297,6 +364,7 @@ def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for items in list(doctree.findall(nodes.bullet_list)):
         if "tekan-english-index" in items["classes"]:
             items.replace_self(nodes.container("", items.deepcopy(), classes=["tekan-en-block"]))
+    parallel_columns(doctree)
     # English text: xeCJK sets ’ and “” as full-width Chinese punctuation; TeX quotes use the Latin font.
     for text in list(doctree.findall(nodes.Text)):
         if _in_english(text) and any(q in text for q in ENGLISH_QUOTES):

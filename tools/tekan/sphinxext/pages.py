@@ -17,7 +17,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, load_book, write_pages
-from ..collection import is_collection, read_collection
+from ..collection import COLLECTION_NOT_TRANSLATED, is_collection, read_collection
 from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
@@ -108,10 +108,21 @@ def generate_pages(app: Sphinx) -> None:
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
+    translations = _translations(app)
+    if app.config.tekan_parallel_print and (not translations or book.features):
+        raise ExtensionError(
+            "tekan_parallel_print: the parallel print sets each paragraph beside its translation, and this book has "
+            + (
+                "several features (not supported yet)"
+                if book.features
+                else "no translation catalogs (`tekan translate`)"
+            )
+        )
     # The word boundaries of the texts linked by an earlier build: re-rendering unchanged pages segments nothing.
     key = code_digest(LINKING_CODE, linker_inputs(book.glossary, book.script), versions(*SEGMENTING_PACKAGES))
     memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
-    changed = write_pages(book_pages(book, _translations(app), memo), Path(app.srcdir))
+    pages = book_pages(book, translations, memo, parallel_print=app.config.tekan_parallel_print)
+    changed = write_pages(pages, Path(app.srcdir))
     memo.save()
     if changed:
         logger.info("tekan: generated %d page(s)", len(changed))
@@ -126,6 +137,10 @@ def _translations(app: Sphinx) -> dict[str, Translation]:
     config = app.config
     language = EDITIONS[config.tekan_script].translation or config.tekan_parallel
     seed = _confpath(app, config.tekan_seed)
+    if is_collection(seed):  # a collection's features keep their catalogs apart: not read yet
+        if EDITIONS[config.tekan_script].translated:
+            raise ExtensionError(COLLECTION_NOT_TRANSLATED)
+        return {}
     locale = _confpath(app, config.tekan_locale) if config.tekan_locale else None
     metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
     try:
@@ -404,6 +419,14 @@ def setup_pages(app: Sphinx) -> None:
         "env",
         types=frozenset({str}),
         description="language of the parallel (Chinese–English) pages of the Chinese editions; '' for none",
+    )
+    app.add_config_value(
+        "tekan_parallel_print",
+        False,
+        "env",
+        types=frozenset({bool}),
+        description="the statement pages themselves parallel, each paragraph beside its translation (for the "
+        "parallel PDF of a Chinese edition: `tekan build pdf --parallel`)",
     )
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", generate_pages)
