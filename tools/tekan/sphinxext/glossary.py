@@ -479,9 +479,52 @@ def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
-def _glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    # Backlinks are filled when the glossary is written, so rewrite it whenever any page was re-read.
-    return [GLOSSARY_DOC] if GLOSSARY_DOC in env.found_docs else []
+def remember_uses(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Before reading: the pages' records of the terms they use, as the glossary's backlinks show them now."""
+    env.tekan_uses_before = dict(env.domains["tekan"].uses)  # type: ignore[attr-defined]
+    return []
+
+
+def glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The glossary, when a page's record of the terms it uses changed (a term used or no longer used, the page's
+    number or anchor): its backlinks are filled when it is written. Retitled pages rewrite every page
+    (``tekan.sphinxext.incremental``), and an edited glossary re-reads it."""
+    before = getattr(env, "tekan_uses_before", None)
+    if hasattr(env, "tekan_uses_before"):
+        del env.tekan_uses_before
+    if GLOSSARY_DOC not in env.found_docs or before == env.domains["tekan"].uses:  # type: ignore[attr-defined]
+        return []
+    return [GLOSSARY_DOC]
+
+
+def keep_index_entries(app: Sphinx) -> list[Any]:
+    """Put the glossary's index entries back into the search index when the glossary was not rewritten.
+
+    Sphinx's incremental search index keeps the words of the pages a build does not rewrite, but not their
+    index entries: it keeps those on the environment, which is saved before pages are written. The glossary is
+    the one page with index entries (one per term), so they are taken from its doctree, as Sphinx's
+    ``IndexBuilder.feed`` takes them (tests/test_incremental.py compares the index with a clean build's).
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    entries: dict[str, list[tuple[str, str, str]]] | None = getattr(indexer, "_index_entries", None)
+    if entries is None or GLOSSARY_DOC not in app.env.all_docs or GLOSSARY_DOC in entries:
+        return []
+    from sphinx.util.index_entries import split_index_msg
+
+    found: set[tuple[str, str, str]] = set()
+    for node in app.env.get_doctree(GLOSSARY_DOC).findall(addnodes.index):
+        for entry_type, value, target_id, main, _ in node["entries"]:
+            try:
+                parts = split_index_msg(entry_type, value)
+            except ValueError:
+                continue
+            if entry_type in {"see", "seealso"}:
+                found.add((parts[0], target_id or "", main))
+            found |= {(part, target_id or "", main) for part in parts}
+    entries[GLOSSARY_DOC] = sorted(found)
+    return []
 
 
 def setup_glossary(app: Sphinx) -> None:
@@ -497,5 +540,7 @@ def setup_glossary(app: Sphinx) -> None:
     app.connect("doctree-read", collect_uses)
     app.connect("doctree-resolved", fill_backlinks)
     app.connect("doctree-resolved", resolve_placeholders)
-    app.connect("env-updated", _glossary_needs_rewrite)
+    app.connect("env-get-outdated", remember_uses)
+    app.connect("env-updated", glossary_needs_rewrite)
+    app.connect("html-collect-pages", keep_index_entries)  # before the search index is written
     app.connect("env-updated", write_site_files)
