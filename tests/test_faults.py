@@ -302,6 +302,29 @@ def test_publishing_never_leaves_a_moment_without_a_complete_edition(
     assert sorted(p.name for p in target.parent.iterdir()) == ["zh-hant"]  # no staging or old copy left
 
 
+def test_a_publish_copies_only_what_the_build_rewrote(tmp_path: Path) -> None:
+    """Files the build did not rewrite keep their published copy (linked, not copied again); a rewritten file and
+    a published file someone edited in place are copied afresh; the published edition equals the build."""
+    import os
+
+    from tekan.building import publish_tree
+
+    built = edition(tmp_path / "built", "A", pages=3)
+    target = tmp_path / "out" / "html" / "zh-hant"
+    publish_tree(built, target)
+    unchanged = (target / "page-0.html").stat().st_ino
+    (built / "page-1.html").write_text("B" * 1000, encoding="utf-8")  # rewritten by the next build
+    edited = target / "page-2.html"
+    edited.write_text("edited by hand", encoding="utf-8")
+    publish_tree(built, target)
+    assert (target / "page-0.html").stat().st_ino == unchanged
+    assert {p.name: p.read_text(encoding="utf-8") for p in target.iterdir()} == {
+        p.name: p.read_text(encoding="utf-8") for p in built.iterdir()
+    }
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" and p.stat().st_nlink == 1 for p in target.iterdir())
+    assert os.stat(built / "page-0.html").st_ino != unchanged  # a link to the publish, never to the build
+
+
 def test_a_publish_stopped_between_its_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
     """Where the atomic exchange is not available, publishing is two renames; a kill between them leaves
     only ``.zh-hant.old`` (and maybe ``.zh-hant.new``): the next build's first act puts the edition back."""

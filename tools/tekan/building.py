@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -165,10 +166,11 @@ def publish_tree(built: Path, target: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
-    # Real copies, not hard links: Sphinx rewrites its output files in place, so a linked published
+    # Real copies, not hard links to the build: Sphinx rewrites its output files in place, so a linked published
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
-        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        copy = _copy_or_link_published(built, staging, target)
+        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copy)
         world_readable(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -180,6 +182,26 @@ def publish_tree(built: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_or_link_published(built: Path, staging: Path, target: Path) -> Callable[[str, str], object]:
+    """A copy function for the staging copy: a file the build did not rewrite since the last publish (same size
+    and modification time as its published copy, which ``copy2`` made) is linked to that copy instead of copied
+    again. Published files are never written in place (a publish replaces the whole folder), so the link is safe;
+    an edit of a file takes a fresh copy."""
+
+    def copy(source: str, destination: str) -> object:
+        published = target / Path(destination).relative_to(staging)
+        try:
+            new, old = os.stat(source), os.stat(published, follow_symlinks=False)
+            if new.st_size == old.st_size and new.st_mtime_ns == old.st_mtime_ns and stat.S_ISREG(old.st_mode):
+                os.link(published, destination)
+                return destination
+        except OSError:  # nothing published there, or links not possible on this file system
+            pass
+        return shutil.copy2(source, destination)
+
+    return copy
 
 
 def recover_published(target: Path) -> None:

@@ -24,6 +24,7 @@ from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
 from ..languages import chinese_runs
+from ..memo import code_digest
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from ..translated import PARALLEL_DIR
@@ -462,12 +463,21 @@ def add_tooltip_data(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Before a website's pages are written: the CSV and TBX exports of the glossary (each only if changed)."""
+    """Before a website's pages are written: the CSV and TBX exports of the glossary (each only if changed).
+
+    They are made again only when the glossary file, the title or the exporting code changed since the last build
+    (the TBX of a large glossary takes a noticeable part of a one-page rebuild).
+    """
     if not is_site(app.builder):
         return []
     book = book_of(env)
     static = Path(app.outdir) / "_static"
     title = app.config.project  # the book's full title (tekan.sphinxext.defaults.apply_identity)
+    source = book.glossary.source.stat()
+    key = code_digest(["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title)
+    if getattr(env, "tekan_exports_key", None) == key and all((static / n).is_file() for n in (CSV_FILE, TBX_FILE)):
+        return []
+    env.tekan_exports_key = key  # type: ignore[attr-defined]  # saved with the environment after this event
     written = [
         name
         for name, text in ((CSV_FILE, to_csv(book.glossary)), (TBX_FILE, to_tbx(book.glossary, title).decode("utf-8")))
