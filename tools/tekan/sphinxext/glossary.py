@@ -321,12 +321,16 @@ class EnglishIndexDirective(SphinxDirective):
 # --- cross-page state: which page uses which term ----------------------------------------------
 
 
+#: An entry of a page's index as the search index keeps it: (text, target id, "main" or "").
+IndexEntry = tuple[str, str, str]
+
+
 class TekanDomain(Domain):
-    """Records, per document, the glossary terms it links to (for backlinks)."""
+    """Records, per document, the glossary terms it links to (for backlinks) and its index entries (for search)."""
 
     name = "tekan"
     label = "Tekan"
-    initial_data: ClassVar[dict[str, Any]] = {"uses": {}}  # docname → (order, anchor, [term ids])
+    initial_data: ClassVar[dict[str, Any]] = {"uses": {}, "index_entries": {}}
     data_version = ENV_VERSION
 
     @property
@@ -335,13 +339,21 @@ class TekanDomain(Domain):
         uses: dict[str, tuple[int, str, list[str]]] = self.data["uses"]
         return uses
 
+    @property
+    def index_entries(self) -> dict[str, list[IndexEntry]]:
+        """docname → its index entries, for the pages that have any (the glossary: one per term)."""
+        entries: dict[str, list[IndexEntry]] = self.data["index_entries"]
+        return entries
+
     def clear_doc(self, docname: str) -> None:
         self.uses.pop(docname, None)
+        self.index_entries.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            if docname in otherdata["uses"]:
-                self.uses[docname] = otherdata["uses"][docname]
+            for key in ("uses", "index_entries"):
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []
@@ -509,22 +521,12 @@ def glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return [GLOSSARY_DOC]
 
 
-def keep_index_entries(app: Sphinx) -> list[Any]:
-    """Put the glossary's index entries back into the search index when the glossary was not rewritten.
-
-    Sphinx's incremental search index keeps the words of the pages a build does not rewrite, but not their
-    index entries: it keeps those on the environment, which is saved before pages are written. The glossary is
-    the one page with index entries (one per term), so they are taken from its doctree, as Sphinx's
-    ``IndexBuilder.feed`` takes them (tests/test_incremental.py compares the index with a clean build's).
-    """
-    indexer = getattr(app.builder, "indexer", None)
-    entries: dict[str, list[tuple[str, str, str]]] | None = getattr(indexer, "_index_entries", None)
-    if entries is None or GLOSSARY_DOC not in app.env.all_docs or GLOSSARY_DOC in entries:
-        return []
+def page_index_entries(doctree: nodes.document) -> list[IndexEntry]:
+    """The index entries of a page, as Sphinx's ``IndexBuilder.feed`` takes them for the search index."""
     from sphinx.util.index_entries import split_index_msg
 
-    found: set[tuple[str, str, str]] = set()
-    for node in app.env.get_doctree(GLOSSARY_DOC).findall(addnodes.index):
+    found: set[IndexEntry] = set()
+    for node in doctree.findall(addnodes.index):
         for entry_type, value, target_id, main, _ in node["entries"]:
             try:
                 parts = split_index_msg(entry_type, value)
@@ -533,7 +535,32 @@ def keep_index_entries(app: Sphinx) -> list[Any]:
             if entry_type in {"see", "seealso"}:
                 found.add((parts[0], target_id or "", main))
             found |= {(part, target_id or "", main) for part in parts}
-    entries[GLOSSARY_DOC] = sorted(found)
+    return sorted(found)
+
+
+def collect_index_entries(app: Sphinx, doctree: nodes.document) -> None:
+    """Note a page's index entries while it is read (the environment is saved before pages are written)."""
+    entries = page_index_entries(doctree)
+    if entries:
+        app.env.domains["tekan"].index_entries[app.env.current_document.docname] = entries  # type: ignore[attr-defined]
+
+
+def keep_index_entries(app: Sphinx) -> list[Any]:
+    """Put the index entries of the pages this build did not rewrite back into the search index.
+
+    Sphinx's incremental search index keeps the words of the pages a build does not rewrite, but not their
+    index entries: it keeps those on the environment, which is saved before pages are written (so a page's
+    entries are lost unless it is rewritten, as the glossary was on every build). They are recorded when a page
+    is read (tests/test_incremental.py compares the index with a clean build's).
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    entries: dict[str, list[IndexEntry]] | None = getattr(indexer, "_index_entries", None)
+    if entries is None:
+        return []
+    recorded: dict[str, list[IndexEntry]] = app.env.domains["tekan"].index_entries  # type: ignore[attr-defined]
+    for docname, found in recorded.items():
+        if docname not in entries and docname in app.env.all_docs:
+            entries[docname] = found
     return []
 
 
@@ -548,6 +575,7 @@ def setup_glossary(app: Sphinx) -> None:
     app.connect("builder-inited", add_tooltip_assets)
     app.connect("html-page-context", add_tooltip_data)
     app.connect("doctree-read", collect_uses)
+    app.connect("doctree-read", collect_index_entries)
     app.connect("doctree-resolved", fill_backlinks)
     app.connect("doctree-resolved", resolve_placeholders)
     app.connect("env-get-outdated", remember_uses)
