@@ -609,6 +609,11 @@ def bench_scaling(sizes: Sequence[int], work: Path, epub_pdf: bool) -> dict[str,
         both = {"wall_s": hant["wall_s"] + hans.seconds, "cpu_s": hant["cpu_s"] + hans.cpu}
         extra.append({"build": f"HTML {largest:,}, both scripts", **both, "peak_mb": max(hant["peak_mb"], hans.peak_mb),
                       "ok": hant["ok"] and hans.ok, "note": ""})  # fmt: skip
+        # Sphinx's -j: the wall time a reader of the targets waits for (peak MB: the largest single process).
+        args = ["html", "--script", "hant", "-j", "auto", "--seed", str(collection)]
+        parallel = tekan_build(args, work / f"scaling-{largest}-j", work / "logs" / "s-jauto.log")
+        shutil.rmtree(work / f"scaling-{largest}-j", ignore_errors=True)
+        extra.append({"build": f"HTML {largest:,}, Traditional, -j auto", **_run_row(parallel)})
         for fmt, cap in (("epub", 900.0), ("pdf", 900.0)):
             run = tekan_build(
                 [fmt, "--script", "hant", "--seed", str(collection)], out, work / "logs" / f"s-{fmt}.log", cap
@@ -845,6 +850,10 @@ def targets(results: dict[str, Any]) -> str:
     n = f"{largest['statements']:,}"
     add(f"HTML of {n} statements < 60 s", f"{largest['cpu_s']:.0f} s CPU ({largest['wall_s']:.0f} s wall)",
         largest["ok"] and largest["cpu_s"] < 60)  # fmt: skip
+    parallel = next((r for r in scaling["formats"] if "-j auto" in r["build"]), None)
+    if parallel:
+        measured = f"{parallel['wall_s']:.0f} s wall ({parallel['cpu_s']:.0f} s CPU)"
+        add(f"HTML of {n} statements < 60 s, -j auto (wall time)", measured, parallel["ok"] and parallel["wall_s"] < 60)
     if both:
         add("both scripts < 2 min", f"{both['cpu_s']:.0f} s CPU ({both['wall_s']:.0f} s wall)", both["cpu_s"] < 120)
     add("per-page cost exponent ≤ 1.1", f"{scaling['exponent']:.2f}", scaling["exponent"] <= 1.1)
