@@ -64,6 +64,28 @@ def test_a_damaged_memo_is_ignored(tmp_path: Path) -> None:
     assert compute.calls == ["標準"]
 
 
+def test_a_memo_others_could_have_written_is_not_unpickled(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    memo: FileMemo[list[str]] = FileMemo(path, "k")
+    memo.get("計量", Counter())
+    memo.save()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert "計量" in FileMemo(path, "k").entries
+    path.chmod(0o666)  # a shared cache folder: anyone could have planted this pickle
+    assert FileMemo(path, "k").entries == {}
+
+
+def test_an_unwritable_cache_never_fails_a_build(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be\n", encoding="utf-8")
+    compute = Counter()
+    memo: FileMemo[list[str]] = FileMemo(blocker / "tekan" / "memo.pickle", "k")
+    assert memo.get("標準", compute) == ["準標"]
+    memo.save()  # cannot make the folder: no error, nothing written
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
 def test_the_code_digest_follows_the_inputs() -> None:
     assert code_digest(["memo.py"], "a") == code_digest(["memo.py"], "a")
     assert code_digest(["memo.py"], "a") != code_digest(["memo.py"], "b")

@@ -6,13 +6,18 @@ build), though nearly all their paragraphs are unchanged. A :class:`FileMemo` ma
 It is valid for one ``key`` only, a digest of everything else the values depend on (the dictionary words,
 the code that computes them): with another key it starts empty. An entry unused for ``keep`` builds is
 dropped, so the file follows the book rather than growing with every edit.
+
+A memo is only a saving: a file that cannot be read or written is treated as absent, and a file another user
+could have written (not ours, or writable by group or others) is never unpickled.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -62,7 +67,7 @@ class FileMemo(Generic[V]):
         self.build = 0  # this build's number: entries remember the last build that used them
         self.entries: dict[str, tuple[int, V]] = {}
         self.used = False
-        if path is None or not path.is_file():
+        if path is None or not _ours(path):
             return
         try:
             with path.open("rb") as file:
@@ -86,9 +91,24 @@ class FileMemo(Generic[V]):
             return
         oldest = self.build - self.keep
         entries = {text: entry for text, entry in self.entries.items() if entry[0] > oldest}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         # Two builds may save one memo at once (the user's cache folder is shared): each writes its own file.
         staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
-        with staging.open("wb") as file:
-            pickle.dump({"key": self.key, "build": self.build, "entries": entries}, file, pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, self.path)
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with staging.open("wb") as file:
+                pickle.dump({"key": self.key, "build": self.build, "entries": entries}, file, pickle.HIGHEST_PROTOCOL)
+            staging.chmod(0o600)
+            os.replace(staging, self.path)
+        except OSError:  # a read-only home, a full disk: the next build computes the values again
+            with contextlib.suppress(OSError):
+                staging.unlink(missing_ok=True)
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is a regular file only its owner, the current user, can have written."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    private = not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and private
