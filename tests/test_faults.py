@@ -59,11 +59,30 @@ def wait_for(condition, timeout: float, what: str):  # type: ignore[no-untyped-d
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _terminal_signals() -> None:
+    """In the child: the default handling of Ctrl-C and hang-ups, as in a terminal. A suite started in the
+    background (``cmd &``) or under ``nohup`` would otherwise hand tekan these signals already ignored."""
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def start(args: list[str], mark: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TEKAN_TEST_MARK": mark, "PYTHONPATH": str(ROOT / "tools")}
     return subprocess.Popen(
-        args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        args,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_terminal_signals,
     )
+
+
+def running(mark: str, command: str) -> bool:
+    """Whether a marked process runs exactly ``command`` (not merely names it, as the parent's ``-c`` does)."""
+    return any(found.partition(": ")[2].strip() == command for found in marked(mark))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
@@ -77,8 +96,8 @@ def test_no_child_or_grandchild_outlives_tekan(sig: signal.Signals) -> None:
         "run_process(['sh', '-c', 'sleep 300 & sleep 301'])\n"
     )
     parent = start([sys.executable, "-c", script], mark)
-    wait_for(lambda: any("sleep 301" in c for c in marked(mark)), 30, "the grandchildren")
-    assert any("sleep 300" in c for c in marked(mark))
+    # Both grandchildren running means run_process is under way, so tekan's signal handling is in place.
+    wait_for(lambda: running(mark, "sleep 300") and running(mark, "sleep 301"), 30, "the grandchildren")
     os.kill(parent.pid, sig)
     parent.wait(timeout=30)
     left = wait_for(lambda: marked(mark) == [] or None, 15, f"the processes to end: {marked(mark)}")
