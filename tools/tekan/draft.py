@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .derive import DEFAULT_SECTORS, explain_sector, masthead_facts, person_pinyin
 from .errors import Kind, Problem, TekanError, read_text
+from .files import atomic_write
 from .metadata import apply_metadata, load_publication, metadata_path, read_positions
 from .model import Location, Publication, Statement
 from .normalise import normalise_publication
@@ -153,12 +154,13 @@ def _update(seed: Path, path: Path) -> DraftResult:
             added += ["", *toml_table("[[sector]]", {"id": sector.id, "zh": sector.zh, "en": sector.en})]
     text = read_text(path)
     separator = "" if text.endswith("\n") or not text else "\n"
-    _write_new(path, text + separator + "\n" + "\n".join(added) + "\n", replace=True)
+    # In place of the file a link points to, keeping its owner and mode; a kill leaves the old file or the new.
+    atomic_write(path, (text + separator + "\n" + "\n".join(added) + "\n").encode("utf-8"))
     return DraftResult(path, tuple(st.number for st in missing), len(entries), _todo_count(added), tuple(problems))
 
 
-def _write_new(path: Path, text: str, replace: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; without ``replace``, fail rather than overwrite."""
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` to a new file ``path`` atomically; fail rather than overwrite."""
     import os
     import tempfile
 
@@ -168,11 +170,8 @@ def _write_new(path: Path, text: str, replace: bool = False) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.chmod(tmp, 0o644)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite an editor's file
-            os.unlink(tmp)
+        os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite an editor's file
+        os.unlink(tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
