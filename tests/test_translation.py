@@ -292,3 +292,38 @@ def test_shipped_translation_is_complete_up_to_date_and_has_no_terminology_misse
     publication, _ = load_publication(SEED)
     changed = update_catalogs(publication, load_glossary(GLOSSARY), locale, "en", ROOT)
     assert [path.name for path, was_changed in changed if was_changed] == []
+
+
+@pytest.mark.parametrize(
+    ("renamed", "siblings"),
+    [
+        ("chen-dawen", False),  # the slug renamed in the metadata: the old catalog is for no statement
+        ("lin-xiaohong", True),  # the same with a second seed in the book: its catalogs are not orphans
+    ],
+)
+def test_check_reports_a_catalog_for_no_statement(book: Path, renamed: str, siblings: bool) -> None:
+    _translate(book)
+    old = catalog_path(book / "locale", "en", renamed)
+    metadata = book / "seeds" / "feature.toml"
+    metadata.write_text(METADATA.replace(f'slug = "{renamed}"', f'slug = "{renamed}-2"'), encoding="utf-8")
+    stray = catalog_path(book / "locale", "en", "nobody")  # a catalog copied in from elsewhere
+    shutil.copy(old, stray)
+    if siblings:
+        other = book / "seeds" / "other.txt"
+        other.write_text(SEED_TEXT.replace("陳大文", "陳小文").replace("林小紅", "林大紅"), encoding="utf-8")
+        (book / "seeds" / "other.toml").write_text(
+            METADATA.replace("陳大文", "陳小文")
+            .replace("林小紅", "林大紅")
+            .replace('"chen-dawen"', '"nobody"')
+            .replace('"lin-xiaohong"', '"lin-dahong"'),
+            encoding="utf-8",
+        )
+    report = _check(book)
+    orphans = [line for line in report.splitlines() if "is for no statement" in line]
+    expected = [old] if siblings else [old, stray]
+    assert [line.partition(": warning: ")[0] for line in orphans] == [str(p) for p in sorted(expected)], report
+    assert all(line.endswith("[tekan.translation]") for line in orphans)
+    assert f"no statement has the page name {renamed!r}" in report
+    # Renamed to the new page name, the catalog is the statement's again: nothing to report about it.
+    old.rename(catalog_path(book / "locale", "en", f"{renamed}-2"))
+    assert str(old) not in _check(book)

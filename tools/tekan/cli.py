@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for seed, publication in zip(seeds, publications, strict=True):
         _check_translations(seed, publication, glossary, args)
         _warn_missing_glyphs(seed, project.glossary(args.glossary))
+    _warn_orphan_catalogs(seeds, publications, args.locale)
     problems = glossary_problems(glossary, publications)
     if glossary.source == DEFAULT_GLOSSARY:  # it serves many features: terms one book leaves unused are expected
         unused = [p for p in problems if p.kind is Kind.unused_term]
@@ -165,6 +167,29 @@ def _check_translations(seed: Path, publication: object, glossary: object, args:
         _say(f"tekan: {language}: {done_all}/{total} paragraphs translated, {len(misses)} terminology misses")
 
 
+def _warn_orphan_catalogs(seeds: Sequence[Path], publications: Sequence[Publication], given: str | None) -> None:
+    """Warn about catalogs that belong to no statement of the book (a page name that changed)."""
+    from .translation import locale_folder, orphan_catalogs
+
+    books: dict[Path, dict[Path, Publication | None]] = {}  # locale folder → its seeds (checked or not)
+    for seed, publication in zip(seeds, publications, strict=True):
+        locale = Path(given) if given else locale_folder(seed)
+        books.setdefault(locale, {})[seed] = publication
+        for sibling in seed.parent.glob("*.txt"):  # the book's other seeds share its catalogs
+            books[locale].setdefault(sibling, None)
+    for locale, book in books.items():
+        slugs = set()
+        for seed, checked in book.items():
+            if checked is None:
+                with contextlib.suppress(TekanError):  # not asked to check it: its page names only
+                    checked = load_publication(seed)[0]
+            slugs |= {st.meta.slug for st in checked.statements} if checked else set()
+        names = ", ".join(sorted(seed.name for seed in book))
+        languages = sorted(p.name for p in locale.iterdir() if (p / "LC_MESSAGES").is_dir()) if locale.is_dir() else []
+        for language in languages:
+            _problems(orphan_catalogs(locale, language, slugs, names))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
     from .draft import init_metadata
@@ -211,6 +236,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             _problems(book.problems)
             if args.strict and _strict_failure(book.problems):
                 return 1
+        if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
+            _warn_orphan_catalogs([seed], [book.publication], None)
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites(formats, scripts)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import Kind, TekanError
 from .model import Location, Publication, PublicationMeta, Statement
+from .project import seed_path
 from .tomlfile import check_fields, load_toml
 
 _COLLECTION = {
@@ -61,7 +62,7 @@ def read_collection(path: Path) -> tuple[dict[str, str], list[Path]]:
     where = Location(path, 0)
     check_fields(data, where, Kind.metadata, {"seeds": list}, {"collection": dict})
     facts = check_fields(data.get("collection", {}), where, Kind.metadata, {}, _COLLECTION)
-    seeds = [(path.parent / name).resolve() for name in data["seeds"]]
+    seeds = [seed_path(path.parent / name) for name in data["seeds"]]
     if not seeds:
         raise TekanError("`seeds` lists no seed", where, Kind.metadata)
     ids = [feature_id(seed) for seed in seeds]
@@ -74,7 +75,7 @@ def read_collection(path: Path) -> tuple[dict[str, str], list[Path]]:
 def write_collection(path: Path, seeds: list[Path]) -> None:
     """Write a collection file listing ``seeds`` (for ``tekan build --seed A --seed B``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    listed = ", ".join('"' + str(s.resolve()).replace("\\", "\\\\").replace('"', '\\"') + '"' for s in seeds)
+    listed = ", ".join('"' + str(seed_path(s)).replace("\\", "\\\\").replace('"', '\\"') + '"' for s in seeds)
     text = f"seeds = [{listed}]\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po, write_po
 from .errors import Kind, Problem, TekanError
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
+from .project import seed_path
 from .tomlfile import load_toml
 
 #: The folder of a book that holds its catalogs (Sphinx's ``locale_dirs``).
@@ -33,7 +34,7 @@ TRANSLATED, FUZZY, MISSING = "translated", "fuzzy", "missing"
 
 def locale_folder(seed: Path) -> Path:
     """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
-    book = seed.resolve().parent
+    book = seed_path(seed).parent
     return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
 
 
@@ -305,7 +306,7 @@ def update_catalogs(
     linker = term_linker(glossary, "hant")  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
     try:
-        source = publication.source.resolve().relative_to(book_root.resolve()).as_posix()
+        source = seed_path(publication.source).relative_to(seed_path(book_root)).as_posix()
     except ValueError:
         source = publication.source.name
     results = []
@@ -388,6 +389,23 @@ def catalog_problems(publication: Publication, translations: Mapping[str, Transl
                 where = Location(translation.path, line)
                 problems.append(Problem(f"paragraph {number} is {state}", where, Kind.translation))
     return problems
+
+
+def orphan_catalogs(locale: Path, language: str, slugs: Iterable[str], seeds: str) -> list[Problem]:
+    """One warning per statement catalog of ``language`` that belongs to none of ``slugs`` (the page names of
+    the book's statements): after a page name changed, its translation would otherwise be silently unused."""
+    folder = catalog_path(locale, language, "x").parent
+    known = set(slugs)
+    orphans = sorted(p for p in folder.glob("*.po") if p.stem not in known) if folder.is_dir() else []
+    return [
+        Problem(
+            f"this catalog is for no statement of {seeds}: no statement has the page name {path.stem!r} "
+            "(if the page name changed, rename the file to the new one and run `tekan translate`; else delete it)",
+            Location(path, 0),
+            Kind.translation,
+        )
+        for path in orphans
+    ]
 
 
 def terminology_problems(

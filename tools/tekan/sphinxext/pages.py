@@ -26,7 +26,7 @@ from ..linking import Linker
 from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
 from ..model import Glossary, Translation
-from ..project import DEFAULT_GLOSSARY
+from ..project import DEFAULT_GLOSSARY, seed_path
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
 from ..translation import book_translations
 
@@ -58,7 +58,7 @@ def _check_config(app: Sphinx, config: Any) -> None:
 
 
 def _confpath(app: Sphinx, value: str) -> Path:
-    return (Path(app.confdir) / value).resolve()
+    return seed_path(Path(app.confdir) / value)  # the one rule: a link is not resolved
 
 
 # --- generation --------------------------------------------------------------------------------
