@@ -20,6 +20,7 @@ class PageWords:
 
     glossary: str  # title of the glossary page
     glossary_intro: str  # its first paragraph; ``{english}`` is the link to the English index
+    glossary_intro_more: str  # the same when it also prints entries the text does not use (see also, [glossary])
     english_index: str  # title of the English index
     contents: str  # caption of the table of contents (also the EPUB's navigation)
     statements: str  # counter word after the number of statements of a sector (16 篇)
@@ -192,6 +193,10 @@ HANT = Edition(
     pages=PageWords(
         glossary="詞彙表",
         glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
+        glossary_intro_more=(
+            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見及編者選收的詞條（正文未用者，「出現於」為「—」），"
+            "按漢語拼音排序；按英文字母排序的術語見{english}。"
+        ),
         english_index="英文索引",
         contents="目錄",
         statements="篇",
@@ -301,6 +306,10 @@ HANS = Edition(
     pages=PageWords(
         glossary="词汇表",
         glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
+        glossary_intro_more=(
+            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见及编者选收的词条（正文未用者，“出现于”为“—”），"
+            "按汉语拼音排序；按英文字母排序的术语见{english}。"
+        ),
         english_index="英文索引",
         contents="目录",
         statements="篇",
@@ -410,6 +419,12 @@ EN = Edition(
         glossary="Glossary",
         glossary_intro=(
             "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+            "each with its Chinese headword, pinyin and definitions."
+        ),
+        glossary_intro_more=(
+            "The quality infrastructure and policy terms used in the statements, with the entries they refer to and "
+            "those the editors added (the text uses those nowhere: their Used in shows a dash), in English "
+            "alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."
         ),
         english_index="English index",

@@ -9,7 +9,16 @@ from typing import Any
 
 from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
 from .errors import Kind, Problem, TekanError
-from .model import Attribution, Location, Publication, PublicationMeta, Sector, Statement, StatementMeta
+from .model import (
+    Attribution,
+    GlossaryChoice,
+    Location,
+    Publication,
+    PublicationMeta,
+    Sector,
+    Statement,
+    StatementMeta,
+)
 from .parsing import default_slug, load_seed
 from .scripts import DECLARED_SCRIPTS, script_evidence
 from .tomlfile import check_fields, entry_line, load_toml
@@ -102,7 +111,7 @@ def apply_metadata(
     exists = path.is_file()
     data, lines = loaded or (load_toml(path, Kind.metadata) if exists else ({}, {}))
     problems: list[Problem] = []
-    known = {"publication", "sector", "statement", "positions"}
+    known = {"publication", "sector", "statement", "positions", "glossary"}
     for key in data:
         if key not in known:
             raise TekanError(
@@ -200,8 +209,18 @@ def apply_metadata(
     publication = _declared_script(publication, str(data.get("publication", {}).get("language", "")), path)
     used = {st.meta.sector for st in statements}
     sectors += [s for s in DEFAULT_SECTORS[publication.script] if s.id in used and s.id not in declared]
-    publication_meta = replace(publication_meta, sectors=tuple(sectors))
+    publication_meta = replace(publication_meta, sectors=tuple(sectors), glossary=glossary_choice(data, path))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
+
+
+def glossary_choice(data: dict[str, Any], path: Path) -> GlossaryChoice | None:
+    """The ``[glossary]`` table of a metadata or collection file: ``all = true`` prints every entry of the glossary
+    file, ``include = ["id", …]`` those entries besides the ones the text uses; None without the table."""
+    if "glossary" not in data:
+        return None
+    where = Location(path, _table_line(path, "glossary"))
+    table = check_fields(data["glossary"], where, Kind.metadata, {}, {"all": bool, "include": list})
+    return GlossaryChoice(all=table.get("all", False), include=tuple(table.get("include", [])), where=where)
 
 
 def _declared_script(publication: Publication, language: str, path: Path) -> Publication:
@@ -347,6 +366,8 @@ def _array(data: dict[str, Any], key: str, path: Path) -> list[Any]:
 
 
 def _table_line(path: Path, table: str) -> int:
+    if not path.is_file():
+        return 0
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), start=1):
         if line.strip() == f"[{table}]":
             return number
