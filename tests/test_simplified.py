@@ -86,7 +86,7 @@ def test_the_traditional_edition_is_converted_with_protections_and_audited(tmp_p
     assert conversions == [("发", "髮", 2, 1), ("后", "后", 2, 1)]  # the choices the context made
     pages = book_pages(book)
     assert "{term}`國家質量基礎設施 <nqi>`" in pages["statements/han-yongsheng.md"]
-    assert "以簡體寫成" in pages["audit.md"]
+    assert "以簡體寫成" in pages["about.md"] and "](audit.md)" in pages["about.md"]
     # Each choice with the seed's text around it, then the converted text around it.
     row = '["后来我们把头", "发", "剪短了，皇后"], ["後來我們把頭", "髮", "剪短了，皇后"], "轉換"]'
     assert row in pages["audit.md"]
