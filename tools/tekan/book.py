@@ -116,8 +116,8 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
     if normalise:
         from .normalise import normalise_publication
 
-        # A Simplified seed's word forms are its own: only its punctuation is normalised.
-        publication = normalise_publication(publication, {} if publication.script == "hans" else None)
+        # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
+        publication = normalise_publication(publication)
     if EDITIONS[script].script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans
 
