@@ -252,11 +252,25 @@ def _attribution(attribution: Attribution, entry: dict[str, Any], where: Locatio
     override = [entry.get(k) for k in ("organisation", "position", "person")]
     if all(v is None for v in override):
         return attribution
-    if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
+    if any(v is None for v in override):
+        names = ("organisation", "position", "person")
+        missing = ", ".join(name for name, value in zip(names, override, strict=True) if value is None)
         raise TekanError(
-            "organisation, position and person must all be given and join to exactly the byline", where, Kind.metadata
+            f"organisation, position and person must all be given (this entry has no {missing})", where, Kind.metadata
+        )
+    joined = "".join(v or "" for v in override)
+    if _no_spaces(joined) != _no_spaces(attribution.raw):  # spaces between the parts are the byline's own affair
+        raise TekanError(
+            f"organisation, position and person join to {joined!r}, not to the byline {attribution.raw!r}: "
+            "together they must spell the byline (spaces aside)",
+            where,
+            Kind.metadata,
         )
     return replace(attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or "")
+
+
+def _no_spaces(text: str) -> str:
+    return "".join(text.split())
 
 
 def missing_english(meta: StatementMeta, attribution: Attribution) -> list[str]:
