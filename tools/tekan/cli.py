@@ -168,8 +168,9 @@ def _check_translations(seed: Path, publication: object, glossary: object, args:
 def cmd_init(args: argparse.Namespace) -> int:
     """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
     from .draft import init_metadata
+    from .metadata import command_path
 
-    seed = Path(args.seed)
+    seed = _project(args).seed(args.seed)
     result = init_metadata(seed, update=args.update)
     _problems(result.problems)
     if not result.added:
@@ -181,7 +182,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         + (f", kept the {result.kept} written" if result.kept else "")
         + f"; {result.todo} field(s) marked TODO"
     )
-    _say(f"tekan: next: fill them in, then `tekan check --strict {seed}`")
+    _say(f"tekan: next: fill them in, then `tekan check --strict {command_path(seed)}`")
     return 0
 
 
@@ -430,7 +431,9 @@ def parser() -> argparse.ArgumentParser:
     convert.set_defaults(run=cmd_convert)
 
     init = sub.add_parser("init", parents=[book], help="write a metadata draft beside a seed (never overwrites)")
-    init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
+    init.add_argument(
+        "seed", nargs="?", help="seed text file (default: the book's only seed); the draft is written beside it"
+    )
     init.add_argument(
         "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
     )

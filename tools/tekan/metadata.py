@@ -64,6 +64,14 @@ _STATEMENT_OPTIONAL = {
 }
 
 
+def command_path(path: Path) -> str:
+    """``path`` as an editor types it in a command here: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def check_date(value: str, where: Location) -> None:
     """Raise TekanError unless ``value`` is a real date written YYYY, YYYY-MM or YYYY-MM-DD."""
     import datetime
@@ -250,7 +258,7 @@ def _declared_script(publication: Publication, language: str, path: Path) -> Pub
 def _attribution(attribution: Attribution, entry: dict[str, Any], where: Location) -> Attribution:
     """The byline's parts as the entry overrides them (all three, joining to exactly the byline)."""
     override = [entry.get(k) for k in ("organisation", "position", "person")]
-    if all(v is None for v in override):
+    if all(v is None for v in override) or all(v == "" for v in override):  # "" is a draft's TODO left as it is
         return attribution
     if any(v is None for v in override):
         names = ("organisation", "position", "person")
@@ -322,7 +330,7 @@ def _publication_meta(
     pub = check_fields(
         data.get("publication", {}), Location(path, line), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL}
     )
-    if "date" in pub:
+    if str(pub.get("date", "")).strip():  # an empty date (a draft's TODO) is a gap, not an error
         check_date(pub["date"], Location(path, line))
     facts = masthead_facts(publication.masthead)
     values = {key: str(pub.get(key, "")).strip() for key in (*_PUBLICATION, *_PUBLICATION_OPTIONAL)}
@@ -335,7 +343,7 @@ def _publication_meta(
         problems.append(
             Problem(
                 f"no metadata file {path.name}: page names and sectors are derived from the bylines, English is "
-                f"left out{note} (`tekan init {publication.source.name}` writes a draft to fill in)",
+                f"left out{note} (`tekan init {command_path(publication.source)}` writes a draft to fill in)",
                 Location(publication.source, 0),
                 Kind.gap,
             )
