@@ -203,6 +203,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
+    refused = False  # --strict: every reason is listed before the build stops
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
@@ -210,8 +211,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title
         if index == 0:
             _problems(book.problems)
-            if args.strict and _strict_failure(book.problems):
-                return 1
+            refused = args.strict and bool(_strict_failure(book.problems))
+        if args.strict and book.edition.translated:
+            refused = _untranslated(seed, book) or refused
+    if refused:
+        return 1
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites(formats, scripts)
@@ -219,6 +223,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         _check_glyphs(books)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+
+
+def _untranslated(seed: Path, book: Book) -> bool:
+    """``--strict`` and a translated edition: an error, at its catalog, for each paragraph that is not translated
+    (fuzzy or missing) and each statement without a catalog; True when there is any."""
+    from .translation import book_translations, catalog_problems
+
+    language = book.edition.translation
+    publication, _ = load_publication(seed)  # the seed as printed: its paragraphs are the catalogs' msgids
+    problems = catalog_problems(publication, book_translations(seed, language), language)
+    for problem in problems:
+        _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
+    if problems:
+        _say(
+            f"tekan: error: --strict: {len(problems)} paragraph(s) or statement(s) of the {language} edition are not "
+            "translated (listed above): translate them (`tekan translate` makes the catalogs), or build without "
+            "--strict for a draft"
+        )
+    return bool(problems)
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
