@@ -193,8 +193,9 @@ def _warn_orphan_catalogs(seeds: Sequence[Path], publications: Sequence[Publicat
 def cmd_init(args: argparse.Namespace) -> int:
     """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
     from .draft import init_metadata
+    from .metadata import command_path
 
-    seed = Path(args.seed)
+    seed = _project(args).seed(args.seed)
     result = init_metadata(seed, update=args.update)
     _problems(result.problems)
     if not result.added:
@@ -206,7 +207,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         + (f", kept the {result.kept} written" if result.kept else "")
         + f"; {result.todo} field(s) marked TODO"
     )
-    _say(f"tekan: next: fill them in, then `tekan check --strict {seed}`")
+    _say(f"tekan: next: fill them in, then `tekan check --strict {command_path(seed)}`")
     return 0
 
 
@@ -227,6 +228,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
+    refused = False  # --strict: every reason is listed before the build stops
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
@@ -234,10 +236,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title
         if index == 0:
             _problems(book.problems)
-            if args.strict and _strict_failure(book.problems):
-                return 1
+            refused = args.strict and bool(_strict_failure(book.problems))
         if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
             _warn_orphan_catalogs([seed], [book.publication], None)
+        if args.strict and book.edition.translated:
+            refused = _untranslated(seed, book) or refused
+    if refused:
+        return 1
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites(formats, scripts)
@@ -245,6 +250,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         _check_glyphs(books)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+
+
+def _untranslated(seed: Path, book: Book) -> bool:
+    """``--strict`` and a translated edition: an error, at its catalog, for each paragraph that is not translated
+    (fuzzy or missing) and each statement without a catalog; True when there is any."""
+    from .translation import book_translations, catalog_problems
+
+    language = book.edition.translation
+    publication, _ = load_publication(seed)  # the seed as printed: its paragraphs are the catalogs' msgids
+    problems = catalog_problems(publication, book_translations(seed, language), language)
+    for problem in problems:
+        _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
+    if problems:
+        _say(
+            f"tekan: error: --strict: {len(problems)} paragraph(s) or statement(s) of the {language} edition are not "
+            "translated (listed above): translate them (`tekan translate` makes the catalogs), or build without "
+            "--strict for a draft"
+        )
+    return bool(problems)
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
@@ -457,7 +481,9 @@ def parser() -> argparse.ArgumentParser:
     convert.set_defaults(run=cmd_convert)
 
     init = sub.add_parser("init", parents=[book], help="write a metadata draft beside a seed (never overwrites)")
-    init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
+    init.add_argument(
+        "seed", nargs="?", help="seed text file (default: the book's only seed); the draft is written beside it"
+    )
     init.add_argument(
         "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
     )

@@ -17,7 +17,7 @@ from typing import Any
 from .derive import DEFAULT_SECTORS, explain_sector, masthead_facts, person_pinyin
 from .errors import Kind, Problem, TekanError, read_text
 from .files import atomic_write
-from .metadata import apply_metadata, load_publication, metadata_path, read_positions
+from .metadata import apply_metadata, command_path, load_publication, metadata_path, read_positions
 from .model import Location, Publication, Statement
 from .normalise import normalise_publication
 from .parsing import load_seed
@@ -76,7 +76,7 @@ def draft_text(publication: Publication) -> str:
     meta = publication.meta
     lines = [
         f"# Metadata of {seed.name}, drafted by `tekan init` from the seed.",
-        f"# Fill in every field marked {TODO}, check the derived ones, then run `tekan check --strict {seed.name}`.",
+        f"# Fill in every field marked {TODO}, check the derived ones, then run `tekan check --strict`.",
         "# Keys: see the README (Making a book from a new seed). `tekan init --update` adds entries for new",
         "# statements and keeps everything written here.",
         "",
@@ -103,7 +103,7 @@ def init_metadata(seed: Path, update: bool = False) -> DraftResult:
     path = metadata_path(seed)
     if path.exists() and not update:
         raise TekanError(
-            f"{path.name} exists and is never overwritten: `tekan init {seed.name} --update` adds entries for "
+            f"{path.name} exists and is never overwritten: `tekan init {command_path(seed)} --update` adds entries for "
             "statements it does not cover and keeps what is written",
             Location(path, 0),
             Kind.metadata,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -73,6 +74,13 @@ def _form_pattern(form: str) -> str:
     return re.escape(folded)
 
 
+@lru_cache(maxsize=4096)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word, any case, plural-tolerant search for any of ``forms`` (as EnglishLinker matches them)."""
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in ordered) + r")(?!\w)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class EnglishLinker:
     """Finds glossary terms in English text: whole words, any case, plurals; longest form first."""
@@ -114,6 +122,12 @@ class EnglishLinker:
             if term is not None:
                 found.append((match.start(), match.end(), term))
         return found
+
+    def renders(self, text: str, term_id: str) -> bool:
+        """Whether one of the term's forms occurs in ``text``, also inside another term's occurrence ("quality"
+        in "put quality first", where the longest match is 質量第一's)."""
+        forms = [form for form, owner in self.forms.items() if owner == term_id]
+        return bool(forms) and _forms_pattern(tuple(forms)).search(_fold(text)) is not None
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[tuple[str, str | None]]]:
         """Split paragraphs into segments, linking the first occurrence of each term (as ``Linker.link``)."""
@@ -170,7 +184,8 @@ MONTHS = [
     "December",
 ]
 _CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
-_DATE_MONTH = re.compile(r"\d{4}年(\d{1,2})月")
+#: A month: a number before 月, with or without a year before it (2020年5月12日, 5月20日), not 5個月 (five months).
+_DATE_MONTH = re.compile(r"(?<![\d.])(\d{1,2})月")
 
 
 def _digits(text: str) -> str:
@@ -181,7 +196,7 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
     """The numbers of a Chinese paragraph, each with the forms that render it in English.
 
     ``80%`` → ``80%``, ``80 per cent``; ``200多萬`` (two million and more) → ``2 million``, ``2,000,000``;
-    the month of a ``2020年5月12日`` date → ``May``; any other digit run → itself.
+    the month of a ``2020年5月12日`` or ``5月20日`` date → ``May``; any other digit run → itself.
     """
     text = _digits(chinese)
     months = {m.start(1) for m in _DATE_MONTH.finditer(text)}
@@ -440,7 +455,7 @@ def terminology_problems(
             where = Location(translation.path, line)
             found = {term for _, _, term in english.occurrences(text)}
             for form, term_id in segments:
-                if term_id is not None and term_id not in found:
+                if term_id is not None and term_id not in found and not english.renders(text, term_id):
                     term = glossary.by_id[term_id]
                     expected = " | ".join(english_forms(term))
                     message = f"paragraph {number}: {form} ({term_id}) is not rendered by any of: {expected}"

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from ..editions import BASENAME, EDITIONS
 
 #: Pages only the Chinese editions have, and the English edition's page to switch to instead.
-_CHINESE_ONLY = {"audit": "index", "english-index": "glossary"}
+_CHINESE_ONLY = {"about": "index", "audit": "index", "english-index": "glossary"}
 
 
 def counterpart(pagename: str, script: str, other: str) -> str:

@@ -53,8 +53,8 @@ def alternates(
 ) -> list[tuple[str, str]]:
     """(hreflang, href) of ``pagename`` in every edition that has it, itself included, and the landing page as
     x-default. ``published`` lists the editions built side by side (all when empty): no link leads to an edition
-    that was not built, nor to one without this page (the audit page, the English index and the parallel pages
-    are pages of the Chinese editions only)."""
+    that was not built, nor to one without this page (the editorial note, the audit page, the English index and the
+    parallel pages are pages of the Chinese editions only)."""
     # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
     root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
     editions = [
