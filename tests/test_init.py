@@ -166,7 +166,8 @@ def test_update_of_an_inline_array_refuses_in_one_line_and_changes_nothing(tmp_p
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     line = 2 if written.startswith("# mine") else 1
-    assert lines[0].startswith(f"feature.toml:{line}: error: cannot update feature.toml faithfully, left unchanged")
+    where = str(tmp_path / "feature.toml")  # the path as tekan init found the book's only seed
+    assert lines[0].startswith(f"{where}:{line}: error: cannot update feature.toml faithfully, left unchanged")
     assert "`statement = [...]` as an inline array" in lines[0]
     assert after == written.encode()
 
@@ -177,7 +178,7 @@ def test_update_refuses_when_the_new_sector_cannot_join_an_inline_sector_array(t
     )
     result, after = _update(tmp_path, written.encode())
     assert result.returncode == 1 and "`sector = [...]` as an inline array" in result.stderr
-    assert result.stderr.startswith("feature.toml:1: error:")
+    assert result.stderr.startswith(f"{tmp_path / 'feature.toml'}:1: error:")
     assert after == written.encode()
 
 
