@@ -43,6 +43,15 @@ def rootdir() -> Path:
 
 #: SOURCE_DATE_EPOCH of the shared build (2021-09-01T00:00:00Z), so EPUB builds can be compared byte for byte.
 EPOCH = "1630454400"
+#: The stem of this repository's book's downloads: its identifier (urn:tekan:china-quality-news:2021-hangzhou).
+BOOK = "china-quality-news-2021-hangzhou"
+
+
+def download(out: Path, fmt: str, tag: str, suffix: str = "") -> Path:
+    """The one published file of edition ``tag`` in ``fmt`` (epub, pdf) under ``out``, whatever the book's name."""
+    found = sorted((out / fmt).glob(f"*-{tag}{suffix}.{fmt}"))
+    assert len(found) == 1, f"expected one {fmt} of {tag}{suffix} in {out / fmt}: {found}"
+    return found[0]
 
 
 def tekan(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -76,7 +85,7 @@ def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "build", "epub", "--script", "hant", "--vertical", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH}
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return out / "epub" / "tekan-zh-hant-vertical.epub"
+    return out / "epub" / f"{BOOK}-zh-hant-vertical.epub"
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
