@@ -25,16 +25,6 @@ GLOSSARY = ROOT / "glossary" / "terms.toml"
 os.environ["TEKAN_PROJECT_ROOT"] = str(ROOT)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under CI (``CI=true``) benchmark-sized tests are skipped, visibly, unless ``-m slow`` asks for them."""
-    if os.environ.get("CI", "").lower() not in ("1", "true") or "slow" in (config.getoption("-m") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow (benchmark-sized): skipped under CI=true; run with `pytest -m slow`")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where the sphinx.testing roots live (``tests/roots/test-*``)."""
