@@ -61,9 +61,9 @@ def _translated_title_page(meta: Any, chinese_title: str, edition: Edition) -> d
 TRANSLATED_PREAMBLE = [r"\renewcommand{\thepart}{\arabic{part}}", r"\protected\def\sphinxtermref#1{#1}"]
 #: In English text, quotes, dashes and the ellipsis are Latin punctuation, not full-width CJK marks.
 LATIN_PUNCTUATION = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
-#: The parallel print of a Chinese edition (the target's ``parallel`` variant): each paragraph and its translation
-#: side by side in two columns that paracol keeps in step, a thin rule between them. The English column is set as English: Latin
-#: punctuation (the character classes change inside the column's group only), proportional quotes, ragged right,
+#: The parallel print of a Chinese edition (the target's ``parallel`` variant): each paragraph and its translation side
+#: by side in two columns that paracol keeps in step, a thin rule between them. The English column is set as English:
+#: Latin punctuation (the character classes change inside the column's group only), proportional quotes, ragged right,
 #: glossary terms as plain words (the Chinese underline would break English words between any two letters).
 PARALLEL_PREAMBLE = [
     r"\usepackage{paracol}",
