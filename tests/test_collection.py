@@ -187,7 +187,7 @@ def test_sphinx_refuses_an_english_edition_of_a_collection_saying_why(tmp_path: 
         "html",
         "-q",
         "-D",
-        "tekan_script=en",
+        "tekan_target.edition=en",  # one field of conf.py's tekan_target
         str(conf),
         str(tmp_path / "out"),
     ]

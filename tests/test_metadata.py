@@ -198,7 +198,7 @@ def test_partial_metadata_latex(app) -> None:  # type: ignore[no-untyped-def]
     assert all(w.endswith("[tekan.gap]") for w in _gap_warnings(app))
 
 
-@pytest.mark.sphinx("html", testroot="partial", confoverrides={"tekan_report_gaps": False})
+@pytest.mark.sphinx("html", testroot="partial", confoverrides={"tekan_target.report_gaps": False})
 def test_gaps_can_be_left_to_the_caller(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     assert app.warning.getvalue() == ""

@@ -92,7 +92,9 @@ def load_book(
     """
     if script not in EDITIONS:
         raise TekanError(
-            f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}", Path("tekan_script"), Kind.metadata
+            f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}",
+            Path("tekan_target.edition"),
+            Kind.metadata,
         )
     library = load_glossary(glossary_path)
     if is_collection(seed):
@@ -118,14 +120,19 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
 
         # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
         publication = normalise_publication(publication)
-    if EDITIONS[script].script == "hans" and publication.script == "hant":
+    edition = EDITIONS[script]
+    if edition.script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans
 
         publication = publication_to_hans(publication, glossary)
-    elif EDITIONS[script].script == "hant" and publication.script == "hans":
+    elif edition.script == "hant" and publication.script == "hans":
         from .scripts import publication_to_hant
 
         publication = publication_to_hant(publication, glossary)
+    if edition.forms and edition.script == "hant":  # a region's character forms (Hong Kong's 着, 裏)
+        from .scripts import publication_in_forms
+
+        publication = publication_in_forms(publication, glossary, edition.forms)
     return publication
 
 
@@ -150,20 +157,19 @@ def book_pages(
         edition = replace(edition, pages=replace(edition.pages, glossary_intro=edition.pages.glossary_intro_more))
     if edition.translated:
         from .rendering import GLOSSARY_DOC
-        from .translated import TranslatedWords, render_translated_book
+        from .translated import render_translated_book
 
-        page_words = edition.pages
-        english_words = TranslatedWords(
-            contents=page_words.contents, glossary=page_words.glossary, glossary_intro=page_words.glossary_intro
-        )
+        english_words = edition.translated_pages
+        if book.glossary.unused:
+            english_words = replace(english_words, glossary_intro=edition.pages.glossary_intro_more)
         english_linker = EnglishLinker.build(book.glossary)
         return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
     linker = term_linker(book.glossary, book.script, memo)
     if not translations or book.features:  # a collection has no parallel pages yet
         return render_book(book.publication, linker, edition, book.features)
-    from .translated import PARALLEL_WORDS, english_paragraphs, render_parallel_pages
+    from .translated import english_paragraphs, render_parallel_pages
 
-    words = PARALLEL_WORDS[book.script]
+    words = book.edition.parallel
     english = EnglishLinker.build(book.glossary)
     if parallel_print:
         paragraphs = {

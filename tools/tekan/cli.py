@@ -10,16 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .book import Book, book_pages, load_book, write_pages
-from .editions import CHINESE, EDITIONS, SCRIPTS, TAGS
+from .editions import EDITIONS, keys
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 from .model import Glossary, Publication
 from .processes import Terminated, stop_on_signals
 from .project import DEFAULT_GLOSSARY, Project
-
-FORMATS = ("html", "epub", "pdf")
-
+from .target import FORMATS, Inputs, Site, Target, Variant, book_file_name
 
 #: What ``--strict`` means, for both commands that take it.
 STRICT_HELP = "fail on any warning about the seed or its metadata (gaps, unsplit bylines): for release builds"
@@ -215,11 +213,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
     from .building import check_prerequisites, lock_output
 
-    formats = _expand(args.formats or ["all"], FORMATS, "format")
+    formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
-        scripts = _expand([args.edition], SCRIPTS, "edition")
+        scripts = _expand([args.edition], keys(), "edition")
     else:  # --script names the Chinese editions only (as before the English edition existed)
-        scripts = _expand([args.script or "all"], CHINESE, "script")
+        scripts = _expand([args.script or "all"], keys(chinese_only=True), "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
     seed = _seed_or_collection(project, args.seed or [], out)
@@ -245,11 +243,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     if args.parallel:
         _check_parallel(formats, scripts, seed)
-    check_prerequisites(formats, scripts)
+    check_prerequisites([FORMATS[f] for f in formats], [EDITIONS[s] for s in scripts])
     if "pdf" in formats:
         _check_glyphs(books)
+    meta = books[0].publication.meta
+    name = book_file_name(meta.identifier, seed)
     with lock_output(out):
-        return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+        return _build_steps(args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir())
 
 
 def _untranslated(seed: Path, book: Book) -> bool:
@@ -285,7 +285,7 @@ def _check_parallel(formats: Sequence[str], scripts: Sequence[str], seed: Path) 
     from .collection import is_collection
     from .translation import book_translations, locale_folder
 
-    if "pdf" not in formats or not any(script in CHINESE for script in scripts):
+    if "pdf" not in formats or all(EDITIONS[script].translated for script in scripts):
         raise TekanError(
             "--parallel makes the parallel (對照) PDF of a Chinese edition: build pdf with --edition hant, hans or all",
             Path("--parallel"),
@@ -348,35 +348,45 @@ def _build_steps(
     formats: list[str],
     scripts: list[str],
     out: Path,
-    seed: Path | None,
-    glossary: Path,
+    inputs: Inputs,
+    name: str,
     titles: dict[str, str],
     conf: Path | None,
 ) -> int:
     from .building import build_edition, write_landing_page
 
-    steps = [(fmt, script) for script in scripts for fmt in formats]
+    variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
+    # The downloads the site links: the plain files this run publishes, and those an earlier run published.
+    downloads = []
+    for script in scripts:
+        edition = EDITIONS[script]
+        present = []
+        for fmt in FORMATS.values():
+            planned = fmt.key in formats and variant.suffix(fmt) == "" and not (args.parallel and fmt.key == "pdf")
+            if fmt.download and (planned or (out / fmt.published(name, edition)).is_file()):
+                present.append(fmt.key)
+        downloads.append((script, tuple(present)))
+    site = Site(tuple(scripts), tuple(downloads), args.site_url)
+    steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
-        parallel = args.parallel and fmt == "pdf" and script in CHINESE
-        _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}{', parallel' if parallel else ''}) …")
-        target = build_edition(
+        edition = EDITIONS[script]
+        parallel = args.parallel and "parallel" in fmt.variants and not edition.translated
+        target = Target(
+            edition,
+            inputs,
             fmt,
-            script,
-            out,
-            seed=seed,
-            glossary=glossary,
-            conf=conf,
-            jobs=args.jobs,
-            normalise=not args.verbatim,
-            vertical=args.vertical,
-            site_url=args.site_url,
-            published=scripts,
-            parallel=parallel,
+            Variant(vertical=args.vertical, parallel=parallel, verbatim=args.verbatim),
+            site,
+            name,
+            report_gaps=False,  # the gaps were reported above, once; with --strict it stopped before Sphinx
         )
-        _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
+        _say(f"[{number}/{len(steps)}] {fmt.key} ({edition.folder}{', parallel' if parallel else ''}) …")
+        published = build_edition(target, out, conf=conf, jobs=args.jobs)
+        _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
-        _say(f"      → {write_landing_page(out, titles, args.site_url)} (the editions of the site)")
+        built = {script: (titles[script], name) for script in scripts}
+        _say(f"      → {write_landing_page(out, built, args.site_url)} (the editions of the site)")
     return 0
 
 
@@ -388,9 +398,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
     book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
     _problems(book.problems)
-    work = project.out / "serve" / TAGS[args.script]
+    work = project.out / "serve" / book.edition.folder
     (work / "src").mkdir(parents=True, exist_ok=True)
-    command = serve_command(args.script, work, project.out, seed, glossary, project.conf_dir(), args.host, args.port)
+    target = Target(book.edition, Inputs(seed, glossary), FORMATS["html"])
+    command = serve_command(target, work, project.out, project.conf_dir(), args.host, args.port)
     _say(f"tekan: serving {book.publication.meta.title} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
     _say(f"tekan: watching {seed.parent} and {glossary.parent}")
     status = run_process(command)
@@ -421,7 +432,10 @@ def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[st
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``tekan``."""
+    from . import __version__
+
     main = argparse.ArgumentParser(prog="tekan", description="Turn a Chinese newspaper feature into a book.")
+    main.add_argument("--version", action="version", version=f"tekan {__version__}")
     # Accepted before or after the command (tekan --project B build, tekan build --project B).
     book = argparse.ArgumentParser(add_help=False)
     for options, default in ((main, None), (book, argparse.SUPPRESS)):
@@ -437,9 +451,12 @@ def parser() -> argparse.ArgumentParser:
     sub = main.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", parents=[book], help="build the HTML site, EPUB and PDF")
-    build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
-    build.add_argument("--edition", help="hant, hans, en or all (default: all)")
-    build.add_argument("--script", help="the Chinese editions only: hant, hans or all")
+    build.add_argument("formats", nargs="*", metavar="FORMAT", help=f"{', '.join(FORMATS)} or all (default: all)")
+    build.add_argument(
+        "--edition",
+        help=f"{', '.join(keys())} or all (default: the Chinese editions, {' and '.join(keys(chinese_only=True))})",
+    )
+    build.add_argument("--script", help=f"the Chinese editions only: {', '.join(keys(chinese_only=True))} or all")
     build.add_argument(
         "--seed",
         action="append",
@@ -450,13 +467,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.add_argument(
-        "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
+        "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as NAME-TAG-vertical.epub"
     )
     build.add_argument(
         "--parallel",
         action="store_true",
         help="the PDF of each Chinese edition in parallel form (中英對照: each paragraph beside its English), "
-        "published as pdf/tekan-TAG-parallel.pdf; the English edition's PDF is as usual",
+        "published as pdf/NAME-TAG-parallel.pdf; the English edition's PDF is as usual",
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.add_argument(
@@ -467,7 +484,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", parents=[book], help="preview the site, rebuilt as you edit")
-    serve.add_argument("--script", default="hant", choices=SCRIPTS, help="the edition (default: %(default)s)")
+    serve.add_argument("--script", default="hant", choices=keys(), help="the edition (default: %(default)s)")
     serve.add_argument("--seed", help="the seed file (default: the book's only seed)")
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -476,7 +493,7 @@ def parser() -> argparse.ArgumentParser:
     convert = sub.add_parser("convert", parents=[book], help="write the MyST pages of a seed")
     convert.add_argument("seed", help="seed text file")
     convert.add_argument("--out", help="output folder (default: _build/myst/<seed name>)")
-    convert.add_argument("--script", default="hant", choices=SCRIPTS)
+    convert.add_argument("--script", default="hant", choices=keys())
     convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
 

@@ -2,8 +2,9 @@
 
 Its tag and Sphinx language, its fonts, how the book's (Traditional) text is converted into it, and every
 fixed word the generated pages, the audit page, the glossary, the switcher, the landing page and the print
-book use. Adding an edition (zh-Hant-HK, English) is one `Edition(...)` in `EDITIONS` plus its words.
-No OpenCC and no Sphinx here: the words are written out, never machine-converted.
+book use. Adding an edition (zh-Hant-HK, say) is one `Edition(...)` with its words, passed to :func:`register`
+(from Tekan's own modules, a book's conf.py or a plug-in): nothing else names editions. No OpenCC and no
+Sphinx here: the words are written out, never machine-converted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class PageWords:
     statements: str  # counter word after the number of statements of a sector (16 篇)
     by: str  # the dash before a byline
     english_index_intro: str = ""  # the English index's first paragraph ("" for an edition without the page)
+    separator: str = "、"  # between the items of a run-in list (the glossary's backlinks, its variants)
+    colon: str = "："  # after a run-in label (又作：, 下載詞彙表：)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,32 @@ class SiteWords:
 
 
 @dataclass(frozen=True)
+class TranslatedWords:
+    """The fixed words of a translated edition's generated pages (the English edition)."""
+
+    contents: str = "Contents"
+    glossary: str = "Glossary"
+    glossary_intro: str = (
+        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+        "each with its Chinese headword, pinyin and definitions."
+    )
+    note: str = (
+        "Editors’ translation from the Chinese. Terms in the glossary are linked to their bilingual entries; "
+        "the Chinese original is in the Traditional and Simplified editions."
+    )
+    missing: str = "This paragraph has not been translated yet."
+
+
+@dataclass(frozen=True)
+class ParallelWords:
+    """The fixed words of a Chinese edition's parallel pages (each paragraph beside its translation)."""
+
+    title: str = "中英對照"  # link text on the statement page and suffix of the parallel page's title
+    note: str = "英文為編者譯文，術語譯名依詞彙表。"
+    missing: str = "（本段尚無譯文）"
+
+
+@dataclass(frozen=True)
 class PrintWords:
     """The fixed words of the PDF and the EPUB's package (beyond the page words)."""
 
@@ -103,6 +132,8 @@ class PrintWords:
     part_before: str  # before a part's number (第)
     part_after: str  # after it (部分)
     cover: str  # the EPUB cover's title in the guide
+    date_units: str = "年月日"  # after the year, month and day of an ISO date (2021年9月); "" for ``months``
+    months: tuple[str, ...] = ()  # the months' names, for an edition that writes "September 2021"
 
 
 @dataclass(frozen=True)
@@ -137,7 +168,7 @@ class Fonts:
 class Edition:
     """One edition: its names, tags, fonts, text conversion and fixed words."""
 
-    key: str  # the value of ``tekan_script`` and ``--script``: "hant", "hans"
+    key: str  # the value of ``tekan_target.edition`` and ``--edition``: "hant", "hans"
     tag: str  # BCP 47 language tag: HTML ``lang``, EPUB ``dc:language``, PDF ``/Lang``
     sphinx_language: str  # Sphinx ``language`` (selects Sphinx's and furo's UI strings)
     script: str  # the Chinese script of its text: "hant" as the seed is kept, "hans" converted by OpenCC
@@ -150,6 +181,9 @@ class Edition:
     print: PrintWords  # words of the PDF and EPUB
     access: AccessWords = field(default_factory=AccessWords)  # words for screen readers, browsers, the 404 page
     translation: str = ""  # language of the catalogs its statements come from ("en"); "" for the Chinese text
+    forms: str = ""  # OpenCC configuration giving its regional character forms from the Traditional text ("t2hk")
+    parallel: ParallelWords = field(default_factory=ParallelWords)  # words of the parallel pages (Chinese editions)
+    translated_pages: TranslatedWords = field(default_factory=TranslatedWords)  # words of a translated edition
 
     @property
     def translated(self) -> bool:
@@ -164,19 +198,36 @@ class Edition:
     @property
     def converts(self) -> bool:
         """True when the book's Traditional text is converted (by OpenCC with Tekan's protections) for it."""
-        return self.script == "hans"
+        return self.script == "hans" or bool(self.forms)
 
     def headword(self, hant: str, hans: str) -> str:
         """Of a glossary term's two written-out headwords, the one this edition prints."""
         return hans if self.script == "hans" else hant
 
+    def date(self, iso: str) -> str:
+        """An ISO date (``2021-09``) as the edition prints it: ``2021年9月``, ``September 2021``."""
+        parts = [int(p) for p in iso.split("-") if p.isdigit()]
+        months = self.print.months
+        if months:
+            return f"{months[parts[1] - 1]} {parts[0]}" if len(parts) > 1 and 1 <= parts[1] <= 12 else iso
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, self.print.date_units, strict=False))
+
+    def other_headword(self, hant: str, hans: str) -> tuple[str, str]:
+        """The headword in the other Chinese script, with that script's language tag (shown beside the entry)."""
+        return (hant, "zh-Hant") if self.script == "hans" else (hans, "zh-Hans")
+
+    @property
+    def other_script_tag(self) -> str:
+        """The language tag of the other Chinese script (``zh-Hans`` beside a Traditional edition)."""
+        return "zh-Hant" if self.script == "hans" else "zh-Hans"
+
     def in_script(self, text: str) -> str:
-        """Traditional ``text`` (metadata, byline, definition) in this edition's script."""
+        """Traditional ``text`` (metadata, byline, definition) in this edition's script and character forms."""
         if not self.converts:
             return text
-        from .scripts import to_hans  # late: OpenCC loads only when an edition needs it
+        from .scripts import to_forms, to_hans  # late: OpenCC loads only when an edition needs it
 
-        return to_hans(text)
+        return to_hans(text) if self.script == "hans" else to_forms(text, self.forms)
 
 
 def _noto(region: str) -> tuple[str, str, str]:
@@ -399,6 +450,7 @@ HANS = Edition(
         part_after="部分",
         cover="封面",
     ),
+    parallel=ParallelWords("中英对照", "英文为编者译文，术语译名依词汇表。", "（本段尚无译文）"),
     access=AccessWords(
         theme=(
             ("Toggle site navigation sidebar", "显示或隐藏网站导航"),
@@ -436,6 +488,8 @@ EN = Edition(
         '"Noto Serif CJK TC", "Noto Serif TC", "Songti TC", serif',
     ),
     pages=PageWords(
+        separator=", ",
+        colon=": ",
         glossary="Glossary",
         glossary_intro=(
             "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
@@ -506,18 +560,51 @@ EN = Edition(
         epub="Download the EPUB",
         pdf="Download the PDF",
     ),
-    print=PrintWords(appendix="Appendix", index="Index", part_before="Part ", part_after="", cover="Cover"),
+    print=PrintWords(
+        appendix="Appendix",
+        index="Index",
+        part_before="Part ",
+        part_after="",
+        cover="Cover",
+        date_units="",
+        months=(
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+    ),
     translation="en",
+    translated_pages=TranslatedWords(),
 )
 
-#: Every edition, by key, in the order they are built and listed.
+#: Every edition, by key, in the order they are built and listed (:func:`register` adds one).
 EDITIONS: dict[str, Edition] = {edition.key: edition for edition in (HANT, HANS, EN)}
-#: The keys (``--edition`` choices).
+#: Tekan's own editions' keys, as Tekan ships them (``--edition`` choices are :func:`keys`).
 SCRIPTS = tuple(EDITIONS)
-#: The editions of the Chinese text (``--script`` choices).
+#: Tekan's own editions of the Chinese text.
 CHINESE = tuple(key for key, edition in EDITIONS.items() if not edition.translated)
-#: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
+#: Each of Tekan's own editions' folder and file tag: ``html/zh-hant/``, ``epub/NAME-zh-hant.epub``.
 TAGS = {key: edition.folder for key, edition in EDITIONS.items()}
+
+
+def register(edition: Edition) -> Edition:
+    """Add ``edition`` to the editions Tekan builds and lists (replacing one of the same key); return it."""
+    EDITIONS[edition.key] = edition
+    return edition
+
+
+def keys(chinese_only: bool = False) -> tuple[str, ...]:
+    """The keys of the registered editions (the Chinese ones only with ``chinese_only``), in order."""
+    return tuple(key for key, e in EDITIONS.items() if not (chinese_only and e.translated))
 
 
 def edition(key: str) -> Edition:

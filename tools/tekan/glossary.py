@@ -10,7 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from .editions import EDITIONS
+from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .linking import Linker
 from .memo import FileMemo
@@ -308,13 +308,13 @@ def _linked_forms(linker: Linker, paragraphs: list[str]) -> set[str]:
     return {text[start:end] for text in paragraphs for start, end, _ in linker.occurrences(text)}
 
 
-def shown_aliases(term: Term, script: str) -> list[str]:
-    """The variants a reader sees under 又作 in ``script``: the aliases, never the misspellings, without the ones
-    that convert to the headword or to each other (首台套 and 首臺套 are one form in Simplified)."""
-    from .scripts import to_hans
-
-    headword = term.hans if script == "hans" else term.hant
-    aliases = [to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+def shown_aliases(term: Term, edition: Edition | str) -> list[str]:
+    """The variants a reader sees under 又作 in an edition (or its key): the aliases, never the misspellings, without
+    the ones that convert to the headword or to each other (首台套 and 首臺套 are one form in Simplified)."""
+    if isinstance(edition, str):
+        edition = EDITIONS[edition]
+    headword = edition.headword(term.hant, term.hans)
+    aliases = [edition.in_script(a) for a in term.aliases]
     return [a for a in dict.fromkeys(aliases) if a != headword]
 
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
+from .convention import PRESS, SeedConvention, convention
+from .derive import unique_name
 from .errors import Kind, Problem, TekanError
 from .model import (
     Attribution,
@@ -108,7 +109,10 @@ def _positions(data: dict[str, Any], path: Path) -> tuple[str, ...]:
 
 
 def apply_metadata(
-    publication: Publication, path: Path, loaded: tuple[dict[str, Any], dict[str, list[int]]] | None = None
+    publication: Publication,
+    path: Path,
+    loaded: tuple[dict[str, Any], dict[str, list[int]]] | None = None,
+    convention: SeedConvention = PRESS,
 ) -> tuple[Publication, list[Problem]]:
     """Attach the metadata file's facts to a parsed publication, checking they agree, and derive the rest.
 
@@ -119,14 +123,14 @@ def apply_metadata(
     exists = path.is_file()
     data, lines = loaded or (load_toml(path, Kind.metadata) if exists else ({}, {}))
     problems: list[Problem] = []
-    known = {"publication", "sector", "statement", "positions", "glossary"}
+    known = {"publication", "sector", "statement", "positions", "glossary", "convention"}
     for key in data:
         if key not in known:
             raise TekanError(
                 f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})", Location(path, 0), Kind.metadata
             )
 
-    publication_meta = _publication_meta(publication, data, path, exists, problems)
+    publication_meta = _publication_meta(publication, data, path, exists, problems, convention)
     sectors: list[Sector] = []
     for index, entry in enumerate(_array(data, "sector", path)):
         where = Location(path, entry_line(lines, "sector", index))
@@ -141,7 +145,7 @@ def apply_metadata(
             problems.append(Problem(f"sector {entry['id']!r} has no English name (en)", where, Kind.gap))
         sectors.append(Sector(entry["id"], entry["zh"], entry.get("en", "").strip()))
     declared = {s.id for s in sectors}
-    defaults = {s.id for s in DEFAULT_SECTORS[publication.script]}
+    defaults = {s.id for s in convention.sectors[publication.script]}
 
     by_byline = {st.attribution.raw: st for st in publication.statements}
     entries: dict[int, tuple[dict[str, Any], Location]] = {}
@@ -191,7 +195,7 @@ def apply_metadata(
             derived.append(f"page name {slug!r}")
         sector = entry.get("sector", "")
         if not sector:
-            sector = sector_of(attribution.organisation, attribution.position)
+            sector = convention.explain_sector(attribution.organisation, attribution.position)[0]
             derived.append(f"sector {sector!r}")
         meta = StatementMeta(
             slug=slug,
@@ -216,7 +220,7 @@ def apply_metadata(
 
     publication = _declared_script(publication, str(data.get("publication", {}).get("language", "")), path)
     used = {st.meta.sector for st in statements}
-    sectors += [s for s in DEFAULT_SECTORS[publication.script] if s.id in used and s.id not in declared]
+    sectors += [s for s in convention.sectors[publication.script] if s.id in used and s.id not in declared]
     publication_meta = replace(publication_meta, sectors=tuple(sectors), glossary=glossary_choice(data, path))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
 
@@ -323,7 +327,12 @@ def _gap_note(derived: list[str], missing: list[str]) -> str:
 
 
 def _publication_meta(
-    publication: Publication, data: dict[str, Any], path: Path, exists: bool, problems: list[Problem]
+    publication: Publication,
+    data: dict[str, Any],
+    path: Path,
+    exists: bool,
+    problems: list[Problem],
+    convention: SeedConvention = PRESS,
 ) -> PublicationMeta:
     """The book-level facts: the file's, else the masthead's; one gap naming what a release still needs."""
     line = _table_line(path, "publication") if exists else 0
@@ -332,7 +341,7 @@ def _publication_meta(
     )
     if str(pub.get("date", "")).strip():  # an empty date (a draft's TODO) is a gap, not an error
         check_date(pub["date"], Location(path, line))
-    facts = masthead_facts(publication.masthead)
+    facts = convention.masthead_facts(publication.masthead)
     values = {key: str(pub.get(key, "")).strip() for key in (*_PUBLICATION, *_PUBLICATION_OPTIONAL)}
     derived = [key for key in ("title", "publisher", "date") if not values[key] and facts.get(key)]
     for key in derived:
@@ -375,8 +384,12 @@ def load_publication(seed: Path, metadata: Path | None = None) -> tuple[Publicat
     entries = loaded[0].get("statement", [])
     entries = entries if isinstance(entries, list) else []  # apply_metadata reports the mistake
     named = {e["byline"] for e in entries if isinstance(e, dict) and isinstance(e.get("byline"), str)}
-    publication, problems = load_seed(seed, _positions(loaded[0], metadata), named)
-    publication, more = apply_metadata(publication, metadata, loaded)
+    chosen = loaded[0].get("convention", PRESS.name)
+    if not isinstance(chosen, str):
+        raise TekanError("`convention` must be the name of a seed convention", Location(metadata, 0), Kind.metadata)
+    layout = convention(chosen, metadata)
+    publication, problems = load_seed(seed, _positions(loaded[0], metadata), named, layout)
+    publication, more = apply_metadata(publication, metadata, loaded, layout)
     return publication, problems + more
 
 

@@ -6,12 +6,16 @@ import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .datafiles import read_columns
 from .derive import ORGANISATION_SUFFIXES, page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 from .scripts import detect_script
+
+if TYPE_CHECKING:
+    from .convention import SeedConvention
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
@@ -156,13 +160,20 @@ def check_characters(text: str, path: Path) -> list[Problem]:
 
 
 def parse_seed(
-    text: str, path: Path, positions: Iterable[str] = (), named: Collection[str] = ()
+    text: str,
+    path: Path,
+    positions: Iterable[str] = (),
+    named: Collection[str] = (),
+    convention: SeedConvention | None = None,
 ) -> tuple[Publication, list[Problem]]:
     """Parse seed text into a Publication (default metadata) and the warnings found.
 
     ``named`` holds the bylines the metadata file gives a page name to: when it names every statement
-    (once each), the pinyin page names are not computed (loading pypinyin alone takes 0.2 s).
+    (once each), the pinyin page names are not computed (loading pypinyin alone takes 0.2 s). ``convention``
+    says how the paper lays out its feature (default: the press layout, :data:`tekan.convention.PRESS`).
     """
+    byline_line_pattern = convention.byline if convention else BYLINE
+    reader = convention.read_byline if convention else read_byline
     problems = check_characters(text, path)
     script = detect_script(text, path)
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
@@ -173,7 +184,7 @@ def parse_seed(
     blocks: list[tuple[list[tuple[int, str]], tuple[int, str]]] = []
     pending: list[tuple[int, str]] = []
     for n, line in lines:
-        match = BYLINE.match(line)
+        match = byline_line_pattern.match(line)
         if match:
             if not DASHES_ONLY.sub("", match["text"]):
                 raise TekanError(
@@ -226,7 +237,7 @@ def parse_seed(
                 Location(path, headline_line),
                 Kind.structure,
             )
-        split = read_byline(raw, extra)
+        split = reader(raw, extra)
         if split is None:
             problems.append(
                 Problem(
@@ -258,7 +269,7 @@ def parse_seed(
 
 
 def load_seed(
-    path: Path, positions: Iterable[str] = (), named: Collection[str] = ()
+    path: Path, positions: Iterable[str] = (), named: Collection[str] = (), convention: SeedConvention | None = None
 ) -> tuple[Publication, list[Problem]]:
     """Read and parse a seed file."""
-    return parse_seed(read_text(path), path, positions, named)
+    return parse_seed(read_text(path), path, positions, named, convention)
