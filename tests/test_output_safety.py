@@ -275,3 +275,38 @@ def test_a_dangerous_output_folder_is_refused_in_one_line(tmp_path: Path, where:
     assert result.returncode == 1 and len(lines) == 1, lines
     assert lines[0].startswith(f"{out}: error: will not build into "), lines
     assert sorted(os.listdir(out)) == before
+
+
+def test_published_files_are_never_written_through_a_planted_link(tmp_path: Path) -> None:
+    from tekan.building import publish_file, write_landing_page
+
+    out = tmp_path / "out"
+    (out / "epub").mkdir(parents=True)
+    (out / "html" / "zh-hant").mkdir(parents=True)
+    kept = victim(tmp_path)
+    # The names the publishers once staged under, and any a guess could name.
+    for name in ("epub/.tekan-zh-hant.epub.new", "html/.index.html.new"):
+        (out / name).symlink_to(kept)
+    built = tmp_path / "built.epub"
+    built.write_bytes(b"PK the book")
+    publish_file(built, out / "epub" / "tekan-zh-hant.epub")
+    write_landing_page(out, {"hant": "書名"})
+    assert kept.read_text(encoding="utf-8") == "the web server's file\n" and kept.stat().st_mode & 0o777 == 0o640
+    assert (out / "epub" / "tekan-zh-hant.epub").read_bytes() == b"PK the book"
+    assert "書名" in (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert {(out / p).stat().st_mode & 0o777 for p in ("epub/tekan-zh-hant.epub", "html/index.html")} == {0o644}
+
+
+@needs_root
+def test_serve_discards_a_work_folder_another_user_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tekan import building, cli
+
+    write_feature(tmp_path / "book")
+    doctrees = tmp_path / "book" / "_build" / "serve" / "zh-hant" / "doctrees-html"
+    doctrees.mkdir(parents=True)
+    (doctrees / "environment.pickle").write_bytes(b"theirs")
+    os.chown(doctrees / "environment.pickle", STRANGER, STRANGER)
+    ran: list[list[str]] = []
+    monkeypatch.setattr(building, "run_process", lambda command, *rest: ran.append(list(command)) or 0)
+    assert cli.cmd_serve(cli.parser().parse_args(["serve", "--project", str(tmp_path / "book")])) == 0
+    assert ran and not (doctrees / "environment.pickle").exists()

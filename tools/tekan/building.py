@@ -462,17 +462,12 @@ def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
 
 
 def publish_file(built: Path, target: Path) -> None:
-    """Copy one finished file into place atomically."""
+    """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
+    from .files import atomic_write
+
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
-    staging = target.with_name(f".{target.name}.new")
-    try:
-        shutil.copy2(built, staging)
-        world_readable(staging)
-        os.replace(staging, target)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
+    atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
 
 
 def build_edition(
@@ -596,14 +591,13 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
 
 def write_landing_page(out: Path, titles: dict[str, str], site_url: str = "") -> Path:
     """Write ``OUT/html/index.html``: the editions of the site (script → book title), with their downloads."""
+    from .files import atomic_write
     from .landing import landing_page
 
     target = out / "html" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     # Every edition on disk, also one built by an earlier run (its title is then unknown here).
     editions = {script: titles.get(script, "") for script, tag in TAGS.items() if (out / "html" / tag).is_dir()}
-    staging = target.with_name(".index.html.new")
-    staging.write_text(landing_page(editions, TAGS, BASENAME, site_url), encoding="utf-8")
-    world_readable(staging)
-    os.replace(staging, target)
+    page = landing_page(editions, TAGS, BASENAME, site_url).encode("utf-8")
+    atomic_write(target, page, mode=FILE_MODE, follow_link=False)
     return target

@@ -333,13 +333,14 @@ def _build_steps(
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve one edition's site and rebuild it (and reload the browser) whenever an input changes."""
-    from .building import run_process, serve_command
+    from .building import discard_untrusted_work, run_process, serve_command
 
     project = _project(args)
     seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
     book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
     _problems(book.problems)
     work = project.out / "serve" / TAGS[args.script]
+    discard_untrusted_work(work)  # Sphinx unpickles its environment from there
     (work / "src").mkdir(parents=True, exist_ok=True)
     command = serve_command(args.script, work, project.out, seed, glossary, project.conf_dir(), args.host, args.port)
     _say(f"tekan: serving {book.publication.meta.title} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
