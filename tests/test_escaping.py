@@ -153,6 +153,18 @@ def write_book(folder: Path) -> Path:
     return seed
 
 
+def translate_hostilely(seed: Path) -> None:
+    """The English catalogs `tekan translate` makes, each paragraph translated with the hostile strings."""
+    result = tekan("translate", str(seed), "--project", str(seed.parent))
+    assert result.returncode == 0, result.stderr[-2000:]
+    catalogs = sorted((seed.parent / "locale" / "en").rglob("*.po"))
+    assert len(catalogs) == 2
+    po_string = hostile("A translated paragraph").replace("\\", "\\\\").replace('"', '\\"')
+    for catalog in catalogs:
+        head, _, paragraphs = catalog.read_text(encoding="utf-8").partition("\n\n")
+        catalog.write_text(head + "\n\n" + paragraphs.replace('msgstr ""', f'msgstr "{po_string}"'), encoding="utf-8")
+
+
 COLLECTION_TITLE = "《測試報》合集" + "".join(INJECTIONS)
 
 
@@ -161,6 +173,7 @@ def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile book built as the three web editions and their EPUBs, and as a collection (its own title)."""
     folder = tmp_path_factory.mktemp("escaping")
     seed = write_book(folder / "book")
+    translate_hostilely(seed)
     collection = seed.parent / "collection.toml"
     collection.write_text(dumps({"seeds": [seed.name], "collection": {"title": COLLECTION_TITLE}}), encoding="utf-8")
     out = folder / "out"
@@ -228,6 +241,7 @@ def test_no_page_of_any_edition_or_epub_has_injected_markup(hostile_out: Path) -
         assert f"out/html/{edition}/404.html" in pages and f"out/html/{edition}/search.html" in pages
     assert "out/html/index.html" in pages and "collection/html/zh-hant/index.html" in pages
     assert any(name.endswith(".opf") for name in pages) and any(name.endswith("nav.xhtml") for name in pages)
+    assert b"A translated paragraph" in pages["out/html/en/statements/chen-lixin.html"]  # the catalogs were read
     for name, markup in pages.items():
         assert_nothing_injected(markup, name)
         # Escaped once: a title shown as `&lt;script&gt;` to the reader is a defect too.
