@@ -211,7 +211,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
-    from .building import check_prerequisites, lock_output
+    from .building import check_prerequisites, lock_output, refuse_dangerous_output
 
     formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
@@ -220,8 +220,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         scripts = _expand([args.script or "all"], keys(chinese_only=True), "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
-    seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
+    given = [Path(s) for s in args.seed] if args.seed else [project.seed(None)]
+    refuse_dangerous_output(out, [*given, glossary, project.root / "."])
+    seed = _seed_or_collection(project, args.seed or [], out)
     _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
@@ -392,13 +394,14 @@ def _build_steps(
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve one edition's site and rebuild it (and reload the browser) whenever an input changes."""
-    from .building import run_process, serve_command
+    from .building import discard_untrusted_work, run_process, serve_command
 
     project = _project(args)
     seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
     book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
     _problems(book.problems)
     work = project.out / "serve" / book.edition.folder
+    discard_untrusted_work(work)  # Sphinx unpickles its environment from there
     (work / "src").mkdir(parents=True, exist_ok=True)
     target = Target(book.edition, Inputs(seed, glossary), FORMATS["html"])
     command = serve_command(target, work, project.out, project.conf_dir(), args.host, args.port)
@@ -412,9 +415,11 @@ def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
     """The one seed (or collection file) given or found, or a collection file listing several seeds."""
     if len(seeds) <= 1:
         return project.seed(seeds[0] if seeds else None)
+    from .building import WORK, discard_untrusted_work
     from .collection import write_collection
 
-    collection = out / ".work" / "collection.toml"
+    discard_untrusted_work(out / WORK)  # before writing into it
+    collection = out / WORK / "collection.toml"
     write_collection(collection, [Path(s) for s in seeds])
     return collection
 

@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import Kind, TekanError
+from .files import atomic_write
 from .model import GlossaryChoice, Location, Publication, PublicationMeta, Statement
 from .project import seed_path
 from .tomlfile import check_fields, load_toml
@@ -81,7 +82,7 @@ def write_collection(path: Path, seeds: list[Path]) -> None:
     listed = ", ".join('"' + str(seed_path(s)).replace("\\", "\\\\").replace('"', '\\"') + '"' for s in seeds)
     text = f"seeds = [{listed}]\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        atomic_write(path, text.encode("utf-8"), follow_link=False)
 
 
 def as_feature(publication: Publication, fid: str) -> Publication:

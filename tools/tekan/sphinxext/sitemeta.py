@@ -67,6 +67,11 @@ def alternates(
     return [*links, ("x-default", f"{root}index.html")]
 
 
+def site_name(config: Config) -> str:
+    """The site's name in OpenGraph (``og:site_name``): its short title."""
+    return str(config.html_title or config.project)
+
+
 def configure_site(app: Sphinx, config: Config) -> None:
     """Derive each edition's base URL, OpenGraph and 404 settings from the target's site URL and edition (each
     unless the book's conf.py or ``-D`` set it)."""
@@ -81,7 +86,7 @@ def configure_site(app: Sphinx, config: Config) -> None:
     # Never empty: on Read the Docs an empty one makes sphinxext-opengraph demand READTHEDOCS_CANONICAL_URL
     # (and fail the build without it); without a site URL the relative og:url is dropped (page_links).
     set_default(config, "ogp_site_url", config.html_baseurl or "/")
-    set_default(config, "ogp_site_name", config.html_title or config.project)
+    set_default(config, "ogp_site_name", site_name(config))
     set_default(config, "ogp_social_cards", {"enable": False})
     locales = [
         f'<meta property="og:locale" content="{edition.sphinx_language}" />',
@@ -184,6 +189,21 @@ def describe_in_language(metatags: str, description: str) -> str:
     return _DESCRIPTION_META.sub(lambda m: _CONTENT.sub(lambda _: f'content="{value}"', m[0], count=1), metatags)
 
 
+#: OpenGraph tags whose text sphinxext-opengraph writes with only its double quotes escaped (``make_tag``).
+_OPENGRAPH_TEXT = re.compile(r'<meta property="og:(title|site_name)" content="([^"]*)" />')
+
+
+def escape_opengraph(metatags: str, title: str, site_name: str) -> str:
+    """``metatags`` with ``og:title`` (the page's title, ``context["title"]``, HTML) and ``og:site_name`` fully
+    escaped: sphinxext-opengraph writes the book's title with its ``<``, ``>``, ``&`` and ``'`` as they are."""
+    from markupsafe import Markup
+
+    texts = {"title": Markup(title).striptags(), "site_name": site_name}
+    return _OPENGRAPH_TEXT.sub(
+        lambda m: f'<meta property="og:{m[1]}" content="{html.escape(texts[m[1]], quote=True)}" />', metatags
+    )
+
+
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute);
     describe the page in its own language."""
@@ -196,7 +216,7 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     target = get_target(app)
     links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
-    metatags = context.get("metatags", "")
+    metatags = escape_opengraph(context.get("metatags", ""), str(context.get("title", "")), site_name(app.config))
     if doctree is not None:
         metatags = describe_in_language(metatags, page_description(doctree, target.edition.tag))
     if not site_url_of(app.config):
