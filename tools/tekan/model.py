@@ -45,6 +45,7 @@ class StatementMeta:
     organisation_en: str = ""  # organisation's English name
     position_en: str = ""  # English rendering of the position(s)
     editor_notes: tuple[tuple[str, str], ...] = ()  # (text as printed in a paragraph, the editor's note on it)
+    editor_notes_en: tuple[tuple[int, str], ...] = ()  # (paragraph number, the note in English, for the translation)
 
 
 @dataclass(frozen=True)
