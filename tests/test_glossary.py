@@ -555,3 +555,19 @@ def test_review_md_records_what_landed() -> None:
     for fixed in ("four-bottom-lines", "certification", "whole-life-cycle"):  # no longer "Checked; no change"
         row = review.split("## Entries reviewed")[1].split(f"| `{fixed}`")[1].split("\n")[0]
         assert "Checked; no change" not in row, fixed
+
+
+def test_every_entry_gives_its_usage_and_source_in_chinese_for_the_chinese_editions() -> None:
+    """The Chinese editions print 用法 and 譯名依據 in their own language: every usage note and every source has
+    its Chinese text, in Traditional characters (the Simplified edition converts it)."""
+    from tekan.scripts import to_hant
+
+    glossary = load_glossary(GLOSSARY)
+    for term in glossary.terms:
+        assert term.source_zh, term.id
+        assert bool(term.usage_note) == bool(term.usage_note_zh), term.id
+        for text in filter(None, (term.source_zh, term.usage_note_zh)):
+            assert re.search(r"[\u4e00-\u9fff]", text), (term.id, text)
+            assert "'" not in text and "“" not in text, (term.id, text)  # 「」 in Traditional
+    # Traditional: converting to Traditional changes nothing but mainland forms the glossary keeps on purpose.
+    assert to_hant(glossary.by_id["calibration"].usage_note_zh) == glossary.by_id["calibration"].usage_note_zh

@@ -37,7 +37,7 @@ LINK_MEMO_FILE = "tekan-link-memo.pickle"
 #: The modules whose code decides the word boundaries of a text: an edit to any of them starts a new memo.
 LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py")
 #: Bump when the shape of what the extension stores in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 _NUMBERED_ID = re.compile(r"^id\d+$")
 
 
