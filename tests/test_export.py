@@ -75,6 +75,13 @@ def test_csv_round_trips_every_field(glossary) -> None:
             term.source,
             term.usage_note,
         )
+        assert (row["en_note"], row["source_zh"], row["usage_note_zh"]) == (
+            term.en_note,
+            term.source_zh,
+            term.usage_note_zh,
+        )
+        assert tuple(filter(None, row["en_variants"].split(LIST_SEPARATOR))) == term.en_variants
+        assert tuple(filter(None, row["wrong_en"].split(LIST_SEPARATOR))) == term.wrong_en
 
 
 def test_csv_quotes_commas_quotes_and_separators(tmp_path: Path) -> None:

@@ -31,6 +31,12 @@ CSV_COLUMNS = (
     "see_also",
     "source",
     "usage_note",
+    # Added for issue 21, after the older columns so a sheet that reads them by position still works.
+    "en_note",
+    "en_variants",
+    "wrong_en",
+    "source_zh",
+    "usage_note_zh",
 )
 #: Separates the items of a list column (aliases, see also); no glossary form contains it.
 LIST_SEPARATOR = " | "
@@ -93,6 +99,11 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
                 LIST_SEPARATOR.join(term.see_also),
                 term.source,
                 term.usage_note,
+                term.en_note,
+                LIST_SEPARATOR.join(term.en_variants),
+                LIST_SEPARATOR.join(term.wrong_en),
+                term.source_zh,
+                term.usage_note_zh,
             ]
         )
     return BOM + out.getvalue()
