@@ -55,7 +55,7 @@ def test_the_english_edition_carries_the_editors_note_on_a_source_slip(tmp_path)
     page = pages["statements/wei-zhiling.md"]
     paragraphs = [p for p in page.split("\n\n") if "greater added value" in p]
     assert len(paragraphs) == 1 and paragraphs[0].endswith("[^ed-1]")
-    assert "[^ed-1]: Editors’ note" in page and "高多附加值" in page
+    assert "[^ed-1]: Editors’ note" in page and "{tekan-zh}`高多附加值`" in page  # the Chinese tagged as such
     assert "[^ed-" not in pages["statements/han-yongsheng.md"]  # only where the metadata gives an English note
 
 

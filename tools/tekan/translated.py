@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .languages import chinese_runs
 from .linking import Linker, Segment
 from .model import Publication, Sector, Statement, Translation
 from .rendering import (
@@ -77,6 +78,11 @@ def english_paragraphs(
     return [next(rendered) if text else f"*{escape(missing)}*" for text in texts]
 
 
+def english_with_chinese(text: str) -> str:
+    """English text as MyST, the Chinese it quotes (高多附加值) in ``{tekan-zh}`` roles so it is tagged Chinese."""
+    return "".join(f"{{tekan-zh}}`{run}`" if chinese else escape(run) for run, chinese in chinese_runs(text))
+
+
 def render_translated_statement(
     statement: Statement, translation: Translation | None, linker: EnglishLinker, words: TranslatedWords
 ) -> str:
@@ -96,7 +102,7 @@ def render_translated_statement(
     footnotes: list[str] = []  # the editors' notes on the source's text, as the Chinese editions give them
     for number, paragraph in enumerate(english_paragraphs(statement, translation, linker, words.missing), start=1):
         for _, note in [n for n in meta.editor_notes_en if n[0] == number]:
-            footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
+            footnotes.append(f"[^ed-{len(footnotes) + 1}]: {english_with_chinese(note)}")
             paragraph += f"[^ed-{len(footnotes)}]"
         lines += [paragraph, ""]
     lines += render_byline(statement, english_first=True)
