@@ -571,3 +571,32 @@ def test_every_entry_gives_its_usage_and_source_in_chinese_for_the_chinese_editi
             assert "'" not in text and "“" not in text, (term.id, text)  # 「」 in Traditional
     # Traditional: converting to Traditional changes nothing but mainland forms the glossary keeps on purpose.
     assert to_hant(glossary.by_id["calibration"].usage_note_zh) == glossary.by_id["calibration"].usage_note_zh
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("traditional.txt", "守住底線\n要守住產品質量安全“四大”底線。\n——某市市場監管局局長王五\n《某報》【特刊】\n"),
+        ("simplified.txt", "守住底线\n要守住产品质量安全“四大”底线。\n——某市市场监管局局长王五\n《某报》【特刊】\n"),
+    ],
+)
+def test_check_counts_an_alias_used_as_the_pages_print_it(tmp_path: Path, name: str, text: str) -> None:
+    """`tekan check` reads the text as the pages link it (normalised; a Simplified seed converted), so the alias
+    「四大」底線 counts as used where a seed prints “四大”底線 — in a Traditional and in a Simplified seed."""
+    seed = tmp_path / name
+    seed.write_text(text, encoding="utf-8")
+    publication, _ = load_publication(seed)
+    unused = [
+        p.message for p in glossary_problems(load_glossary(GLOSSARY), [publication]) if "four-bottom-lines" in p.message
+    ]
+    assert unused == []
+    # And the pages do link it: the Simplified edition keeps a Simplified seed's “ ” (W3C clreq), the Traditional
+    # edition prints 「 」.
+    from tekan.book import load_book
+    from tekan.glossary import term_linker
+
+    for script, quoted in (("hans", "“四大”底线"), ("hant", "「四大」底線")):
+        paragraph = load_book(seed, GLOSSARY, script).publication.statements[0].paragraphs[0]
+        linker = term_linker(load_glossary(GLOSSARY), script)
+        assert quoted in paragraph, (script, paragraph)
+        assert "four-bottom-lines" in {term for _, _, term in linker.occurrences(paragraph)}, (script, paragraph)

@@ -110,10 +110,9 @@ def load_book(
 def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:
     """The text as the edition prints it: normalised or verbatim, in its script."""
     if normalise:
-        from .normalise import normalise_publication
+        from .normalise import normalise_seed
 
-        # A Simplified seed's word forms are its own: only its punctuation is normalised.
-        publication = normalise_publication(publication, {} if publication.script == "hans" else None)
+        publication = normalise_seed(publication)
     if EDITIONS[script].script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans
 

@@ -237,14 +237,14 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
 
     A term is used when the pages link it (body text as normalised, on word boundaries) or the book prints it in a
     byline or the masthead (a position such as 黨組書記, the conference's name). Reference entries need not occur."""
-    from .normalise import normalise_publication
+    from .normalise import normalise_seed
     from .scripts import to_hans, to_hant
 
     # Each seed's text in both scripts: a Simplified seed is matched against the Traditional forms once converted.
     texts: dict[str, list[str]] = {"hant": [], "hans": []}
     for printed in publications:
-        # The text as the pages link it: normalised (「四大」底線 where the seed prints “四大”底線).
-        publication = printed if printed.normalised else normalise_publication(printed)
+        # The text as the pages link it: normalised (「四大」底線 where a Traditional seed prints “四大”底線).
+        publication = printed if printed.normalised else normalise_seed(printed)
         own = [
             *(part for statement in publication.statements for part in statement.paragraphs),  # linked body text
             publication.masthead,  # printed: a position such as 黨組書記, the conference's name
