@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,7 @@ from tekan import segmenting
 from tekan.files import atomic_write, read_private
 from tekan.memo import FileMemo
 
-#: A user that is not us (the tests run as root, who can chown to anyone).
-STRANGER = 12345
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
+from .other_user import STRANGER, as_stranger, needs_root, open_folder
 
 
 class Planted:
@@ -265,40 +262,19 @@ def test_a_file_of_another_owner_keeps_its_owner_and_mode(tmp_path: Path, mode: 
 
 
 @needs_root
-def test_an_owner_that_cannot_be_kept_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+def test_an_owner_that_cannot_be_kept_is_refused_and_nothing_changes() -> None:
     """Run as a user that is not the file's owner (but may write the folder): it cannot give the file back."""
-    folder = tmp_path / "book"
-    folder.mkdir()
-    folder.chmod(0o777)
-    tmp_path.chmod(0o755)
-    path = folder / "feature.toml"
-    path.write_text("old\n", encoding="utf-8")
-    path.chmod(0o666)
-    assert as_stranger(lambda: atomic_write(path, b"new\n")) == "PermissionError"
-    assert path.read_text(encoding="utf-8") == "old\n" and path.stat().st_uid == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["feature.toml"]
-
-
-def as_stranger(action: Callable[[], object]) -> str:
-    """Run ``action`` in a child process as another user; the name of the exception it raised, or "ok"."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no exec (the interpreter of the virtual environment may not be theirs to run)
-        os.close(read)
-        try:
-            os.setgid(STRANGER)
-            os.setuid(STRANGER)
-            action()
-            outcome = "ok"
-        except BaseException as exc:
-            outcome = type(exc).__name__
-        os.write(write, outcome.encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        outcome = pipe.read().decode()
-    os.waitpid(pid, 0)
-    return outcome
+    with open_folder() as reachable:
+        folder = reachable / "book"
+        folder.mkdir()
+        folder.chmod(0o777)
+        path = folder / "feature.toml"
+        path.write_text("old\n", encoding="utf-8")
+        path.chmod(0o666)
+        assert as_stranger(lambda: path.read_text(encoding="utf-8")) == "ok"  # they can reach and read it
+        assert as_stranger(lambda: atomic_write(path, b"new\n")) == "PermissionError"
+        assert path.read_text(encoding="utf-8") == "old\n" and path.stat().st_uid == 0
+        assert sorted(p.name for p in folder.iterdir()) == ["feature.toml"]
 
 
 def test_a_new_file_gets_the_mode_asked_for(tmp_path: Path) -> None:

@@ -22,10 +22,8 @@ from tekan.building import (
 from tekan.errors import TekanError
 
 from .conftest import tekan
+from .other_user import STRANGER, as_stranger, needs_root, open_folder
 from .stranger import write_feature
-
-STRANGER = 12345
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
 
 
 def victim(folder: Path, text: str = "the web server's file\n") -> Path:
@@ -310,3 +308,21 @@ def test_serve_discards_a_work_folder_another_user_wrote(tmp_path: Path, monkeyp
     monkeypatch.setattr(building, "run_process", lambda command, *rest: ran.append(list(command)) or 0)
     assert cli.cmd_serve(cli.parser().parse_args(["serve", "--project", str(tmp_path / "book")])) == 0
     assert ran and not (doctrees / "environment.pickle").exists()
+
+
+@needs_root
+def test_a_work_folder_that_cannot_be_removed_stops_the_build_in_one_line() -> None:
+    def enter(out: Path) -> None:
+        try:
+            with lock_output(out):
+                pass
+        except TekanError as error:
+            assert "cannot be removed" in error.message and "\n" not in error.message
+            raise
+
+    with open_folder() as reachable:
+        out = reachable / "out"
+        _work(out)  # root's, in a folder of the stranger's: they may not remove it
+        os.chown(out, STRANGER, STRANGER)
+        assert as_stranger(lambda: enter(out)) == "TekanError"
+        assert (out / WORK / "zh-hant" / "doctrees-html" / "environment.pickle").is_file()
