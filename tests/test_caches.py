@@ -90,21 +90,46 @@ def test_a_memo_of_another_owner_is_not_unpickled(tmp_path: Path, mode: int) -> 
     assert FileMemo(path, "k").entries == {} and not marker.exists()
 
 
-@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
-def test_a_memo_others_can_write_is_not_unpickled(tmp_path: Path, mode: int) -> None:
+def group_of_others(path: Path) -> None:
+    """Give ``path`` a group that is not ours (group write is then write by others)."""
+    if os.geteuid() != 0:
+        pytest.skip("another group's files need root")
+    os.chown(path, -1, STRANGER)
+
+
+@pytest.mark.parametrize(("mode", "their_group"), [(0o620, True), (0o602, False), (0o666, False)])
+def test_a_memo_others_can_write_is_not_unpickled(tmp_path: Path, mode: int, their_group: bool) -> None:
     path, marker = tmp_path / "memo.pickle", tmp_path / "ran"
     planted_pickle(path, marker)
+    if their_group:
+        group_of_others(path)
     path.chmod(mode)
     assert FileMemo(path, "k").entries == {} and not marker.exists()
 
 
-@pytest.mark.parametrize("folder_mode", [0o777, 0o1777, 0o775, 0o757])
-def test_a_folder_others_can_write_is_neither_read_nor_written(tmp_path: Path, folder_mode: int) -> None:
+def test_group_write_for_our_own_group_is_ours(tmp_path: Path) -> None:
+    """A private group per user with umask 002: files and folders 0664 and 0775 of our own group are ours alone."""
+    folder = tmp_path / "tekan"
+    saved_memo(folder / "memo.pickle")
+    folder.chmod(0o775)
+    (folder / "memo.pickle").chmod(0o660)
+    assert os.stat(folder).st_gid == os.getegid()
+    assert "計量" in FileMemo(folder / "memo.pickle", "k").entries
+
+
+@pytest.mark.parametrize(
+    ("folder_mode", "their_group"), [(0o777, False), (0o1777, False), (0o775, True), (0o757, False)]
+)
+def test_a_folder_others_can_write_is_neither_read_nor_written(
+    tmp_path: Path, folder_mode: int, their_group: bool
+) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     path, marker = shared / "memo.pickle", tmp_path / "ran"
     planted_pickle(path, marker)  # ours and 0600, but anyone could have swapped it in
     path.chmod(0o600)
+    if their_group:
+        group_of_others(shared)
     shared.chmod(folder_mode)
     memo: FileMemo[str] = FileMemo(path, "k")
     assert memo.entries == {} and not marker.exists()
@@ -201,9 +226,9 @@ def test_a_jieba_cache_of_another_owner_or_others_writable_is_not_loaded(table) 
     path = _cache_file(cache)
     # Well-formed but nearly empty: every word unknown, the search index would change silently.
     fake = marshal.dumps((expected[0], dict(list(expected[1].items())[:1])))
-    for owner, mode in ((STRANGER, 0o600), (os.geteuid(), 0o666), (os.geteuid(), 0o620)):
+    for owner, group, mode in ((STRANGER, STRANGER, 0o600), (os.geteuid(), 0, 0o666), (os.geteuid(), STRANGER, 0o620)):
         path.write_bytes(fake)
-        os.chown(path, owner, owner)
+        os.chown(path, owner, group)
         path.chmod(mode)
         assert segmenting.load_table(cache) == expected, (owner, oct(mode))
         status = path.stat()

@@ -15,6 +15,7 @@ from typing import Any
 
 from .editions import BASENAME, TAGS
 from .errors import Kind, TekanError
+from .files import atomic_write, others_can_write, trusted
 
 BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
 
@@ -315,12 +316,6 @@ def _open_lock(path: Path) -> Any:
 WORK = ".work"
 
 
-def others_can_write(status: os.stat_result) -> bool:
-    """Whether users other than the owner can write a file or folder: writable by all, or by a group that is not
-    our own (the group of a user-private-group system, umask 002, is the user alone)."""
-    return bool(status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and status.st_gid != os.getegid()))
-
-
 def discard_untrusted_work(work: Path) -> bool:
     """Remove ``OUT/.work`` (a fresh build follows) if another user could have written anything in it: Sphinx
     unpickles its environment and doctrees from there, and a pickle runs code. True when it was removed.
@@ -332,17 +327,7 @@ def discard_untrusted_work(work: Path) -> bool:
         status = os.lstat(work)
     except FileNotFoundError:
         return False
-    trusted = stat.S_ISDIR(status.st_mode) and _ours(status)
-    if trusted:
-        for folder, folders, files in os.walk(work):  # never into a linked folder
-            for name in folders + files:
-                entry = os.lstat(os.path.join(folder, name))
-                if stat.S_ISLNK(entry.st_mode) or not _ours(entry):
-                    trusted = False
-                    break
-            if not trusted:
-                break
-    if trusted:
+    if stat.S_ISDIR(status.st_mode) and trusted(status) and not _untrusted_entry(work):
         return False
     try:
         if stat.S_ISDIR(status.st_mode):
@@ -359,8 +344,14 @@ def discard_untrusted_work(work: Path) -> bool:
     return True
 
 
-def _ours(status: os.stat_result) -> bool:
-    return status.st_uid == os.geteuid() and not others_can_write(status)
+def _untrusted_entry(folder: Path) -> bool:
+    """Whether anything under ``folder`` is a link, not ours, or writable by others (never walking into a link)."""
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            entry = os.lstat(os.path.join(parent, name))
+            if stat.S_ISLNK(entry.st_mode) or not trusted(entry):
+                return True
+    return False
 
 
 def refuse_linked_editions(out: Path) -> None:
@@ -463,8 +454,6 @@ def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
 
 def publish_file(built: Path, target: Path) -> None:
     """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
-    from .files import atomic_write
-
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
     atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
@@ -591,7 +580,6 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
 
 def write_landing_page(out: Path, titles: dict[str, str], site_url: str = "") -> Path:
     """Write ``OUT/html/index.html``: the editions of the site (script → book title), with their downloads."""
-    from .files import atomic_write
     from .landing import landing_page
 
     target = out / "html" / "index.html"
