@@ -195,6 +195,7 @@ def _cache_file(cache: Path) -> Path:
 
 def _wrong_shapes(total: int, table: dict[str, tuple[str, bytes]]) -> list[bytes]:
     char, (words, freqs) = next(iter(table.items()))
+    other = "乙" if char != "乙" else "丙"
     return [
         b"",
         marshal.dumps(None),
@@ -204,7 +205,7 @@ def _wrong_shapes(total: int, table: dict[str, tuple[str, bytes]]) -> list[bytes
         marshal.dumps(("many", table)),
         marshal.dumps((total, {char: (words, freqs[:-8])})),  # one frequency short: zip(strict=True) failed builds
         marshal.dumps((total, {char: (words.encode(), freqs)})),
-        marshal.dumps((total, {char: ("乙" + words, freqs + freqs[:8])})),  # a word filed under another character
+        marshal.dumps((total, {char: (other + "\n" + words, freqs + freqs[:8])})),  # under another character
         marshal.dumps((total, table))[:-100],  # cut short
     ]
 
