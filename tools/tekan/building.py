@@ -154,6 +154,14 @@ def world_readable(path: Path) -> None:
         path.chmod(FILE_MODE)
 
 
+def published_folder(folder: Path) -> None:
+    """Make ``folder`` (``OUT/html``, ``OUT/epub``…) 0755 whatever the umask — only if this build makes it: an
+    existing one may be a link to a web root whose mode is the server's business."""
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(FOLDER_MODE)
+
+
 def publish_tree(built: Path, target: Path) -> None:
     """Replace ``target`` with a copy of ``built``; at every moment ``target`` is a complete edition.
 
@@ -166,8 +174,7 @@ def publish_tree(built: Path, target: Path) -> None:
     recover_published(target)
     for path in (staging, old):
         _remove(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.parent.chmod(FOLDER_MODE)
+    published_folder(target.parent)
     # Real copies, not hard links to the build: Sphinx rewrites its output files in place, so a linked published
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
@@ -454,8 +461,7 @@ def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
 
 def publish_file(built: Path, target: Path) -> None:
     """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.parent.chmod(FOLDER_MODE)
+    published_folder(target.parent)
     atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
 
 
