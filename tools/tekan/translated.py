@@ -8,8 +8,8 @@ their English forms (:class:`tekan.translation.EnglishLinker`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from .editions import ParallelWords, TranslatedWords
 from .linking import Linker, Segment
 from .model import Publication, Sector, Statement, Translation
 from .rendering import (
@@ -27,39 +27,6 @@ from .translation import EnglishLinker
 
 #: The folder of the parallel pages in the Chinese editions: ``parallel/<slug>``.
 PARALLEL_DIR = "parallel"
-
-
-@dataclass(frozen=True)
-class TranslatedWords:
-    """The fixed words of the translated edition's generated pages."""
-
-    contents: str = "Contents"
-    glossary: str = "Glossary"
-    glossary_intro: str = (
-        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
-        "each with its Chinese headword, pinyin and definitions."
-    )
-    note: str = (
-        "Editors’ translation from the Chinese. Terms in the glossary are linked to their bilingual entries; "
-        "the Chinese original is in the Traditional and Simplified editions."
-    )
-    missing: str = "This paragraph has not been translated yet."
-
-
-@dataclass(frozen=True)
-class ParallelWords:
-    """The fixed words of the parallel pages, in the Chinese edition's script."""
-
-    title: str = "中英對照"  # link text on the statement page and suffix of the parallel page's title
-    note: str = "英文為編者譯文，術語譯名依詞彙表。"
-    missing: str = "（本段尚無譯文）"
-
-
-#: The parallel pages' words in each Chinese script (written out, not converted).
-PARALLEL_WORDS = {
-    "hant": ParallelWords(),
-    "hans": ParallelWords("中英对照", "英文为编者译文，术语译名依词汇表。", "（本段尚无译文）"),
-}
 
 
 def parallel_doc(statement: Statement) -> str:

@@ -19,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book
-from ..editions import EDITIONS, GlossaryWords
+from ..editions import Edition, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
@@ -28,7 +28,7 @@ from ..memo import code_digest
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from ..translated import PARALLEL_DIR
-from .pages import ENV_VERSION, book_of
+from .config import ENV_VERSION, book_of, edition_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def _term_ref(term: Term, text: str) -> addnodes.pending_xref:
     return ref
 
 
-def _headword(term: Term, script: str) -> str:
-    return EDITIONS[script].headword(term.hant, term.hans)
+def _headword(term: Term, edition: Edition) -> str:
+    return edition.headword(term.hant, term.hans)
 
 
 #: Files the HTML site gets beside its pages (under ``_static/``), written at the end of an HTML build.
@@ -112,8 +112,7 @@ class GlossaryDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
-        script = book.script
-        edition = EDITIONS[script]
+        edition = book.edition
         labels = edition.glossary
         std = self.env.domains.standard_domain
         letters: dict[str, list[Term]] = {}
@@ -132,7 +131,7 @@ class GlossaryDirective(SphinxDirective):
             dlist = nodes.definition_list(classes=["glossary", "tekan-glossary"])
             glossary += dlist
             for term in group:
-                headword = term.en if edition.translated else _headword(term, script)
+                headword = term.en if edition.translated else _headword(term, edition)
                 term_node = make_glossary_term(
                     self.env, [nodes.Text(headword)], letter, source, line, term_anchor(term), self.state.document
                 )
@@ -150,7 +149,7 @@ class GlossaryDirective(SphinxDirective):
         return _translated_definition(self, term, labels)
 
     def _definition(self, term: Term, labels: GlossaryWords) -> nodes.definition:
-        script = self.env.config.tekan_script
+        edition = edition_of(self.env)
         definition = nodes.definition()
         head = nodes.paragraph(classes=["tekan-term-head"])
         head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
@@ -160,20 +159,20 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
-        edition = EDITIONS[script]
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
-        other, other_tag = (term.hant, "zh-Hant") if edition.script == "hans" else (term.hans, "zh-Hans")
-        if other != _headword(term, script):
+        other, other_tag = edition.other_headword(term.hant, term.hans)
+        if other != _headword(term, edition):
             other_tag = f"language-{other_tag}"
             head += nodes.Text(" ")
             head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
-        shown = shown_aliases(term, script)
+        shown = shown_aliases(term, edition)
         if shown:
+            words = edition.pages
             line = nodes.paragraph(classes=["tekan-aliases"])
             line += nodes.strong(labels.aliases, labels.aliases)
-            line += nodes.Text("：" + "、".join(shown))
+            line += nodes.Text(words.colon + words.separator.join(shown))
             definition += line
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
@@ -195,7 +194,7 @@ class GlossaryDirective(SphinxDirective):
                 if index:
                     see += nodes.Text("、")
                 other_term = glossary.by_id[ref]
-                see += _term_ref(other_term, _headword(other_term, script))
+                see += _term_ref(other_term, _headword(other_term, edition))
             definition += see
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels.source, labels.source)
@@ -310,7 +309,7 @@ class EnglishIndexDirective(SphinxDirective):
                 elif term.abbr:
                     paragraph += nodes.inline("", f" ({term.abbr})", classes=["language-en"])
                 paragraph += nodes.Text(" — ")
-                paragraph += _term_ref(term, _headword(term, book.script))
+                paragraph += _term_ref(term, _headword(term, book.edition))
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
                 items += nodes.list_item("", paragraph)
@@ -389,7 +388,7 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
-                replacement.append(nodes.Text(", " if EDITIONS[app.config.tekan_script].translated else "、"))
+                replacement.append(nodes.Text(edition_of(app).pages.separator))
             title = app.env.titles[docname].astext() if docname in app.env.titles else docname
             ref = nodes.reference(title, title, internal=True, classes=["tekan-backlink"])
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + (f"#{anchor}" if anchor else "")
@@ -410,11 +409,11 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         if not is_site(app.builder):
             placeholder.parent.remove(placeholder)
             continue
-        labels = EDITIONS[app.config.tekan_script].glossary
+        labels = edition_of(app).glossary
         here = posixpath.dirname(app.builder.get_target_uri(fromdocname))
         line = nodes.paragraph(classes=["tekan-downloads"])
         line += nodes.strong(labels.download, labels.download)
-        line += nodes.Text(": " if EDITIONS[app.config.tekan_script].translated else "：")
+        line += nodes.Text(edition_of(app).pages.colon)
         for index, (name, label) in enumerate(((CSV_FILE, labels.csv), (TBX_FILE, labels.tbx))):
             if index:
                 line += nodes.inline("", " · ", classes=["tekan-sep"])
@@ -453,7 +452,7 @@ def tooltip_data(book: Book, term_ids: list[str]) -> str:
     for term_id in term_ids:
         term = book.glossary.by_id[term_id]
         terms[term_id] = {
-            "hw": _headword(term, book.script),
+            "hw": _headword(term, edition),
             "py": term.pinyin,
             "en": term.en,
             "abbr": term.abbr,
