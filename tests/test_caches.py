@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,7 @@ from tekan import segmenting
 from tekan.files import atomic_write, read_private
 from tekan.memo import FileMemo
 
-#: A user that is not us (the tests run as root, who can chown to anyone).
-STRANGER = 12345
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown to another user needs root")
+from .other_user import STRANGER, as_stranger, needs_root, open_folder
 
 
 class Planted:
@@ -93,21 +90,46 @@ def test_a_memo_of_another_owner_is_not_unpickled(tmp_path: Path, mode: int) -> 
     assert FileMemo(path, "k").entries == {} and not marker.exists()
 
 
-@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
-def test_a_memo_others_can_write_is_not_unpickled(tmp_path: Path, mode: int) -> None:
+def group_of_others(path: Path) -> None:
+    """Give ``path`` a group that is not ours (group write is then write by others)."""
+    if os.geteuid() != 0:
+        pytest.skip("another group's files need root")
+    os.chown(path, -1, STRANGER)
+
+
+@pytest.mark.parametrize(("mode", "their_group"), [(0o620, True), (0o602, False), (0o666, False)])
+def test_a_memo_others_can_write_is_not_unpickled(tmp_path: Path, mode: int, their_group: bool) -> None:
     path, marker = tmp_path / "memo.pickle", tmp_path / "ran"
     planted_pickle(path, marker)
+    if their_group:
+        group_of_others(path)
     path.chmod(mode)
     assert FileMemo(path, "k").entries == {} and not marker.exists()
 
 
-@pytest.mark.parametrize("folder_mode", [0o777, 0o1777, 0o775, 0o757])
-def test_a_folder_others_can_write_is_neither_read_nor_written(tmp_path: Path, folder_mode: int) -> None:
+def test_group_write_for_our_own_group_is_ours(tmp_path: Path) -> None:
+    """A private group per user with umask 002: files and folders 0664 and 0775 of our own group are ours alone."""
+    folder = tmp_path / "tekan"
+    saved_memo(folder / "memo.pickle")
+    folder.chmod(0o775)
+    (folder / "memo.pickle").chmod(0o660)
+    assert os.stat(folder).st_gid == os.getegid()
+    assert "計量" in FileMemo(folder / "memo.pickle", "k").entries
+
+
+@pytest.mark.parametrize(
+    ("folder_mode", "their_group"), [(0o777, False), (0o1777, False), (0o775, True), (0o757, False)]
+)
+def test_a_folder_others_can_write_is_neither_read_nor_written(
+    tmp_path: Path, folder_mode: int, their_group: bool
+) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     path, marker = shared / "memo.pickle", tmp_path / "ran"
     planted_pickle(path, marker)  # ours and 0600, but anyone could have swapped it in
     path.chmod(0o600)
+    if their_group:
+        group_of_others(shared)
     shared.chmod(folder_mode)
     memo: FileMemo[str] = FileMemo(path, "k")
     assert memo.entries == {} and not marker.exists()
@@ -173,6 +195,7 @@ def _cache_file(cache: Path) -> Path:
 
 def _wrong_shapes(total: int, table: dict[str, tuple[str, bytes]]) -> list[bytes]:
     char, (words, freqs) = next(iter(table.items()))
+    other = "乙" if char != "乙" else "丙"
     return [
         b"",
         marshal.dumps(None),
@@ -182,7 +205,7 @@ def _wrong_shapes(total: int, table: dict[str, tuple[str, bytes]]) -> list[bytes
         marshal.dumps(("many", table)),
         marshal.dumps((total, {char: (words, freqs[:-8])})),  # one frequency short: zip(strict=True) failed builds
         marshal.dumps((total, {char: (words.encode(), freqs)})),
-        marshal.dumps((total, {char: ("乙" + words, freqs + freqs[:8])})),  # a word filed under another character
+        marshal.dumps((total, {char: (other + "\n" + words, freqs + freqs[:8])})),  # under another character
         marshal.dumps((total, table))[:-100],  # cut short
     ]
 
@@ -204,9 +227,9 @@ def test_a_jieba_cache_of_another_owner_or_others_writable_is_not_loaded(table) 
     path = _cache_file(cache)
     # Well-formed but nearly empty: every word unknown, the search index would change silently.
     fake = marshal.dumps((expected[0], dict(list(expected[1].items())[:1])))
-    for owner, mode in ((STRANGER, 0o600), (os.geteuid(), 0o666), (os.geteuid(), 0o620)):
+    for owner, group, mode in ((STRANGER, STRANGER, 0o600), (os.geteuid(), 0, 0o666), (os.geteuid(), STRANGER, 0o620)):
         path.write_bytes(fake)
-        os.chown(path, owner, owner)
+        os.chown(path, owner, group)
         path.chmod(mode)
         assert segmenting.load_table(cache) == expected, (owner, oct(mode))
         status = path.stat()
@@ -265,40 +288,19 @@ def test_a_file_of_another_owner_keeps_its_owner_and_mode(tmp_path: Path, mode: 
 
 
 @needs_root
-def test_an_owner_that_cannot_be_kept_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+def test_an_owner_that_cannot_be_kept_is_refused_and_nothing_changes() -> None:
     """Run as a user that is not the file's owner (but may write the folder): it cannot give the file back."""
-    folder = tmp_path / "book"
-    folder.mkdir()
-    folder.chmod(0o777)
-    tmp_path.chmod(0o755)
-    path = folder / "feature.toml"
-    path.write_text("old\n", encoding="utf-8")
-    path.chmod(0o666)
-    assert as_stranger(lambda: atomic_write(path, b"new\n")) == "PermissionError"
-    assert path.read_text(encoding="utf-8") == "old\n" and path.stat().st_uid == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["feature.toml"]
-
-
-def as_stranger(action: Callable[[], object]) -> str:
-    """Run ``action`` in a child process as another user; the name of the exception it raised, or "ok"."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no exec (the interpreter of the virtual environment may not be theirs to run)
-        os.close(read)
-        try:
-            os.setgid(STRANGER)
-            os.setuid(STRANGER)
-            action()
-            outcome = "ok"
-        except BaseException as exc:
-            outcome = type(exc).__name__
-        os.write(write, outcome.encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        outcome = pipe.read().decode()
-    os.waitpid(pid, 0)
-    return outcome
+    with open_folder() as reachable:
+        folder = reachable / "book"
+        folder.mkdir()
+        folder.chmod(0o777)
+        path = folder / "feature.toml"
+        path.write_text("old\n", encoding="utf-8")
+        path.chmod(0o666)
+        assert as_stranger(lambda: path.read_text(encoding="utf-8")) == "ok"  # they can reach and read it
+        assert as_stranger(lambda: atomic_write(path, b"new\n")) == "PermissionError"
+        assert path.read_text(encoding="utf-8") == "old\n" and path.stat().st_uid == 0
+        assert sorted(p.name for p in folder.iterdir()) == ["feature.toml"]
 
 
 def test_a_new_file_gets_the_mode_asked_for(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
+from .files import atomic_write, others_can_write, trusted
 from .runner import Runner, run_process
 from .target import FORMATS, OutputFormat, Target, finish
 
@@ -91,6 +92,14 @@ def world_readable(path: Path) -> None:
         path.chmod(FILE_MODE)
 
 
+def published_folder(folder: Path) -> None:
+    """Make ``folder`` (``OUT/html``, ``OUT/epub``…) 0755 whatever the umask — only if this build makes it: an
+    existing one may be a link to a web root whose mode is the server's business."""
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(FOLDER_MODE)
+
+
 def publish_tree(built: Path, target: Path) -> None:
     """Replace ``target`` with a copy of ``built``; at every moment ``target`` is a complete edition.
 
@@ -103,8 +112,7 @@ def publish_tree(built: Path, target: Path) -> None:
     recover_published(target)
     for path in (staging, old):
         _remove(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.parent.chmod(FOLDER_MODE)
+    published_folder(target.parent)
     # Real copies, not hard links to the build: Sphinx rewrites its output files in place, so a linked published
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
@@ -253,12 +261,6 @@ def _open_lock(path: Path) -> Any:
 WORK = ".work"
 
 
-def others_can_write(status: os.stat_result) -> bool:
-    """Whether users other than the owner can write a file or folder: writable by all, or by a group that is not
-    our own (the group of a user-private-group system, umask 002, is the user alone)."""
-    return bool(status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and status.st_gid != os.getegid()))
-
-
 def discard_untrusted_work(work: Path) -> bool:
     """Remove ``OUT/.work`` (a fresh build follows) if another user could have written anything in it: Sphinx
     unpickles its environment and doctrees from there, and a pickle runs code. True when it was removed.
@@ -270,17 +272,7 @@ def discard_untrusted_work(work: Path) -> bool:
         status = os.lstat(work)
     except FileNotFoundError:
         return False
-    trusted = stat.S_ISDIR(status.st_mode) and _ours(status)
-    if trusted:
-        for folder, folders, files in os.walk(work):  # never into a linked folder
-            for name in folders + files:
-                entry = os.lstat(os.path.join(folder, name))
-                if stat.S_ISLNK(entry.st_mode) or not _ours(entry):
-                    trusted = False
-                    break
-            if not trusted:
-                break
-    if trusted:
+    if stat.S_ISDIR(status.st_mode) and trusted(status) and not _untrusted_entry(work):
         return False
     try:
         if stat.S_ISDIR(status.st_mode):
@@ -297,8 +289,14 @@ def discard_untrusted_work(work: Path) -> bool:
     return True
 
 
-def _ours(status: os.stat_result) -> bool:
-    return status.st_uid == os.geteuid() and not others_can_write(status)
+def _untrusted_entry(folder: Path) -> bool:
+    """Whether anything under ``folder`` is a link, not ours, or writable by others (never walking into a link)."""
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            entry = os.lstat(os.path.join(parent, name))
+            if stat.S_ISLNK(entry.st_mode) or not trusted(entry):
+                return True
+    return False
 
 
 def refuse_linked_editions(out: Path) -> None:
@@ -393,10 +391,7 @@ def built_epub(built: Path, target: Target, runner: Runner) -> Path:
 
 def publish_file(built: Path, target: Path) -> None:
     """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
-    from .files import atomic_write
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.parent.chmod(FOLDER_MODE)
+    published_folder(target.parent)
     atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
 
 
@@ -490,7 +485,6 @@ def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: s
     downloads that are there. ``built`` gives the editions this run built: key → (title, file stem)."""
     import json
 
-    from .files import atomic_write
     from .landing import Entry, landing_page
 
     known_file = out / EDITIONS_FILE

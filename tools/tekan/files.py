@@ -33,14 +33,16 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-#: Write bits for anyone but the owner: a file or folder with one of them could have been written by another user.
-OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+def others_can_write(status: os.stat_result) -> bool:
+    """Whether users other than the owner can write a file or folder (its ``stat``): writable by all, or by a group
+    that is not our own (on a system with a private group per user, umask 002, that group is the user alone)."""
+    return bool(status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and status.st_gid != os.getegid()))
 
 
 def trusted(status: os.stat_result) -> bool:
-    """Whether a file or folder (its ``fstat``) can only have been written by the current user: ours, and not
-    writable by group or others."""
-    return status.st_uid == os.geteuid() and not status.st_mode & OTHERS_WRITE
+    """Whether a file or folder (its ``fstat``) can only have been written by the current user: ours, and writable
+    by no one else (:func:`others_can_write`)."""
+    return status.st_uid == os.geteuid() and not others_can_write(status)
 
 
 def open_private_folder(folder: Path, create: bool = False) -> int:

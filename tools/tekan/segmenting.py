@@ -107,7 +107,7 @@ def _well_formed(stored: object) -> TypeGuard[tuple[int, dict[str, tuple[str, by
         words, frequencies = entry
         if not (isinstance(words, str) and isinstance(frequencies, bytes)):
             return False
-        if len(frequencies) != size * (words.count("\n") + 1) or not all(w[:1] == char for w in words.split("\n")):
+        if len(frequencies) != size * (words.count("\n") + 1) or not words.startswith(char):
             return False
     return True
 
