@@ -83,6 +83,8 @@ def configure_site(app: Sphinx, config: Config) -> None:
     set_default(config, "ogp_site_url", config.html_baseurl or "/")
     set_default(config, "ogp_site_name", config.html_title or config.project)
     set_default(config, "ogp_social_cards", {"enable": False})
+    # The description meta is written by this module in the page's language (describe_in_language).
+    set_default(config, "ogp_enable_meta_description", False)
     locales = [
         f'<meta property="og:locale" content="{edition.sphinx_language}" />',
         *(
@@ -135,8 +137,6 @@ def _published(app: Sphinx) -> tuple[str, ...]:
 
 #: How long a description drawn from the page's text may be (sphinxext-opengraph's default).
 DESCRIPTION_LENGTH = 200
-_DESCRIPTION_META = re.compile(r'<meta [^>]*(?:property="og:description"|name="description")[^>]*>')
-_CONTENT = re.compile(r'content="([^"]*)"')
 
 
 def _other_language(node: nodes.Node, language: str) -> bool:
@@ -177,11 +177,24 @@ def page_description(doctree: nodes.document, language: str, length: int = DESCR
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def describe_in_language(metatags: str, description: str) -> str:
-    """``metatags`` with its ``description`` and ``og:description`` set to ``description`` (sphinxext-opengraph
-    takes the page's first words, whatever their language)."""
-    value = html.escape(description, quote=True)
-    return _DESCRIPTION_META.sub(lambda m: _CONTENT.sub(lambda _: f'content="{value}"', m[0], count=1), metatags)
+def describe_in_language(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Describe the page in its own language (sphinxext-opengraph takes its first words, whatever their language):
+    its documented per-page field ``og:description``, set before sphinxext-opengraph reads the page's fields."""
+    if app.builder.name != "html" or doctree is None:
+        return
+    description = page_description(doctree, get_target(app).edition.tag)
+    if description:
+        context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+        context["tekan_description"] = description
+
+
+def _description_tag(context: dict[str, Any], doctree: Any) -> str:
+    """The page's ``<meta name="description">`` in its language, unless its front matter wrote one."""
+    description = context.get("tekan_description", "")
+    written = doctree is not None and any(meta.get("name") == "description" for meta in doctree.findall(nodes.meta))
+    if not description or written:
+        return ""
+    return f'\n<meta name="description" content={quoteattr(description)} />'
 
 
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -197,8 +210,7 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
     metatags = context.get("metatags", "")
-    if doctree is not None:
-        metatags = describe_in_language(metatags, page_description(doctree, target.edition.tag))
+    metatags += _description_tag(context, doctree)
     if not site_url_of(app.config):
         metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
     context["metatags"] = metatags + tags
@@ -237,5 +249,6 @@ def setup_sitemeta(app: Sphinx) -> None:
         app.setup_extension("sphinxext.opengraph")
     app.setup_extension("notfound.extension")
     app.connect("config-inited", configure_site, priority=650)
+    app.connect("html-page-context", describe_in_language, priority=400)  # before sphinxext-opengraph (500)
     app.connect("html-page-context", page_links, priority=700)
     app.connect("build-finished", write_sitemap)
