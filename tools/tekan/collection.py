@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from .convention import PRESS
 from .errors import Kind, TekanError
 from .model import Location, Publication, PublicationMeta, Statement
 from .tomlfile import check_fields, load_toml
@@ -97,7 +98,7 @@ def combine(facts: dict[str, str], features: list[Publication], source: Path) ->
     publishers = {f.meta.publisher for f in features}
     shared = first.publisher if len(publishers) == 1 else ""
     meta = PublicationMeta(
-        title=facts.get("title") or f"{shared}特刊合集",
+        title=facts.get("title") or PRESS.collection_title.format(publisher=shared),
         title_en=facts.get("title_en", ""),
         publisher=facts.get("publisher", shared),
         publisher_en=facts.get("publisher_en", first.publisher_en if shared else ""),

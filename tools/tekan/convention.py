@@ -29,6 +29,7 @@ class SeedConvention:
     explain_sector: Callable[[str, str], tuple[str, str]]  # (organisation, position) → sector id and the reason
     sectors: Mapping[str, tuple[Sector, ...]]  # the default sectors in book order, per script of the seed
     masthead_facts: Callable[[str], dict[str, str]]  # the masthead line → title, publisher, date it names
+    collection_title: str = "{publisher}特刊合集"  # a collection's title when its file gives none
 
 
 #: The press layout: headline, paragraphs, a byline after ``——``, the masthead on the last line.
