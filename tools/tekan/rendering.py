@@ -409,6 +409,10 @@ def _place(change: Change, words: AuditWords) -> str:
     return words.paragraph.format(n=change.paragraph) if change.part == "paragraph" else getattr(words, change.part)
 
 
+def _count(changes: list[Change], rule: str) -> int:
+    return sum(1 for c in changes if c.rule == rule)
+
+
 def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
     """The audit page: every change normalisation made, by statement and paragraph (the site and the EPUB), and a
     compact appendix for print: a count per statement and kind, and the changes of word, form and dash."""
@@ -422,7 +426,8 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
         return "\n".join([*lines, escape(words.verbatim), ""])
     changes = publication.changes
     counts = {rule: sum(1 for c in changes if c.rule == rule) for rule in (*RULES, "conversion")}
-    summary = "、".join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
+    separator, colon = edition.pages.separator, edition.pages.colon
+    summary = separator.join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
     if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
         intro = words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])
     else:
@@ -443,8 +448,8 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     for number, group in groups.items():
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
-        kinds = [words.count.format(label=getattr(words, k), n=sum(1 for c in group if c.rule == k)) for k in counts]
-        lines.append(f"- {name}：" + "、".join(k for k in kinds if not k.endswith((" 0 處", " 0 处"))))
+        kinds = [words.count.format(label=getattr(words, k), n=n) for k in counts if (n := _count(group, k))]
+        lines.append(f"- {name}{colon}" + separator.join(kinds))
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:
