@@ -40,6 +40,8 @@ class OutputFormat:
     finish: str = ""  # "module:function(built, target, runner) -> Path": the file to publish; "" publishes the folder
     fonts: bool = False  # it embeds or draws with the edition's Noto CJK fonts (checked before building)
     sphinx_extension: str = ""  # the Sphinx extension that registers its builder ("" for one of Sphinx's own)
+    folder: str = ""  # the folder under OUT it is published in ("" : its key); a second PDF maker may share pdf/
+    tag: str = ""  # after the edition's folder in the file name (``-typst``), so formats sharing a folder differ
 
     @property
     def download(self) -> bool:
@@ -48,10 +50,11 @@ class OutputFormat:
 
     def published(self, name: str, edition: Edition, variant: Variant | None = None) -> str:
         """Its path under OUT: ``html/zh-hant``, ``epub/NAME-zh-hant.epub``, ``pdf/NAME-zh-hans-parallel.pdf``."""
+        folder = self.folder or self.key
         if not self.download:
-            return f"{self.key}/{edition.folder}"
+            return f"{folder}/{edition.folder}"
         suffix = variant.suffix(self) if variant else ""
-        return f"{self.key}/{name}-{edition.folder}{suffix}{self.suffix}"
+        return f"{folder}/{name}-{edition.folder}{self.tag}{suffix}{self.suffix}"
 
 
 def _call(reference: str) -> Callable[..., Any]:
