@@ -331,3 +331,41 @@ def test_candidate_terms_rank_recurring_field_words_that_the_glossary_lacks(tmp_
     assert all(count >= 2 for count in found.values())  # recurring only
     ranked = list(found.values())
     assert ranked == sorted(ranked, reverse=True)
+
+
+FEATURE = "計量是工業的眼睛\n計量是工業的眼睛，是質量的基礎。\n——某市計量測試研究院院長 王小明\n《某報》\n"
+
+
+def test_a_book_prints_the_entries_its_text_uses_and_those_they_refer_to(tmp_path: Path) -> None:
+    """The glossary file is a library: a feature that uses 計量 prints 計量 and its see-also entries, not the file."""
+    from tekan.book import book_pages, load_book
+    from tekan.project import DEFAULT_GLOSSARY
+
+    seed = tmp_path / "feature.txt"
+    seed.write_text(FEATURE, encoding="utf-8")
+    library = load_glossary(DEFAULT_GLOSSARY)
+    book = load_book(seed, DEFAULT_GLOSSARY)
+    pages = book_pages(book)
+    assert "{term}`計量 <metrology>`" in pages["statements/wang-xiaoming.md"]
+    assert "{term}`質量 <quality>`" in pages["statements/wang-xiaoming.md"]
+    referred = {ref for used in ("metrology", "quality") for ref in library.by_id[used].see_also}
+    assert set(book.glossary.by_id) == {"metrology", "quality", *referred}
+    assert len(book.glossary.terms) < len(library.terms) / 5
+    assert book.glossary.unused == referred  # printed for the see-also links, though the text does not use them
+    assert all(ref in book.glossary.by_id for term in book.glossary.terms for ref in term.see_also)
+    assert "另收所參見" in book_pages(book)["glossary.md"]  # so not simply 本書所用
+    # Without see-also targets, every entry printed is used: the intro says 本書所用 and nothing more.
+    seed.write_text(FEATURE.replace("計量", "品牌"), encoding="utf-8")
+    plain = load_book(seed, DEFAULT_GLOSSARY)
+    if not plain.glossary.unused:
+        assert "另收" not in book_pages(plain)["glossary.md"]
+    # The editor asks for more: include = [...] or all = true in the metadata's [glossary] table.
+    seed.write_text(FEATURE, encoding="utf-8")
+    seed.with_suffix(".toml").write_text('[glossary]\ninclude = ["nqi", "samr"]\n', encoding="utf-8")
+    assert {"nqi", "samr"} <= set(load_book(seed, DEFAULT_GLOSSARY).glossary.by_id)
+    seed.with_suffix(".toml").write_text("[glossary]\nall = true\n", encoding="utf-8")
+    assert len(load_book(seed, DEFAULT_GLOSSARY).glossary.terms) == len(library.terms)
+    seed.with_suffix(".toml").write_text('\n[glossary]\ninclude = ["no-such-term"]\n', encoding="utf-8")
+    with pytest.raises(TekanError) as error:
+        load_book(seed, DEFAULT_GLOSSARY)
+    assert error.value.location.line == 2 and "'no-such-term'" in error.value.message

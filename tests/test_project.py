@@ -22,7 +22,7 @@ from tekan.sphinxext.defaults import LOCALE
 from tekan.target import EPUB, HTML, Inputs, Target, Variant
 
 from .conftest import GLOSSARY, ROOT, tekan
-from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, PUBLISHER, TITLE, foreign_words, write_feature
+from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, METADATA, PUBLISHER, TITLE, foreign_words, write_feature
 
 # --- the folder ------------------------------------------------------------------------------------
 
@@ -162,3 +162,35 @@ def test_project_option_and_seed_anywhere(tmp_path: Path) -> None:
     result = tekan("--project", str(book), "check", str(seed))
     assert result.returncode == 0, result.stderr
     assert f"{DEFAULT_GLOSSARY}: " in result.stderr  # the shipped glossary, named
+
+
+def test_a_symlinked_seed_has_its_metadata_and_catalogs_beside_the_link_for_every_command(tmp_path: Path) -> None:
+    """A text shared by several books (a link in each book's seeds/): every command reads the metadata and the
+    catalogs beside the link — check, convert, the build's loading and the Sphinx side alike."""
+    from tekan.book import load_book
+    from tekan.collection import read_collection
+    from tekan.target import Target
+    from tekan.translation import locale_folder
+
+    shared = write_feature(tmp_path / "shared", metadata=False)  # the target: no metadata beside it
+    book = tmp_path / "book"
+    (book / "seeds").mkdir(parents=True)
+    link = book / "seeds" / "feature.txt"
+    link.symlink_to(shared)
+    (book / "seeds" / "feature.toml").write_text(METADATA, encoding="utf-8")
+    project = Project.at(book)
+    for seed in (project.seed(), project.seed(str(link))):
+        assert seed == link and seed.is_symlink()
+        assert load_book(seed, GLOSSARY, "hant").publication.meta.title == FULL_TITLE
+    assert locale_folder(link) == book / "locale"
+    collection = book / "c.toml"
+    collection.write_text('seeds = ["seeds/feature.txt"]\n', encoding="utf-8")
+    assert read_collection(collection)[1] == [link]
+
+    # The Sphinx side: conf.py's tekan_target names the seed relative to its folder.
+    assert Target.from_mapping({"seed": "seeds/feature.txt"}, base=book).inputs.seed == link
+    check = tekan("check", "seeds/feature.txt", cwd=book)
+    assert check.returncode == 0 and "seeds/feature.toml:20: warning: the entry for statement 1" in check.stderr
+    convert = tekan("convert", "seeds/feature.txt", cwd=book)
+    assert convert.returncode == 0, convert.stderr
+    assert FULL_TITLE.split("·")[-1] in (book / "_build" / "myst" / "feature" / "index.md").read_text(encoding="utf-8")

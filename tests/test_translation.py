@@ -13,6 +13,7 @@ from tekan.metadata import load_publication
 from tekan.translation import (
     EnglishLinker,
     catalog_path,
+    english_forms,
     read_translations,
     required_numbers,
     terminology_problems,
@@ -292,3 +293,80 @@ def test_shipped_translation_is_complete_up_to_date_and_has_no_terminology_misse
     publication, _ = load_publication(SEED)
     changed = update_catalogs(publication, load_glossary(GLOSSARY), locale, "en", ROOT)
     assert [path.name for path, was_changed in changed if was_changed] == []
+
+
+@pytest.mark.parametrize(
+    ("renamed", "siblings"),
+    [
+        ("chen-dawen", False),  # the slug renamed in the metadata: the old catalog is for no statement
+        ("lin-xiaohong", True),  # the same with a second seed in the book: its catalogs are not orphans
+    ],
+)
+def test_check_reports_a_catalog_for_no_statement(book: Path, renamed: str, siblings: bool) -> None:
+    _translate(book)
+    old = catalog_path(book / "locale", "en", renamed)
+    metadata = book / "seeds" / "feature.toml"
+    metadata.write_text(METADATA.replace(f'slug = "{renamed}"', f'slug = "{renamed}-2"'), encoding="utf-8")
+    stray = catalog_path(book / "locale", "en", "nobody")  # a catalog copied in from elsewhere
+    shutil.copy(old, stray)
+    if siblings:
+        other = book / "seeds" / "other.txt"
+        other.write_text(SEED_TEXT.replace("陳大文", "陳小文").replace("林小紅", "林大紅"), encoding="utf-8")
+        (book / "seeds" / "other.toml").write_text(
+            METADATA.replace("陳大文", "陳小文")
+            .replace("林小紅", "林大紅")
+            .replace('"chen-dawen"', '"nobody"')
+            .replace('"lin-xiaohong"', '"lin-dahong"'),
+            encoding="utf-8",
+        )
+    report = _check(book)
+    orphans = [line for line in report.splitlines() if "is for no statement" in line]
+    expected = [old] if siblings else [old, stray]
+    assert [line.partition(": warning: ")[0] for line in orphans] == [str(p) for p in sorted(expected)], report
+    assert all(line.endswith("[tekan.translation]") for line in orphans)
+    assert f"no statement has the page name {renamed!r}" in report
+    # Renamed to the new page name, the catalog is the statement's again: nothing to report about it.
+    old.rename(catalog_path(book / "locale", "en", f"{renamed}-2"))
+    assert str(old) not in _check(book)
+
+
+def test_a_month_without_a_year_is_its_name() -> None:
+    """5月20日 is "May 20": the 5 is the month, not a number the translation lacks."""
+    assert required_numbers("5月20日是世界計量日，歷時5個月") == [("5月", ("May",)), ("20", ("20",)), ("5", ("5",))]
+
+
+def test_a_term_inside_another_terms_english_is_rendered() -> None:
+    """堅持質量第一…提升質量: "put quality first" renders 質量第一 and, inside it, 質量 (quality)."""
+    from dataclasses import replace
+
+    from tekan.model import Attribution, Statement, StatementMeta, Translation
+    from tekan.translation import terminology_problems
+
+    glossary = load_glossary(GLOSSARY)
+    paragraph = "堅持質量第一，不斷提升質量。"
+    attribution = Attribution("某局局長張三", "某局", "局長", "張三", 3)
+    statement = Statement(1, "標題", (paragraph,), attribution, 1, StatementMeta("zhang-san", "regulator"))
+    publication, _ = load_publication(SEED)
+    publication = replace(publication, statements=(statement,))
+    english = "We put quality first and give priority to performance, and keep raising it."
+    translation = Translation("zhang-san", "en", Path("zhang-san.po"), (english,), ("translated",), (7,))
+    assert terminology_problems(publication, glossary, {"zhang-san": translation}, {}) == []
+    missing = replace(translation, paragraphs=("We keep raising it.",))
+    assert [p.message for p in terminology_problems(publication, glossary, {"zhang-san": missing}, {})] == [
+        "paragraph 1: 質量第一 (quality-first) is not rendered by any of: "
+        + " | ".join(english_forms(glossary.by_id["quality-first"])),
+        "paragraph 1: 質量 (quality) is not rendered by any of: "
+        + " | ".join(english_forms(glossary.by_id["quality"])),
+    ]
+
+
+def test_strict_refuses_an_english_edition_with_untranslated_paragraphs(book: Path) -> None:
+    """`--edition en --strict` stops before building, with an error at the catalog line of each paragraph."""
+    _translate(book)
+    _fill(catalog_path(book / "locale", "en", "chen-dawen"), GOOD)
+    glossary = str(book / "glossary" / "terms.toml")
+    result = tekan("--glossary", glossary, "build", "html", "--edition", "en", "--strict", "--out", "out", cwd=book)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: paragraph" in line]
+    assert errors and all("lin-xiaohong.po:" in line and line.endswith("[tekan.translation]") for line in errors)
+    assert "chen-dawen.po" not in result.stderr and not (book / "out" / "html").exists()

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
@@ -101,7 +102,7 @@ def publish_tree(built: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     recover_published(target)
     for path in (staging, old):
-        shutil.rmtree(path, ignore_errors=True)
+        _remove(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
     # Real copies, not hard links to the build: Sphinx rewrites its output files in place, so a linked published
@@ -145,8 +146,16 @@ def _copy_or_link_published(built: Path, staging: Path, target: Path) -> Callabl
 def recover_published(target: Path) -> None:
     """Put back the previous edition of ``target`` if a publish was stopped between its two renames."""
     old = target.with_name(f".{target.name}.old")
-    if old.is_dir() and not target.exists():
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(target):
         old.rename(target)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, folder or link (a link itself, never what it points to); nothing if absent."""
+    if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -173,11 +182,27 @@ LOCK = ".tekan-lock"
 
 @contextlib.contextmanager
 def lock_output(out: Path) -> Iterator[None]:
-    """Hold the output folder for one build; a second build into it stops at once with one line."""
+    """Hold the output folder for one build; a second build into it stops at once with one line.
+
+    Before anything is written: a folder others can write is refused, the lock file is opened without following
+    a link (a link planted there would have its target truncated), a published edition that is a link is refused
+    (:func:`refuse_linked_editions`), and a work folder another user could have written is discarded
+    (:func:`discard_untrusted_work`: Sphinx unpickles what it finds there).
+    """
     import fcntl
 
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    handle = (out / LOCK).open("a+", encoding="utf-8")
+    if created:
+        out.chmod(FOLDER_MODE)
+    if others_can_write(out.stat()) and not out.stat().st_mode & stat.S_ISVTX:
+        raise TekanError(
+            "other users can write in this output folder (they could swap what Sphinx unpickles): "
+            "build into a folder only you can write (chmod go-w), or another --out",
+            out,
+            Kind.io,
+        )
+    handle = _open_lock(out / LOCK)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -194,11 +219,162 @@ def lock_output(out: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"tekan pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         handle.flush()
+        refuse_linked_editions(out)
+        discard_untrusted_work(out / WORK)
         for edition in EDITIONS.values():  # a publish stopped half-way by a kill: the previous edition comes back
             recover_published(out / "html" / edition.folder)
         yield
     finally:
         handle.close()  # releases the lock; the file stays (removing it would race with the next build)
+
+
+def _open_lock(path: Path) -> Any:
+    """The lock file, opened for reading and writing without following a link and only if it is a plain file."""
+    import errno
+
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise TekanError(
+            "the lock file is a symbolic link: tekan never writes through one (its target would be overwritten); "
+            "remove the link",
+            path,
+            Kind.io,
+        ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise TekanError("the lock file is not a plain file: remove it", path, Kind.io)
+    return os.fdopen(fd, "r+", encoding="utf-8")
+
+
+#: The folder under ``OUT`` where each edition is built before it is published.
+WORK = ".work"
+
+
+def others_can_write(status: os.stat_result) -> bool:
+    """Whether users other than the owner can write a file or folder: writable by all, or by a group that is not
+    our own (the group of a user-private-group system, umask 002, is the user alone)."""
+    return bool(status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and status.st_gid != os.getegid()))
+
+
+def discard_untrusted_work(work: Path) -> bool:
+    """Remove ``OUT/.work`` (a fresh build follows) if another user could have written anything in it: Sphinx
+    unpickles its environment and doctrees from there, and a pickle runs code. True when it was removed.
+
+    Untrusted: a link anywhere in it (the folder itself included), or a file or folder that is not ours or that
+    others can write (:func:`others_can_write`). What cannot be removed stops the build in one line.
+    """
+    try:
+        status = os.lstat(work)
+    except FileNotFoundError:
+        return False
+    trusted = stat.S_ISDIR(status.st_mode) and _ours(status)
+    if trusted:
+        for folder, folders, files in os.walk(work):  # never into a linked folder
+            for name in folders + files:
+                entry = os.lstat(os.path.join(folder, name))
+                if stat.S_ISLNK(entry.st_mode) or not _ours(entry):
+                    trusted = False
+                    break
+            if not trusted:
+                break
+    if trusted:
+        return False
+    try:
+        if stat.S_ISDIR(status.st_mode):
+            shutil.rmtree(work)
+        else:
+            work.unlink()
+    except OSError:
+        raise TekanError(
+            "another user could have written this work folder (Sphinx would unpickle it) and it cannot be removed: "
+            "remove it, or build into another --out",
+            work,
+            Kind.io,
+        ) from None
+    return True
+
+
+def _ours(status: os.stat_result) -> bool:
+    return status.st_uid == os.geteuid() and not others_can_write(status)
+
+
+def refuse_linked_editions(out: Path) -> None:
+    """Stop in one line when a published edition (a folder under ``OUT/html``, an EPUB or PDF) is a symbolic link.
+
+    A publish replaces the edition as a whole, atomically; through a link it would either swap the link away (its
+    target, say a web root, silently no longer updated) or replace a folder elsewhere. A link may stand higher up:
+    ``OUT`` or ``OUT/html`` itself may be a link to the web root, and editions are published inside it.
+    """
+    linked = [out / "html" / edition.folder for edition in EDITIONS.values()] + [out / "html" / "index.html"]
+    for folder in ("epub", "pdf"):
+        with contextlib.suppress(OSError):
+            linked += sorted((out / folder).iterdir())
+    for path in linked:
+        if path.is_symlink():
+            raise TekanError(
+                f"a published edition is a symbolic link (to {os.readlink(path)}): a build replaces it as a whole "
+                f"and will not write through a link; remove the link, and link {out / 'html'} (or --out) itself "
+                "to the web root instead",
+                path,
+                Kind.io,
+            )
+
+
+def refuse_dangerous_output(out: Path, inputs: Sequence[Path]) -> None:
+    """Stop in one line when ``out`` is a folder a build must never write into: the root, a system folder, the
+    home folder (or a folder above it), or a folder holding the book's inputs (the book folder itself)."""
+    where = out.resolve()
+    home = Path.home().resolve()
+    why = ""
+    if where == Path(where.anchor) or where in SYSTEM_FOLDERS:
+        why = "a system folder"
+    elif where == home or where in home.parents:
+        why = "the home folder" if where == home else "a folder above the home folder"
+    else:
+        for path in inputs:
+            resolved = path.resolve()
+            if where == resolved or where in resolved.parents:
+                why = f"a folder holding the book's files ({path})"
+                break
+    if why:
+        raise TekanError(
+            f"will not build into {why}: a build writes html/, epub/, pdf/ and .work/ there and replaces them; "
+            "choose a folder of its own (the default is _build/ in the book's folder)",
+            out,
+            Kind.io,
+        )
+
+
+#: Folders no build output belongs in (``--out /usr`` and the like).
+SYSTEM_FOLDERS = frozenset(
+    Path(p)
+    for p in [
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/home",
+        "/lib",
+        "/lib64",
+        "/media",
+        "/mnt",
+        "/opt",
+        "/proc",
+        "/root",
+        "/run",
+        "/sbin",
+        "/srv",
+        "/sys",
+        "/tmp",
+        "/usr",
+        "/usr/local",
+        "/var",
+        "/var/tmp",
+    ]
+)
 
 
 def check_prerequisites(formats: Sequence[OutputFormat], editions: Sequence[Edition]) -> None:
@@ -216,17 +392,12 @@ def built_epub(built: Path, target: Target, runner: Runner) -> Path:
 
 
 def publish_file(built: Path, target: Path) -> None:
-    """Copy one finished file into place atomically."""
+    """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
+    from .files import atomic_write
+
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
-    staging = target.with_name(f".{target.name}.new")
-    try:
-        shutil.copy2(built, staging)
-        world_readable(staging)
-        os.replace(staging, target)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
+    atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
 
 
 def build_edition(
@@ -240,7 +411,7 @@ def build_edition(
     fmt = target.format
     if fmt is None:
         raise ValueError("build_edition needs the target's format")
-    work = out / ".work" / target.work
+    work = out / WORK / target.work
     src = work / "src"  # generated pages; shared by the formats of one edition
     dest = work / fmt.builder
     src.mkdir(parents=True, exist_ok=True)
@@ -319,6 +490,7 @@ def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: s
     downloads that are there. ``built`` gives the editions this run built: key → (title, file stem)."""
     import json
 
+    from .files import atomic_write
     from .landing import Entry, landing_page
 
     known_file = out / EDITIONS_FILE
@@ -340,16 +512,11 @@ def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: s
         entries.append(Entry(edition, title, downloads))
     target = out / "html" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(".index.html.new")
-    staging.write_text(landing_page(entries, site_url), encoding="utf-8")
-    world_readable(staging)
-    os.replace(staging, target)
-    write_text_atomically(known_file, json.dumps(known, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    atomic_write(target, landing_page(entries, site_url).encode("utf-8"), mode=FILE_MODE, follow_link=False)
+    atomic_write(
+        known_file,
+        (json.dumps(known, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        mode=FILE_MODE,
+        follow_link=False,
+    )
     return target
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename."""
-    staging = path.with_name(f".{path.name}.new")
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, path)

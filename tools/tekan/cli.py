@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
@@ -91,6 +92,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for seed, publication in zip(seeds, publications, strict=True):
         _check_translations(seed, publication, glossary, args)
         _warn_missing_glyphs(seed, project.glossary(args.glossary))
+    _warn_orphan_catalogs(seeds, publications, args.locale)
     problems = glossary_problems(glossary, publications)
     if glossary.source == DEFAULT_GLOSSARY:  # it serves many features: terms one book leaves unused are expected
         unused = [p for p in problems if p.kind is Kind.unused_term]
@@ -163,11 +165,35 @@ def _check_translations(seed: Path, publication: object, glossary: object, args:
         _say(f"tekan: {language}: {done_all}/{total} paragraphs translated, {len(misses)} terminology misses")
 
 
+def _warn_orphan_catalogs(seeds: Sequence[Path], publications: Sequence[Publication], given: str | None) -> None:
+    """Warn about catalogs that belong to no statement of the book (a page name that changed)."""
+    from .translation import locale_folder, orphan_catalogs
+
+    books: dict[Path, dict[Path, Publication | None]] = {}  # locale folder → its seeds (checked or not)
+    for seed, publication in zip(seeds, publications, strict=True):
+        locale = Path(given) if given else locale_folder(seed)
+        books.setdefault(locale, {})[seed] = publication
+        for sibling in seed.parent.glob("*.txt"):  # the book's other seeds share its catalogs
+            books[locale].setdefault(sibling, None)
+    for locale, book in books.items():
+        slugs = set()
+        for seed, checked in book.items():
+            if checked is None:
+                with contextlib.suppress(TekanError):  # not asked to check it: its page names only
+                    checked = load_publication(seed)[0]
+            slugs |= {st.meta.slug for st in checked.statements} if checked else set()
+        names = ", ".join(sorted(seed.name for seed in book))
+        languages = sorted(p.name for p in locale.iterdir() if (p / "LC_MESSAGES").is_dir()) if locale.is_dir() else []
+        for language in languages:
+            _problems(orphan_catalogs(locale, language, slugs, names))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
     from .draft import init_metadata
+    from .metadata import command_path
 
-    seed = Path(args.seed)
+    seed = _project(args).seed(args.seed)
     result = init_metadata(seed, update=args.update)
     _problems(result.problems)
     if not result.added:
@@ -179,13 +205,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         + (f", kept the {result.kept} written" if result.kept else "")
         + f"; {result.todo} field(s) marked TODO"
     )
-    _say(f"tekan: next: fill them in, then `tekan check --strict {seed}`")
+    _say(f"tekan: next: fill them in, then `tekan check --strict {command_path(seed)}`")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
-    from .building import check_prerequisites, lock_output
+    from .building import check_prerequisites, lock_output, refuse_dangerous_output
 
     formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
@@ -194,12 +220,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         scripts = _expand([args.script or "all"], keys(chinese_only=True), "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
-    seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
+    given = [Path(s) for s in args.seed] if args.seed else [project.seed(None)]
+    refuse_dangerous_output(out, [*given, glossary, project.root / "."])
+    seed = _seed_or_collection(project, args.seed or [], out)
     _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
+    refused = False  # --strict: every reason is listed before the build stops
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
@@ -207,8 +236,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title
         if index == 0:
             _problems(book.problems)
-            if args.strict and _strict_failure(book.problems):
-                return 1
+            refused = args.strict and bool(_strict_failure(book.problems))
+        if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
+            _warn_orphan_catalogs([seed], [book.publication], None)
+        if args.strict and book.edition.translated:
+            refused = _untranslated(seed, book) or refused
+    if refused:
+        return 1
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites([FORMATS[f] for f in formats], [EDITIONS[s] for s in scripts])
@@ -218,6 +252,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     name = book_file_name(meta.identifier, seed)
     with lock_output(out):
         return _build_steps(args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir())
+
+
+def _untranslated(seed: Path, book: Book) -> bool:
+    """``--strict`` and a translated edition: an error, at its catalog, for each paragraph that is not translated
+    (fuzzy or missing) and each statement without a catalog; True when there is any."""
+    from .translation import book_translations, catalog_problems
+
+    language = book.edition.translation
+    publication, _ = load_publication(seed)  # the seed as printed: its paragraphs are the catalogs' msgids
+    problems = catalog_problems(publication, book_translations(seed, language), language)
+    for problem in problems:
+        _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
+    if problems:
+        _say(
+            f"tekan: error: --strict: {len(problems)} paragraph(s) or statement(s) of the {language} edition are not "
+            "translated (listed above): translate them (`tekan translate` makes the catalogs), or build without "
+            "--strict for a draft"
+        )
+    return bool(problems)
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
@@ -347,13 +400,14 @@ def _build_steps(
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve one edition's site and rebuild it (and reload the browser) whenever an input changes."""
-    from .building import run_process, serve_command
+    from .building import discard_untrusted_work, run_process, serve_command
 
     project = _project(args)
     seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
     book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
     _problems(book.problems)
     work = project.out / "serve" / book.edition.folder
+    discard_untrusted_work(work)  # Sphinx unpickles its environment from there
     (work / "src").mkdir(parents=True, exist_ok=True)
     target = Target(book.edition, Inputs(seed, glossary), FORMATS["html"])
     command = serve_command(target, work, project.out, project.conf_dir(), args.host, args.port)
@@ -367,9 +421,11 @@ def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
     """The one seed (or collection file) given or found, or a collection file listing several seeds."""
     if len(seeds) <= 1:
         return project.seed(seeds[0] if seeds else None)
+    from .building import WORK, discard_untrusted_work
     from .collection import write_collection
 
-    collection = out / ".work" / "collection.toml"
+    discard_untrusted_work(out / WORK)  # before writing into it
+    collection = out / WORK / "collection.toml"
     write_collection(collection, [Path(s) for s in seeds])
     return collection
 
@@ -453,7 +509,9 @@ def parser() -> argparse.ArgumentParser:
     convert.set_defaults(run=cmd_convert)
 
     init = sub.add_parser("init", parents=[book], help="write a metadata draft beside a seed (never overwrites)")
-    init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
+    init.add_argument(
+        "seed", nargs="?", help="seed text file (default: the book's only seed); the draft is written beside it"
+    )
     init.add_argument(
         "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
     )

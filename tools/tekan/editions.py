@@ -21,6 +21,7 @@ class PageWords:
 
     glossary: str  # title of the glossary page
     glossary_intro: str  # its first paragraph; ``{english}`` is the link to the English index
+    glossary_intro_more: str  # the same when it also prints entries the text does not use (see also, [glossary])
     english_index: str  # title of the English index
     contents: str  # caption of the table of contents (also the EPUB's navigation)
     statements: str  # counter word after the number of statements of a sector (16 篇)
@@ -36,7 +37,12 @@ class AuditWords:
     """The fixed words of the audit page (what normalisation changed in the seed)."""
 
     title: str  # page title
+    about: str  # title of the editorial note (關於本版), in the contents; it links to the audit page
     intro: str  # ``{total}`` (number of changes) and ``{summary}`` (changes per kind) are filled in
+    done: tuple[tuple[str, str], ...]  # rule → the sentence saying what was done, for each rule that changed text
+    names: str  # what was left as printed (names, numbers), after the rules' sentences
+    log: str  # the link from the note to the audit page; ``{total}`` filled in
+    back: str  # the audit page's first line, before the link back to the note
     converted_note: str  # a line for an edition converted from the corrected text; "" for none
     intro_simplified_seed: str  # the intro for a Simplified seed; ``{punctuation}``, ``{conversion}`` filled in
     verbatim: str  # the page of a verbatim edition
@@ -244,6 +250,10 @@ HANT = Edition(
     pages=PageWords(
         glossary="詞彙表",
         glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
+        glossary_intro_more=(
+            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見及編者選收的詞條（正文未用者，「出現於」為「—」），"
+            "按漢語拼音排序；按英文字母排序的術語見{english}。"
+        ),
         english_index="英文索引",
         contents="目錄",
         statements="篇",
@@ -252,15 +262,22 @@ HANT = Edition(
     ),
     audit=AuditWords(
         title="文字校訂記錄",
-        intro=(
-            "本書原稿由簡體機器轉換為繁體，中文句中留有半形標點、彎引號和大陸字形。"
-            "本版依繁體中文排版慣例校訂，共 {total} 處：{summary}。"
-            "數字、英文縮寫（如 5G、AI）中的符號照錄；人名、機構名只改正形近誤字。"
-            "佔、佈是臺灣通行寫法，教育部標準字體作占、布，故另列為「通行寫法」。"
+        about="關於本版",
+        intro="本版依繁體中文排版慣例校訂原稿，共 {total} 處：{summary}。",
+        done=(
+            ("punctuation", "中文句中的半形標點改為全形。"),
+            ("quotes", "彎引號改為繁體慣用的「」『』。"),
+            ("dash", "年份之間的連字號改為連接號。"),
+            ("word", "大陸字形與用字（由簡體轉換的文本常見的遺留）改為臺灣通行的字形。"),
+            ("customary", "佔、佈是臺灣通行寫法，教育部標準字體作占、布，故另列為「通行寫法」。"),
+            ("lookalike", "形近誤字逐一改正。"),
         ),
+        names="數字、英文縮寫（如 5G、AI）中的符號照錄；人名、機構名只改正形近誤字。",
+        log="逐處校訂記錄（{total} 處，原稿與校訂對照）",
+        back="本頁逐處列出原稿與校訂的文字；校訂的原則見",
         converted_note="",
         intro_simplified_seed=(
-            "本書原稿以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），"
+            "本書原稿以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），引號用繁體慣用的「」『』，"
             "再由 OpenCC 轉為繁體（s2tw：臺灣字形，不改大陸用語），人名、機構名與詞彙表詞目整體轉換；"
             "轉換依上下文選用非常用字形之處（{conversion} 處）逐一列於下表，請核對。"
         ),
@@ -353,6 +370,10 @@ HANS = Edition(
     pages=PageWords(
         glossary="词汇表",
         glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
+        glossary_intro_more=(
+            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见及编者选收的词条（正文未用者，“出现于”为“—”），"
+            "按汉语拼音排序；按英文字母排序的术语见{english}。"
+        ),
         english_index="英文索引",
         contents="目录",
         statements="篇",
@@ -361,14 +382,22 @@ HANS = Edition(
     ),
     audit=AuditWords(
         title="文字校订记录",
-        intro=(
-            "本书原稿由简体机器转换为繁体，中文句中留有半角标点、弯引号和大陆字形。"
-            "繁体版依繁体中文排版惯例校订，共 {total} 处：{summary}。"
-            "数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。"
+        about="关于本版",
+        intro="繁体版依繁体中文排版惯例校订原稿，共 {total} 处：{summary}。",
+        done=(
+            ("punctuation", "中文句中的半角标点改为全角。"),
+            ("quotes", "弯引号在繁体版改为「」『』，简体版仍用“ ”‘ ’。"),
+            ("dash", "年份之间的连字号改为连接号。"),
+            ("word", "大陆字形与用字（由简体转换的文本常见的遗留）在繁体版改为台湾通行的字形。"),
+            ("customary", "佔、佈是台湾通行写法，教育部标准字体作占、布，故另列为“通行写法”。"),
+            ("lookalike", "形近误字逐一改正。"),
         ),
+        names="数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。",
+        log="逐处校订记录（{total} 处，原稿与校订对照）",
+        back="本页逐处列出原稿与校订的文字；校订的原则见",
         converted_note="简体版由校订后的繁体文本转换而来，引号依简体中文惯例用“ ”；下表按原稿以繁体列出。",
         intro_simplified_seed=(
-            "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），"
+            "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），引号依 GB/T 15834 用“ ”‘ ’，"
             "简体原稿的字形与用语一律照录；繁体版另列转换时依上下文选用的字形。"
         ),
         verbatim="本版照录原稿，未作任何校订。",
@@ -467,6 +496,12 @@ EN = Edition(
             "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."
         ),
+        glossary_intro_more=(
+            "The quality infrastructure and policy terms used in the statements, with the entries they refer to and "
+            "those the editors added (the text uses those nowhere: their Used in shows a dash), in English "
+            "alphabetical order, "
+            "each with its Chinese headword, pinyin and definitions."
+        ),
         english_index="English index",
         contents="Contents",
         statements="statements",
@@ -474,7 +509,12 @@ EN = Edition(
     ),
     audit=AuditWords(  # the English edition has no audit page (it records changes to the Chinese text)
         title="Corrections to the Chinese text",
+        about="About this edition",
         intro="",
+        done=(),
+        names="",
+        log="",
+        back="",
         converted_note="",
         intro_simplified_seed="",
         verbatim="",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .linking import Linker
 from .memo import FileMemo
-from .model import Glossary, Location, Publication, Term
+from .model import Glossary, GlossaryChoice, Location, Publication, Term
 from .tomlfile import check_fields, entry_line, load_toml
 
 CATEGORIES = (
@@ -174,12 +175,16 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
 
 def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
     """Every string that links to a term in the edition ``script`` → the term's id."""
+    from .normalise import corner_quotes
+
     edition = EDITIONS[script]
     forms: dict[str, str] = {}
     for term in glossary.terms:
         forms[edition.headword(term.hant, term.hans)] = term.id
         for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
             forms.setdefault(edition.in_script(form), term.id)
+            if edition.script == "hant":  # “四大”底線 as the normalised Traditional text prints it: 「四大」底線
+                forms.setdefault(corner_quotes(form), term.id)
     return forms
 
 
@@ -202,6 +207,51 @@ def linker_inputs(glossary: Glossary, script: str) -> str:
     import json
 
     return json.dumps([script, glossary_forms(glossary, script)], ensure_ascii=False, sort_keys=True)
+
+
+def printed_texts(publication: Publication) -> list[str]:
+    """What a book prints that may hold a glossary term: its paragraphs (linked), its bylines and its masthead
+    (a position such as 黨組書記, the conference's name)."""
+    return [
+        *(part for statement in publication.statements for part in statement.paragraphs),
+        publication.masthead,
+        *(statement.attribution.raw for statement in publication.statements),
+    ]
+
+
+def used_terms(glossary: Glossary, publications: Iterable[Publication], script: str) -> set[str]:
+    """The ids of the terms the linker of ``script`` finds in the publications' text (written in that script)."""
+    linker = term_linker(glossary, script)
+    return {term for p in publications for text in printed_texts(p) for _, _, term in linker.occurrences(text)}
+
+
+def book_glossary(
+    glossary: Glossary, publications: Iterable[Publication], script: str, choice: GlossaryChoice | None = None
+) -> Glossary:
+    """The entries a book prints: those its text uses and the entries their see-also names, plus those the
+    metadata's ``[glossary]`` table includes (every entry with ``all = true``). A glossary file is a library:
+    the book of one feature prints its own few terms, never the whole file. See-also references to entries not
+    printed are dropped; ``unused`` names the entries printed though the text does not use them."""
+    used = used_terms(glossary, publications, script)
+    choice = choice or GlossaryChoice()
+    unknown = [ref for ref in choice.include if ref not in glossary.by_id]
+    if unknown:
+        raise TekanError(
+            f"[glossary] include names {', '.join(map(repr, unknown))}, not an id of {glossary.source.name} "
+            f"({glossary.source})",
+            choice.where or glossary.source,
+            Kind.metadata,
+        )
+    if choice.all:
+        wanted = set(glossary.by_id)
+    else:
+        wanted = used | set(choice.include) | {ref for term_id in used for ref in glossary.by_id[term_id].see_also}
+    terms = tuple(
+        replace(term, see_also=tuple(ref for ref in term.see_also if ref in wanted))
+        for term in glossary.terms
+        if term.id in wanted
+    )
+    return Glossary(terms, glossary.source, unused=frozenset(wanted - used))
 
 
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:

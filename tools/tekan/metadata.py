@@ -10,7 +10,16 @@ from typing import Any
 from .convention import PRESS, SeedConvention, convention
 from .derive import unique_name
 from .errors import Kind, Problem, TekanError
-from .model import Attribution, Location, Publication, PublicationMeta, Sector, Statement, StatementMeta
+from .model import (
+    Attribution,
+    GlossaryChoice,
+    Location,
+    Publication,
+    PublicationMeta,
+    Sector,
+    Statement,
+    StatementMeta,
+)
 from .parsing import default_slug, load_seed
 from .scripts import DECLARED_SCRIPTS, script_evidence
 from .tomlfile import check_fields, entry_line, load_toml
@@ -54,6 +63,14 @@ _STATEMENT_OPTIONAL = {
     "position": str,
     "person": str,
 }
+
+
+def command_path(path: Path) -> str:
+    """``path`` as an editor types it in a command here: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def check_date(value: str, where: Location) -> None:
@@ -106,7 +123,7 @@ def apply_metadata(
     exists = path.is_file()
     data, lines = loaded or (load_toml(path, Kind.metadata) if exists else ({}, {}))
     problems: list[Problem] = []
-    known = {"publication", "sector", "statement", "positions", "convention"}
+    known = {"publication", "sector", "statement", "positions", "glossary", "convention"}
     for key in data:
         if key not in known:
             raise TekanError(
@@ -204,8 +221,18 @@ def apply_metadata(
     publication = _declared_script(publication, str(data.get("publication", {}).get("language", "")), path)
     used = {st.meta.sector for st in statements}
     sectors += [s for s in convention.sectors[publication.script] if s.id in used and s.id not in declared]
-    publication_meta = replace(publication_meta, sectors=tuple(sectors))
+    publication_meta = replace(publication_meta, sectors=tuple(sectors), glossary=glossary_choice(data, path))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
+
+
+def glossary_choice(data: dict[str, Any], path: Path) -> GlossaryChoice | None:
+    """The ``[glossary]`` table of a metadata or collection file: ``all = true`` prints every entry of the glossary
+    file, ``include = ["id", …]`` those entries besides the ones the text uses; None without the table."""
+    if "glossary" not in data:
+        return None
+    where = Location(path, _table_line(path, "glossary"))
+    table = check_fields(data["glossary"], where, Kind.metadata, {}, {"all": bool, "include": list})
+    return GlossaryChoice(all=table.get("all", False), include=tuple(table.get("include", [])), where=where)
 
 
 def _declared_script(publication: Publication, language: str, path: Path) -> Publication:
@@ -235,13 +262,27 @@ def _declared_script(publication: Publication, language: str, path: Path) -> Pub
 def _attribution(attribution: Attribution, entry: dict[str, Any], where: Location) -> Attribution:
     """The byline's parts as the entry overrides them (all three, joining to exactly the byline)."""
     override = [entry.get(k) for k in ("organisation", "position", "person")]
-    if all(v is None for v in override):
+    if all(v is None for v in override) or all(v == "" for v in override):  # "" is a draft's TODO left as it is
         return attribution
-    if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
+    if any(v is None for v in override):
+        names = ("organisation", "position", "person")
+        missing = ", ".join(name for name, value in zip(names, override, strict=True) if value is None)
         raise TekanError(
-            "organisation, position and person must all be given and join to exactly the byline", where, Kind.metadata
+            f"organisation, position and person must all be given (this entry has no {missing})", where, Kind.metadata
+        )
+    joined = "".join(v or "" for v in override)
+    if _no_spaces(joined) != _no_spaces(attribution.raw):  # spaces between the parts are the byline's own affair
+        raise TekanError(
+            f"organisation, position and person join to {joined!r}, not to the byline {attribution.raw!r}: "
+            "together they must spell the byline (spaces aside)",
+            where,
+            Kind.metadata,
         )
     return replace(attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or "")
+
+
+def _no_spaces(text: str) -> str:
+    return "".join(text.split())
 
 
 def missing_english(meta: StatementMeta, attribution: Attribution) -> list[str]:
@@ -298,7 +339,7 @@ def _publication_meta(
     pub = check_fields(
         data.get("publication", {}), Location(path, line), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL}
     )
-    if "date" in pub:
+    if str(pub.get("date", "")).strip():  # an empty date (a draft's TODO) is a gap, not an error
         check_date(pub["date"], Location(path, line))
     facts = convention.masthead_facts(publication.masthead)
     values = {key: str(pub.get(key, "")).strip() for key in (*_PUBLICATION, *_PUBLICATION_OPTIONAL)}
@@ -311,7 +352,7 @@ def _publication_meta(
         problems.append(
             Problem(
                 f"no metadata file {path.name}: page names and sectors are derived from the bylines, English is "
-                f"left out{note} (`tekan init {publication.source.name}` writes a draft to fill in)",
+                f"left out{note} (`tekan init {command_path(publication.source)}` writes a draft to fill in)",
                 Location(publication.source, 0),
                 Kind.gap,
             )
@@ -360,6 +401,8 @@ def _array(data: dict[str, Any], key: str, path: Path) -> list[Any]:
 
 
 def _table_line(path: Path, table: str) -> int:
+    if not path.is_file():
+        return 0
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), start=1):
         if line.strip() == f"[{table}]":
             return number

@@ -73,6 +73,15 @@ class Sector:
 
 
 @dataclass(frozen=True)
+class GlossaryChoice:
+    """Which glossary entries a book prints besides those its text uses (the metadata's ``[glossary]`` table)."""
+
+    all: bool = False  # every entry of the glossary file, used or not
+    include: tuple[str, ...] = ()  # ids of entries printed though the text does not use them
+    where: Location | None = None  # the table, for messages about an unknown id
+
+
+@dataclass(frozen=True)
 class PublicationMeta:
     """Book-level facts from the metadata file beside the seed."""
 
@@ -87,6 +96,7 @@ class PublicationMeta:
     description_en: str = ""  # one-paragraph description, English
     sectors: tuple[Sector, ...] = ()  # sectors in book order
     from_masthead: tuple[str, ...] = ()  # the fields read from the masthead (no metadata gave them)
+    glossary: GlossaryChoice | None = None  # the metadata's [glossary] table: entries printed beyond those used
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,7 @@ class Glossary:
 
     terms: tuple[Term, ...]  # entries in file order
     source: Path  # the glossary file
+    unused: frozenset[str] = frozenset()  # ids printed though the book's text uses them nowhere (see also, [glossary])
     by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)  # index, filled on load
 
     def __post_init__(self) -> None:

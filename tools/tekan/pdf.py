@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Kind, Problem, TekanError
+from .metadata import metadata_path
 from .model import Location
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
     """Every text of a book the PDF sets, with its place: (location, what, text)."""
     publication = book.publication
     seed = publication.source
-    metadata = seed.with_suffix(".toml")
+    metadata = metadata_path(seed)
     if publication.masthead:
         yield Location(seed, publication.masthead_line), "masthead", publication.masthead
     for statement in publication.statements:
@@ -175,7 +176,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
             continue
         for name in ("headline_en", "person_pinyin", "organisation_en", "position_en"):
             yield (
-                Location(seed.with_suffix(".toml"), 0),
+                Location(metadata, 0),
                 f"`{name}` of statement {statement.number}",
                 getattr(meta, name),
             )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .editions import EDITIONS, Edition
+from .project import seed_path
 
 
 class TargetError(ValueError):
@@ -322,7 +323,7 @@ def book_file_name(identifier: str, source: Path) -> str:
 
 def _path(value: str, base: Path | None) -> Path:
     path = Path(value)
-    return (base / path).resolve() if base is not None and not path.is_absolute() else path
+    return seed_path(base / path) if base is not None and not path.is_absolute() else seed_path(path)
 
 
 class _Reader:

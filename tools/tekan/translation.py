@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -21,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 from .errors import Kind, Problem, TekanError
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
+from .project import seed_path
 from .tomlfile import load_toml
 
 #: The folder of a book that holds its catalogs (Sphinx's ``locale_dirs``).
@@ -33,7 +35,7 @@ TRANSLATED, FUZZY, MISSING = "translated", "fuzzy", "missing"
 
 def locale_folder(seed: Path) -> Path:
     """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
-    book = seed.resolve().parent
+    book = seed_path(seed).parent
     return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
 
 
@@ -70,6 +72,13 @@ def _form_pattern(form: str) -> str:
     if folded[-1:].isalpha():
         return re.escape(folded) + "(?:e?s)?"
     return re.escape(folded)
+
+
+@lru_cache(maxsize=4096)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word, any case, plural-tolerant search for any of ``forms`` (as EnglishLinker matches them)."""
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in ordered) + r")(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,12 @@ class EnglishLinker:
             if term is not None:
                 found.append((match.start(), match.end(), term))
         return found
+
+    def renders(self, text: str, term_id: str) -> bool:
+        """Whether one of the term's forms occurs in ``text``, also inside another term's occurrence ("quality"
+        in "put quality first", where the longest match is 質量第一's)."""
+        forms = [form for form, owner in self.forms.items() if owner == term_id]
+        return bool(forms) and _forms_pattern(tuple(forms)).search(_fold(text)) is not None
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[tuple[str, str | None]]]:
         """Split paragraphs into segments, linking the first occurrence of each term (as ``Linker.link``)."""
@@ -169,7 +184,8 @@ MONTHS = [
     "December",
 ]
 _CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
-_DATE_MONTH = re.compile(r"\d{4}年(\d{1,2})月")
+#: A month: a number before 月, with or without a year before it (2020年5月12日, 5月20日), not 5個月 (five months).
+_DATE_MONTH = re.compile(r"(?<![\d.])(\d{1,2})月")
 
 
 def _digits(text: str) -> str:
@@ -180,7 +196,7 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
     """The numbers of a Chinese paragraph, each with the forms that render it in English.
 
     ``80%`` → ``80%``, ``80 per cent``; ``200多萬`` (two million and more) → ``2 million``, ``2,000,000``;
-    the month of a ``2020年5月12日`` date → ``May``; any other digit run → itself.
+    the month of a ``2020年5月12日`` or ``5月20日`` date → ``May``; any other digit run → itself.
     """
     text = _digits(chinese)
     months = {m.start(1) for m in _DATE_MONTH.finditer(text)}
@@ -305,7 +321,7 @@ def update_catalogs(
     linker = term_linker(glossary, "hant")  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
     try:
-        source = publication.source.resolve().relative_to(book_root.resolve()).as_posix()
+        source = seed_path(publication.source).relative_to(seed_path(book_root)).as_posix()
     except ValueError:
         source = publication.source.name
     results = []
@@ -390,6 +406,23 @@ def catalog_problems(publication: Publication, translations: Mapping[str, Transl
     return problems
 
 
+def orphan_catalogs(locale: Path, language: str, slugs: Iterable[str], seeds: str) -> list[Problem]:
+    """One warning per statement catalog of ``language`` that belongs to none of ``slugs`` (the page names of
+    the book's statements): after a page name changed, its translation would otherwise be silently unused."""
+    folder = catalog_path(locale, language, "x").parent
+    known = set(slugs)
+    orphans = sorted(p for p in folder.glob("*.po") if p.stem not in known) if folder.is_dir() else []
+    return [
+        Problem(
+            f"this catalog is for no statement of {seeds}: no statement has the page name {path.stem!r} "
+            "(if the page name changed, rename the file to the new one and run `tekan translate`; else delete it)",
+            Location(path, 0),
+            Kind.translation,
+        )
+        for path in orphans
+    ]
+
+
 def terminology_problems(
     hant: Publication,
     glossary: Glossary,
@@ -422,7 +455,7 @@ def terminology_problems(
             where = Location(translation.path, line)
             found = {term for _, _, term in english.occurrences(text)}
             for form, term_id in segments:
-                if term_id is not None and term_id not in found:
+                if term_id is not None and term_id not in found and not english.renders(text, term_id):
                     term = glossary.by_id[term_id]
                     expected = " | ".join(english_forms(term))
                     message = f"paragraph {number}: {form} ({term_id}) is not rendered by any of: {expected}"

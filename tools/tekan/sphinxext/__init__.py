@@ -18,6 +18,7 @@ from .accessibility import setup_accessibility
 from .config import ENV_VERSION
 from .defaults import setup_defaults
 from .epub import setup_epub
+from .escaping import setup_escaping
 from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_glossary(app)
     setup_search(app)
     setup_html(app)
+    setup_escaping(app)
     setup_accessibility(app)
     setup_sitemeta(app)
     setup_navigation(app)

@@ -18,7 +18,7 @@ from ..target import FORMATS, Target, book_file_name
 from .config import book_of, get_target
 
 #: Pages only the Chinese editions have, and the English edition's page to switch to instead.
-_CHINESE_ONLY = {"audit": "index", "english-index": "glossary"}
+_CHINESE_ONLY = {"about": "index", "audit": "index", "english-index": "glossary"}
 
 
 def counterpart(pagename: str, script: str, other: str) -> str:

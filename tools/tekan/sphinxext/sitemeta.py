@@ -54,8 +54,8 @@ def alternates(
 ) -> list[tuple[str, str]]:
     """(hreflang, href) of ``pagename`` in every edition that has it, itself included, and the landing page as
     x-default. ``published`` lists the editions built side by side (all when empty): no link leads to an edition
-    that was not built, nor to one without this page (the audit page, the English index and the parallel pages
-    are pages of the Chinese editions only)."""
+    that was not built, nor to one without this page (the editorial note, the audit page, the English index and the
+    parallel pages are pages of the Chinese editions only)."""
     # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
     root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
     editions = [
@@ -65,6 +65,11 @@ def alternates(
     ]
     links = [(edition.tag, f"{root}{edition.folder}/{pagename}{suffix}") for edition in editions]
     return [*links, ("x-default", f"{root}index.html")]
+
+
+def site_name(config: Config) -> str:
+    """The site's name in OpenGraph (``og:site_name``): its short title."""
+    return str(config.html_title or config.project)
 
 
 def configure_site(app: Sphinx, config: Config) -> None:
@@ -81,7 +86,7 @@ def configure_site(app: Sphinx, config: Config) -> None:
     # Never empty: on Read the Docs an empty one makes sphinxext-opengraph demand READTHEDOCS_CANONICAL_URL
     # (and fail the build without it); without a site URL the relative og:url is dropped (page_links).
     set_default(config, "ogp_site_url", config.html_baseurl or "/")
-    set_default(config, "ogp_site_name", config.html_title or config.project)
+    set_default(config, "ogp_site_name", site_name(config))
     set_default(config, "ogp_social_cards", {"enable": False})
     # The description meta is written by this module in the page's language (describe_in_language).
     set_default(config, "ogp_enable_meta_description", False)
@@ -197,6 +202,25 @@ def _description_tag(context: dict[str, Any], doctree: Any) -> str:
     return f'\n<meta name="description" content={quoteattr(description)} />'
 
 
+#: OpenGraph tags whose text sphinxext-opengraph writes with only its double quotes escaped (``make_tag``).
+_OPENGRAPH_TEXT = re.compile(r'<meta property="og:(title|site_name|description)" content="([^"]*)" />')
+
+
+def escape_opengraph(metatags: str, title: str, site_name: str, description: str = "") -> str:
+    """``metatags`` with ``og:title`` (the page's title, ``context["title"]``, HTML), ``og:site_name`` and
+    ``og:description`` (the page's text, given to it as the per-page field) fully escaped: sphinxext-opengraph
+    writes them with their ``<``, ``>``, ``&`` and ``'`` as they are."""
+    from markupsafe import Markup
+
+    texts = {"title": Markup(title).striptags(), "site_name": site_name, "description": description}
+
+    def escaped(match: re.Match[str]) -> str:
+        text = texts[match[1]] or html.unescape(match[2])  # a description of its own: escaped all the same
+        return f'<meta property="og:{match[1]}" content="{html.escape(text, quote=True)}" />'
+
+    return _OPENGRAPH_TEXT.sub(escaped, metatags)
+
+
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute);
     describe the page in its own language."""
@@ -209,7 +233,8 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     target = get_target(app)
     links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
-    metatags = context.get("metatags", "")
+    title, description = str(context.get("title", "")), str(context.get("tekan_description", ""))
+    metatags = escape_opengraph(context.get("metatags", ""), title, site_name(app.config), description)
     metatags += _description_tag(context, doctree)
     if not site_url_of(app.config):
         metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
