@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from tekan.building import inputs_stamp
+from tekan.editions import HANT
+from tekan.target import HTML, Inputs, Target
 
 from .conftest import tekan
 
@@ -51,14 +53,19 @@ def test_the_stamp_follows_the_command_the_inputs_and_the_environment(tmp_path: 
     book = tmp_path / "book"
     shutil.copytree(ROOTS / "test-minimal", book)
     seed, glossary = book / "seed.txt", book / "terms.toml"
-    base = inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None)
-    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) == base
-    assert inputs_stamp(["sphinx", "-b", "epub"], seed, glossary, None) != base
+    target = Target(HANT, Inputs(seed, glossary), HTML)
+
+    def stamp(*command: str) -> str:
+        return inputs_stamp(list(command), target, None)
+
+    base = stamp("sphinx", "-b", "html")
+    assert stamp("sphinx", "-b", "html") == base
+    assert stamp("sphinx", "-b", "epub") != base
     for path in (seed, glossary, book / "seed.toml"):
         stat = path.stat()
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-        assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) != base, path.name
+        assert stamp("sphinx", "-b", "html") != base, path.name
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) == base
+    assert stamp("sphinx", "-b", "html") == base
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
-    assert inputs_stamp(["sphinx", "-b", "html"], seed, glossary, None) != base
+    assert stamp("sphinx", "-b", "html") != base

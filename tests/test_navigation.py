@@ -84,7 +84,7 @@ def test_furo_version_is_pinned_to_what_the_shared_tree_was_checked_against() ->
     assert len(pins) == 1
     specifier = SpecifierSet(pins[0].removeprefix("furo"))
     assert Version(furo.__version__) in specifier
-    assert "<" in str(specifier), "an upper bound: a new furo must be checked before it is used"
+    assert str(specifier).startswith("=="), "pinned: a new furo must be checked before it is used"
 
 
 def test_furo_still_asks_toctree_for_its_tree_with_the_same_arguments() -> None:

@@ -358,17 +358,23 @@ def _build_steps(
     from .building import build_edition, write_landing_page
 
     variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
-    # The downloads the site links: the plain files this run publishes, and those an earlier run published.
+    # The editions the switcher offers: this run's, and those an earlier run published in OUT; the downloads it
+    # links: the plain files this run publishes, and those an earlier run published.
+    on_disk = [
+        k for k, e in EDITIONS.items() if k not in scripts and (out / "html" / e.folder / "index.html").is_file()
+    ]
+    side_by_side = [k for k in EDITIONS if k in scripts or k in on_disk]
     downloads = []
-    for script in scripts:
+    for script in side_by_side:
         edition = EDITIONS[script]
         present = []
         for fmt in FORMATS.values():
-            planned = fmt.key in formats and variant.suffix(fmt) == "" and not (args.parallel and fmt.key == "pdf")
+            planned = script in scripts and fmt.key in formats and variant.suffix(fmt) == ""
+            planned = planned and not (args.parallel and fmt.key == "pdf")
             if fmt.download and (planned or (out / fmt.published(name, edition)).is_file()):
                 present.append(fmt.key)
         downloads.append((script, tuple(present)))
-    site = Site(tuple(scripts), tuple(downloads), args.site_url)
+    site = Site(tuple(side_by_side), tuple(downloads), args.site_url)
     steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from .convention import PRESS
 from .errors import Kind, TekanError
 from .files import atomic_write
 from .model import GlossaryChoice, Location, Publication, PublicationMeta, Statement
@@ -115,7 +116,7 @@ def combine(facts: dict[str, str], features: list[Publication], source: Path) ->
     publishers = {f.meta.publisher for f in features}
     shared = first.publisher if len(publishers) == 1 else ""
     meta = PublicationMeta(
-        title=facts.get("title") or f"{shared}特刊合集",
+        title=facts.get("title") or PRESS.collection_title.format(publisher=shared),
         title_en=facts.get("title_en", ""),
         publisher=facts.get("publisher", shared),
         publisher_en=facts.get("publisher_en", first.publisher_en if shared else ""),

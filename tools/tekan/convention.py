@@ -8,27 +8,14 @@ masthead last) is Tekan's default; a second paper's layout is one :class:`SeedCo
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .derive import DEFAULT_SECTORS, explain_sector, masthead_facts
 from .errors import Kind, TekanError
-from .model import Location, Sector
+from .model import Location, SeedConvention
 from .parsing import BYLINE, read_byline
 
-
-@dataclass(frozen=True)
-class SeedConvention:
-    """How one paper lays out a feature in its seed text."""
-
-    name: str  # what a metadata file's ``convention = "…"`` names
-    byline: re.Pattern[str]  # a line that is a byline; its group ``text`` is the signature
-    read_byline: Callable[[str, Iterable[str]], tuple[str, str, str] | None]  # → organisation, position(s), person
-    explain_sector: Callable[[str, str], tuple[str, str]]  # (organisation, position) → sector id and the reason
-    sectors: Mapping[str, tuple[Sector, ...]]  # the default sectors in book order, per script of the seed
-    masthead_facts: Callable[[str], dict[str, str]]  # the masthead line → title, publisher, date it names
+__all__ = ["CONVENTIONS", "PRESS", "SeedConvention", "convention", "register"]
 
 
 #: The press layout: headline, paragraphs, a byline after ``——``, the masthead on the last line.

@@ -25,7 +25,8 @@ class PageWords:
     english_index: str  # title of the English index
     contents: str  # caption of the table of contents (also the EPUB's navigation)
     statements: str  # counter word after the number of statements of a sector (16 篇)
-    by: str  # the dash before a byline
+    by: str  # the dash before a byline in the edition's language
+    by_chinese: str = "——"  # the dash before the Chinese byline (the English edition prints it under its own)
     english_index_intro: str = ""  # the English index's first paragraph ("" for an edition without the page)
     separator: str = "、"  # between the items of a run-in list (the glossary's backlinks, its variants)
     colon: str = "："  # after a run-in label (又作：, 下載詞彙表：)

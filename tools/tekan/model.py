@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,3 +194,16 @@ class Glossary:
 
     def __post_init__(self) -> None:
         self.by_id.update({t.id: t for t in self.terms})
+
+
+@dataclass(frozen=True)
+class SeedConvention:
+    """How one paper lays out a feature in its seed text."""
+
+    name: str  # what a metadata file's ``convention = "…"`` names
+    byline: re.Pattern[str]  # a line that is a byline; its group ``text`` is the signature
+    read_byline: Callable[[str, Iterable[str]], tuple[str, str, str] | None]  # → organisation, position(s), person
+    explain_sector: Callable[[str, str], tuple[str, str]]  # (organisation, position) → sector id and the reason
+    sectors: Mapping[str, tuple[Sector, ...]]  # the default sectors in book order, per script of the seed
+    masthead_facts: Callable[[str], dict[str, str]]  # the masthead line → title, publisher, date it names
+    collection_title: str = "{publisher}特刊合集"  # a collection's title when its file gives none

@@ -6,16 +6,12 @@ import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .datafiles import read_columns
 from .derive import ORGANISATION_SUFFIXES, page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
-from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
+from .model import Attribution, Location, Publication, PublicationMeta, SeedConvention, Statement, StatementMeta
 from .scripts import detect_script
-
-if TYPE_CHECKING:
-    from .convention import SeedConvention
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).

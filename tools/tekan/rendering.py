@@ -433,7 +433,9 @@ def editorial_note(publication: Publication, edition: Edition = HANT) -> list[st
         return [words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])]
     if not changes:
         return [words.none]
-    summary = "、".join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
+    summary = edition.pages.separator.join(
+        words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n
+    )
     done = "".join(sentence for rule, sentence in words.done if counts.get(rule))
     paragraphs = [words.intro.format(total=len(changes), summary=summary) + done + words.names]
     if words.converted_note:
@@ -467,9 +469,8 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
         counted = [(k, sum(1 for c in group if c.rule == k)) for k in rules]
-        lines.append(
-            f"- {name}：" + "、".join(words.count.format(label=getattr(words, k), n=n) for k, n in counted if n)
-        )
+        kinds = [words.count.format(label=getattr(words, k), n=n) for k, n in counted if n]
+        lines.append(f"- {name}{edition.pages.colon}" + edition.pages.separator.join(kinds))
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:

@@ -6,7 +6,7 @@
 
 The output layout lives here once: :class:`OutputFormat` records own their builder, published path,
 prerequisites, finishing step and download label, so a new format is one record in :data:`FORMATS`
-(plus the module that makes it).
+(plus the module that makes it: its Sphinx builder, named in ``sphinx_extension``, and its finishing step).
 """
 
 from __future__ import annotations
@@ -34,24 +34,28 @@ class OutputFormat:
     key: str  # the CLI's name ("html", "epub", "pdf") and the folder under OUT it is published in
     builder: str  # the Sphinx builder that makes it
     label: str  # its name in a download link ("EPUB"); "" for the site itself (not a download)
-    extension: str  # the published file's extension (".epub"); "" for a folder (the site)
+    suffix: str  # the published file's extension (".epub"); "" for a folder (the site)
     media_type: str  # the link's ``type`` ("application/pdf")
     variants: frozenset[str] = frozenset()  # the variants it can be built in: "vertical", "parallel"
     prerequisites: str = ""  # "module:function(editions)": raises TekanError naming what to install; "" for none
     finish: str = ""  # "module:function(built, target, runner) -> Path": the file to publish; "" publishes the folder
     fonts: bool = False  # it embeds or draws with the edition's Noto CJK fonts (checked before building)
+    sphinx_extension: str = ""  # the Sphinx extension that registers its builder ("" for one of Sphinx's own)
+    folder: str = ""  # the folder under OUT it is published in ("" : its key); a second PDF maker may share pdf/
+    tag: str = ""  # after the edition's folder in the file name (``-typst``), so formats sharing a folder differ
 
     @property
     def download(self) -> bool:
         """True for a file a reader downloads (EPUB, PDF), False for the site."""
-        return bool(self.extension)
+        return bool(self.suffix)
 
     def published(self, name: str, edition: Edition, variant: Variant | None = None) -> str:
         """Its path under OUT: ``html/zh-hant``, ``epub/NAME-zh-hant.epub``, ``pdf/NAME-zh-hans-parallel.pdf``."""
+        folder = self.folder or self.key
         if not self.download:
-            return f"{self.key}/{edition.folder}"
+            return f"{folder}/{edition.folder}"
         suffix = variant.suffix(self) if variant else ""
-        return f"{self.key}/{name}-{edition.folder}{suffix}{self.extension}"
+        return f"{folder}/{name}-{edition.folder}{self.tag}{suffix}{self.suffix}"
 
 
 def _call(reference: str) -> Callable[..., Any]:
@@ -87,6 +91,12 @@ PDF = OutputFormat(
 
 #: Every output format, by key, in build order. A new format (Typst, say) is one record here.
 FORMATS: dict[str, OutputFormat] = {fmt.key: fmt for fmt in (HTML, EPUB, PDF)}
+
+
+def register_format(fmt: OutputFormat) -> OutputFormat:
+    """Add ``fmt`` to the formats Tekan builds and links (replacing one of the same key); return it."""
+    FORMATS[fmt.key] = fmt
+    return fmt
 
 
 def output_format(key: str) -> OutputFormat:

@@ -13,6 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
+from ..target import FORMATS
 from .accessibility import setup_accessibility
 from .config import ENV_VERSION
 from .defaults import setup_defaults
@@ -44,4 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_incremental(app)
     setup_memory(app)
+    for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)
+        if fmt.sphinx_extension:
+            app.setup_extension(fmt.sphinx_extension)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

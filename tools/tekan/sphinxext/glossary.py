@@ -171,9 +171,9 @@ class GlossaryDirective(SphinxDirective):
             head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
+        words = edition.pages
         shown = shown_aliases(term, edition)
         if shown:
-            words = edition.pages
             line = nodes.paragraph(classes=["tekan-aliases"])
             line += nodes.strong(labels.aliases, labels.aliases)
             line += nodes.Text(words.colon + words.separator.join(shown))
@@ -186,29 +186,29 @@ class GlossaryDirective(SphinxDirective):
         if term.usage_note:
             note = nodes.paragraph(classes=["tekan-usage"])
             note += nodes.strong(labels.note, labels.note)
-            note += nodes.Text("：")
+            note += nodes.Text(words.colon)
             note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
             definition += note
         glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
             see += nodes.strong(labels.see, labels.see)
-            see += nodes.Text("：")
+            see += nodes.Text(words.colon)
             for index, ref in enumerate(term.see_also):
                 if index:
-                    see += nodes.Text("、")
+                    see += nodes.Text(words.separator)
                 other_term = glossary.by_id[ref]
                 see += _term_ref(other_term, _headword(other_term, edition))
             definition += see
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels.source, labels.source)
-        source += nodes.Text("：")
+        source += nodes.Text(words.colon)
         source += _in_edition_language(term.source_zh, term.source, edition)
         definition += source
         if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
             used = nodes.paragraph(classes=["tekan-backlinks"])
             used += nodes.strong(labels.used, labels.used)
-            used += nodes.Text("：")
+            used += nodes.Text(words.colon)
             used += backlinks(term=term.id)
             definition += used
         return definition

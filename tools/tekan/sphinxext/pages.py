@@ -28,7 +28,7 @@ from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
 from ..target import Target
 from ..translation import book_translations
-from .config import book_of, get_target, setup_config
+from .config import book_of, edition_of, get_target, setup_config
 from .glossary import term_reference
 from .search import MEMO_FILE
 
@@ -194,8 +194,9 @@ class BylineDirective(SphinxDirective):
                 warn(f"tekan-byline: unknown field {key!r}", Kind.structure, self.get_location())
                 continue
             fields[key] = _data(value, self)
+        words = edition_of(self.env).pages
         byline = nodes.paragraph(classes=["tekan-byline"])
-        byline += nodes.Text("——")
+        byline += nodes.Text(words.by_chinese)
         if "raw" in fields:
             byline += nodes.inline(fields["raw"], fields["raw"], classes=["tekan-raw"])
         for key in ("organisation", "position", "person"):
@@ -209,7 +210,7 @@ class BylineDirective(SphinxDirective):
         if any(english):
             text = ", ".join(one_line(e) for e in english if e)
             if "english_first" in fields:  # the English edition: the English signature, the Chinese under it
-                signature = nodes.paragraph("", "—" + text, classes=["tekan-byline", "language-en"])
+                signature = nodes.paragraph("", words.by + text, classes=["tekan-byline", "language-en"])
                 byline["classes"] = ["tekan-byline-zh", "language-zh-Hant"]
                 result = [signature, byline]
             else:

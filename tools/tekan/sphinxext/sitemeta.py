@@ -88,6 +88,8 @@ def configure_site(app: Sphinx, config: Config) -> None:
     set_default(config, "ogp_site_url", config.html_baseurl or "/")
     set_default(config, "ogp_site_name", site_name(config))
     set_default(config, "ogp_social_cards", {"enable": False})
+    # The description meta is written by this module in the page's language (describe_in_language).
+    set_default(config, "ogp_enable_meta_description", False)
     locales = [
         f'<meta property="og:locale" content="{edition.sphinx_language}" />',
         *(
@@ -140,8 +142,6 @@ def _published(app: Sphinx) -> tuple[str, ...]:
 
 #: How long a description drawn from the page's text may be (sphinxext-opengraph's default).
 DESCRIPTION_LENGTH = 200
-_DESCRIPTION_META = re.compile(r'<meta [^>]*(?:property="og:description"|name="description")[^>]*>')
-_CONTENT = re.compile(r'content="([^"]*)"')
 
 
 def _other_language(node: nodes.Node, language: str) -> bool:
@@ -182,26 +182,43 @@ def page_description(doctree: nodes.document, language: str, length: int = DESCR
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def describe_in_language(metatags: str, description: str) -> str:
-    """``metatags`` with its ``description`` and ``og:description`` set to ``description`` (sphinxext-opengraph
-    takes the page's first words, whatever their language)."""
-    value = html.escape(description, quote=True)
-    return _DESCRIPTION_META.sub(lambda m: _CONTENT.sub(lambda _: f'content="{value}"', m[0], count=1), metatags)
+def describe_in_language(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Describe the page in its own language (sphinxext-opengraph takes its first words, whatever their language):
+    its documented per-page field ``og:description``, set before sphinxext-opengraph reads the page's fields."""
+    if app.builder.name != "html" or doctree is None:
+        return
+    description = page_description(doctree, get_target(app).edition.tag)
+    if description:
+        context["meta"] = {**(context.get("meta") or {}), "og:description": description}
+        context["tekan_description"] = description
+
+
+def _description_tag(context: dict[str, Any], doctree: Any) -> str:
+    """The page's ``<meta name="description">`` in its language, unless its front matter wrote one."""
+    description = context.get("tekan_description", "")
+    written = doctree is not None and any(meta.get("name") == "description" for meta in doctree.findall(nodes.meta))
+    if not description or written:
+        return ""
+    return f'\n<meta name="description" content={quoteattr(description)} />'
 
 
 #: OpenGraph tags whose text sphinxext-opengraph writes with only its double quotes escaped (``make_tag``).
-_OPENGRAPH_TEXT = re.compile(r'<meta property="og:(title|site_name)" content="([^"]*)" />')
+_OPENGRAPH_TEXT = re.compile(r'<meta property="og:(title|site_name|description)" content="([^"]*)" />')
 
 
-def escape_opengraph(metatags: str, title: str, site_name: str) -> str:
-    """``metatags`` with ``og:title`` (the page's title, ``context["title"]``, HTML) and ``og:site_name`` fully
-    escaped: sphinxext-opengraph writes the book's title with its ``<``, ``>``, ``&`` and ``'`` as they are."""
+def escape_opengraph(metatags: str, title: str, site_name: str, description: str = "") -> str:
+    """``metatags`` with ``og:title`` (the page's title, ``context["title"]``, HTML), ``og:site_name`` and
+    ``og:description`` (the page's text, given to it as the per-page field) fully escaped: sphinxext-opengraph
+    writes them with their ``<``, ``>``, ``&`` and ``'`` as they are."""
     from markupsafe import Markup
 
-    texts = {"title": Markup(title).striptags(), "site_name": site_name}
-    return _OPENGRAPH_TEXT.sub(
-        lambda m: f'<meta property="og:{m[1]}" content="{html.escape(texts[m[1]], quote=True)}" />', metatags
-    )
+    texts = {"title": Markup(title).striptags(), "site_name": site_name, "description": description}
+
+    def escaped(match: re.Match[str]) -> str:
+        text = texts[match[1]] or html.unescape(match[2])  # a description of its own: escaped all the same
+        return f'<meta property="og:{match[1]}" content="{html.escape(text, quote=True)}" />'
+
+    return _OPENGRAPH_TEXT.sub(escaped, metatags)
 
 
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -216,9 +233,9 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     target = get_target(app)
     links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
-    metatags = escape_opengraph(context.get("metatags", ""), str(context.get("title", "")), site_name(app.config))
-    if doctree is not None:
-        metatags = describe_in_language(metatags, page_description(doctree, target.edition.tag))
+    title, description = str(context.get("title", "")), str(context.get("tekan_description", ""))
+    metatags = escape_opengraph(context.get("metatags", ""), title, site_name(app.config), description)
+    metatags += _description_tag(context, doctree)
     if not site_url_of(app.config):
         metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
     context["metatags"] = metatags + tags
@@ -257,5 +274,6 @@ def setup_sitemeta(app: Sphinx) -> None:
         app.setup_extension("sphinxext.opengraph")
     app.setup_extension("notfound.extension")
     app.connect("config-inited", configure_site, priority=650)
+    app.connect("html-page-context", describe_in_language, priority=400)  # before sphinxext-opengraph (500)
     app.connect("html-page-context", page_links, priority=700)
     app.connect("build-finished", write_sitemap)

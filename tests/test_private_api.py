@@ -1,0 +1,129 @@
+"""Canaries: each third-party internal Tekan still relies on, checked where it lives, so an upgrade that changes
+it fails here (with the name of what to change) rather than as a wrong book. Each names the public API or the
+upstream change that would retire it; the README's "Third-party internals" lists them. (furo's navigation tree:
+tests/test_navigation.py; Sphinx's doctree cache: tests/test_memory.py.)"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.sphinx
+
+
+def test_sphinx_keeps_the_conf_py_namespace_in_raw_config(tmp_path: Path) -> None:
+    """``tekan.sphinxext.config.user_set`` asks whether conf.py set a value (so Tekan's defaults never overwrite
+    it) through ``Config._raw_config``. Retired by a public question on Sphinx's Config ("was this value set by
+    conf.py or -D?", e.g. ``Config.is_set(name)``), which Sphinx does not have (sphinx-doc/sphinx, to propose)."""
+    from sphinx.config import Config
+
+    (tmp_path / "conf.py").write_text("project = 'x'\n", encoding="utf-8")
+    from sphinx.util.tags import Tags
+
+    config = Config.read(tmp_path, overrides={"language": "fr"}, tags=Tags())
+    assert config._raw_config["project"] == "x" and "language" in config.overrides
+    assert "copyright" not in config._raw_config
+
+
+def test_sphinx_keeps_its_translators_in_a_module_dict() -> None:
+    """``tekan.sphinxext.defaults.install_catalogs`` puts the package's catalog (furo's words Sphinx lacks)
+    before Sphinx's own by replacing ``sphinx.locale.translators[("general", "sphinx")]``. Retired when furo ships
+    translations of its own labels (pradyunsg/furo, its open translation request), or by a Sphinx API that adds a
+    catalog to the ``sphinx`` domain."""
+    from sphinx import locale
+
+    assert isinstance(locale.translators, dict)
+    source = inspect.getsource(locale.get_translator)
+    assert "translators" in source and "(namespace, catalog)" in source
+
+
+def test_sphinx_rewrites_the_pages_whose_toctree_lists_a_changed_page_from_files_to_rebuild() -> None:
+    """``tekan.sphinxext.incremental.write_what_changed`` empties ``env.files_to_rebuild`` while writing, so an
+    edited statement does not rewrite every page whose toctree lists it. Retired by a Sphinx option not to
+    rewrite toctree parents (their bytes change only with the navigation, which Tekan handles itself)."""
+    from sphinx.environment import BuildEnvironment
+
+    assert "files_to_rebuild" in inspect.getsource(BuildEnvironment.get_outdated_files) + inspect.getsource(
+        BuildEnvironment
+    )
+    from sphinx.builders import Builder
+
+    assert "files_to_rebuild" in inspect.getsource(Builder)
+
+
+def test_opencc_ships_its_character_table_as_a_text_file() -> None:
+    """``tekan.sphinxext.search.char_table`` reads OpenCC's ``dictionary/TSCharacters.txt`` (one character per
+    line: the character, a tab, its candidates) to index each character in the other script. Retired by a public
+    table in opencc (or by converting each character with ``OpenCC("t2s").convert``, slower at start-up)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    source, tab, candidates = first.partition("\t")
+    assert tab and len(source) == 1 and candidates
+
+
+def test_jieba_keeps_its_prefix_dictionary_in_freq_and_total() -> None:
+    """``tekan.segmenting`` splits jieba's prefix dictionary (``Tokenizer.FREQ``, ``Tokenizer.total``, the file
+    ``DEFAULT_DICT_NAME`` beside the module) into a per-character cache, so a process does not unmarshal 500,000
+    entries. Retired by a lazily loaded dictionary in jieba itself (fxsjy/jieba has no release since 0.42.1)."""
+    import jieba
+
+    assert (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).is_file()
+    tokenizer = jieba.Tokenizer()
+    for name in ("FREQ", "total", "initialize"):
+        assert hasattr(tokenizer, name), name
+
+
+def test_furo_writes_the_english_labels_tekan_translates() -> None:
+    """``tekan.sphinxext.accessibility`` replaces furo's fixed English aria labels and icon titles (and names its
+    two drawers) in each page's HTML: every label an edition translates must still be in furo's templates.
+    Retired when furo translates its own labels (they are not in any catalog)."""
+    import furo
+
+    from tekan.editions import HANT
+
+    package = Path(furo.__file__).parent
+    templates = "".join(p.read_text(encoding="utf-8") for p in [*package.rglob("*.html"), *package.glob("*.py")])
+    missing = [english for english, _ in HANT.access.theme if english not in templates]
+    assert missing == []
+    assert '<aside class="sidebar-drawer">' in templates and '<aside class="toc-drawer' in templates
+    assert "Toggle navigation of" in templates
+
+
+def test_sphinx_writes_the_epub_package_tekan_completes() -> None:
+    """``tekan.epub`` completes Sphinx's OPF, navigation document and NCX by rewriting the files Sphinx's epub
+    builder writes from its own templates (``content.opf_t``, ``nav.xhtml_t``, ``toc.ncx_t``), which a book cannot
+    override. Retired by overridable EPUB templates in Sphinx, or options for the metadata Tekan adds
+    (dcterms:modified, accessibility metadata, landmarks)."""
+    import sphinx
+
+    templates = Path(sphinx.__file__).parent / "templates" / "epub3"
+    opf = (templates / "content.opf.jinja").read_text(encoding="utf-8")
+    nav = (templates / "nav.xhtml.jinja").read_text(encoding="utf-8")
+    ncx = (templates / "toc.ncx.jinja").read_text(encoding="utf-8")
+    assert "<dc:title>" in opf and "<dc:contributor>" in opf and "<dc:date>" in opf and "<itemref idref=" in opf
+    assert '<nav epub:type="toc"' in nav and "<title>" in nav
+    assert re.search(r'<meta name="dtb:uid" content="', ncx)
+
+
+def test_sphinxext_opengraph_writes_a_relative_og_url_without_a_site_url() -> None:
+    """``tekan.sphinxext.sitemeta.page_links`` drops the ``og:url`` line sphinxext-opengraph writes when the site's
+    URL is unknown (a relative og:url is invalid). Retired by an opengraph option to leave og:url out."""
+    from sphinxext import opengraph
+
+    assert "og:url" in inspect.getsource(opengraph)
+
+
+def test_sphinx_search_keeps_the_loaded_index_in_search_index() -> None:
+    """tekan.sphinxext.search's query expansion reads the loaded index from ``Search._index`` in Sphinx's
+    ``searchtools.js``. Retired by a public accessor of the loaded index (or a query hook) in Sphinx's search."""
+    import sphinx
+
+    script = (Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js").read_text(
+        encoding="utf-8"
+    )
+    assert "_index" in script and "setIndex" in script
