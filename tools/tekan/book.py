@@ -102,7 +102,7 @@ def load_book(
             loaded, found = load_publication(feature_seed)
             features.append(as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)))
             problems += found
-        collection = combine(facts, features, seed)
+        collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
     publication, problems = load_publication(seed, metadata)

@@ -90,8 +90,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every seed with its metadata, and the glossary."""
+    from .collection import is_collection, read_collection
+
     project = _project(args)
-    seeds = [Path(s) for s in args.seeds] or project.seeds()
+    given = [Path(s) for s in args.seeds] or project.seeds()
+    # A collection file stands for its seeds (each with its own metadata).
+    seeds = [s for path in given for s in (read_collection(path)[1] if is_collection(path) else [path])]
     if not seeds:
         raise TekanError(
             "no seed found: put the feature's text in seeds/NAME.txt (or NAME.txt here)", project.root, Kind.io
