@@ -212,6 +212,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
     from .building import check_prerequisites, lock_output
+    from .collection import is_collection
 
     formats = _expand(args.formats or ["all"], FORMATS, "format")
     if args.edition:
@@ -222,6 +223,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else project.out
     seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
+    if not args.edition and not args.script and is_collection(seed):  # no edition asked for: all it has
+        scripts = list(CHINESE)
+        _say("tekan: a collection has no English edition yet: building its Chinese editions")
     _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
