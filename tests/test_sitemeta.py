@@ -43,8 +43,8 @@ def test_alternates_lead_only_to_editions_built_and_having_the_page() -> None:
         "zh-Hans",
         "x-default",
     ]
-    # Pages of the Chinese editions only: the audit page, the English index, the parallel (對照) pages.
-    for page in ("audit", "english-index", "parallel/li-si"):
+    # Pages of the Chinese editions only: the editorial note, the audit page, the English index, the parallel pages.
+    for page in ("about", "audit", "english-index", "parallel/li-si"):
         assert "en" not in dict(alternates(page, ".html", "", "hans")), page
     assert "en" in dict(alternates("statements/li-si", ".html", "", "hans"))
 
@@ -115,7 +115,7 @@ def test_every_page_links_its_twins_in_the_other_editions(book_out: Path, tag: s
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         links = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
         name = page.relative_to(edition).as_posix()
-        chinese_only = name in ("audit.html", "english-index.html") or name.startswith("parallel/")
+        chinese_only = name in ("about.html", "audit.html", "english-index.html") or name.startswith("parallel/")
         expected = {e.tag for e in EDITIONS.values() if not chinese_only or e.tag.startswith("zh")}
         assert set(links) == {*expected, "x-default"}, page
         for href in links.values():  # relative, and each leads to a page of the build
