@@ -193,15 +193,32 @@ def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
 UNLINKED = Path(__file__).parent / "data" / "unlinked-words.txt"
 
 
+#: A company named at the start of a clause (安徽國科檢測科技有限公司為我們…): Han characters from a punctuation mark
+#: or the start of the paragraph to a company's ending, in either script.
+_COMPANY = re.compile(
+    r"(?:^|(?<=[，。；：、！？「」『』“”‘’（）《》,.;:!?()\s]))([\u3400-\u9fff]{2,14}?(?:公司|集團|集团))"
+)
+#: Characters that say a run is a clause, not a name (質量提升得益於某科技公司): such a run is left alone.
+_NOT_IN_NAMES = frozenset("的與与和為为在由向對对是把被讓让從从以及於于並并將将得")
+
+
 def protected_names(publication: Publication, script: str = "hant") -> tuple[str, ...]:
-    """What the linker of a book's text never links inside: its speakers' organisations (安徽國科檢測科技有限公司 is a
-    name, not 檢測) and the compounds of ``UNLINKED`` (in ``script``)."""
+    """What the linker of a book's text never links inside: organisations' names — its speakers' organisations and
+    the companies its paragraphs name at the start of a clause (安徽國科檢測科技有限公司 is a name, not 檢測) — and
+    the compounds of ``UNLINKED`` (in ``script``)."""
     from .datafiles import read_columns
 
     edition = EDITIONS[script]
     words = [edition.in_script(word) for (word,) in read_columns(UNLINKED, 1, "one word")]
     organisations = [st.attribution.organisation for st in publication.statements]
-    return tuple(dict.fromkeys(name for name in (*organisations, *words) if len(name) > 1))
+    companies = [
+        match[1]
+        for st in publication.statements
+        for paragraph in st.paragraphs
+        for match in _COMPANY.finditer(paragraph)
+        if not _NOT_IN_NAMES & set(match[1][:-2])
+    ]
+    return tuple(dict.fromkeys(name for name in (*organisations, *companies, *words) if len(name) > 1))
 
 
 def term_linker(
