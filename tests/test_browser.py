@@ -163,7 +163,7 @@ def test_switcher_links_the_downloads(page: Any, site: str) -> None:
 )
 def test_ui_strings_are_chinese(page: Any, site: str, edition: str, words: tuple[str, ...]) -> None:
     html = text = ""
-    for name in ("glossary", "audit"):  # between them: previous, next, and a table of contents
+    for name in ("glossary", "about"):  # between them: previous, next, and a table of contents
         page.goto(f"{site}/html/{edition}/{name}.html")
         html += page.content()
         text += page.evaluate("() => document.body.textContent")

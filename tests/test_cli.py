@@ -54,3 +54,16 @@ def test_missing_seed_and_bad_glossary(tmp_path: Path) -> None:
     result = tekan("--glossary", str(broken), "check")
     assert result.returncode == 1 and "terms.toml:" in result.stderr and "TOML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_many_warnings_of_one_kind_are_summarised(tmp_path: Path) -> None:
+    """A seed of many statements without metadata: ten gap lines and a count, not one line per statement."""
+    given = "偉強明華麗軍平剛輝傑"
+    names = [f"{a}{b}" for a in given[:4] for b in given]  # 40 names: 張偉偉, 張偉強 …
+    statements = "".join(f"標題{n}\n正文{n}。\n——某市市場監管局局長張{name}\n" for n, name in enumerate(names))
+    seed = tmp_path / "many.txt"
+    seed.write_text(statements + "《某報》\n", encoding="utf-8")
+    result = tekan("convert", str(seed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    gaps = [line for line in result.stderr.splitlines() if line.endswith("[tekan.gap]")]
+    assert len(gaps) == 11 and "… and 31 more tekan.gap warning(s)" in gaps[-1], result.stderr  # 40 + the file's

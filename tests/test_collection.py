@@ -235,3 +235,38 @@ def test_a_large_collection_lists_only_the_pages_own_feature_in_the_sidebar(app)
     assert top == ["../index.html", "../../glossary.html", "../../english-index.html"]
     home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert len(home.find("article").find_all("a", class_="reference")) == 3  # the home page lists them all
+
+
+def test_the_collections_own_words_are_in_each_editions_script_and_its_publishers_hold_it(tmp_path: Path) -> None:
+    """The Simplified edition converts the collection's title; author and copyright are the features' publishers
+    (two papers: both), never the collection's title."""
+    from tekan.book import identity
+
+    for script, title in (("hant", "測試報特刊合集"), ("hans", "测试报特刊合集")):
+        book = load_book(COLLECTION / "collection.toml", COLLECTION / "terms.toml", script)
+        assert book.publication.meta.title == title
+        assert identity(book.publication).author != title and "特刊合集" not in identity(book.publication).copyright
+    features = tmp_path / "features"
+    shutil.copytree(COLLECTION / "features", features)
+    other = features / "2021-autumn.toml"
+    other.write_text(
+        other.read_text(encoding="utf-8").replace('publisher = "測試報社"', 'publisher = "標準報社"'), "utf-8"
+    )
+    collection = tmp_path / "c.toml"
+    collection.write_text('seeds = ["features/2020_Spring.txt", "features/2021-autumn.txt"]\n', encoding="utf-8")
+    who = identity(load_book(collection, COLLECTION / "terms.toml", "hans").publication)
+    assert (who.author, who.copyright) == ("测试报社、标准报社", "2021, 测试报社、标准报社")
+
+
+def test_a_folder_with_a_collection_file_builds_and_checks_the_collection(tmp_path: Path) -> None:
+    """A plain `tekan build` finds the one collection file beside several seeds; `tekan check FILE.toml` checks its
+    features."""
+    from tekan.project import Project
+
+    shutil.copytree(COLLECTION / "features", tmp_path / "seeds")
+    archive = tmp_path / "seeds" / "archive.toml"
+    archive.write_text('seeds = ["2020_Spring.txt", "2022-winter.txt"]\n', encoding="utf-8")
+    assert Project.at(tmp_path).seed() == archive
+    result = tekan("--glossary", str(COLLECTION / "terms.toml"), "check", "seeds/archive.toml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2020_Spring.txt: " in result.stderr and "2022-winter.txt: " in result.stderr

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tekan.glossary import glossary_forms, load_glossary
 from tekan.linking import Linker
 from tekan.rendering import render_statement
@@ -119,3 +123,31 @@ def test_the_pages_of_du_fu_and_shao_dongliang_link_quality_not_pinzhi() -> None
         assert "{term}`" + quality_safety + " <quality-and-safety>`" in du_fu, script
         for page in (du_fu, shao):
             assert "品質 <quality>" not in page and "品质 <quality>" not in page, script
+
+
+LINKED_FEATURE = (
+    "計量是工業的眼睛\n"
+    "安徽國科檢測科技有限公司建立了計量標準，參與制定國家標準，開展檢測服務。浙江華測檢測科技有限公司也是。\n"
+    "——安徽國科檢測科技有限公司總經理趙明\n"
+    "《某報》\n"
+)
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_no_term_is_linked_inside_a_name_or_another_concept(tmp_path: Path, script: str) -> None:
+    """檢測 is not linked inside a company's name (the byline's or one the text names), 標準 nor 計量 inside 計量標準
+    (a measurement standard); the same words outside them are."""
+    from tekan.book import book_pages, load_book
+    from tekan.scripts import to_hans
+
+    seed = tmp_path / "feature.txt"
+    seed.write_text(LINKED_FEATURE, encoding="utf-8")
+    book = load_book(seed, GLOSSARY, script)
+    page = book_pages(book)["statements/zhao-ming.md"]
+    convert = to_hans if script == "hans" else str
+    body = next(part for part in page.split("\n\n") if part.startswith(convert("安徽")))
+    expected = convert("安徽國科檢測科技有限公司建立了計量標準，參與制定") + "{term}`" + convert("國家標準")
+    assert body.startswith(expected)
+    assert "{term}`" + convert("檢測") + " <testing>`" + convert("服務") in body
+    assert convert("浙江華測檢測科技有限公司也是") in body  # a company named in the text, not in a byline
+    assert "metrology" not in book.glossary.by_id  # 計量 occurs only inside 計量標準: not used, not printed

@@ -43,8 +43,8 @@ def test_alternates_lead_only_to_editions_built_and_having_the_page() -> None:
         "zh-Hans",
         "x-default",
     ]
-    # Pages of the Chinese editions only: the audit page, the English index, the parallel (對照) pages.
-    for page in ("audit", "english-index", "parallel/li-si"):
+    # Pages of the Chinese editions only: the editorial note, the audit page, the English index, the parallel pages.
+    for page in ("about", "audit", "english-index", "parallel/li-si"):
         assert "en" not in dict(alternates(page, ".html", "", "hans")), page
     assert "en" in dict(alternates("statements/li-si", ".html", "", "hans"))
 

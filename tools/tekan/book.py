@@ -10,7 +10,7 @@ from .collection import as_feature, combine, feature_id, is_collection, read_col
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
-from .glossary import book_glossary, load_glossary, term_linker
+from .glossary import book_glossary, load_glossary, protected_names, term_linker
 from .memo import FileMemo
 from .metadata import load_publication
 from .model import Glossary, Publication, Translation
@@ -104,7 +104,7 @@ def load_book(
             loaded, found = load_publication(feature_seed)
             features.append(as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)))
             problems += found
-        collection = combine(facts, features, seed)
+        collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
     publication, problems = load_publication(seed, metadata)
@@ -164,7 +164,7 @@ def book_pages(
             english_words = replace(english_words, glossary_intro=edition.pages.glossary_intro_more)
         english_linker = EnglishLinker.build(book.glossary)
         return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
-    linker = term_linker(book.glossary, book.script, memo)
+    linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
     if not translations or book.features:  # a collection has no parallel pages yet
         return render_book(book.publication, linker, edition, book.features)
     from .translated import english_paragraphs, render_parallel_pages

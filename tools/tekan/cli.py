@@ -27,9 +27,28 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+#: Warnings of one kind about one file printed one by one; the rest are counted in one line (a seed of 1,600
+#: statements without a metadata file has 1,600 gaps, all met by one `tekan init`).
+SHOWN_PER_KIND = 10
+
+
 def _problems(problems: Sequence[Problem]) -> None:
+    totals: dict[tuple[str, str], int] = {}
     for problem in problems:
-        _say(f"{problem.location}: warning: {problem.message} [tekan.{problem.kind.value}]")
+        key = (str(problem.location.path), problem.kind.value)
+        totals[key] = totals.get(key, 0) + 1
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (str(problem.location.path), problem.kind.value)
+        index = seen[key] = seen.get(key, -1) + 1
+        if index < SHOWN_PER_KIND:
+            _say(f"{problem.location}: warning: {problem.message} [tekan.{problem.kind.value}]")
+        elif index == SHOWN_PER_KIND:
+            more = totals[key] - SHOWN_PER_KIND
+            _say(
+                f"{problem.location.path}: warning: … and {more:,} more tekan.{problem.kind.value} warning(s) like "
+                f"these in this file (not listed) [tekan.{problem.kind.value}]"
+            )
 
 
 def _strict_failure(problems: Sequence[Problem]) -> int:
@@ -70,8 +89,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every seed with its metadata, and the glossary."""
+    from .collection import is_collection, read_collection
+
     project = _project(args)
-    seeds = [Path(s) for s in args.seeds] or project.seeds()
+    given = [Path(s) for s in args.seeds] or project.seeds()
+    # A collection file stands for its seeds (each with its own metadata).
+    seeds = [s for path in given for s in (read_collection(path)[1] if is_collection(path) else [path])]
     if not seeds:
         raise TekanError(
             "no seed found: put the feature's text in seeds/NAME.txt (or NAME.txt here)", project.root, Kind.io
@@ -212,6 +235,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
     from .building import check_prerequisites, lock_output, refuse_dangerous_output
+    from .collection import is_collection
 
     formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
@@ -221,9 +245,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
     glossary = project.glossary(args.glossary)
-    given = [Path(s) for s in args.seed] if args.seed else [project.seed(None)]
-    refuse_dangerous_output(out, [*given, glossary, project.root / "."])
     seed = _seed_or_collection(project, args.seed or [], out)
+    refuse_dangerous_output(out, [seed, glossary, project.root / "."])
+    if not args.edition and not args.script and is_collection(seed):  # no edition asked for: all it has
+        scripts = list(keys(chinese_only=True))
+        _say("tekan: a collection has no English edition yet: building its Chinese editions")
     _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}

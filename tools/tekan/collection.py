@@ -93,6 +93,16 @@ def as_feature(publication: Publication, fid: str) -> Publication:
     return replace(publication, statements=statements, meta=replace(publication.meta, sectors=sectors))
 
 
+def in_script(text: str, script: str) -> str:
+    """A collection's own Chinese (its title, publisher, description) in the edition's script: the Simplified
+    edition converts it; the Traditional one converts it only when it is written in Simplified."""
+    from .scripts import script_evidence, to_hans, to_hant
+
+    if script == "hans":
+        return to_hans(text)
+    return to_hant(text) if "hans" in script_evidence([text]) else text
+
+
 def collection_glossary(path: Path, features: list[Publication]) -> GlossaryChoice | None:
     """The glossary entries a collection prints besides those used: its own ``[glossary]`` table's and its
     features' (``all`` in any of them prints every entry)."""
@@ -106,20 +116,24 @@ def collection_glossary(path: Path, features: list[Publication]) -> GlossaryChoi
     return GlossaryChoice(any(c.all for c in choices), include, choices[0].where)
 
 
-def combine(facts: dict[str, str], features: list[Publication], source: Path) -> Publication:
-    """The collection as one publication: every feature's statements (numbered through) and sectors."""
+def combine(facts: dict[str, str], features: list[Publication], source: Path, script: str = "hant") -> Publication:
+    """The collection as one publication: every feature's statements (numbered through) and sectors; its own facts
+    (title, publisher, description) in the edition's Chinese ``script``."""
+    chinese = ("title", "publisher", "description_zh")
+    facts = {key: in_script(value, script) if key in chinese else value for key, value in facts.items()}
     statements: list[Statement] = []
     for feature in features:
         for statement in feature.statements:
             statements.append(replace(statement, number=len(statements) + 1))
-    first = features[0].meta
-    publishers = {f.meta.publisher for f in features}
-    shared = first.publisher if len(publishers) == 1 else ""
+    publishers = list(dict.fromkeys(f.meta.publisher for f in features if f.meta.publisher))
+    shared = publishers[0] if len(publishers) == 1 else ""
+    english = list(dict.fromkeys(f.meta.publisher_en for f in features if f.meta.publisher_en))
     meta = PublicationMeta(
         title=facts.get("title") or PRESS.collection_title.format(publisher=shared),
         title_en=facts.get("title_en", ""),
-        publisher=facts.get("publisher", shared),
-        publisher_en=facts.get("publisher_en", first.publisher_en if shared else ""),
+        # The publishers, never the collection's title: they hold the copyright and are the EPUB's creator.
+        publisher=facts.get("publisher") or "、".join(publishers),
+        publisher_en=facts.get("publisher_en") or "; ".join(english if len(english) == len(publishers) else []),
         date=facts.get("date", max((f.meta.date for f in features), default="")),
         identifier=facts.get("identifier", ""),
         description_zh=facts.get("description_zh", ""),

@@ -251,7 +251,7 @@ HANT = Edition(
         glossary="詞彙表",
         glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
         glossary_intro_more=(
-            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見及編者選收的詞條（正文未用者，「出現於」為「—」），"
+            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見或編者選收的詞條（正文未用者，「出現於」為「—」），"
             "按漢語拼音排序；按英文字母排序的術語見{english}。"
         ),
         english_index="英文索引",
@@ -285,7 +285,7 @@ HANT = Edition(
         count="{label} {n} 處",
         print_note="下表列出字形、寫法、誤字與連接號的校訂；標點與引號的逐處校訂見本書網頁版的文字校訂記錄。",
         summary_head="篇",
-        none="原稿無需校訂。",
+        none="本版依繁體中文排版慣例核對，原稿無需校訂。",
         masthead="報頭",
         headline="標題",
         paragraph="第 {n} 段",
@@ -371,7 +371,7 @@ HANS = Edition(
         glossary="词汇表",
         glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
         glossary_intro_more=(
-            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见及编者选收的词条（正文未用者，“出现于”为“—”），"
+            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见或编者选收的词条（正文未用者，“出现于”为“—”），"
             "按汉语拼音排序；按英文字母排序的术语见{english}。"
         ),
         english_index="英文索引",
@@ -395,7 +395,7 @@ HANS = Edition(
         names="数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。",
         log="逐处校订记录（{total} 处，原稿与校订对照）",
         back="本页逐处列出原稿与校订的文字；校订的原则见",
-        converted_note="简体版由校订后的繁体文本转换而来，引号依简体中文惯例用“ ”；下表按原稿以繁体列出。",
+        converted_note="简体版由校订后的繁体文本转换而来，引号依简体中文惯例用“ ”；校订记录按原稿以繁体列出。",
         intro_simplified_seed=(
             "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），引号依 GB/T 15834 用“ ”‘ ’，"
             "简体原稿的字形与用语一律照录；繁体版另列转换时依上下文选用的字形。"
@@ -404,7 +404,7 @@ HANS = Edition(
         count="{label} {n} 处",
         print_note="下表列出字形、写法、误字与连接号的校订；标点与引号的逐处校订见本书网页版的文字校订记录。",
         summary_head="篇",
-        none="原稿无需校订。",
+        none="繁体版依繁体中文排版惯例核对，原稿无需校订。",
         masthead="报头",
         headline="标题",
         paragraph="第 {n} 段",
@@ -497,7 +497,7 @@ EN = Edition(
             "each with its Chinese headword, pinyin and definitions."
         ),
         glossary_intro_more=(
-            "The quality infrastructure and policy terms used in the statements, with the entries they refer to and "
+            "The quality infrastructure and policy terms used in the statements, with the entries they refer to or "
             "those the editors added (the text uses those nowhere: their Used in shows a dash), in English "
             "alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."

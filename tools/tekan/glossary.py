@@ -215,25 +215,63 @@ def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
     return forms
 
 
-def term_linker(glossary: Glossary, script: str = "hant", memo: FileMemo[list[int]] | None = None) -> Linker:
+#: Words inside which no term is linked, one per line (Traditional): compounds that name another concept
+#: (計量標準 is a measurement standard, not a 標準).
+UNLINKED = Path(__file__).parent / "data" / "unlinked-words.txt"
+
+
+#: A company named at the start of a clause (安徽國科檢測科技有限公司為我們…): Han characters from a punctuation mark
+#: or the start of the paragraph to a company's ending, in either script.
+_COMPANY = re.compile(
+    r"(?:^|(?<=[，。；：、！？「」『』“”‘’（）《》,.;:!?()\s]))([\u3400-\u9fff]{2,14}?(?:公司|集團|集团))"
+)
+#: Characters that say a run is a clause, not a name (質量提升得益於某科技公司): such a run is left alone.
+_NOT_IN_NAMES = frozenset("的與与和為为在由向對对是把被讓让從从以及於于並并將将得")
+
+
+def protected_names(publication: Publication, script: str = "hant") -> tuple[str, ...]:
+    """What the linker of a book's text never links inside: organisations' names — its speakers' organisations and
+    the companies its paragraphs name at the start of a clause (安徽國科檢測科技有限公司 is a name, not 檢測) — and
+    the compounds of ``UNLINKED`` (in ``script``)."""
+    from .datafiles import read_columns
+
+    edition = EDITIONS[script]
+    words = [edition.in_script(word) for (word,) in read_columns(UNLINKED, 1, "one word")]
+    organisations = [st.attribution.organisation for st in publication.statements]
+    companies = [
+        match[1]
+        for st in publication.statements
+        for paragraph in st.paragraphs
+        for match in _COMPANY.finditer(paragraph)
+        if not _NOT_IN_NAMES & set(match[1][:-2])
+    ]
+    return tuple(dict.fromkeys(name for name in (*organisations, *companies, *words) if len(name) > 1))
+
+
+def term_linker(
+    glossary: Glossary, script: str = "hant", memo: FileMemo[list[int]] | None = None, names: Iterable[str] = ()
+) -> Linker:
     """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries.
 
-    ``memo`` remembers the boundaries of each text; its key must stand for :func:`linker_inputs`.
+    ``names`` (:func:`protected_names`) are kept whole and never linked. ``memo`` remembers the boundaries of each
+    text; its key must stand for :func:`linker_inputs`.
     """
     from .scripts import to_hans
     from .segmenting import boundary_finder
 
     forms = glossary_forms(glossary, script)
+    names = [name for name in names if name not in forms]
+    words = [*forms, *names]
     if script == "hans":
-        return Linker.build(forms, boundary_finder(forms, memo=memo))
-    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans, memo))
+        return Linker.build(forms, boundary_finder(words, memo=memo), names)
+    return Linker.build(forms, boundary_finder((to_hans(word) for word in words), to_hans, memo), names)
 
 
-def linker_inputs(glossary: Glossary, script: str) -> str:
+def linker_inputs(glossary: Glossary, script: str, names: Iterable[str] = ()) -> str:
     """What the word boundaries :func:`term_linker` finds depend on besides the text (a memo's key)."""
     import json
 
-    return json.dumps([script, glossary_forms(glossary, script)], ensure_ascii=False, sort_keys=True)
+    return json.dumps([script, glossary_forms(glossary, script), list(names)], ensure_ascii=False, sort_keys=True)
 
 
 def printed_texts(publication: Publication) -> list[str]:
@@ -248,7 +286,9 @@ def printed_texts(publication: Publication) -> list[str]:
 
 def used_terms(glossary: Glossary, publications: Iterable[Publication], script: str) -> set[str]:
     """The ids of the terms the linker of ``script`` finds in the publications' text (written in that script)."""
-    linker = term_linker(glossary, script)
+    publications = list(publications)
+    names = [name for p in publications for name in protected_names(p, script)]
+    linker = term_linker(glossary, script, names=names)
     return {term for p in publications for text in printed_texts(p) for _, _, term in linker.occurrences(text)}
 
 

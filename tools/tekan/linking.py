@@ -92,6 +92,11 @@ def _trie_pattern(forms: Iterable[str]) -> str:
     return pattern
 
 
+#: The "term" of a protected name (an organisation's name, a compound such as 計量標準): matched, so that no term
+#: inside it is linked, and never linked itself.
+PROTECTED = "\x00protected"
+
+
 @dataclass(frozen=True)
 class Linker:
     """Links occurrences of glossary forms; built once per glossary and script."""
@@ -102,9 +107,18 @@ class Linker:
     trie: Trie | None = None  # ``forms`` as a trie, for matching between word boundaries
 
     @classmethod
-    def build(cls, forms: Mapping[str, str], boundaries: Boundaries | None = None) -> Linker:
-        """Compile a linker for ``forms`` (string → term id), matching on ``boundaries`` when given."""
+    def build(
+        cls, forms: Mapping[str, str], boundaries: Boundaries | None = None, protected: Iterable[str] = ()
+    ) -> Linker:
+        """Compile a linker for ``forms`` (string → term id), matching on ``boundaries`` when given.
+
+        ``protected`` strings are never linked and nothing inside them is (安徽國科檢測科技有限公司 holds 檢測, but
+        a company's name is not text to link); a protected string that is also a form stays a form.
+        """
         usable = {form: term for form, term in forms.items() if form}
+        for name in protected:
+            if name:
+                usable.setdefault(name, PROTECTED)
         pattern = re.compile(_trie_pattern(usable)) if usable else None
         trie: Trie | None = None
         if boundaries is not None:
@@ -118,6 +132,9 @@ class Linker:
 
     def occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """Every non-overlapping occurrence as (start, end, term id), leftmost-longest (between word boundaries)."""
+        return [found for found in self._matches(text) if found[2] != PROTECTED]
+
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
         if self.boundaries is None or self.trie is None:

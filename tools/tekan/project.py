@@ -64,9 +64,29 @@ class Project:
                 Kind.io,
             )
         if len(seeds) > 1:
+            collections = self.collections()
+            if len(collections) == 1:  # the book is the collection of its seeds
+                return collections[0]
             names = ", ".join(str(p.relative_to(self.root)) for p in seeds)
-            raise TekanError(f"several seeds ({names}): choose one with --seed FILE", self.root, Kind.io)
+            listed = f" or a collection file ({', '.join(p.name for p in collections)})" if collections else ""
+            raise TekanError(f"several seeds ({names}): choose one{listed} with --seed FILE", self.root, Kind.io)
         return seeds[0]
+
+    def collections(self) -> list[Path]:
+        """The collection files beside the seeds: TOML files with a ``seeds`` list (not a seed's metadata file)."""
+        import tomllib
+
+        found = []
+        for folder in (self.root / "seeds", self.root):
+            for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+                if path.with_suffix(".txt").is_file():
+                    continue  # a seed's metadata
+                try:
+                    if "seeds" in tomllib.loads(path.read_text(encoding="utf-8")):
+                        found.append(path)
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                    continue  # not a collection file (tekan check reports a broken one when it is given)
+        return found
 
     def glossary(self, given: str | Path | None = None) -> Path:
         """The glossary: ``given``, else the book's ``glossary/terms.toml``, else the one Tekan ships."""

@@ -432,7 +432,7 @@ def editorial_note(publication: Publication, edition: Edition = HANT) -> list[st
     if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
         return [words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])]
     if not changes:
-        return [words.none]
+        return [words.none, *([words.converted_note] if words.converted_note else [])]
     summary = edition.pages.separator.join(
         words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n
     )

@@ -60,7 +60,8 @@ def render_translated_statement(
     meta = statement.meta
     first = translation.paragraphs[0] if translation and translation.paragraphs else ""
     front = front_matter(
-        first[:160] or meta.headline_en,
+        # Never empty (docutils refuses an empty meta description): a draft has neither translation nor headline_en.
+        first[:160] or meta.headline_en or statement.headline,
         meta.person_pinyin or statement.attribution.raw,
         (f"tekan_number: {statement.number}", f"tekan_sector: {yaml_string(meta.sector)}"),
     )

@@ -322,9 +322,9 @@ def update_catalogs(
     paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
     """
     from .files import write_if_changed
-    from .glossary import term_linker
+    from .glossary import protected_names, term_linker
 
-    linker = term_linker(glossary, "hant")  # the terms as the pages link them
+    linker = term_linker(glossary, "hant", names=protected_names(publication))  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
     try:
         source = seed_path(publication.source).relative_to(seed_path(book_root)).as_posix()
@@ -442,9 +442,9 @@ def terminology_problems(
     page links in that paragraph (the first occurrence of each on the page), and any English form of the
     term is accepted (:func:`english_forms`). Names come from the names file and the metadata.
     """
-    from .glossary import term_linker
+    from .glossary import protected_names, term_linker
 
-    linker = term_linker(glossary, "hant")  # the same links as the pages (on word boundaries)
+    linker = term_linker(glossary, "hant", names=protected_names(hant))  # the same links as the pages
     english = EnglishLinker.build(glossary)
     problems = []
     for statement in hant.statements:

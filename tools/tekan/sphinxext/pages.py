@@ -19,7 +19,7 @@ from ..book import Book, book_pages, load_book, write_pages
 from ..collection import COLLECTION_NOT_TRANSLATED, is_collection, read_collection
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
-from ..glossary import glossary_forms, linker_inputs
+from ..glossary import glossary_forms, linker_inputs, protected_names
 from ..linking import Linker
 from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 #: The memo of the linker's word boundaries in the doctree folder (:class:`tekan.memo.FileMemo`).
 LINK_MEMO_FILE = "tekan-link-memo.pickle"
 #: The modules whose code decides the word boundaries of a text: an edit to any of them starts a new memo.
-LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py")
+LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py", "linking.py", "data/unlinked-words.txt")
 _NUMBERED_ID = re.compile(r"^id\d+$")
 
 
@@ -113,7 +113,8 @@ def generate_pages(app: Sphinx) -> None:
             )
         )
     # The word boundaries of the texts linked by an earlier build: re-rendering unchanged pages segments nothing.
-    key = code_digest(LINKING_CODE, linker_inputs(book.glossary, book.script), versions(*SEGMENTING_PACKAGES))
+    inputs = linker_inputs(book.glossary, book.script, protected_names(book.publication, book.script))
+    key = code_digest(LINKING_CODE, inputs, versions(*SEGMENTING_PACKAGES))
     memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
     pages = book_pages(book, translations, memo, parallel_print=parallel_print)
     changed = write_pages(pages, Path(app.srcdir))
