@@ -16,6 +16,7 @@ from .. import __version__
 from .accessibility import setup_accessibility
 from .defaults import setup_defaults
 from .epub import setup_epub
+from .epubtext import setup_epub_text
 from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sitemeta(app)
     setup_navigation(app)
     setup_epub(app)
+    setup_epub_text(app)
     setup_latex(app)
     setup_incremental(app)
     setup_memory(app)
