@@ -24,7 +24,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..epub import upright_runs
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
-from .glossary import _TERM_TARGET, term_summary
+from .glossary import _TERM_TARGET, english_runs, term_summary
 from .pages import book_of
 
 #: The prefix of a term note's id on a page (``tekan-note-quality``) and of the links to it (``tekan-ref-quality-1``).
@@ -99,7 +99,9 @@ def make_popups(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if shown["abbr"]:
             head += nodes.inline("", f" ({shown['abbr']})", classes=["language-en"])
         note += head
-        note += nodes.paragraph(shown["def"], shown["def"], classes=["tekan-note-definition"])
+        # An English definition quotes Chinese: each quoted run tagged, as on the glossary page.
+        words = english_runs(shown["def"]) if book.edition.translated else [nodes.Text(shown["def"])]
+        note += nodes.paragraph(shown["def"], "", *words, classes=["tekan-note-definition"])
         more = nodes.paragraph(classes=["tekan-note-links"])
         more += nodes.reference(labels.glossary, labels.glossary, refuri=entry, internal=True)
         note += more
