@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 
 from .. import __version__
 from .accessibility import setup_accessibility
+from .colophon import setup_colophon
 from .defaults import setup_defaults
 from .epub import setup_epub
 from .epubtext import setup_epub_text
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_html(app)
     setup_accessibility(app)
+    setup_colophon(app)
     setup_sitemeta(app)
     setup_navigation(app)
     setup_epub(app)
