@@ -102,10 +102,11 @@ def ace_command(epub: Path, outdir: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def ace_reports(book_out: Path, vertical_epub: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Ace's report on each EPUB (both scripts and the vertical one), the three runs side by side."""
+    """Ace's report on each EPUB (both scripts, English and the vertical one), the runs side by side."""
     epubs = {
         "zh-hant": book_out / "epub" / f"{BOOK}-zh-hant.epub",
         "zh-hans": book_out / "epub" / f"{BOOK}-zh-hans.epub",
+        "en": book_out / "epub" / f"{BOOK}-en.epub",
         "zh-hant-vertical": vertical_epub,
     }
     out = tmp_path_factory.mktemp("ace")
@@ -139,7 +140,7 @@ def ace_violations(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("epub", ["zh-hant", "zh-hans", "zh-hant-vertical"])
+@pytest.mark.parametrize("epub", ["zh-hant", "zh-hans", "en", "zh-hant-vertical"])
 def test_ace_finds_no_violation_in_the_epub(ace_reports: dict[str, Any], epub: str) -> None:
     report = ace_reports[epub]
     assert ace_violations(report) == []

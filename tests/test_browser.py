@@ -7,6 +7,7 @@ Debian's (`tools/setup.sh` installs it), driven by Playwright; the test fails, n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,13 +158,14 @@ def test_switcher_links_the_downloads(page: Any, site: str) -> None:
 @pytest.mark.parametrize(
     ("edition", "words"),
     [
-        ("zh-hant", ("回到頁首", "本頁內容", "上一頁", "下一頁", "本站以")),
-        ("zh-hans", ("回到顶部", "本页内容", "上一页", "下一页", "本站以")),
+        ("zh-hant", ("回到頁首", "本頁內容", "上一頁", "下一頁", "關於本站", "本站以")),
+        ("zh-hans", ("回到顶部", "本页内容", "上一页", "下一页", "关于本站", "本站以")),
     ],
 )
 def test_ui_strings_are_chinese(page: Any, site: str, edition: str, words: tuple[str, ...]) -> None:
     html = text = ""
-    for name in ("glossary", "about"):  # between them: previous, next, and a table of contents
+    # Between them: previous, next, a table of contents, the footer's colophon link and the tool credit.
+    for name in ("glossary", "about", "colophon"):
         page.goto(f"{site}/html/{edition}/{name}.html")
         html += page.content()
         text += page.evaluate("() => document.body.textContent")
@@ -329,3 +331,209 @@ def test_a_position_in_a_byline_links_to_its_glossary_entry(book_out: Any) -> No
     entry = glossary[glossary.index('id="term-leading-party-group-secretary"') :]
     backlinks = entry[entry.index("tekan-backlinks") : entry.index("</p>", entry.index("tekan-backlinks"))]
     assert "statements/han-yongsheng.html" in backlinks
+
+
+# --- phones: tooltips, the glossary's head lines; focus; the footer ----------------------------------
+
+
+def _boxes_overlap(a: list[float], b: list[float]) -> bool:
+    """True when two [left, top, right, bottom] boxes share more than half a pixel each way."""
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+@pytest.mark.parametrize("edition", ["zh-hant", "en"])
+def test_a_tapped_terms_tooltip_never_covers_the_term(browser: Any, site: str, edition: str) -> None:
+    """At 390 px, every term of a statement tapped at the foot of the screen: its tooltip stays on the screen and off
+    the term, all of it (a term that wraps onto a second line too)."""
+    height = 844
+    context = browser.new_context(viewport={"width": 390, "height": height}, has_touch=True, is_mobile=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site}/html/{edition}/statements/zhu-huaiqiu.html")
+        links = tab.locator("article a.tekan-term-link")
+        wrapped = 0
+        for index in range(links.count()):
+            link = links.nth(index)
+            # At the screen's foot, the hardest place: no room below, so the tooltip must go above the whole term.
+            for where in ("end",):
+                link.evaluate("(a, block) => a.scrollIntoView({block})", where)
+                link.tap()
+                tip = tab.locator(".tekan-tip:not([hidden])")
+                tip.wait_for(state="visible")
+                rects = link.evaluate("a => [...a.getClientRects()].map(r => [r.left, r.top, r.right, r.bottom])")
+                box = tip.evaluate(
+                    "t => { const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom] }"
+                )
+                assert not [r for r in rects if _boxes_overlap(box, r)], (index, where, box, rects)
+                assert box[1] >= 0 and box[3] <= height, (index, where, box)
+                wrapped += len(rects) > 1
+                tab.keyboard.press("Escape")
+                tip.wait_for(state="hidden")
+        assert wrapped  # the page has a term broken across two lines at this width (the case that was covered)
+        assert tab.url.endswith("zhu-huaiqiu.html")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("edition", "lang"), [("zh-hant", "zh-Hant"), ("zh-hans", "zh-Hans"), ("en", "zh-Hant")])
+def test_the_tooltips_chinese_headword_carries_its_language(page: Any, site: str, edition: str, lang: str) -> None:
+    link = _metrology_link(page, site, edition)
+    link.hover()
+    tip = page.locator("#tekan-tip-metrology")
+    tip.wait_for(state="visible")
+    assert page.locator(".tekan-tip:not([hidden]) .tekan-tip-hw").get_attribute("lang") == lang
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_glossary_head_lines_are_not_justified_on_a_phone(browser: Any, site: str, edition: str) -> None:
+    """Pinyin, English and abbreviation: a few words that justification would spread across the line."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site}/html/{edition}/glossary.html")
+        aligns = tab.eval_on_selector_all(
+            "article p.tekan-term-head", "ps => [...new Set(ps.map(p => getComputedStyle(p).textAlign))]"
+        )
+        assert aligns and set(aligns) <= {"left", "start"}, aligns
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("edition", ["zh-hant", "en"])
+def test_the_search_box_shows_a_focus_ring(page: Any, site: str, edition: str) -> None:
+    """WCAG 2.4.7 and 2.4.11: focused by the keyboard, the search box has a visible outline (furo removes it)."""
+    page.goto(f"{site}/html/{edition}/index.html")
+    box = page.locator("input.sidebar-search")
+    before = box.screenshot()
+    box.focus()
+    ring = box.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor] }"
+    )
+    assert ring[0] != "none" and ring[1] >= 2, ring
+    assert box.screenshot() != before  # and it shows: the focused box looks different
+
+
+FURO_CREDIT = "pradyunsg"
+
+
+@pytest.mark.parametrize(
+    ("edition", "words"), [("zh-hant", "關於本站"), ("zh-hans", "关于本站"), ("en", "About this site")]
+)
+def test_the_tool_credit_is_on_the_colophon_only(book_out: Any, edition: str, words: str) -> None:
+    """The theme's "Made with Sphinx and @pradyunsg's Furo" is the site's credit, not the book's: it stands on the
+    colophon (in the edition's language), and every other page's footer links there instead."""
+    folder = book_out / "html" / edition
+    colophon = (folder / "colophon.html").read_text(encoding="utf-8")
+    assert FURO_CREDIT in colophon and "sphinx-doc.org" in colophon
+    assert f"<h1>{words}</h1>" in colophon
+    if edition != "en":  # furo's own words in the edition's language
+        assert "本站以" in colophon
+    pages = [p for p in folder.rglob("*.html") if p.name != "colophon.html"]
+    assert len(pages) > 10
+    credited = [p.name for p in pages if FURO_CREDIT in p.read_text(encoding="utf-8")]
+    assert credited == []
+    statement = (folder / "statements" / "zhu-huaiqiu.html").read_text(encoding="utf-8")
+    assert f'<a href="../colophon.html">{words}</a>' in statement
+
+
+def test_the_colophon_link_leads_to_the_colophon(page: Any, site: str) -> None:
+    page.goto(f"{site}/html/zh-hans/statements/zhu-huaiqiu.html")
+    page.locator("footer .tekan-colophon-link a").click()
+    page.wait_for_url("**/html/zh-hans/colophon.html")
+    assert page.locator("article h1").inner_text() == "关于本站"
+    assert "Furo" in page.locator("footer").inner_text()
+    assert page.tekan_errors == []
+
+
+# --- the EPUBs' pages in Chromium ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def unzipped_epubs(book_out: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each edition's EPUB unpacked, so Chromium can open its pages with their stylesheets."""
+    import zipfile
+
+    folders = {}
+    for tag in ("zh-hant", "zh-hans", "en"):
+        folder = tmp_path_factory.mktemp(f"epub-{tag}")
+        with zipfile.ZipFile(book_out / "epub" / f"tekan-{tag}.epub") as archive:
+            archive.extractall(folder)
+        folders[tag] = folder
+    return folders
+
+
+def _used_fonts(tab: Any, selector: str) -> list[str]:
+    """The fonts Chromium actually drew the element's own text with (DevTools' platform fonts)."""
+    cdp = tab.context.new_cdp_session(tab)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, selector
+    return [font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+
+
+@pytest.mark.parametrize("tag", ["zh-hant", "zh-hans"])
+def test_english_in_a_chinese_epub_is_set_in_a_latin_font(
+    browser: Any, unzipped_epubs: dict[str, Path], tag: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = context.new_page()
+        tab.goto((unzipped_epubs[tag] / "statements" / "zhu-huaiqiu.xhtml").as_uri())
+        english = _used_fonts(tab, "p.tekan-english")
+        assert english and not [f for f in english if "CJK" in f], english
+        assert [f for f in _used_fonts(tab, "section > p:not([class])") if "CJK" in f]  # the Chinese stays CJK
+    finally:
+        context.close()
+
+
+def test_the_english_epub_is_ragged_right_and_indents_only_running_paragraphs(
+    browser: Any, unzipped_epubs: dict[str, Path]
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = context.new_page()
+        tab.goto((unzipped_epubs["en"] / "glossary.xhtml").as_uri())
+        glossary = tab.eval_on_selector_all(
+            "div.body dd p",
+            "ps => [...new Set(ps.map(p => [getComputedStyle(p).textAlign, getComputedStyle(p).textIndent,"
+            " getComputedStyle(p).hyphens].join(' ')))]",
+        )
+        assert glossary == ["left 0px auto"], glossary
+        tab.goto((unzipped_epubs["en"] / "statements" / "zhu-huaiqiu.xhtml").as_uri())
+        running = tab.eval_on_selector_all(
+            "section > p:not([class])",
+            "ps => ps.map(p => { const s = getComputedStyle(p); return [s.textAlign, s.textIndent, s.hyphens]; })",
+        )
+        assert len(running) > 2 and all(align == "left" and hyphens == "auto" for align, _, hyphens in running), running
+        # A first-line indent for a paragraph that follows another, as English books set it; not the first.
+        assert running[0][1] == "0px" and all(indent != "0px" for _, indent, _ in running[1:]), running
+        tab.goto((unzipped_epubs["en"] / "index.xhtml").as_uri())
+        lists = tab.eval_on_selector_all(
+            "div.body li p", "ps => [...new Set(ps.map(p => getComputedStyle(p).textIndent))]"
+        )
+        assert lists in ([], ["0px"]), lists
+    finally:
+        context.close()
+
+
+def test_an_epub_note_is_shown_after_the_page_with_its_way_back(browser: Any, unzipped_epubs: dict[str, Path]) -> None:
+    """Without pop-ups (Chromium), a term's note follows the page's text; its links lead to the glossary entry and
+    back to the term."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = context.new_page()
+        tab.goto((unzipped_epubs["zh-hant"] / "statements" / "zhu-huaiqiu.xhtml").as_uri())
+        ref = tab.locator("a[href='#tekan-note-metrology']").first
+        note = tab.locator("aside#tekan-note-metrology")
+        assert note.is_visible()
+        assert ref.bounding_box()["y"] < note.bounding_box()["y"]
+        ref.click()
+        assert tab.url.endswith("#tekan-note-metrology")
+        note.locator("a[role='doc-backlink']").click()
+        assert tab.url.endswith(f"#{ref.get_attribute('id')}")
+        note.locator("a[href$='glossary.xhtml#term-metrology']").click()
+        tab.wait_for_url("**/glossary.xhtml#term-metrology")
+    finally:
+        context.close()

@@ -20,11 +20,14 @@ from lxml import etree
 from tekan.book import load_book
 from tekan.epub import (
     BookMetadata,
+    Contributor,
     Landmark,
     accessibility_metadata,
     finish_navigation,
     patch_ncx,
     patch_package,
+    rights_line,
+    upright_runs,
     write_epub,
 )
 from tekan.errors import TekanError
@@ -34,6 +37,9 @@ from tekan.rendering import sector_doc, statement_doc
 from .conftest import BOOK, EPOCH, GLOSSARY, SEED, tekan
 
 SCRIPTS = {"hant": "zh-Hant", "hans": "zh-Hans"}
+#: Every edition's EPUB: the two scripts and the English translation.
+EDITIONS = {**SCRIPTS, "en": "en"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -50,9 +56,9 @@ def tekan_build(out: Path, *args: str) -> None:
 
 @pytest.fixture(scope="session")
 def epubs(book_out: Path) -> dict[str, Path]:
-    """Both EPUB editions, from the session's build of the book."""
+    """Every EPUB edition (both scripts and English), from the session's build of the book."""
     out = book_out
-    return {script: out / "epub" / f"{BOOK}-{tag.lower()}.epub" for script, tag in SCRIPTS.items()}
+    return {script: out / "epub" / f"{BOOK}-{tag.lower()}.epub" for script, tag in EDITIONS.items()}
 
 
 def read(epub: Path, name: str) -> bytes:
@@ -79,7 +85,7 @@ def epubcheck(epub: Path) -> None:
     assert messages == []
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("script", EDITIONS)
 def test_epubcheck_reports_nothing(epubs: dict[str, Path], script: str) -> None:
     epubcheck(epubs[script])
 
@@ -119,9 +125,12 @@ def test_package_metadata(epubs: dict[str, Path], script: str) -> None:
         return [e.text or "" for e in metadata.findall(f"dc:{name}", NS)]
 
     assert dc("language") == [SCRIPTS[script]]
+    # The title once (reading systems list every dc:title); its English form refines it.
     titles = metadata.findall("dc:title", NS)
-    assert titles[1].text == meta.title_en and titles[1].get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
-    assert titles[0].text and "·" in titles[0].text
+    assert len(titles) == 1 and titles[0].text and "·" in titles[0].text
+    english = metadata.findall(f"opf:meta[@refines='#{titles[0].get('id')}'][@property='alternate-script']", NS)
+    assert [(e.text, e.get(XML_LANG)) for e in english] == [(meta.title_en, "en")]
+    assert dc("rights") and dc("rights")[0].startswith("© 2021 ")
     assert dc("date") == [meta.date]
     assert dc("publisher") and all(dc("publisher"))
     assert dc("creator") and all(dc("creator"))
@@ -131,14 +140,47 @@ def test_package_metadata(epubs: dict[str, Path], script: str) -> None:
     assert identifier is not None and identifier.text == f"{meta.identifier}:{SCRIPTS[script].lower()}"
     ncx = xml(epubs[script], "toc.ncx")
     assert ncx.find("ncx:head/ncx:meta[@name='dtb:uid']", NS).get("content") == identifier.text  # type: ignore[union-attr]
-    # Every signatory is a contributor.
-    assert len(dc("contributor")) == len(publication.statements)
+    # Every signatory is a contributor, as the edition writes the name, with the MARC role of an author.
+    book = load_book(SEED, GLOSSARY, script)
+    people = [st.attribution.person for _, sts in book.publication.by_sector() for st in sts]
+    assert contributors(metadata) == [(name, "aut", None) for name in people]
     # Build time from SOURCE_DATE_EPOCH.
     modified = metadata.find("opf:meta[@property='dcterms:modified']", NS)
     assert modified is not None and modified.text == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(EPOCH)))
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
+def contributors(metadata: etree._Element) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """Each dc:contributor: its name, its MARC role, and its name in another script (with that language) if any."""
+    found = []
+    for person in metadata.findall("dc:contributor", NS):
+        ref = f"#{person.get('id')}"
+        roles = metadata.findall(f"opf:meta[@refines='{ref}'][@property='role']", NS)
+        assert [r.get("scheme") for r in roles] == ["marc:relators"], person.text
+        other = metadata.find(f"opf:meta[@refines='{ref}'][@property='alternate-script']", NS)
+        found.append(
+            (person.text or "", roles[0].text or "", None if other is None else (other.text or "", other.get(XML_LANG)))
+        )
+    return found
+
+
+def test_english_package_metadata_is_in_english(epubs: dict[str, Path]) -> None:
+    """The English EPUB: its English title once, the Chinese as its other script; the signatories in pinyin."""
+    publication, _ = load_publication(SEED)
+    metadata = xml(epubs["en"], "content.opf").find("opf:metadata", NS)
+    assert metadata is not None
+    titles = metadata.findall("dc:title", NS)
+    assert [t.text for t in titles] == [publication.meta.title_en]
+    chinese = metadata.find("opf:meta[@refines='#title'][@property='alternate-script']", NS)
+    assert chinese is not None and (chinese.text, chinese.get(XML_LANG)) == (publication.meta.title, "zh-Hant")
+    assert [d.text for d in metadata.findall("dc:description", NS)] == [publication.meta.description_en]
+    statements = [st for _, sts in publication.by_sector() for st in sts]
+    expected = [(st.meta.person_pinyin, "aut", (st.attribution.person, "zh-Hant")) for st in statements]
+    assert all(st.meta.person_pinyin for st in statements)
+    assert contributors(metadata) == expected
+    assert [r.text for r in metadata.findall("dc:rights", NS)] == ["© 2021 China Quality News"]
+
+
+@pytest.mark.parametrize("script", EDITIONS)
 def test_accessibility_metadata(epubs: dict[str, Path], script: str) -> None:
     metadata = xml(epubs[script], "content.opf").find("opf:metadata", NS)
     assert metadata is not None
@@ -149,6 +191,12 @@ def test_accessibility_metadata(epubs: dict[str, Path], script: str) -> None:
     assert properties["schema:accessModeSufficient"] == ["textual"]
     assert properties["schema:accessibilityHazard"] == ["none"]
     assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(properties["schema:accessibilityFeature"])
+    # A feature is claimed only where the book has it: an index (the English index page), a cover's alternative.
+    with zipfile.ZipFile(epubs[script]) as archive:
+        has_index = "english-index.xhtml" in archive.namelist()
+    assert ("index" in properties["schema:accessibilityFeature"]) == has_index
+    assert ("English index" in properties["schema:accessibilitySummary"][0]) == has_index
+    assert "alternativeText" in properties["schema:accessibilityFeature"]  # the cover (test_cover checks its alt)
     assert len(properties["schema:accessibilitySummary"][0]) > 40
     # The claim tests/test_accessibility.py verifies with Ace.
     assert properties["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
@@ -257,6 +305,102 @@ def test_pages_are_tagged_with_the_script(epubs: dict[str, Path], script: str) -
     assert page.get("lang") == SCRIPTS[script]
 
 
+# --- pop-up notes ----------------------------------------------------------------------------------
+
+EPUB_TYPE = f"{{{NS['epub']}}}type"
+
+
+def pages_of(epub: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(epub) as archive:
+        return {n: etree.fromstring(archive.read(n)) for n in archive.namelist() if n.endswith(".xhtml")}
+
+
+@pytest.mark.parametrize("script", EDITIONS)
+def test_each_glossary_term_is_a_noteref_to_an_aside_footnote(epubs: dict[str, Path], script: str) -> None:
+    """A term in a statement opens its definition in place: an EPUB 3 noteref to an aside footnote on its page,
+    whose link leads on to the full glossary entry, which links back to the statements."""
+    book = load_book(SEED, GLOSSARY, script)
+    pages = pages_of(epubs[script])
+    glossary_ids = {e.get("id") for e in pages["glossary.xhtml"].iter() if e.get("id")}
+    notes = 0
+    for statement in book.publication.statements:
+        name = f"{statement_doc(statement)}.xhtml"
+        page = pages[name]
+        by_id = {e.get("id"): e for e in page.iter() if e.get("id")}
+        refs = [a for a in page.iter(f"{{{NS['x']}}}a") if a.get(EPUB_TYPE) == "noteref"]
+        # No term still links away to the glossary: each is a noteref.
+        assert not [
+            a
+            for a in page.iter(f"{{{NS['x']}}}a")
+            if "glossary.xhtml#term-" in a.get("href", "") and a.get(EPUB_TYPE) != "noteref" and not _in_aside(a)
+        ], name
+        for ref in refs:
+            assert ref.get("role") == "doc-noteref"
+            target = by_id[ref.get("href", "").removeprefix("#")]
+            assert etree.QName(target).localname == "aside", name
+            assert target.get(EPUB_TYPE) == "footnote" and target.get("role") == "doc-footnote"
+            if "tekan-note" in (target.get("class") or ""):  # a term: its entry in the glossary, and the way back
+                entry = [
+                    a.get("href", "") for a in target.iter(f"{{{NS['x']}}}a") if "glossary.xhtml#" in a.get("href", "")
+                ]
+                assert len(entry) == 1 and entry[0].split("#")[1] in glossary_ids
+                back = [
+                    a.get("href", "")[1:] for a in target.iter(f"{{{NS['x']}}}a") if a.get("role") == "doc-backlink"
+                ]
+                assert back and all(b in by_id for b in back)
+                notes += 1
+    assert notes > 100  # every statement's terms (16 statements, several terms each)
+
+
+def _in_aside(element: etree._Element) -> bool:
+    return any(etree.QName(a).localname == "aside" for a in element.iterancestors())
+
+
+def test_an_editors_note_is_a_popup_footnote(epubs: dict[str, Path]) -> None:
+    """The editors' note on wei-zhiling's 高多附加值: a noteref to an aside footnote that links back."""
+    page = pages_of(epubs["hant"])["statements/wei-zhiling.xhtml"]
+    by_id = {e.get("id"): e for e in page.iter() if e.get("id")}
+    marks = [a for a in page.iter(f"{{{NS['x']}}}a") if "footnote-reference" in (a.get("class") or "")]
+    assert marks and all(a.get(EPUB_TYPE) == "noteref" and a.get("role") == "doc-noteref" for a in marks)
+    note = by_id[marks[0].get("href", "")[1:]]
+    assert etree.QName(note).localname == "aside" and note.get(EPUB_TYPE) == "footnote"
+    assert "高多附加值" in "".join(note.itertext())
+    back = [a for a in note.iter(f"{{{NS['x']}}}a") if a.get("role") == "doc-backlink"]
+    assert back and back[0].get("href") == f"#{marks[0].get('id')}"
+
+
+def test_the_website_keeps_its_links_and_tooltips(book_out: Path) -> None:
+    """Pop-up notes are the EPUB's: the site's pages link terms to the glossary (its tooltips do the rest)."""
+    page = (book_out / "html" / "zh-hant" / "statements" / "wei-zhiling.html").read_text(encoding="utf-8")
+    assert "epub:type" not in page and "tekan-note-" not in page
+    assert 'href="../glossary.html#term-quality"' in page
+
+
+# --- vertical writing ------------------------------------------------------------------------------
+
+
+def test_vertical_edition_sets_numbers_and_short_latin_upright(vertical_epub: Path) -> None:
+    """直排: 5G and AI upright in one em (text-combine-upright), years digit by digit, English left on its side."""
+    pages = pages_of(vertical_epub)
+    spans: dict[str, set[str]] = {"tekan-tcu": set(), "tekan-upright": set()}
+    for page in pages.values():
+        for span in page.iter(f"{{{NS['x']}}}span"):
+            if span.get("class") in spans:
+                spans[span.get("class", "")].add(span.text or "")
+                # Only in Chinese text: never inside an English passage.
+                assert not [a for a in span.iterancestors() if (a.get("lang") or "").startswith("en")]
+    assert {"5G", "AI"} <= spans["tekan-tcu"]
+    assert {"1997", "2021"} <= spans["tekan-upright"]
+    css = read(vertical_epub, "_static/tekan-epub.css").decode()
+    assert re.search(r"\.tekan-tcu\s*\{[^}]*text-combine-upright:\s*all", css)
+    assert re.search(r"\.tekan-upright\s*\{[^}]*text-orientation:\s*upright", css)
+
+
+def test_horizontal_editions_have_no_upright_runs(epubs: dict[str, Path]) -> None:
+    page = read(epubs["hant"], "statements/zhu-huaiqiu.xhtml").decode()
+    assert "5G" in page and "tekan-tcu" not in page and "tekan-upright" not in page
+
+
 # --- reproducibility -------------------------------------------------------------------------------
 
 
@@ -272,6 +416,7 @@ OPF_TEMPLATE = """<package xmlns="http://www.idpf.org/2007/opf" unique-identifie
   <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
     <dc:title>書</dc:title>
     <dc:contributor>unknown</dc:contributor>
+    <dc:rights>2021, 書社</dc:rights>
     <dc:date>2026-01-01T00:00:00Z</dc:date>
   </metadata>
   <manifest>
@@ -285,12 +430,13 @@ OPF_TEMPLATE = """<package xmlns="http://www.idpf.org/2007/opf" unique-identifie
 </package>"""
 
 META = BookMetadata(
-    title_en="A book & more",
+    title_alternate="A book & more",
     date="2021-09",
-    contributors=("甲", "乙"),
+    contributors=(Contributor("甲"), Contributor("Yi", lang="en", alternate="乙", alternate_lang="zh-Hant")),
     description_en="",
     writing_mode="horizontal",
     cover="_static/tekan-cover.png",
+    rights="© 2021 書社",
 )
 
 
@@ -299,12 +445,52 @@ def test_patch_package() -> None:
     root = etree.fromstring(opf.encode())
     metadata = root.find("opf:metadata", NS)
     assert metadata is not None
-    assert [t.text for t in metadata.findall("dc:title", NS)] == ["書", "A book & more"]
-    assert [c.text for c in metadata.findall("dc:contributor", NS)] == ["甲", "乙"]
+    assert [t.text for t in metadata.findall("dc:title", NS)] == ["書"]
+    other = metadata.find("opf:meta[@refines='#title'][@property='alternate-script']", NS)
+    assert other is not None and (other.text, other.get(XML_LANG)) == ("A book & more", "en")
+    assert contributors(metadata) == [("甲", "aut", None), ("Yi", "aut", ("乙", "zh-Hant"))]
+    assert metadata.findall("dc:contributor", NS)[1].get(XML_LANG) == "en"
+    assert [r.text for r in metadata.findall("dc:rights", NS)] == ["© 2021 書社"]
     assert [d.text for d in metadata.findall("dc:date", NS)] == ["2021-09"]
     assert [i.get("idref") for i in root.findall("opf:spine/opf:itemref", NS)] == ["a", "b"]
     assert root.find("opf:manifest/opf:item", NS).get("properties") == "cover-image"  # type: ignore[union-attr]
-    assert len(metadata.findall("opf:meta", NS)) == len(accessibility_metadata(META))
+    properties = [m.get("property") for m in metadata.findall("opf:meta[@property]", NS)]
+    assert properties.count("role") == 2 and properties.count("alternate-script") == 2
+    assert len(properties) - 4 == len(accessibility_metadata(META))
+
+
+def test_rights_line() -> None:
+    assert rights_line("2021, 中國質量報社") == "© 2021 中國質量報社"
+    assert rights_line("2019–2021, Tekan editors") == "© 2019–2021 Tekan editors"
+    assert rights_line("© 2021 China Quality News") == "© 2021 China Quality News"
+    assert rights_line("") == ""
+
+
+def test_accessibility_features_follow_the_book() -> None:
+    from dataclasses import replace
+
+    def features(meta: BookMetadata) -> list[str]:
+        return [v for k, v in accessibility_metadata(meta) if k.endswith("Feature")]
+
+    assert "index" in features(META)
+    assert "index" not in features(replace(META, has_index=False))
+    assert "alternativeText" not in features(replace(META, cover=""))
+    summary = dict(accessibility_metadata(replace(META, has_index=False)))["schema:accessibilitySummary"]
+    assert "index" not in summary
+
+
+def test_upright_runs() -> None:
+    assert upright_runs("自1997年進入5G時代") == [
+        ("自", ""),
+        ("1997", "upright"),
+        ("年進入", ""),
+        ("5G", "tcu"),
+        ("時代", ""),
+    ]
+    assert upright_runs("AI、80%") == [("AI", "tcu"), ("、", ""), ("80%", "tcu")]
+    # Latin phrases lie on their side as a whole; Chinese alone is one run.
+    assert upright_runs("依據ISO 9001建立") == [("依據ISO 9001建立", "")]
+    assert upright_runs("質量") == [("質量", "")]
 
 
 def test_patch_package_rejects_a_bad_date_and_a_missing_cover() -> None:

@@ -152,6 +152,7 @@ class AccessWords:
     not_found: str = "Page not found"  # the 404 page's title
     not_found_text: str = "There is no page at this address: it may have moved, or the address may be mistyped."
     bodymatter: str = "Start of content"  # EPUB landmark: where the text begins
+    colophon: str = "About this site"  # the colophon page (the site's tool credit) and every footer's link to it
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,7 @@ HANT = Edition(
         not_found="找不到此頁",
         not_found_text="此網址沒有頁面：可能已移動，或網址有誤。請從目錄或搜尋找尋所需的內容。",
         bodymatter="正文",
+        colophon="關於本站",
     ),
 )
 
@@ -472,6 +474,7 @@ HANS = Edition(
         not_found="找不到此页",
         not_found_text="此网址没有页面：可能已移动，或网址有误。请从目录或搜索查找所需的内容。",
         bodymatter="正文",
+        colophon="关于本站",
     ),
 )
 

@@ -27,29 +27,67 @@ MIMETYPE = "mimetype"
 _ZIP_EPOCH = 315532800
 
 
+#: MARC relator code (``role`` refinement, scheme ``marc:relators``) of a statement's signatory: its author.
+AUTHOR = "aut"
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """A person the package document names as a contributor, in the edition's language, with a MARC role."""
+
+    name: str  # as the edition writes it: 韓永生, 韩永生, Han Yongsheng
+    role: str = AUTHOR  # MARC relator code (aut: the signatory wrote the statement)
+    lang: str = ""  # the name's language when it is not the book's ("" for the book's)
+    alternate: str = ""  # the name in another script (the Chinese of a pinyin name), or ""
+    alternate_lang: str = ""  # that name's language tag (zh-Hant)
+
+
 @dataclass(frozen=True)
 class BookMetadata:
     """What the package document should say about the book beyond Sphinx's defaults."""
 
-    title_en: str  # English title (a second dc:title, xml:lang="en")
+    title_alternate: str  # the title in the book's other language (English for Chinese), or ""
     date: str  # publication date (W3CDTF: YYYY, YYYY-MM or YYYY-MM-DD) for dc:date
-    contributors: tuple[str, ...]  # the signatories of the statements, in book order
-    description_en: str  # English description (the Chinese one is Sphinx's dc:description)
+    contributors: tuple[Contributor, ...]  # the signatories of the statements, in book order
+    description_en: str  # English description beside a Chinese one, or "" (the English edition's is Sphinx's)
     writing_mode: str  # "horizontal" or "vertical"
     cover: str  # the cover image's path in the book, or "" when there is none
     conforms_to: str = ""  # the accessibility conformance the book claims (CONFORMS_TO), or "" for none
+    title_alternate_lang: str = "en"  # the language of ``title_alternate``
+    rights: str = ""  # the rights statement (rights_line), or "" to keep Sphinx's copyright line
+    has_index: bool = True  # the book has an index (the English index): the "index" accessibility feature
+    has_notes: bool = True  # glossary terms and editors' notes open as pop-up notes (sphinxext/epubtext.py)
+
+
+def rights_line(copyright: str) -> str:
+    """The EPUB's rights statement from Sphinx's copyright value: "2021, 中國質量報社" → "© 2021 中國質量報社"."""
+    text = copyright.strip()
+    if not text or text.startswith(("©", "Copyright", "(c)", "(C)")):
+        return text
+    return "© " + re.sub(r"^([0-9]{4}(?:[–-][0-9]{4})?),\s*", r"\1 ", text)
 
 
 def accessibility_metadata(meta: BookMetadata) -> list[tuple[str, str]]:
-    """The schema.org accessibility properties of a text-only book (EPUB Accessibility 1.1)."""
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "index", "displayTransformability"]
+    """The schema.org accessibility properties of a text-only book (EPUB Accessibility 1.1): the features
+    claimed are those the book has."""
+    features = ["structuralNavigation", "tableOfContents", "readingOrder"]
+    if meta.has_index:
+        features.append("index")
+    features.append("displayTransformability")
     if meta.cover:
         features.append("alternativeText")
     features.append("verticalWriting" if meta.writing_mode == "vertical" else "horizontalWriting")
     summary = (
-        "A text-only book: every statement, the bilingual glossary and the English index are marked-up text "
-        "with headings, a table of contents by sector and links between each glossary term and the statements "
-        "that use it. English passages are tagged as English. "
+        "A text-only book: every statement and the bilingual glossary"
+        + (" and the English index" if meta.has_index else "")
+        + " are marked-up text with headings, a table of contents by sector and links between each glossary term "
+        "and the statements that use it. "
+        + (
+            "Glossary terms and editors' notes are EPUB notes, which reading systems can show in place. "
+            if meta.has_notes
+            else ""
+        )
+        + "Passages in another language are tagged with it. "
         + ("The cover image has a text alternative. " if meta.cover else "")
         + "No hazards."
     )
@@ -66,21 +104,53 @@ def accessibility_metadata(meta: BookMetadata) -> list[tuple[str, str]]:
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
-def patch_package(opf: str, meta: BookMetadata) -> str:
-    """Add to Sphinx's ``content.opf`` what it does not write: English title, publication date,
-    contributors, accessibility metadata, and the EPUB 3 ``cover-image`` property."""
+def _lang(tag: str) -> str:
+    return f' xml:lang="{html.escape(tag)}"' if tag else ""
+
+
+def contributor_lines(contributors: tuple[Contributor, ...]) -> list[str]:
+    """Each contributor as ``dc:contributor`` with its MARC role and, where given, its name in another script."""
     lines: list[str] = []
-    if meta.title_en:
-        lines.append(f'<dc:title id="title-en" xml:lang="en">{html.escape(meta.title_en)}</dc:title>')
+    for number, person in enumerate(contributors, 1):
+        ref = f"contributor-{number}"
+        lines.append(f'<dc:contributor id="{ref}"{_lang(person.lang)}>{html.escape(person.name)}</dc:contributor>')
+        lines.append(f'<meta refines="#{ref}" property="role" scheme="marc:relators">{person.role}</meta>')
+        if person.alternate:
+            lines.append(
+                f'<meta refines="#{ref}" property="alternate-script"{_lang(person.alternate_lang)}>'
+                f"{html.escape(person.alternate)}</meta>"
+            )
+    return lines
+
+
+def patch_package(opf: str, meta: BookMetadata) -> str:
+    """Add to Sphinx's ``content.opf`` what it does not write: the title's other-language form, publication
+    date, contributors with roles, the rights line, accessibility metadata, the EPUB 3 ``cover-image`` property."""
+    # One title (reading systems show every dc:title): its other language is a refinement of it.
+    lines: list[str] = []
+    if meta.title_alternate:
+        lines.append(
+            f'<meta refines="#title" property="alternate-script"{_lang(meta.title_alternate_lang)}>'
+            f"{html.escape(meta.title_alternate)}</meta>"
+        )
     if meta.description_en:
         lines.append(f'<dc:description xml:lang="en">{html.escape(meta.description_en)}</dc:description>')
-    lines += [f"<dc:contributor>{html.escape(name)}</dc:contributor>" for name in meta.contributors]
-    lines += [f'<meta property="{prop}">{html.escape(value)}</meta>' for prop, value in accessibility_metadata(meta)]
-    opf, count = re.subn(r"(<dc:title>[^<]*</dc:title>)", lambda m: m[1] + "".join(f"\n    {x}" for x in lines), opf)
+    lines += contributor_lines(meta.contributors)
+    for prop, value in accessibility_metadata(meta):
+        lang = ' xml:lang="en"' if prop == "schema:accessibilitySummary" else ""  # written in English
+        lines.append(f'<meta property="{prop}"{lang}>{html.escape(value)}</meta>')
+    opf, count = re.subn(
+        r"<dc:title>([^<]*</dc:title>)",
+        lambda m: f'<dc:title id="title">{m[1]}' + "".join(f"\n    {x}" for x in lines),
+        opf,
+    )
     if count != 1:
         raise TekanError("content.opf has no single dc:title to extend", Path(OPF), Kind.io)
     # Sphinx writes one placeholder contributor; the signatories replace it.
     opf = re.sub(r"\n\s*<dc:contributor>unknown</dc:contributor>", "", opf)
+    if meta.rights:
+        rights = f"<dc:rights>{html.escape(meta.rights)}</dc:rights>"
+        opf = re.sub(r"<dc:rights>[^<]*</dc:rights>", lambda _: rights, opf)
     if meta.date:
         if not _DATE.fullmatch(meta.date):
             raise TekanError(f"publication date {meta.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", Path(OPF), Kind.io)
@@ -263,3 +333,33 @@ def draw_cover(target: Path, masthead: str, title: str, title_en: str, footer: s
     draw.text((width // 2, height - 150), footer, font=small, fill=_INK, anchor="mt")
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target, format="PNG", optimize=True)
+
+
+# --- vertical writing ------------------------------------------------------------------------------
+
+#: A run of Latin letters and digits in Chinese text, with what may join its parts (5G, ISO 9001, 14.5%, GB/T).
+_LATIN_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./%+&-]*[A-Za-z0-9%])?")
+#: Longest run set upright in one em (text-combine-upright): two or three characters stay legible.
+TCU_MAX = 3
+
+
+def upright_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` (Chinese, to be set vertically) cut into runs, each marked how it stands: "tcu" (a short run of
+    letters or digits, upright in one em: 5G, AI, 30, 5%), "upright" (a longer number, digit under digit: 1997),
+    or "" (Chinese, and longer Latin such as ISO 9001, which lies on its side as a Latin phrase should)."""
+    runs: list[tuple[str, str]] = []
+    position = 0
+    for match in _LATIN_RUN.finditer(text):
+        run = match.group()
+        kind = "tcu" if len(run) <= TCU_MAX and run.replace("%", "").isalnum() else ""
+        if not kind and run.isdigit():
+            kind = "upright"
+        if not kind:
+            continue
+        if match.start() > position:
+            runs.append((text[position : match.start()], ""))
+        runs.append((run, kind))
+        position = match.end()
+    if position < len(text):
+        runs.append((text[position:], ""))
+    return runs

@@ -15,9 +15,11 @@ from sphinx.application import Sphinx
 from .. import __version__
 from ..target import FORMATS
 from .accessibility import setup_accessibility
+from .colophon import setup_colophon
 from .config import ENV_VERSION
 from .defaults import setup_defaults
 from .epub import setup_epub
+from .epubtext import setup_epub_text
 from .escaping import setup_escaping
 from .glossary import setup_glossary
 from .html import setup_html
@@ -39,9 +41,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_html(app)
     setup_escaping(app)
     setup_accessibility(app)
+    setup_colophon(app)
     setup_sitemeta(app)
     setup_navigation(app)
     setup_epub(app)
+    setup_epub_text(app)
     setup_latex(app)
     setup_incremental(app)
     setup_memory(app)

@@ -25,7 +25,9 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from ..editions import AccessWords
+from .colophon import COLOPHON_PAGE
 from .config import edition_of
+from .sitemeta import absolute
 
 _CAPTION = re.compile(r'<p class="caption" role="heading">')
 _TOGGLE = re.compile(r'aria-label="Toggle navigation of ([^"]*)"')
@@ -49,9 +51,24 @@ def accessible_theme(html: str, words: AccessWords) -> Markup:
     return Markup(html)  # the theme's own rendered HTML, changed only in fixed attributes
 
 
-def theme_footer(html: str, words: AccessWords) -> Markup:
-    """furo's footer with its possessive in the edition's language ("@pradyunsg 的 Furo"); as it is in English."""
-    if words.possessive:
+#: furo's tool credit in its footer: after the copyright line (if any), up to the last-updated line or the block's end.
+_CREDIT = re.compile(
+    r'(<div class="left-details">(?:\s*<div class="copyright">.*?</div>)?)'
+    r'(.*?)(?=<div class="last-updated">|\s*</div>\s*<div class="right-details">)',
+    re.S,
+)
+
+
+def theme_footer(html: str, words: AccessWords, colophon: str = "") -> Markup:
+    """furo's footer with its possessive in the edition's language ("@pradyunsg 的 Furo"); as it is in English.
+
+    The tool credit is the site's, not the book's: on every page but the colophon (``colophon`` is the link to it,
+    "" on the colophon itself) a link to the colophon takes its place.
+    """
+    if colophon:
+        link = f'\n            <div class="tekan-colophon-link"><a href="{colophon}">{words.colophon}</a></div>\n'
+        html = _CREDIT.sub(lambda m: m[1] + link, html, count=1)
+    elif words.possessive:
         html = html.replace("</a>'s", f"</a>{words.possessive}", 1)
     return Markup(html)  # the theme's own rendered HTML
 
@@ -60,7 +77,10 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     """Give the page template the filter for its body (``tekan_accessible``), bound to the edition's script."""
     words = edition_of(app).access
     context["tekan_accessible"] = partial(accessible_theme, words=words)
-    context["tekan_footer"] = partial(theme_footer, words=words)
+    colophon = "" if pagename == COLOPHON_PAGE else context["pathto"](COLOPHON_PAGE)
+    if pagename == app.config.notfound_pagename:  # served at any address: a link from the server's root
+        colophon = absolute(colophon, app.config.notfound_urls_prefix)
+    context["tekan_footer"] = partial(theme_footer, words=words, colophon=colophon)
 
 
 def letter_headings(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
+from ..book import Book
 from ..editions import Edition
 from ..epub import (
     CONFORMS_TO,
@@ -21,11 +22,13 @@ from ..epub import (
     NCX,
     OPF,
     BookMetadata,
+    Contributor,
     Landmark,
     draw_cover,
     finish_navigation,
     patch_ncx,
     patch_package,
+    rights_line,
     write_epub,
 )
 from ..errors import TekanError
@@ -113,17 +116,20 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
     book = load_for(app)
     meta = book.publication.meta
     outdir = Path(app.outdir)
+    edition = edition_of(app)
     metadata = BookMetadata(
-        title_en=meta.title_en,
+        # The English edition's title is English (epub_title); its other language is the Chinese.
+        title_alternate=edition.in_script(meta.title) if edition.translated else meta.title_en,
+        title_alternate_lang="zh-Hant" if edition.translated else "en",
         date=meta.date,
-        contributors=tuple(
-            st.attribution.person or st.attribution.raw for _, sts in book.publication.by_sector() for st in sts
-        ),
-        description_en=meta.description_en,
+        contributors=contributors(book, edition.translated),
+        description_en="" if edition.translated else meta.description_en,
         writing_mode=app.config.epub_writing_mode,
         cover=COVER_IMAGE,
         # The claim the checkers verify (tests/test_accessibility.py: Ace on every EPUB, axe on its pages).
         conforms_to=CONFORMS_TO,
+        rights=rights_line(app.config.epub_copyright),
+        has_index=ENGLISH_INDEX_DOC in app.env.found_docs,
     )
     try:
         opf = outdir / OPF
@@ -141,6 +147,20 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         write_epub(outdir, names, target)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
+
+
+def contributors(book: Book, english: bool) -> tuple[Contributor, ...]:
+    """The signatories, authors of their statements, in book order: in the Chinese editions as the edition writes
+    them, in the English one in pinyin with the Chinese as their other script."""
+    people = []
+    for _, statements in book.publication.by_sector():
+        for st in statements:
+            chinese = st.attribution.person or st.attribution.raw
+            if english and st.meta.person_pinyin:
+                people.append(Contributor(st.meta.person_pinyin, alternate=chinese, alternate_lang="zh-Hant"))
+            else:  # a name without its pinyin keeps its Chinese, tagged as such in the English edition
+                people.append(Contributor(chinese, lang="zh-Hant" if english else ""))
+    return tuple(people)
 
 
 def landmarks(app: Sphinx) -> tuple[Landmark, ...]:

@@ -462,26 +462,32 @@ def linked_terms(doctree: nodes.Node, known: Set[str]) -> list[str]:
     return list(found)
 
 
+def term_summary(book: Book, term: Term) -> dict[str, str]:
+    """What a reader is shown of a term in place (the site's tooltip, the EPUB's pop-up note): headword, pinyin,
+    English, abbreviation, and the definition in the edition's language (a Chinese edition's in its script)."""
+    edition = book.edition
+    return {
+        "hw": _headword(term, edition),
+        "py": term.pinyin,
+        "en": term.en,
+        "abbr": term.abbr,
+        "def": term.definition_en if edition.translated else edition.in_script(term.definition_zh),
+    }
+
+
 def tooltip_data(book: Book, term_ids: list[str]) -> str:
     """The tooltip data of one page, as a ``<script type="application/json">`` element for its head: term id →
     headword, pinyin, English, abbreviation and the definition in the edition's language (a Chinese edition's
-    in its script); that language's tag, and the label of the close control.
+    in its script); that language's tag, the headwords' (Chinese) tag, and the label of the close control.
 
     Only the terms the page links to, so a page's bytes follow only its own terms' entries: an edited
     definition rewrites the pages that link to the term, not every page of the site.
     """
     edition = book.edition
-    terms = {}
-    for term_id in term_ids:
-        term = book.glossary.by_id[term_id]
-        terms[term_id] = {
-            "hw": _headword(term, edition),
-            "py": term.pinyin,
-            "en": term.en,
-            "abbr": term.abbr,
-            "def": term.definition_en if edition.translated else edition.in_script(term.definition_zh),
-        }
-    data = {"terms": terms, "lang": edition.tag, "labels": {"close": edition.glossary.close}}
+    terms = {term_id: term_summary(book, book.glossary.by_id[term_id]) for term_id in term_ids}
+    # The headwords' language: Chinese in the edition's script (the English edition's are Traditional).
+    hw_lang = "zh-Hans" if edition.script == "hans" else "zh-Hant"
+    data = {"terms": terms, "lang": edition.tag, "hwLang": hw_lang, "labels": {"close": edition.glossary.close}}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f'<script type="application/json" id="{TOOLTIP_DATA_ID}">{text.translate(_SCRIPT_SAFE)}</script>'
 

@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  var data = null; // { terms: { id: {hw, py, en, abbr, def} }, lang, labels: { close } }, read at init
+  var data = null; // { terms: { id: {hw, py, en, abbr, def} }, lang, hwLang, labels: { close } }, read at init
   var TERM_HREF = /#term-([a-z0-9-]+)$/;
   var tips = {}; // term id → tooltip element
   var current = null; // { link, tip } shown now
@@ -46,7 +46,8 @@
     content.setAttribute("role", "tooltip");
     tip.appendChild(content);
     var head = element("p", "tekan-tip-head");
-    head.appendChild(element("span", "tekan-tip-hw", term.hw));
+    // The headword is Chinese in every edition (the English edition's too): tagged with its script.
+    head.appendChild(element("span", "tekan-tip-hw", term.hw, data.hwLang));
     head.appendChild(document.createTextNode(" "));
     head.appendChild(element("span", "tekan-tip-pinyin", term.py, "zh-Latn-pinyin"));
     head.appendChild(document.createTextNode(" "));
@@ -74,22 +75,39 @@
     return tip;
   }
 
+  // Below the term (all its lines: a term may wrap), else above it; where neither side has room (a phone's
+  // short screen), on the roomier side, its height capped and scrolled, so the tooltip never covers the term.
   function place(link, tip) {
     var rects = link.getClientRects();
-    var anchor = rects.length ? rects[0] : link.getBoundingClientRect();
+    if (!rects.length) rects = [link.getBoundingClientRect()];
+    var top = Infinity;
+    var bottom = -Infinity;
+    Array.prototype.forEach.call(rects, function (rect) {
+      top = Math.min(top, rect.top);
+      bottom = Math.max(bottom, rect.bottom);
+    });
     var width = document.documentElement.clientWidth;
+    var height = window.innerHeight;
     tip.style.maxWidth = Math.min(352, width - 16) + "px";
+    tip.style.maxHeight = "";
     tip.style.left = "0px";
     tip.style.top = "0px";
     var w = tip.offsetWidth;
     var h = tip.offsetHeight;
-    var left = Math.max(8, Math.min(anchor.left, width - w - 8));
-    var top = anchor.bottom + 6;
-    var above = top + h > window.innerHeight - 8 && anchor.top - h - 6 > 8;
-    if (above) top = anchor.top - h - 6;
+    var gap = 6;
+    var roomBelow = height - bottom - gap - 8;
+    var roomAbove = top - gap - 8;
+    var above = h > roomBelow && (h <= roomAbove || roomAbove > roomBelow);
+    var room = above ? roomAbove : roomBelow;
+    if (h > room) {
+      tip.style.maxHeight = Math.max(room, 48) + "px";
+      h = tip.offsetHeight;
+    }
+    var left = Math.max(8, Math.min(rects[0].left, width - w - 8));
+    var y = above ? top - h - gap : bottom + gap;
     tip.classList.toggle("tekan-tip-above", above);
     tip.style.left = left + window.scrollX + "px";
-    tip.style.top = top + window.scrollY + "px";
+    tip.style.top = y + window.scrollY + "px";
   }
 
   function show(link) {
