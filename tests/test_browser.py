@@ -53,6 +53,11 @@ def results(page: Any) -> set[str]:
         " return s && !s.closest('#search-results').classList.contains('loading') && s.textContent.trim().length; }",
         timeout=30_000,
     )
+    # Results come ten at a time: show them all.
+    while page.is_visible("#search-results button.tekan-search-more"):
+        shown = page.locator("#search-results ul.search li").count()
+        page.click("#search-results button.tekan-search-more")
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results ul.search li').length > {shown}")
     hrefs = page.eval_on_selector_all(
         "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href'))"
     )

@@ -316,6 +316,10 @@ def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
     pruned = js_index.dumps(data)
     if pruned != text:
         index.write_text(pruned, encoding="utf-8")
+    from .searchshards import sharded, write_search_files
+
+    if sharded(app):
+        write_search_files(app, data)
 
 
 def reindex_all_when_search_terms_change(app: Sphinx, env: Any) -> list[str]:
@@ -342,3 +346,6 @@ def setup_search(app: Sphinx) -> None:
     app.connect("build-finished", save_memo)
     app.connect("config-inited", _default_scorer)
     app.connect("env-get-updated", reindex_all_when_search_terms_change)
+    from .searchshards import record_page_text
+
+    app.connect("doctree-resolved", record_page_text)
