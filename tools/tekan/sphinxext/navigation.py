@@ -204,7 +204,8 @@ def _parents(app: Sphinx) -> dict[str, str]:
 
 def _ancestors(app: Sphinx, pagename: str) -> tuple[str, ...]:
     """How a page links to each page above it in the toctrees, nearest first."""
-    parents, found, page = _parents(app), [], pagename
+    parents, page = _parents(app), pagename
+    found: list[str] = []
     while page in parents and len(found) < 16:
         page = parents[page]
         found.append(str(app.builder.get_relative_uri(pagename, page)))
