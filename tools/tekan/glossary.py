@@ -193,8 +193,9 @@ def term_linker(glossary: Glossary, script: str = "hant", memo: FileMemo[list[in
 
     forms = glossary_forms(glossary, script)
     if script == "hans":
-        return Linker.build(forms, boundary_finder(forms, memo=memo))
-    return Linker.build(forms, boundary_finder((to_hans(form) for form in forms), to_hans, memo))
+        return Linker.build(forms, boundary_finder(forms, memo=memo, only_around=forms))
+    simplified = [to_hans(form) for form in forms]
+    return Linker.build(forms, boundary_finder(simplified, to_hans, memo, only_around=[*forms, *simplified]))
 
 
 def linker_inputs(glossary: Glossary, script: str) -> str:
