@@ -110,8 +110,7 @@ def _opencc_convert(text: str, config: str) -> str:
     if path is not None:
         phrases, starts = path.phrases, path.starts
         if not any(
-            char in starts and any(text[i : i + n] in phrases for n in path.lengths)
-            for i, char in enumerate(text)
+            char in starts and any(text[i : i + n] in phrases for n in path.lengths) for i, char in enumerate(text)
         ):
             characters = path.characters
             return "".join([characters.get(char, char) for char in text])

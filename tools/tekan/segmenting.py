@@ -16,8 +16,8 @@ import re
 import sys
 import tempfile
 from array import array
-from math import log
 from collections.abc import Callable, Iterable
+from math import log
 from pathlib import Path
 from typing import Any
 
@@ -132,19 +132,24 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         logtotal = log(self.total)
         scores = [0.0] * (size + 1)
         ends = [0] * size
+        get = freq.get
         for start in range(size - 1, -1, -1):
-            best: tuple[float, int] | None = None
-            end, fragment = start, block[start]
-            while end < size and fragment in freq:
-                if freq[fragment]:
-                    candidate = (log(freq[fragment] or 1) - logtotal + scores[end + 1], end)
-                    if best is None or candidate > best:
-                        best = candidate
+            best_score, best_end = 0.0, -1
+            end = start
+            count = get(block[start])
+            while count is not None:
+                if count:
+                    score = log(count) - logtotal + scores[end + 1]
+                    # jieba takes the max of (score, end): on a tie the longer word, and ends only grow here.
+                    if best_end < 0 or score >= best_score:
+                        best_score, best_end = score, end
                 end += 1
-                fragment = block[start : end + 1]
-            if best is None:  # no dictionary word starts here: the character alone
-                best = (log(freq.get(block[start]) or 1) - logtotal + scores[start + 1], start)
-            scores[start], ends[start] = best
+                if end >= size:
+                    break
+                count = get(block[start : end + 1])
+            if best_end < 0:  # no dictionary word starts here: the character alone
+                best_score, best_end = log(get(block[start]) or 1) - logtotal + scores[start + 1], start
+            scores[start], ends[start] = best_score, best_end
         cuts: list[int] = []
         position, latin_run = 0, False
         while position < size:
@@ -202,7 +207,12 @@ def boundary_finder(
     """
     words = list(words)
     gate = sorted({form for form in only_around if form}, key=len, reverse=True)
-    gate_re = re.compile("(?=(" + "|".join(map(re.escape, gate)) + "))") if gate else None
+    if gate:
+        from .linking import _trie_pattern  # the linker's own trie of alternatives: one pass over the text
+
+        gate_re: re.Pattern[str] | None = re.compile(f"(?=({_trie_pattern(gate)}))")
+    else:
+        gate_re = None
     cutters: list[LazyTokenizer] = []
 
     def cutter() -> LazyTokenizer:
@@ -228,14 +238,15 @@ def boundary_finder(
         asked = bytearray(len(text) + 1)
         for source in (text, simplified) if simplified is not text else (text,):
             for match in gate_re.finditer(source):
-                asked[match.start() : match.start() + len(match.group(1))] = b"\x01" * len(match.group(1))
+                start, end = match.span(1)
+                asked[start:end] = b"\x01" * (end - start)
         position = 0
         for block in jieba.re_han_default.finditer(simplified):
             first, last = block.span()
             cuts.update(range(position, first + 1))  # between blocks jieba cuts at every character
             position = last
             cuts.add(last)
-            if any(asked[first:last]):
+            if 1 in asked[first:last]:
                 cuts.update(first + cut for cut in cutter().block_cuts(block.group()))
         cuts.update(range(position, len(text) + 1))
         return sorted(cuts)
