@@ -71,6 +71,7 @@ class Sizes:
     scaling: tuple[int, ...] = ()  # statements per collection (features of 16) for the growth targets
     edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
     large_formats: bool = False  # Simplified, EPUB and PDF of the largest collection; the real book in the edit loop
+    search: tuple[int, ...] = (16,)  # statements per site whose search is measured in Chromium
 
 
 FULL = Sizes(
@@ -88,6 +89,7 @@ FULL = Sizes(
     scaling=(16, 160, 1_600),
     edit_loop=160,
     large_formats=True,
+    search=(16, 1_600),
 )
 SMOKE = Sizes(
     convert=(16, 32),
@@ -700,6 +702,94 @@ def _rewritten(before: dict[str, int], after: dict[str, int]) -> str:
 # --- report ----------------------------------------------------------------------------------------
 
 
+#: The queries of the search measurement: a word in a quarter of the statements, its pinyin, a phrase, English.
+SEARCH_QUERIES = ("計量", "jiliang", "高質量發展", "metrology")
+
+
+def measure_search(
+    site: Path, edition: str = "zh-hant", queries: Sequence[str] = SEARCH_QUERIES
+) -> list[dict[str, Any]]:
+    """Every byte the search page loads for each query in headless Chromium (the page, its scripts and styles, the
+    index files, the result pages or excerpt files), the site served locally without compression; a fresh
+    browser context (empty cache) per query. The first page of results only, as a reader sees it."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rows: list[dict[str, Any]] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            for query in queries:
+                context = browser.new_context()
+                tab = context.new_page()
+                loaded: list[tuple[str, int]] = []
+
+                def done(response: Any, loaded: list[tuple[str, int]] = loaded) -> None:
+                    try:
+                        loaded.append((response.url, len(response.body())))
+                    except Exception:  # a redirect or aborted request has no body
+                        loaded.append((response.url, 0))
+
+                tab.on("response", done)
+                started = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{edition}/search.html?q={query}")
+                tab.wait_for_function(
+                    "() => { const s = document.querySelector('#search-results .search-summary');"
+                    " const r = document.getElementById('search-results');"
+                    " return s && s.textContent.trim().length && !r.classList.contains('loading'); }",
+                    timeout=300_000,
+                )
+                tab.wait_for_load_state("networkidle")
+                seconds = time.perf_counter() - started
+                found = tab.inner_text("#search-results .search-summary")
+                shown = tab.locator("#search-results ul.search li").count()
+                index = sum(n for url, n in loaded if "searchindex.js" in url or "/_search/" in url)
+                rows.append({"query": query, "bytes": sum(n for _, n in loaded), "requests": len(loaded),
+                             "index_bytes": index, "shown": shown, "summary": found, "seconds": seconds})  # fmt: skip
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return rows
+
+
+def bench_search(sizes: Sequence[int], work: Path, sites: Sequence[Path] = ()) -> list[dict[str, Any]]:
+    """What the search page loads per query: the real book (16 statements), then collections of ``sizes``
+    statements built here (Traditional HTML), or the prebuilt ``sites`` (``html/`` folders of tekan builds)."""
+    rows: list[dict[str, Any]] = []
+    targets: list[tuple[str, Path]] = [(str(site), site) for site in sites]
+    if not sites:
+        for count in sizes:
+            out = work / f"search-{count}"
+            if count == 16:
+                run = tekan_build(["html", "--script", "hant"], out, work / "logs" / "search-16.log")
+            else:
+                collection = make_collection(count, work / f"collection-{count}")
+                args = ["html", "--script", "hant", "--seed", str(collection)]
+                run = tekan_build(args, out, work / "logs" / f"search-{count}.log", cap=3_600)
+            if not run.ok:
+                rows.append({"site": f"{count:,} statements", "query": "", "bytes": 0, "requests": 0,
+                             "index_bytes": 0, "shown": 0, "summary": run.note, "seconds": 0.0})  # fmt: skip
+                continue
+            targets.append((f"{count:,} statements", out / "html"))
+    for label, site in targets:
+        pages = len(_statement_pages(site / "zh-hant"))
+        for row in measure_search(site):
+            rows.append({"site": label, "statements": pages, **row})
+    return rows
+
+
 def machine() -> dict[str, Any]:
     """nproc, CPU model, memory and versions."""
     import sphinx
@@ -904,7 +994,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         action="append",
         help="run only these parts (convert, linking, formats, overhead, incremental, "
-        "html, scaling, edit_loop); repeatable",
+        "html, scaling, edit_loop, search); repeatable",
+    )
+    parser.add_argument(
+        "--search-site",
+        action="append",
+        type=Path,
+        help="measure search on this prebuilt site (an html/ folder of tekan build) instead of building; repeatable",
     )
     args = parser.parse_args(argv)
     if args.child_convert:
@@ -927,6 +1023,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),
             ("scaling", lambda: bench_scaling(sizes.scaling, work, sizes.large_formats)),
             ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work, sizes.large_formats)),
+            ("search", lambda: bench_search(sizes.search, work, args.search_site or ())),
         ]
         for name, step in steps:
             if args.only and name not in args.only:

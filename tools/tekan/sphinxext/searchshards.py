@@ -30,6 +30,9 @@ from .search import char_table, chars_to_hans
 SEARCH_DIR = "_search"
 #: Bumped when the files' shape changes (the browser refuses another).
 FORMAT = 1
+#: The characters of a page's text kept for its excerpt: a statement has about 1,500; a listing page or the
+#: glossary of a large feature runs to megabytes (every statement, every backlink) and is cut here.
+PAGE_TEXT = 6_000
 _TERM_ANCHOR = re.compile(r"(?:^|#)term-([a-z0-9-]+)$")
 _SPACE = re.compile(r"\s+")
 #: Pages that only list statements rank below the statements (as ``data/search-scorer.js`` ranked them).
@@ -146,13 +149,14 @@ def write_search_files(app: Sphinx, data: dict[str, Any]) -> None:
     for stale in (folder / "shards").glob("*.json"):
         if stale.stem.isdigit() and int(stale.stem) >= index.count:
             stale.unlink()
+    found = set().union(*terms.values(), *titleterms.values())
     for n, name in enumerate(docnames):
-        if n in merged:
+        if n in merged or n not in found:  # a parallel page, or a page without search (nosearch: the audit)
             continue
-        page = {"n": name, "t": titles[n], "x": records[n].get("x", "")}
+        page = {"n": name, "t": titles[n], "x": str(records[n].get("x", ""))[:PAGE_TEXT]}
         write_if_changed(folder / "pages" / f"{n}.json", json.dumps(page, ensure_ascii=False))
     for stale in (folder / "pages").glob("*.json"):
-        if stale.stem.isdigit() and (int(stale.stem) >= total or int(stale.stem) in merged):
+        if stale.stem.isdigit() and int(stale.stem) not in found:
             stale.unlink()
     manifest = _manifest(app, index.count, docnames, glossary, language)
     write_if_changed(folder / "meta.json", json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
