@@ -72,6 +72,8 @@ class Sizes:
     edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
     large_formats: bool = False  # Simplified, EPUB and PDF of the largest collection; the real book in the edit loop
     search: tuple[int, ...] = (16,)  # statements per site whose search is measured in Chromium
+    peer: int = 0  # statements of the collection built by tekan and by plain Sphinx with alabaster (0: none)
+    single_feature: tuple[int, ...] = ()  # statements per single-feature HTML build (statement pages' bytes)
 
 
 FULL = Sizes(
@@ -87,9 +89,11 @@ FULL = Sizes(
     repeats=3,
     pdf=True,
     scaling=(16, 160, 1_600),
-    edit_loop=160,
+    edit_loop=1_600,
     large_formats=True,
     search=(16, 1_600),
+    peer=1_600,
+    single_feature=(16, 160, 1_600),
 )
 SMOKE = Sizes(
     convert=(16, 32),
@@ -533,6 +537,53 @@ def bench_overhead(sizes: Sequence[int], work: Path, repeats: int) -> list[dict[
     return rows
 
 
+def bench_single_feature(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
+    """HTML of one feature of ``sizes`` statements (no collection): the statement pages' bytes, CPU and memory."""
+    rows: list[dict[str, Any]] = []
+    for count in sizes:
+        seed = SEED if count == 16 else make_seed(count, work / f"single-{count}")
+        out = work / f"single-{count}-out"
+        run = tekan_build(["html", "--script", "hant", "--seed", str(seed)], out, work / "logs" / f"single-{count}.log",
+                          cap=3_600)  # fmt: skip
+        pages = _statement_pages(out / "html" / "zh-hant")
+        kb = statistics.fmean(p.stat().st_size for p in pages) / 1024 if pages else 0.0
+        rows.append({"statements": count, "page_kb": kb, "largest_page_kb": max((p.stat().st_size for p in pages),
+                     default=0) / 1024, **_run_row(run)})  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
+def bench_peer(count: int, work: Path, repeats: int) -> list[dict[str, Any]]:
+    """CPU time of tekan against plain Sphinx with alabaster on the same pages of a ``count``-statement collection
+    (the pages tekan generated), alternating in the same run; medians."""
+    conf = work / "peer-conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "tekan_shim.py").write_text(SHIM, encoding="utf-8")
+    (conf / "conf.py").write_text(PLAIN_CONF + 'html_theme = "alabaster"\nhtml_css_files = []\n', encoding="utf-8")
+    collection = make_collection(count, work / f"collection-{count}")
+    pages = work / f"peer-{count}" / "pages"
+    cpu: dict[str, list[float]] = {"tekan": [], "plain": []}
+    peaks: dict[str, float] = {"tekan": 0.0, "plain": 0.0}
+    notes: list[str] = []
+    for attempt in range(repeats):
+        for variant in ("tekan", "plain"):
+            base = work / f"peer-{count}" / f"{variant}-{attempt}"
+            log = work / "logs" / f"peer-{count}-{variant}-{attempt}.log"
+            if variant == "tekan":
+                run = sphinx_build("html", collection, pages, base / "html", base / "doctrees", "1", log, cap=3_600)
+            else:
+                run = run_process(_plain_command(conf, pages, base / "html", base / "doctrees"), log, cap=3_600)
+            shutil.rmtree(base, ignore_errors=True)
+            if not run.ok:
+                notes.append(f"{variant}: {run.note}")
+            cpu[variant].append(run.cpu)
+            peaks[variant] = max(peaks[variant], run.peak_mb)
+    tekan, plain = statistics.median(cpu["tekan"]), statistics.median(cpu["plain"])
+    row = {"statements": count, "tekan_cpu_s": tekan, "plain_cpu_s": plain, "ratio": tekan / plain if plain else 0.0}
+    return [{**row, "tekan_peak_mb": peaks["tekan"], "plain_peak_mb": peaks["plain"], "runs": repeats,
+             "ok": not notes, "note": "; ".join(notes)}]  # fmt: skip
+
+
 def bench_incremental(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
     """A full build, a rebuild with nothing changed, and a rebuild after editing one statement's text."""
     rows = []
@@ -806,6 +857,7 @@ def machine() -> dict[str, Any]:
         "sphinx": sphinx.__version__,
         "system": platform.platform(),
         "commit": _commit(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -917,7 +969,32 @@ def report(results: dict[str, Any]) -> str:
              ("pages rewritten", key("rewritten")), ("note", _status)],
             results["edit_loop"],
         ))  # fmt: skip
+    if results.get("search"):
+        parts.append(table(
+            "Search in Chromium: everything the search page loads for a query (first page of results, no cache)",
+            [("site", key("site")), ("statements", key("statements")), ("query", key("query")),
+             ("bytes", key("bytes")), ("index bytes", key("index_bytes")), ("requests", key("requests")),
+             ("results shown", key("shown")), ("s", key("seconds"))],
+            results["search"],
+        ))  # fmt: skip
+    if results.get("peer"):
+        parts.append(table(
+            "tekan against plain Sphinx with alabaster on the same pages of a collection (CPU, median)",
+            [("statements", key("statements")), ("tekan CPU s", key("tekan_cpu_s")),
+             ("plain CPU s", key("plain_cpu_s")), ("ratio", lambda r: f"{r['ratio']:.2f}"),
+             ("tekan peak MB", key("tekan_peak_mb")), ("note", _status)],
+            results["peer"],
+        ))  # fmt: skip
+    if results.get("single_feature"):
+        parts.append(table(
+            "One feature (no collection): statement pages' bytes as it grows (tekan build html, Traditional)",
+            [("statements", key("statements")), ("KB per statement page", key("page_kb")),
+             ("largest KB", key("largest_page_kb")), ("wall s", key("wall_s")), ("CPU s", key("cpu_s")),
+             ("peak MB", key("peak_mb")), ("note", _status)],
+            results["single_feature"],
+        ))  # fmt: skip
     parts.append(targets(results))
+    parts.append(archive_targets(results))
     return "\n".join(parts)
 
 
@@ -971,6 +1048,64 @@ def targets(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def archive_targets(results: dict[str, Any]) -> str:
+    """Every target of issue 24 with what this run measured ("not measured" for a part it did not run)."""
+    lines = ["### Targets of issue 24 (a newspaper's archive in one site)", "", "| target | measured | met |",
+             "|---|---|---|"]  # fmt: skip
+    missing = "not measured in this run"
+
+    def add(target: str, measured: str | None, met: bool | None) -> None:
+        verdict = "–" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {target} | {measured or missing} | {verdict} |")
+
+    scaling = results.get("scaling") or {}
+    html = {r["statements"]: r for r in scaling.get("html", [])}
+    row = html.get(1_600)
+    add("1,600-statement collection, HTML, one edition: < 60 s CPU",
+        row and f"{row['cpu_s']:.0f} s CPU ({row['wall_s']:.0f} s wall, {row['peak_mb']:.0f} MB)",
+        row and row["ok"] and row["cpu_s"] < 60)  # fmt: skip
+    peer = next(iter(results.get("peer") or []), None)
+    add("… ≤ 0.75× plain Sphinx + alabaster on the same pages, same run",
+        peer and f"{peer['ratio']:.2f}× ({peer['tekan_cpu_s']:.0f} s / {peer['plain_cpu_s']:.0f} s CPU)",
+        peer and peer["ok"] and peer["ratio"] <= 0.75)  # fmt: skip
+    both = next((r for r in scaling.get("formats", []) if "both" in r["build"]), None)
+    add("both Chinese editions < 90 s wall on 2 cores", both and f"{both['wall_s']:.0f} s wall (one after the other)",
+        both and both["wall_s"] < 90)  # fmt: skip
+    big = html.get(16_000)
+    add("16,000 statements, HTML of one edition: < 15 min, < 2 GB",
+        big and f"{big['wall_s'] / 60:.1f} min wall, {big['peak_mb']:.0f} MB", big and big["wall_s"] < 900 and
+        big["peak_mb"] < 2048)  # fmt: skip
+    search = results.get("search") or []
+    by_site: dict[int, int] = {}
+    for r in search:
+        if r.get("statements"):
+            by_site[r["statements"]] = max(by_site.get(r["statements"], 0), r["bytes"])
+    if by_site:
+        smallest = min(by_site)
+        measured = ", ".join(f"{n:,}: {b / 1000:.0f} kB" for n, b in sorted(by_site.items()))
+        add("a search query fetches no more bytes at 1,600 (and 16,000) than at 16 (largest query of each site)",
+            measured, len(by_site) > 1 and all(b <= by_site[smallest] for b in by_site.values()))  # fmt: skip
+    else:
+        add("a search query fetches no more bytes at 1,600 (and 16,000) than at 16", None, None)
+    pages = [r["page_kb"] for r in scaling.get("html", []) if r["ok"]]
+    add("statement page bytes flat from 16 to 1,600, collection", pages and " → ".join(f"{kb:.0f} KB" for kb in pages),
+        pages and max(pages) <= 1.1 * min(pages))  # fmt: skip
+    single = results.get("single_feature") or []
+    add("… and in a single feature", single and " → ".join(f"{r['page_kb']:.0f} KB" for r in single),
+        single and max(r["page_kb"] for r in single) <= 1.1 * min(r["page_kb"] for r in single))  # fmt: skip
+    edit = next((r for r in results.get("edit_loop") or [] if "one statement edited" in r["build"]), None)
+    label = edit and edit["build"].split(":")[0]
+    add("one statement edited at 1,600: < 3 s CPU", edit and f"{edit['cpu_s']:.1f} s CPU ({label})",
+        edit and "1,600" in edit["build"] and edit["cpu_s"] < 3)  # fmt: skip
+    convert = {r["statements"]: r for r in results.get("convert") or [] if "error" not in r}
+    row = convert.get(16_000)
+    add("conversion of 16,000 statements < 10 s", row and f"{row['convert_s']:.1f} s", row and row["convert_s"] < 10)
+    load = results["machine"].get("load")
+    lines.append(f"\nLoad averages (1, 5, 15 min) at the start and the end: {load or '?'}; "
+                 f"{results['machine'].get('end_load', '?')}.")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def failures(results: dict[str, Any]) -> list[str]:
     """Measurements that did not run to completion (a capped build is reported, not a failure)."""
     found = [f"convert {r['statements']}: {r['error']}" for r in results["convert"] if "error" in r]
@@ -994,7 +1129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         action="append",
         help="run only these parts (convert, linking, formats, overhead, incremental, "
-        "html, scaling, edit_loop, search); repeatable",
+        "html, scaling, edit_loop, search, peer, single_feature); repeatable",
     )
     parser.add_argument(
         "--search-site",
@@ -1024,6 +1159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("scaling", lambda: bench_scaling(sizes.scaling, work, sizes.large_formats)),
             ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work, sizes.large_formats)),
             ("search", lambda: bench_search(sizes.search, work, args.search_site or ())),
+            ("peer", lambda: bench_peer(sizes.peer, work, sizes.repeats) if sizes.peer else []),
+            ("single_feature", lambda: bench_single_feature(sizes.single_feature, work)),
         ]
         for name, step in steps:
             if args.only and name not in args.only:
@@ -1032,6 +1169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"benchmark: {name} …", file=sys.stderr, flush=True)
             results[name] = step()
         results["seconds"] = time.perf_counter() - started
+        results["machine"]["end_load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         results["failures"] = failures(results)
     if args.out:  # first: a report that fails to print keeps its measurements
         args.out.parent.mkdir(parents=True, exist_ok=True)
