@@ -126,6 +126,55 @@ def test_a_query_of_two_words_finds_pages_with_both(
     assert search(page, site, edition, "質量標準") == expected
 
 
+@pytest.mark.parametrize("edition", (*EDITIONS, "en"))
+def test_a_statement_is_one_result_not_also_its_parallel_page(page: Any, site: str, edition: str) -> None:
+    page.goto(
+        f"{site}/html/{edition}/search.html?q=quality"
+        if edition == "en"
+        else f"{site}/html/{edition}/search.html?q=質量"
+    )
+    results(page)
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href').split('#')[0])"
+    )
+    assert len([h for h in hrefs if h.startswith("statements/")]) >= 10
+    assert not any("parallel/" in h for h in hrefs), hrefs
+    assert len(hrefs) == len(set(hrefs)), hrefs
+
+
+@pytest.mark.parametrize(
+    ("edition", "query", "shown"),
+    [
+        ("zh-hant", "掘進", "掘進"),
+        ("zh-hans", "掘进", "掘进"),
+        ("zh-hans", "jiliang", "计量"),
+        ("en", "jiliang", "etrology"),
+    ],
+)
+def test_the_excerpt_starts_at_the_match_and_marks_it(
+    page: Any, site: str, edition: str, query: str, shown: str
+) -> None:
+    search(page, site, edition, query)
+    first = page.locator("#search-results ul.search li p.context").first
+    marks = first.locator("mark.highlighted").all_inner_texts()
+    assert any(shown in mark for mark in marks), (marks, first.inner_text())
+    text = first.inner_text()
+    assert text.index(shown) < 80, text  # about 50 characters before the match, not the page's first words
+    style = first.evaluate("p => [getComputedStyle(p).textAlign, getComputedStyle(p).textJustify]")
+    assert style[0] in ("start", "left") and style[1] != "inter-character", style
+    assert page.tekan_errors == []
+
+
+def test_the_search_page_loads_a_few_shards_not_the_whole_index(page: Any, site: str) -> None:
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    search(page, site, "zh-hant", "計量")
+    assert not any("searchindex.js" in url for url in loaded)
+    shards = [url for url in loaded if "/_search/shards/" in url]
+    assert 1 <= len(shards) <= 4, shards
+    assert not any(url.endswith("statements/zhu-huaiqiu.html") for url in loaded)  # excerpts from _search/pages/
+
+
 def test_switcher_lands_on_the_same_statement(page: Any, site: str) -> None:
     hans = {st.meta.slug: st for st in load_book(SEED, GLOSSARY, "hans").publication.statements}
     hant = {st.meta.slug: st for st in load_book(SEED, GLOSSARY, "hant").publication.statements}
