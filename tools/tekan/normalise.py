@@ -203,11 +203,15 @@ def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
     return edits
 
 
+_CURLY_QUOTE = re.compile("[" + re.escape("".join(CORNER_QUOTES)) + "]")
+
+
 def _quote_edits(text: str, covered: list[bool]) -> list[Edit]:
     """Curly quotes next to Chinese → corner brackets; an apostrophe in English (China’s) stays."""
     edits: list[Edit] = []
-    for i, char in enumerate(text):
-        if char in CORNER_QUOTES and not covered[i]:
+    for match in _CURLY_QUOTE.finditer(text):  # other characters change nothing (a loop over all was slow)
+        i, char = match.start(), match[0]
+        if not covered[i]:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
             if _is_cjk(before) or _is_cjk(after):
