@@ -363,8 +363,15 @@ def bench_convert(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
         row["peak_mb"] = run.peak_mb
         row["statements_per_s"] = row["statements"] / row["convert_s"]
         row["mb_per_s"] = row["bytes"] / 1e6 / row["convert_s"]
+        # `tekan convert` itself, as an editor runs it: linking on jieba's word boundaries (the steps above link
+        # without them), the English and parallel pages, writing; CPU of the whole process.
+        command = [sys.executable, "-m", "tekan", "--glossary", str(GLOSSARY), "convert", str(seed), "--out",
+                   str(work / f"cli-{count}")]  # fmt: skip
+        cli = run_process(command, work / "logs" / f"convert-cli-{count}.log")
+        row |= {"cli_cpu_s": cli.cpu, "cli_wall_s": cli.seconds, "cli_ok": cli.ok}
         rows.append(row)
         shutil.rmtree(work / f"myst-{count}", ignore_errors=True)
+        shutil.rmtree(work / f"cli-{count}", ignore_errors=True)
     return rows
 
 
@@ -908,7 +915,8 @@ def report(results: dict[str, Any]) -> str:
          ("normalise s", key("normalise_s")), ("linker s", key("linker_s")), ("link + render s", key("render_s")),
          ("convert s", key("convert_s")), ("convert CPU s", lambda r: r.get("convert_cpu_s", "")),
          ("statements/s", key("statements_per_s")), ("MB/s", key("mb_per_s")),
-         ("write pages s", key("write_s")), ("peak MB", key("peak_mb"))],
+         ("write pages s", key("write_s")), ("peak MB", key("peak_mb")),
+         ("`tekan convert` CPU s", lambda r: r.get("cli_cpu_s", ""))],
         convert,
     ))  # fmt: skip
     parts.append(table(
@@ -1101,9 +1109,9 @@ def archive_targets(results: dict[str, Any]) -> str:
         edit and "1,600" in edit["build"] and edit["cpu_s"] < 3)  # fmt: skip
     convert = {r["statements"]: r for r in results.get("convert") or [] if "error" not in r}
     row = convert.get(16_000)
-    cpu = row and row.get("convert_cpu_s", row["convert_s"])
-    add("conversion of 16,000 statements < 10 s", row and f"{cpu:.1f} s CPU ({row['convert_s']:.1f} s wall)",
-        row and cpu < 10)  # fmt: skip
+    cpu = row and row.get("cli_cpu_s", row["convert_s"])
+    add("conversion of 16,000 statements < 10 s (`tekan convert`, CPU of the process)",
+        row and f"{cpu:.1f} s CPU ({row.get('cli_wall_s', 0):.0f} s wall)", row and cpu < 10)  # fmt: skip
     load = results["machine"].get("load")
     lines.append(f"\nLoad averages (1, 5, 15 min) at the start and the end: {load or '?'}; "
                  f"{results['machine'].get('end_load', '?')}.")  # fmt: skip
