@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+from tekan.searching import chars_to_hans
 from tekan.searchshards import decode_postings, encode_postings, fnv1a, fold_mapping, fold_word, shard_index, shard_of
-from tekan.sphinxext.search import chars_to_hans
 
 
 def test_fnv1a_is_the_published_function() -> None:

@@ -24,6 +24,7 @@ from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
+from .searchshards import setup_search_shards
 from .sitemeta import setup_sitemeta
 
 
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pages(app)
     setup_glossary(app)
     setup_search(app)
+    setup_search_shards(app)
     setup_html(app)
     setup_accessibility(app)
     setup_sitemeta(app)

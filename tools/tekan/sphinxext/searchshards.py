@@ -21,10 +21,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..files import write_if_changed
-from ..searching import STOPWORDS, bigrams, term_key, term_words
+from ..searching import STOPWORDS, bigrams, char_table, chars_to_hans, term_key, term_words
 from ..searchshards import fold_mapping, fold_word, shard_index
 from .glossary import is_site
-from .search import char_table, chars_to_hans
 
 #: The folder of the search files in the output.
 SEARCH_DIR = "_search"
@@ -200,3 +199,24 @@ def _manifest(app: Sphinx, shards: int, docnames: list[str], glossary: Any, lang
         "stopwords": sorted(STOPWORDS | set(getattr(language, "stopwords", ()))),
         "listing": [n for n, name in enumerate(docnames) if _LISTING.search(name)],
     }
+
+
+def write_after_the_index(app: Sphinx, exception: Exception | None) -> None:
+    """Once Sphinx wrote ``searchindex.js`` (and ``search.drop_emptied_words`` pruned it): the shards from it."""
+    if exception is not None or not sharded(app):
+        return
+    from sphinx.search import js_index
+
+    index = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "searchindex.js")
+    try:
+        data = js_index.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    write_search_files(app, data)
+
+
+def setup_search_shards(app: Sphinx) -> None:
+    """Record each page's text as it is written; write the shards after the search index (connected after
+    ``setup_search``, whose build-finished handler prunes the index first)."""
+    app.connect("doctree-resolved", record_page_text)
+    app.connect("build-finished", write_after_the_index)

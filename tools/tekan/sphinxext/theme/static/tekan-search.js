@@ -12,6 +12,12 @@
   const gettext = (s) => (typeof Documentation !== "undefined" ? Documentation.gettext(s) : s);
   const ngettext = (one, many, n) =>
     typeof Documentation !== "undefined" ? Documentation.ngettext(one, many, n) : n === 1 ? one : many;
+  // Tekan's own words (Sphinx's catalogs lack them), in the page's language.
+  const OWN = {
+    "zh-Hant": { "More results": "更多結果", "Search failed": "搜尋失敗" },
+    "zh-Hans": { "More results": "更多结果", "Search failed": "搜索失败" },
+  };
+  const own = (s) => (OWN[document.documentElement.lang] || {})[s] || gettext(s);
   const stemmer = typeof Stemmer !== "undefined" ? new Stemmer() : null;
   const stem = (w) => (stemmer ? stemmer.stemWord(w) : w);
   const HAN = /\p{Script=Han}/u;
@@ -280,7 +286,7 @@
     more.type = "button";
     more.className = "tekan-search-more";
     more.hidden = true;
-    more.textContent = gettext("More results");
+    more.textContent = own("More results");
     out.classList.add("loading");
     const index = await openIndex();
     const parts = pieces(query);
@@ -321,7 +327,7 @@
       out.classList.remove("loading");
       const summary = out.querySelector(".search-summary") || out.appendChild(document.createElement("p"));
       summary.className = "search-summary";
-      summary.textContent = gettext("Search failed") + ` (${error.message})`;
+      summary.textContent = own("Search failed") + ` (${error.message})`;
       console.error(error);
     });
   };
