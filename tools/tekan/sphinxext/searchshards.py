@@ -36,6 +36,8 @@ _TERM_ANCHOR = re.compile(r"(?:^|#)term-([a-z0-9-]+)$")
 _SPACE = re.compile(r"\s+")
 #: Pages that only list statements rank below the statements (as ``data/search-scorer.js`` ranked them).
 _LISTING = re.compile(r"(?:^|/)(?:index|sectors/[^/]+)$")
+#: The reference pages (glossary, English index) hold every term: a statement that uses the word ranks first.
+_REFERENCE = re.compile(r"(?:^|/)(?:glossary|english-index|genindex)$")
 _PARALLEL = re.compile(r"(?:^|/)parallel/[^/]+$")
 
 
@@ -44,9 +46,9 @@ def sharded(app: Sphinx) -> bool:
     return bool(is_site(app.builder) and getattr(app.builder, "search", False) and app.builder.name != "singlehtml")
 
 
-def page_file(outdir: Path, docname: str) -> Path:
-    """Where a page's text and linked terms are kept between builds (written when the page is written)."""
-    return outdir / SEARCH_DIR / "text" / f"{docname}.json"
+def page_file(doctreedir: Path, docname: str) -> Path:
+    """Where a page's text and linked terms are kept between builds (beside the doctrees: not published)."""
+    return doctreedir / "tekan-search-text" / f"{docname}.json"
 
 
 def record_page_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -61,7 +63,7 @@ def record_page_text(app: Sphinx, doctree: nodes.document, docname: str) -> None
             terms[match.group(1)] = None
     text = _SPACE.sub(" ", " ".join(_blocks(doctree))).strip()
     record = json.dumps({"x": text, "g": list(terms)}, ensure_ascii=False)
-    write_if_changed(page_file(Path(app.outdir), docname), record)
+    write_if_changed(page_file(Path(app.doctreedir), docname), record)
 
 
 def _blocks(doctree: nodes.document) -> list[str]:
@@ -121,7 +123,7 @@ def write_search_files(app: Sphinx, data: dict[str, Any]) -> None:
     records: dict[int, dict[str, Any]] = {}
     for n, name in enumerate(docnames):
         try:
-            records[n] = json.loads(page_file(outdir, name).read_text(encoding="utf-8"))
+            records[n] = json.loads(page_file(Path(app.doctreedir), name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             records[n] = {"x": "", "g": []}
     translated = not str(app.config.language or "").startswith("zh")
@@ -198,6 +200,7 @@ def _manifest(app: Sphinx, shards: int, docnames: list[str], glossary: Any, lang
         "termwords": words,
         "stopwords": sorted(STOPWORDS | set(getattr(language, "stopwords", ()))),
         "listing": [n for n, name in enumerate(docnames) if _LISTING.search(name)],
+        "reference": [n for n, name in enumerate(docnames) if _REFERENCE.search(name)],
     }
 
 

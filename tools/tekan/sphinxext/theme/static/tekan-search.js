@@ -53,6 +53,7 @@
       this.terms = new Map(Object.entries(meta.terms));
       this.stopwords = new Set(meta.stopwords);
       this.listing = new Set(meta.listing);
+      this.reference = new Set(meta.reference || []);
       this.shards = new Map(); // shard number -> promise of {word: [text, title]}
     }
     toHans(text) {
@@ -174,7 +175,9 @@
     return { words: [...new Set(words)], marks: [...new Set(marks.filter((m) => m))] };
   };
 
-  const TERM = 5, TITLE = 15, LISTING = -3;
+  // Sphinx's scores; pages that list statements below them, the glossary and the English index just below
+  // the statements that use the word (Sphinx ranked them alike, by title).
+  const TERM = 5, TITLE = 15, LISTING = -3, REFERENCE = -1;
   const rank = async (index, words) => {
     if (!words.length) return [];
     let scores = null;
@@ -192,7 +195,10 @@
       }
     }
     return [...scores]
-      .map(([page, score]) => [page, score + (index.listing.has(page) ? LISTING : 0)])
+      .map(([page, score]) => [
+        page,
+        score + (index.listing.has(page) ? LISTING : index.reference.has(page) ? REFERENCE : 0),
+      ])
       .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   };
 
