@@ -9,6 +9,7 @@ and, for a publication, the names of its speakers and organisations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -17,7 +18,7 @@ from typing import Any
 
 from .datafiles import read_columns
 from .errors import Kind, TekanError
-from .linking import Linker
+from .linking import Linker, _trie_pattern
 from .model import Change, Glossary, Location, Publication, Statement
 
 #: The project's corrections to OpenCC: ``TRADITIONAL<TAB>SIMPLIFIED  # why`` per line.
@@ -80,9 +81,8 @@ class _CharacterPath:
     """OpenCC's own phrase and character tables of a one-step configuration (t2s), for texts no phrase matches."""
 
     phrases: Mapping[str, str]  # OpenCC's phrase table, as it loaded it
-    lengths: tuple[int, ...]  # the lengths of its phrases, longest first
-    starts: frozenset[str]  # the first characters of its phrases
-    characters: Mapping[str, str]  # OpenCC's character table, each character's first candidate (as OpenCC uses)
+    occurs: re.Pattern[str]  # finds any of its phrases
+    characters: Mapping[int, str]  # OpenCC's character table (code point → its first candidate, as OpenCC uses)
 
 
 @cache
@@ -99,21 +99,15 @@ def _character_path(config: str) -> _CharacterPath | None:
     (_, _, phrases), (max_chars, min_chars, characters) = chain[0]
     if (max_chars, min_chars) != (1, 1) or any(opencc.split_chars_re.fullmatch(c) for c in characters):
         return None
-    lengths = tuple(sorted({len(phrase) for phrase in phrases}, reverse=True))
-    first = {char: value.split(" ")[0] for char, value in characters.items()}  # OpenCC takes the first candidate
-    return _CharacterPath(phrases, lengths, frozenset(phrase[0] for phrase in phrases), first)
+    first = {ord(char): value.split(" ")[0] for char, value in characters.items()}  # OpenCC takes the first
+    return _CharacterPath(phrases, re.compile(_trie_pattern(phrases)), first)
 
 
 def _opencc_convert(text: str, config: str) -> str:
     """Exactly ``OpenCC(config).convert(text)``, character by character where no phrase of OpenCC occurs."""
     path = _character_path(config)
-    if path is not None:
-        phrases, starts = path.phrases, path.starts
-        if not any(
-            char in starts and any(text[i : i + n] in phrases for n in path.lengths) for i, char in enumerate(text)
-        ):
-            characters = path.characters
-            return "".join([characters.get(char, char) for char in text])
+    if path is not None and path.occurs.search(text) is None:
+        return text.translate(path.characters)
     return str(_opencc(config).convert(text))
 
 
