@@ -1149,6 +1149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="measure search on this prebuilt site (an html/ folder of tekan build) instead of building; repeatable",
     )
+    parser.add_argument("--repeats", type=int, help="runs per comparison (default: 3, smoke 1)")
     args = parser.parse_args(argv)
     if args.child_convert:
         seed, out, result = (Path(p) for p in args.child_convert)
@@ -1156,6 +1157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     sizes = SMOKE if args.smoke else FULL
+    if args.repeats:
+        from dataclasses import replace
+
+        sizes = replace(sizes, repeats=args.repeats)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tekan-bench-") as temporary:
         work = args.work or Path(temporary)
