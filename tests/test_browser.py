@@ -54,6 +54,11 @@ def results(page: Any) -> set[str]:
         " return s && !s.closest('#search-results').classList.contains('loading') && s.textContent.trim().length; }",
         timeout=30_000,
     )
+    # Results come ten at a time: show them all.
+    while page.is_visible("#search-results button.tekan-search-more"):
+        shown = page.locator("#search-results ul.search li").count()
+        page.click("#search-results button.tekan-search-more")
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results ul.search li').length > {shown}")
     hrefs = page.eval_on_selector_all(
         "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href'))"
     )
@@ -120,6 +125,58 @@ def test_a_query_of_two_words_finds_pages_with_both(
 ) -> None:
     expected = {slug for slug, text in statements.items() if "質量" in text and "標準" in text}
     assert search(page, site, edition, "質量標準") == expected
+
+
+@pytest.mark.parametrize("edition", (*EDITIONS, "en"))
+def test_a_statement_is_one_result_not_also_its_parallel_page(page: Any, site: str, edition: str) -> None:
+    page.goto(
+        f"{site}/html/{edition}/search.html?q=quality"
+        if edition == "en"
+        else f"{site}/html/{edition}/search.html?q=質量"
+    )
+    results(page)
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href').split('#')[0])"
+    )
+    assert len([h for h in hrefs if h.startswith("statements/")]) >= 10
+    assert not any("parallel/" in h for h in hrefs), hrefs
+    assert len(hrefs) == len(set(hrefs)), hrefs
+
+
+@pytest.mark.parametrize(
+    ("edition", "query", "statement", "shown"),
+    [
+        ("zh-hant", "掘進", "zhao-hua", "掘進"),
+        ("zh-hans", "掘进", "zhao-hua", "掘进"),
+        ("zh-hans", "jiliang", "zhang-xiaoning", "计量"),
+        ("en", "jiliang", "zhang-xiaoning", "metrology"),
+    ],
+)
+def test_the_excerpt_starts_at_the_match_and_marks_it(
+    page: Any, site: str, edition: str, query: str, statement: str, shown: str
+) -> None:
+    assert statement in search(page, site, edition, query)
+    item = page.locator("#search-results ul.search li").filter(
+        has=page.locator(f"a[href='statements/{statement}.html']")
+    )
+    first = item.locator("p.context")
+    marks = first.locator("mark.highlighted").all_inner_texts()
+    assert any(shown in mark.lower() for mark in marks), (marks, first.inner_text())
+    text = first.inner_text()
+    assert text.lower().index(shown) < 80, text  # about 50 characters before the match, not the page's first words
+    style = first.evaluate("p => [getComputedStyle(p).textAlign, getComputedStyle(p).textJustify]")
+    assert style[0] in ("start", "left") and style[1] != "inter-character", style
+    assert page.tekan_errors == []
+
+
+def test_the_search_page_loads_a_few_shards_not_the_whole_index(page: Any, site: str) -> None:
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    search(page, site, "zh-hant", "計量")
+    assert not any("searchindex.js" in url for url in loaded)
+    shards = [url for url in loaded if "/_search/shards/" in url]
+    assert 1 <= len(shards) <= 4, shards
+    assert not any(url.endswith("statements/zhu-huaiqiu.html") for url in loaded)  # excerpts from _search/pages/
 
 
 def test_switcher_lands_on_the_same_statement(page: Any, site: str) -> None:

@@ -118,3 +118,37 @@ def test_marks_are_spliced_where_furo_puts_them() -> None:
     assert 'class="toctree-l1 current current-page"><a class="current reference internal" href="#">G' in tree.for_page(
         "g.html"
     )
+
+
+def test_a_feature_larger_than_the_sidebar_lists_its_sectors_and_each_sector_its_statements(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    """Past ``tekan_sidebar_entries`` the sidebar leaves its deepest level out: a statement page's size does not
+    grow with its feature. (The real book has 19 entries: a limit of 8 makes it such a feature.)"""
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "large"
+    shutil.copytree(rootdir / "test-book", src)
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"tekan_sidebar_entries": 8})
+    try:
+        app.build()
+        assert app.warning.getvalue().strip() == ""
+        out = Path(app.outdir)
+    finally:
+        app.cleanup()
+    statements = sorted((out / "statements").glob("*.html"))
+    reachable: set[str] = set()
+    for page in statements:
+        tree = _sidebar(page)
+        hrefs = [a["href"] for a in tree.find_all("a")]
+        assert not any(h.removeprefix("../statements/") in {p.name for p in statements} for h in hrefs), page.name
+        assert tree.find_all("li", class_="current-page") == []  # the page is not listed ...
+        current = tree.find_all("li", class_="current")
+        assert len(current) == 1 and current[0].a["href"].startswith("../sectors/"), page.name  # ... its sector is
+        sector = BeautifulSoup((out / "statements" / current[0].a["href"]).read_text(encoding="utf-8"), "html.parser")
+        listed = {a["href"].split("/")[-1] for a in sector.select("article a[href*='statements/']")}
+        assert page.name in listed, page.name
+        reachable |= listed
+    assert reachable >= {p.name for p in statements}
+    sizes = [len(str(_sidebar(page))) for page in statements]
+    assert max(sizes) - min(sizes) < 200, sizes  # the same list on every page, only the marks differ

@@ -196,3 +196,26 @@ def test_each_edition_prints_its_own_quotation_marks(hant, hans) -> None:  # typ
     assert hant_text.count("「") == hans_text.count("“") == 71
     # The glossary's Chinese in the Simplified edition too (its definitions are written with 「」).
     assert to_hans("指「卡脖子」的『關鍵』技術") == "指“卡脖子”的‘关键’技术"
+
+
+def test_the_character_path_converts_exactly_as_opencc() -> None:
+    """Texts in which no OpenCC phrase occurs skip OpenCC's parse trees (tekan.scripts._opencc_convert): the
+    result must be OpenCC's own, for the seed, the glossary, every phrase in a context and random mixtures."""
+    import random
+
+    from tekan.glossary import load_glossary
+    from tekan.scripts import _character_path, _opencc, _opencc_convert
+
+    # The canary of the private table it reads (opencc's _dict_chain_data): without it every text goes to OpenCC.
+    path = _character_path("t2s")
+    assert path is not None and len(path.phrases) > 100
+    opencc = _opencc("t2s")
+    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    glossary = load_glossary(GLOSSARY)
+    texts += [term.hant for term in glossary.terms] + [term.definition_zh for term in glossary.terms]
+    texts += [f"前{phrase}後" for phrase in path.phrases]
+    pool = "".join(texts) + "乾著沈吒傢昇濛,，。 -"
+    rng = random.Random(24)
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(5_000)]
+    assert [_opencc_convert(text, "t2s") for text in texts] == [opencc.convert(text) for text in texts]
+    assert sum(1 for text in texts if not any(phrase in text for phrase in path.phrases)) > 1_000  # the path is taken

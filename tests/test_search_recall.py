@@ -109,6 +109,12 @@ QUERIES: list[tuple[str, str, tuple[str, ...], frozenset[str]]] = [
     ("English", "quality infrastructure", EN, _s(1, 3, 4)),
     ("English name", "Xi Jinping", EN, _s(5, 12, 15)),
     ("English, inflected", "empowered", EN, EMPOWER),  # empowering, empower, empowered
+    # A term's Chinese forms and pinyin find the English statements that use it (linked, or named in English).
+    ("word", "計量", EN, METROLOGY),
+    ("word, Simplified", "计量", EN, METROLOGY),
+    ("pinyin", "jiliang", EN, METROLOGY),
+    ("pinyin, tones, spaced", "jì liàng", EN, METROLOGY),
+    ("term", "卡脖子", EN, CHOKEPOINT),
 ]
 
 ROWS = [(kind, query, edition, expected) for kind, query, editions, expected in QUERIES for edition in editions]

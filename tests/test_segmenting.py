@@ -63,3 +63,60 @@ def test_dictionary_is_cached(tmp_path: Path) -> None:
     assert segmenting.load_table(cache) == (total, table)
     files[0].write_bytes(b"not marshal data")  # a damaged cache is rebuilt, not fatal
     assert segmenting.load_table(cache) == (total, table)
+
+
+def test_block_cuts_are_jiebas_own() -> None:
+    """``LazyTokenizer.block_cuts`` computes jieba's route itself: the same cuts as jieba's tokenize, for the
+    seed's blocks (with the glossary's words added, as the linker adds them) and random mixtures of their
+    characters with Latin letters and digits (which jieba joins when single)."""
+    import random
+
+    import jieba
+
+    from tekan.glossary import glossary_forms, load_glossary
+    from tekan.scripts import to_hans
+    from tekan.segmenting import TERM_FREQUENCY, tokenizer
+
+    from .conftest import GLOSSARY, SEED
+
+    cutter = tokenizer()
+    for form in glossary_forms(load_glossary(GLOSSARY), "hant"):
+        cutter.add_word(to_hans(form), TERM_FREQUENCY)
+    lines = [to_hans(line) for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    blocks = [block.group() for line in lines for block in jieba.re_han_default.finditer(line)]
+    pool = "".join(blocks) + "abXY0189+#&._%-"
+    rng = random.Random(24)
+    blocks += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 30))) for _ in range(3_000)]
+    blocks = [block for block in blocks if jieba.re_han_default.fullmatch(block)]
+
+    def jiebas(block: str) -> list[int]:
+        return sorted({0, len(block)} | {c for _, s, e in cutter.tokenize(block, HMM=False) for c in (s, e)})
+
+    assert [cutter.block_cuts(block) for block in blocks] == [jiebas(block) for block in blocks]
+
+
+def test_boundaries_cut_only_around_the_forms_agree_where_the_forms_occur() -> None:
+    """With ``only_around`` jieba cuts only the blocks a form touches: at every place a form starts or ends the
+    answer is the one of cutting the whole text."""
+    from tekan.glossary import glossary_forms, load_glossary
+    from tekan.scripts import to_hans
+    from tekan.segmenting import boundary_finder
+
+    from .conftest import GLOSSARY, SEED
+
+    forms = glossary_forms(load_glossary(GLOSSARY), "hant")
+    simplified = [to_hans(form) for form in forms]
+    whole = boundary_finder(simplified, to_hans)
+    around = boundary_finder(simplified, to_hans, only_around=[*forms, *simplified])
+    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    asked = 0
+    for text in texts:
+        full, gated = whole(text), around(text)
+        assert gated <= full | set(range(len(text) + 1))
+        for form in forms:
+            at = text.find(form)
+            while at >= 0:
+                asked += 1
+                assert (at in full, at + len(form) in full) == (at in gated, at + len(form) in gated), (text, form)
+                at = text.find(form, at + 1)
+    assert asked > 100

@@ -73,6 +73,9 @@ class Sizes:
     scaling: tuple[int, ...] = ()  # statements per collection (features of 16) for the growth targets
     edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
     large_formats: bool = False  # Simplified, EPUB and PDF of the largest collection; the real book in the edit loop
+    search: tuple[int, ...] = (16,)  # statements per site whose search is measured in Chromium
+    peer: int = 0  # statements of the collection built by tekan and by plain Sphinx with alabaster (0: none)
+    single_feature: tuple[int, ...] = ()  # statements per single-feature HTML build (statement pages' bytes)
 
 
 FULL = Sizes(
@@ -88,8 +91,11 @@ FULL = Sizes(
     repeats=3,
     pdf=True,
     scaling=(16, 160, 1_600),
-    edit_loop=160,
+    edit_loop=1_600,
     large_formats=True,
+    search=(16, 1_600),
+    peer=1_600,
+    single_feature=(16, 160, 1_600),
 )
 SMOKE = Sizes(
     convert=(16, 32),
@@ -314,7 +320,7 @@ def sphinx_build(
 
 def convert_once(seed: Path, out: Path) -> dict[str, float]:
     """Time each step of the conversion of one seed, as ``tekan.book`` does it (in a child process)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     publication, problems = load_publication(seed)  # parse_seed + the metadata file
     if problems:
         raise SystemExit(f"synthetic seed {seed} has problems: {problems[:3]}")
@@ -329,7 +335,7 @@ def convert_once(seed: Path, out: Path) -> dict[str, float]:
     linker = Linker.build(glossary_forms(load_glossary(GLOSSARY)))
     linked = time.perf_counter()
     pages = render_book(publication, linker)
-    rendered = time.perf_counter()
+    rendered, cpu_rendered = time.perf_counter(), time.process_time()
     write_pages(pages, out)
     written = time.perf_counter()
     return {
@@ -340,6 +346,7 @@ def convert_once(seed: Path, out: Path) -> dict[str, float]:
         "linker_s": linked - normalised,
         "render_s": rendered - linked,
         "convert_s": rendered - started,
+        "convert_cpu_s": cpu_rendered - cpu_started,  # the machine is shared: CPU time is what the code costs
         "write_s": written - rendered,
     }
 
@@ -361,8 +368,15 @@ def bench_convert(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
         row["peak_mb"] = run.peak_mb
         row["statements_per_s"] = row["statements"] / row["convert_s"]
         row["mb_per_s"] = row["bytes"] / 1e6 / row["convert_s"]
+        # `tekan convert` itself, as an editor runs it: linking on jieba's word boundaries (the steps above link
+        # without them), the English and parallel pages, writing; CPU of the whole process.
+        command = [sys.executable, "-m", "tekan", "--glossary", str(GLOSSARY), "convert", str(seed), "--out",
+                   str(work / f"cli-{count}")]  # fmt: skip
+        cli = run_process(command, work / "logs" / f"convert-cli-{count}.log")
+        row |= {"cli_cpu_s": cli.cpu, "cli_wall_s": cli.seconds, "cli_ok": cli.ok}
         rows.append(row)
         shutil.rmtree(work / f"myst-{count}", ignore_errors=True)
+        shutil.rmtree(work / f"cli-{count}", ignore_errors=True)
     return rows
 
 
@@ -536,6 +550,53 @@ def bench_overhead(sizes: Sequence[int], work: Path, repeats: int) -> list[dict[
     return rows
 
 
+def bench_single_feature(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
+    """HTML of one feature of ``sizes`` statements (no collection): the statement pages' bytes, CPU and memory."""
+    rows: list[dict[str, Any]] = []
+    for count in sizes:
+        seed = SEED if count == 16 else make_seed(count, work / f"single-{count}")
+        out = work / f"single-{count}-out"
+        run = tekan_build(["html", "--script", "hant", "--seed", str(seed)], out, work / "logs" / f"single-{count}.log",
+                          cap=3_600)  # fmt: skip
+        pages = _statement_pages(out / "html" / "zh-hant")
+        kb = statistics.fmean(p.stat().st_size for p in pages) / 1024 if pages else 0.0
+        rows.append({"statements": count, "page_kb": kb, "largest_page_kb": max((p.stat().st_size for p in pages),
+                     default=0) / 1024, **_run_row(run)})  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
+def bench_peer(count: int, work: Path, repeats: int) -> list[dict[str, Any]]:
+    """CPU time of tekan against plain Sphinx with alabaster on the same pages of a ``count``-statement collection
+    (the pages tekan generated), alternating in the same run; medians."""
+    conf = work / "peer-conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "tekan_shim.py").write_text(SHIM, encoding="utf-8")
+    (conf / "conf.py").write_text(PLAIN_CONF + 'html_theme = "alabaster"\nhtml_css_files = []\n', encoding="utf-8")
+    collection = make_collection(count, work / f"collection-{count}")
+    pages = work / f"peer-{count}" / "pages"
+    cpu: dict[str, list[float]] = {"tekan": [], "plain": []}
+    peaks: dict[str, float] = {"tekan": 0.0, "plain": 0.0}
+    notes: list[str] = []
+    for attempt in range(repeats):
+        for variant in ("tekan", "plain"):
+            base = work / f"peer-{count}" / f"{variant}-{attempt}"
+            log = work / "logs" / f"peer-{count}-{variant}-{attempt}.log"
+            if variant == "tekan":
+                run = sphinx_build("html", collection, pages, base / "html", base / "doctrees", "1", log, cap=3_600)
+            else:
+                run = run_process(_plain_command(conf, pages, base / "html", base / "doctrees"), log, cap=3_600)
+            shutil.rmtree(base, ignore_errors=True)
+            if not run.ok:
+                notes.append(f"{variant}: {run.note}")
+            cpu[variant].append(run.cpu)
+            peaks[variant] = max(peaks[variant], run.peak_mb)
+    tekan, plain = statistics.median(cpu["tekan"]), statistics.median(cpu["plain"])
+    row = {"statements": count, "tekan_cpu_s": tekan, "plain_cpu_s": plain, "ratio": tekan / plain if plain else 0.0}
+    return [{**row, "tekan_peak_mb": peaks["tekan"], "plain_peak_mb": peaks["plain"], "runs": repeats,
+             "ok": not notes, "note": "; ".join(notes)}]  # fmt: skip
+
+
 def bench_incremental(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
     """A full build, a rebuild with nothing changed, and a rebuild after editing one statement's text."""
     rows = []
@@ -705,6 +766,94 @@ def _rewritten(before: dict[str, int], after: dict[str, int]) -> str:
 # --- report ----------------------------------------------------------------------------------------
 
 
+#: The queries of the search measurement: a word in a quarter of the statements, its pinyin, a phrase, English.
+SEARCH_QUERIES = ("計量", "jiliang", "高質量發展", "metrology")
+
+
+def measure_search(
+    site: Path, edition: str = "zh-hant", queries: Sequence[str] = SEARCH_QUERIES
+) -> list[dict[str, Any]]:
+    """Every byte the search page loads for each query in headless Chromium (the page, its scripts and styles, the
+    index files, the result pages or excerpt files), the site served locally without compression; a fresh
+    browser context (empty cache) per query. The first page of results only, as a reader sees it."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rows: list[dict[str, Any]] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            for query in queries:
+                context = browser.new_context()
+                tab = context.new_page()
+                loaded: list[tuple[str, int]] = []
+
+                def done(response: Any, loaded: list[tuple[str, int]] = loaded) -> None:
+                    try:
+                        loaded.append((response.url, len(response.body())))
+                    except Exception:  # a redirect or aborted request has no body
+                        loaded.append((response.url, 0))
+
+                tab.on("response", done)
+                started = time.perf_counter()
+                tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{edition}/search.html?q={query}")
+                tab.wait_for_function(
+                    "() => { const s = document.querySelector('#search-results .search-summary');"
+                    " const r = document.getElementById('search-results');"
+                    " return s && s.textContent.trim().length && !r.classList.contains('loading'); }",
+                    timeout=300_000,
+                )
+                tab.wait_for_load_state("networkidle")
+                seconds = time.perf_counter() - started
+                found = tab.inner_text("#search-results .search-summary")
+                shown = tab.locator("#search-results ul.search li").count()
+                index = sum(n for url, n in loaded if "searchindex.js" in url or "/_search/" in url)
+                rows.append({"query": query, "bytes": sum(n for _, n in loaded), "requests": len(loaded),
+                             "index_bytes": index, "shown": shown, "summary": found, "seconds": seconds})  # fmt: skip
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return rows
+
+
+def bench_search(sizes: Sequence[int], work: Path, sites: Sequence[Path] = ()) -> list[dict[str, Any]]:
+    """What the search page loads per query: the real book (16 statements), then collections of ``sizes``
+    statements built here (Traditional HTML), or the prebuilt ``sites`` (``html/`` folders of tekan builds)."""
+    rows: list[dict[str, Any]] = []
+    targets: list[tuple[str, Path]] = [(str(site), site) for site in sites]
+    if not sites:
+        for count in sizes:
+            out = work / f"search-{count}"
+            if count == 16:
+                run = tekan_build(["html", "--script", "hant"], out, work / "logs" / "search-16.log")
+            else:
+                collection = make_collection(count, work / f"collection-{count}")
+                args = ["html", "--script", "hant", "--seed", str(collection)]
+                run = tekan_build(args, out, work / "logs" / f"search-{count}.log", cap=3_600)
+            if not run.ok:
+                rows.append({"site": f"{count:,} statements", "query": "", "bytes": 0, "requests": 0,
+                             "index_bytes": 0, "shown": 0, "summary": run.note, "seconds": 0.0})  # fmt: skip
+                continue
+            targets.append((f"{count:,} statements", out / "html"))
+    for label, site in targets:
+        pages = len(_statement_pages(site / "zh-hant"))
+        for row in measure_search(site):
+            rows.append({"site": label, "statements": pages, **row})
+    return rows
+
+
 def machine() -> dict[str, Any]:
     """nproc, CPU model, memory and versions."""
     import sphinx
@@ -721,6 +870,7 @@ def machine() -> dict[str, Any]:
         "sphinx": sphinx.__version__,
         "system": platform.platform(),
         "commit": _commit(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -768,8 +918,10 @@ def report(results: dict[str, Any]) -> str:
         "Conversion (parse + metadata + normalise + link + render MyST), one process per seed",
         [("statements", key("statements")), ("MB", mb), ("parse + metadata s", key("parse_s")),
          ("normalise s", key("normalise_s")), ("linker s", key("linker_s")), ("link + render s", key("render_s")),
-         ("convert s", key("convert_s")), ("statements/s", key("statements_per_s")), ("MB/s", key("mb_per_s")),
-         ("write pages s", key("write_s")), ("peak MB", key("peak_mb"))],
+         ("convert s", key("convert_s")), ("convert CPU s", lambda r: r.get("convert_cpu_s", "")),
+         ("statements/s", key("statements_per_s")), ("MB/s", key("mb_per_s")),
+         ("write pages s", key("write_s")), ("peak MB", key("peak_mb")),
+         ("`tekan convert` CPU s", lambda r: r.get("cli_cpu_s", ""))],
         convert,
     ))  # fmt: skip
     parts.append(table(
@@ -832,7 +984,32 @@ def report(results: dict[str, Any]) -> str:
              ("pages rewritten", key("rewritten")), ("note", _status)],
             results["edit_loop"],
         ))  # fmt: skip
+    if results.get("search"):
+        parts.append(table(
+            "Search in Chromium: everything the search page loads for a query (first page of results, no cache)",
+            [("site", key("site")), ("statements", key("statements")), ("query", key("query")),
+             ("bytes", key("bytes")), ("index bytes", key("index_bytes")), ("requests", key("requests")),
+             ("results shown", key("shown")), ("s", key("seconds"))],
+            results["search"],
+        ))  # fmt: skip
+    if results.get("peer"):
+        parts.append(table(
+            "tekan against plain Sphinx with alabaster on the same pages of a collection (CPU, median)",
+            [("statements", key("statements")), ("tekan CPU s", key("tekan_cpu_s")),
+             ("plain CPU s", key("plain_cpu_s")), ("ratio", lambda r: f"{r['ratio']:.2f}"),
+             ("tekan peak MB", key("tekan_peak_mb")), ("note", _status)],
+            results["peer"],
+        ))  # fmt: skip
+    if results.get("single_feature"):
+        parts.append(table(
+            "One feature (no collection): statement pages' bytes as it grows (tekan build html, Traditional)",
+            [("statements", key("statements")), ("KB per statement page", key("page_kb")),
+             ("largest KB", key("largest_page_kb")), ("wall s", key("wall_s")), ("CPU s", key("cpu_s")),
+             ("peak MB", key("peak_mb")), ("note", _status)],
+            results["single_feature"],
+        ))  # fmt: skip
     parts.append(targets(results))
+    parts.append(archive_targets(results))
     return "\n".join(parts)
 
 
@@ -886,6 +1063,66 @@ def targets(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def archive_targets(results: dict[str, Any]) -> str:
+    """Every target of issue 24 with what this run measured ("not measured" for a part it did not run)."""
+    lines = ["### Targets of issue 24 (a newspaper's archive in one site)", "", "| target | measured | met |",
+             "|---|---|---|"]  # fmt: skip
+    missing = "not measured in this run"
+
+    def add(target: str, measured: Any, met: Any) -> None:
+        verdict = "–" if not measured else ("yes" if met else "**no**")
+        lines.append(f"| {target} | {measured or missing} | {verdict} |")
+
+    scaling = results.get("scaling") or {}
+    html = {r["statements"]: r for r in scaling.get("html", [])}
+    row = html.get(1_600)
+    add("1,600-statement collection, HTML, one edition: < 60 s CPU",
+        row and f"{row['cpu_s']:.0f} s CPU ({row['wall_s']:.0f} s wall, {row['peak_mb']:.0f} MB)",
+        row and row["ok"] and row["cpu_s"] < 60)  # fmt: skip
+    peer = next(iter(results.get("peer") or []), None)
+    add("… ≤ 0.75× plain Sphinx + alabaster on the same pages, same run",
+        peer and f"{peer['ratio']:.2f}× ({peer['tekan_cpu_s']:.0f} s / {peer['plain_cpu_s']:.0f} s CPU)",
+        peer and peer["ok"] and peer["ratio"] <= 0.75)  # fmt: skip
+    both = next((r for r in scaling.get("formats", []) if "both" in r["build"]), None)
+    add("both Chinese editions < 90 s wall on 2 cores", both and f"{both['wall_s']:.0f} s wall (one after the other)",
+        both and both["wall_s"] < 90)  # fmt: skip
+    big = html.get(16_000)
+    add("16,000 statements, HTML of one edition: < 15 min, < 2 GB",
+        big and f"{big['wall_s'] / 60:.1f} min wall, {big['peak_mb']:.0f} MB", big and big["wall_s"] < 900 and
+        big["peak_mb"] < 2048)  # fmt: skip
+    search = results.get("search") or []
+    by_site: dict[int, int] = {}
+    for r in search:
+        if r.get("statements"):
+            by_site[r["statements"]] = max(by_site.get(r["statements"], 0), r["bytes"])
+    if by_site:
+        smallest = min(by_site)
+        measured = ", ".join(f"{n:,}: {b / 1000:.0f} kB" for n, b in sorted(by_site.items()))
+        add("a search query fetches no more bytes at 1,600 (and 16,000) than at 16 (largest query of each site)",
+            measured, len(by_site) > 1 and all(b <= by_site[smallest] for b in by_site.values()))  # fmt: skip
+    else:
+        add("a search query fetches no more bytes at 1,600 (and 16,000) than at 16", None, None)
+    pages = [r["page_kb"] for r in scaling.get("html", []) if r["ok"]]
+    add("statement page bytes flat from 16 to 1,600, collection", pages and " → ".join(f"{kb:.0f} KB" for kb in pages),
+        pages and max(pages) <= 1.1 * min(pages))  # fmt: skip
+    single = results.get("single_feature") or []
+    add("… and in a single feature", single and " → ".join(f"{r['page_kb']:.0f} KB" for r in single),
+        single and max(r["page_kb"] for r in single) <= 1.1 * min(r["page_kb"] for r in single))  # fmt: skip
+    edit = next((r for r in results.get("edit_loop") or [] if "one statement edited" in r["build"]), None)
+    label = edit and edit["build"].split(":")[0]
+    add("one statement edited at 1,600: < 3 s CPU", edit and f"{edit['cpu_s']:.1f} s CPU ({label})",
+        edit and "1,600" in edit["build"] and edit["cpu_s"] < 3)  # fmt: skip
+    convert = {r["statements"]: r for r in results.get("convert") or [] if "error" not in r}
+    row = convert.get(16_000)
+    cli = row and row.get("cli_cpu_s")
+    add("conversion of 16,000 statements < 10 s (`tekan convert`, CPU of the process)",
+        cli and f"{cli:.1f} s CPU ({row['cli_wall_s']:.0f} s wall)", cli and cli < 10)  # fmt: skip
+    load = results["machine"].get("load")
+    lines.append(f"\nLoad averages (1, 5, 15 min) at the start and the end: {load or '?'}; "
+                 f"{results['machine'].get('end_load', '?')}.")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def failures(results: dict[str, Any]) -> list[str]:
     """Measurements that did not run to completion (a capped build is reported, not a failure)."""
     found = [f"convert {r['statements']}: {r['error']}" for r in results["convert"] if "error" in r]
@@ -909,8 +1146,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         action="append",
         help="run only these parts (convert, linking, formats, overhead, incremental, "
-        "html, scaling, edit_loop); repeatable",
+        "html, scaling, edit_loop, search, peer, single_feature); repeatable",
     )
+    parser.add_argument(
+        "--search-site",
+        action="append",
+        type=Path,
+        help="measure search on this prebuilt site (an html/ folder of tekan build) instead of building; repeatable",
+    )
+    parser.add_argument("--repeats", type=int, help="runs per comparison (default: 3, smoke 1)")
     args = parser.parse_args(argv)
     if args.child_convert:
         seed, out, result = (Path(p) for p in args.child_convert)
@@ -918,6 +1162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     sizes = SMOKE if args.smoke else FULL
+    if args.repeats:
+        from dataclasses import replace
+
+        sizes = replace(sizes, repeats=args.repeats)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tekan-bench-") as temporary:
         work = args.work or Path(temporary)
@@ -932,6 +1180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),
             ("scaling", lambda: bench_scaling(sizes.scaling, work, sizes.large_formats)),
             ("edit_loop", lambda: bench_edit_loop(sizes.edit_loop, work, sizes.large_formats)),
+            ("search", lambda: bench_search(sizes.search, work, args.search_site or ())),
+            ("peer", lambda: bench_peer(sizes.peer, work, sizes.repeats) if sizes.peer else []),
+            ("single_feature", lambda: bench_single_feature(sizes.single_feature, work)),
         ]
         for name, step in steps:
             if args.only and name not in args.only:
@@ -940,6 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"benchmark: {name} …", file=sys.stderr, flush=True)
             results[name] = step()
         results["seconds"] = time.perf_counter() - started
+        results["machine"]["end_load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         results["failures"] = failures(results)
     if args.out:  # first: a report that fails to print keeps its measurements
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -263,8 +263,9 @@ def term_linker(
     names = [name for name in names if name not in forms]
     words = [*forms, *names]
     if script == "hans":
-        return Linker.build(forms, boundary_finder(words, memo=memo), names)
-    return Linker.build(forms, boundary_finder((to_hans(word) for word in words), to_hans, memo), names)
+        return Linker.build(forms, boundary_finder(words, memo=memo, only_around=words), names)
+    simplified = [to_hans(word) for word in words]
+    return Linker.build(forms, boundary_finder(simplified, to_hans, memo, only_around=[*words, *simplified]), names)
 
 
 def linker_inputs(glossary: Glossary, script: str, names: Iterable[str] = ()) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .datafiles import read_columns
@@ -211,12 +211,18 @@ def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
     return edits
 
 
+@lru_cache(maxsize=4)
+def _quote_pattern(marks: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(marks) + "]")
+
+
 def _quote_edits(text: str, covered: list[bool], quotes: dict[str, str] = CORNER_QUOTES) -> list[Edit]:
     """Curly quotes next to Chinese → corner brackets (or the reverse, with ``CURLY_QUOTES``); an apostrophe in
     English (China’s) stays."""
     edits: list[Edit] = []
-    for i, char in enumerate(text):
-        if char in quotes and not covered[i]:
+    for match in _quote_pattern("".join(quotes)).finditer(text):  # other characters change nothing (a loop was slow)
+        i, char = match.start(), match[0]
+        if not covered[i]:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
             if _is_cjk(before) or _is_cjk(after) or quotes is CURLY_QUOTES:

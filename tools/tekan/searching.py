@@ -16,7 +16,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from .model import Glossary, Term
 
@@ -113,3 +114,24 @@ def han_index_words(words: Iterable[str], runs: Iterable[str], pinyin: Callable[
     extra = [gram for run in runs for gram in bigrams(run)]
     extra += [p for p in (pinyin(w) for w in words if len(w) > 1) if len(p) > 1]
     return extra
+
+
+@cache
+def char_table() -> dict[str, str]:
+    """OpenCC's Traditional → Simplified character table (first candidate of each character)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            table.setdefault(source, target)
+    return table
+
+
+def chars_to_hans(text: str) -> str:
+    """``text`` converted character by character, exactly as the browser converts a query."""
+    table = char_table()
+    return "".join(table.get(c, c) for c in text)

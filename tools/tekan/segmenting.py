@@ -13,9 +13,11 @@ import contextlib
 import hashlib
 import marshal
 import os
+import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable
+from math import log
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -141,6 +143,45 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         dag: dict[int, list[int]] = super().get_DAG(sentence)
         return dag
 
+    def block_cuts(self, block: str) -> list[int]:
+        """Where jieba (without HMM) cuts one block (a run that ``jieba.re_han_default`` matches whole): the same
+        dictionary route (``get_DAG`` then ``calc``, ties to the longer word) and the same joining of single Latin
+        letters and digits as ``jieba.Tokenizer.__cut_DAG_NO_HMM``, without its generators and dictionaries."""
+        self.load_characters(block)
+        freq, size = self.FREQ, len(block)
+        logtotal = log(self.total)
+        scores = [0.0] * (size + 1)
+        ends = [0] * size
+        get = freq.get
+        for start in range(size - 1, -1, -1):
+            best_score, best_end = 0.0, -1
+            end = start
+            count = get(block[start])
+            while count is not None:
+                if count:
+                    score = log(count) - logtotal + scores[end + 1]
+                    # jieba takes the max of (score, end): on a tie the longer word, and ends only grow here.
+                    if best_end < 0 or score >= best_score:
+                        best_score, best_end = score, end
+                end += 1
+                if end >= size:
+                    break
+                count = get(block[start : end + 1])
+            if best_end < 0:  # no dictionary word starts here: the character alone
+                best_score, best_end = log(get(block[start]) or 1) - logtotal + scores[start + 1], start
+            scores[start], ends[start] = best_score, best_end
+        cuts: list[int] = []
+        position, latin_run = 0, False
+        while position < size:
+            after = ends[position] + 1
+            single_latin = after - position == 1 and _LATIN.match(block[position]) is not None
+            if not (single_latin and latin_run):  # jieba joins consecutive single letters and digits into one word
+                cuts.append(position)
+            latin_run = single_latin
+            position = after
+        cuts.append(size)
+        return cuts
+
     def add_word(self, word: str, freq: Any = None, tag: str | None = None) -> None:
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
         self.load_characters(word)
@@ -157,6 +198,8 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
     return result
 
 
+#: What jieba joins when single (``jieba.re_eng``).
+_LATIN = re.compile("[a-zA-Z0-9]")
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
@@ -164,7 +207,10 @@ TERM_FREQUENCY = 1_000_000
 
 
 def boundary_finder(
-    words: Iterable[str], to_hans: Callable[[str], str] | None = None, memo: FileMemo[list[int]] | None = None
+    words: Iterable[str],
+    to_hans: Callable[[str], str] | None = None,
+    memo: FileMemo[list[int]] | None = None,
+    only_around: Iterable[str] = (),
 ) -> Callable[[str], set[int]]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
@@ -172,8 +218,21 @@ def boundary_finder(
     of the converted text, which has the same length (else the text is segmented as it is). With ``memo`` (whose
     key stands for the words), a text segmented by an earlier build is not segmented again, and the dictionary is
     loaded only for a text the memo lacks.
+
+    With ``only_around`` (the strings whose boundaries the caller asks about: the linker's forms), jieba cuts only
+    the blocks that contain one of them. jieba cuts a text block by block (runs of Han, Latin letters, digits and
+    ``+#&._%-``) and each block on its own, so the boundaries within those blocks are exactly jieba's; within the
+    other blocks only their edges are given (nothing is asked there). A block is cut when any occurrence of one of
+    them (found at every position, overlapping ones too) covers part of it.
     """
     words = list(words)
+    gate = sorted({form for form in only_around if form}, key=len, reverse=True)
+    if gate:
+        from .linking import _trie_pattern  # the linker's own trie of alternatives: one pass over the text
+
+        gate_re: re.Pattern[str] | None = re.compile(f"(?=({_trie_pattern(gate)}))")
+    else:
+        gate_re = None
     cutters: list[LazyTokenizer] = []
 
     def cutter() -> LazyTokenizer:
@@ -190,10 +249,26 @@ def boundary_finder(
         if len(simplified) != len(text):
             simplified = text
         cuts = {0, len(text)}
-        # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
-        for _, start, end in cutter().tokenize(simplified, HMM=False):
-            cuts.add(start)
-            cuts.add(end)
+        if gate_re is None:
+            # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
+            for _, start, end in cutter().tokenize(simplified, HMM=False):
+                cuts.add(start)
+                cuts.add(end)
+            return sorted(cuts)
+        asked = bytearray(len(text) + 1)
+        for source in (text, simplified) if simplified is not text else (text,):
+            for match in gate_re.finditer(source):
+                start, end = match.span(1)
+                asked[start:end] = b"\x01" * (end - start)
+        position = 0
+        for block in jieba.re_han_default.finditer(simplified):
+            first, last = block.span()
+            cuts.update(range(position, first + 1))  # between blocks jieba cuts at every character
+            position = last
+            cuts.add(last)
+            if 1 in asked[first:last]:
+                cuts.update(first + cut for cut in cutter().block_cuts(block.group()))
+        cuts.update(range(position, len(text) + 1))
         return sorted(cuts)
 
     def boundaries(text: str) -> set[int]:

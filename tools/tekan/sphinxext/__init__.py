@@ -29,6 +29,7 @@ from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import setup_pages
 from .search import setup_search
+from .searchshards import setup_search_shards
 from .sitemeta import setup_sitemeta
 
 
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pages(app)
     setup_glossary(app)
     setup_search(app)
+    setup_search_shards(app)
     setup_html(app)
     setup_escaping(app)
     setup_accessibility(app)

@@ -58,18 +58,24 @@ class FolderTree:
     items: tuple[_Item, ...]
     links: dict[str, tuple[int, tuple[int, int]]]  # href → (item index, span of the <a> tag)
 
-    def for_page(self, href: str) -> str:
-        """The tree as furo would render it on the page this folder reaches as ``href``."""
+    def for_page(self, href: str, ancestors: tuple[str, ...] = ()) -> str:
+        """The tree as furo would render it on the page this folder reaches as ``href``; a page the tree does not
+        list (a statement of a sidebar that lists only sectors) marks the nearest of its ``ancestors`` it lists
+        as furo marks the ancestors of a page."""
         found = self.links.get(href)
-        if found is None:  # the page is not in the tree (home, search, index): nothing is marked
-            return self.html
-        item_index, anchor = found
         edits: list[tuple[int, int, str]] = []
-        tag = self.html[anchor[0] : anchor[1]]
-        tag = tag.replace('class="', 'class="current ', 1).replace(f'href="{href}"', 'href="#"', 1)
-        edits.append((anchor[0], anchor[1], tag))
-        index: int | None = item_index
         first = True
+        if found is None:
+            ancestor = next((self.links[a] for a in ancestors if a in self.links), None)
+            if ancestor is None:  # the page is not in the tree (home, search, index): nothing is marked
+                return self.html
+            item_index, first = ancestor[0], False
+        else:
+            item_index, anchor = found
+            tag = self.html[anchor[0] : anchor[1]]
+            tag = tag.replace('class="', 'class="current ', 1).replace(f'href="{href}"', 'href="#"', 1)
+            edits.append((anchor[0], anchor[1], tag))
+        index: int | None = item_index
         while index is not None:
             item = self.items[index]
             classes = self.html[item.li[0] : item.li[1]].split(" ")
@@ -162,10 +168,48 @@ def folder_tree(app: Sphinx, folder: str) -> FolderTree:
         else:
             nowhere = f"{folder}/{_NOWHERE}" if folder else _NOWHERE
             toctree = global_toctree_for_doc(app.env, nowhere, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
+        if toctree is not None:
+            toctree = prune_deepest(toctree, app.config.tekan_sidebar_entries)
         html = app.builder.render_partial(toctree)["fragment"] if toctree is not None else ""  # type: ignore[attr-defined]
         tree = index_tree(get_navigation_tree(html))
         cache[folder] = tree
     return tree
+
+
+def _depth(item: nodes.list_item) -> int:
+    return next((int(c[len("toctree-l") :]) for c in item["classes"] if c.startswith("toctree-l")), 0)
+
+
+def prune_deepest(toctree: nodes.Element, limit: int) -> nodes.Element:
+    """Leave out the deepest level of the tree while it has more than ``limit`` entries (the top level stays): in
+    a feature of 1,600 statements the sidebar lists its sectors, and each sector's page its statements."""
+    while True:
+        items = list(toctree.findall(nodes.list_item))
+        deepest = max((_depth(item) for item in items), default=0)
+        if len(items) <= limit or deepest <= 1:
+            return toctree
+        for item in items:
+            if _depth(item) == deepest - 1:
+                for child in [c for c in item.children if isinstance(c, nodes.bullet_list)]:
+                    item.remove(child)
+
+
+def _parents(app: Sphinx) -> dict[str, str]:
+    """Each page → the page whose toctree includes it (computed once per build)."""
+    cache: dict[str, dict[str, str]] = app.builder.__dict__.setdefault("_tekan_navigation_parents", {})
+    if "" not in cache:
+        cache[""] = {child: parent for parent, children in app.env.toctree_includes.items() for child in children}
+    return cache[""]
+
+
+def _ancestors(app: Sphinx, pagename: str) -> tuple[str, ...]:
+    """How a page links to each page above it in the toctrees, nearest first."""
+    parents, page = _parents(app), pagename
+    found: list[str] = []
+    while page in parents and len(found) < 16:
+        page = parents[page]
+        found.append(str(app.builder.get_relative_uri(pagename, page)))
+    return tuple(found)
 
 
 def _collection_toctree(app: Sphinx, folder: str) -> nodes.Element | None:
@@ -239,7 +283,9 @@ def shared_navigation_off(app: Sphinx, pagename: str, templatename: str, context
         return
     context["toctree"] = original
     tree = folder_tree(app, _folder(pagename))
-    context["furo_navigation_tree"] = tree.for_page(_page_href(app, pagename))
+    href = _page_href(app, pagename)
+    ancestors = _ancestors(app, pagename) if href not in tree.links else ()
+    context["furo_navigation_tree"] = tree.for_page(href, ancestors)
 
 
 def setup_navigation(app: Sphinx) -> None:
@@ -258,6 +304,14 @@ def setup_navigation(app: Sphinx) -> None:
         types=frozenset({int}),
         description="a collection of more features lists only the page's own feature in the sidebar (the home "
         "page lists them all), so a page's size does not grow with the archive",
+    )
+    app.add_config_value(
+        "tekan_sidebar_entries",
+        48,
+        "html",
+        types=frozenset({int}),
+        description="a sidebar of more entries leaves out its deepest level (a feature's statements: the sidebar "
+        "lists the sectors, a sector's page its statements), so a page's size does not grow with the feature",
     )
     app.connect("html-page-context", shared_navigation_on, priority=400)
     app.connect("html-page-context", shared_navigation_off, priority=600)

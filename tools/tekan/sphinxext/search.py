@@ -7,9 +7,9 @@ Simplified) and ships a stemmer name that does not exist in JavaScript (sphinx#1
   認證認可 are words), and the original is cut at the same places;
 * each word is indexed as printed, in the other script (OpenCC with the project's overrides), and character by
   character Traditional → Simplified, the form the query splitter computes in the browser;
-* the query splitter cuts a query by longest match against the index's own words, trying each piece as typed
-  and converted character by character, so 計量 and 计量 find the same pages in both editions, and 高質量發展
-  or 質量發展 are split into words the index knows.
+* the browser (``tekan-search.js``, over the shards of :mod:`tekan.sphinxext.searchshards`) cuts a query into
+  glossary keys (longest match of a term's form, as typed or converted character by character) and character
+  pairs, so 計量 and 计量 find the same pages in both editions, and 高質量發展 finds the pages with its pairs.
 """
 
 from __future__ import annotations
@@ -27,88 +27,11 @@ from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
-from ..searching import STOPWORDS, TermFinder, han_index_words, word_pinyin
+from ..searching import TermFinder, chars_to_hans, han_index_words, word_pinyin
 
 logger = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[A-Za-z0-9_]+")
-
-#: Splits a query into index words. ``TEKAN_T2S`` (filled in at build time) maps Traditional characters to
-#: Simplified ones; ``TEKAN_TERMS`` maps every glossary form to its term's key (see ``tekan.searching``).
-JS_SPLITTER = r"""
-const TEKAN_T2S = new Map();
-(() => {
-  const [traditional, simplified] = %(table)s;
-  const t = Array.from(traditional), s = Array.from(simplified);
-  t.forEach((c, i) => TEKAN_T2S.set(c, s[i]));
-})();
-const TEKAN_TERMS = new Map(Object.entries(%(terms)s));
-const TEKAN_STOPWORDS = new Set(%(stopwords)s);
-function tekanToHans(text) {
-  return Array.from(text, (c) => TEKAN_T2S.get(c) || c);
-}
-function splitQuery(query) {
-  const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
-  const own = Object.prototype.hasOwnProperty;
-  const stemmer = typeof Stemmer !== "undefined" ? new Stemmer() : null;
-  const has = (w) => own.call(index.terms, w) || own.call(index.titleterms, w);
-  // The index holds stemmed Latin words ("inspection" -> "inspect"): look a word up as typed and stemmed.
-  const known = (w) => index !== null && (has(w) || (stemmer !== null && has(stemmer.stemWord(w))));
-  // Both forms are indexed; the Simplified edition prefers the Simplified one, so its results highlight the match.
-  const hansFirst = document.documentElement.lang === "zh-Hans";
-  const result = [];
-  // Latin words (pinyin, English): accents and tone marks dropped; adjacent words joined when the index
-  // knows the joined word ("jì liàng" -> "jiliang").
-  let latin = [];
-  const flushLatin = () => {
-    let i = 0;
-    while (i < latin.length) {
-      let j = latin.length;
-      while (j > i + 1 && !known(latin.slice(i, j).join(""))) j--;
-      const word = latin.slice(i, j).join("");
-      if (j > i + 1 || !TEKAN_STOPWORDS.has(word)) result.push(word);
-      i = j;
-    }
-    latin = [];
-  };
-  const folded = query.normalize("NFD").replace(/\p{Mark}/gu, "");
-  for (const chunk of folded.split(/[^\p{Letter}\p{Number}_]+/u)) {
-    for (const run of chunk.match(/\p{Script=Han}+|[^\p{Script=Han}]+/gu) || []) {
-      if (!/\p{Script=Han}/u.test(run)) { latin.push(run.toLowerCase()); continue; }
-      flushLatin();
-      // Han: longest match first. A glossary form becomes its term's key (every form of the term, either
-      // script); another word the index knows becomes its character pairs (so it is found inside compounds).
-      const typed = Array.from(run), converted = tekanToHans(run);
-      let i = 0;
-      while (i < typed.length) {
-        let words = null, end = i + 1;
-        for (let j = Math.min(typed.length, i + 16); j > i + 1 && words === null; j--) {
-          const asTyped = typed.slice(i, j).join(""), asHans = converted.slice(i, j).join("");
-          for (const w of (hansFirst ? [asHans, asTyped] : [asTyped, asHans])) {
-            if (TEKAN_TERMS.has(w) && known(TEKAN_TERMS.get(w))) { words = [TEKAN_TERMS.get(w)]; break; }
-            if (known(w)) {
-              const chars = Array.from(w);
-              words = chars.length < 3 ? [w] : chars.slice(1).map((c, k) => chars[k] + c);
-              break;
-            }
-          }
-          if (words !== null) end = j;
-        }
-        if (words === null) {
-          // Nothing the index knows starts here: search for the pair (Sphinx then reports no match), or a
-          // last lone character together with the one before it.
-          const from = i + 1 < typed.length ? i : Math.max(0, i - 1);
-          words = [typed.slice(from, from + 2).join("")];
-        }
-        result.push(...words);
-        i = end;
-      }
-    }
-  }
-  flushLatin();
-  return [...new Set(result)];
-}
-"""
 
 
 @cache
@@ -125,35 +48,6 @@ var Stemmer = function () {
 };
 """
     return "\n".join([*code, wrapper])
-
-
-@cache
-def char_table() -> dict[str, str]:
-    """OpenCC's Traditional → Simplified character table (first candidate of each character)."""
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0] if targets else ""
-        if len(source) == 1 and len(target) == 1 and source != target:
-            table.setdefault(source, target)
-    return table
-
-
-def chars_to_hans(text: str) -> str:
-    """``text`` converted character by character, exactly as the browser converts a query."""
-    table = char_table()
-    return "".join(table.get(c, c) for c in text)
-
-
-def js_splitter(finder: TermFinder | None = None) -> str:
-    """The query splitter with its character table and the glossary's forms."""
-    table = char_table()
-    pair = json.dumps(["".join(table), "".join(table.values())], ensure_ascii=False)
-    terms = json.dumps(finder.keys if finder else {}, ensure_ascii=False, sort_keys=True)
-    return JS_SPLITTER % {"table": pair, "terms": terms, "stopwords": json.dumps(sorted(STOPWORDS))}
 
 
 def _stamp(path: str) -> tuple[int, int]:
@@ -228,7 +122,7 @@ class SearchTekan(SearchLanguage):
 
     lang = "zh"
     language_name = "Chinese"
-    js_splitter_code = ""  # set per instance: it carries the character table
+    js_splitter_code = ""  # the query is split by tekan-search.js, with the tables of _search/meta.json
 
     @property
     def js_stemmer_code(self) -> str:  # type: ignore[override]  # a class attribute in Sphinx, computed here
@@ -239,7 +133,6 @@ class SearchTekan(SearchLanguage):
         self.words_file = options.get("dict", "")
         glossary = options.get("glossary", "")
         self.finder = _finder(glossary, _stamp(glossary))
-        self.js_splitter_code = js_splitter(self.finder)
         import snowballstemmer  # type: ignore[import-untyped]  # no type information
 
         self.english = snowballstemmer.stemmer("english")
