@@ -132,7 +132,7 @@ def record(app, pagename, templatename, context, doctree):
     for name, value in context.items():
         _raw(value, name, found, set())
     with RECORD.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps({{"builder": app.builder.name, "script": app.config.tekan_script,
+        handle.write(json.dumps({{"builder": app.builder.name, "script": app.config.tekan_target.edition.key,
                                   "page": pagename, "names": len(context), "raw": found}}) + "\\n")
 
 

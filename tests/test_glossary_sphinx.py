@@ -193,7 +193,7 @@ def test_a_chinese_edition_gives_usage_and_source_in_its_own_language(app, make_
         ("hant", "臺灣的法定計量稱「度量衡」。", "國際計量學詞彙"),
         ("hans", "台湾的法定计量称“度量衡”。", "国际计量学词汇"),
     ):
-        again = make_app("html", srcdir=app.srcdir, freshenv=True, confoverrides={"tekan_script": script})
+        again = make_app("html", srcdir=app.srcdir, freshenv=True, confoverrides={"tekan_target.edition": script})
         again.build()
         _no_warnings(again)
         page = (again.outdir / "glossary.html").read_text(encoding="utf-8")

@@ -343,7 +343,7 @@ def test_check_reports_a_catalog_for_no_statement(book: Path, renamed: str, sibl
 
 def test_a_month_without_a_year_is_its_name() -> None:
     """5月20日 is "May 20": the 5 is the month, not a number the translation lacks."""
-    assert required_numbers("5月20日是世界計量日，歷時5個月") == [("5月", ("May",)), ("20", ("20",)), ("5", ("5",))]
+    assert required_numbers("5月20日是世界計量日，歷時5個月") == [("5月", ("May",)), ("20", ("20",)), ("5", ("5", "five"))]
 
 
 def test_a_term_inside_another_terms_english_is_rendered() -> None:
