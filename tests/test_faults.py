@@ -355,3 +355,67 @@ def test_a_publish_stopped_between_its_renames_is_undone_by_the_next_build(tmp_p
     with lock_output(out):
         assert (out / "html" / "zh-hant" / "index.html").read_text(encoding="utf-8") == "A"
         assert len(list((out / "html" / "zh-hant").iterdir())) == 101
+
+
+# --- every child process is time-bounded ---------------------------------------------------------------
+
+_IGNORES_TERM = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sh", "-c", "sleep 300 & sleep 301"],  # a child with a child of its own (latexmk and its XeLaTeX)
+        [sys.executable, "-c", "import sys, time\nfor n in range(10**9): sys.stderr.write(f'{n}\\n')"],  # chatty
+        [sys.executable, "-c", _IGNORES_TERM],  # deaf to SIGTERM: SIGKILL after the grace period
+    ],
+    ids=["grandchild", "endless-output", "ignores-sigterm"],
+)
+def test_a_child_past_its_time_limit_is_stopped_with_its_group_in_one_line(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from tekan.errors import TekanError
+    from tekan.processes import run_guarded
+
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv("TEKAN_TEST_MARK", mark)
+    started = time.monotonic()
+    with pytest.raises(TekanError) as info:
+        run_guarded(command, quiet=command[0] == "sh", limit=1.5)
+    assert time.monotonic() - started < 15
+    assert f"{command[0].rpartition('/')[2]} did not finish within 1.5 s and was stopped" in str(info.value)
+    assert "--time-limit SECONDS" in str(info.value) and "\n" not in str(info.value)
+    assert wait_for(lambda: marked(mark) == [] or None, 10, f"the processes to end: {marked(mark)}")
+    capfd.readouterr()
+
+
+def test_step_names_and_quick_queries_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tekan import processes
+    from tekan.errors import TekanError
+
+    assert processes.step_name([sys.executable, "-m", "sphinx", "-b", "latex", "src", "out"]) == "Sphinx (latex)"
+    assert processes.step_name(["latexmk", "-xelatex", "tekan.tex"]) == "XeLaTeX (latexmk)"
+    assert processes.step_name(["/usr/bin/fc-list", ":", "family"]) == "fc-list"
+    monkeypatch.setattr(processes, "QUERY_LIMIT", 0.5)
+    with pytest.raises(TekanError, match=r"^--time-limit: sleep did not finish within 0.5 s"):
+        processes.query(["sleep", "30"])
+    assert processes.query(["echo", "x"]).stdout == "x\n"
+
+
+def test_build_time_limit_stops_the_step_names_it_and_leaves_the_edition(tmp_path: Path) -> None:
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    mark = uuid.uuid4().hex
+    # Sphinx cannot even import itself in a tenth of a second.
+    build = start([*tekan_command(seed, out, "html"), "--time-limit", "0.1"], mark)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("--time-limit: error: Sphinx (html) did not finish within 0.1 s and was stopped"), stderr
+    assert "Traceback" not in stderr and not (out / "html" / "zh-hant").exists()
+    assert wait_for(lambda: marked(mark) == [] or None, 10, f"the processes to end: {marked(mark)}")
+    for wrong in ("0", "-5", "soon", "inf"):
+        refused = subprocess.run(
+            [*tekan_command(seed, out, "html"), "--time-limit", wrong], capture_output=True, text=True, check=False
+        )
+        assert refused.returncode == 2 and "is not a positive number of seconds" in refused.stderr

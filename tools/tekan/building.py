@@ -22,14 +22,37 @@ BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
 Runner = Callable[[Sequence[str], Path | None, bool], int]
 
 
-def run_process(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
+def run_process(
+    command: Sequence[str], cwd: Path | None = None, quiet: bool = False, limit: float | None = None
+) -> int:
     """Run ``command`` to completion in ``cwd``; ``quiet`` discards its output (it keeps its own log).
 
-    The command runs in its own process group and never outlives tekan (see ``tekan.processes``).
+    The command runs in its own process group and never outlives tekan (see ``tekan.processes``); past
+    ``limit`` seconds it is stopped with its group, and a one-line error names the step and the limit.
     """
     from .processes import run_guarded
 
-    return run_guarded(command, cwd, quiet)
+    return run_guarded(command, cwd, quiet, limit)
+
+
+#: Each child process (one Sphinx run, one latexmk run) may take this many seconds, plus one per statement
+#: (1,600 statements: 37 minutes; their PDF took 24 minutes of wall time on a machine loaded 5–22), unless
+#: ``tekan build --time-limit`` says otherwise: a run that loops (XeLaTeX on bad input) ends with a message.
+TIME_LIMIT_BASE, TIME_LIMIT_PER_STATEMENT = 600.0, 1.0
+
+
+def default_time_limit(statements: int) -> float:
+    """Seconds one child process of a build of ``statements`` statements may take."""
+    return TIME_LIMIT_BASE + TIME_LIMIT_PER_STATEMENT * statements
+
+
+def limited(limit: float | None) -> Runner:
+    """:func:`run_process` with a time limit on each command."""
+
+    def run(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
+        return run_process(command, cwd, quiet, limit)
+
+    return run
 
 
 def sphinx_command(
@@ -314,8 +337,11 @@ def build_edition(
     published: Sequence[str] = (),
     parallel: bool = False,
     runner: Runner = run_process,
+    time_limit: float | None = None,
 ) -> Path:
     """Build one format in one script under ``out``; return the published path.
+
+    ``time_limit`` bounds each child process (seconds; None: no limit) when the runner is :func:`run_process`.
 
     ``vertical`` makes the EPUB's 直排 (vertical, right-to-left) edition, published beside the horizontal one;
     ``parallel`` the PDF's parallel (對照) edition, each paragraph beside its translation, published beside the
@@ -357,9 +383,10 @@ def build_edition(
     if runner is run_process and target.exists() and _read(stamp_file) == stamp:
         return target
     stamp_file.unlink(missing_ok=True)
+    run = limited(time_limit) if runner is run_process else runner
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    _sphinx(command, script, runner)
+    _sphinx(command, script, run)
     if fmt == "html":
         publish_tree(dest, target)
     elif fmt == "epub":
@@ -367,7 +394,7 @@ def build_edition(
     else:
         from .pdf import make_pdf
 
-        publish_file(make_pdf(dest, script, runner), target)
+        publish_file(make_pdf(dest, script, run), target)
     stamp_file.write_text(stamp, encoding="utf-8")
     return target
 

@@ -244,7 +244,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if "pdf" in formats:
         _check_glyphs(books)
     with lock_output(out):
-        return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+        statements = len(books[0].publication.statements)
+        return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir(), statements)
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
@@ -328,8 +329,9 @@ def _build_steps(
     glossary: Path,
     titles: dict[str, str],
     conf: Path | None,
+    statements: int,
 ) -> int:
-    from .building import build_edition, write_landing_page
+    from .building import build_edition, default_time_limit, write_landing_page
 
     steps = [(fmt, script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
@@ -349,6 +351,7 @@ def _build_steps(
             site_url=args.site_url,
             published=scripts,
             parallel=parallel,
+            time_limit=args.time_limit or default_time_limit(statements),
         )
         _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
@@ -382,6 +385,17 @@ def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
     collection = out / ".work" / "collection.toml"
     write_collection(collection, [Path(s) for s in seeds])
     return collection
+
+
+def _seconds(value: str) -> float:
+    """A positive number of seconds (``--time-limit``)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds")
+    return seconds
 
 
 def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[str]:
@@ -435,6 +449,13 @@ def parser() -> argparse.ArgumentParser:
         "published as pdf/tekan-TAG-parallel.pdf; the English edition's PDF is as usual",
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    build.add_argument(
+        "--time-limit",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop any step (one Sphinx or XeLaTeX run) that takes longer, with its processes "
+        "(default: 600 plus one per statement)",
+    )
     build.add_argument(
         "--site-url",
         default="",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import re
 import shutil
-import subprocess
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from .errors import Kind, Problem, TekanError
 from .metadata import metadata_path
 from .model import Location
+from .processes import query
 
 if TYPE_CHECKING:
     from .book import Book
@@ -43,7 +43,7 @@ def missing_fonts(script: str) -> list[str]:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return list(cjk_fonts(script).values())
-    listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=False).stdout
+    listed = query([fc_list, ":", "family"]).stdout
     families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     return [family for family in cjk_fonts(script).values() if family not in families]
 
@@ -110,7 +110,7 @@ def font_coverage(family: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
     path, index = font_file(family)
     fc_query = shutil.which("fc-query") or "fc-query"
-    out = subprocess.run([fc_query, "-i", str(index), "-f", "%{charset}", path], capture_output=True, text=True)
+    out = query([fc_query, "-i", str(index), "-f", "%{charset}", path])
     starts: list[int] = []
     ends: list[int] = []
     for item in out.stdout.split():

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from .errors import Kind, TekanError
+
 #: Seconds a stopped group has to exit after SIGTERM before it gets SIGKILL.
 GRACE = 5.0
 
@@ -88,15 +90,41 @@ def stop_group(child: subprocess.Popen[bytes]) -> None:
     child.wait()
 
 
-def run_guarded(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
-    """Run ``command`` to completion in its own process group, guarded by a watchdog; return its exit status."""
+def step_name(command: Sequence[str]) -> str:
+    """What a child process does, for a message: ``Sphinx (html)``, ``XeLaTeX (latexmk)``, ``fc-list``."""
+    program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name if command else "?"
+    if program == "sphinx":
+        return f"Sphinx ({command[command.index('-b') + 1]})" if "-b" in command else "Sphinx"
+    return "XeLaTeX (latexmk)" if program == "latexmk" else program
+
+
+def time_limit_error(command: Sequence[str], limit: float) -> TekanError:
+    """The one line said when a child process ran out of time (it and its group were stopped)."""
+    return TekanError(
+        f"{step_name(command)} did not finish within {limit:g} s and was stopped, with every process it started; "
+        f"the output was left as it was (a larger book may need longer: tekan build --time-limit SECONDS)",
+        Path("--time-limit"),
+        Kind.io,
+    )
+
+
+def run_guarded(
+    command: Sequence[str], cwd: Path | None = None, quiet: bool = False, limit: float | None = None
+) -> int:
+    """Run ``command`` to completion in its own process group, guarded by a watchdog; return its exit status.
+
+    Past ``limit`` seconds (None: no limit) the group is stopped and :class:`TekanError` names the step.
+    """
     output = subprocess.DEVNULL if quiet else None
     errors = subprocess.DEVNULL if quiet else subprocess.PIPE
     child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
     watchdog = _start_watchdog(child.pid)
     relay = None if child.stderr is None else _Relay(child.stderr)
     try:
-        status = child.wait()
+        status = child.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        stop_group(child)
+        raise time_limit_error(command, limit or 0) from None
     except BaseException:  # Ctrl-C, SIGTERM (Terminated), an error in tekan: the child goes too
         stop_group(child)
         raise
@@ -147,6 +175,20 @@ class _Relay(threading.Thread):
         program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
         sys.stderr.write(f"{program}: {gist}")
         sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
+
+
+#: Seconds a quick query (fontconfig's fc-list, fc-match, fc-query) may take.
+QUERY_LIMIT = 120.0
+
+
+def query(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run a quick query such as ``fc-list`` (its output captured); one line naming it when it hangs."""
+    try:
+        return subprocess.run(
+            list(command), capture_output=True, text=True, check=False, timeout=QUERY_LIMIT, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:  # run() killed it (a query starts no children)
+        raise time_limit_error(command, QUERY_LIMIT) from None
 
 
 def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:
