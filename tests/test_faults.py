@@ -4,11 +4,13 @@ succeeds."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -419,3 +421,112 @@ def test_build_time_limit_stops_the_step_names_it_and_leaves_the_edition(tmp_pat
             [*tekan_command(seed, out, "html"), "--time-limit", wrong], capture_output=True, text=True, check=False
         )
         assert refused.returncode == 2 and "is not a positive number of seconds" in refused.stderr
+
+
+# --- state left by an interrupted or failed XeLaTeX run ------------------------------------------------
+
+_SMALL_BOOK = r"""\documentclass{article}
+\usepackage{makeidx}
+\makeindex
+\begin{document}
+\tableofcontents
+\section{First}\label{first}
+See section \ref{first}.\index{first}
+\printindex
+\end{document}
+"""
+
+
+def _cut(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+@pytest.fixture(scope="module")
+def finished_latex(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LaTeX folder after a finished PDF build of a small book (contents, a reference, an index)."""
+    from tekan.building import run_process
+    from tekan.pdf import make_pdf
+
+    latex = tmp_path_factory.mktemp("latex")
+    (latex / "book.tex").write_text(_SMALL_BOOK, encoding="utf-8")
+    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
+    return latex
+
+
+_SPOILERS: dict[str, Callable[[Path], object]] = {
+    "cut": _cut,
+    "open-brace": lambda p: p.write_text("\\newlabel{first}{{1}{1", encoding="utf-8"),
+    "garbage": lambda p: p.write_bytes(b"\x00garbage\n"),
+}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    ("damage", "interrupted"),
+    [
+        ({".aux": "cut"}, True),  # XeLaTeX killed while writing its .aux (the issue's case)
+        ({".aux": "cut"}, False),  # the same after a run that finished
+        ({".aux": "cut", ".toc": "cut", ".ind": "cut", ".fdb_latexmk": "cut"}, False),
+        ({".aux": "open-brace", ".pdf": "cut"}, True),
+        ({".fdb_latexmk": "garbage", ".xdv": "cut", ".log": "cut", ".idx": "garbage"}, False),
+    ],
+    ids=["aux-interrupted", "aux", "several", "open-brace-and-pdf-interrupted", "fdb-xdv-log-idx"],
+)
+def test_a_pdf_build_after_damaged_leftovers_succeeds(
+    finished_latex: Path, tmp_path: Path, damage: dict[str, str], interrupted: bool
+) -> None:
+    """Whatever a killed XeLaTeX (or anything else) left in the LaTeX folder, the next PDF build succeeds."""
+    from tekan.building import run_process
+    from tekan.pdf import UNFINISHED, make_pdf
+
+    latex = tmp_path / "latex"
+    shutil.copytree(finished_latex, latex)
+    for suffix, spoiler in damage.items():
+        _SPOILERS[spoiler](latex / f"book{suffix}")
+    if interrupted:  # the marker an unfinished run leaves
+        (latex / UNFINISHED).touch()
+    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
+    text = subprocess.run(["pdftotext", str(latex / "book.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "See section 1." in text and "??" not in text  # the reference resolved again
+    assert not (latex / UNFINISHED).exists()
+
+
+def _cut_files(*paths: Path) -> None:
+    for path in paths:
+        assert path.is_file(), path
+        _cut(path)
+
+
+def test_an_html_build_after_a_killed_one_with_its_state_cut_short_succeeds(tmp_path: Path) -> None:
+    """Sphinx killed mid-run, then every file it keeps between runs cut short (as a kill while writing them
+    would): the next build starts Sphinx afresh and publishes the same site."""
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    first = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr[-2000:]
+    published = (out / "html" / "zh-hant" / "index.html").read_bytes()
+    work = out / ".work" / "zh-hant"
+    (work / "html.stamp").unlink()  # as after an edit: the next build runs Sphinx
+    mark = uuid.uuid4().hex
+    build = start(tekan_command(seed, out, "html"), mark)
+    wait_for(lambda: any("-m sphinx " in c for c in marked(mark)), 120, "Sphinx")
+    os.kill(build.pid, signal.SIGKILL)
+    build.communicate(timeout=60)
+    assert wait_for(lambda: marked(mark) == [] or None, 20, f"the processes to end: {marked(mark)}")
+    doctrees = work / "doctrees-html"
+    _cut_files(
+        doctrees / "environment.pickle",
+        doctrees / "index.doctree",
+        doctrees / "tekan-link-memo.pickle",
+        work / "html" / ".buildinfo",
+        work / "html" / "searchindex.js",
+        work / "src" / "index.md",
+        work / "src" / ".tekan-generated",
+    )
+    (work / "html.stamp").write_bytes(b"\x00")
+    (out / "html" / ".zh-hant.new").mkdir(exist_ok=True)  # a staging copy the kill left half-made
+    (out / "html" / ".zh-hant.new" / "index.html").write_text("<p>half", encoding="utf-8")
+    again = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (out / "html" / "zh-hant" / "index.html").read_bytes() == published
+    assert not (out / "html" / ".zh-hant.new").exists()

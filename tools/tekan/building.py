@@ -145,8 +145,20 @@ def serve_command(
     return [*command, "--host", host, "--port", str(port)]
 
 
-def _sphinx(command: list[str], script: str, runner: Runner) -> None:
+def _sphinx(command: list[str], script: str, runner: Runner, state: Sequence[Path] = ()) -> None:
+    """Run Sphinx; ``state`` is what it keeps between runs (doctrees, output), started afresh after a run that
+    did not end by itself (killed, interrupted, stopped at its time limit, crashed): its files may be cut short.
+    """
+    unfinished = state[0].with_name(f".{state[0].name}.unfinished") if state else None
+    if unfinished is not None:
+        if unfinished.exists():
+            for path in state:
+                shutil.rmtree(path, ignore_errors=True)
+        unfinished.touch()
     status = runner(command, None, False)
+    # 0: built; 1: warnings turned into errors, after a complete run whose state is whole. 2 is a crash.
+    if unfinished is not None and status in (0, 1):
+        unfinished.unlink(missing_ok=True)
     if status:
         builder = command[command.index("-b") + 1] if "-b" in command else "?"
         raise TekanError(
@@ -386,7 +398,7 @@ def build_edition(
     run = limited(time_limit) if runner is run_process else runner
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    _sphinx(command, script, run)
+    _sphinx(command, script, run, (doctrees, dest))
     if fmt == "html":
         publish_tree(dest, target)
     elif fmt == "epub":

@@ -79,13 +79,19 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
         raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
     tex = texs[0]
     command = latexmk_command(tex)
-    # latexmk remembers a failed run and will not rerun an unchanged .tex: after a run that failed, was
-    # interrupted or was killed (the marker is left behind), it is told to run anyway.
+    # After a run that failed, was interrupted or was killed (the marker is left behind), its files may be
+    # cut short (a truncated .aux stops every later run) and latexmk remembers the failure (it would not rerun
+    # an unchanged .tex): the next run starts from the .tex alone. A run that fails on what an earlier,
+    # finished run left is tried once more from the .tex alone.
     unfinished = latex_dir / UNFINISHED
     if unfinished.exists():
-        command.insert(1, "-g")
+        _remove_leftovers(tex)
+    earlier = any(tex.with_suffix(suffix).exists() for suffix in LEFTOVERS)
     unfinished.touch()
     status = run(command, latex_dir, True)  # its output is in the log, read below
+    if status and earlier:
+        _remove_leftovers(tex)
+        status = run(command, latex_dir, True)
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     if status:
@@ -98,6 +104,16 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
         raise TekanError(f"{len(undefined)} unresolved reference(s): {'; '.join(undefined[:10])}", log_path, Kind.io)
     unfinished.unlink()
     return tex.with_suffix(".pdf")
+
+
+#: What latexmk, XeLaTeX, makeindex and xdvipdfmx write beside the .tex: all made again from it.
+LEFTOVERS = (".aux", ".toc", ".out", ".idx", ".ind", ".ilg", ".log", ".fls", ".fdb_latexmk", ".xdv", ".pdf")
+
+
+def _remove_leftovers(tex: Path) -> None:
+    """Remove what earlier runs on ``tex`` left (see :data:`LEFTOVERS`)."""
+    for suffix in LEFTOVERS:
+        tex.with_suffix(suffix).unlink(missing_ok=True)
 
 
 # --- characters the fonts lack, found before XeLaTeX runs ----------------------------------------------
