@@ -145,7 +145,9 @@ def serve_command(
     return [*command, "--host", host, "--port", str(port)]
 
 
-def _sphinx(command: list[str], script: str, runner: Runner, state: Sequence[Path] = ()) -> None:
+def _sphinx(
+    command: list[str], script: str, runner: Runner, state: Sequence[Path] = (), seed: Path | None = None
+) -> None:
     """Run Sphinx; ``state`` is what it keeps between runs (doctrees, output), started afresh after a run that
     did not end by itself (killed, interrupted, stopped at its time limit, crashed): its files may be cut short.
     """
@@ -164,7 +166,7 @@ def _sphinx(command: list[str], script: str, runner: Runner, state: Sequence[Pat
         raise TekanError(
             f"Sphinx could not build the {builder} edition ({TAGS.get(script, script)}), exit {status}: "
             "see its messages above; the published edition was left as it was",
-            Path(command[-2]),  # the generated sources
+            seed or Path(command[-2]),  # the editor's file (else the generated sources)
             Kind.io,
         )
 
@@ -398,7 +400,7 @@ def build_edition(
     run = limited(time_limit) if runner is run_process else runner
     if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
         shutil.rmtree(dest, ignore_errors=True)
-    _sphinx(command, script, run, (doctrees, dest))
+    _sphinx(command, script, run, (doctrees, dest), seed)
     if fmt == "html":
         publish_tree(dest, target)
     elif fmt == "epub":
