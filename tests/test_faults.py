@@ -530,3 +530,35 @@ def test_an_html_build_after_a_killed_one_with_its_state_cut_short_succeeds(tmp_
     assert again.returncode == 0, again.stderr[-2000:]
     assert (out / "html" / "zh-hant" / "index.html").read_bytes() == published
     assert not (out / "html" / ".zh-hant.new").exists()
+
+
+def test_a_crash_report_is_said_when_it_is_complete_not_when_the_child_exits(tmp_path: Path) -> None:
+    """A preview's server lives on after a failed rebuild: Sphinx's report (carrying a Tekan error) is one
+    located line as soon as the report ends, while the child still runs."""
+    report = (
+        "\nExtension error (tekan.sphinxext.pages)!\n\nVersions\n========\n\nTraceback\n=========\n\n"
+        "    sphinx.errors.ExtensionError: /book/locale/en/LC_MESSAGES/statements/a.po:7: not a valid PO file: "
+        "Unknown or misformatted keyword [tekan.translation]\n\nThe full traceback has been saved in:\n"
+        "/tmp/sphinx-err-x.log\n\nTo report this error to the developers, please open an issue at <x>. Thanks!\n"
+        "Please also report this if it was a user error, so that a better error message can be provided next time.\n"
+    )
+    child = [
+        sys.executable,
+        "-c",
+        f"import sys, time; sys.stderr.write({report!r}); sys.stderr.flush(); time.sleep(60)",
+    ]
+    script = f"from tekan.processes import run_guarded\nrun_guarded({child!r}, limit=60)\n"
+    mark = uuid.uuid4().hex
+    parent = start([sys.executable, "-c", script], mark)
+    try:
+        assert parent.stderr is not None
+        line = parent.stderr.readline()  # blocks until the relay says it: long before the child's 60 s
+        assert line == (
+            "/book/locale/en/LC_MESSAGES/statements/a.po:7: error: not a valid PO file: Unknown or misformatted "
+            "keyword [tekan.translation]\n"
+        )
+        assert parent.poll() is None and any("time.sleep(60)" in c for c in marked(mark))
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.communicate()
+    wait_for(lambda: marked(mark) == [] or None, 15, f"the processes to end: {marked(mark)}")

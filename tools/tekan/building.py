@@ -135,7 +135,12 @@ def serve_command(
     if "tekan_report_gaps=0" in options:  # each rebuild reports the gaps: the editor is filling them in
         gaps = options.index("tekan_report_gaps=0")
         del options[gaps - 1 : gaps + 1]
-    watched = sorted({seed.parent, glossary.parent} | ({conf} if conf else set()))
+    from .translation import locale_folder
+
+    locale = locale_folder(seed)  # the catalogs: a fixed catalog rebuilds the preview
+    watched = sorted(
+        {seed.parent, glossary.parent} | ({conf} if conf else set()) | ({locale} if locale.is_dir() else set())
+    )
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(dest), *options]
     for folder in watched:
         command += ["--watch", str(folder)]

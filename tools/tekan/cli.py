@@ -238,6 +238,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 return 1
         if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
             _warn_orphan_catalogs([seed], [book.publication], None)
+    _check_catalogs(seed, scripts)
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites(formats, scripts)
@@ -246,6 +247,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     with lock_output(out):
         statements = len(books[0].publication.statements)
         return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir(), statements)
+
+
+def _check_catalogs(seed: Path, scripts: Sequence[str]) -> None:
+    """Read the English catalogs the editions will read (the English text, the Chinese editions' parallel pages):
+    a malformed one, or one in Big5, stops here with one located line, before Sphinx runs."""
+    from .collection import is_collection
+    from .translation import book_translations
+
+    if not is_collection(seed) and scripts:
+        book_translations(seed, "en")
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:

@@ -119,7 +119,7 @@ def run_guarded(
     errors = subprocess.DEVNULL if quiet else subprocess.PIPE
     child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
     watchdog = _start_watchdog(child.pid)
-    relay = None if child.stderr is None else _Relay(child.stderr)
+    relay = None if child.stderr is None else _Relay(child.stderr, command)
     try:
         status = child.wait(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -137,13 +137,22 @@ def run_guarded(
     return status
 
 
+#: The last line of Sphinx's crash report: the report is complete (a preview's server lives on after it).
+_REPORT_END = "Please also report this if it was a user error"
+#: A Tekan error carried by Sphinx's report (the extension raised it as an ExtensionError): ``path:line: message
+#: [tekan.kind]``, said as Tekan says its own.
+_TEKAN_ERROR = re.compile(r"^(?:[\w.]*(?:Error|Exception): )?(.+?): (.+ \[tekan\.\w+\])$")
+
+
 class _Relay(threading.Thread):
     """Passes a child's messages (Sphinx's warnings) through as they come, but holds back a crash report
-    (``Versions`` / ``Last Messages`` / ``Traceback`` …) and prints it as one line at the end."""
+    (``Versions`` / ``Last Messages`` / ``Traceback`` …) and prints it as one line when it is complete — at
+    once, so a preview (sphinx-autobuild, which lives on) shows it when it happens."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], command: Sequence[str] = ()) -> None:
         super().__init__(daemon=True)
         self.stream = stream
+        self.command = command
         self.report: list[str] = []
         self.no_space: list[str] = []
         self.start()
@@ -154,6 +163,12 @@ class _Relay(threading.Thread):
             line = raw.decode("utf-8", errors="replace").rstrip("\n")
             if self.report or line == "Versions" or _REPORT_START.match(line):
                 self.report.append(line)
+                if line.startswith(_REPORT_END):  # complete: said now, unless a full disk (one line at the end)
+                    if _NO_SPACE.search("\n".join(self.report)):
+                        self.no_space += self.report
+                    else:
+                        self.say(self.report)
+                    self.report = []
             elif _NO_SPACE.search(line):  # one warning per file Sphinx could not write: said once, at the end
                 self.no_space.append(line)
             elif not line.strip():
@@ -169,12 +184,23 @@ class _Relay(threading.Thread):
         full = _NO_SPACE.search(text)
         if full:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), full[1] or (command[-1] if command else None))
-        errors = [line.strip() for line in self.report if _EXCEPTION.match(line.strip())]
-        saved = next((line.strip() for line in self.report if line.strip().startswith("/tmp/sphinx-err")), "")
+        if self.report:
+            self.say(self.report)
+
+    def say(self, report: list[str]) -> None:
+        """One line for a crash report: a Tekan error as Tekan says it, else the exception and the report's file."""
+        errors = [line.strip() for line in report if _EXCEPTION.match(line.strip())]
+        saved = next((line.strip() for line in report if line.strip().startswith("/tmp/sphinx-err")), "")
         gist = errors[-1] if errors else "crashed"
-        program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
-        sys.stderr.write(f"{program}: {gist}")
-        sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
+        tekan = _TEKAN_ERROR.match(gist)
+        if tekan:
+            sys.stderr.write(f"{tekan[1]}: error: {tekan[2]}\n")
+        else:
+            command = self.command
+            program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
+            sys.stderr.write(f"{program}: {gist}")
+            sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
+        sys.stderr.flush()
 
 
 #: Seconds a quick query (fontconfig's fc-list, fc-match, fc-query) may take.
