@@ -11,10 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Kind, Problem, TekanError
+from .errors import Kind, Problem, TekanError, read_text
 from .metadata import metadata_path
 from .model import Location
 from .processes import query
+from .tomlfile import value_position
 
 if TYPE_CHECKING:
     from .book import Book
@@ -143,39 +144,53 @@ def has_glyph(coverage: tuple[tuple[int, ...], tuple[int, ...]], char: str) -> b
     return position >= 0 and ord(char) <= ends[position]
 
 
-def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
-    """Every text of a book the PDF sets, with its place: (location, what, text)."""
-    publication = book.publication
-    seed = publication.source
-    metadata = metadata_path(seed)
-    if publication.masthead:
-        yield Location(seed, publication.masthead_line), "masthead", publication.masthead
-    for statement in publication.statements:
-        yield Location(seed, statement.line), "headline", statement.headline
-        lines = statement.paragraph_lines or (statement.line,) * len(statement.paragraphs)
-        for line, paragraph in zip(lines, statement.paragraphs, strict=False):
-            yield Location(seed, line), "paragraph", paragraph
-        yield Location(seed, statement.attribution.line), "byline", statement.attribution.raw
-        meta = statement.meta
-        if not metadata.is_file():  # the defaults are derived from the seed, checked above
-            continue
-        for name in ("headline_en", "person_pinyin", "organisation_en", "position_en"):
-            yield (
-                Location(metadata, 0),
-                f"`{name}` of statement {statement.number}",
-                getattr(meta, name),
-            )
-    for name in ("title", "title_en", "publisher", "publisher_en", "description_zh", "description_en"):
-        if not metadata.is_file():
-            break
-        yield Location(metadata, 0), f"`{name}`", getattr(publication.meta, name)
-    for sector in publication.meta.sectors if metadata.is_file() else ():
-        yield Location(metadata, 0), f"sector `{sector.id}`", sector.zh + sector.en
+def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
+    """Every text of a book the PDF sets, with its place: (location, what, text, key). ``key`` is the field's
+    key when the text is a value of a TOML file (metadata, collection, glossary), "" for a line of a seed.
+
+    In a collection each feature's texts are placed in its own seed and metadata, the book's title in the
+    collection file.
+    """
+    for publication in book.features or (book.publication,):
+        seed = publication.source
+        metadata = metadata_path(seed)
+        described = metadata.is_file()  # without one, the defaults are derived from the seed, checked here
+        if publication.masthead:
+            yield Location(seed, publication.masthead_line), "masthead", publication.masthead, ""
+        for statement in publication.statements:
+            yield Location(seed, statement.line), "headline", statement.headline, ""
+            lines = statement.paragraph_lines or (statement.line,) * len(statement.paragraphs)
+            for line, paragraph in zip(lines, statement.paragraphs, strict=False):
+                yield Location(seed, line), "paragraph", paragraph, ""
+            yield Location(seed, statement.attribution.line), "byline", statement.attribution.raw, ""
+            for name in ("headline_en", "person_pinyin", "organisation_en", "position_en") if described else ():
+                where = Location(metadata, 0)
+                yield where, f"`{name}` of statement {statement.number}", getattr(statement.meta, name), name
+        for name in _PUBLICATION_FIELDS if described else ():
+            yield Location(metadata, 0), f"`{name}`", getattr(publication.meta, name), name
+        for sector in publication.meta.sectors if described else ():
+            yield Location(metadata, 0), f"sector `{sector.id}`", sector.zh, "zh"
+            yield Location(metadata, 0), f"sector `{sector.id}`", sector.en, "en"
+    if book.features:  # the collection's own title page
+        for name in _PUBLICATION_FIELDS:
+            yield Location(book.publication.source, 0), f"`{name}`", getattr(book.publication.meta, name), name
     for term in book.glossary.terms:
         where = Location(book.glossary.source, term.line)
-        headword = term.hans if book.script == "hans" else term.hant
-        for text in (headword, term.pinyin, term.en, term.abbr, term.definition_zh, term.definition_en, term.source):
-            yield where, f"term `{term.id}`", text
+        fields = {
+            "hans" if book.script == "hans" else "hant": term.hans if book.script == "hans" else term.hant,
+            "pinyin": term.pinyin,
+            "en": term.en,
+            "abbr": term.abbr,
+            "definition_zh": term.definition_zh,
+            "definition_en": term.definition_en,
+            "source": term.source,
+        }
+        for key, text in fields.items():
+            yield where, f"term `{term.id}`", text, key
+
+
+#: The publication's fields the PDF sets (title page, imprint, PDF properties).
+_PUBLICATION_FIELDS = ("title", "title_en", "publisher", "publisher_en", "description_zh", "description_en")
 
 
 def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
@@ -186,7 +201,8 @@ def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
     coverages = [(family, font_coverage(family)) for family in families]
     problems: list[Problem] = []
     known: dict[str, str] = {}  # character → the first family lacking it ("" when all have it)
-    for where, what, text in _texts(book):
+    files: dict[Path, str] = {}
+    for where, what, text, key in _texts(book):
         for column, char in enumerate(text, start=1):
             if char in known:
                 lacking = known[char]
@@ -195,12 +211,19 @@ def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
                 known[char] = lacking
             if lacking:
                 name = unicodedata.name(char, "unnamed")
+                place = where
+                if key:  # a TOML value: the line and column of the character in the file as typed
+                    if where.path not in files:
+                        files[where.path] = read_text(where.path)
+                    line, column_in_file = value_position(files[where.path], char, key, where.line)
+                    if line:
+                        place, column = Location(where.path, line), column_in_file
                 problems.append(
                     Problem(
                         f"{what}, column {column}: {char!r} U+{ord(char):04X} {name} is not in the PDF's font "
                         f"{lacking}; the site and the EPUB show it in the reader's fonts — replace it, or build "
                         "only html epub",
-                        where,
+                        place,
                         Kind.encoding,
                     )
                 )
