@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -45,25 +46,32 @@ def wait_for(condition: Callable[[], bool], what: str, log: Path) -> None:
     pytest.fail(f"{what} within {PATIENCE:.0f} s; the server said:\n{log.read_text(encoding='utf-8')[-3000:]}")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
-    """`tekan serve` in a folder holding only an unseen seed; (seed, url, log). Stopped (its whole process
-    group: the server and its Sphinx run) however the test ends."""
-    seed = write_feature(tmp_path / "book")
+@contextlib.contextmanager
+def serving(folder: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`tekan serve` in ``folder``, its output in ``log``; (url, server). Stopped (its whole process group:
+    the server and its Sphinx run) however the test ends."""
     port = free_port()
-    log = tmp_path / "serve.log"
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "tekan", "serve", "--port", str(port)],
-            cwd=seed.parent,
+            cwd=folder,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
-        yield seed, f"http://127.0.0.1:{port}/", log
+        yield f"http://127.0.0.1:{port}/", server
     finally:
         stop_group(server)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    """`tekan serve` in a folder holding only an unseen seed; (seed, url, log)."""
+    seed = write_feature(tmp_path / "book")
+    log = tmp_path / "serve.log"
+    with serving(seed.parent, log) as (url, _):
+        yield seed, url, log
 
 
 def group_alive(pgid: int) -> bool:
@@ -109,18 +117,9 @@ def test_a_catalog_or_seed_broken_while_serving_is_one_located_line_at_once_and_
     )
     assert translate.returncode == 0, translate.stderr
     po = seed.parent / "locale" / "en" / "LC_MESSAGES" / "statements" / "zhou-wenhua.po"
-    port = free_port()
-    url, log = f"http://127.0.0.1:{port}/", tmp_path / "serve.log"
-    page = url + "statements/zhou-wenhua.html"
-    with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tekan", "serve", "--port", str(port)],
-            cwd=seed.parent,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    log = tmp_path / "serve.log"
+    with serving(seed.parent, log) as (url, server):
+        page = url + "statements/zhou-wenhua.html"
         wait_for(lambda: "讓計量守護民生" in fetch(page), "the page was not served", log)
         good = po.read_bytes()
         po.write_bytes(good.decode("utf-8").encode("big5hkscs"))
@@ -142,5 +141,3 @@ def test_a_catalog_or_seed_broken_while_serving_is_one_located_line_at_once_and_
         assert server.poll() is None
         seed.write_text(text.replace("讓計量守護百姓", "讓計量守護民生"), encoding="utf-8")
         wait_for(lambda: "讓計量守護民生" in fetch(page), "the preview did not recover from the seed", log)
-    finally:
-        stop_group(server)
