@@ -167,3 +167,68 @@ def test_english_tooltip_shows_the_chinese_headword_and_pinyin(browser: Any, sit
     text = tip.inner_text()
     assert term.hant in text and term.pinyin in text and term.definition_en[:40] in text
     assert errors(page) == []
+
+
+# --- an unfinished translation is built, and problems are located in the editor's files -------------------
+
+_UNFINISHED_SEED = """計量為質量賦能
+計量是國家質量基礎設施的重要組成部分。
+——某省計量科學研究院院長王小明
+檢驗檢測服務產業
+檢驗檢測傳遞信任。
+——某某檢測有限公司董事長李四
+認證認可
+認證認可是市場經濟的信用證。
+——中心主任
+《測試報》【測試特刊】
+"""
+
+
+def test_statements_without_catalog_or_english_headline_do_not_stop_the_english_edition(tmp_path: Path) -> None:
+    """One statement with no catalog and no headline_en, one whose catalog translates nothing, one whose byline
+    names no person: the English site is built, each page without an empty meta tag."""
+    from .conftest import tekan
+
+    seed = tmp_path / "seeds" / "f.txt"
+    seed.parent.mkdir()
+    seed.write_text(_UNFINISHED_SEED, encoding="utf-8")
+    assert tekan("translate", str(seed), cwd=tmp_path).returncode == 0
+    (tmp_path / "locale" / "en" / "LC_MESSAGES" / "statements" / "wang-xiaoming.po").unlink()
+    result = tekan("build", "html", "--edition", "en", "--seed", str(seed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ".work" not in result.stderr  # nothing located in a generated file
+    pages = sorted((tmp_path / "out" / "html" / "en" / "statements").glob("*.html"))
+    assert len(pages) == 3
+    for page in pages:
+        assert not re.search(r'<meta[^>]*content=""', page.read_text(encoding="utf-8")), page.name
+
+
+def test_a_warning_in_a_generated_page_is_located_in_the_editors_file(tmp_path: Path) -> None:
+    """A warning Sphinx (or docutils, or a book's own extension) gives at a generated page names the seed's line
+    of that statement, the glossary, or the metadata file — never the page under OUT/.work."""
+    from .conftest import tekan
+
+    seed = tmp_path / "seeds" / "f.txt"
+    seed.parent.mkdir()
+    seed.write_text(_UNFINISHED_SEED, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "conf.py").write_text(
+        "from sphinx.util import logging\n"
+        "extensions = ['tekan.sphinxext']\n"
+        "def _warn(app, doctree):\n"
+        "    logging.getLogger('book').warning('a warning of the book', location=(app.env.docname, 4))\n"
+        "def setup(app):\n"
+        "    app.connect('doctree-read', _warn)\n",
+        encoding="utf-8",
+    )
+    result = tekan(
+        "build", "html", "--seed", str(seed), "--out", str(tmp_path / "out"), "--script", "hant", cwd=tmp_path
+    )
+    located = sorted(
+        line.partition(": WARNING")[0].partition(": warning")[0]
+        for line in result.stderr.splitlines()
+        if "a warning of the book" in line
+    )
+    assert result.returncode == 1 and ".work" not in result.stderr, result.stderr
+    assert f"{seed}:1" in located and f"{seed}:4" in located and f"{seed}:7" in located, located
+    assert str(seed.with_suffix(".toml")) in located or str(seed) in located  # the home page: no metadata file

@@ -4,11 +4,13 @@ succeeds."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -355,3 +357,208 @@ def test_a_publish_stopped_between_its_renames_is_undone_by_the_next_build(tmp_p
     with lock_output(out):
         assert (out / "html" / "zh-hant" / "index.html").read_text(encoding="utf-8") == "A"
         assert len(list((out / "html" / "zh-hant").iterdir())) == 101
+
+
+# --- every child process is time-bounded ---------------------------------------------------------------
+
+_IGNORES_TERM = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sh", "-c", "sleep 300 & sleep 301"],  # a child with a child of its own (latexmk and its XeLaTeX)
+        [sys.executable, "-c", "import sys, time\nfor n in range(10**9): sys.stderr.write(f'{n}\\n')"],  # chatty
+        [sys.executable, "-c", _IGNORES_TERM],  # deaf to SIGTERM: SIGKILL after the grace period
+    ],
+    ids=["grandchild", "endless-output", "ignores-sigterm"],
+)
+def test_a_child_past_its_time_limit_is_stopped_with_its_group_in_one_line(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from tekan.errors import TekanError
+    from tekan.processes import run_guarded
+
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv("TEKAN_TEST_MARK", mark)
+    started = time.monotonic()
+    with pytest.raises(TekanError) as info:
+        run_guarded(command, quiet=command[0] == "sh", limit=1.5)
+    assert time.monotonic() - started < 15
+    assert f"{command[0].rpartition('/')[2]} did not finish within 1.5 s and was stopped" in str(info.value)
+    assert "--time-limit SECONDS" in str(info.value) and "\n" not in str(info.value)
+    assert wait_for(lambda: marked(mark) == [] or None, 10, f"the processes to end: {marked(mark)}")
+    capfd.readouterr()
+
+
+def test_step_names_and_quick_queries_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tekan import processes
+    from tekan.errors import TekanError
+
+    assert processes.step_name([sys.executable, "-m", "sphinx", "-b", "latex", "src", "out"]) == "Sphinx (latex)"
+    assert processes.step_name(["latexmk", "-xelatex", "tekan.tex"]) == "XeLaTeX (latexmk)"
+    assert processes.step_name(["/usr/bin/fc-list", ":", "family"]) == "fc-list"
+    monkeypatch.setattr(processes, "QUERY_LIMIT", 0.5)
+    with pytest.raises(TekanError, match=r"^--time-limit: sleep did not finish within 0.5 s"):
+        processes.query(["sleep", "30"])
+    assert processes.query(["echo", "x"]).stdout == "x\n"
+
+
+def test_build_time_limit_stops_the_step_names_it_and_leaves_the_edition(tmp_path: Path) -> None:
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    mark = uuid.uuid4().hex
+    # Sphinx cannot even import itself in a tenth of a second.
+    build = start([*tekan_command(seed, out, "html"), "--time-limit", "0.1"], mark)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("--time-limit: error: Sphinx (html) did not finish within 0.1 s and was stopped"), stderr
+    assert "Traceback" not in stderr and not (out / "html" / "zh-hant").exists()
+    assert wait_for(lambda: marked(mark) == [] or None, 10, f"the processes to end: {marked(mark)}")
+    for wrong in ("0", "-5", "soon", "inf"):
+        refused = subprocess.run(
+            [*tekan_command(seed, out, "html"), "--time-limit", wrong], capture_output=True, text=True, check=False
+        )
+        assert refused.returncode == 2 and "is not a positive number of seconds" in refused.stderr
+
+
+# --- state left by an interrupted or failed XeLaTeX run ------------------------------------------------
+
+_SMALL_BOOK = r"""\documentclass{article}
+\usepackage{makeidx}
+\makeindex
+\begin{document}
+\tableofcontents
+\section{First}\label{first}
+See section \ref{first}.\index{first}
+\printindex
+\end{document}
+"""
+
+
+def _cut(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+@pytest.fixture(scope="module")
+def finished_latex(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LaTeX folder after a finished PDF build of a small book (contents, a reference, an index)."""
+    from tekan.building import run_process
+    from tekan.pdf import make_pdf
+
+    latex = tmp_path_factory.mktemp("latex")
+    (latex / "book.tex").write_text(_SMALL_BOOK, encoding="utf-8")
+    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
+    return latex
+
+
+_SPOILERS: dict[str, Callable[[Path], object]] = {
+    "cut": _cut,
+    "open-brace": lambda p: p.write_text("\\newlabel{first}{{1}{1", encoding="utf-8"),
+    "garbage": lambda p: p.write_bytes(b"\x00garbage\n"),
+}
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(
+    ("damage", "interrupted"),
+    [
+        ({".aux": "cut"}, True),  # XeLaTeX killed while writing its .aux (the issue's case)
+        ({".aux": "cut"}, False),  # the same after a run that finished
+        ({".aux": "cut", ".toc": "cut", ".ind": "cut", ".fdb_latexmk": "cut"}, False),
+        ({".aux": "open-brace", ".pdf": "cut"}, True),
+        ({".fdb_latexmk": "garbage", ".xdv": "cut", ".log": "cut", ".idx": "garbage"}, False),
+    ],
+    ids=["aux-interrupted", "aux", "several", "open-brace-and-pdf-interrupted", "fdb-xdv-log-idx"],
+)
+def test_a_pdf_build_after_damaged_leftovers_succeeds(
+    finished_latex: Path, tmp_path: Path, damage: dict[str, str], interrupted: bool
+) -> None:
+    """Whatever a killed XeLaTeX (or anything else) left in the LaTeX folder, the next PDF build succeeds."""
+    from tekan.building import run_process
+    from tekan.pdf import UNFINISHED, make_pdf
+
+    latex = tmp_path / "latex"
+    shutil.copytree(finished_latex, latex)
+    for suffix, spoiler in damage.items():
+        _SPOILERS[spoiler](latex / f"book{suffix}")
+    if interrupted:  # the marker an unfinished run leaves
+        (latex / UNFINISHED).touch()
+    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
+    text = subprocess.run(["pdftotext", str(latex / "book.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "See section 1." in text and "??" not in text  # the reference resolved again
+    assert not (latex / UNFINISHED).exists()
+
+
+def _cut_files(*paths: Path) -> None:
+    for path in paths:
+        assert path.is_file(), path
+        _cut(path)
+
+
+def test_an_html_build_after_a_killed_one_with_its_state_cut_short_succeeds(tmp_path: Path) -> None:
+    """Sphinx killed mid-run, then every file it keeps between runs cut short (as a kill while writing them
+    would): the next build starts Sphinx afresh and publishes the same site."""
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    first = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr[-2000:]
+    published = (out / "html" / "zh-hant" / "index.html").read_bytes()
+    work = out / ".work" / "zh-hant"
+    (work / "html.stamp").unlink()  # as after an edit: the next build runs Sphinx
+    mark = uuid.uuid4().hex
+    build = start(tekan_command(seed, out, "html"), mark)
+    wait_for(lambda: any("-m sphinx " in c for c in marked(mark)), 120, "Sphinx")
+    os.kill(build.pid, signal.SIGKILL)
+    build.communicate(timeout=60)
+    assert wait_for(lambda: marked(mark) == [] or None, 20, f"the processes to end: {marked(mark)}")
+    doctrees = work / "doctrees-html"
+    _cut_files(
+        doctrees / "environment.pickle",
+        doctrees / "index.doctree",
+        doctrees / "tekan-link-memo.pickle",
+        work / "html" / ".buildinfo",
+        work / "html" / "searchindex.js",
+        work / "src" / "index.md",
+        work / "src" / ".tekan-generated",
+    )
+    (work / "html.stamp").write_bytes(b"\x00")
+    (out / "html" / ".zh-hant.new").mkdir(exist_ok=True)  # a staging copy the kill left half-made
+    (out / "html" / ".zh-hant.new" / "index.html").write_text("<p>half", encoding="utf-8")
+    again = subprocess.run(tekan_command(seed, out, "html"), cwd=ROOT, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (out / "html" / "zh-hant" / "index.html").read_bytes() == published
+    assert not (out / "html" / ".zh-hant.new").exists()
+
+
+def test_a_crash_report_is_said_when_it_is_complete_not_when_the_child_exits(tmp_path: Path) -> None:
+    """A preview's server lives on after a failed rebuild: Sphinx's report (carrying a Tekan error) is one
+    located line as soon as the report ends, while the child still runs."""
+    report = (
+        "\nExtension error (tekan.sphinxext.pages)!\n\nVersions\n========\n\nTraceback\n=========\n\n"
+        "    sphinx.errors.ExtensionError: /book/locale/en/LC_MESSAGES/statements/a.po:7: not a valid PO file: "
+        "Unknown or misformatted keyword [tekan.translation]\n\nThe full traceback has been saved in:\n"
+        "/tmp/sphinx-err-x.log\n\nTo report this error to the developers, please open an issue at <x>. Thanks!\n"
+        "Please also report this if it was a user error, so that a better error message can be provided next time.\n"
+    )
+    child = [
+        sys.executable,
+        "-c",
+        f"import sys, time; sys.stderr.write({report!r}); sys.stderr.flush(); time.sleep(60)",
+    ]
+    script = f"from tekan.processes import run_guarded\nrun_guarded({child!r}, limit=60)\n"
+    mark = uuid.uuid4().hex
+    parent = start([sys.executable, "-c", script], mark)
+    try:
+        assert parent.stderr is not None
+        line = parent.stderr.readline()  # blocks until the relay says it: long before the child's 60 s
+        assert line == (
+            "/book/locale/en/LC_MESSAGES/statements/a.po:7: error: not a valid PO file: Unknown or misformatted "
+            "keyword [tekan.translation]\n"
+        )
+        assert parent.poll() is None and any("time.sleep(60)" in c for c in marked(mark))
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.communicate()
+    wait_for(lambda: marked(mark) == [] or None, 15, f"the processes to end: {marked(mark)}")

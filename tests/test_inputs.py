@@ -18,7 +18,7 @@ from tekan.metadata import load_publication
 from tekan.model import Glossary, Term
 from tekan.parsing import load_seed
 
-from .conftest import GLOSSARY, tekan
+from .conftest import GLOSSARY, ROOT, tekan
 
 SEED_TEXT = (
     "讓質量成為美好安徽靚麗底色\n質量是發展的生命線，標準化工作很重要。\n——安徽省市場監管局局長韓永生\n中國質量報\n"
@@ -331,3 +331,66 @@ def test_tekan_check_warns_about_characters_the_pdf_fonts_lack(tmp_path: Path) -
     warnings = [line for line in result.stderr.splitlines() if "is not in the PDF's font" in line]
     assert [w.split(": warning: ")[0] for w in warnings] == [f"{seed}:2"], result.stderr
     assert "column 14: '😀' U+1F600 GRINNING FACE" in warnings[0]
+
+
+@pytest.mark.pdf
+def test_characters_the_fonts_lack_in_metadata_and_glossary_values_have_line_and_column(tmp_path: Path) -> None:
+    """A value of a TOML file: the line of the field and the column in the file as typed (also for a TOML
+    escape), not the value's column with no line."""
+    from tekan.book import load_book
+    from tekan.pdf import missing_glyphs
+
+    seed = book(tmp_path, publication='title_en = "Test \\U0001F600 issue"\n')
+    meta = seed.with_suffix(".toml")
+    meta.write_text(meta.read_text(encoding="utf-8").replace('title = "測試特刊"', 'title = "測試😀特刊"'), "utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace('zh = "部分"', 'zh = "部\ue000分"'), "utf-8")
+    glossary = tmp_path / "terms.toml"
+    glossary.write_text(
+        GLOSSARY.read_text(encoding="utf-8").replace('en = "metrology"', 'en = "metro\ue001logy"', 1), "utf-8"
+    )
+    lines = glossary.read_text(encoding="utf-8").split("\n")
+    term_line = next(n for n, line in enumerate(lines, start=1) if "metro\ue001logy" in line)
+    problems = missing_glyphs(load_book(seed, glossary, "hant"), ("Noto Serif CJK TC", "Noto Sans CJK TC"))
+    found = sorted((str(p.location), p.message.split(": '")[0]) for p in problems)
+    assert found == sorted(
+        [
+            (f"{meta}:2", "`title`, column 12"),
+            (f"{meta}:3", "`title_en`, column 18"),  # the escape \U0001F600 as typed
+            (f"{meta}:7", "sector `a`, column 8"),
+            (f"{glossary}:{term_line}", "term `metrology`, column 12"),
+        ]
+    ), found
+
+
+@pytest.mark.pdf
+def test_in_a_collection_a_character_the_fonts_lack_is_located_in_its_own_seed(tmp_path: Path) -> None:
+    from tekan.book import load_book
+    from tekan.pdf import missing_glyphs
+
+    root = tmp_path / "collection"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-collection", root)
+    winter = root / "features" / "2022-winter.txt"
+    winter.write_text(winter.read_text(encoding="utf-8").replace("服務高質量", "服務😀高質量"), encoding="utf-8")
+    spring = root / "features" / "2020_Spring.toml"
+    spring.write_text(spring.read_text(encoding="utf-8").replace('title = "', 'title = "\ue000', 1), encoding="utf-8")
+    collection = root / "collection.toml"
+    collection.write_text(collection.read_text(encoding="utf-8").replace("合集", "合\ue002集"), encoding="utf-8")
+    problems = missing_glyphs(
+        load_book(collection, root / "terms.toml", "hant"), ("Noto Serif CJK TC", "Noto Sans CJK TC")
+    )
+    found = sorted((str(p.location), p.message.split(": '")[0]) for p in problems)
+    title_line = (
+        spring.read_text(encoding="utf-8")
+        .split("\n")
+        .index(
+            next(line for line in spring.read_text(encoding="utf-8").split("\n") if line.startswith('title = "\ue000'))
+        )
+        + 1
+    )
+    assert found == sorted(
+        [
+            (f"{winter}:2", "paragraph, column 14"),
+            (f"{spring}:{title_line}", "`title`, column 10"),
+            (f"{collection}:4", "`title`, column 16"),
+        ]
+    ), found

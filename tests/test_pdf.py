@@ -143,6 +143,31 @@ def test_xmp_metadata(pdf_out: Path, script: str) -> None:
     assert identifier == f"{meta.identifier}:{SCRIPTS[script]}"  # the EPUB's identifier of the same edition
     created = root.findtext(".//{http://ns.adobe.com/xap/1.0/}CreateDate")
     assert created and created.startswith("2021-09-01T00:00:00")  # SOURCE_DATE_EPOCH of the session's build
+    for name in ("ModifyDate", "MetadataDate"):  # MetadataDate was the wall clock
+        assert root.findtext(f".//{{http://ns.adobe.com/xap/1.0/}}{name}", "").startswith("2021-09-01T00:00:00")
+
+
+def test_two_builds_of_an_undated_book_are_byte_identical(tmp_path: Path) -> None:
+    """Under SOURCE_DATE_EPOCH, a book whose metadata gives no date: its dc:date is the epoch's, not the build's."""
+    from lxml import etree
+
+    from .conftest import EPOCH, tekan
+    from .test_faults import seed_folder, tekan_command
+
+    seed = seed_folder(tmp_path)
+    built = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        result = tekan(*tekan_command(seed, out, "pdf")[3:], env={"SOURCE_DATE_EPOCH": EPOCH})
+        assert result.returncode == 0, result.stderr[-2000:]
+        built.append((out / "pdf" / "tekan-zh-hant.pdf").read_bytes())
+    assert built[0] == built[1]
+    packet = run("pdfinfo", "-meta", str(tmp_path / "two" / "pdf" / "tekan-zh-hant.pdf"))
+    root = etree.fromstring(packet.strip().encode("utf-8"))
+    dc, rdf = "{http://purl.org/dc/elements/1.1/}", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    assert [li.text for li in root.iter(f"{rdf}li") if li.getparent().getparent().tag == f"{dc}date"] == [
+        "2021-09-01T00:00:00Z"
+    ]
 
 
 def pdf_objects(path: Path) -> bytes:

@@ -3,12 +3,16 @@ and nothing in it runs as TeX."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 
+import tekan.texescape as tex_module
 from tekan.texescape import index_text, tex
 
 #: Strings an editor or an attacker may put in a title, masthead, publisher, sector, byline or headword.
@@ -36,6 +40,8 @@ HOSTILE = [
     '"@ "! "| ""',
     r"\"a 元音",
     "中文　全角空格",
+    "檢驗$%&#_^~{}\\檢測員",  # a glossary headword that looped XeLaTeX (issue 23)
+    "aa {aa} a a",  # equal letters, braces and spaces: the term macro's edge cases
 ]
 
 
@@ -70,11 +76,27 @@ def test_tex_keeps_text_on_one_line() -> None:
 
 def test_index_text_quotes_makeindex_syntax() -> None:
     assert index_text('a@b!c|d"e') == 'a"@b"!c"|d""e'
-    assert index_text("{%}") == r"\textbraceleft{}\%\textbraceright{}"
+    assert index_text("{%}") == r"\textbraceleft {}\%\textbraceright {}"
 
 
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=300)
+def _run(command: list[str], cwd: Path, limit: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``command``; past ``limit`` seconds stop it with its children (latexmk's XeLaTeX) and fail."""
+    child = subprocess.Popen(command, cwd=cwd, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True)
+    try:
+        out, err = child.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail(f"{command[0]} did not finish within {limit} s")
+    return subprocess.CompletedProcess(command, child.returncode, out, err)
+
+
+def _term_macro() -> list[str]:
+    """The book's definition of a glossary term in the text (``\\sphinxtermref``), as tekanbook.sty has it."""
+    lines = (Path(tex_module.__file__).parent / "data" / "tekanbook.sty").read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(r"\protected\def\sphinxtermref"))
+    end = next(n for n, line in enumerate(lines) if n > start and not line.startswith(("\\", " ")))
+    return lines[start:end]
 
 
 @pytest.mark.pdf
@@ -86,6 +108,11 @@ def test_every_hostile_string_prints_as_itself_in_text_and_index(tmp_path: Path)
         body.append(rf"\newcommand{{\tekantest{chr(97 + number)}}}{{{tex(text)}}}")
         body.append(rf"[\tekantest{chr(97 + number)}]\par")
         body.append(rf"\index{{k{number:02d}@{index_text(text)}}}")
+        # The same entry read as an argument first (as in a glossary item): one entry, not two.
+        body.append(rf"\tekanasargument{{\index{{k{number:02d}@{index_text(text)}}}}}")
+        # A glossary term in the text, underlined character by character by the book's own macro; an empty
+        # group (\textasciicircum{}) or a group of equal tokens looped XeLaTeX for ever.
+        body.append(rf"<\sphinxtermref{{\DUrole{{xref}}{{{tex(text)}}}}}>\par")
     document = "\n".join(
         [
             r"\documentclass{article}",
@@ -96,6 +123,11 @@ def test_every_hostile_string_prints_as_itself_in_text_and_index(tmp_path: Path)
             r"\setCJKmainfont{Noto Serif CJK TC}[Ligatures=TeXOff]",
             r"\usepackage{makeidx}",
             r"\makeindex",
+            r"\usepackage{xcolor}",
+            r"\newcommand{\tekanasargument}[1]{#1}",
+            r"\makeatletter",
+            *_term_macro(),
+            r"\makeatother",
             r"\begin{document}",
             *body,
             r"\printindex",
@@ -103,7 +135,7 @@ def test_every_hostile_string_prints_as_itself_in_text_and_index(tmp_path: Path)
         ]
     )
     (tmp_path / "t.tex").write_text(document, encoding="utf-8")
-    result = _run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], tmp_path)
+    result = _run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], tmp_path, 120)
     assert result.returncode == 0, (tmp_path / "t.log").read_text(errors="replace")[-3000:]
     assert not (tmp_path / "tekan-pwned").exists()
     ind = (tmp_path / "t.ind").read_text(encoding="utf-8")
@@ -113,4 +145,5 @@ def test_every_hostile_string_prints_as_itself_in_text_and_index(tmp_path: Path)
     for source in HOSTILE:
         printed = "".join(source.split())
         assert f"[{printed}]" in text, source
-        assert text.count(printed) >= 2, source  # once in the text, once in the index
+        assert text.count(printed) >= 3, source  # in the text, as a glossary term, in the index
+        assert f"<{printed}>" in text, source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -343,7 +344,11 @@ def test_check_reports_a_catalog_for_no_statement(book: Path, renamed: str, sibl
 
 def test_a_month_without_a_year_is_its_name() -> None:
     """5月20日 is "May 20": the 5 is the month, not a number the translation lacks."""
-    assert required_numbers("5月20日是世界計量日，歷時5個月") == [("5月", ("May",)), ("20", ("20",)), ("5", ("5", "five"))]
+    assert required_numbers("5月20日是世界計量日，歷時5個月") == [
+        ("5月", ("May",)),
+        ("20", ("20",)),
+        ("5", ("5", "five")),
+    ]
 
 
 def test_a_term_inside_another_terms_english_is_rendered() -> None:
@@ -513,3 +518,57 @@ def test_a_wrong_english_form_must_not_also_be_accepted(tmp_path: Path) -> None:
     )
     with pytest.raises(TekanError, match="also an accepted English form"):
         load_glossary(path)
+
+
+def _spoil_big5(po: Path) -> int:
+    po.write_bytes(po.read_text(encoding="utf-8").encode("big5hkscs"))
+    return 1
+
+
+def _spoil_keyword(po: Path) -> int:
+    lines = po.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("msgid") and n > 5)
+    lines.insert(at, "msgfoo ")
+    po.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def _control(char: str) -> Callable[[Path], int]:
+    def spoil(po: Path) -> int:
+        msgid = "國家計量院去年新建了12項計量標準,測量能力提升30%。"
+        _fill(po, {msgid: f"Last year the institute set up 12 new standards,{char} a rise of 30%."})
+        lines = po.read_text(encoding="utf-8").split("\n")
+        return next(n for n, line in enumerate(lines, start=1) if line == f'msgid "{msgid}"') + 1  # its msgstr
+
+    return spoil
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (_spoil_big5, "not valid UTF-8 at byte 2 of the line (byte 2 of the file); it looks like BIG5"),
+        (_spoil_keyword, "not a valid PO file: Unknown or misformatted keyword"),
+        (_control("\x1b"), "invisible control character U+001B in a msgstr, at column 57: remove it"),
+        (_control("\x07"), "invisible control character U+0007 in a msgstr, at column 57"),
+        (_control("\u202e"), "bidirectional control U+202E in a msgstr, at column 57"),
+    ],
+    ids=["big5", "malformed", "esc", "bel", "rlo"],
+)
+def test_a_bad_catalog_is_one_located_line_in_check_and_before_any_build(
+    book: Path, spoil: Callable[[Path], int], expected: str
+) -> None:
+    """Catalogs are input like any other: read as UTF-8 (a legacy encoding named), parsed with the line of a
+    mistake, and refused when a translation holds a character that is not text (it would break the EPUB)."""
+    _translate(book)
+    po = catalog_path(book / "locale", "en", "chen-dawen")
+    line = spoil(po)
+    glossary = str(book / "glossary" / "terms.toml")
+    seed = str(book / "seeds" / "feature.txt")
+    check = tekan("--glossary", glossary, "check", seed)
+    out = book / "out"
+    build = tekan("--glossary", glossary, "build", "html", "--edition", "en", "--seed", seed, "--out", str(out))
+    for result in (check, build):
+        assert result.returncode == 1
+        errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+        assert errors == [errors[0]] and errors[0].startswith(f"{po}:{line}: error: {expected}"), result.stderr
+    assert "Traceback" not in build.stderr and not (out / ".work").exists()  # stopped before Sphinx

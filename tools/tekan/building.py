@@ -16,10 +16,10 @@ from typing import Any
 from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
 from .files import atomic_write, others_can_write, trusted
-from .runner import Runner, run_process
+from .runner import Runner, default_time_limit, limited, run_process
 from .target import FORMATS, OutputFormat, Target, finish
 
-__all__ = ["Runner", "build_edition", "run_process", "sphinx_command"]
+__all__ = ["Runner", "build_edition", "default_time_limit", "limited", "run_process", "sphinx_command"]
 
 
 def sphinx_command(
@@ -51,8 +51,11 @@ def serve_command(
     # A preview shows its warnings rather than stopping on them.
     options = [arg for arg in sphinx[3:-2] if arg not in ("-W", "--keep-going")]
     inputs = target.inputs
+    from .translation import locale_folder
+
+    locale = inputs.locale or locale_folder(inputs.seed)  # the catalogs: a fixed catalog rebuilds the preview
     folders = {inputs.seed.parent} | ({inputs.glossary.parent} if inputs.glossary else set())
-    watched = sorted(folders | ({conf} if conf else set()))
+    watched = sorted(folders | ({conf} if conf else set()) | ({locale} if locale.is_dir() else set()))
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(dest), *options]
     for folder in watched:
         command += ["--watch", str(folder)]
@@ -62,14 +65,26 @@ def serve_command(
     return [*command, "--host", host, "--port", str(port)]
 
 
-def _sphinx(command: list[str], target: Target, runner: Runner) -> None:
+def _sphinx(command: list[str], target: Target, runner: Runner, state: Sequence[Path] = ()) -> None:
+    """Run Sphinx; ``state`` is what it keeps between runs (doctrees, output), started afresh after a run that
+    did not end by itself (killed, interrupted, stopped at its time limit, crashed): its files may be cut short.
+    """
+    unfinished = state[0].with_name(f".{state[0].name}.unfinished") if state else None
+    if unfinished is not None:
+        if unfinished.exists():
+            for path in state:
+                shutil.rmtree(path, ignore_errors=True)
+        unfinished.touch()
     status = runner(command, None, False)
+    # 0: built; 1: warnings turned into errors, after a complete run whose state is whole. 2 is a crash.
+    if unfinished is not None and status in (0, 1):
+        unfinished.unlink(missing_ok=True)
     if status:
         builder = target.format.builder if target.format else "?"
         raise TekanError(
             f"Sphinx could not build the {builder} edition ({target.edition.folder}), exit {status}: "
             "see its messages above; the published edition was left as it was",
-            Path(command[-2]),  # the generated sources
+            target.inputs.seed,  # the editor's file, not the generated sources
             Kind.io,
         )
 
@@ -396,12 +411,20 @@ def publish_file(built: Path, target: Path) -> None:
 
 
 def build_edition(
-    target: Target, out: Path, *, conf: Path | None = None, jobs: str = "1", runner: Runner = run_process
+    target: Target,
+    out: Path,
+    *,
+    conf: Path | None = None,
+    jobs: str = "1",
+    runner: Runner = run_process,
+    time_limit: float | None = None,
 ) -> Path:
     """Build one target under ``out``; return the published path (``OUT/epub/NAME-zh-hant.epub``).
 
     The output layout is the format's (:meth:`tekan.target.OutputFormat.published`); a vertical EPUB or a
     parallel PDF is published beside the plain one, and a parallel PDF has sources of its own (its pages differ).
+
+    ``time_limit`` bounds each child process (seconds; None: no limit) when the runner is :func:`run_process`.
     """
     fmt = target.format
     if fmt is None:
@@ -418,13 +441,14 @@ def build_edition(
     if runner is run_process and published.exists() and _read(stamp_file) == stamp:
         return published
     stamp_file.unlink(missing_ok=True)
+    run = limited(time_limit) if runner is run_process else runner
     if fmt.download:  # a builder that packs every file it finds in its folder would pack stale pages
         shutil.rmtree(dest, ignore_errors=True)
-    _sphinx(command, target, runner)
+    _sphinx(command, target, run, (work / f"doctrees-{fmt.builder}", dest))
     if fmt.download:
-        publish_file(finish(fmt, dest, target, runner), published)
+        publish_file(finish(fmt, dest, target, run), published)
     else:
-        publish_tree(finish(fmt, dest, target, runner), published)
+        publish_tree(finish(fmt, dest, target, run), published)
     stamp_file.write_text(stamp, encoding="utf-8")
     return published
 

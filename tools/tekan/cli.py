@@ -269,6 +269,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             refused = _untranslated(seed, book) or refused
     if refused:
         return 1
+    _check_catalogs(seed, scripts)
     if args.parallel:
         _check_parallel(formats, scripts, seed)
     check_prerequisites([FORMATS[f] for f in formats], [EDITIONS[s] for s in scripts])
@@ -277,7 +278,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     meta = books[0].publication.meta
     name = book_file_name(meta.identifier, seed)
     with lock_output(out):
-        return _build_steps(args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir())
+        statements = len(books[0].publication.statements)
+        return _build_steps(
+            args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir(), statements
+        )
+
+
+def _check_catalogs(seed: Path, scripts: Sequence[str]) -> None:
+    """Read the English catalogs the editions will read (the English text, the Chinese editions' parallel pages):
+    a malformed one, or one in Big5, stops here with one located line, before Sphinx runs."""
+    from .collection import is_collection
+    from .translation import book_translations
+
+    if not is_collection(seed) and scripts:
+        book_translations(seed, "en")
 
 
 def _untranslated(seed: Path, book: Book) -> bool:
@@ -380,8 +394,9 @@ def _build_steps(
     name: str,
     titles: dict[str, str],
     conf: Path | None,
+    statements: int,
 ) -> int:
-    from .building import build_edition, write_landing_page
+    from .building import build_edition, default_time_limit, write_landing_page
 
     variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
     # The editions the switcher offers: this run's, and those an earlier run published in OUT; the downloads it
@@ -416,7 +431,8 @@ def _build_steps(
             report_gaps=False,  # the gaps were reported above, once; with --strict it stopped before Sphinx
         )
         _say(f"[{number}/{len(steps)}] {fmt.key} ({edition.folder}{', parallel' if parallel else ''}) …")
-        published = build_edition(target, out, conf=conf, jobs=args.jobs)
+        time_limit = args.time_limit or default_time_limit(statements)
+        published = build_edition(target, out, conf=conf, jobs=args.jobs, time_limit=time_limit)
         _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
         built = {script: (titles[script], name) for script in scripts}
@@ -454,6 +470,17 @@ def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
     collection = out / WORK / "collection.toml"
     write_collection(collection, [Path(s) for s in seeds])
     return collection
+
+
+def _seconds(value: str) -> float:
+    """A positive number of seconds (``--time-limit``)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of seconds")
+    return seconds
 
 
 def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[str]:
@@ -513,6 +540,13 @@ def parser() -> argparse.ArgumentParser:
         "published as pdf/NAME-TAG-parallel.pdf; the English edition's PDF is as usual",
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    build.add_argument(
+        "--time-limit",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop any step (one Sphinx or XeLaTeX run) that takes longer, with its processes "
+        "(default: 600 plus one per statement)",
+    )
     build.add_argument(
         "--site-url",
         default="",

@@ -176,7 +176,7 @@ def _appended(path: Path, data: dict[str, Any], added: list[str]) -> str:
     for table, entries in chunk.items():
         expected[table] = [*data.get(table, []), *entries]
     try:
-        faithful = tomllib.loads(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")) == expected
+        faithful = tomllib.loads(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")) == expected
     except tomllib.TOMLDecodeError:
         faithful = False
     if not faithful:

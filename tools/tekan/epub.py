@@ -10,13 +10,13 @@ import html
 import os
 import re
 import shutil
-import subprocess
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Kind, TekanError
+from .processes import query
 
 #: The EPUB's package document, navigation document and the container's fixed first entry.
 OPF = "content.opf"
@@ -258,7 +258,7 @@ def font_file(family: str) -> tuple[str, int]:
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         raise TekanError("the EPUB cover needs fontconfig (fc-match): install fontconfig", Path(family), Kind.io)
-    out = subprocess.run([fc_match, "-f", "%{family}\n%{file}\n%{index}", family], capture_output=True, text=True)
+    out = query([fc_match, "-f", "%{family}\n%{file}\n%{index}", family])
     fields = out.stdout.split("\n")
     wanted = family.split(":")[0]
     if out.returncode or len(fields) < 3 or wanted not in fields[0].split(","):

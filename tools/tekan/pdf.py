@@ -5,16 +5,17 @@ from __future__ import annotations
 import bisect
 import re
 import shutil
-import subprocess
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Kind, Problem, TekanError
+from .errors import Kind, Problem, TekanError, read_text
 from .metadata import metadata_path
 from .model import Location
+from .processes import query
+from .tomlfile import value_position
 
 if TYPE_CHECKING:
     from .book import Book
@@ -45,7 +46,7 @@ def missing_fonts(script: str) -> list[str]:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return list(cjk_fonts(script).values())
-    listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=False).stdout
+    listed = query([fc_list, ":", "family"]).stdout
     families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     return [family for family in cjk_fonts(script).values() if family not in families]
 
@@ -110,13 +111,19 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
         raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
     tex = texs[0]
     command = latexmk_command(tex)
-    # latexmk remembers a failed run and will not rerun an unchanged .tex: after a run that failed, was
-    # interrupted or was killed (the marker is left behind), it is told to run anyway.
+    # After a run that failed, was interrupted or was killed (the marker is left behind), its files may be
+    # cut short (a truncated .aux stops every later run) and latexmk remembers the failure (it would not rerun
+    # an unchanged .tex): the next run starts from the .tex alone. A run that fails on what an earlier,
+    # finished run left is tried once more from the .tex alone.
     unfinished = latex_dir / UNFINISHED
     if unfinished.exists():
-        command.insert(1, "-g")
+        _remove_leftovers(tex)
+    earlier = any(tex.with_suffix(suffix).exists() for suffix in LEFTOVERS)
     unfinished.touch()
     status = run(command, latex_dir, True)  # its output is in the log, read below
+    if status and earlier:
+        _remove_leftovers(tex)
+        status = run(command, latex_dir, True)
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     if status:
@@ -131,6 +138,16 @@ def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
     return tex.with_suffix(".pdf")
 
 
+#: What latexmk, XeLaTeX, makeindex and xdvipdfmx write beside the .tex: all made again from it.
+LEFTOVERS = (".aux", ".toc", ".out", ".idx", ".ind", ".ilg", ".log", ".fls", ".fdb_latexmk", ".xdv", ".pdf")
+
+
+def _remove_leftovers(tex: Path) -> None:
+    """Remove what earlier runs on ``tex`` left (see :data:`LEFTOVERS`)."""
+    for suffix in LEFTOVERS:
+        tex.with_suffix(suffix).unlink(missing_ok=True)
+
+
 # --- characters the fonts lack, found before XeLaTeX runs ----------------------------------------------
 
 
@@ -141,7 +158,7 @@ def font_coverage(family: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
     path, index = font_file(family)
     fc_query = shutil.which("fc-query") or "fc-query"
-    out = subprocess.run([fc_query, "-i", str(index), "-f", "%{charset}", path], capture_output=True, text=True)
+    out = query([fc_query, "-i", str(index), "-f", "%{charset}", path])
     starts: list[int] = []
     ends: list[int] = []
     for item in out.stdout.split():
@@ -158,39 +175,53 @@ def has_glyph(coverage: tuple[tuple[int, ...], tuple[int, ...]], char: str) -> b
     return position >= 0 and ord(char) <= ends[position]
 
 
-def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
-    """Every text of a book the PDF sets, with its place: (location, what, text)."""
-    publication = book.publication
-    seed = publication.source
-    metadata = metadata_path(seed)
-    if publication.masthead:
-        yield Location(seed, publication.masthead_line), "masthead", publication.masthead
-    for statement in publication.statements:
-        yield Location(seed, statement.line), "headline", statement.headline
-        lines = statement.paragraph_lines or (statement.line,) * len(statement.paragraphs)
-        for line, paragraph in zip(lines, statement.paragraphs, strict=False):
-            yield Location(seed, line), "paragraph", paragraph
-        yield Location(seed, statement.attribution.line), "byline", statement.attribution.raw
-        meta = statement.meta
-        if not metadata.is_file():  # the defaults are derived from the seed, checked above
-            continue
-        for name in ("headline_en", "person_pinyin", "organisation_en", "position_en"):
-            yield (
-                Location(metadata, 0),
-                f"`{name}` of statement {statement.number}",
-                getattr(meta, name),
-            )
-    for name in ("title", "title_en", "publisher", "publisher_en", "description_zh", "description_en"):
-        if not metadata.is_file():
-            break
-        yield Location(metadata, 0), f"`{name}`", getattr(publication.meta, name)
-    for sector in publication.meta.sectors if metadata.is_file() else ():
-        yield Location(metadata, 0), f"sector `{sector.id}`", sector.zh + sector.en
+def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
+    """Every text of a book the PDF sets, with its place: (location, what, text, key). ``key`` is the field's
+    key when the text is a value of a TOML file (metadata, collection, glossary), "" for a line of a seed.
+
+    In a collection each feature's texts are placed in its own seed and metadata, the book's title in the
+    collection file.
+    """
+    for publication in book.features or (book.publication,):
+        seed = publication.source
+        metadata = metadata_path(seed)
+        described = metadata.is_file()  # without one, the defaults are derived from the seed, checked here
+        if publication.masthead:
+            yield Location(seed, publication.masthead_line), "masthead", publication.masthead, ""
+        for statement in publication.statements:
+            yield Location(seed, statement.line), "headline", statement.headline, ""
+            lines = statement.paragraph_lines or (statement.line,) * len(statement.paragraphs)
+            for line, paragraph in zip(lines, statement.paragraphs, strict=False):
+                yield Location(seed, line), "paragraph", paragraph, ""
+            yield Location(seed, statement.attribution.line), "byline", statement.attribution.raw, ""
+            for name in ("headline_en", "person_pinyin", "organisation_en", "position_en") if described else ():
+                where = Location(metadata, 0)
+                yield where, f"`{name}` of statement {statement.number}", getattr(statement.meta, name), name
+        for name in _PUBLICATION_FIELDS if described else ():
+            yield Location(metadata, 0), f"`{name}`", getattr(publication.meta, name), name
+        for sector in publication.meta.sectors if described else ():
+            yield Location(metadata, 0), f"sector `{sector.id}`", sector.zh, "zh"
+            yield Location(metadata, 0), f"sector `{sector.id}`", sector.en, "en"
+    if book.features:  # the collection's own title page
+        for name in _PUBLICATION_FIELDS:
+            yield Location(book.publication.source, 0), f"`{name}`", getattr(book.publication.meta, name), name
     for term in book.glossary.terms:
         where = Location(book.glossary.source, term.line)
-        headword = book.edition.headword(term.hant, term.hans)
-        for text in (headword, term.pinyin, term.en, term.abbr, term.definition_zh, term.definition_en, term.source):
-            yield where, f"term `{term.id}`", text
+        fields = {
+            "hans" if book.edition.script == "hans" else "hant": book.edition.headword(term.hant, term.hans),
+            "pinyin": term.pinyin,
+            "en": term.en,
+            "abbr": term.abbr,
+            "definition_zh": term.definition_zh,
+            "definition_en": term.definition_en,
+            "source": term.source,
+        }
+        for key, text in fields.items():
+            yield where, f"term `{term.id}`", text, key
+
+
+#: The publication's fields the PDF sets (title page, imprint, PDF properties).
+_PUBLICATION_FIELDS = ("title", "title_en", "publisher", "publisher_en", "description_zh", "description_en")
 
 
 def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
@@ -201,7 +232,8 @@ def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
     coverages = [(family, font_coverage(family)) for family in families]
     problems: list[Problem] = []
     known: dict[str, str] = {}  # character → the first family lacking it ("" when all have it)
-    for where, what, text in _texts(book):
+    files: dict[Path, str] = {}
+    for where, what, text, key in _texts(book):
         for column, char in enumerate(text, start=1):
             if char in known:
                 lacking = known[char]
@@ -210,12 +242,19 @@ def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
                 known[char] = lacking
             if lacking:
                 name = unicodedata.name(char, "unnamed")
+                place = where
+                if key:  # a TOML value: the line and column of the character in the file as typed
+                    if where.path not in files:
+                        files[where.path] = read_text(where.path)
+                    line, column_in_file = value_position(files[where.path], char, key, where.line)
+                    if line:
+                        place, column = Location(where.path, line), column_in_file
                 problems.append(
                     Problem(
                         f"{what}, column {column}: {char!r} U+{ord(char):04X} {name} is not in the PDF's font "
                         f"{lacking}; the site and the EPUB show it in the reader's fonts — replace it, or build "
                         "only html epub",
-                        where,
+                        place,
                         Kind.encoding,
                     )
                 )

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from .errors import Kind, TekanError
+
 #: Seconds a stopped group has to exit after SIGTERM before it gets SIGKILL.
 GRACE = 5.0
 
@@ -88,15 +90,41 @@ def stop_group(child: subprocess.Popen[bytes]) -> None:
     child.wait()
 
 
-def run_guarded(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
-    """Run ``command`` to completion in its own process group, guarded by a watchdog; return its exit status."""
+def step_name(command: Sequence[str]) -> str:
+    """What a child process does, for a message: ``Sphinx (html)``, ``XeLaTeX (latexmk)``, ``fc-list``."""
+    program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name if command else "?"
+    if program == "sphinx":
+        return f"Sphinx ({command[command.index('-b') + 1]})" if "-b" in command else "Sphinx"
+    return "XeLaTeX (latexmk)" if program == "latexmk" else program
+
+
+def time_limit_error(command: Sequence[str], limit: float) -> TekanError:
+    """The one line said when a child process ran out of time (it and its group were stopped)."""
+    return TekanError(
+        f"{step_name(command)} did not finish within {limit:g} s and was stopped, with every process it started; "
+        f"the output was left as it was (a larger book may need longer: tekan build --time-limit SECONDS)",
+        Path("--time-limit"),
+        Kind.io,
+    )
+
+
+def run_guarded(
+    command: Sequence[str], cwd: Path | None = None, quiet: bool = False, limit: float | None = None
+) -> int:
+    """Run ``command`` to completion in its own process group, guarded by a watchdog; return its exit status.
+
+    Past ``limit`` seconds (None: no limit) the group is stopped and :class:`TekanError` names the step.
+    """
     output = subprocess.DEVNULL if quiet else None
     errors = subprocess.DEVNULL if quiet else subprocess.PIPE
     child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
     watchdog = _start_watchdog(child.pid)
-    relay = None if child.stderr is None else _Relay(child.stderr)
+    relay = None if child.stderr is None else _Relay(child.stderr, command)
     try:
-        status = child.wait()
+        status = child.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        stop_group(child)
+        raise time_limit_error(command, limit or 0) from None
     except BaseException:  # Ctrl-C, SIGTERM (Terminated), an error in tekan: the child goes too
         stop_group(child)
         raise
@@ -109,13 +137,22 @@ def run_guarded(command: Sequence[str], cwd: Path | None = None, quiet: bool = F
     return status
 
 
+#: The last line of Sphinx's crash report: the report is complete (a preview's server lives on after it).
+_REPORT_END = "Please also report this if it was a user error"
+#: A Tekan error carried by Sphinx's report (the extension raised it as an ExtensionError): ``path:line: message
+#: [tekan.kind]``, said as Tekan says its own.
+_TEKAN_ERROR = re.compile(r"^(?:[\w.]*(?:Error|Exception): )?(.+?): (.+ \[tekan\.\w+\])$")
+
+
 class _Relay(threading.Thread):
     """Passes a child's messages (Sphinx's warnings) through as they come, but holds back a crash report
-    (``Versions`` / ``Last Messages`` / ``Traceback`` …) and prints it as one line at the end."""
+    (``Versions`` / ``Last Messages`` / ``Traceback`` …) and prints it as one line when it is complete — at
+    once, so a preview (sphinx-autobuild, which lives on) shows it when it happens."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], command: Sequence[str] = ()) -> None:
         super().__init__(daemon=True)
         self.stream = stream
+        self.command = command
         self.report: list[str] = []
         self.no_space: list[str] = []
         self.start()
@@ -126,6 +163,12 @@ class _Relay(threading.Thread):
             line = raw.decode("utf-8", errors="replace").rstrip("\n")
             if self.report or line == "Versions" or _REPORT_START.match(line):
                 self.report.append(line)
+                if line.startswith(_REPORT_END):  # complete: said now, unless a full disk (one line at the end)
+                    if _NO_SPACE.search("\n".join(self.report)):
+                        self.no_space += self.report
+                    else:
+                        self.say(self.report)
+                    self.report = []
             elif _NO_SPACE.search(line):  # one warning per file Sphinx could not write: said once, at the end
                 self.no_space.append(line)
             elif not line.strip():
@@ -141,12 +184,37 @@ class _Relay(threading.Thread):
         full = _NO_SPACE.search(text)
         if full:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), full[1] or (command[-1] if command else None))
-        errors = [line.strip() for line in self.report if _EXCEPTION.match(line.strip())]
-        saved = next((line.strip() for line in self.report if line.strip().startswith("/tmp/sphinx-err")), "")
+        if self.report:
+            self.say(self.report)
+
+    def say(self, report: list[str]) -> None:
+        """One line for a crash report: a Tekan error as Tekan says it, else the exception and the report's file."""
+        errors = [line.strip() for line in report if _EXCEPTION.match(line.strip())]
+        saved = next((line.strip() for line in report if line.strip().startswith("/tmp/sphinx-err")), "")
         gist = errors[-1] if errors else "crashed"
-        program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
-        sys.stderr.write(f"{program}: {gist}")
-        sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
+        tekan = _TEKAN_ERROR.match(gist)
+        if tekan:
+            sys.stderr.write(f"{tekan[1]}: error: {tekan[2]}\n")
+        else:
+            command = self.command
+            program = command[2] if len(command) > 2 and command[1] == "-m" else Path(command[0]).name
+            sys.stderr.write(f"{program}: {gist}")
+            sys.stderr.write(f" (full report: {saved})\n" if saved else "\n")
+        sys.stderr.flush()
+
+
+#: Seconds a quick query (fontconfig's fc-list, fc-match, fc-query) may take.
+QUERY_LIMIT = 120.0
+
+
+def query(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run a quick query such as ``fc-list`` (its output captured); one line naming it when it hangs."""
+    try:
+        return subprocess.run(
+            list(command), capture_output=True, text=True, check=False, timeout=QUERY_LIMIT, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:  # run() killed it (a query starts no children)
+        raise time_limit_error(command, QUERY_LIMIT) from None
 
 
 def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:

@@ -59,11 +59,13 @@ def yaml_string(value: str) -> str:
 
 
 def front_matter(description: str, author: str = "", fields: tuple[str, ...] = ()) -> list[str]:
-    """A page's YAML front matter: tekan ``fields`` (``key: value`` lines), then the HTML description and author."""
-    meta = [f"    description: {yaml_string(description)}"]
-    if author:
-        meta.append(f"    author: {yaml_string(author)}")
-    return ["---", *fields, "myst:", "  html_meta:", *meta, "---"]
+    """A page's YAML front matter: tekan ``fields`` (``key: value`` lines), then the HTML description and author.
+
+    An empty value is left out (docutils refuses a meta tag without content, and would stop the build).
+    """
+    meta = [f"    {name}: {yaml_string(value)}" for name, value in (("description", description), ("author", author))]
+    meta = [line for line, value in zip(meta, (description, author), strict=True) if value.strip()]
+    return ["---", *fields, *(["myst:", "  html_meta:", *meta] if meta else []), "---"]
 
 
 def _in(feature: str, name: str) -> str:

@@ -41,6 +41,12 @@ def tex(text: str) -> str:
     return _SPECIAL.sub(lambda m: _TEX[m[0]], text)
 
 
+#: A control word: TeX writes one with a space after it when the entry was read as an argument (a glossary
+#: item's headword) and as typed when ``\index`` read it itself; written with the space in both, the two
+#: entries of one term are one entry for makeindex, not two lines of the index.
+_CONTROL_WORD = re.compile(r"(\\[A-Za-z]+)(?![A-Za-z])")
+
+
 def index_text(text: str) -> str:
     """``text`` as the printed part of a makeindex entry (``key@text``): :func:`tex`, then makeindex-quoted."""
-    return _MAKEINDEX.sub(r'"\1', tex(text))
+    return _MAKEINDEX.sub(r'"\1', _CONTROL_WORD.sub(r"\1 ", tex(text)))

@@ -92,6 +92,16 @@ def _where(text: str, needle: str, key: str) -> tuple[int, int]:
     return (keyed or found or [(0, 0)])[0]
 
 
+def value_position(text: str, char: str, key: str, after: int = 0) -> tuple[int, int]:
+    """Line and column of ``char`` in the value of ``key`` in a TOML file's ``text``, looked for from line
+    ``after`` on (an entry's first line), else anywhere; (0, 0) when not found."""
+    if after > 1:
+        line, column = _where("\n".join(text.split("\n")[after - 1 :]), char, key)
+        if line:
+            return line + after - 1, column
+    return _where(text, char, key)
+
+
 def entry_line(lines: dict[str, list[int]], table: str, index: int) -> int:
     """The line of entry ``index`` of ``[[table]]``, or 0 when unknown (inline arrays)."""
     found = lines.get(table, [])

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .errors import Kind, Problem, TekanError
+from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
 from .project import seed_path
@@ -300,13 +300,35 @@ def _render(catalog: Catalog) -> str:
 
 
 def _read(path: Path, language: str) -> Catalog:
+    """A catalog, read as every input is: UTF-8 (a Big5 or GB18030 file is named, at its line), no character
+    that is not text (a control character or a direction override in a ``msgstr`` would break the EPUB), and
+    one located line for a malformed file."""
+    lines = read_text(path).split("\n")  # the checks of every input: size, encoding (with line and likely encoding)
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=language, abort_invalid=True)
+            catalog = read_po(handle, locale=language, abort_invalid=True, charset="utf-8")
     except OSError as exc:
         raise TekanError(f"cannot read catalog: {exc.strerror or exc}", path, Kind.io) from None
-    except Exception as exc:  # babel's PoFileError and friends: one line, not a traceback
+    except PoFileError as exc:
+        message = str(exc).removesuffix(f" on {exc.lineno}")
+        # babel counts lines from 0
+        raise TekanError(f"not a valid PO file: {message}", Location(path, exc.lineno + 1), Kind.translation) from None
+    except Exception as exc:  # babel's other complaints: one line, not a traceback
         raise TekanError(f"not a valid PO file: {exc}", path, Kind.translation) from None
+    for entry in catalog:
+        for text in (entry.string,) if isinstance(entry.string, str) else entry.string or ():
+            bad = FORBIDDEN.search(text.replace("\n", " "))
+            if bad:  # the line of the msgstr that holds it (PO files write such a character as it is)
+                start = max((entry.lineno or 1) - 1, 0)
+                line = next((n for n in range(start, len(lines)) if bad[0] in lines[n]), start)
+                column = lines[line].find(bad[0]) + 1 if line < len(lines) else 0
+                raise TekanError(
+                    f"{describe_forbidden(bad[0])} in a msgstr, at column {column}: "
+                    "remove it (it is not text and would break the EPUB and PDF)",
+                    Location(path, line + 1),
+                    Kind.encoding,
+                )
+    return catalog
 
 
 def update_catalogs(

@@ -133,14 +133,16 @@ XMP = r"""\usepackage{hyperxmp}
 \makeatother"""
 
 
-def _reproducible_dates() -> list[str]:
-    """hyperref's creation and modification dates from SOURCE_DATE_EPOCH, when it is set: xdvipdfmx honours it
-    for the Info dictionary, but the XMP packet would otherwise carry the time of the build."""
+def _reproducible_dates(dated: bool) -> list[str]:
+    """The PDF's dates from SOURCE_DATE_EPOCH, when it is set: xdvipdfmx honours it for the Info dictionary, but
+    hyperxmp's XMP packet would otherwise carry the time of the build — as its creation, modification and
+    metadata dates, and as ``dc:date`` when the book has no date of its own (``dated`` false)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if not epoch.isdigit():
         return []
     stamp = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(int(epoch)))
-    return [f"pdfcreationdate={{{stamp}}}", f"pdfmoddate={{{stamp}}}"]
+    dates = [f"pdfcreationdate={{{stamp}}}", f"pdfmoddate={{{stamp}}}", f"pdfmetadate={{{stamp}}}"]
+    return dates if dated else [*dates, f"pdfdate={{{stamp}}}"]
 
 
 def configure_latex(app: Sphinx, config: Config) -> None:
@@ -206,7 +208,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
             f"pdfinstanceid={{uuid:{uuid.uuid5(uuid.NAMESPACE_URL, (identifier or title) + ':' + config.version)}}}",
             f"pdfcopyright={{{tex(config.copyright)}}}",
             "pdfpubtype=book",
-            *_reproducible_dates(),
+            *_reproducible_dates(bool(meta.date)),
             f"pdfmetalang={{{edition.tag}}}",
             "bookmarksnumbered=false",
             "bookmarksopen=true",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging as std_logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
 from ..model import Glossary, Translation
 from ..project import DEFAULT_GLOSSARY
-from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
+from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, GLOSSARY_DOC, one_line, statement_doc
 from ..target import Target
 from ..translation import book_translations
 from .config import book_of, edition_of, get_target, setup_config
@@ -43,6 +44,55 @@ _NUMBERED_ID = re.compile(r"^id\d+$")
 
 def warn(message: str, kind: Kind, location: Any = None) -> None:
     logger.warning(message, location=location, type="tekan", subtype=kind.value)
+
+
+def editor_location(book: Book, docname: str) -> str | None:
+    """The editor's file (and line) a generated page was made from: a statement's page (or its parallel page)
+    → its line in the seed; the glossary page → the glossary; any other page → the metadata file (or the seed)."""
+    from ..translated import parallel_doc
+
+    for publication in book.features or (book.publication,):
+        for statement in publication.statements:
+            if docname in (statement_doc(statement), parallel_doc(statement)):
+                return f"{publication.source}:{statement.line}"
+    if docname == GLOSSARY_DOC:
+        return str(book.glossary.source)
+    metadata = metadata_path(book.publication.source)
+    return str(metadata if metadata.is_file() else book.publication.source)
+
+
+class EditorsFiles(std_logging.Filter):
+    """Moves a warning located in a generated page (Sphinx's or docutils' own: a directive, a reference, a meta
+    tag) to the editor's file that page was made from, so the message points at something the editor can open.
+
+    Added to Sphinx's warning handler after its own filters, which turn a location into ``path:line``
+    (``sphinx.util.logging.setup``; canary: the located-warning test in tests/test_english_edition.py).
+    Retired if Sphinx lets an extension map the locations of a generated document (it does not as of 9.0).
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        self.app = app
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        location = getattr(record, "location", None)
+        book = getattr(getattr(self.app, "env", None), "tekan_book", None)
+        if not isinstance(location, str | Path) or book is None:
+            return True
+        path, _, _ = str(location).rpartition(":") if re.search(r":\d*$", str(location)) else (str(location), "", "")
+        source = Path(self.app.srcdir)
+        if Path(path).suffix == ".md" and Path(path).is_relative_to(source):
+            docname = Path(path).relative_to(source).with_suffix("").as_posix()
+            record.location = editor_location(book, docname) or location
+        return True
+
+
+def _locate_in_editors_files(app: Sphinx) -> None:
+    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
+
+    for handler in std_logging.getLogger(NAMESPACE).handlers:
+        if isinstance(handler, WarningStreamHandler):
+            handler.addFilter(EditorsFiles(app))
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -370,6 +420,7 @@ def setup_pages(app: Sphinx) -> None:
     """The target, page generation and the statement-page directives."""
     setup_config(app)
     app.connect("config-inited", _check_config)
+    _locate_in_editors_files(app)
     app.connect("builder-inited", generate_pages)
     app.add_directive("tekan-byline", BylineDirective)
     app.add_directive("tekan-english", EnglishDirective)
