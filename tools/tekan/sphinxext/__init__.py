@@ -25,6 +25,7 @@ from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
 from .search import setup_search
 from .sitemeta import setup_sitemeta
+from .typst import setup_typst
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_epub(app)
     setup_latex(app)
+    setup_typst(app)
     setup_incremental(app)
     setup_memory(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

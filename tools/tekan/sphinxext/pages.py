@@ -365,7 +365,7 @@ def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> 
         if AUDIT_PRINT_CLASS not in compact["classes"]:
             continue
         page = compact.parent
-        if app.builder.format == "latex":
+        if app.builder.format in ("latex", "typst"):  # print: the compact appendix
             for section in [child for child in page.children if isinstance(child, nodes.section)]:
                 page.remove(section)
         else:
