@@ -15,7 +15,7 @@ from pathlib import Path
 from .editions import BASENAME, TAGS
 from .errors import Kind, TekanError
 
-BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
+BUILDERS = {"html": "html", "epub": "epub", "pdf": "typst"}  # the PDF: tekan.sphinxext.typst (Typst)
 
 #: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx and XeLaTeX run
 #: goes through one; tests pass their own to see the commands without running them.
@@ -85,7 +85,7 @@ def sphinx_command(
             command += ["-D", f"tekan_switcher_editions={','.join(published)}"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
-    if parallel and builder == "latex":
+    if parallel and builder in ("latex", "typst"):
         command += ["-D", "tekan_parallel_print=1"]
     if site_url and builder == "html":
         command += ["-D", f"tekan_site_url={site_url}"]
@@ -264,16 +264,9 @@ def lock_output(out: Path) -> Iterator[None]:
 
 
 def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
-    """Stop with one line of advice, before Sphinx runs, when the EPUB or PDF lacks its fonts or XeLaTeX."""
+    """Stop with one line of advice, before Sphinx runs, when the EPUB or PDF lacks its fonts."""
     from .pdf import missing_fonts
 
-    if "pdf" in formats and (shutil.which("latexmk") is None or shutil.which("xelatex") is None):
-        raise TekanError(
-            "the PDF needs XeLaTeX: install latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended "
-            "(tools/setup.sh does this as root), or build only html epub",
-            Path("latexmk"),
-            Kind.io,
-        )
     if "pdf" in formats or "epub" in formats:  # the PDF sets its text in them, the EPUB draws its cover
         missing = sorted({family for script in scripts for family in missing_fonts(script)})
         if missing:
@@ -364,10 +357,8 @@ def build_edition(
         publish_tree(dest, target)
     elif fmt == "epub":
         publish_file(dest / f"{BASENAME}.epub", target)
-    else:
-        from .pdf import make_pdf
-
-        publish_file(make_pdf(dest, script, runner), target)
+    else:  # the Typst builder compiled the PDF itself
+        publish_file(dest / f"{BASENAME}.pdf", target)
     stamp_file.write_text(stamp, encoding="utf-8")
     return target
 
@@ -409,7 +400,7 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         except OSError:
             digest.update(f"{path}\0-\n".encode())
-    for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng"):
+    for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng", "typst"):
         with contextlib.suppress(packages.PackageNotFoundError):
             digest.update(f"{name}=={packages.version(name)}\n".encode())
     read = ("SOURCE_DATE_EPOCH", "READTHEDOCS_CANONICAL_URL")  # the dates in every format, the site's URL

@@ -101,10 +101,13 @@ class Layout:
     keywords: tuple[str, ...] = ()  # PDF keywords
     identifier: str = ""  # urn of the edition (as the EPUB's)
     date: str = ""  # the book's date (YYYY, YYYY-MM or YYYY-MM-DD)
+    tag: str = ""  # BCP 47 tag of the edition (the catalog's /Lang): zh-Hant, zh-Hans, en
+    publisher: str = ""  # the publishing house (XMP dc:publisher)
+    rights: str = ""  # the copyright line (XMP dc:rights)
     words: Mapping[str, str] = field(default_factory=dict)  # fixed words: contents, index, appendix, part …
 
     def arguments(self) -> str:
-        """The layout's parameters as Typst named arguments."""
+        """The layout's parameters as Typst named arguments (those the layout reads)."""
         return ", ".join(
             f"{name.replace('_', '-')}: {value(getattr(self, name))}"
             for name in (
@@ -152,4 +155,22 @@ def compile_pdf(source: Path, output: Path, timestamp: int | None, standards: Se
 
 
 def finish_pdf(output: Path, layout: Layout) -> None:
-    """Nothing yet."""
+    """Complete the PDF's metadata where Typst has no setting: the edition's language tag as the catalog's
+    ``/Lang`` (``zh-Hant``, as the site's and the EPUB's, where Typst writes ``zh-TW``), and in the XMP packet the
+    identifier, publisher, date, rights and language a library catalogue reads. Saved with a document id drawn
+    from the content, so the same book gives the same bytes."""
+    import pikepdf
+
+    with pikepdf.open(output, allow_overwriting_input=True) as pdf:
+        pdf.Root.Lang = pikepdf.String(layout.tag)
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:language"] = [layout.tag]
+            if layout.identifier:
+                xmp["dc:identifier"] = layout.identifier
+            if layout.publisher:
+                xmp["dc:publisher"] = [layout.publisher]
+            if layout.date:
+                xmp["dc:date"] = [layout.date]
+            if layout.rights:
+                xmp["dc:rights"] = layout.rights
+        pdf.save(output, deterministic_id=True)

@@ -266,8 +266,9 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def english_or_chinese(self, node: nodes.Node) -> str:
         """The second-language line under a title: English in a Chinese edition, Chinese in the English one."""
-        lang = "zh" if "tekan-chinese" in _classes(node) else "en"
-        return self.lang_run(node.astext(), lang)
+        if "tekan-chinese" in _classes(node):
+            return self.lang_run(node.astext(), "zh")
+        return f"#emph[{self.lang_run(node.astext(), 'en')}]"  # a real italic: the Latin face has one
 
     def section(self, node: nodes.section, top: bool) -> str:
         doc = self.docname
@@ -324,20 +325,19 @@ class TypstTranslator(nodes.NodeVisitor):
     def container(self, node: nodes.container) -> str:
         classes = set(_classes(node))
         if "tekan-byline" in classes:
-            out = []
+            lines = []
             for child in node.children:
                 if not isinstance(child, nodes.paragraph):
                     continue
-                child_classes = set(_classes(child))
-                if "tekan-byline-en" in child_classes:
-                    out.append(f"#byline-en[{self.lang_run(child.astext(), 'en')}]\n")
+                if "tekan-byline-en" in _classes(child):
+                    lines.append(f"#byline-en[{self.lang_run(child.astext(), 'en')}]")
                 elif _language(child) == "en":  # the English edition: the English signature first
-                    out.append(f"#byline[#en(hyphenate: false)[{self.inline(child)}]]\n")
+                    lines.append(f"#byline[#en(hyphenate: false)[{self.inline(child)}]]")
+                elif self.edition.translated:  # and the Chinese one under it
+                    lines.append(f"#byline-en[#zh[{self.inline(child)}]]")
                 else:
-                    out.append(f"#byline[#zh[{self.inline(child)}]]\n" if self.edition.translated else "")
-                    if not self.edition.translated:
-                        out[-1] = f"#byline[{self.inline(child)}]\n"
-            return "".join(out) + "\n"
+                    lines.append(f"#byline[{self.inline(child)}]")
+            return f"#signature[{''.join(lines)}]\n\n"
         if "tekan-parallel-row" in classes:
             sides = {
                 side: next(
@@ -500,7 +500,8 @@ class TypstTranslator(nodes.NodeVisitor):
             if anchor.startswith("term-") and term_id in self.terms and self.docname in self.statement_docs:
                 mark = f"#mark({ts.string(term_id)})"
             if target in self.labels:
-                return f"{mark}#link(<{target}>)[{body}]"
+                function = "term" if anchor.startswith("term-") else "link"
+                return f"{mark}#{function}(<{target}>)[{body}]"
             return mark + body
         if uri.startswith(("http://", "https://", "mailto:")):
             return f"#link({ts.string(uri)})[{body}]"
@@ -571,6 +572,9 @@ class TypstBuilder(Builder):
             subject=meta.title_en,
             identifier=identifier,
             date=meta.date,
+            tag=edition.tag,
+            publisher=(meta.publisher_en or meta.publisher) if edition.translated else meta.publisher,
+            rights=self.config.copyright,
             words={
                 "contents": edition.pages.contents,
                 "index": edition.print.index,
