@@ -382,10 +382,14 @@ class TypstTranslator(nodes.NodeVisitor):
             head = f"#strong[{headword}]"
             if head_paragraph is not None:
                 head += f"#h(0.6em){self.inline(head_paragraph)}"
-            body = "".join(self.block(c) for c in definition.children if c is not head_paragraph)
+            # Kept with the head on its page: the entry up to its Chinese definition (other forms, definition).
+            parts = [c for c in definition.children if c is not head_paragraph]
+            cut = next((i + 1 for i, c in enumerate(parts) if "tekan-definition-zh" in _classes(c)), 1)
+            first = "".join(self.block(c) for c in parts[:cut])
+            body = "".join(self.block(c) for c in parts[cut:])
             marks = f"#entry-mark({ts.string(term_id)})" if term_id else ""
             labels = "".join(f"#metadata(none)<{ts.label(self.docname, i)}>" for i in ids)
-            entries.append(f"[#glossary-entry([{marks}{labels}{head}], [{body.strip()}])]")
+            entries.append(f"[#glossary-entry([{marks}{labels}{head}], [{first.strip()}], [{body.strip()}])]")
         return "#glossary-list(\n" + ",\n".join(entries) + ")\n\n"
 
     def english_index_page(self, node: addnodes.start_of_file) -> str:
