@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from itertools import pairwise
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -135,7 +136,7 @@ def glyphs(pdf: Path, pages: list[int]) -> list[Glyph]:
 
     def walk(item: Any, page: int) -> None:
         if isinstance(item, LTChar):
-            a, b, c, d, _, _ = item.matrix
+            _, b, c, _, _, _ = item.matrix
             found.append(
                 Glyph(page, item.get_text(), item.x0, item.y0, item.adv, item.size, item.fontname, b == 0 and c == 0)
             )
@@ -150,7 +151,7 @@ def glyphs(pdf: Path, pages: list[int]) -> list[Glyph]:
 
 def advances(found: list[Glyph]) -> Iterator[tuple[Glyph, Glyph, float]]:
     """Each glyph followed by another on the same line, with the distance between their origins."""
-    for first, second in zip(found, found[1:], strict=False):
+    for first, second in pairwise(found):
         if (
             first.page == second.page and abs(first.y0 - second.y0) < 2 and second.x0 > first.x0
         ):  # baselines differ by face
