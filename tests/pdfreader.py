@@ -8,9 +8,9 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from itertools import pairwise
 from dataclasses import dataclass
 from html import unescape
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
