@@ -78,7 +78,8 @@ class TypstTranslator(nodes.NodeVisitor):
         publication = self.book.publication
         self.statement_docs = {statement_doc(st) for st in publication.statements}
         self.sector_docs = {sector_doc(s): s for s in publication.meta.sectors}
-        self.feature_docs = {feature_doc(st.meta.feature) for st in publication.statements if st.meta.feature}
+        self.feature_ids = {st.meta.feature for st in publication.statements if st.meta.feature}
+        self.feature_docs = {feature_doc(feature) for feature in self.feature_ids}
         self.terms = self.book.glossary.by_id
         self.footnotes: dict[str, nodes.footnote] = {}
         self.labels: set[str] = set()  # labels placed in the source (links to any other are plain text)
@@ -216,7 +217,9 @@ class TypstTranslator(nodes.NodeVisitor):
         if doc == ENGLISH_INDEX_DOC:
             return self.english_index_page(node)
         opening = ""
-        if doc not in self.sector_docs and doc not in self.statement_docs and not self.appendix_open:
+        in_feature = doc.partition("/")[0] in self.feature_ids  # a feature's own page (its corrections)
+        back_matter = doc not in self.sector_docs and doc not in self.statement_docs and not in_feature
+        if back_matter and not self.appendix_open:
             self.appendix_open = True
             opening = self.appendix()
         # Sections directly in the file are the page's own (``parent`` is not updated by inline_all_toctrees).
