@@ -87,7 +87,7 @@ def running(mark: str, command: str) -> bool:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
 def test_no_child_or_grandchild_outlives_tekan(sig: signal.Signals) -> None:
-    """A child that has children of its own (as Sphinx has workers and latexmk has XeLaTeX)."""
+    """A child that has children of its own (as Sphinx has its -j workers)."""
     mark = uuid.uuid4().hex
     script = (
         "from tekan.processes import stop_on_signals\n"
@@ -117,7 +117,7 @@ def tekan_command(seed: Path, out: Path, *formats: str) -> list[str]:
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize(("sig", "phase"), [(signal.SIGTERM, "sphinx"), (signal.SIGKILL, "xelatex")])
+@pytest.mark.parametrize(("sig", "phase"), [(signal.SIGTERM, "sphinx"), (signal.SIGKILL, "sphinx")])
 def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     tmp_path: Path, sig: signal.Signals, phase: str
 ) -> None:
@@ -125,7 +125,7 @@ def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     out = tmp_path / "out"
     mark = uuid.uuid4().hex
     build = start(tekan_command(seed, out, "pdf"), mark)
-    program = {"sphinx": "-m sphinx ", "xelatex": ": xelatex "}[phase]  # Sphinx, or XeLaTeX under latexmk
+    program = {"sphinx": "-m sphinx "}[phase]  # Sphinx, which also compiles the PDF (Typst)
     wait_for(lambda: any(program in c for c in marked(mark)), 300, phase)
     os.kill(build.pid, sig)
     _, stderr = build.communicate(timeout=60)
@@ -138,32 +138,6 @@ def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     again = subprocess.run(tekan_command(seed, out, "pdf"), cwd=ROOT, capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr[-2000:]
     assert (out / "pdf" / "tekan-zh-hant.pdf").stat().st_size > 10_000
-
-
-@pytest.mark.pdf
-def test_a_pdf_build_after_a_failed_one_runs_xelatex_again(tmp_path: Path) -> None:
-    """latexmk remembers a failed run and would not rerun an unchanged .tex once the cause (here a package
-    missing from the TeX search path, as a missing font or package would be) is fixed outside it."""
-    from tekan.errors import TekanError
-    from tekan.pdf import make_pdf
-
-    latex = tmp_path / "latex"
-    packages = tmp_path / "packages"
-    latex.mkdir()
-    packages.mkdir()
-    (latex / "book.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{tekanextra}\n\\begin{document}\nHello\n\\end{document}\n"
-    )
-
-    def runner(command, cwd, quiet):  # type: ignore[no-untyped-def]
-        env = {**os.environ, "TEXINPUTS": f"{packages}//:"}
-        return subprocess.run(command, cwd=cwd, env=env, capture_output=quiet, check=False).returncode
-
-    with pytest.raises(TekanError, match="XeLaTeX failed"):
-        make_pdf(latex, "hant", runner)
-    (packages / "tekanextra.sty").write_text("\\ProvidesPackage{tekanextra}\n")
-    assert make_pdf(latex, "hant", runner) == latex / "book.pdf"
-    assert (latex / "book.pdf").stat().st_size > 1000
 
 
 # --- full disk, crash reports, missing tools --------------------------------------------------------

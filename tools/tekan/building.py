@@ -17,7 +17,7 @@ from .errors import Kind, TekanError
 
 BUILDERS = {"html": "html", "epub": "epub", "pdf": "typst"}  # the PDF: tekan.sphinxext.typst (Typst)
 
-#: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx and XeLaTeX run
+#: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx run
 #: goes through one; tests pass their own to see the commands without running them.
 Runner = Callable[[Sequence[str], Path | None, bool], int]
 
@@ -85,7 +85,7 @@ def sphinx_command(
             command += ["-D", f"tekan_switcher_editions={','.join(published)}"]
     if vertical and builder == "epub":
         command += ["-D", "epub_writing_mode=vertical"]
-    if parallel and builder in ("latex", "typst"):
+    if parallel and builder == "typst":
         command += ["-D", "tekan_parallel_print=1"]
     if site_url and builder == "html":
         command += ["-D", f"tekan_site_url={site_url}"]

@@ -19,7 +19,6 @@ from .epub import setup_epub
 from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
-from .latex import setup_latex
 from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import ENV_VERSION, setup_pages
@@ -39,7 +38,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sitemeta(app)
     setup_navigation(app)
     setup_epub(app)
-    setup_latex(app)
     setup_typst(app)
     setup_incremental(app)
     setup_memory(app)

@@ -1,7 +1,7 @@
 """The print book with Typst: a Sphinx builder (``-b typst``) that assembles the book's doctree, writes it as Typst
 source and compiles it to a tagged PDF (``typst.compile``).
 
-The builder assembles one tree of the whole book as the LaTeX builder does (``inline_all_toctrees``); the
+The builder assembles one tree of the whole book as Sphinx's LaTeX builder does (``inline_all_toctrees``); the
 translator walks it and writes the layout's functions (``tekan/data/tekanbook.typ``) with every text as a string
 literal (``tekan.typesetting``): parts by sector (by feature in a collection), statements with their English
 headline and byline, editors' footnotes, the glossary as a list, the English index and the pinyin index with
@@ -610,11 +610,6 @@ def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
         else:
             found += _files_below(child)
     return found
-
-
-def audit_is_print(builder: Builder) -> bool:
-    """True for a builder that prints the book (the corrections appendix keeps its compact table)."""
-    return builder.format in ("latex", NAME)
 
 
 def setup_typst(app: Sphinx) -> None:
