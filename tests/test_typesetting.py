@@ -99,3 +99,35 @@ def test_layout_values_are_literals() -> None:
 def test_document_date_from_source_date_epoch() -> None:
     assert ts.document_date("1630454400") == (2021, 9, 1, 0, 0, 0)
     assert ts.document_date("") is None and ts.document_date("x") is None
+
+
+@pytest.mark.pdf
+def test_plain_sphinx_build_checks_the_glyphs_before_compiling(tmp_path: Path) -> None:
+    """``sphinx-build -b typst`` (no tekan command around it) names a character the fonts lack and makes no PDF."""
+    import subprocess
+    import sys
+
+    seed = tmp_path / "f.txt"
+    seed.write_text(
+        "以標準引領浙江製造\n標準化是國家質量基礎設施的重要組成部分😀。\n——浙江省市場監督管理局局長陳立新\n《浙江標準報》\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "src").mkdir()
+    command = [sys.executable, "-m", "sphinx", "-b", "typst", "-C", "-D", "extensions=tekan.sphinxext"]
+    command += [
+        "-D",
+        f"tekan_seed={seed}",
+        "-D",
+        "tekan_report_gaps=0",
+        "-q",
+        str(tmp_path / "src"),
+        str(tmp_path / "out"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert f"{seed}:2: WARNING: paragraph, column 20: '😀' U+1F600" in result.stderr, result.stderr[-2000:]
+    assert "no PDF made" in result.stderr
+    assert (tmp_path / "out" / "tekan.typ").is_file() and not (tmp_path / "out" / "tekan.pdf").exists()
+    seed.write_text(seed.read_text(encoding="utf-8").replace("😀", ""), encoding="utf-8")
+    again = subprocess.run([*command[:3], "-W", *command[3:]], capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (tmp_path / "out" / "tekan.pdf").stat().st_size > 10_000

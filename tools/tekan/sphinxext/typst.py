@@ -591,6 +591,9 @@ class TypstBuilder(Builder):
 
     def finish(self) -> None:
         output = Path(self.outdir) / f"{BASENAME}.pdf"
+        if not self.glyphs_present():
+            output.unlink(missing_ok=True)  # no PDF rather than one with gaps (the warnings say where)
+            return
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
         timestamp = int(epoch) if epoch.isdigit() else None
         with logging.pending_warnings():
@@ -599,6 +602,26 @@ class TypstBuilder(Builder):
         for warning in warnings:
             logger.warning("Typst: %s", warning, type="tekan", subtype=Kind.io.value)
         ts.finish_pdf(output, self.layout())
+
+    def glyphs_present(self) -> bool:
+        """False, with one warning per place, when the edition's fonts lack a character of the book: Typst would
+        set it in a fallback face or as a blank box, so the PDF is not made."""
+        from ..pdf import missing_glyphs
+
+        book = book_of(self.env)
+        fonts = book.edition.fonts
+        problems = missing_glyphs(book, (fonts.serif, fonts.sans))
+        for problem in problems:
+            location = f"{problem.location.path}:{problem.location.line}"
+            logger.warning(problem.message, location=location, type="tekan", subtype=problem.kind.value)
+        if problems:
+            logger.warning(
+                "no PDF made: its fonts lack %d character(s) of the book",
+                len(problems),
+                type="tekan",
+                subtype=Kind.encoding.value,
+            )
+        return not problems
 
 
 def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
