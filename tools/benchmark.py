@@ -7,9 +7,9 @@ Measures, on synthetic seeds made from the real one (its statements repeated, ea
 byline and slug): conversion (parse + metadata + normalise + link + render MyST), linking against the
 real glossary and synthetic glossaries of up to 4,000 terms, HTML builds with ``-j 1`` and ``-j auto``,
 the EPUB and PDF of the real book (each PDF edition against its HTML; ``make book``), the tekan
-extension against plain Sphinx on the same pages, and an incremental rebuild after a one-statement edit. Every build runs in its own process, as ``tekan build``
-runs it; its peak memory is that process's ``ru_maxrss`` (from ``os.wait4``: the largest of the
-process and the workers it waited for).
+extension against plain Sphinx on the same pages, and an incremental rebuild after a one-statement edit.
+Every build runs in its own process, as ``tekan build`` runs it; its peak memory is that process's
+``ru_maxrss`` (from ``os.wait4``: the largest of the process and the workers it waited for).
 
 ``--smoke`` runs every part at tiny sizes (for the test suite: it only has to keep working).
 """
