@@ -87,6 +87,7 @@ class TypstTranslator(nodes.NodeVisitor):
         self.part_number = 0
         self.translation_note = ""
         self.appendix_open = False
+        self.sector_opened = False  # a sector heading was just set: its first statement follows on the same page
         self._collect(document)
 
     # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
@@ -289,16 +290,20 @@ class TypstTranslator(nodes.NodeVisitor):
         rest = [c for c in node.children if c is not title and c is not second]
         labels = "".join(f"#metadata(none)<{ts.label(doc, i)}>" for i in node["ids"])
         if is_top and doc in self.sector_docs:
-            if self.book.features:  # a sector inside a feature: a chapter-level heading on a page of its own
+            if self.book.features:  # a sector inside a feature: a heading on a new page, its first statement under it
                 head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}"
                 if second is not None:
                     head += f", english: [{self.english_or_chinese(second)}]"
                 head += ")\n"
+                self.sector_opened = True
                 return head + f"#metadata(none)<{ts.label(doc)}>{labels}\n\n" + self.blocks_of(rest)
             return self._part_call(title, second, plain, numbered=True) + labels + "\n" + self.blocks_of(rest)
         if is_top:
             level = 3 if self.book.features and doc in self.statement_docs else 2
+            new_page = "false" if self.sector_opened else "true"
+            self.sector_opened = False
             head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}, level: {level}"
+            head += f", new-page: {new_page}"
             if second is not None:
                 head += f", english: [{self.english_or_chinese(second)}]"
             head += ")\n"
@@ -478,6 +483,8 @@ class TypstTranslator(nodes.NodeVisitor):
             return self.language(node, f"#emph[{self.inline(node)}]")
         if isinstance(node, nodes.inline) and "tekan-pinyin" in _classes(node):
             return f"#pinyin[{self.inline(node)}]"
+        if isinstance(node, nodes.inline) and "tekan-other-script" in _classes(node):
+            return f"#box[{self.language(node, self.inline(node))}]"  # a headword is never split across lines
         if isinstance(node, (nodes.inline, nodes.literal)):
             return self.language(node, self.inline(node))
         if isinstance(node, nodes.Element):
