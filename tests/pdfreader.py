@@ -185,6 +185,8 @@ class Element:
     lang: str
     alt: str
     depth: int
+    content: bool = False  # it or an element below it holds marked content (text drawn on a page)
+    annotation_text: str = ""  # a link's annotation /Contents (what a screen reader announces)
 
 
 def structure(pdf: Path) -> tuple[str, list[Element]]:
@@ -202,10 +204,34 @@ def structure(pdf: Path) -> tuple[str, list[Element]]:
                 stack.extend((child, depth) for child in reversed(list(node)))
             elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
                 role = str(node.S).lstrip("/")
-                elements.append(Element(role, str(node.get("/Lang", "")), str(node.get("/Alt", "")), depth))
+                kids = list(node.K) if isinstance(node.get("/K"), pikepdf.Array) else [node.get("/K")]
+                content = _has_content(node)
+                annotations = [k.Obj for k in kids if isinstance(k, pikepdf.Dictionary) and "/Obj" in k]
+                contents = " ".join(str(a.get("/Contents", "")) for a in annotations)
+                lang_, alt = str(node.get("/Lang", "")), str(node.get("/Alt", ""))
+                elements.append(Element(role, lang_, alt, depth, content, contents))
                 if "/K" in node:
                     stack.append((node.K, depth + 1))
     return lang, elements
+
+
+def _has_content(node: Any) -> bool:
+    """True when a structure element or one below it holds marked content (text drawn on a page)."""
+    import pikepdf
+
+    stack = [node.get("/K")]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, int):
+            return True
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(list(kid))
+        elif isinstance(kid, pikepdf.Dictionary):
+            if "/MCID" in kid:
+                return True
+            if "/S" in kid and "/K" in kid:
+                stack.append(kid.K)
+    return False
 
 
 def page_labels(pdf: Path) -> list[str]:
