@@ -313,7 +313,18 @@ class TypstTranslator(nodes.NodeVisitor):
         return f"#section([{self.inline(title) if title else ''}])\n{labels}\n\n" + self.blocks_of(body)
 
     def blocks_of(self, children: list[nodes.Node]) -> str:
-        return "".join(self.block(child) for child in children)
+        """The blocks of a page; the paragraph before a byline is kept with it (no signature alone on a page)."""
+        out = []
+        for index, child in enumerate(children):
+            following = children[index + 1] if index + 1 < len(children) else None
+            signed = isinstance(following, nodes.container) and "tekan-byline" in _classes(following)
+            if signed and isinstance(child, nodes.paragraph) and not _classes(child):
+                first = not any(isinstance(c, nodes.paragraph) and not _classes(c) for c in children[:index])
+                body = self.block(child).rstrip("\n")
+                out.append(f"#keep-with-byline(indent: {'false' if first else 'true'})[{body}]\n\n")
+            else:
+                out.append(self.block(child))
+        return "".join(out)
 
     def paragraph(self, node: nodes.paragraph) -> str:
         classes = set(_classes(node))
