@@ -352,3 +352,17 @@ def test_print_text_keeps_headline_spaces_and_en_dashes(pdf_out: Path) -> None:
     assert spaced and all(headline in printed for headline in spaced), spaced
     assert "2020–2025" in printed and printed.count("2020-2025") <= 1  # the audit shows the seed's hyphen once
     assert "urn:tekan" not in printed
+
+
+def test_every_chinese_paragraph_is_indented_two_characters(pdf_out: Path) -> None:
+    """Each paragraph's first line starts two characters (20 pt) in from the text's edge, the last before a byline
+    too (it is kept with the byline in a block of its own)."""
+    path = pdf(pdf_out, "hant")
+    found = reader.lines(path)
+    edges = {1: 19 / 25.4 * 72, 0: (148 - 19) / 25.4 * 72 - 320}  # the text's left edge on odd and even pages
+    book = load_book(SEED, GLOSSARY, "hant")
+    for statement in book.publication.statements:
+        for paragraph in statement.paragraphs:
+            start = reader.squeeze(paragraph)[:20]  # (two paragraphs may begin alike: 近年來，大同市市場監…)
+            line = next(line for line in found if reader.squeeze(line.text).startswith(start))
+            assert abs(line.x0 - edges[line.page % 2] - 20) < 1, (statement.meta.slug, paragraph[:10], line.x0)
