@@ -40,7 +40,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
 
     assert {(row["statements"], row["jobs"]) for row in data["html"]} == {(16, "1"), (16, "auto")}
     assert all(row["ok"] and row["peak_mb"] > 0 for row in data["html"])
-    assert [row["format"] for row in data["formats"]] == ["html", "epub", "latex"]
+    assert [row["format"] for row in data["formats"]] == ["html", "epub", "typst"]
     assert data["overhead"][0]["plain_s"] > 0 and data["overhead"][0]["tekan_s"] > 0
     assert data["incremental"][0]["one_edit_s"] > 0
 

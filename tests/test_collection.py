@@ -119,14 +119,23 @@ def test_sidebar_lists_every_feature_and_expands_only_the_pages_own(app) -> None
     assert "wang-xiaoming.html" in hrefs  # the rest of the page's own feature is there
 
 
-@pytest.mark.sphinx("latex", testroot="collection")
+@pytest.mark.sphinx("typst", testroot="collection")
 def test_each_feature_is_a_part_of_the_printed_book(app) -> None:
+    """``sphinx-build -b typst``: the PDF's parts are the features, their sectors and statements under them, then
+    the appendix (glossary) after the last feature; every line breaks as clreq allows."""
+    from . import pdfreader
+
     app.build()
     _no_warnings(app)
-    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
-    parts = re.findall(r"\\part\{([^}]*)\}", tex)
-    assert parts[:3] == ["春季特刊", "秋季特刊", "冬季特刊"]
-    assert tex.rindex(r"\tekanappendix") > tex.index("國家質量基礎設施建設")  # glossary after the last feature
+    pdf = Path(app.outdir) / "tekan.pdf"
+    marks = pdfreader.outline(pdf)
+    parts = [title for depth, title in marks if depth == 0]
+    assert parts[1:4] == ["春季特刊", "秋季特刊", "冬季特刊"]  # after the contents
+    assert parts[4] == "附錄"
+    assert any(depth == 2 for depth, _ in marks)  # features → sectors → statements
+    text = pdfreader.squeeze(pdfreader.text(pdf))
+    assert text.rindex("詞彙表") > text.index("國家質量基礎設施建設")  # glossary after the last feature
+    assert pdfreader.clreq_breaks(pdfreader.lines(pdf)) == []
 
 
 def test_repeated_seed_builds_one_site(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,7 +88,7 @@ def running(mark: str, command: str) -> bool:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
 def test_no_child_or_grandchild_outlives_tekan(sig: signal.Signals) -> None:
-    """A child that has children of its own (as Sphinx has workers and latexmk has XeLaTeX)."""
+    """A child that has children of its own (as Sphinx has its -j workers)."""
     mark = uuid.uuid4().hex
     script = (
         "from tekan.processes import stop_on_signals\n"
@@ -119,7 +118,7 @@ def tekan_command(seed: Path, out: Path, *formats: str) -> list[str]:
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize(("sig", "phase"), [(signal.SIGTERM, "sphinx"), (signal.SIGKILL, "xelatex")])
+@pytest.mark.parametrize(("sig", "phase"), [(signal.SIGTERM, "sphinx"), (signal.SIGKILL, "sphinx")])
 def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     tmp_path: Path, sig: signal.Signals, phase: str
 ) -> None:
@@ -127,7 +126,7 @@ def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     out = tmp_path / "out"
     mark = uuid.uuid4().hex
     build = start(tekan_command(seed, out, "pdf"), mark)
-    program = {"sphinx": "-m sphinx ", "xelatex": ": xelatex "}[phase]  # Sphinx, or XeLaTeX under latexmk
+    program = {"sphinx": "-m sphinx "}[phase]  # Sphinx, which also compiles the PDF (Typst)
     wait_for(lambda: any(program in c for c in marked(mark)), 300, phase)
     os.kill(build.pid, sig)
     _, stderr = build.communicate(timeout=60)
@@ -140,32 +139,6 @@ def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     again = subprocess.run(tekan_command(seed, out, "pdf"), cwd=ROOT, capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr[-2000:]
     assert download(out, "pdf", "zh-hant").stat().st_size > 10_000
-
-
-@pytest.mark.pdf
-def test_a_pdf_build_after_a_failed_one_runs_xelatex_again(tmp_path: Path) -> None:
-    """latexmk remembers a failed run and would not rerun an unchanged .tex once the cause (here a package
-    missing from the TeX search path, as a missing font or package would be) is fixed outside it."""
-    from tekan.errors import TekanError
-    from tekan.pdf import make_pdf
-
-    latex = tmp_path / "latex"
-    packages = tmp_path / "packages"
-    latex.mkdir()
-    packages.mkdir()
-    (latex / "book.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{tekanextra}\n\\begin{document}\nHello\n\\end{document}\n"
-    )
-
-    def runner(command, cwd, quiet):  # type: ignore[no-untyped-def]
-        env = {**os.environ, "TEXINPUTS": f"{packages}//:"}
-        return subprocess.run(command, cwd=cwd, env=env, capture_output=quiet, check=False).returncode
-
-    with pytest.raises(TekanError, match="XeLaTeX failed"):
-        make_pdf(latex, "hant", runner)
-    (packages / "tekanextra.sty").write_text("\\ProvidesPackage{tekanextra}\n")
-    assert make_pdf(latex, "hant", runner) == latex / "book.pdf"
-    assert (latex / "book.pdf").stat().st_size > 1000
 
 
 # --- full disk, crash reports, missing tools --------------------------------------------------------
@@ -206,7 +179,6 @@ def test_a_crash_report_is_summed_up_in_one_line(capfd: pytest.CaptureFixture[st
 
 
 def test_a_failed_copy_is_one_line() -> None:
-    import shutil
 
     from tekan.cli import os_error_line
 
@@ -425,70 +397,33 @@ def test_build_time_limit_stops_the_step_names_it_and_leaves_the_edition(tmp_pat
 
 # --- state left by an interrupted or failed XeLaTeX run ------------------------------------------------
 
-_SMALL_BOOK = r"""\documentclass{article}
-\usepackage{makeidx}
-\makeindex
-\begin{document}
-\tableofcontents
-\section{First}\label{first}
-See section \ref{first}.\index{first}
-\printindex
-\end{document}
-"""
-
 
 def _cut(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
 
 
-@pytest.fixture(scope="module")
-def finished_latex(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A LaTeX folder after a finished PDF build of a small book (contents, a reference, an index)."""
-    from tekan.building import run_process
-    from tekan.pdf import make_pdf
-
-    latex = tmp_path_factory.mktemp("latex")
-    (latex / "book.tex").write_text(_SMALL_BOOK, encoding="utf-8")
-    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
-    return latex
-
-
-_SPOILERS: dict[str, Callable[[Path], object]] = {
-    "cut": _cut,
-    "open-brace": lambda p: p.write_text("\\newlabel{first}{{1}{1", encoding="utf-8"),
-    "garbage": lambda p: p.write_bytes(b"\x00garbage\n"),
-}
-
-
 @pytest.mark.pdf
-@pytest.mark.parametrize(
-    ("damage", "interrupted"),
-    [
-        ({".aux": "cut"}, True),  # XeLaTeX killed while writing its .aux (the issue's case)
-        ({".aux": "cut"}, False),  # the same after a run that finished
-        ({".aux": "cut", ".toc": "cut", ".ind": "cut", ".fdb_latexmk": "cut"}, False),
-        ({".aux": "open-brace", ".pdf": "cut"}, True),
-        ({".fdb_latexmk": "garbage", ".xdv": "cut", ".log": "cut", ".idx": "garbage"}, False),
-    ],
-    ids=["aux-interrupted", "aux", "several", "open-brace-and-pdf-interrupted", "fdb-xdv-log-idx"],
-)
-def test_a_pdf_build_after_damaged_leftovers_succeeds(
-    finished_latex: Path, tmp_path: Path, damage: dict[str, str], interrupted: bool
-) -> None:
-    """Whatever a killed XeLaTeX (or anything else) left in the LaTeX folder, the next PDF build succeeds."""
-    from tekan.building import run_process
-    from tekan.pdf import UNFINISHED, make_pdf
-
-    latex = tmp_path / "latex"
-    shutil.copytree(finished_latex, latex)
-    for suffix, spoiler in damage.items():
-        _SPOILERS[spoiler](latex / f"book{suffix}")
-    if interrupted:  # the marker an unfinished run leaves
-        (latex / UNFINISHED).touch()
-    assert make_pdf(latex, "hant", run_process) == latex / "book.pdf"
-    text = subprocess.run(["pdftotext", str(latex / "book.pdf"), "-"], capture_output=True, text=True).stdout
-    assert "See section 1." in text and "??" not in text  # the reference resolved again
-    assert not (latex / UNFINISHED).exists()
+def test_a_pdf_build_after_damaged_leftovers_succeeds(tmp_path: Path) -> None:
+    """Whatever a killed build left in the PDF's work folder (the Typst source and the PDF cut short, the doctrees'
+    environment cut short, the marker of an unfinished Sphinx run), the next PDF build succeeds and is whole."""
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    first = subprocess.run(tekan_command(seed, out, "pdf"), capture_output=True, text=True, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    published = next((out / "pdf").glob("*-zh-hant.pdf"))
+    text = subprocess.run(["pdftotext", str(published), "-"], capture_output=True, text=True).stdout
+    work = out / ".work" / "zh-hant"
+    for path in (
+        work / "typst" / "tekan.typ",
+        work / "typst" / "tekan.pdf",
+        work / "doctrees-typst" / "environment.pickle",
+    ):
+        _cut(path)
+    (work / ".doctrees-typst.unfinished").touch()  # as a killed Sphinx run leaves it
+    (work / "pdf.stamp").unlink(missing_ok=True)  # the inputs did not change: make it build anyway
+    again = subprocess.run(tekan_command(seed, out, "pdf"), capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert subprocess.run(["pdftotext", str(published), "-"], capture_output=True, text=True).stdout == text
 
 
 def _cut_files(*paths: Path) -> None:

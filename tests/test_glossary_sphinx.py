@@ -159,18 +159,23 @@ def test_epub_has_backlinks_but_no_scripts_or_downloads(app) -> None:
                 assert b"<script" not in archive.read(name), name
 
 
-@pytest.mark.sphinx("latex", testroot="glossary")
-def test_latex_backlinks_point_at_statement_labels(app) -> None:
+@pytest.mark.sphinx("typst", testroot="glossary")
+def test_print_backlinks_point_at_statement_labels(app) -> None:
+    """In the PDF's source the glossary's backlinks go to the statements' own labels, which are placed."""
+    from tekan.typesetting import label
+
     app.build()
     _no_warnings(app)
-    tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
-    glossary = tex[tex.index(r"\label{\detokenize{glossary::doc}}") :]
-    targets = set(re.findall(r"\\hyperref\[\\detokenize\{(statements/[^}]+)\}\]", glossary))
-    assert {"statements/wang-xiaoming:wang-xiaoming", "statements/li-si:li-si"} <= targets
+    source = (app.outdir / "tekan.typ").read_text(encoding="utf-8")
+    glossary = source[source.index("#glossary-list(") :]
+    targets = set(re.findall(r"#link\(<([^>]+)>\)", glossary))
+    expected = {label(f"statements/{slug}", slug) for slug in ("wang-xiaoming", "li-si")}
+    assert expected <= targets
     for target in targets:
-        assert rf"\label{{\detokenize{{{target}}}}}" in tex, target
-    assert "下載詞彙表" not in tex  # the downloads are the website's
-    assert r"\hyperref[\detokenize{glossary:letter-" not in tex  # no jump bar in print
+        assert f"<{target}>" in source.replace(f"#link(<{target}>)", ""), target  # placed somewhere
+    assert "下載詞彙表" not in source  # the downloads are the website's
+    assert "letter-" not in source  # no jump bar in print
+    assert (app.outdir / "tekan.pdf").stat().st_size > 10_000
 
 
 @pytest.mark.sphinx("html", testroot="glossary", srcdir="glossary-edition-language")

@@ -280,7 +280,7 @@ def test_the_csv_export_evaluates_no_formula_and_round_trips() -> None:
 
 
 @pytest.mark.pdf
-def test_characters_the_pdf_fonts_lack_are_located_before_xelatex(tmp_path: Path) -> None:
+def test_characters_the_pdf_fonts_lack_are_located_before_the_pdf_is_made(tmp_path: Path) -> None:
     from tekan.book import load_book
     from tekan.pdf import missing_glyphs
 
@@ -305,7 +305,7 @@ def test_a_pdf_build_with_missing_glyphs_stops_with_one_line_each(tmp_path: Path
     assert [e.split(": error: ")[0] for e in errors] == [f"{seed}:2", f"{seed}:4", str(seed)], errors
     assert "column 14: '\\ue000' U+E000" in errors[0] and "column 6: '😀' U+1F600 GRINNING FACE" in errors[1]
     assert errors[2].startswith(f"{seed}: error: 2 character(s) are missing from the PDF's fonts")
-    assert not (tmp_path / "out" / "pdf").exists()  # XeLaTeX never ran
+    assert not (tmp_path / "out" / "pdf").exists()  # no PDF was made
 
 
 def test_a_byline_whose_name_is_in_extension_b_is_split_and_builds(tmp_path: Path) -> None:

@@ -192,8 +192,8 @@ def test_partial_metadata_epub(app) -> None:  # type: ignore[no-untyped-def]
     assert "監管護航發展" in page and "tekan-english" not in page
 
 
-@pytest.mark.sphinx("latex", testroot="partial")
-def test_partial_metadata_latex(app) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.sphinx("typst", testroot="partial")
+def test_partial_metadata_pdf(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     assert all(w.endswith("[tekan.gap]") for w in _gap_warnings(app))
 

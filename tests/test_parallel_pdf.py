@@ -20,8 +20,9 @@ from tekan.languages import has_chinese
 from tekan.metadata import load_publication
 from tekan.translation import read_translations
 
+from . import pdfreader as reader
 from .conftest import BOOK, EPOCH, GLOSSARY, ROOT, SEED, tekan
-from .test_pdf import pdf_objects, run
+from .pdfreader import run
 
 pytestmark = pytest.mark.pdf
 SCRIPTS = {"hant": "zh-hant", "hans": "zh-hans"}
@@ -61,7 +62,7 @@ def words(pdf: Path) -> tuple[list[Word], float, float]:
         width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2])
         boxes = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
         for x, y, bottom, text in re.findall(boxes, page):
-            if 50 < float(y) < height - 56:
+            if 40 < float(y) < height - 56:  # below the running head (its rule at 41 pt)
                 result.append(Word(number, float(x), float(y), unescape(text), float(bottom) - float(y)))
     return result, width, height
 
@@ -166,14 +167,40 @@ def test_fonts_metadata_and_title(parallel_out: Path, script: str) -> None:
     variant = {"hant": "中英對照", "hans": "中英对照"}[script]
     title = load_book(SEED, GLOSSARY, script).publication.meta.title
     assert f"Title:           {title}（{variant}）" in info
-    tag = {"hant": b"zh-Hant", "hans": b"zh-Hans"}[script]
-    assert re.search(rb"/Lang ?\(" + tag + rb"\)", pdf_objects(pdf))
     first_page = run("pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-")
     assert variant in first_page
-    log = (parallel_out / ".work" / f"{SCRIPTS[script]}-parallel" / "latex" / "tekan.log").read_text(
-        encoding="utf-8", errors="replace"
-    )
-    assert "Missing character" not in log and "Overfull \\vbox" not in log
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_no_line_breaks_against_clreq_and_few_hyphens(parallel_out: Path, script: str) -> None:
+    """Neither column breaks a line against clreq (glossary links included); the narrow English column is not
+    riddled with hyphens."""
+    found = reader.lines(parallel_pdf(parallel_out, script))
+    assert reader.clreq_breaks(found) == []
+    english = reader.english_lines(found)
+    assert len(english) > 500
+    assert len(reader.hyphenated(english)) / len(english) <= 0.10
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_tagged_chinese_with_english_runs(parallel_out: Path, script: str) -> None:
+    lang, elements = reader.structure(parallel_pdf(parallel_out, script))
+    assert lang == {"hant": "zh-Hant", "hans": "zh-Hans"}[script]
+    assert sum(e.lang == "en" for e in elements) > 50  # every English column is tagged English
+
+
+def test_chinese_column_is_not_stretched(parallel_out: Path) -> None:
+    """The narrow Chinese column keeps its characters a character apart (no spacing out of justified lines)."""
+    found = reader.glyphs(parallel_pdf(parallel_out, "hant"), [6, 7, 8])
+    han = [
+        gap - a.size
+        for a, b, gap in reader.advances(found)
+        if "\u4e00" <= a.char <= "\u9fff" and "\u4e00" <= b.char <= "\u9fff" and a.x0 < 200 and a.size == 10
+    ]
+    assert len(han) > 200
+    # Only a line whose next character may not start a line (a closing mark) is spaced out, by a fraction.
+    stretched = [extra for extra in han if extra > 0.05]
+    assert len(stretched) / len(han) < 0.05 and max(han) < 1.5, (len(stretched), len(han), max(han))
 
 
 def test_the_other_editions_are_left_alone(parallel_out: Path) -> None:

@@ -1,6 +1,6 @@
 """A book is a folder: `tekan` on the current directory, `--project DIR` or `--seed FILE` anywhere, with the
 glossary Tekan ships when the book has none; the book's identity in every format; world-readable output;
-every Sphinx and XeLaTeX run through one replaceable runner."""
+every Sphinx run through one replaceable runner."""
 
 from __future__ import annotations
 

@@ -83,9 +83,11 @@ def test_valid_version_2(config: dict[str, Any]) -> None:
 def test_apt_packages_bring_what_the_pdf_needs(config: dict[str, Any]) -> None:
     setup = (ROOT / "tools" / "setup.sh").read_text(encoding="utf-8")
     debs = set(re.search(r"debs=\(([^)]*)\)", setup)[1].split())  # type: ignore[index]
-    needed = {"latexmk", "texlive-xetex", "texlive-lang-chinese", "texlive-fonts-recommended", "fonts-noto-cjk"}
+    needed = {"fonts-noto-cjk", "fontconfig"}  # the PDF's fonts; Typst itself is a Python wheel
     assert needed <= debs, "tools/setup.sh and this test disagree on the PDF's packages"
     assert needed <= set(config["build"]["apt_packages"])
+    tex = {"latexmk", "texlive-xetex", "texlive-lang-chinese", "texlive-fonts-recommended"}
+    assert not tex & (debs | set(config["build"]["apt_packages"])), "TeX is no longer needed"
 
 
 def test_jobs_run_the_project_build_and_publish_its_outputs(config: dict[str, Any]) -> None:

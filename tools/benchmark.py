@@ -6,10 +6,10 @@ Usage: ``.venv/bin/python tools/benchmark.py [--smoke] [--out FILE.json]`` (or `
 Measures, on synthetic seeds made from the real one (its statements repeated, each with a distinct
 byline and slug): conversion (parse + metadata + normalise + link + render MyST), linking against the
 real glossary and synthetic glossaries of up to 4,000 terms, HTML builds with ``-j 1`` and ``-j auto``,
-the EPUB and PDF of the real book, the tekan extension against plain Sphinx on the same pages, and an
-incremental rebuild after a one-statement edit. Every build runs in its own process, as ``tekan build``
-runs it; its peak memory is that process's ``ru_maxrss`` (from ``os.wait4``: the largest of the
-process and the workers it waited for).
+the EPUB and PDF of the real book (each PDF edition against its HTML; ``make book``), the tekan
+extension against plain Sphinx on the same pages, and an incremental rebuild after a one-statement edit.
+Every build runs in its own process, as ``tekan build`` runs it; its peak memory is that process's
+``ru_maxrss`` (from ``os.wait4``: the largest of the process and the workers it waited for).
 
 ``--smoke`` runs every part at tiny sizes (for the test suite: it only has to keep working).
 """
@@ -69,7 +69,7 @@ class Sizes:
     overhead: tuple[int, ...]  # statements per tekan-vs-plain comparison
     incremental: tuple[int, ...]  # statements per incremental rebuild
     repeats: int  # runs per tekan-vs-plain comparison (median) and per linking measurement (best)
-    pdf: bool  # run latexmk on the real book
+    pdf: bool  # the real book's PDF per edition against its HTML, and `make book` (nine outputs)
     scaling: tuple[int, ...] = ()  # statements per collection (features of 16) for the growth targets
     edit_loop: int = 0  # statements of the collection edited in the edit-loop measurement
     large_formats: bool = False  # Simplified, EPUB and PDF of the largest collection; the real book in the edit loop
@@ -449,23 +449,37 @@ def bench_html(sizes: Sequence[int], jobs: Sequence[str], large: int, large_cap:
     return rows
 
 
-def bench_formats(work: Path, pdf: bool) -> list[dict[str, Any]]:
-    """The real book in each format (full builds, -j 1)."""
+def bench_formats(work: Path) -> list[dict[str, Any]]:
+    """The real book in each format (full Sphinx builds, -j 1; the typst builder compiles the PDF itself)."""
     rows = []
-    for builder in ("html", "epub", "latex"):
+    for builder in ("html", "epub", "typst"):
         base = work / f"real-{builder}"
         run = sphinx_build(
             builder, SEED, base / "src", base / "out", base / "doctrees", "1", work / "logs" / f"real-{builder}.log"
         )
         rows.append({"format": builder, "seconds": run.seconds, "peak_mb": run.peak_mb, "ok": run.ok, "note": run.note})
-    if pdf:  # latexmk and the missing-glyph check, as ``tekan build pdf`` runs them (tekan.pdf.make_pdf)
-        latex = work / "real-latex" / "out"
-        command = [sys.executable, "-c", "import sys; from pathlib import Path; from tekan.pdf import make_pdf; "
-                   "make_pdf(Path(sys.argv[1]), 'hant')", str(latex)]  # fmt: skip
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
-        run = run_process(command, work / "logs" / "real-pdf.log", env=env)
-        row: dict[str, Any] = {"format": "pdf (latexmk)", "seconds": run.seconds, "peak_mb": run.peak_mb}
-        rows.append({**row, "ok": run.ok, "note": run.note})
+    return rows
+
+
+def bench_pdf(work: Path) -> list[dict[str, Any]]:
+    """The real book's PDF of each edition against its HTML (``tekan build``, fresh output folders), then
+    ``make book``'s command: all nine outputs (three formats × three editions) from nothing."""
+    rows: list[dict[str, Any]] = []
+    for edition in ("hant", "hans", "en"):
+        runs = {}
+        for fmt in ("html", "pdf"):
+            out = work / f"pdf-{edition}-{fmt}"
+            runs[fmt] = tekan_build([fmt, "--edition", edition], out, work / "logs" / f"pdf-{edition}-{fmt}.log")
+            shutil.rmtree(out, ignore_errors=True)
+        html, pdf = runs["html"], runs["pdf"]
+        ratio = pdf.cpu / max(html.cpu, 1e-9)
+        rows.append({"build": f"real book, {edition}: PDF / HTML", "wall_s": pdf.seconds, "cpu_s": pdf.cpu,
+                     "html_wall_s": html.seconds, "html_cpu_s": html.cpu, "pdf_over_html": ratio,
+                     "peak_mb": pdf.peak_mb, "ok": pdf.ok and html.ok, "note": pdf.note or html.note})  # fmt: skip
+    out = work / "make-book"
+    book = tekan_build(["all", "--edition", "all", "--strict"], out, work / "logs" / "make-book.log")
+    shutil.rmtree(out, ignore_errors=True)
+    rows.append({"build": "make book (9 outputs)", **_run_row(book)})
     return rows
 
 
@@ -1008,9 +1022,45 @@ def report(results: dict[str, Any]) -> str:
              ("peak MB", key("peak_mb")), ("note", _status)],
             results["single_feature"],
         ))  # fmt: skip
+    if results.get("pdf"):
+        parts.append(table(
+            "The PDF (Typst) against the HTML of the same edition, and `make book` (tekan build, from nothing)",
+            [("build", key("build")), ("PDF wall s", key("wall_s")), ("PDF CPU s", key("cpu_s")),
+             ("HTML wall s", lambda r: r.get("html_wall_s", "")), ("HTML CPU s", lambda r: r.get("html_cpu_s", "")),
+             ("PDF / HTML (CPU)", lambda r: f"{r['pdf_over_html']:.2f}" if "pdf_over_html" in r else ""),
+             ("peak MB", key("peak_mb")), ("note", _status)],
+            results["pdf"],
+        ))  # fmt: skip
     parts.append(targets(results))
     parts.append(archive_targets(results))
+    parts.append(pdf_targets(results))
     return "\n".join(parts)
+
+
+def pdf_targets(results: dict[str, Any]) -> str:
+    """The targets of issue 19 (the Typst PDF) with what was measured."""
+    rows = results.get("pdf") or []
+    scaling = (results.get("scaling") or {}).get("formats", [])
+    if not rows and not scaling:
+        return ""
+    lines = ["### Targets of the PDF", "", "| target | measured | met |", "|---|---|---|"]
+    for row in rows:
+        if "pdf_over_html" in row:
+            measured = f"PDF {row['cpu_s']:.1f} s CPU, HTML {row['html_cpu_s']:.1f} s CPU ({row['pdf_over_html']:.2f}×)"
+            met = row["ok"] and row["pdf_over_html"] <= 1.0
+            lines.append(
+                f"| {row['build'].split(':')[0]}: PDF no slower than HTML | {measured} | {'yes' if met else '**no**'} |"
+            )
+        else:
+            measured = f"{row['wall_s']:.1f} s wall ({row['cpu_s']:.1f} s CPU)"
+            met = row["ok"] and row["wall_s"] < 20
+            lines.append(f"| make book, nine outputs < 20 s | {measured} | {'yes' if met else '**no**'} |")
+    pdf = next((r for r in scaling if r["build"].startswith("PDF")), None)
+    if pdf:
+        measured = f"{pdf['wall_s']:.1f} s wall ({pdf['cpu_s']:.1f} s CPU)"
+        met = pdf["ok"] and pdf["wall_s"] < 30
+        lines.append(f"| {pdf['build'].split(',')[0]} < 30 s | {measured} | {'yes' if met else '**no**'} |")
+    return "\n".join(lines) + "\n"
 
 
 def targets(results: dict[str, Any]) -> str:
@@ -1126,8 +1176,8 @@ def archive_targets(results: dict[str, Any]) -> str:
 def failures(results: dict[str, Any]) -> list[str]:
     """Measurements that did not run to completion (a capped build is reported, not a failure)."""
     found = [f"convert {r['statements']}: {r['error']}" for r in results["convert"] if "error" in r]
-    for part in ("html", "formats", "overhead", "incremental"):
-        found += [f"{part}: {r['note']}" for r in results[part] if not r["ok"] and "capped" not in r["note"]]
+    for part in ("html", "formats", "pdf", "overhead", "incremental"):
+        found += [f"{part}: {r['note']}" for r in results.get(part, []) if not r["ok"] and "capped" not in r["note"]]
     scaling = results.get("scaling") or {}
     for row in [*scaling.get("html", []), *scaling.get("formats", []), *results.get("edit_loop", [])]:
         if not row["ok"] and "capped" not in row["note"]:
@@ -1145,7 +1195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        help="run only these parts (convert, linking, formats, overhead, incremental, "
+        help="run only these parts (convert, linking, formats, pdf, overhead, incremental, "
         "html, scaling, edit_loop, search, peer, single_feature); repeatable",
     )
     parser.add_argument(
@@ -1174,7 +1224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps: list[tuple[str, Callable[[], Any]]] = [
             ("convert", lambda: bench_convert(sizes.convert, work)),
             ("linking", lambda: bench_linking(sizes.link, sizes.synthetic_terms, sizes.repeats)),
-            ("formats", lambda: bench_formats(work, sizes.pdf)),
+            ("formats", lambda: bench_formats(work)),
+            ("pdf", lambda: bench_pdf(work) if sizes.pdf else []),
             ("overhead", lambda: bench_overhead(sizes.overhead, work, sizes.repeats)),
             ("incremental", lambda: bench_incremental(sizes.incremental, work)),
             ("html", lambda: bench_html(sizes.html, sizes.jobs, sizes.large, sizes.large_cap, work)),

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Installs what Tekan needs and is missing: Debian packages (TeX, Noto CJK fonts, poppler, Java for
-# EPUBCheck, Chromium) when run as root with apt, the Python packages into .venv/, and the accessibility
+# Installs what Tekan needs and is missing: Debian packages (Noto CJK fonts, poppler, Java for EPUBCheck,
+# Chromium; the PDF's compiler, Typst, is a Python wheel) when run as root with apt, the Python packages into .venv/, and the accessibility
 # checkers (axe-core, DAISY Ace; versions locked in tools/npm/) into .npm-tools/.
 # Idempotent and quiet when everything is there. Used by `make book` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(make latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended fonts-noto-cjk
-      poppler-utils default-jre-headless chromium fontconfig python3-venv)
+debs=(make fonts-noto-cjk poppler-utils default-jre-headless chromium fontconfig python3-venv)
 missing=()
 for pkg in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

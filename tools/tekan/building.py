@@ -491,7 +491,7 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         except OSError:
             digest.update(f"{path}\0-\n".encode())
-    for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng"):
+    for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng", "typst"):
         with contextlib.suppress(packages.PackageNotFoundError):
             digest.update(f"{name}=={packages.version(name)}\n".encode())
     read = ("SOURCE_DATE_EPOCH", "READTHEDOCS_CANONICAL_URL")  # the dates in every format, the site's URL

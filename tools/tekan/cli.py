@@ -363,7 +363,7 @@ def _warn_missing_glyphs(seed: Path, glossary: Path) -> None:
 
 
 def _check_glyphs(books: Sequence[Book]) -> None:
-    """Stop before XeLaTeX runs when the PDF's fonts lack a character: one line per place."""
+    """Stop before the PDF is built when its fonts lack a character: one line per place."""
     from .editions import edition
     from .pdf import missing_glyphs
 

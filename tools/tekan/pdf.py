@@ -1,9 +1,12 @@
-"""LaTeX → PDF with XeLaTeX (latexmk), failing on any glyph the fonts lack."""
+"""What the PDF needs of the machine: the edition's Noto CJK fonts, and a glyph for every character it sets.
+
+The PDF itself is made by the Typst builder (``tekan.sphinxext.typst``); these checks run before it, so a
+missing font or character stops the build with its place rather than a gap or a fallback glyph in print.
+"""
 
 from __future__ import annotations
 
 import bisect
-import re
 import shutil
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -23,21 +26,6 @@ if TYPE_CHECKING:
     from .runner import Runner
     from .target import Target
 
-MISSING = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]+)\) in font ([^!]+)!")
-
-
-def missing_characters(log: str) -> list[str]:
-    """The ``Missing character`` lines of a XeLaTeX log, as ``字 (U+XXXX) in font``."""
-    return sorted({f"{m[1]} (U+{m[2]}) in {m[3].strip()}" for m in MISSING.finditer(log)})
-
-
-UNDEFINED = re.compile(r"Warning: (?:Reference|Hyper reference|Citation) `([^']*)' .*undefined")
-
-
-def undefined_references(log: str) -> list[str]:
-    """The cross-references XeLaTeX could not resolve (links that would go nowhere)."""
-    return sorted({m[1] for m in UNDEFINED.finditer(log)})
-
 
 def missing_fonts(script: str) -> list[str]:
     """The edition's Noto CJK families that fontconfig does not know."""
@@ -49,15 +37,6 @@ def missing_fonts(script: str) -> list[str]:
     listed = query([fc_list, ":", "family"]).stdout
     families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     return [family for family in cjk_fonts(script).values() if family not in families]
-
-
-#: Left in the LaTeX folder while a PDF build is not known to have succeeded.
-UNFINISHED = ".tekan-pdf-unfinished"
-
-
-def latexmk_command(tex: Path) -> list[str]:
-    """The XeLaTeX run of a book (latexmk reruns it until references settle)."""
-    return ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
 
 
 def check_fonts(editions: Sequence[Edition]) -> None:
@@ -72,83 +51,19 @@ def check_fonts(editions: Sequence[Edition]) -> None:
         )
 
 
-def check_latex(editions: Sequence[Edition]) -> None:
-    """The PDF's prerequisites: latexmk and XeLaTeX, and the editions' fonts (one line of advice each)."""
-    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
-        raise TekanError(
-            "the PDF needs XeLaTeX: install latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended "
-            "(tools/setup.sh does this as root), or build only html epub",
-            Path("latexmk"),
-            Kind.io,
-        )
-    check_fonts(editions)
+def finish_pdf(built: Path, target: Target, runner: Runner) -> Path:
+    """The PDF's finishing step: the file the Typst builder compiled (none when the fonts lacked a character,
+    which its warnings name)."""
+    del runner  # Typst ran inside Sphinx
+    from .editions import BASENAME
+
+    pdf = built / f"{BASENAME}.pdf"
+    if not pdf.is_file():
+        raise TekanError("the Typst builder made no PDF: see its warnings above", target.inputs.seed, Kind.io)
+    return pdf
 
 
-def finish_pdf(latex_dir: Path, target: Target, runner: Runner) -> Path:
-    """The PDF's finishing step: XeLaTeX on Sphinx's LaTeX output."""
-    return make_pdf(latex_dir, target.edition.key, runner)
-
-
-def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
-    """Run latexmk on the Sphinx LaTeX output in ``latex_dir`` (through ``runner``); return the PDF."""
-    run = runner  # given by building (no import back: building imports this module)
-    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
-        raise TekanError(
-            "the PDF needs XeLaTeX: install make latexmk texlive-xetex texlive-lang-chinese "
-            "texlive-fonts-recommended fonts-noto-cjk (tools/setup.sh does this as root)",
-            latex_dir,
-            Kind.io,
-        )
-    fonts = missing_fonts(script)
-    if fonts:
-        raise TekanError(
-            f"the PDF needs the fonts {', '.join(fonts)}: install fonts-noto-cjk (tools/setup.sh does this as root)",
-            latex_dir,
-            Kind.io,
-        )
-    texs = sorted(latex_dir.glob("*.tex"))
-    if not texs:
-        raise TekanError("Sphinx wrote no .tex file", latex_dir, Kind.io)
-    tex = texs[0]
-    command = latexmk_command(tex)
-    # After a run that failed, was interrupted or was killed (the marker is left behind), its files may be
-    # cut short (a truncated .aux stops every later run) and latexmk remembers the failure (it would not rerun
-    # an unchanged .tex): the next run starts from the .tex alone. A run that fails on what an earlier,
-    # finished run left is tried once more from the .tex alone.
-    unfinished = latex_dir / UNFINISHED
-    if unfinished.exists():
-        _remove_leftovers(tex)
-    earlier = any(tex.with_suffix(suffix).exists() for suffix in LEFTOVERS)
-    unfinished.touch()
-    status = run(command, latex_dir, True)  # its output is in the log, read below
-    if status and earlier:
-        _remove_leftovers(tex)
-        status = run(command, latex_dir, True)
-    log_path = tex.with_suffix(".log")
-    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-    if status:
-        raise TekanError(f"XeLaTeX failed (exit {status}); see the log", log_path, Kind.io)
-    missing = missing_characters(log)
-    if missing:
-        raise TekanError(f"the fonts lack {len(missing)} character(s): {'; '.join(missing[:10])}", log_path, Kind.io)
-    undefined = undefined_references(log)
-    if undefined:
-        raise TekanError(f"{len(undefined)} unresolved reference(s): {'; '.join(undefined[:10])}", log_path, Kind.io)
-    unfinished.unlink()
-    return tex.with_suffix(".pdf")
-
-
-#: What latexmk, XeLaTeX, makeindex and xdvipdfmx write beside the .tex: all made again from it.
-LEFTOVERS = (".aux", ".toc", ".out", ".idx", ".ind", ".ilg", ".log", ".fls", ".fdb_latexmk", ".xdv", ".pdf")
-
-
-def _remove_leftovers(tex: Path) -> None:
-    """Remove what earlier runs on ``tex`` left (see :data:`LEFTOVERS`)."""
-    for suffix in LEFTOVERS:
-        tex.with_suffix(suffix).unlink(missing_ok=True)
-
-
-# --- characters the fonts lack, found before XeLaTeX runs ----------------------------------------------
+# --- characters the fonts lack, found before the PDF is made ----------------------------------------------
 
 
 @lru_cache(maxsize=8)
@@ -227,7 +142,7 @@ _PUBLICATION_FIELDS = ("title", "title_en", "publisher", "publisher_en", "descri
 def missing_glyphs(book: Book, families: Sequence[str]) -> list[Problem]:
     """One problem per character of the book that a PDF font lacks, with its line and column.
 
-    XeLaTeX only logs such a character ("Missing character") and leaves a gap: found here, before it runs.
+    A font without the glyph would leave a gap or take another face's: found here, before the PDF is made.
     """
     coverages = [(family, font_coverage(family)) for family in families]
     problems: list[Problem] = []

@@ -1,7 +1,7 @@
-"""Child processes (Sphinx, latexmk and XeLaTeX) that never outlive ``tekan``.
+"""Child processes (Sphinx) that never outlive ``tekan``.
 
-Each child runs in its own process group (with its own children: Sphinx's ``-j`` workers, latexmk's
-XeLaTeX), so it can be stopped as a whole. ``tekan`` stops the group when it is interrupted (Ctrl-C) or
+Each child runs in its own process group (with its own children: Sphinx's ``-j`` workers), so it can be
+stopped as a whole. ``tekan`` stops the group when it is interrupted (Ctrl-C) or
 terminated (SIGTERM, SIGHUP: turned into :class:`Terminated` by :func:`stop_on_signals`); and a watchdog
 process, told through a pipe, stops it when ``tekan`` itself is killed (SIGKILL), since then no code of
 ``tekan`` runs: the pipe closes without its "done".
@@ -83,7 +83,7 @@ def stop_group(child: subprocess.Popen[bytes]) -> None:
             child.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             continue
-        # The leader is gone; what is left of its group (a worker, XeLaTeX) goes with it.
+        # The leader is gone; what is left of its group (a worker) goes with it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, signal.SIGKILL)
         break

@@ -411,7 +411,7 @@ def _table_cell(text: str, start: int, length: int) -> list[str]:
 AUDIT_TABLE = "tekan-audit-table"
 
 
-#: The class of the print appendix's compact list on the audit page (the LaTeX build keeps it, the others drop it).
+#: The class of the print appendix's compact list on the audit page (the PDF keeps it, the others drop it).
 AUDIT_PRINT_CLASS = "tekan-audit-print"
 #: Kinds of change the print appendix lists one by one (punctuation and quotes are counted, and listed on the site).
 PRINT_RULES = ("word", "customary", "lookalike", "dash")

@@ -1,4 +1,4 @@
-"""The seam at the process boundary: every Sphinx, latexmk and compiler run goes through one ``Runner``."""
+"""The seam at the process boundary: every Sphinx run (and any other child) goes through one ``Runner``."""
 
 from __future__ import annotations
 

@@ -79,14 +79,15 @@ EPUB = OutputFormat(
 )
 PDF = OutputFormat(
     "pdf",
-    "latex",
+    "typst",
     "PDF",
     ".pdf",
     "application/pdf",
     variants=frozenset({"parallel"}),
-    prerequisites="tekan.pdf:check_latex",
+    prerequisites="tekan.pdf:check_fonts",
     finish="tekan.pdf:finish_pdf",
     fonts=True,
+    sphinx_extension="tekan.sphinxext.typst",
 )
 
 #: Every output format, by key, in build order. A new format (Typst, say) is one record here.
@@ -108,7 +109,7 @@ def output_format(key: str) -> OutputFormat:
 
 
 def format_of_builder(builder: str) -> OutputFormat | None:
-    """The format a Sphinx builder makes (``latex`` → pdf), if it is one of Tekan's."""
+    """The format a Sphinx builder makes (``typst`` → pdf), if it is one of Tekan's."""
     return next((fmt for fmt in FORMATS.values() if fmt.builder == builder), None)
 
 

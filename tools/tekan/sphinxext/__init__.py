@@ -24,7 +24,6 @@ from .escaping import setup_escaping
 from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
-from .latex import setup_latex
 from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import setup_pages
@@ -48,7 +47,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_epub(app)
     setup_epub_text(app)
-    setup_latex(app)
     setup_incremental(app)
     setup_memory(app)
     for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)

@@ -88,10 +88,7 @@ def defaults(edition: Edition, version: str) -> dict[str, Any]:
         "epub_use_index": False,  # the glossary (pinyin order) and the English index are the book's indexes
         "epub_css_files": ["tekan-epub.css"],  # not "epub.css": that is the epub theme's own sheet
         "epub_exclude_files": ["_static/tekan.css"],
-        # LaTeX: fonts, title page, PDF metadata and preamble are set by tekan.sphinxext.latex
-        "latex_show_urls": "no",
-        "latex_show_pagerefs": False,
-        "latex_domain_indices": False,
+        # The PDF: layout, fonts, title page and metadata are set by tekan.sphinxext.typst
     }
 
 

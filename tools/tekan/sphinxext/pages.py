@@ -109,7 +109,7 @@ def _check_config(app: Sphinx, config: Any) -> None:
 def load_for(app: Sphinx) -> Book:
     """The book named by the configuration, loaded once per build however many handlers ask for it.
 
-    EPUB and LaTeX settings need it at config-inited, the pages at builder-inited, the EPUB again at
+    EPUB settings need it at config-inited, the pages at builder-inited, the EPUB again at
     build-finished: the memo (keyed by the inputs and their modification times) makes that one load.
     """
     target = get_target(app)
@@ -404,12 +404,12 @@ class StableSectionIds(SphinxTransform):
 
 def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The audit page: print keeps the compact appendix (no sections, so no running heads of statement titles),
-    the site and the EPUB keep the full list by statement. (LaTeX resolves one tree of the whole book.)"""
+    the site and the EPUB keep the full list by statement. (The PDF resolves one tree of the whole book.)"""
     for compact in list(doctree.findall(nodes.container)):
         if AUDIT_PRINT_CLASS not in compact["classes"]:
             continue
         page = compact.parent
-        if app.builder.format == "latex":
+        if app.builder.format == "typst":  # print: the compact appendix
             for section in [child for child in page.children if isinstance(child, nodes.section)]:
                 page.remove(section)
         else:

@@ -1,0 +1,133 @@
+"""The pure core of the Typst PDF: every text is a string literal that Typst prints as itself, labels are safe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tekan import typesetting as ts
+
+from . import pdfreader
+
+HOSTILE = [
+    line
+    for line in (Path(__file__).parent / "data" / "hostile-lines.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def test_string_escapes_only_what_a_typst_string_needs() -> None:
+    assert ts.string('a"b\\c') == '"a\\"b\\\\c"'
+    assert ts.string("line\nbreak\x00") == '"line\\u{a}break\\u{0}"'
+    assert ts.text("") == ""
+    assert ts.text("#set page(width: 1pt)") == '#"#set page(width: 1pt)"'
+
+
+@pytest.mark.pdf
+def test_every_hostile_line_is_printed_literally_and_runs_nothing(tmp_path: Path) -> None:
+    """Each line of the hostile corpus (Typst, TeX, Markdown, HTML syntax …) set as a paragraph comes back from the
+    PDF as itself: nothing was read as markup or code (no heading, list, math, raw, label, file read)."""
+    source = tmp_path / "hostile.typ"
+    # (Between two words: poppler takes a hyphen ending a line for a hyphenated word and drops it.)
+    body = "\n\n".join(ts.text(f"正文{line}結束") for line in HOSTILE)
+    source.write_text(
+        '#set text(font: ("Libertinus Serif", "Noto Serif CJK TC"))\n#set page(height: auto)\n' + body + "\n",
+        encoding="utf-8",
+    )
+    ts.compile_pdf(source, tmp_path / "hostile.pdf", None, standards=())
+    printed = pdfreader.text(tmp_path / "hostile.pdf")
+    position = 0
+    squeezed = pdfreader.squeeze(printed)
+    for line in HOSTILE:
+        found = squeezed.find(pdfreader.squeeze(f"正文{line}結束"), position)
+        assert found >= 0, line
+        position = found
+    assert "root:x:0:0" not in printed
+    assert not list(tmp_path.glob("tekan-pwned*"))
+
+
+@pytest.mark.pdf
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")), max_size=40))
+def test_any_text_is_a_valid_literal(value: str) -> None:
+    """Whatever the text, the string literal compiles (Typst reads it back; no syntax error, no code)."""
+    import typst
+
+    result = typst.query(_one(value), "<probe>", field="value", one=True)
+    assert result.strip() == f'"{_json(value)}"'
+
+
+def _one(value: str) -> bytes:
+    return f"#metadata({ts.string(value)})<probe>".encode()
+
+
+def _json(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def test_labels_are_typst_label_names_and_distinct() -> None:
+    names = {ts.label("statements/中文", "term-x"), ts.label("statements/__", "term-x"), ts.label("a", "b c")}
+    assert len(names) == 3
+    assert all(re.fullmatch(r"[A-Za-z0-9_.:-]+", name) for name in names)
+    assert ts.label("glossary", "term-quality") == "t:glossary:term-quality"
+
+
+def test_layout_values_are_literals() -> None:
+    layout = ts.Layout(
+        lang="zh",
+        region="tw",
+        script="hant",
+        serif="Noto Serif CJK TC",
+        sans="Noto Sans CJK TC",
+        other_serif="Noto Serif CJK SC",
+        title='書名"#x',
+        author="作者",
+        subject="Subject",
+        words={"contents": "目錄"},
+    )
+    arguments = layout.arguments()
+    assert 'title: "書名\\"#x"' in arguments and 'words: ("contents": "目錄")' in arguments
+    assert ts.value([]) == "()" and ts.value(["a"]) == '("a",)' and ts.value({}) == "(:)"
+
+
+def test_document_date_from_source_date_epoch() -> None:
+    assert ts.document_date("1630454400") == (2021, 9, 1, 0, 0, 0)
+    assert ts.document_date("") is None and ts.document_date("x") is None
+
+
+@pytest.mark.pdf
+def test_plain_sphinx_build_checks_the_glyphs_before_compiling(tmp_path: Path) -> None:
+    """``sphinx-build -b typst`` (no tekan command around it) names a character the fonts lack and makes no PDF."""
+    import subprocess
+    import sys
+
+    seed = tmp_path / "f.txt"
+    seed.write_text(
+        "以標準引領浙江製造\n標準化是國家質量基礎設施的重要組成部分😀。\n——浙江省市場監督管理局局長陳立新\n《浙江標準報》\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "src").mkdir()
+    command = [sys.executable, "-m", "sphinx", "-b", "typst", "-C", "-D", "extensions=tekan.sphinxext"]
+    command += [
+        "-D",
+        f"tekan_seed={seed}",
+        "-D",
+        "tekan_report_gaps=0",
+        "-q",
+        str(tmp_path / "src"),
+        str(tmp_path / "out"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert f"{seed}:2: WARNING: paragraph, column 20: '😀' U+1F600" in result.stderr, result.stderr[-2000:]
+    assert "no PDF made" in result.stderr
+    assert (tmp_path / "out" / "tekan.typ").is_file() and not (tmp_path / "out" / "tekan.pdf").exists()
+    seed.write_text(seed.read_text(encoding="utf-8").replace("😀", ""), encoding="utf-8")
+    again = subprocess.run([*command[:3], "-W", *command[3:]], capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (tmp_path / "out" / "tekan.pdf").stat().st_size > 10_000

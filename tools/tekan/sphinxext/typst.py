@@ -1,0 +1,663 @@
+"""The print book with Typst: a Sphinx builder (``-b typst``) that assembles the book's doctree, writes it as Typst
+source and compiles it to a tagged PDF (``typst.compile``).
+
+The builder assembles one tree of the whole book as Sphinx's LaTeX builder does (``inline_all_toctrees``); the
+translator walks it and writes the layout's functions (``tekan/data/tekanbook.typ``) with every text as a string
+literal (``tekan.typesetting``): parts by sector (by feature in a collection), statements with their English
+headline and byline, editors' footnotes, the glossary as a list, the English index and the pinyin index with
+their page numbers found by Typst itself (each use of a term is a marker the index queries), the corrections
+appendix. The title page, colophon and PDF metadata come from the book's identity and metadata.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.console import darkgreen  # type: ignore[attr-defined]  # Sphinx's own colour helper
+from sphinx.util.nodes import inline_all_toctrees
+
+from .. import typesetting as ts
+from ..book import Book, identity, translated_identity
+from ..editions import BASENAME, HANS, HANT, Edition
+from ..errors import Kind
+from ..files import write_if_changed
+from ..glossary import initial, pinyin_sort_key
+from ..model import Term
+from ..rendering import ENGLISH_INDEX_DOC, feature_doc, sector_doc, statement_doc
+from ..translation import MONTHS
+from .config import book_of, get_target
+from .glossary import english_group, english_sort_key
+
+logger = logging.getLogger(__name__)
+
+#: The name of the builder (``sphinx-build -b typst``) and of its output format.
+NAME = "typst"
+
+
+def _date(value: str, english: bool) -> str:
+    """``2021-09`` → ``2021年9月`` (``September 2021`` in English)."""
+    parts = [int(p) for p in value.split("-") if p.isdigit()]
+    if english:
+        if len(parts) > 1 and 1 <= parts[1] <= 12:
+            return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+        return value
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+
+
+def _classes(node: nodes.Node) -> list[str]:
+    return list(node.get("classes", [])) if isinstance(node, nodes.Element) else []
+
+
+def _language(node: nodes.Node) -> str:
+    """The ``language-…`` class of a node, without the prefix ("" for none)."""
+    return next((c.removeprefix("language-") for c in _classes(node) if c.startswith("language-")), "")
+
+
+class TypstTranslator(nodes.NodeVisitor):
+    """Doctree → Typst markup for the assembled book. Every text node becomes a string literal.
+
+    (A NodeVisitor for Sphinx's registry; it renders by recursion, each node kind to a Typst expression.)
+    """
+
+    def __init__(self, builder: TypstBuilder, document: nodes.document) -> None:
+        super().__init__(document)
+        self.builder = builder
+        self.book: Book = book_of(builder.env)
+        self.edition: Edition = self.book.edition
+        self.parallel = get_target(builder.config).variant.parallel
+        publication = self.book.publication
+        self.statement_docs = {statement_doc(st) for st in publication.statements}
+        self.sector_docs = {sector_doc(s): s for s in publication.meta.sectors}
+        self.feature_ids = {st.meta.feature for st in publication.statements if st.meta.feature}
+        self.feature_docs = {feature_doc(feature) for feature in self.feature_ids}
+        self.terms = self.book.glossary.by_id
+        self.footnotes: dict[str, nodes.footnote] = {}
+        self.labels: set[str] = set()  # labels placed in the source (links to any other are plain text)
+        self.docname = ""
+        self.part_number = 0
+        self.translation_note = ""
+        self.appendix_open = False
+        self.sector_opened = False  # a sector heading was just set: its first statement follows on the same page
+        self._collect(document)
+
+    # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
+
+    def _collect(self, node: nodes.Node, docname: str = "") -> None:
+        stack: list[tuple[nodes.Node, str, bool]] = [(node, docname, False)]
+        while stack:
+            current, doc, top = stack.pop()
+            if isinstance(current, addnodes.start_of_file):
+                doc = str(current["docname"])
+            if isinstance(current, nodes.footnote):
+                for ident in current["ids"]:
+                    self.footnotes[ident] = current
+            if isinstance(current, (nodes.section, nodes.term)):
+                for ident in current["ids"]:
+                    self.labels.add(ts.label(doc, ident))
+                if isinstance(current, nodes.section) and top:
+                    self.labels.add(ts.label(doc))
+            if (
+                isinstance(current, nodes.paragraph)
+                and "tekan-translation-note" in _classes(current)
+                and not self.translation_note
+            ):
+                self.translation_note = current.astext()
+            opens = isinstance(current, addnodes.start_of_file)  # its sections are the page's own (top) ones
+            stack.extend((child, doc, opens) for child in reversed(current.children))
+
+    # --- the whole book ---------------------------------------------------------------------------------------
+
+    def translate(self) -> str:
+        """The Typst source of the book: the layout's call, title pages, contents, body, back matter, indexes."""
+        lines = ['#import "tekanbook.typ": *', f"#show: book.with({self.builder.layout().arguments()})", ""]
+        lines += self.front_matter()
+        lines += ["#body-matter()", "#set page(..body-page)", ""]
+        # Of the home page only what its toctree includes: its own text is the title page and the contents.
+        lines += [self.block(page) for page in _files_below(self.document)]
+        if self.appendix_open:
+            lines.append(self.indexes())
+        return "\n".join(lines) + "\n"
+
+    def front_matter(self) -> list[str]:
+        meta = self.book.publication.meta
+        edition = self.edition
+        english = edition.translated
+        who = translated_identity(self.book.publication) if english else identity(self.book.publication)
+        masthead = self.book.publication.masthead
+        full = (meta.title_en if english else meta.title) or meta.title or masthead
+        short = full.partition("·")[2] if not english else (meta.title_en.partition(": ")[2] or meta.title_en)
+        short = short or full
+        chinese_title = meta.title.partition("·")[2] or meta.title
+        variant = self.edition.parallel.title if self.parallel else ""
+        second = chinese_title if english else meta.title_en
+        title_page = {
+            "masthead": self.lang_run(masthead, "zh") if english else ts.text(masthead),
+            "title": self.lang_run(short, "en") if english else ts.text(short),
+            "title-en": self.lang_run(second, "zh" if english else "en"),
+            "variant": ts.text(variant),
+            "publisher": ts.text((meta.publisher_en or meta.publisher) if english else meta.publisher),
+            "date": ts.text(_date(meta.date, english)),
+        }
+        imprint = " · ".join(x for x in (meta.publisher_en, meta.date) if x)
+        colophon = {
+            "title": ts.text(full),
+            "title-en": self.lang_run(chinese_title if english else meta.title_en, "zh" if english else "en"),
+            "description": ts.text(meta.description_en if english else meta.description_zh),
+            "description-en": "" if english else self.lang_run(meta.description_en, "en"),
+            "note": ts.text(self.translation_note),
+            "imprint": self.lang_run(imprint, "en") + (ts.text(" · " + who.copyright) if who.copyright else ""),
+        }
+        return [
+            f"#title-page({self.named(title_page)})",
+            f"#colophon({self.named(colophon)})",
+            f"#contents({ts.string(edition.pages.contents)})",
+            "",
+        ]
+
+    @staticmethod
+    def named(arguments: dict[str, str]) -> str:
+        return ", ".join(f"{name}: [{markup}]" for name, markup in arguments.items())
+
+    def lang_run(self, value: str, lang: str, hyphenate: bool = False) -> str:
+        """A run of text in ``lang`` ("en" or "zh" of the edition's script)."""
+        if not value:
+            return ""
+        if lang == "en":
+            return f"#en(hyphenate: {'true' if hyphenate else 'false'})[{ts.text(value)}]"
+        return f"#zh[{ts.text(value)}]"
+
+    # --- blocks -----------------------------------------------------------------------------------------------
+
+    def blocks(self, node: nodes.Node) -> str:
+        return "".join(self.block(child) for child in node.children)
+
+    def block(self, node: nodes.Node) -> str:
+        if isinstance(node, addnodes.start_of_file):
+            outer, self.docname = self.docname, str(node["docname"])
+            try:
+                return self.document_part(node)
+            finally:
+                self.docname = outer
+        if isinstance(node, nodes.section):
+            return self.section(node, top=False)
+        if isinstance(node, nodes.paragraph):
+            return self.paragraph(node)
+        if isinstance(node, nodes.container):
+            return self.container(node)
+        if isinstance(node, (nodes.compound, addnodes.glossary)):
+            return self.blocks(node)
+        if isinstance(node, nodes.rubric):
+            return f"#section([{self.inline(node)}])\n\n"
+        if isinstance(node, nodes.definition_list) and "glossary" in _classes(node):
+            return self.glossary(node)
+        if isinstance(node, nodes.bullet_list):
+            items = [f"[{self.blocks(item).strip()}]" for item in node.children]
+            return f"#list({', '.join(items)})\n\n" if items else ""
+        if isinstance(node, nodes.table):
+            return self.table(node)
+        if isinstance(node, nodes.title):
+            return f"#section([{self.inline(node)}], level: 3)\n\n"
+        # Not printed: targets, comments, meta, index entries (the index is built from the book's data),
+        # toctrees, raw output of other formats, the footnotes (set where they are referred to), transitions.
+        return ""
+
+    def document_part(self, node: addnodes.start_of_file) -> str:
+        doc = self.docname
+        if doc in self.feature_docs:
+            return self.feature(node)
+        if doc == ENGLISH_INDEX_DOC:
+            return self.english_index_page(node)
+        opening = ""
+        in_feature = doc.partition("/")[0] in self.feature_ids  # a feature's own page (its corrections)
+        back_matter = doc not in self.sector_docs and doc not in self.statement_docs and not in_feature
+        if back_matter and not self.appendix_open:
+            self.appendix_open = True
+            opening = self.appendix()
+        # Sections directly in the file are the page's own (``parent`` is not updated by inline_all_toctrees).
+        return opening + "".join(
+            self.section(c, top=True) if isinstance(c, nodes.section) else self.block(c) for c in node.children
+        )
+
+    def appendix(self) -> str:
+        words = self.edition.print
+        return f"#part([{ts.text(words.appendix)}], plain: {ts.string(words.appendix)})\n\n"
+
+    def feature(self, node: addnodes.start_of_file) -> str:
+        """A feature of a collection: a part page (title, English title, masthead and date), then its sectors."""
+        section = next((c for c in node.children if isinstance(c, nodes.section)), None)
+        if section is None:
+            return ""
+        title = section.next_node(nodes.title)
+        english = [c for c in section.children if isinstance(c, nodes.paragraph) and "tekan-english" in _classes(c)]
+        plain = title.astext() if title else ""
+        out = [self._part_call(title, english[0] if english else None, plain, numbered=False)]
+        out += [self.block(child) for child in _files_below(section)]
+        return "".join(out)
+
+    def _part_call(self, title: nodes.Node | None, english: nodes.Node | None, plain: str, numbered: bool) -> str:
+        label = ts.label(self.docname)
+        arguments = [f"[{self.inline(title) if title else ''}]", f"plain: {ts.string(plain)}"]
+        if english is not None:
+            arguments.append(f"english: [{self.english_or_chinese(english)}]")
+        if numbered:
+            self.part_number += 1
+            words = self.edition.print
+            number = f"{words.part_before}{self._number(self.part_number)}{words.part_after}"
+            arguments.append(f"number: [{ts.text(number)}]")
+        return f"#part({', '.join(arguments)})\n#metadata(none)<{label}>\n\n"
+
+    def _number(self, n: int) -> str:
+        if self.edition.translated:
+            return str(n)
+        digits = "〇一二三四五六七八九"
+        if n < 10:
+            return digits[n]
+        if n < 20:
+            return "十" + (digits[n % 10] if n % 10 else "")
+        if n < 100:
+            return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+        return str(n)
+
+    def english_or_chinese(self, node: nodes.Node) -> str:
+        """The second-language line under a title: English in a Chinese edition, Chinese in the English one."""
+        if "tekan-chinese" in _classes(node):
+            return self.lang_run(node.astext(), "zh")
+        return f"#emph[{self.lang_run(node.astext(), 'en')}]"  # a real italic: the Latin face has one
+
+    def section(self, node: nodes.section, top: bool) -> str:
+        doc = self.docname
+        is_top = top
+        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        second = next(
+            (
+                c
+                for c in node.children
+                if isinstance(c, nodes.paragraph) and {"tekan-english", "tekan-chinese"} & set(_classes(c))
+            ),
+            None,
+        )
+        plain = title.astext() if title else ""
+        rest = [c for c in node.children if c is not title and c is not second]
+        labels = "".join(f"#metadata(none)<{ts.label(doc, i)}>" for i in node["ids"])
+        if is_top and doc in self.sector_docs:
+            if self.book.features:  # a sector inside a feature: a heading on a new page, its first statement under it
+                head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}"
+                if second is not None:
+                    head += f", english: [{self.english_or_chinese(second)}]"
+                head += ")\n"
+                self.sector_opened = True
+                return head + f"#metadata(none)<{ts.label(doc)}>{labels}\n\n" + self.blocks_of(rest)
+            return self._part_call(title, second, plain, numbered=True) + labels + "\n" + self.blocks_of(rest)
+        if is_top:
+            level = 3 if self.book.features and doc in self.statement_docs else 2
+            new_page = "false" if self.sector_opened else "true"
+            self.sector_opened = False
+            head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}, level: {level}"
+            head += f", new-page: {new_page}"
+            if second is not None:
+                head += f", english: [{self.english_or_chinese(second)}]"
+            head += ")\n"
+            return head + f"#metadata(none)<{ts.label(doc)}>{labels}\n\n" + self.blocks_of(rest)
+        # A section inside a page (the audit's statements): a heading that is not in the contents.
+        body = [c for c in node.children if c is not title]
+        return f"#section([{self.inline(title) if title else ''}])\n{labels}\n\n" + self.blocks_of(body)
+
+    def blocks_of(self, children: list[nodes.Node]) -> str:
+        """The blocks of a page; the paragraph before a byline is kept with it (no signature alone on a page)."""
+        out = []
+        for index, child in enumerate(children):
+            following = children[index + 1] if index + 1 < len(children) else None
+            signed = isinstance(following, nodes.container) and "tekan-byline" in _classes(following)
+            if signed and isinstance(child, nodes.paragraph) and not _classes(child):
+                first = not any(isinstance(c, nodes.paragraph) and not _classes(c) for c in children[:index])
+                body = self.block(child).rstrip("\n")
+                out.append(f"#keep-with-byline(indent: {'false' if first else 'true'})[{body}]\n\n")
+            else:
+                out.append(self.block(child))
+        return "".join(out)
+
+    def paragraph(self, node: nodes.paragraph) -> str:
+        classes = set(_classes(node))
+        if "tekan-translation-note" in classes:
+            return ""  # once, in the colophon
+        if "tekan-letters" in classes or "tekan-downloads" in classes:
+            return ""
+        if {"tekan-english", "tekan-chinese"} & classes:
+            return f"#note-block[{self.english_or_chinese(node)}]\n\n"
+        body = self.inline(node)
+        if not body:
+            return ""
+        if {"tekan-definition-en", "tekan-usage", "tekan-source"} & classes or _language(node) == "en":
+            return f"#english-block[{body}]\n\n"
+        return body + "\n\n"
+
+    def container(self, node: nodes.container) -> str:
+        classes = set(_classes(node))
+        if "tekan-byline" in classes:
+            lines = []
+            for child in node.children:
+                if not isinstance(child, nodes.paragraph):
+                    continue
+                if "tekan-byline-en" in _classes(child):
+                    lines.append(f"#byline-en[{self.lang_run(child.astext(), 'en')}]")
+                elif _language(child) == "en":  # the English edition: the English signature first
+                    lines.append(f"#byline[#en(hyphenate: false)[{self.inline(child)}]]")
+                elif self.edition.translated:  # and the Chinese one under it
+                    lines.append(f"#byline-en[#zh[{self.inline(child)}]]")
+                else:
+                    lines.append(f"#byline[{self.inline(child)}]")
+            return f"#signature[{''.join(lines)}]\n\n"
+        if "tekan-parallel-row" in classes:
+            sides = {
+                side: next(
+                    (
+                        c
+                        for c in node.children
+                        if isinstance(c, nodes.container) and f"tekan-parallel-{side}" in c["classes"]
+                    ),
+                    None,
+                )
+                for side in ("zh", "en")
+            }
+            if sides["zh"] is not None and sides["en"] is not None:
+                chinese = self.blocks(sides["zh"]).strip()
+                english = self.blocks(sides["en"]).strip()
+                labels = "".join(f"#metadata(none)<{ts.label(self.docname, i)}>" for i in node["ids"])
+                return f"#parallel-row([{chinese}], [{english}]){labels}\n\n"
+        if "tekan-parallel-link" in classes:
+            return ""
+        return self.blocks(node)
+
+    # --- the glossary -----------------------------------------------------------------------------------------
+
+    def glossary(self, node: nodes.definition_list) -> str:
+        entries = []
+        for item in node.children:
+            if not isinstance(item, nodes.definition_list_item):
+                continue
+            term = next((c for c in item.children if isinstance(c, nodes.term)), None)
+            definition = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+            if term is None or definition is None:
+                continue
+            ids = list(term["ids"])
+            term_id = next((i.removeprefix("term-") for i in ids if i.startswith("term-")), "")
+            head_paragraph = next(
+                (c for c in definition.children if "tekan-term-head" in _classes(c)),
+                None,
+            )
+            headword = "".join(self.inline_node(c) for c in term.children if not isinstance(c, addnodes.index))
+            if self.edition.translated:
+                headword = f"#en(hyphenate: false)[{headword}]"
+            head = f"#strong[{headword}]"
+            if head_paragraph is not None:
+                head += f"#h(0.6em){self.inline(head_paragraph)}"
+            # Kept with the head on its page: the entry up to its Chinese definition (other forms, definition).
+            parts = [c for c in definition.children if c is not head_paragraph]
+            cut = next((i + 1 for i, c in enumerate(parts) if "tekan-definition-zh" in _classes(c)), 1)
+            first = "".join(self.block(c) for c in parts[:cut])
+            body = "".join(self.block(c) for c in parts[cut:])
+            marks = f"#entry-mark({ts.string(term_id)})" if term_id else ""
+            labels = "".join(f"#metadata(none)<{ts.label(self.docname, i)}>" for i in ids)
+            entries.append(f"[#glossary-entry([{marks}{labels}{head}], [{first.strip()}], [{body.strip()}])]")
+        return "#glossary-list(\n" + ",\n".join(entries) + ")\n\n"
+
+    def english_index_page(self, node: addnodes.start_of_file) -> str:
+        """The English index of a Chinese edition: English terms A–Z, the headword, and the pages."""
+        return self.index_chapter(
+            self.book.edition.pages.english_index, self.english_entries(), label_doc=ENGLISH_INDEX_DOC
+        )
+
+    def english_entries(self) -> list[tuple[str, str, str]]:
+        entries: list[tuple[str, Term, bool]] = [(t.en, t, False) for t in self.book.glossary.terms]
+        entries += [(t.abbr, t, True) for t in self.book.glossary.terms if t.abbr]
+        entries.sort(key=lambda e: (english_sort_key(e[0]), e[0], e[1].id))
+        result = []
+        for text, term, is_abbr in entries:
+            headword = self.edition.headword(term.hant, term.hans)
+            english = f"{text} → {term.en}" if is_abbr else (f"{text} ({term.abbr})" if term.abbr else text)
+            head = f"#en(hyphenate: false)[{ts.text(english)}]#h(0.4em)#zh[{ts.text(headword)}]"
+            result.append((term.id, head, english_group(text)))
+        return result
+
+    def pinyin_entries(self) -> list[tuple[str, str, str]]:
+        result = []
+        for term in sorted(self.book.glossary.terms, key=pinyin_sort_key):
+            headword = self.edition.headword(term.hant, term.hans)
+            head = f"#zh[{ts.text(headword)}]#h(0.4em)#pinyin[{ts.text(term.pinyin)}]"
+            result.append((term.id, head, initial(term)))
+        return result
+
+    def index_chapter(self, title: str, entries: list[tuple[str, str, str]], label_doc: str = "") -> str:
+        rows = ",\n".join(f"({ts.string(i)}, [{head}], {ts.string(letter)})" for i, head, letter in entries)
+        label = f"#metadata(none)<{ts.label(label_doc)}>" if label_doc else ""
+        return f"#chapter([{ts.text(title)}], plain: {ts.string(title)})\n{label}\n#book-index((\n{rows},\n))\n\n"
+
+    def indexes(self) -> str:
+        """The indexes at the end of the book: pinyin (Chinese headwords); in the English edition, English first."""
+        words = self.edition.print
+        if self.edition.translated:
+            return self.index_chapter(words.index, self.english_entries()) + self.index_chapter(
+                "Index of Chinese terms (by pinyin)", self.pinyin_entries()
+            )
+        return self.index_chapter(words.index, self.pinyin_entries())
+
+    # --- tables -----------------------------------------------------------------------------------------------
+
+    def table(self, node: nodes.table) -> str:
+        tgroup = node.next_node(nodes.tgroup)
+        if tgroup is None:
+            return ""
+        columns = int(tgroup.get("cols", 1))
+        head = [f"[{self.blocks(e).strip()}]" for row in tgroup.findall(nodes.thead) for e in row.findall(nodes.entry)]
+        cells = [
+            f"[{self.blocks(e).strip()}]" for body in tgroup.findall(nodes.tbody) for e in body.findall(nodes.entry)
+        ]
+        return f"#data-table(columns: {columns}, header: ({', '.join(head)},), {', '.join(cells)})\n\n"
+
+    # --- inline -----------------------------------------------------------------------------------------------
+
+    def inline(self, node: nodes.Node | None) -> str:
+        if node is None:
+            return ""
+        return "".join(self.inline_node(child) for child in node.children)
+
+    def inline_node(self, node: nodes.Node) -> str:
+        if isinstance(node, nodes.Text):
+            return ts.text(str(node))
+        if isinstance(node, (addnodes.index, nodes.target, nodes.comment, nodes.substitution_definition)):
+            return ""
+        if isinstance(node, nodes.raw):
+            return ""
+        if isinstance(node, nodes.footnote_reference):
+            footnote = self.footnotes.get(str(node.get("refid", "")))
+            if footnote is None:
+                return ""
+            text = "".join(self.inline(p) for p in footnote.children if isinstance(p, nodes.paragraph))
+            return f"#footnote[{text}]"
+        if isinstance(node, nodes.reference):
+            return self.reference(node)
+        if isinstance(node, nodes.strong):
+            return self.language(node, f"#strong[{self.inline(node)}]")
+        if isinstance(node, nodes.emphasis):
+            return self.language(node, f"#emph[{self.inline(node)}]")
+        if isinstance(node, nodes.inline) and "tekan-pinyin" in _classes(node):
+            return f"#pinyin[{self.inline(node)}]"
+        if isinstance(node, nodes.inline) and "tekan-other-script" in _classes(node):
+            return f"#box[{self.language(node, self.inline(node))}]"  # a headword is never split across lines
+        if isinstance(node, (nodes.inline, nodes.literal)):
+            return self.language(node, self.inline(node))
+        if isinstance(node, nodes.Element):
+            return self.inline(node)
+        return ""
+
+    def language(self, node: nodes.Node, markup: str) -> str:
+        """``markup`` in the language of the node's ``language-…`` class (another than the text around it)."""
+        lang = _language(node)
+        if lang == "en":
+            return f"#en[{markup}]"
+        if lang in ("zh-Hant", "zh-Hans"):
+            script = "hans" if lang == "zh-Hans" else "hant"
+            return f"#zh(script: {ts.string(script)})[{markup}]"
+        return markup
+
+    def reference(self, node: nodes.reference) -> str:
+        body = self.inline(node)
+        uri = str(node.get("refuri", ""))
+        if not uri and node.get("refid"):
+            uri = f"%{self.docname}#{node['refid']}"
+        if uri.startswith("%"):
+            doc, _, anchor = uri[1:].partition("#")
+            target = ts.label(doc, anchor) if anchor else ts.label(doc)
+            mark = ""
+            term_id = anchor.removeprefix("term-")
+            if anchor.startswith("term-") and term_id in self.terms and self.docname in self.statement_docs:
+                mark = f"#mark({ts.string(term_id)})"
+            if target in self.labels:
+                function = "term" if anchor.startswith("term-") else "link"
+                return f"{mark}#{function}(<{target}>)[{body}]"
+            return mark + body
+        if uri.startswith(("http://", "https://", "mailto:")):
+            return f"#link({ts.string(uri)})[{body}]"
+        return body
+
+
+class TypstBuilder(Builder):
+    """Builds the book's PDF with Typst: one assembled doctree → ``tekan.typ`` → ``tekan.pdf``."""
+
+    name = NAME
+    format = NAME
+    epilog = __("The PDF is in %(outdir)s.")
+    default_translator_class = TypstTranslator
+
+    def init(self) -> None:
+        self.source = Path(self.outdir) / f"{BASENAME}.typ"
+
+    def get_outdated_docs(self) -> str:
+        return "all documents"  # one book: any change rewrites it
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return "%" + docname  # resolved to a Typst label by the translator
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    def prepare_writing(self, docnames: AbstractSet[str]) -> None:
+        pass
+
+    def write_documents(self, docnames: Any) -> None:
+        root = self.config.root_doc
+        tree = self.env.get_doctree(root)
+        tree["docname"] = root
+        book = inline_all_toctrees(self, set(), root, tree, darkgreen, [root])
+        book["docname"] = root
+        self.env.resolve_references(book, root, self)
+        for pending in list(book.findall(addnodes.pending_xref)):  # a reference to nothing: its text only
+            pending.replace_self(pending.children)
+        source = TypstTranslator(self, book).translate()
+        Path(self.outdir).mkdir(parents=True, exist_ok=True)
+        write_if_changed(self.source, source)
+        template = Path(self.outdir) / ts.TEMPLATE.name
+        write_if_changed(template, ts.TEMPLATE.read_text(encoding="utf-8"))
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass  # the whole book is written by write_documents
+
+    def layout(self) -> ts.Layout:
+        """The layout's parameters from the edition and the book's metadata."""
+        book = book_of(self.env)
+        edition = book.edition
+        meta = book.publication.meta
+        parallel = get_target(self.config).variant.parallel
+        other = HANT if edition.script == "hans" else HANS
+        title = (meta.title_en if edition.translated else "") or meta.title or book.publication.masthead
+        if parallel:
+            title += f"（{edition.parallel.title}）"
+        identifier = f"{meta.identifier}:{edition.folder}" if meta.identifier else ""
+        return ts.Layout(
+            lang="en" if edition.translated else "zh",
+            region="" if edition.translated else ("cn" if edition.script == "hans" else "tw"),
+            script=edition.script,
+            serif=edition.fonts.serif,
+            sans=edition.fonts.sans,
+            other_serif=other.fonts.serif,
+            title=title,
+            author=self.config.author,
+            subject=meta.title_en,
+            identifier=identifier,
+            date=meta.date,
+            tag=edition.tag,
+            publisher=(meta.publisher_en or meta.publisher) if edition.translated else meta.publisher,
+            rights=self.config.copyright,
+            words={
+                "contents": edition.pages.contents,
+                "index": edition.print.index,
+                "appendix": edition.print.appendix,
+            },
+        )
+
+    def finish(self) -> None:
+        output = Path(self.outdir) / f"{BASENAME}.pdf"
+        if not self.glyphs_present():
+            output.unlink(missing_ok=True)  # no PDF rather than one with gaps (the warnings say where)
+            return
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        timestamp = int(epoch) if epoch.isdigit() else None
+        with logging.pending_warnings():
+            logger.info(__("compiling %s with Typst"), self.source.name)
+        warnings = ts.compile_pdf(self.source, output, timestamp)
+        for warning in warnings:
+            logger.warning("Typst: %s", warning, type="tekan", subtype=Kind.io.value)
+        ts.finish_pdf(output, self.layout())
+
+    def glyphs_present(self) -> bool:
+        """False, with one warning per place, when the edition's fonts lack a character of the book: Typst would
+        set it in a fallback face or as a blank box, so the PDF is not made."""
+        from ..pdf import missing_glyphs
+
+        book = book_of(self.env)
+        fonts = book.edition.fonts
+        problems = missing_glyphs(book, (fonts.serif, fonts.sans))
+        for problem in problems:
+            location = f"{problem.location.path}:{problem.location.line}"
+            logger.warning(problem.message, location=location, type="tekan", subtype=problem.kind.value)
+        if problems:
+            logger.warning(
+                "no PDF made: its fonts lack %d character(s) of the book",
+                len(problems),
+                type="tekan",
+                subtype=Kind.encoding.value,
+            )
+        return not problems
+
+
+def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
+    """The pages included below ``node`` (not those included by them: each renders its own)."""
+    found: list[addnodes.start_of_file] = []
+    for child in node.children:
+        if isinstance(child, addnodes.start_of_file):
+            found.append(child)
+        else:
+            found += _files_below(child)
+    return found
+
+
+def setup_typst(app: Sphinx) -> None:
+    """Register the Typst PDF builder."""
+    app.add_builder(TypstBuilder)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The PDF format's own extension (``tekan.target.PDF.sphinx_extension``): its builder, ``-b typst``."""
+    from .. import __version__
+
+    setup_typst(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
