@@ -32,6 +32,11 @@ CATEGORIES = (
 TERM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
 #: Characters a linkable form may not hold: they would end the MyST ``{term}`` role it is written into.
 _MARKUP = re.compile(r"[`<>\n]")
+#: Curly quotes in a Chinese form: normalisation prints 「 」 in Traditional (“ ” in Simplified, converted from them),
+#: so a form written with “ ” links in neither edition.
+_CURLY_QUOTES = re.compile(r"[“”‘’]")
+#: An explanation in brackets after an English term (ISO 10241-1: a term is the designation alone).
+_EXPLANATION = re.compile(r"[(\[]")
 #: What a pinyin field may hold besides letters and tone marks: separators between syllables and words.
 _PINYIN_SEPARATORS = " -'’,"
 _REQUIRED = {
@@ -52,6 +57,11 @@ _OPTIONAL = {
     "misspellings": list,
     "see_also": list,
     "usage_note": str,
+    "en_note": str,
+    "wrong_en": list,
+    "reference": bool,
+    "usage_note_zh": str,
+    "source_zh": str,
 }
 
 
@@ -113,6 +123,11 @@ def _term(entry: Any, where: Location) -> Term:
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
         misspellings=tuple(m.strip() for m in entry.get("misspellings", [])),
+        en_note=entry.get("en_note", "").strip(),
+        wrong_en=tuple(w.strip() for w in entry.get("wrong_en", [])),
+        reference=entry.get("reference", False),
+        usage_note_zh=entry.get("usage_note_zh", "").strip(),
+        source_zh=entry.get("source_zh", "").strip(),
     )
     if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
@@ -123,9 +138,16 @@ def _term(entry: Any, where: Location) -> Term:
             raise TekanError("empty alias or misspelling", where, Kind.glossary)
         if _MARKUP.search(form):
             raise TekanError(f"{form!r} holds a backtick, angle bracket or line break", where, Kind.glossary)
-    for variant in term.en_variants:
+    for variant in (*term.en_variants, *term.wrong_en):
         if not variant or _MARKUP.search(variant):
             raise TekanError(f"English variant {variant!r} is empty or holds markup", where, Kind.glossary)
+    for wrong in term.wrong_en:
+        if wrong.casefold() in {form.casefold() for form in (term.en, *term.en_variants)}:
+            raise TekanError(f"wrong_en {wrong!r} is also an accepted English form", where, Kind.glossary)
+    for form in term.linkable:
+        if _CURLY_QUOTES.search(form):
+            message = f"{form!r}: write the quotation marks as the Traditional text prints them, 「 」 or 『 』"
+            raise TekanError(message, where, Kind.glossary)
     if len(set(term.linkable)) != len(term.linkable):
         raise TekanError("an alias or misspelling is listed twice or repeats the headword", where, Kind.glossary)
     return term
@@ -174,12 +196,17 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
 
 
 def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
-    """Every string that links to a term in the edition ``script`` → the term's id."""
+    """Every string that links to a term in the edition ``script`` → the term's id.
+
+    Reference entries link nowhere: they are looked up from other entries (several are everyday words in another
+    sense, as 認可 is "approval" outside conformity assessment)."""
     from .normalise import corner_quotes
 
     edition = EDITIONS[script]
     forms: dict[str, str] = {}
     for term in glossary.terms:
+        if term.reference:
+            continue
         forms[edition.headword(term.hant, term.hans)] = term.id
         for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
             forms.setdefault(edition.in_script(form), term.id)
@@ -258,13 +285,16 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
     """Warnings that need the statements or a dictionary: unused terms and aliases, doubtful pinyin,
     Simplified forms that differ from the converted Traditional, English terms listed twice.
 
-    A term is used when the pages link it (body text, on word boundaries) or the book prints it in a byline or
-    the masthead (a position such as 黨組書記, the conference's name)."""
+    A term is used when the pages link it (body text as normalised, on word boundaries) or the book prints it in a
+    byline or the masthead (a position such as 黨組書記, the conference's name). Reference entries need not occur."""
+    from .normalise import normalise_seed
     from .scripts import to_hans, to_hant
 
     # Each seed's text in both scripts: a Simplified seed is matched against the Traditional forms once converted.
     texts: dict[str, list[str]] = {"hant": [], "hans": []}
-    for publication in publications:
+    for printed in publications:
+        # The text as the pages link it: normalised (「四大」底線 where a Traditional seed prints “四大”底線).
+        publication = printed if printed.normalised else normalise_seed(printed)
         own = [
             *(part for statement in publication.statements for part in statement.paragraphs),  # linked body text
             publication.masthead,  # printed: a position such as 黨組書記, the conference's name
@@ -283,7 +313,9 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
             problems.append(Problem(message, where, kind))
 
         forms = term.linkable
-        if not any(form in used_hant for form in forms):
+        if term.reference:  # a concept the definitions lean on: its forms link where a text prints them
+            pass
+        elif not any(form in used_hant for form in forms):
             warn(f"term {term.id!r} ({term.hant}) occurs in no statement", Kind.unused_term)
         else:
             for alias in term.aliases:
@@ -296,6 +328,8 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
             warn(f"hans {term.hans!r} differs from the converted headword {converted!r}; check it is intended")
         for message in pinyin_problems(term):
             warn(message)
+        if _EXPLANATION.search(term.en):
+            warn(f"English term {term.en!r} holds an explanation in brackets: give the term alone, the rest in en_note")
         key = term.en.casefold()
         if key in english:
             warn(f"English term {term.en!r} is also that of {english[key].id!r} (line {english[key].line})")

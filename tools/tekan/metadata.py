@@ -205,6 +205,7 @@ def apply_metadata(
             organisation_en=entry.get("organisation_en", "").strip(),
             position_en=entry.get("position_en", "").strip(),
             editor_notes=_editor_notes(entry, statement, where),
+            editor_notes_en=_editor_notes_en(entry, statement),
         )
         missing = missing_english(meta, attribution)
         what = f"statement {statement.number} ({statement.headline})"
@@ -306,14 +307,26 @@ def _editor_notes(entry: dict[str, Any], statement: Statement, where: Location) 
     for item in items:
         if (
             not isinstance(item, dict)
-            or set(item) != {"text", "note"}
+            or not {"text", "note"} <= set(item) <= {"text", "note", "note_en"}
             or not all(isinstance(v, str) for v in item.values())
         ):
-            raise TekanError('each editor_notes item is {text = "…", note = "…"}', where, Kind.metadata)
+            raise TekanError('each editor_notes item is {text = "…", note = "…", note_en = "…"}', where, Kind.metadata)
         text, note = item["text"].strip(), item["note"].strip()
         if not text or not note or not any(text in paragraph for paragraph in statement.paragraphs):
             raise TekanError(f"editor_notes: {text!r} is not in the text of the statement", where, Kind.metadata)
         notes.append((text, note))
+    return tuple(notes)
+
+
+def _editor_notes_en(entry: dict[str, Any], statement: Statement) -> tuple[tuple[int, str], ...]:
+    """(paragraph number, note) for each editor's note with an English text (``note_en``): the English edition puts
+    it on the translation of the paragraph that prints the note's ``text`` (checked by :func:`_editor_notes`)."""
+    notes = []
+    for item in entry.get("editor_notes", []):
+        note = item.get("note_en", "").strip()
+        if note:
+            number = next(n for n, p in enumerate(statement.paragraphs, start=1) if item["text"].strip() in p)
+            notes.append((number, note))
     return tuple(notes)
 
 

@@ -47,6 +47,7 @@ class StatementMeta:
     organisation_en: str = ""  # organisation's English name
     position_en: str = ""  # English rendering of the position(s)
     editor_notes: tuple[tuple[str, str], ...] = ()  # (text as printed in a paragraph, the editor's note on it)
+    editor_notes_en: tuple[tuple[int, str], ...] = ()  # (paragraph number, the note in English, for the translation)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,11 @@ class Term:
     line: int  # line of the entry in the glossary file
     en_variants: tuple[str, ...] = ()  # other English forms a translation may use (linked, accepted by the QA)
     misspellings: tuple[str, ...] = ()  # wrong forms printed in a source: linked, never shown, TBX deprecated
+    en_note: str = ""  # what the English term means, kept out of the term itself (ISO 10241-1), or ""
+    wrong_en: tuple[str, ...] = ()  # English a translation must not use for it (false friends): flagged, TBX deprecated
+    reference: bool = False  # defined because other entries lean on it: looked up, never linked in the text
+    usage_note_zh: str = ""  # the usage note in Traditional Chinese, for the Chinese editions, or ""
+    source_zh: str = ""  # the source line in Traditional Chinese, for the Chinese editions, or ""
 
     @property
     def linkable(self) -> tuple[str, ...]:

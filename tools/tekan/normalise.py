@@ -250,6 +250,12 @@ def change_record(text: str, edit: Edit, line: int, statement: int, part: str, p
     )
 
 
+def normalise_seed(publication: Publication) -> Publication:
+    """A seed's text as the editions print it. A Simplified seed keeps its word forms and its “ ” (the Simplified
+    convention, W3C clreq; the Traditional edition converts them to 「 」): only its punctuation is normalised."""
+    return normalise_publication(publication)
+
+
 def normalise_publication(
     publication: Publication, words: dict[str, str] | None = None, rules: Iterable[str] = RULES
 ) -> Publication:

@@ -183,6 +183,8 @@ MONTHS = [
     "November",
     "December",
 ]
+#: The numbers under ten as words: English prose spells them out (a digit is accepted too).
+SPELLED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
 #: A month: a number before 月, with or without a year before it (2020年5月12日, 5月20日), not 5個月 (five months).
 _DATE_MONTH = re.compile(r"(?<![\d.])(\d{1,2})月")
@@ -196,7 +198,8 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
     """The numbers of a Chinese paragraph, each with the forms that render it in English.
 
     ``80%`` → ``80%``, ``80 per cent``; ``200多萬`` (two million and more) → ``2 million``, ``2,000,000``;
-    the month of a ``2020年5月12日`` or ``5月20日`` date → ``May``; any other digit run → itself.
+    the month of a ``2020年5月12日`` or ``5月20日`` date → ``May``; any other digit run → itself (under ten, also
+    its word: ``9`` → ``nine``).
     """
     text = _digits(chinese)
     months = {m.start(1) for m in _DATE_MONTH.finditer(text)}
@@ -215,13 +218,16 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
                     forms.append(f"{value / size:g} {word}")
                     break
             required.append((match.group(0), tuple(forms)))
-        else:
-            required.append((number, (number,)))
+        else:  # numbers under ten are spelled out in running English prose (house style)
+            spelled = (SPELLED[int(number)],) if number.isdigit() and int(number) < len(SPELLED) else ()
+            required.append((number, (number, *spelled)))
     return required
 
 
 def _has_number(english: str, form: str) -> bool:
     """Whether ``form`` occurs in the English text as a whole number (not part of a longer one)."""
+    if form.isalpha():  # a spelled-out number: a whole word, any case
+        return re.search(rf"\b{form}\b", english, re.IGNORECASE) is not None
     return re.search(r"(?<![\d.,])" + re.escape(form) + r"(?![\d]|[.,]\d)", english) is not None
 
 
@@ -429,7 +435,8 @@ def terminology_problems(
     translations: Mapping[str, Translation],
     names: Mapping[str, tuple[str, ...]],
 ) -> list[Problem]:
-    """Warnings where a translated paragraph lacks a term linked in its Chinese, a name or a number.
+    """Warnings where a translated paragraph lacks a term linked in its Chinese, a name or a number, or renders a
+    term of its Chinese by one of the term's ``wrong_en`` (so does an English headline).
 
     ``hant`` is the Traditional edition's text (normalised, as the pages link it); terms are the ones its
     page links in that paragraph (the first occurrence of each on the page), and any English form of the
@@ -441,6 +448,11 @@ def terminology_problems(
     english = EnglishLinker.build(glossary)
     problems = []
     for statement in hant.statements:
+        if statement.meta.headline_en:  # the metadata's English headline, checked where the seed prints the headline
+            for wrong_id, wrong in wrong_english(statement.headline, statement.meta.headline_en, linker, glossary):
+                term = glossary.by_id[wrong_id]
+                message = f"headline_en renders {term.hant} ({wrong_id}) {wrong!r}: {' | '.join(english_forms(term))}"
+                problems.append(Problem(message, Location(hant.source, statement.line), Kind.terminology))
         translation = translations.get(statement.meta.slug)
         if translation is None:
             continue
@@ -453,13 +465,19 @@ def terminology_problems(
             if not text:
                 continue
             where = Location(translation.path, line)
-            found = {term for _, _, term in english.occurrences(text)}
+            occurrences = english.occurrences(text)
+            found = {term for _, _, term in occurrences}
             for form, term_id in segments:
                 if term_id is not None and term_id not in found and not english.renders(text, term_id):
                     term = glossary.by_id[term_id]
                     expected = " | ".join(english_forms(term))
                     message = f"paragraph {number}: {form} ({term_id}) is not rendered by any of: {expected}"
                     problems.append(Problem(message, where, Kind.terminology))
+            for wrong_id, wrong in wrong_english(chinese, text, linker, glossary, occurrences):
+                term = glossary.by_id[wrong_id]
+                expected = " | ".join(english_forms(term))
+                message = f"paragraph {number} renders {term.hant} ({wrong_id}) {wrong!r}, not the term: {expected}"
+                problems.append(Problem(message, where, Kind.terminology))
             for name in dict.fromkeys(n for _, _, n in name_linker.occurrences(chinese)):
                 if not any(form in text for form in statement_names[name]):
                     expected = " | ".join(statement_names[name])
@@ -471,6 +489,41 @@ def terminology_problems(
                     message = f"paragraph {number}: number {number_text} missing (expected {' or '.join(forms)})"
                     problems.append(Problem(message, where, Kind.terminology))
     return problems
+
+
+def wrong_english(
+    chinese: str,
+    english: str,
+    linker: Linker,
+    glossary: Glossary,
+    accepted: list[tuple[int, int, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """(term id, English as written) for each term of ``chinese`` that ``english`` renders by one of its ``wrong_en``.
+
+    Every occurrence of a term in the Chinese counts, not only the one the page links. A wrong form is not counted
+    inside a longer accepted form of any term ("metrological traceability" holds "traceability"), nor where it is the
+    accepted form of another term of the same Chinese (檢驗 is "inspection" even where 檢測 is not).
+    """
+    terms = dict.fromkeys(term_id for _, _, term_id in linker.occurrences(chinese))
+    wrong = {_fold(form).lower(): term_id for term_id in terms for form in glossary.by_id[term_id].wrong_en}
+    if not wrong:
+        return []
+    if accepted is None:
+        accepted = EnglishLinker.build(glossary).occurrences(english)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in sorted(wrong, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    found: list[tuple[str, str]] = []
+    for match in pattern.finditer(_fold(english)):
+        start, end = match.span()
+        if any(s <= start and end <= e and (e - s > end - start or other in terms) for s, e, other in accepted):
+            continue
+        key = match.group().lower()
+        term_id = next((wrong[k] for k in (key, key[:-1], key[:-2], key[:-3] + "y") if k in wrong), None)
+        if term_id is not None and (term_id, english[start:end]) not in found:
+            found.append((term_id, english[start:end]))
+    return found
 
 
 def summary(publication: Publication, translations: Mapping[str, Translation]) -> list[tuple[str, int, int, int]]:

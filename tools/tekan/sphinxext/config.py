@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..book import Book
 
 #: Bump when the shape of what the extension stores in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def resolve_target(app: Sphinx, config: Config) -> None:

@@ -159,6 +159,10 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
+        if term.en_note:  # what the English term means: beside it, never part of it (ISO 10241-1)
+            head += nodes.Text(" ")
+            note_text = f"({term.en_note})"
+            head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
         other, other_tag = edition.other_headword(term.hant, term.hans)
         if other != _headword(term, edition):
@@ -183,7 +187,7 @@ class GlossaryDirective(SphinxDirective):
             note = nodes.paragraph(classes=["tekan-usage"])
             note += nodes.strong(labels.note, labels.note)
             note += nodes.Text(words.colon)
-            note += nodes.inline(term.usage_note, "", *english_runs(term.usage_note), classes=["language-en"])
+            note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
             definition += note
         glossary = book_of(self.env).glossary
         if term.see_also:
@@ -199,14 +203,30 @@ class GlossaryDirective(SphinxDirective):
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels.source, labels.source)
         source += nodes.Text(words.colon)
-        source += nodes.inline(term.source, "", *english_runs(term.source), classes=["language-en"])
+        source += _in_edition_language(term.source_zh, term.source, edition)
         definition += source
-        used = nodes.paragraph(classes=["tekan-backlinks"])
-        used += nodes.strong(labels.used, labels.used)
-        used += nodes.Text(words.colon)
-        used += backlinks(term=term.id)
-        definition += used
+        if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
+            used = nodes.paragraph(classes=["tekan-backlinks"])
+            used += nodes.strong(labels.used, labels.used)
+            used += nodes.Text(words.colon)
+            used += backlinks(term=term.id)
+            definition += used
         return definition
+
+
+def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.inline:
+    """A usage note or source line of a Chinese edition: its Chinese text in the edition's script (the English
+    names and terms it quotes tagged ``en``), or the English text when the entry has no Chinese one."""
+    if not chinese:
+        return nodes.inline(english, "", *english_runs(english), classes=["language-en"])
+    text = edition.in_script(chinese)
+    runs = [
+        nodes.inline(run, run, classes=["language-en"])
+        if not is_chinese and re.search("[A-Za-z]", run)
+        else nodes.Text(run)
+        for run, is_chinese in chinese_runs(text)
+    ]
+    return nodes.inline(text, "", *runs)
 
 
 def english_runs(text: str) -> list[nodes.Node]:
@@ -243,6 +263,8 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
         line = labelled(labels.aliases, ["tekan-aliases"])
         line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
         definition += line
+    if term.en_note:  # what the English headword means, kept out of the headword itself (ISO 10241-1)
+        definition += nodes.paragraph(term.en_note, "", *english_runs(term.en_note), classes=["tekan-en-note"])
     definition += nodes.paragraph(
         term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en"]
     )
@@ -264,9 +286,10 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     line = labelled(labels.source, ["tekan-source"])
     line.extend(english_runs(term.source))
     definition += line
-    line = labelled(labels.used, ["tekan-backlinks"])
-    line += backlinks(term=term.id)
-    definition += line
+    if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
+        line = labelled(labels.used, ["tekan-backlinks"])
+        line += backlinks(term=term.id)
+        definition += line
     return definition
 
 

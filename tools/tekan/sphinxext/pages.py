@@ -263,6 +263,13 @@ class TranslationNoteDirective(EnglishDirective):
     classes: ClassVar[list[str]] = ["tekan-translation-note"]
 
 
+def chinese_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: object, options: object = None, content: object = None
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{tekan-zh}`…```: Chinese quoted in English text (an editors' note), tagged so its language is declared."""
+    return [nodes.inline(rawtext, text, classes=["language-zh-Hant"])], []
+
+
 #: A row of an audit table: its cells, a changed cell as [text before, the change, text after].
 AuditRow = list[str | list[str]]
 
@@ -367,6 +374,7 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-english", EnglishDirective)
     app.add_directive("tekan-chinese", ChineseDirective)
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
+    app.add_role("tekan-zh", chinese_role)
     app.add_directive(AUDIT_TABLE, AuditTableDirective)
     app.add_transform(StableSectionIds)
     app.connect("doctree-resolved", audit_for_the_format)
