@@ -398,10 +398,16 @@ def check_prerequisites(formats: Sequence[OutputFormat], editions: Sequence[Edit
         prerequisites(fmt, editions)
 
 
-def built_epub(built: Path, target: Target, runner: Runner) -> Path:
-    """The EPUB Sphinx packed (its basename is Tekan's; the published name is the book's)."""
-    del target, runner
-    return built / f"{BASENAME}.epub"
+def built_file(built: Path, target: Target, runner: Runner) -> Path:
+    """The finishing step of a builder that writes the whole file itself (the EPUB, a Typst PDF): that file
+    (``tekan.epub`` in its folder; the published name is the book's)."""
+    del runner
+    suffix = target.format.suffix if target.format else ""
+    made = built / f"{BASENAME}{suffix}"
+    found = sorted(built.glob(f"*{suffix}")) if suffix else []
+    if not made.is_file() and len(found) == 1:  # a book's conf.py named it otherwise (epub_basename)
+        return found[0]
+    return made
 
 
 def publish_file(built: Path, target: Path) -> None:

@@ -74,7 +74,7 @@ EPUB = OutputFormat(
     "application/epub+zip",
     variants=frozenset({"vertical"}),
     prerequisites="tekan.pdf:check_fonts",
-    finish="tekan.building:built_epub",
+    finish="tekan.building:built_file",
     fonts=True,
 )
 PDF = OutputFormat(

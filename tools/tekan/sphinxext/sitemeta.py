@@ -189,17 +189,21 @@ def describe_in_language(app: Sphinx, pagename: str, templatename: str, context:
         return
     description = page_description(doctree, get_target(app).edition.tag)
     if description:
-        context["meta"] = {**(context.get("meta") or {}), "og:description": description}
-        context["tekan_description"] = description
+        from markupsafe import Markup
+
+        # Escaped like every template variable (tekan.sphinxext.escaping); page_links escapes what opengraph wrote.
+        escaped = Markup.escape(description)
+        context["meta"] = {**(context.get("meta") or {}), "og:description": escaped}
+        context["tekan_description"] = escaped
 
 
 def _description_tag(context: dict[str, Any], doctree: Any) -> str:
     """The page's ``<meta name="description">`` in its language, unless its front matter wrote one."""
-    description = context.get("tekan_description", "")
+    description = str(context.get("tekan_description", ""))  # escaped (describe_in_language)
     written = doctree is not None and any(meta.get("name") == "description" for meta in doctree.findall(nodes.meta))
     if not description or written:
         return ""
-    return f'\n<meta name="description" content={quoteattr(description)} />'
+    return f'\n<meta name="description" content="{description}" />'
 
 
 #: OpenGraph tags whose text sphinxext-opengraph writes with only its double quotes escaped (``make_tag``).
@@ -233,7 +237,7 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     target = get_target(app)
     links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
-    title, description = str(context.get("title", "")), str(context.get("tekan_description", ""))
+    title, description = str(context.get("title", "")), html.unescape(str(context.get("tekan_description", "")))
     metatags = escape_opengraph(context.get("metatags", ""), title, site_name(app.config), description)
     metatags += _description_tag(context, doctree)
     if not site_url_of(app.config):
