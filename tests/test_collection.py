@@ -279,3 +279,5 @@ def test_a_folder_with_a_collection_file_builds_and_checks_the_collection(tmp_pa
     result = tekan("--glossary", str(COLLECTION / "terms.toml"), "check", "seeds/archive.toml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "2020_Spring.txt: " in result.stderr and "2022-winter.txt: " in result.stderr
+    drafted = tekan("init", cwd=tmp_path)  # a command of one seed asks which
+    assert drafted.returncode == 1 and "name the one to work on" in drafted.stderr, drafted.stderr

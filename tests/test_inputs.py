@@ -214,7 +214,9 @@ def test_a_glossary_id_with_a_final_line_feed_is_refused(tmp_path: Path) -> None
     assert "lowercase ASCII letters" in failure.message and failure.location.line > 0
 
 
-@pytest.mark.parametrize("date", ["2021-²", "September 2021", "2021-13", "2021-02-30", "２０２１", "2021-9", "21", ""])
+@pytest.mark.parametrize(
+    "date", ["2021-²", "September 2021", "2021-13", "2021-02-30", "２０２１", "2021-9", "21", " 2021"]
+)
 def test_impossible_dates_are_located_errors(tmp_path: Path, date: str) -> None:
     seed = book(tmp_path, publication=f'date = "{date}"')
     failure = error(load_publication, seed)
@@ -222,6 +224,14 @@ def test_impossible_dates_are_located_errors(tmp_path: Path, date: str) -> None:
     result = tekan("check", str(seed))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{seed.with_suffix('.toml')}:1: error: date" in result.stderr
+
+
+@pytest.mark.parametrize("date", ["", "  "])
+def test_an_empty_date_is_a_gap_not_an_error(tmp_path: Path, date: str) -> None:
+    """`tekan init` leaves `date = ""` when the masthead gives none: the draft must still build."""
+    publication, problems = load_publication(book(tmp_path, publication=f'date = "{date}"'))
+    assert publication.meta.date == ""
+    assert any(p.kind.value == "gap" and "date" in p.message for p in problems)
 
 
 @pytest.mark.parametrize("date", ["2021", "2021-09", "2021-09-01", "2020-02-29"])

@@ -66,6 +66,17 @@ def _strict_failure(problems: Sequence[Problem]) -> int:
     return 1
 
 
+def _one_seed(project: Project, given: str | None) -> Path:
+    """The seed a command of one seed works on (``init``, ``translate``): given, or the book's only one."""
+    from .collection import is_collection
+
+    seed = project.seed(given)
+    if is_collection(seed):  # several seeds beside a collection file: each feature is drafted on its own
+        names = ", ".join(str(p.relative_to(project.root)) for p in project.seeds())
+        raise TekanError(f"several seeds ({names}): name the one to work on", project.root, Kind.io)
+    return seed
+
+
 def _project(args: argparse.Namespace) -> Project:
     return Project.at(args.project)
 
@@ -145,7 +156,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .glossary import load_glossary
     from .translation import locale_folder, update_catalogs
 
-    seed = _project(args).seed(args.seed)
+    seed = _one_seed(_project(args), args.seed)
     locale = Path(args.locale) if args.locale else locale_folder(seed)
     publication, problems = load_publication(seed)
     _problems(problems)
@@ -216,7 +227,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .draft import init_metadata
     from .metadata import command_path
 
-    seed = _project(args).seed(args.seed)
+    seed = _one_seed(_project(args), args.seed)
     result = init_metadata(seed, update=args.update)
     _problems(result.problems)
     if not result.added:
