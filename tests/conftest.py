@@ -25,16 +25,6 @@ GLOSSARY = ROOT / "glossary" / "terms.toml"
 os.environ["TEKAN_PROJECT_ROOT"] = str(ROOT)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under CI (``CI=true``) benchmark-sized tests are skipped, visibly, unless ``-m slow`` asks for them."""
-    if os.environ.get("CI", "").lower() not in ("1", "true") or "slow" in (config.getoption("-m") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow (benchmark-sized): skipped under CI=true; run with `pytest -m slow`")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where the sphinx.testing roots live (``tests/roots/test-*``)."""
@@ -43,6 +33,15 @@ def rootdir() -> Path:
 
 #: SOURCE_DATE_EPOCH of the shared build (2021-09-01T00:00:00Z), so EPUB builds can be compared byte for byte.
 EPOCH = "1630454400"
+#: The stem of this repository's book's downloads: its identifier (urn:tekan:china-quality-news:2021-hangzhou).
+BOOK = "china-quality-news-2021-hangzhou"
+
+
+def download(out: Path, fmt: str, tag: str, suffix: str = "") -> Path:
+    """The one published file of edition ``tag`` in ``fmt`` (epub, pdf) under ``out``, whatever the book's name."""
+    found = sorted((out / fmt).glob(f"*-{tag}{suffix}.{fmt}"))
+    assert len(found) == 1, f"expected one {fmt} of {tag}{suffix} in {out / fmt}: {found}"
+    return found[0]
 
 
 def tekan(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -76,7 +75,7 @@ def vertical_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "build", "epub", "--script", "hant", "--vertical", "--out", str(out), env={"SOURCE_DATE_EPOCH": EPOCH}
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return out / "epub" / "tekan-zh-hant-vertical.epub"
+    return out / "epub" / f"{BOOK}-zh-hant-vertical.epub"
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

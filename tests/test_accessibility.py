@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT
+from .conftest import BOOK, CHROMIUM, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -104,8 +104,8 @@ def ace_command(epub: Path, outdir: Path) -> list[str]:
 def ace_reports(book_out: Path, vertical_epub: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Ace's report on each EPUB (both scripts and the vertical one), the three runs side by side."""
     epubs = {
-        "zh-hant": book_out / "epub" / "tekan-zh-hant.epub",
-        "zh-hans": book_out / "epub" / "tekan-zh-hans.epub",
+        "zh-hant": book_out / "epub" / f"{BOOK}-zh-hant.epub",
+        "zh-hans": book_out / "epub" / f"{BOOK}-zh-hans.epub",
         "zh-hant-vertical": vertical_epub,
     }
     out = tmp_path_factory.mktemp("ace")
@@ -156,7 +156,7 @@ def test_ace_reports_a_violation_it_should(tmp_path: Path, book_out: Path) -> No
     # The harness itself: the Traditional EPUB with its navigation's role taken away must fail Ace.
     import zipfile
 
-    source = book_out / "epub" / "tekan-zh-hant.epub"
+    source = book_out / "epub" / f"{BOOK}-zh-hant.epub"
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(source) as book, zipfile.ZipFile(broken, "w") as copy:
         for info in book.infolist():

@@ -15,7 +15,7 @@ from tekan.book import load_book
 from tekan.glossary import load_glossary
 from tekan.scripts import to_hans
 
-from .conftest import EDITIONS, GLOSSARY, SEED
+from .conftest import BOOK, EDITIONS, GLOSSARY, SEED
 
 pytestmark = pytest.mark.browser
 
@@ -207,7 +207,7 @@ def test_switcher_links_the_downloads(page: Any, site: str) -> None:
         "nav.tekan-editions a.tekan-epub, nav.tekan-editions a.tekan-pdf", "links => links.map(a => a.href)"
     )
     assert sorted(links) == sorted(
-        f"{site}/{kind}/tekan-{edition}.{kind}" for kind in ("epub", "pdf") for edition in (*EDITIONS, "en")
+        f"{site}/{kind}/{BOOK}-{edition}.{kind}" for kind in ("epub", "pdf") for edition in (*EDITIONS, "en")
     )
 
 

@@ -18,7 +18,7 @@ from tekan.glossary import load_glossary
 from tekan.metadata import load_publication
 from tekan.translation import read_translations
 
-from .conftest import GLOSSARY, ROOT, SEED
+from .conftest import BOOK, GLOSSARY, ROOT, SEED
 from .test_epub import epubcheck
 
 
@@ -34,7 +34,7 @@ def _text(page: str) -> str:
 
 
 def test_three_formats_are_published(book_out: Path) -> None:
-    for path in ("html/en/index.html", "html/en/glossary.html", "epub/tekan-en.epub", "pdf/tekan-en.pdf"):
+    for path in ("html/en/index.html", "html/en/glossary.html", f"epub/{BOOK}-en.epub", f"pdf/{BOOK}-en.pdf"):
         assert (book_out / path).is_file(), path
     assert not (book_out / "html/en/audit.html").exists()  # the audit is of the Chinese text
 
@@ -43,10 +43,12 @@ def test_every_statement_page_is_english_complete_and_marked(
     book_out: Path, english: dict[str, tuple[str, ...]]
 ) -> None:
     assert len(english) == 16
+    home = (book_out / "html" / "en" / "index.html").read_text(encoding="utf-8")
+    assert home.count("tekan-translation-note") == 1 and "Editors’ translation" in home
     for slug, paragraphs in english.items():
         html = (book_out / "html" / "en" / "statements" / f"{slug}.html").read_text(encoding="utf-8")
         assert re.search(r'<html[^>]* lang="en"', html)
-        assert "tekan-translation-note" in html and "Editors’ translation" in html
+        assert "tekan-translation-note" not in html  # the note is once, on the home page
         text = _text(html)
         for paragraph in paragraphs:
             assert paragraph and " ".join(paragraph.split()) in text, (slug, paragraph[:40])
@@ -71,7 +73,7 @@ def test_glossary_in_english_order_with_the_chinese_beside(book_out: Path) -> No
 
 
 def test_english_epub_is_valid_and_english(book_out: Path) -> None:
-    epub = book_out / "epub" / "tekan-en.epub"
+    epub = book_out / "epub" / f"{BOOK}-en.epub"
     epubcheck(epub)
     with zipfile.ZipFile(epub) as archive:
         opf = archive.read("content.opf").decode("utf-8")
@@ -103,7 +105,7 @@ def _body(pdftotext: str, heads: set[str]) -> str:
 def test_english_pdf_has_every_paragraph_and_an_english_title(
     book_out: Path, english: dict[str, tuple[str, ...]]
 ) -> None:
-    pdf = book_out / "pdf" / "tekan-en.pdf"
+    pdf = book_out / "pdf" / f"{BOOK}-en.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Title:           China Quality News: Special Issue" in info
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)

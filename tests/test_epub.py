@@ -31,7 +31,7 @@ from tekan.errors import TekanError
 from tekan.metadata import load_publication
 from tekan.rendering import sector_doc, statement_doc
 
-from .conftest import EPOCH, GLOSSARY, SEED, tekan
+from .conftest import BOOK, EPOCH, GLOSSARY, SEED, tekan
 
 SCRIPTS = {"hant": "zh-Hant", "hans": "zh-Hans"}
 NS = {
@@ -52,7 +52,7 @@ def tekan_build(out: Path, *args: str) -> None:
 def epubs(book_out: Path) -> dict[str, Path]:
     """Both EPUB editions, from the session's build of the book."""
     out = book_out
-    return {script: out / "epub" / f"tekan-{tag.lower()}.epub" for script, tag in SCRIPTS.items()}
+    return {script: out / "epub" / f"{BOOK}-{tag.lower()}.epub" for script, tag in SCRIPTS.items()}
 
 
 def read(epub: Path, name: str) -> bytes:
@@ -262,7 +262,7 @@ def test_pages_are_tagged_with_the_script(epubs: dict[str, Path], script: str) -
 
 def test_two_builds_are_byte_identical(epubs: dict[str, Path], tmp_path: Path) -> None:
     tekan_build(tmp_path, "epub", "--script", "hant")
-    again = tmp_path / "epub" / "tekan-zh-hant.epub"
+    again = tmp_path / "epub" / f"{BOOK}-zh-hant.epub"
     assert again.read_bytes() == epubs["hant"].read_bytes()
 
 

@@ -75,6 +75,13 @@ def test_csv_round_trips_every_field(glossary) -> None:
             term.source,
             term.usage_note,
         )
+        assert (row["en_note"], row["source_zh"], row["usage_note_zh"]) == (
+            term.en_note,
+            term.source_zh,
+            term.usage_note_zh,
+        )
+        assert tuple(filter(None, row["en_variants"].split(LIST_SEPARATOR))) == term.en_variants
+        assert tuple(filter(None, row["wrong_en"].split(LIST_SEPARATOR))) == term.wrong_en
 
 
 def test_csv_quotes_commas_quotes_and_separators(tmp_path: Path) -> None:
@@ -119,7 +126,19 @@ def test_tbx_is_tbx_basic_and_holds_every_entry_in_three_languages(glossary, tbx
         expected = ["preferred", *(["admitted"] * len(term.aliases)), *(["deprecated"] * len(term.misspellings))]
         assert [s.text for s in statuses] == [f"{e}Term-admn-sts" for e in expected], term.id
         english = [t.text for t in sections["en"].findall("t:termSec/t:term", NS)]
-        assert english == [term.en, *([term.abbr] if term.abbr else [])]
+        variants = [
+            v for v in dict.fromkeys(term.en_variants) if v.casefold() not in {term.en.casefold(), term.abbr.casefold()}
+        ]
+        assert english == [term.en, *([term.abbr] if term.abbr else []), *variants, *term.wrong_en]
+        statuses = sections["en"].findall("t:termSec/t:termNote[@type='administrativeStatus']", NS)
+        expected = [
+            "preferred",
+            *(["admitted"] * (len(english) - 1 - len(term.wrong_en))),
+            *(["deprecated"] * len(term.wrong_en)),
+        ]
+        assert [s.text for s in statuses] == [f"{e}Term-admn-sts" for e in expected], term.id
+        # ISO 10241-1: the term field holds the designation alone; an explanation is a note on it.
+        assert "(" not in term.en and sections["en"].findtext("t:termSec/t:note", "", NS) == term.en_note, term.id
         assert sections["en"].findtext("t:descripGrp/t:admin[@type='source']", None, NS) == term.source
         targets = [r.get("target") for r in entry.findall("t:ref", NS)]
         assert targets == [f"term-{ref}" for ref in term.see_also]
@@ -161,3 +180,29 @@ def test_tbx_follows_the_tbx_basic_rules(tbx) -> None:
 def test_exports_are_deterministic(glossary) -> None:
     assert to_tbx(glossary, "x") == to_tbx(glossary, "x")
     assert to_csv(glossary) == to_csv(glossary)
+
+
+def test_tbx_gives_each_english_term_its_status_and_its_explanation_as_a_note(tbx) -> None:
+    """A translator's tool reads the status: ISO's 'continual improvement' preferred, 'continuous improvement'
+    deprecated; 質量保障 is not 'quality assurance'; the chokepoint entry's explanation is a note, not the term."""
+
+    def english(concept: str) -> dict[str, tuple[str, str]]:
+        entry = tbx.find(f"t:text/t:body/t:conceptEntry[@id='term-{concept}']", NS)
+        section = next(s for s in entry.findall("t:langSec", NS) if s.get(XML_LANG) == "en")
+        return {
+            s.findtext("t:term", None, NS): (
+                s.findtext("t:termNote[@type='administrativeStatus']", None, NS),
+                s.findtext("t:note", "", NS),
+            )
+            for s in section.findall("t:termSec", NS)
+        }
+
+    improvement = english("continual-improvement")
+    assert improvement["continual improvement"][0] == "preferredTerm-admn-sts"
+    assert improvement["continuous improvement"][0] == "deprecatedTerm-admn-sts"
+    assert english("quality-safeguards")["quality assurance"][0] == "deprecatedTerm-admn-sts"
+    assert english("quality-assurance")["quality assurance"][0] == "preferredTerm-admn-sts"
+    assert english("tracing")["traceability"][0] == "deprecatedTerm-admn-sts"
+    assert english("tracing")["traced back"][0] == "admittedTerm-admn-sts"
+    status, note = english("chokepoint-technology")["chokepoint"]
+    assert status == "preferredTerm-admn-sts" and "depends on others" in note

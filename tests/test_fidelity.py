@@ -14,7 +14,7 @@ import pytest
 from tekan.book import load_book
 from tekan.model import Change
 
-from .conftest import GLOSSARY, SEED, tekan
+from .conftest import GLOSSARY, SEED, download, tekan
 
 CONTEXT_LINES = tuple(SEED.read_text(encoding="utf-8").split("\n"))
 
@@ -120,7 +120,7 @@ def test_html_statements_are_the_seed(book: Path, expected: list[list[str]], slu
 
 
 def test_epub_statements_are_the_seed(book: Path, expected: list[list[str]], slugs: list[str]) -> None:
-    with zipfile.ZipFile(book / "epub" / "tekan-zh-hant.epub") as archive:
+    with zipfile.ZipFile(download(book, "epub", "zh-hant")) as archive:
         names = archive.namelist()
         for slug, lines in zip(slugs, expected, strict=True):
             name = next(n for n in names if n.endswith(f"statements/{slug}.xhtml"))
@@ -138,7 +138,7 @@ def pdf_body_text(pdf: Path) -> str:
 
 @pytest.mark.pdf
 def test_pdf_statements_are_the_seed(book: Path, expected: list[list[str]]) -> None:
-    text = pdf_body_text(book / "pdf" / "tekan-zh-hant.pdf")
+    text = pdf_body_text(download(book, "pdf", "zh-hant"))
     # The contents pages list the headlines first: start at the headline just before the first paragraph.
     first_paragraph = text.find(re.sub(r"\s+", "", expected[0][1]))
     position = text.rfind(re.sub(r"\s+", "", expected[0][0]), 0, first_paragraph)

@@ -171,3 +171,37 @@ def test_latex_backlinks_point_at_statement_labels(app) -> None:
         assert rf"\label{{\detokenize{{{target}}}}}" in tex, target
     assert "下載詞彙表" not in tex  # the downloads are the website's
     assert r"\hyperref[\detokenize{glossary:letter-" not in tex  # no jump bar in print
+
+
+@pytest.mark.sphinx("html", testroot="glossary", srcdir="glossary-edition-language")
+def test_a_chinese_edition_gives_usage_and_source_in_its_own_language(app, make_app) -> None:
+    """用法 and 譯名依據 in the edition's language and script (issue 21); the English term's explanation beside it,
+    not in it; an entry without a Chinese note keeps its English one."""
+    terms = Path(app.srcdir) / "terms.toml"
+    terms.write_text(
+        terms.read_text(encoding="utf-8").replace(
+            'source = "JCGM 200:2012 (VIM) 2.2"\n',
+            'source = "JCGM 200:2012 (VIM) 2.2"\nsource_zh = "國際計量學詞彙（VIM）2.2"\n'
+            'usage_note = "Taiwan says 度量衡 for legal metrology."\nusage_note_zh = "臺灣的法定計量稱「度量衡」。"\n'
+            'en_note = "the science of measurement"\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    app.cleanup()
+    for script, usage, source in (
+        ("hant", "臺灣的法定計量稱「度量衡」。", "國際計量學詞彙"),
+        ("hans", "台湾的法定计量称“度量衡”。", "国际计量学词汇"),
+    ):
+        again = make_app("html", srcdir=app.srcdir, freshenv=True, confoverrides={"tekan_script": script})
+        again.build()
+        _no_warnings(again)
+        page = (again.outdir / "glossary.html").read_text(encoding="utf-8")
+        entry = page[page.index('id="term-metrology"') :]
+        entry = entry[: entry.index("</dd>")]
+        assert usage in entry and "Taiwan says" not in entry, script
+        assert source in entry and "JCGM" not in entry.split("tekan-source")[1], script
+        assert re.search(r'class="[^"]*tekan-en-note[^"]*"[^>]*>\(the science of measurement\)', entry), script
+        nqi = page[page.index('id="term-nqi"') :]
+        assert "UNIDO" in nqi[: nqi.index("</dd>")]  # no Chinese source given: the English one
+        again.cleanup()

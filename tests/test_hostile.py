@@ -17,7 +17,7 @@ from tekan.parsing import BYLINE, parse_seed, read_byline, split_byline
 from tekan.rendering import escape, render_segments
 from tekan.tomlfile import dumps
 
-from .conftest import GLOSSARY, ROOT, tekan
+from .conftest import GLOSSARY, ROOT, download, tekan
 
 CORPUS = Path(__file__).parent / "data" / "hostile-lines.txt"
 HOSTILE = [line for line in CORPUS.read_text(encoding="utf-8").split("\n") if line]
@@ -312,7 +312,7 @@ def test_hostile_metadata_is_literal_text_in_html(hostile_html: Path) -> None:
 
 
 def test_hostile_lines_are_literal_text_in_epub(hostile_epub_pdf: Path) -> None:
-    epub = hostile_epub_pdf / "epub" / "tekan-zh-hant.epub"
+    epub = download(hostile_epub_pdf, "epub", "zh-hant")
     with zipfile.ZipFile(epub) as archive:
         names = archive.namelist()
         for number, line in enumerate(HOSTILE, start=1):
@@ -336,7 +336,7 @@ def squeeze(text: str) -> str:
 
 @pytest.mark.pdf
 def test_hostile_lines_are_literal_text_in_pdf_and_no_tex_ran(hostile_epub_pdf: Path) -> None:
-    pdf = hostile_epub_pdf / "pdf" / "tekan-zh-hant.pdf"
+    pdf = download(hostile_epub_pdf, "pdf", "zh-hant")
     text = squeeze(pdf_text(pdf))
     position = 0
     for line in HOSTILE:

@@ -4,13 +4,15 @@ the one TOML writer reads back exactly what it wrote."""
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tekan.tomlfile import dumps, toml_string
+from tekan.tomlfile import dumps, toml_string, toml_value
 
 from .conftest import GLOSSARY, tekan
 from .test_metadata import FEATURE
@@ -120,3 +122,125 @@ def test_the_writer_reads_back_exactly(table: dict[str, str], text: str) -> None
     data = {"note": text, "publication": table, "statement": [table, {"byline": text}]} if table else {"note": text}
     assert tomllib.loads(dumps(data)) == data
     assert tomllib.loads(f"x = {toml_string(text)}") == {"x": text}
+
+
+# --- --update keeps the file as the editor wrote it, or refuses and changes nothing ---------------------------
+
+_GROWN = FEATURE.replace("《測試報》", NEW_STATEMENT + "《測試報》")
+
+
+def _update(tmp_path: Path, written: bytes) -> tuple[subprocess.CompletedProcess[str], bytes]:
+    seed = _seed(tmp_path, _GROWN)
+    toml = seed.with_suffix(".toml")
+    toml.write_bytes(written)
+    result = tekan("init", seed.name, "--update", cwd=tmp_path)
+    return result, toml.read_bytes()
+
+
+def _entries(bylines: list[str]) -> str:
+    return ", ".join(f'{{ byline = "{b}", sector = "institution" }}' for b in bylines)
+
+
+_OLD = ["某省計量科學研究院院長王小明", "某某檢測有限公司董事長李四", "某市市場監管局黨組書記、局長曾國藩"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"statement = [ {_entries(_OLD)} ]\n",  # the issue's example: one line
+        f"# mine\nstatement = [\n  {_entries(_OLD[:1])},  # first\n  {_entries(_OLD[1:])}\n]\n",  # several lines
+        # the control: the same entries as tables take the new one
+        "".join(f'[[statement]]\nbyline = "{b}"\nsector = "institution"\n' for b in _OLD),
+    ],
+    ids=["one-line", "multi-line", "tables"],
+)
+def test_update_of_an_inline_array_refuses_in_one_line_and_changes_nothing(tmp_path: Path, written: str) -> None:
+    result, after = _update(tmp_path, written.encode())
+    if "[[statement]]" in written:
+        assert result.returncode == 0, result.stderr
+        assert after.startswith(written.encode()) and tomllib.loads(after.decode())["statement"][-1]["byline"] == (
+            "某電器集團總裁歐陽明"
+        )
+        return
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    line = 2 if written.startswith("# mine") else 1
+    where = str(tmp_path / "feature.toml")  # the path as tekan init found the book's only seed
+    assert lines[0].startswith(f"{where}:{line}: error: cannot update feature.toml faithfully, left unchanged")
+    assert "`statement = [...]` as an inline array" in lines[0]
+    assert after == written.encode()
+
+
+def test_update_refuses_when_the_new_sector_cannot_join_an_inline_sector_array(tmp_path: Path) -> None:
+    written = 'sector = [ { id = "institution", zh = "機構", en = "Institutions" } ]\n\n' + "".join(
+        f'[[statement]]\nbyline = "{b}"\nsector = "institution"\n' for b in _OLD
+    )
+    result, after = _update(tmp_path, written.encode())
+    assert result.returncode == 1 and "`sector = [...]` as an inline array" in result.stderr
+    assert result.stderr.startswith(f"{tmp_path / 'feature.toml'}:1: error:")
+    assert after == written.encode()
+
+
+@pytest.mark.parametrize(
+    ("bom", "newline", "ending", "inline"),
+    [
+        ("", "\r\n", "\r\n", False),  # Windows line ends
+        ("\ufeff", "\n", "\n", False),  # a BOM
+        ("\ufeff", "\r\n", "", True),  # both, no line end after the last line, [publication] as an inline table
+        ("", "\n", "", True),
+    ],
+    ids=["crlf", "bom", "bom-crlf-unterminated-inline", "unterminated-inline"],
+)
+def test_update_keeps_every_byte_and_the_files_line_ends_and_bom(
+    tmp_path: Path, bom: str, newline: str, ending: str, inline: bool
+) -> None:
+    seed = _seed(tmp_path)
+    assert tekan("init", seed.name, cwd=tmp_path).returncode == 0
+    text = seed.with_suffix(".toml").read_text(encoding="utf-8")
+    if inline:  # an inline table where TOML allows one: kept, and the new entries still join the file
+        table = tomllib.loads(text)["publication"]
+        head, _, rest = text.partition("[publication]\n")
+        rest = rest[rest.index("\n\n") :]
+        text = head + f"publication = {toml_value(table)}  # 編者：一行寫完" + rest
+    lines = ["# 編者按：英文標題待定  ", *text.rstrip("\n").split("\n")]
+    written = (bom + newline.join(lines) + ending).encode()
+    result, after = _update(tmp_path, written)
+    assert result.returncode == 0, result.stderr
+    assert after.startswith(written)
+    added = after[len(written) :]
+    if newline == "\r\n":
+        assert b"\r\n" in added and b"\n" not in added.replace(b"\r\n", b"")
+    else:
+        assert b"\r" not in added
+    assert after.count(b"\xef\xbb\xbf") == (1 if bom else 0)
+    data = tomllib.loads(after.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n"))
+    assert data["statement"][-1]["byline"] == "某電器集團總裁歐陽明" and len(data["statement"]) == 4
+    assert data["publication"]["title"] == "測試報·測試特刊"
+    check = tekan("--glossary", str(GLOSSARY), "check", seed.name, cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
+UNDATED = "計量是工業的眼睛\n計量是工業的眼睛。\n——某研究所研究員張三\n《某報》【世界計量日特刊】\n"
+
+
+def test_a_fresh_draft_loads_as_it_is_and_strict_refuses_its_todos(tmp_path: Path) -> None:
+    """No date in the masthead and a byline that cannot be split: the draft's empty date and empty parts are TODOs
+    (warnings), never errors; `tekan init` finds the book's only seed and `tekan check` names a path that works."""
+    from tekan.book import load_book
+
+    (tmp_path / "seeds").mkdir()
+    seed = tmp_path / "seeds" / "metrology-day.txt"
+    seed.write_text(UNDATED, encoding="utf-8")
+    before = tekan("--glossary", str(GLOSSARY), "check", cwd=tmp_path)
+    assert "`tekan init seeds/metrology-day.txt`" in before.stderr, before.stderr
+    result = tekan("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = seed.with_suffix(".toml").read_text(encoding="utf-8")
+    assert 'date = ""' in text and 'organisation = ""' in text  # left for the editor, marked TODO
+    book = load_book(seed, GLOSSARY)  # what `tekan build` loads first: no error
+    assert book.publication.meta.date == "" and book.publication.statements[0].attribution.raw == "某研究所研究員張三"
+    plain = tekan("--glossary", str(GLOSSARY), "check", cwd=tmp_path)
+    assert plain.returncode == 0 and "error" not in plain.stderr, plain.stderr
+    strict = tekan("--glossary", str(GLOSSARY), "check", "--strict", cwd=tmp_path)
+    assert strict.returncode == 1 and "has no title_en, date" in strict.stderr, strict.stderr

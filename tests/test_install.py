@@ -19,7 +19,7 @@ from lxml import etree
 
 from tekan.scripts import to_hans
 
-from .conftest import GLOSSARY, ROOT, Installed
+from .conftest import GLOSSARY, ROOT, Installed, download
 from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, SEED, TITLE, fill_draft, foreign_words, write_feature
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
@@ -79,13 +79,13 @@ def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed
     statement = (site / "statements" / "chen-lixin.html").read_text(encoding="utf-8")
     for term in ("standardization", "nqi", "certification-and-accreditation", "inspection-and-testing"):
         assert f'href="../glossary.html#term-{term}"' in statement, f"the shipped glossary links {term}"
-    with zipfile.ZipFile(out / "epub" / "tekan-zh-hant.epub") as epub:
+    with zipfile.ZipFile(download(out, "epub", "zh-hant")) as epub:
         opf = etree.fromstring(epub.read("content.opf"))
     dc = {"dc": "http://purl.org/dc/elements/1.1/"}
     assert opf.findtext(".//dc:title", namespaces=dc) == FULL_TITLE
     assert opf.findtext(".//dc:creator", namespaces=dc) == AUTHOR
     assert opf.findtext(".//dc:rights", namespaces=dc) == COPYRIGHT
-    pdf = out / "pdf" / "tekan-zh-hant.pdf"
+    pdf = download(out, "pdf", "zh-hant")
     info = pdf_info(pdf)
     assert info["Title"] == FULL_TITLE and info["Author"] == AUTHOR
     front = pdf_text(pdf, 3)
@@ -116,9 +116,9 @@ def test_a_stranger_builds_a_simplified_feature_in_both_scripts(installed: Insta
     assert 'href="../glossary.html#term-metrology"' in hans and 'href="../glossary.html#term-metrology"' in hant
     assert foreign_words(site) == []
     for tag, headline in (("zh-hans", "让计量守护民生"), ("zh-hant", "讓計量守護民生")):
-        with zipfile.ZipFile(folder / "_build" / "epub" / f"tekan-{tag}.epub") as epub:
+        with zipfile.ZipFile(download(folder / "_build", "epub", tag)) as epub:
             assert any(headline in epub.read(name).decode("utf-8") for name in epub.namelist() if name.endswith("html"))
-        pdf = folder / "_build" / "pdf" / f"tekan-{tag}.pdf"
+        pdf = download(folder / "_build", "pdf", tag)
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert headline in text.replace("\n", ""), tag
 

@@ -21,7 +21,7 @@ from tekan.glossary import load_glossary
 from tekan.languages import CHINESE
 from tekan.metadata import load_publication
 
-from .conftest import GLOSSARY, SEED
+from .conftest import BOOK, GLOSSARY, SEED
 
 _CHINESE = re.compile(f"[{CHINESE}]")
 #: A word of two letters or more (a letter alone, an index heading "A", is a symbol of no language).
@@ -91,10 +91,10 @@ def pages(book_out: Path, tag: str) -> Iterator[tuple[str, str]]:
     site = book_out / "html" / tag
     for path in sorted(site.rglob("*.html")):
         yield f"html/{tag}/{path.relative_to(site)}", path.read_text(encoding="utf-8")
-    with zipfile.ZipFile(book_out / "epub" / f"tekan-{tag}.epub") as epub:
+    with zipfile.ZipFile(book_out / "epub" / f"{BOOK}-{tag}.epub") as epub:
         for name in sorted(epub.namelist()):
             if name.endswith((".xhtml", ".html")):
-                yield f"epub/tekan-{tag}.epub!{name}", epub.read(name).decode("utf-8")
+                yield f"epub/{BOOK}-{tag}.epub!{name}", epub.read(name).decode("utf-8")
 
 
 def chinese_outside_chinese(markup: str) -> list[str]:

@@ -13,7 +13,7 @@ from tekan.book import book_pages, load_book
 from tekan.cli import main
 from tekan.errors import TekanError
 from tekan.normalise import Normaliser, load_words
-from tekan.rendering import render_audit
+from tekan.rendering import render_about
 
 from .conftest import GLOSSARY, SEED
 
@@ -159,19 +159,42 @@ def test_customary_forms_are_labelled_as_such_not_as_mainland_forms() -> None:
 
 def test_the_audit_page_speaks_of_the_book_and_prints_a_compact_appendix(book) -> None:  # type: ignore[no-untyped-def]
     for script in ("hant", "hans"):
-        page = book_pages(load_book(SEED, GLOSSARY, script))["audit.md"]
+        pages = book_pages(load_book(SEED, GLOSSARY, script))
+        page, note = pages["audit.md"], pages["about.md"]
         assert SEED.name not in page and "--verbatim" not in page and "tekan" not in page.split("```")[0]
         places = [json.loads(line)[0] for line in page.split("\n") if line.startswith('["')]
         assert places and not any("行" in place for place in places)  # paragraphs, never seed line numbers
-        assert "{container} tekan-audit-print" in page
-    page = book_pages(book)["audit.md"]
-    assert "通行寫法 5 處" in page and "形近誤字 4 處" in page and "引號 142 處" in page
+        assert "{container} tekan-audit-print" in note and "tekan-audit-print" not in page
+    note = book_pages(book)["about.md"]
+    assert "通行寫法 5 處" in note and "形近誤字 4 處" in note and "引號 142 處" in note
     # The site's table: a row of JSON cells, the change in each context a cell of its own (shown in bold).
     row = '["署名", ["", "陜西", "省市場監管局"], ["", "陝西", "省市場監管局"], "形近誤字"]'
-    assert row in page
+    assert row in book_pages(book)["audit.md"]
     line = "* 推動高質量發展邁出堅實步伐，署名：{strong}`陜西`省市場監管局 → {strong}`陝西`省市場監管局（形近誤字）"
-    assert line in page  # the print appendix
-    assert "- 報頭：標點 2 處" in page
+    assert line in note  # the print appendix
+    assert "- 報頭：標點 2 處" in note
+
+
+def test_the_editorial_note_says_what_was_done_and_nothing_else(tmp_path: Path) -> None:
+    """The note is derived from the changes: a clean Traditional text is not said to be a machine conversion, and
+    only the kinds of change that were made are explained."""
+    seed = tmp_path / "clean.txt"
+    seed.write_text(
+        "計量是工業的「眼睛」\n計量是工業的眼睛，也是質量的基礎。\n——某市計量測試研究院院長 王小明\n《某報》\n",
+        encoding="utf-8",
+    )
+    pages = book_pages(load_book(seed, GLOSSARY, "hant"))
+    assert "audit.md" not in pages  # nothing changed: no log to link to
+    assert "原稿無需校訂" in pages["about.md"] and "簡體" not in pages["about.md"]
+    seed.write_text(
+        "計量是工業的「眼睛」\n計量是工業的眼睛,也是質量的基礎。\n——某市計量測試研究院院長 王小明\n《某報》\n",
+        encoding="utf-8",
+    )
+    pages = book_pages(load_book(seed, GLOSSARY, "hant"))
+    note = pages["about.md"]
+    assert "共 1 處：標點 1 處" in note and "半形標點改為全形" in note
+    assert "簡體" not in note and "彎引號" not in note and "大陸字形" not in note
+    assert "](audit.md)" in note
 
 
 def test_verbatim_keeps_the_seed(verbatim) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +202,7 @@ def test_verbatim_keeps_the_seed(verbatim) -> None:  # type: ignore[no-untyped-d
     assert not verbatim.publication.normalised and verbatim.publication.changes == ()
     for st in verbatim.publication.statements:
         assert all(p in seed_lines for p in st.paragraphs)
-    assert "未作任何校訂" in render_audit(verbatim.publication)
+    assert "未作任何校訂" in render_about(verbatim.publication)
 
 
 def test_glossary_headword_links_after_normalisation(book) -> None:  # type: ignore[no-untyped-def]
@@ -193,8 +216,10 @@ def test_audit_page_lists_every_change(book) -> None:  # type: ignore[no-untyped
     page = book_pages(book)["audit.md"]
     rows = [line for line in page.split("\n") if line.startswith(('["第', '["標題', '["報頭', '["署名'))]
     assert len(rows) == len(book.publication.changes)
-    assert f"共 {len(book.publication.changes)} 處" in page
-    assert "/audit" in book_pages(book)["index.md"]  # in the home page's toctree
+    assert f"共 {len(book.publication.changes)} 處" in book_pages(book)["about.md"]
+    # The note is in the home page's toctree; the log (the long table) is not: the note links to it.
+    index = book_pages(book)["index.md"]
+    assert "/about" in index and "/audit" not in index and "orphan: true" in page
     hans = book_pages(load_book(SEED, GLOSSARY, "hans"))["audit.md"]
     assert "(audit)=\n# 文字校订记录" in hans
 

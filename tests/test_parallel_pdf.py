@@ -20,7 +20,7 @@ from tekan.languages import has_chinese
 from tekan.metadata import load_publication
 from tekan.translation import read_translations
 
-from .conftest import EPOCH, GLOSSARY, ROOT, SEED, tekan
+from .conftest import BOOK, EPOCH, GLOSSARY, ROOT, SEED, tekan
 from .test_pdf import pdf_objects, run
 
 pytestmark = pytest.mark.pdf
@@ -37,7 +37,7 @@ def parallel_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def parallel_pdf(out: Path, script: str) -> Path:
-    return out / "pdf" / f"tekan-{SCRIPTS[script]}-parallel.pdf"
+    return out / "pdf" / f"{BOOK}-{SCRIPTS[script]}-parallel.pdf"
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ def test_fonts_metadata_and_title(parallel_out: Path, script: str) -> None:
 
 def test_the_other_editions_are_left_alone(parallel_out: Path) -> None:
     assert sorted(p.name for p in (parallel_out / "pdf").iterdir()) == [
-        "tekan-zh-hans-parallel.pdf",
-        "tekan-zh-hant-parallel.pdf",
+        f"{BOOK}-zh-hans-parallel.pdf",
+        f"{BOOK}-zh-hant-parallel.pdf",
     ]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tekan.errors import Kind, TekanError
 from tekan.metadata import load_publication
-from tekan.parsing import parse_seed, split_byline
+from tekan.parsing import parse_seed, read_byline, split_byline
 
 from .conftest import SEED
 
@@ -86,6 +86,37 @@ def test_metadata_groups_statements_by_sector(publication) -> None:
 )
 def test_split_byline(byline: str, expected) -> None:
     assert split_byline(byline) == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        # An organisation suffix (中心, 院, 所, 公司 …) ends the organisation: not 某質量認證 + 中心主任.
+        ("某質量認證中心主任 陳建國", ("某質量認證中心", "主任", "陳建國")),
+        ("某質量認證中心主任陳建國", ("某質量認證中心", "主任", "陳建國")),
+        ("某市計量測試研究院院長 王小明", ("某市計量測試研究院", "院長", "王小明")),
+        # Compound positions stay whole: joined by 兼 as by 、.
+        ("某精密儀器股份有限公司董事長兼總經理趙明", ("某精密儀器股份有限公司", "董事長兼總經理", "趙明")),
+        ("某儀器有限公司董事長兼总经理赵明", ("某儀器有限公司", "董事長兼总经理", "赵明")),
+        ("安徽省市場監管局黨組書記、局長韓永生", ("安徽省市場監管局", "黨組書記、局長", "韓永生")),
+    ],
+)
+def test_bylines_as_an_editor_would_split_them(byline: str, expected: tuple[str, str, str]) -> None:
+    assert read_byline(byline, ["总经理"]) == expected
+
+
+def test_an_override_says_what_it_joined_to_and_spaces_are_no_error(tmp_path: Path) -> None:
+    seed = tmp_path / "f.txt"
+    seed.write_text("標題\n正文。\n——某質量認證中心主任 陳建國\n《某報》\n", encoding="utf-8")
+    entry = '[[statement]]\nbyline = "某質量認證中心主任 陳建國"\norganisation = "某質量認證中心"\nperson = "陳建國"\n'
+    seed.with_suffix(".toml").write_text(entry + 'position = "主任"\n', encoding="utf-8")
+    a = load_publication(seed)[0].statements[0].attribution
+    assert (a.organisation, a.position, a.person) == ("某質量認證中心", "主任", "陳建國")
+    seed.with_suffix(".toml").write_text(entry + 'position = "副主任"\n', encoding="utf-8")
+    with pytest.raises(TekanError) as error:
+        load_publication(seed)
+    message = error.value.message
+    assert "'某質量認證中心副主任陳建國'" in message and "'某質量認證中心主任 陳建國'" in message
 
 
 def test_extra_positions_come_from_data() -> None:

@@ -20,7 +20,7 @@ from tekan.metadata import load_publication
 from tekan.pdf import missing_characters, undefined_references
 from tekan.sphinxext.latex import index_key
 
-from .conftest import GLOSSARY, SEED
+from .conftest import BOOK, GLOSSARY, SEED
 
 pytestmark = pytest.mark.pdf
 SCRIPTS = {"hant": "zh-hant", "hans": "zh-hans"}
@@ -49,7 +49,7 @@ def pdf_out(book_out: Path) -> Path:
 
 
 def pdf(out: Path, script: str) -> Path:
-    return out / "pdf" / f"tekan-{SCRIPTS[script]}.pdf"
+    return out / "pdf" / f"{BOOK}-{SCRIPTS[script]}.pdf"
 
 
 def latex_dir(out: Path, script: str) -> Path:

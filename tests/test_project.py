@@ -15,12 +15,14 @@ import pytest
 from lxml import etree
 
 from tekan.building import build_edition, sphinx_command
+from tekan.editions import HANS, HANT
 from tekan.errors import TekanError
 from tekan.project import DEFAULT_GLOSSARY, Project
 from tekan.sphinxext.defaults import LOCALE
+from tekan.target import EPUB, HTML, Inputs, Target, Variant
 
 from .conftest import GLOSSARY, ROOT, tekan
-from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, PUBLISHER, TITLE, foreign_words, write_feature
+from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, METADATA, PUBLISHER, TITLE, foreign_words, write_feature
 
 # --- the folder ------------------------------------------------------------------------------------
 
@@ -61,15 +63,14 @@ def test_shipped_glossary_is_the_repositorys() -> None:
 # --- one runner, settings as -D -----------------------------------------------------------------------
 
 
-def test_every_setting_is_a_define_and_no_environment_is_needed(tmp_path: Path) -> None:
-    command = sphinx_command(
-        "epub", "hans", tmp_path / "src", tmp_path / "out", tmp_path / "d", tmp_path / "s.txt", None, vertical=True
-    )
+def test_the_target_is_one_define_and_no_environment_is_needed(tmp_path: Path) -> None:
+    target = Target(HANS, Inputs(tmp_path / "s.txt"), EPUB, Variant(vertical=True), report_gaps=False)
+    command = sphinx_command(target, tmp_path / "src", tmp_path / "out", tmp_path / "d", None)
     defines = [command[i + 1] for i, arg in enumerate(command) if arg == "-D"]
-    assert defines == ["extensions=tekan.sphinxext", "tekan_script=hans", f"tekan_seed={tmp_path / 's.txt'}",
-                       "tekan_report_gaps=0", "epub_writing_mode=vertical"]  # fmt: skip
+    assert defines == ["extensions=tekan.sphinxext", f"tekan_target={target.to_json()}"]
+    assert Target.from_json(target.to_json()) == target  # the Sphinx side reads back the same value
     assert "-C" in command  # no conf.py: the extension alone configures the book
-    assert "-c" in sphinx_command("html", "hant", tmp_path, tmp_path, tmp_path, None, None, conf=ROOT / "docs")
+    assert "-c" in sphinx_command(target, tmp_path, tmp_path, tmp_path, conf=ROOT / "docs")
     source = (ROOT / "tools" / "tekan").rglob("*.py")
     readers = re.compile(r"environ(\.get)?\(?\[?[\"']TEKAN_|getenv\([\"']TEKAN_")
     assert not [p for p in source if readers.search(p.read_text(encoding="utf-8"))], "settings come through -D"
@@ -83,7 +84,7 @@ def test_a_failing_run_goes_through_the_runner_and_publishes_nothing(tmp_path: P
         return 2
 
     with pytest.raises(TekanError, match=r"could not build the html edition \(zh-hant\), exit 2"):
-        build_edition("html", "hant", tmp_path, seed=tmp_path / "s.txt", runner=runner)
+        build_edition(Target(HANT, Inputs(tmp_path / "s.txt"), HTML), tmp_path, runner=runner)
     assert len(seen) == 1 and seen[0][0][1:4] == ["-m", "sphinx", "-b"]
     assert not (tmp_path / "html").exists()
 
@@ -115,7 +116,7 @@ def test_builds_in_the_books_folder_with_its_identity(stranger: Path) -> None:
     statement = (out / "html" / "zh-hant" / "statements" / "zhou-wenhua.html").read_text(encoding="utf-8")
     assert f"<title>讓計量守護民生 - {TITLE}</title>" in statement
     assert 'href="../glossary.html#term-metrology"' in statement, "the shipped glossary links the new book"
-    with zipfile.ZipFile(out / "epub" / "tekan-zh-hant.epub") as epub:
+    with zipfile.ZipFile(out / "epub" / "example-zjbz-2024-week-zh-hant.epub") as epub:
         opf = etree.fromstring(epub.read("content.opf"))
     dc = {"dc": "http://purl.org/dc/elements/1.1/"}
     assert opf.findtext(".//dc:title", namespaces=dc) == FULL_TITLE
@@ -161,3 +162,35 @@ def test_project_option_and_seed_anywhere(tmp_path: Path) -> None:
     result = tekan("--project", str(book), "check", str(seed))
     assert result.returncode == 0, result.stderr
     assert f"{DEFAULT_GLOSSARY}: " in result.stderr  # the shipped glossary, named
+
+
+def test_a_symlinked_seed_has_its_metadata_and_catalogs_beside_the_link_for_every_command(tmp_path: Path) -> None:
+    """A text shared by several books (a link in each book's seeds/): every command reads the metadata and the
+    catalogs beside the link — check, convert, the build's loading and the Sphinx side alike."""
+    from tekan.book import load_book
+    from tekan.collection import read_collection
+    from tekan.target import Target
+    from tekan.translation import locale_folder
+
+    shared = write_feature(tmp_path / "shared", metadata=False)  # the target: no metadata beside it
+    book = tmp_path / "book"
+    (book / "seeds").mkdir(parents=True)
+    link = book / "seeds" / "feature.txt"
+    link.symlink_to(shared)
+    (book / "seeds" / "feature.toml").write_text(METADATA, encoding="utf-8")
+    project = Project.at(book)
+    for seed in (project.seed(), project.seed(str(link))):
+        assert seed == link and seed.is_symlink()
+        assert load_book(seed, GLOSSARY, "hant").publication.meta.title == FULL_TITLE
+    assert locale_folder(link) == book / "locale"
+    collection = book / "c.toml"
+    collection.write_text('seeds = ["seeds/feature.txt"]\n', encoding="utf-8")
+    assert read_collection(collection)[1] == [link]
+
+    # The Sphinx side: conf.py's tekan_target names the seed relative to its folder.
+    assert Target.from_mapping({"seed": "seeds/feature.txt"}, base=book).inputs.seed == link
+    check = tekan("check", "seeds/feature.txt", cwd=book)
+    assert check.returncode == 0 and "seeds/feature.toml:20: warning: the entry for statement 1" in check.stderr
+    convert = tekan("convert", "seeds/feature.txt", cwd=book)
+    assert convert.returncode == 0, convert.stderr
+    assert FULL_TITLE.split("·")[-1] in (book / "_build" / "myst" / "feature" / "index.md").read_text(encoding="utf-8")

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tekan.building import BASENAME, TAGS
 from tekan.cli import FORMATS, parser
 
-from .conftest import ROOT
+from .conftest import BOOK, ROOT
 
 CONFIG = ROOT / ".readthedocs.yaml"
 TOP = {"version", "formats", "conda", "build", "python", "sphinx", "mkdocs", "submodules", "search"}
@@ -108,4 +107,4 @@ def test_jobs_run_the_project_build_and_publish_its_outputs(config: dict[str, An
         else:
             # Read the Docs keeps one file per format: the Traditional edition.
             assert args.script == "hant"
-            assert Path(source) == out / fmt / f"{BASENAME}-{TAGS['hant']}.{fmt}"
+            assert Path(source) == out / fmt / f"{BOOK}-zh-hant.{fmt}"  # named after the book

@@ -86,7 +86,7 @@ def test_the_traditional_edition_is_converted_with_protections_and_audited(tmp_p
     assert conversions == [("发", "髮", 2, 1), ("后", "后", 2, 1)]  # the choices the context made
     pages = book_pages(book)
     assert "{term}`國家質量基礎設施 <nqi>`" in pages["statements/han-yongsheng.md"]
-    assert "以簡體寫成" in pages["audit.md"]
+    assert "以簡體寫成" in pages["about.md"] and "](audit.md)" in pages["about.md"]
     # Each choice with the seed's text around it, then the converted text around it.
     row = '["后来我们把头", "发", "剪短了，皇后"], ["後來我們把頭", "髮", "剪短了，皇后"], "轉換"]'
     assert row in pages["audit.md"]
@@ -130,3 +130,29 @@ def test_glossary_use_is_checked_in_the_seeds_own_script(tmp_path: Path) -> None
         if "occurs" in p.message
     }
     assert not {"nqi", "metrology", "quality", "standard"} & unused  # 国家质量基础设施, 计量, 质量, 标准
+
+
+QUOTED = """计量是工业的“眼睛”
+计量是工业的“眼睛”,也是「质量」的基础,市场占有率逐年提高。
+——某市计量测试研究院院长王小明
+《某报》2022年5月20日【世界计量日特刊】
+"""
+
+
+def test_simplified_text_keeps_its_quotation_marks_in_every_simplified_edition(tmp_path: Path) -> None:
+    """GB/T 15834: a Simplified original keeps “ ” (its 「」 become “ ”) and its own word forms (占, not 佔);
+    its Traditional edition prints 「」. A collection of it with a Traditional feature mixes nothing."""
+    seed = _seed(tmp_path, QUOTED)
+    hans = load_book(seed, GLOSSARY, "hans").publication.statements[0]
+    assert hans.headline == "计量是工业的“眼睛”"
+    assert hans.paragraphs[0] == "计量是工业的“眼睛”，也是“质量”的基础，市场占有率逐年提高。"
+    hant = load_book(seed, GLOSSARY, "hant").publication.statements[0]
+    assert hant.headline == "計量是工業的「眼睛」" and "「質量」" in hant.paragraphs[0]
+    traditional = tmp_path / "fanti.txt"
+    traditional.write_text("標準是質量的“基石”\n標準是質量的“基石”。\n——某市標準化研究院院長李四\n《某報》\n", "utf-8")
+    collection = tmp_path / "both.toml"
+    collection.write_text('seeds = ["fanti.txt", "jianti.txt"]\n', encoding="utf-8")
+    pages = book_pages(load_book(collection, GLOSSARY, "hans"))
+    statements = "".join(text for name, text in pages.items() if "/statements/" in name)
+    assert "“基石”" in statements and "“眼睛”" in statements and "“质量”" in statements
+    assert not any(mark in statements for mark in "「」『』")

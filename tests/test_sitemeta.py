@@ -60,7 +60,10 @@ def test_absolute_paths_for_the_404_page() -> None:
 
 
 @pytest.mark.sphinx(
-    "html", testroot="minimal", srcdir="minimal-site-url", confoverrides={"tekan_site_url": "https://example.org/book/"}
+    "html",
+    testroot="minimal",
+    srcdir="minimal-site-url",
+    confoverrides={"tekan_target.site_url": "https://example.org/book/"},
 )
 def test_with_a_site_url_pages_are_canonical_and_the_edition_has_a_sitemap(app) -> None:
     app.build()
@@ -115,7 +118,7 @@ def test_every_page_links_its_twins_in_the_other_editions(book_out: Path, tag: s
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         links = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
         name = page.relative_to(edition).as_posix()
-        chinese_only = name in ("audit.html", "english-index.html") or name.startswith("parallel/")
+        chinese_only = name in ("about.html", "audit.html", "english-index.html") or name.startswith("parallel/")
         expected = {e.tag for e in EDITIONS.values() if not chinese_only or e.tag.startswith("zh")}
         assert set(links) == {*expected, "x-default"}, page
         for href in links.values():  # relative, and each leads to a page of the build
@@ -149,10 +152,10 @@ def test_every_page_has_the_favicon(book_out: Path) -> None:
 
 
 def test_landing_page_is_a_page_of_its_own_with_both_titles() -> None:
-    from tekan.editions import BASENAME, TAGS
-    from tekan.landing import landing_page
+    from tekan.editions import HANS, HANT
+    from tekan.landing import Entry, landing_page
 
-    html = landing_page({"hant": "甲書", "hans": "甲书"}, TAGS, BASENAME, "https://example.org/book")
+    html = landing_page([Entry(HANT, "甲書"), Entry(HANS, "甲书")], "https://example.org/book")
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "zh-Hant"
     main = soup.find("main")
@@ -168,5 +171,6 @@ def test_landing_page_is_a_page_of_its_own_with_both_titles() -> None:
     assert hreflangs["x-default"] == "https://example.org/book/index.html"
     assert "prefers-color-scheme: dark" in soup.style.get_text()
     # One title only when both scripts write it the same way.
-    same = BeautifulSoup(landing_page({"hant": "Tekan", "hans": "Tekan"}, TAGS, BASENAME), "html.parser")
+    same = BeautifulSoup(landing_page([Entry(HANT, "Tekan"), Entry(HANS, "Tekan")]), "html.parser")
+    assert not same.find("a", class_="epub"), "no download link to a file not published"
     assert len(same.find("h1").find_all("span")) == 1 and same.find("link", rel="canonical") is None

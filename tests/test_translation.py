@@ -13,6 +13,7 @@ from tekan.metadata import load_publication
 from tekan.translation import (
     EnglishLinker,
     catalog_path,
+    english_forms,
     read_translations,
     required_numbers,
     terminology_problems,
@@ -269,15 +270,26 @@ def test_english_linker_whole_words_any_case_and_plurals() -> None:
 
 def test_required_numbers() -> None:
     assert required_numbers("佔河南省的1/6、全國的1/60，80%的技術，2020年5月12日") == [
-        ("1", ("1",)),
-        ("6", ("6",)),
-        ("1", ("1",)),
+        ("1", ("1", "one")),
+        ("6", ("6", "six")),
+        ("1", ("1", "one")),
         ("60", ("60",)),
         ("80%", ("80%", "80 per cent", "80 percent")),
         ("2020", ("2020",)),
         ("5月", ("May",)),
         ("12", ("12",)),
     ]
+
+
+def test_numbers_under_ten_may_be_spelled_out_as_running_prose_wants_them() -> None:
+    from tekan.translation import _has_number
+
+    forms = dict(required_numbers("參與研制了9項國家標準，連續8年，第10名"))
+    assert forms["9"] == ("9", "nine") and forms["8"] == ("8", "eight") and forms["10"] == ("10",)
+    assert _has_number("drafting nine national standards", "nine")
+    assert _has_number("Nine national standards", "nine")
+    assert not _has_number("ninety national standards", "nine")  # a whole word, not part of one
+    assert not _has_number("drafting 19 national standards", "9")
 
 
 def test_shipped_translation_is_complete_up_to_date_and_has_no_terminology_misses(tmp_path: Path) -> None:
@@ -292,3 +304,212 @@ def test_shipped_translation_is_complete_up_to_date_and_has_no_terminology_misse
     publication, _ = load_publication(SEED)
     changed = update_catalogs(publication, load_glossary(GLOSSARY), locale, "en", ROOT)
     assert [path.name for path, was_changed in changed if was_changed] == []
+
+
+@pytest.mark.parametrize(
+    ("renamed", "siblings"),
+    [
+        ("chen-dawen", False),  # the slug renamed in the metadata: the old catalog is for no statement
+        ("lin-xiaohong", True),  # the same with a second seed in the book: its catalogs are not orphans
+    ],
+)
+def test_check_reports_a_catalog_for_no_statement(book: Path, renamed: str, siblings: bool) -> None:
+    _translate(book)
+    old = catalog_path(book / "locale", "en", renamed)
+    metadata = book / "seeds" / "feature.toml"
+    metadata.write_text(METADATA.replace(f'slug = "{renamed}"', f'slug = "{renamed}-2"'), encoding="utf-8")
+    stray = catalog_path(book / "locale", "en", "nobody")  # a catalog copied in from elsewhere
+    shutil.copy(old, stray)
+    if siblings:
+        other = book / "seeds" / "other.txt"
+        other.write_text(SEED_TEXT.replace("陳大文", "陳小文").replace("林小紅", "林大紅"), encoding="utf-8")
+        (book / "seeds" / "other.toml").write_text(
+            METADATA.replace("陳大文", "陳小文")
+            .replace("林小紅", "林大紅")
+            .replace('"chen-dawen"', '"nobody"')
+            .replace('"lin-xiaohong"', '"lin-dahong"'),
+            encoding="utf-8",
+        )
+    report = _check(book)
+    orphans = [line for line in report.splitlines() if "is for no statement" in line]
+    expected = [old] if siblings else [old, stray]
+    assert [line.partition(": warning: ")[0] for line in orphans] == [str(p) for p in sorted(expected)], report
+    assert all(line.endswith("[tekan.translation]") for line in orphans)
+    assert f"no statement has the page name {renamed!r}" in report
+    # Renamed to the new page name, the catalog is the statement's again: nothing to report about it.
+    old.rename(catalog_path(book / "locale", "en", f"{renamed}-2"))
+    assert str(old) not in _check(book)
+
+
+def test_a_month_without_a_year_is_its_name() -> None:
+    """5月20日 is "May 20": the 5 is the month, not a number the translation lacks."""
+    assert required_numbers("5月20日是世界計量日，歷時5個月") == [("5月", ("May",)), ("20", ("20",)), ("5", ("5",))]
+
+
+def test_a_term_inside_another_terms_english_is_rendered() -> None:
+    """堅持質量第一…提升質量: "put quality first" renders 質量第一 and, inside it, 質量 (quality)."""
+    from dataclasses import replace
+
+    from tekan.model import Attribution, Statement, StatementMeta, Translation
+    from tekan.translation import terminology_problems
+
+    glossary = load_glossary(GLOSSARY)
+    paragraph = "堅持質量第一，不斷提升質量。"
+    attribution = Attribution("某局局長張三", "某局", "局長", "張三", 3)
+    statement = Statement(1, "標題", (paragraph,), attribution, 1, StatementMeta("zhang-san", "regulator"))
+    publication, _ = load_publication(SEED)
+    publication = replace(publication, statements=(statement,))
+    english = "We put quality first and give priority to performance, and keep raising it."
+    translation = Translation("zhang-san", "en", Path("zhang-san.po"), (english,), ("translated",), (7,))
+    assert terminology_problems(publication, glossary, {"zhang-san": translation}, {}) == []
+    missing = replace(translation, paragraphs=("We keep raising it.",))
+    assert [p.message for p in terminology_problems(publication, glossary, {"zhang-san": missing}, {})] == [
+        "paragraph 1: 質量第一 (quality-first) is not rendered by any of: "
+        + " | ".join(english_forms(glossary.by_id["quality-first"])),
+        "paragraph 1: 質量 (quality) is not rendered by any of: "
+        + " | ".join(english_forms(glossary.by_id["quality"])),
+    ]
+
+
+def test_strict_refuses_an_english_edition_with_untranslated_paragraphs(book: Path) -> None:
+    """`--edition en --strict` stops before building, with an error at the catalog line of each paragraph."""
+    _translate(book)
+    _fill(catalog_path(book / "locale", "en", "chen-dawen"), GOOD)
+    glossary = str(book / "glossary" / "terms.toml")
+    result = tekan("--glossary", glossary, "build", "html", "--edition", "en", "--strict", "--out", "out", cwd=book)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: paragraph" in line]
+    assert errors and all("lin-xiaohong.po:" in line and line.endswith("[tekan.translation]") for line in errors)
+    assert "chen-dawen.po" not in result.stderr and not (book / "out" / "html").exists()
+
+
+#: The English of the catalogs before issue 21, where it rendered a glossary term by another concept's English:
+#: (statement, paragraph, the old sentence, the term it got wrong). Paragraph 0 is the metadata's headline_en.
+OLD_WRONG_ENGLISH = [
+    (
+        "liu-qingfeng",
+        0,
+        "Drive continuous improvement and pursue excellence through quality innovation",
+        "continual-improvement",
+    ),
+    ("zhang-wei", 0, "Strengthen quality assurance for the green food industry ecosystem", "quality-safeguards"),
+    (
+        "zhang-wei",
+        1,
+        "activated the factors of quality across the board, and strengthened quality assurance so that Luohe "
+        "can build a nationally leading green food industry ecosystem.",
+        "quality-safeguards",
+    ),
+    (
+        "shao-dongliang",
+        2,
+        "from sampling and contract review to the issue of reports, forming a system of traceability at every "
+        "level and of mutual checks.",
+        "tracing",
+    ),
+    (
+        "zhou-jungui",
+        3,
+        "Guided by the working philosophy of “on-demand services, specialization of capabilities, automation of "
+        "testing, speed of inspection and standardization of processes”.",
+        "testing",
+    ),
+    (
+        "tang-yingyu",
+        3,
+        "Second, “supervision” is used to drive coordinated quality improvement in key industries… included it in the "
+        "assessment and supervision of municipal departments.",
+        "oversight",
+    ),
+    ("du-fu", 2, "It made the responsibility for quality supervision fully binding.", "quality-regulation"),
+    (
+        "li-can",
+        2,
+        "it created the country’s first “artificial intelligence + double random” quality supervision system",
+        "quality-regulation",
+    ),
+]
+
+
+def _with_english(english: dict[tuple[str, int], str]):  # type: ignore[no-untyped-def]
+    """The shipped translation with some paragraphs (or headlines, paragraph 0) replaced, and the check's inputs."""
+    from dataclasses import replace
+
+    from tekan.book import load_book
+    from tekan.translation import read_translations
+
+    glossary = load_glossary(GLOSSARY)
+    hant = load_book(SEED, GLOSSARY, "hant").publication
+    publication, _ = load_publication(SEED)
+    translations = read_translations(publication, ROOT / "locale", "en")
+    statements = []
+    for statement in hant.statements:
+        slug = statement.meta.slug
+        if (slug, 0) in english:
+            statement = replace(statement, meta=replace(statement.meta, headline_en=english[slug, 0]))
+        paragraphs = [english.get((slug, n), text) for n, text in enumerate(translations[slug].paragraphs, start=1)]
+        translations[slug] = replace(translations[slug], paragraphs=tuple(paragraphs))
+        statements.append(statement)
+    return replace(hant, statements=tuple(statements)), glossary, translations
+
+
+def test_the_check_flags_a_terms_wrong_english_on_the_old_catalogs() -> None:
+    hant, glossary, translations = _with_english({(slug, n): text for slug, n, text, _ in OLD_WRONG_ENGLISH})
+    problems = [p for p in terminology_problems(hant, glossary, translations, {}) if "renders" in p.message]
+    flagged = {(p.location.path.stem if p.location.path.suffix == ".po" else "headline", p.message) for p in problems}
+    for slug, number, _, term_id in OLD_WRONG_ENGLISH:
+        where = "headline" if number == 0 else slug
+        wanted = f"({term_id})"
+        assert any(w == where and wanted in m and (number == 0 or f"paragraph {number} " in m) for w, m in flagged), (
+            slug,
+            number,
+            sorted(flagged),
+        )
+    assert len(problems) == len(OLD_WRONG_ENGLISH)  # and nothing else in the shipped text
+
+
+def test_a_wrong_form_inside_a_longer_accepted_one_or_meant_for_another_term_is_not_flagged() -> None:
+    from tekan.glossary import term_linker
+    from tekan.translation import wrong_english
+
+    glossary = load_glossary(GLOSSARY)
+    linker = term_linker(glossary, "hant")
+    # 追溯 beside 計量: "metrological traceability" is another term's whole English, not 追溯's wrong one.
+    chinese = "檢測報告層層追溯，計量數據可以追溯。"
+    assert (
+        wrong_english(
+            chinese, "Every report can be traced back; the data have metrological traceability.", linker, glossary
+        )
+        == []
+    )
+    assert wrong_english(chinese, "Reports have traceability at every level.", linker, glossary) == [
+        ("tracing", "traceability")
+    ]
+    # 檢測 is testing: "inspection and testing" (檢驗檢測) and an institute's name hold "inspection" legitimately.
+    assert (
+        wrong_english(
+            "國家級質檢中心開展檢測。", "The national quality inspection and testing centre tests.", linker, glossary
+        )
+        == []
+    )
+    assert wrong_english("開展檢測。", "Carry out inspections.", linker, glossary) == [("testing", "inspections")]
+    # Only a term of this paragraph's Chinese: 'quality assurance' is right for 質量保證, wrong for 質量保障.
+    assert wrong_english("提供質量保證。", "Provide quality assurance.", linker, glossary) == []
+    assert wrong_english("強化質量保障。", "Strengthen quality assurance.", linker, glossary) == [
+        ("quality-safeguards", "quality assurance")
+    ]
+
+
+def test_a_wrong_english_form_must_not_also_be_accepted(tmp_path: Path) -> None:
+    from tekan.errors import TekanError
+
+    path = tmp_path / "terms.toml"
+    path.write_text(
+        GLOSSARY_TEXT.replace(
+            'en_variants = ["testing laboratory"]',
+            'en_variants = ["testing laboratory"]\nwrong_en = ["Testing Laboratory"]',
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(TekanError, match="also an accepted English form"):
+        load_glossary(path)

@@ -10,7 +10,7 @@ from .collection import as_feature, combine, feature_id, is_collection, read_col
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
-from .glossary import load_glossary, term_linker
+from .glossary import book_glossary, load_glossary, term_linker
 from .memo import FileMemo
 from .metadata import load_publication
 from .model import Glossary, Publication, Translation
@@ -92,19 +92,25 @@ def load_book(
     """
     if script not in EDITIONS:
         raise TekanError(
-            f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}", Path("tekan_script"), Kind.metadata
+            f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}",
+            Path("tekan_target.edition"),
+            Kind.metadata,
         )
-    glossary = load_glossary(glossary_path)
+    library = load_glossary(glossary_path)
     if is_collection(seed):
         facts, seeds = read_collection(seed)
         features, problems = [], []
         for feature_seed in seeds:
             loaded, found = load_publication(feature_seed)
-            features.append(as_feature(_edition(loaded, glossary, script, normalise), feature_id(feature_seed)))
+            features.append(as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)))
             problems += found
-        return Book(combine(facts, features, seed), glossary, script, tuple(problems), tuple(features))
+        collection = combine(facts, features, seed)
+        glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
+        return Book(collection, glossary, script, tuple(problems), tuple(features))
     publication, problems = load_publication(seed, metadata)
-    return Book(_edition(publication, glossary, script, normalise), glossary, script, tuple(problems))
+    publication = _edition(publication, library, script, normalise)
+    glossary = book_glossary(library, [publication], EDITIONS[script].script, publication.meta.glossary)
+    return Book(publication, glossary, script, tuple(problems))
 
 
 def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:
@@ -112,16 +118,21 @@ def _edition(publication: Publication, glossary: Glossary, script: str, normalis
     if normalise:
         from .normalise import normalise_publication
 
-        # A Simplified seed's word forms are its own: only its punctuation is normalised.
-        publication = normalise_publication(publication, {} if publication.script == "hans" else None)
-    if EDITIONS[script].script == "hans" and publication.script == "hant":
+        # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
+        publication = normalise_publication(publication)
+    edition = EDITIONS[script]
+    if edition.script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans
 
         publication = publication_to_hans(publication, glossary)
-    elif EDITIONS[script].script == "hant" and publication.script == "hans":
+    elif edition.script == "hant" and publication.script == "hans":
         from .scripts import publication_to_hant
 
         publication = publication_to_hant(publication, glossary)
+    if edition.forms and edition.script == "hant":  # a region's character forms (Hong Kong's 着, 裏)
+        from .scripts import publication_in_forms
+
+        publication = publication_in_forms(publication, glossary, edition.forms)
     return publication
 
 
@@ -137,24 +148,28 @@ def book_pages(
     ``parallel_print``: the statement pages themselves are parallel, each paragraph beside its translation, and
     there are no separate parallel pages (the parallel PDF of a Chinese edition).
     """
+    from dataclasses import replace
+
     from .translation import EnglishLinker
 
-    if book.edition.translated:
+    edition = book.edition
+    if book.glossary.unused:  # the glossary does not say 本書所用 of entries the text does not use
+        edition = replace(edition, pages=replace(edition.pages, glossary_intro=edition.pages.glossary_intro_more))
+    if edition.translated:
         from .rendering import GLOSSARY_DOC
-        from .translated import TranslatedWords, render_translated_book
+        from .translated import render_translated_book
 
-        page_words = book.edition.pages
-        english_words = TranslatedWords(
-            contents=page_words.contents, glossary=page_words.glossary, glossary_intro=page_words.glossary_intro
-        )
+        english_words = edition.translated_pages
+        if book.glossary.unused:
+            english_words = replace(english_words, glossary_intro=edition.pages.glossary_intro_more)
         english_linker = EnglishLinker.build(book.glossary)
         return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
     linker = term_linker(book.glossary, book.script, memo)
     if not translations or book.features:  # a collection has no parallel pages yet
-        return render_book(book.publication, linker, book.edition, book.features)
-    from .translated import PARALLEL_WORDS, english_paragraphs, render_parallel_pages
+        return render_book(book.publication, linker, edition, book.features)
+    from .translated import english_paragraphs, render_parallel_pages
 
-    words = PARALLEL_WORDS[book.script]
+    words = book.edition.parallel
     english = EnglishLinker.build(book.glossary)
     if parallel_print:
         paragraphs = {
@@ -162,10 +177,10 @@ def book_pages(
             for st in book.publication.statements
             if st.meta.slug in translations
         }
-        return render_book(book.publication, linker, book.edition, book.features, english=paragraphs)
+        return render_book(book.publication, linker, edition, book.features, english=paragraphs)
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {slug: words.title for slug in translations}
-    return {**render_book(book.publication, linker, book.edition, book.features, links), **parallel}
+    return {**render_book(book.publication, linker, edition, book.features, links), **parallel}
 
 
 def _generated_file(root: Path, name: str) -> Path | None:

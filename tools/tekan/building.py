@@ -11,108 +11,47 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from .editions import BASENAME, TAGS
+from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
+from .runner import Runner, run_process
+from .target import FORMATS, OutputFormat, Target, finish
 
-BUILDERS = {"html": "html", "epub": "epub", "pdf": "latex"}
-
-#: Runs a command (argv, working folder, quiet) and returns its exit status. Every Sphinx and XeLaTeX run
-#: goes through one; tests pass their own to see the commands without running them.
-Runner = Callable[[Sequence[str], Path | None, bool], int]
-
-
-def run_process(command: Sequence[str], cwd: Path | None = None, quiet: bool = False) -> int:
-    """Run ``command`` to completion in ``cwd``; ``quiet`` discards its output (it keeps its own log).
-
-    The command runs in its own process group and never outlives tekan (see ``tekan.processes``).
-    """
-    from .processes import run_guarded
-
-    return run_guarded(command, cwd, quiet)
+__all__ = ["Runner", "build_edition", "run_process", "sphinx_command"]
 
 
 def sphinx_command(
-    builder: str,
-    script: str,
-    src: Path,
-    dest: Path,
-    doctrees: Path,
-    seed: Path | None,
-    glossary: Path | None,
-    jobs: str = "1",
-    normalise: bool = True,
-    vertical: bool = False,
-    conf: Path | None = None,
-    switcher: bool = True,
-    site_url: str = "",
-    published: Sequence[str] = (),
-    parallel: bool = False,
+    target: Target, src: Path, dest: Path, doctrees: Path, conf: Path | None, jobs: str = "1"
 ) -> list[str]:
-    """The sphinx-build command line of one edition; every setting is a ``-D`` option.
+    """The sphinx-build command line of one target: the target is one ``-D tekan_target=<JSON>`` value.
 
     ``conf`` is the folder of the book's own conf.py; without one the extension alone configures the build.
-    ``published`` names the editions published side by side with this one (the switcher offers those).
     """
+    if target.format is None:
+        raise ValueError("a command line needs the target's format")
     config = ["-c", str(conf)] if conf is not None else ["-C", "-D", "extensions=tekan.sphinxext"]
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-b",
-        builder,
-        *config,
-        "-d",
-        str(doctrees),
-        "-q",
-        "-W",
-        "--keep-going",
-        "-j",
-        jobs,
-    ]
-    command += ["-D", f"tekan_script={script}"]
-    if seed is not None:
-        command += ["-D", f"tekan_seed={seed}"]
-    if glossary is not None:
-        command += ["-D", f"tekan_glossary={glossary}"]
-    if not normalise:
-        command += ["-D", "tekan_normalise=0"]
-    # Gaps in the metadata were reported by the CLI, once; with --strict it stopped before Sphinx.
-    command += ["-D", "tekan_report_gaps=0"]
-    if builder == "html" and switcher:  # the editions are published side by side: link each page to its twins
-        command += ["-D", "tekan_switcher=1"]
-        if published:
-            command += ["-D", f"tekan_switcher_editions={','.join(published)}"]
-    if vertical and builder == "epub":
-        command += ["-D", "epub_writing_mode=vertical"]
-    if parallel and builder == "latex":
-        command += ["-D", "tekan_parallel_print=1"]
-    if site_url and builder == "html":
-        command += ["-D", f"tekan_site_url={site_url}"]
+    command = [sys.executable, "-m", "sphinx", "-b", target.format.builder, *config, "-d", str(doctrees)]
+    command += ["-q", "-W", "--keep-going", "-j", jobs, "-D", f"tekan_target={target.to_json()}"]
     return [*command, str(src), str(dest)]
 
 
 def serve_command(
-    script: str,
-    work: Path,
-    out: Path,
-    seed: Path,
-    glossary: Path,
-    conf: Path | None = None,
-    host: str = "127.0.0.1",
-    port: int = 8000,
+    target: Target, work: Path, out: Path, conf: Path | None = None, host: str = "127.0.0.1", port: int = 8000
 ) -> list[str]:
     """The sphinx-autobuild command of a live preview: one edition's site, rebuilt when the seed, its
     metadata or the glossary changes (their folders are watched; ``out``, where builds write, is not)."""
+    from dataclasses import replace
+
     src, dest = work / "src", work / "html"
-    # One edition: no switcher to the others. A preview shows its warnings rather than stopping on them.
-    doctrees = work / "doctrees-html"
-    sphinx = sphinx_command("html", script, src, dest, doctrees, seed, glossary, conf=conf, switcher=False)
+    # One edition: no switcher to the others. Each rebuild reports the gaps: the editor is filling them in.
+    target = replace(target, site=replace(target.site, editions=(), downloads=()), report_gaps=True)
+    sphinx = sphinx_command(target, src, dest, work / "doctrees-html", conf)
+    # A preview shows its warnings rather than stopping on them.
     options = [arg for arg in sphinx[3:-2] if arg not in ("-W", "--keep-going")]
-    if "tekan_report_gaps=0" in options:  # each rebuild reports the gaps: the editor is filling them in
-        gaps = options.index("tekan_report_gaps=0")
-        del options[gaps - 1 : gaps + 1]
-    watched = sorted({seed.parent, glossary.parent} | ({conf} if conf else set()))
+    inputs = target.inputs
+    folders = {inputs.seed.parent} | ({inputs.glossary.parent} if inputs.glossary else set())
+    watched = sorted(folders | ({conf} if conf else set()))
     command = [sys.executable, "-m", "sphinx_autobuild", str(src), str(dest), *options]
     for folder in watched:
         command += ["--watch", str(folder)]
@@ -122,12 +61,12 @@ def serve_command(
     return [*command, "--host", host, "--port", str(port)]
 
 
-def _sphinx(command: list[str], script: str, runner: Runner) -> None:
+def _sphinx(command: list[str], target: Target, runner: Runner) -> None:
     status = runner(command, None, False)
     if status:
-        builder = command[command.index("-b") + 1] if "-b" in command else "?"
+        builder = target.format.builder if target.format else "?"
         raise TekanError(
-            f"Sphinx could not build the {builder} edition ({TAGS.get(script, script)}), exit {status}: "
+            f"Sphinx could not build the {builder} edition ({target.edition.folder}), exit {status}: "
             "see its messages above; the published edition was left as it was",
             Path(command[-2]),  # the generated sources
             Kind.io,
@@ -163,7 +102,7 @@ def publish_tree(built: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     recover_published(target)
     for path in (staging, old):
-        shutil.rmtree(path, ignore_errors=True)
+        _remove(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
     # Real copies, not hard links to the build: Sphinx rewrites its output files in place, so a linked published
@@ -207,8 +146,16 @@ def _copy_or_link_published(built: Path, staging: Path, target: Path) -> Callabl
 def recover_published(target: Path) -> None:
     """Put back the previous edition of ``target`` if a publish was stopped between its two renames."""
     old = target.with_name(f".{target.name}.old")
-    if old.is_dir() and not target.exists():
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(target):
         old.rename(target)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, folder or link (a link itself, never what it points to); nothing if absent."""
+    if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -235,11 +182,27 @@ LOCK = ".tekan-lock"
 
 @contextlib.contextmanager
 def lock_output(out: Path) -> Iterator[None]:
-    """Hold the output folder for one build; a second build into it stops at once with one line."""
+    """Hold the output folder for one build; a second build into it stops at once with one line.
+
+    Before anything is written: a folder others can write is refused, the lock file is opened without following
+    a link (a link planted there would have its target truncated), a published edition that is a link is refused
+    (:func:`refuse_linked_editions`), and a work folder another user could have written is discarded
+    (:func:`discard_untrusted_work`: Sphinx unpickles what it finds there).
+    """
     import fcntl
 
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    handle = (out / LOCK).open("a+", encoding="utf-8")
+    if created:
+        out.chmod(FOLDER_MODE)
+    if others_can_write(out.stat()) and not out.stat().st_mode & stat.S_ISVTX:
+        raise TekanError(
+            "other users can write in this output folder (they could swap what Sphinx unpickles): "
+            "build into a folder only you can write (chmod go-w), or another --out",
+            out,
+            Kind.io,
+        )
+    handle = _open_lock(out / LOCK)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -256,120 +219,219 @@ def lock_output(out: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"tekan pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         handle.flush()
-        for tag in TAGS.values():  # a publish stopped half-way by a kill: the previous edition comes back
-            recover_published(out / "html" / tag)
+        refuse_linked_editions(out)
+        discard_untrusted_work(out / WORK)
+        for edition in EDITIONS.values():  # a publish stopped half-way by a kill: the previous edition comes back
+            recover_published(out / "html" / edition.folder)
         yield
     finally:
         handle.close()  # releases the lock; the file stays (removing it would race with the next build)
 
 
-def check_prerequisites(formats: Sequence[str], scripts: Sequence[str]) -> None:
-    """Stop with one line of advice, before Sphinx runs, when the EPUB or PDF lacks its fonts or XeLaTeX."""
-    from .pdf import missing_fonts
+def _open_lock(path: Path) -> Any:
+    """The lock file, opened for reading and writing without following a link and only if it is a plain file."""
+    import errno
 
-    if "pdf" in formats and (shutil.which("latexmk") is None or shutil.which("xelatex") is None):
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
         raise TekanError(
-            "the PDF needs XeLaTeX: install latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended "
-            "(tools/setup.sh does this as root), or build only html epub",
-            Path("latexmk"),
+            "the lock file is a symbolic link: tekan never writes through one (its target would be overwritten); "
+            "remove the link",
+            path,
             Kind.io,
-        )
-    if "pdf" in formats or "epub" in formats:  # the PDF sets its text in them, the EPUB draws its cover
-        missing = sorted({family for script in scripts for family in missing_fonts(script)})
-        if missing:
+        ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise TekanError("the lock file is not a plain file: remove it", path, Kind.io)
+    return os.fdopen(fd, "r+", encoding="utf-8")
+
+
+#: The folder under ``OUT`` where each edition is built before it is published.
+WORK = ".work"
+
+
+def others_can_write(status: os.stat_result) -> bool:
+    """Whether users other than the owner can write a file or folder: writable by all, or by a group that is not
+    our own (the group of a user-private-group system, umask 002, is the user alone)."""
+    return bool(status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP and status.st_gid != os.getegid()))
+
+
+def discard_untrusted_work(work: Path) -> bool:
+    """Remove ``OUT/.work`` (a fresh build follows) if another user could have written anything in it: Sphinx
+    unpickles its environment and doctrees from there, and a pickle runs code. True when it was removed.
+
+    Untrusted: a link anywhere in it (the folder itself included), or a file or folder that is not ours or that
+    others can write (:func:`others_can_write`). What cannot be removed stops the build in one line.
+    """
+    try:
+        status = os.lstat(work)
+    except FileNotFoundError:
+        return False
+    trusted = stat.S_ISDIR(status.st_mode) and _ours(status)
+    if trusted:
+        for folder, folders, files in os.walk(work):  # never into a linked folder
+            for name in folders + files:
+                entry = os.lstat(os.path.join(folder, name))
+                if stat.S_ISLNK(entry.st_mode) or not _ours(entry):
+                    trusted = False
+                    break
+            if not trusted:
+                break
+    if trusted:
+        return False
+    try:
+        if stat.S_ISDIR(status.st_mode):
+            shutil.rmtree(work)
+        else:
+            work.unlink()
+    except OSError:
+        raise TekanError(
+            "another user could have written this work folder (Sphinx would unpickle it) and it cannot be removed: "
+            "remove it, or build into another --out",
+            work,
+            Kind.io,
+        ) from None
+    return True
+
+
+def _ours(status: os.stat_result) -> bool:
+    return status.st_uid == os.geteuid() and not others_can_write(status)
+
+
+def refuse_linked_editions(out: Path) -> None:
+    """Stop in one line when a published edition (a folder under ``OUT/html``, an EPUB or PDF) is a symbolic link.
+
+    A publish replaces the edition as a whole, atomically; through a link it would either swap the link away (its
+    target, say a web root, silently no longer updated) or replace a folder elsewhere. A link may stand higher up:
+    ``OUT`` or ``OUT/html`` itself may be a link to the web root, and editions are published inside it.
+    """
+    linked = [out / "html" / edition.folder for edition in EDITIONS.values()] + [out / "html" / "index.html"]
+    for folder in ("epub", "pdf"):
+        with contextlib.suppress(OSError):
+            linked += sorted((out / folder).iterdir())
+    for path in linked:
+        if path.is_symlink():
             raise TekanError(
-                f"the fonts {', '.join(missing)} are not installed: install fonts-noto-cjk "
-                "(tools/setup.sh does this as root), or build only html",
-                Path("fc-list"),
+                f"a published edition is a symbolic link (to {os.readlink(path)}): a build replaces it as a whole "
+                f"and will not write through a link; remove the link, and link {out / 'html'} (or --out) itself "
+                "to the web root instead",
+                path,
                 Kind.io,
             )
 
 
+def refuse_dangerous_output(out: Path, inputs: Sequence[Path]) -> None:
+    """Stop in one line when ``out`` is a folder a build must never write into: the root, a system folder, the
+    home folder (or a folder above it), or a folder holding the book's inputs (the book folder itself)."""
+    where = out.resolve()
+    home = Path.home().resolve()
+    why = ""
+    if where == Path(where.anchor) or where in SYSTEM_FOLDERS:
+        why = "a system folder"
+    elif where == home or where in home.parents:
+        why = "the home folder" if where == home else "a folder above the home folder"
+    else:
+        for path in inputs:
+            resolved = path.resolve()
+            if where == resolved or where in resolved.parents:
+                why = f"a folder holding the book's files ({path})"
+                break
+    if why:
+        raise TekanError(
+            f"will not build into {why}: a build writes html/, epub/, pdf/ and .work/ there and replaces them; "
+            "choose a folder of its own (the default is _build/ in the book's folder)",
+            out,
+            Kind.io,
+        )
+
+
+#: Folders no build output belongs in (``--out /usr`` and the like).
+SYSTEM_FOLDERS = frozenset(
+    Path(p)
+    for p in [
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/home",
+        "/lib",
+        "/lib64",
+        "/media",
+        "/mnt",
+        "/opt",
+        "/proc",
+        "/root",
+        "/run",
+        "/sbin",
+        "/srv",
+        "/sys",
+        "/tmp",
+        "/usr",
+        "/usr/local",
+        "/var",
+        "/var/tmp",
+    ]
+)
+
+
+def check_prerequisites(formats: Sequence[OutputFormat], editions: Sequence[Edition]) -> None:
+    """Stop with one line of advice, before Sphinx runs, when a format lacks its tools or fonts."""
+    from .target import prerequisites
+
+    for fmt in formats:
+        prerequisites(fmt, editions)
+
+
+def built_epub(built: Path, target: Target, runner: Runner) -> Path:
+    """The EPUB Sphinx packed (its basename is Tekan's; the published name is the book's)."""
+    del target, runner
+    return built / f"{BASENAME}.epub"
+
+
 def publish_file(built: Path, target: Path) -> None:
-    """Copy one finished file into place atomically."""
+    """Copy one finished file into place atomically (never through a link planted at the target or beside it)."""
+    from .files import atomic_write
+
     target.parent.mkdir(parents=True, exist_ok=True)
     target.parent.chmod(FOLDER_MODE)
-    staging = target.with_name(f".{target.name}.new")
-    try:
-        shutil.copy2(built, staging)
-        world_readable(staging)
-        os.replace(staging, target)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
+    atomic_write(target, built.read_bytes(), mode=FILE_MODE, follow_link=False)
 
 
 def build_edition(
-    fmt: str,
-    script: str,
-    out: Path,
-    *,
-    seed: Path | None = None,
-    glossary: Path | None = None,
-    conf: Path | None = None,
-    jobs: str = "1",
-    normalise: bool = True,
-    vertical: bool = False,
-    site_url: str = "",
-    published: Sequence[str] = (),
-    parallel: bool = False,
-    runner: Runner = run_process,
+    target: Target, out: Path, *, conf: Path | None = None, jobs: str = "1", runner: Runner = run_process
 ) -> Path:
-    """Build one format in one script under ``out``; return the published path.
+    """Build one target under ``out``; return the published path (``OUT/epub/NAME-zh-hant.epub``).
 
-    ``vertical`` makes the EPUB's 直排 (vertical, right-to-left) edition, published beside the horizontal one;
-    ``parallel`` the PDF's parallel (對照) edition, each paragraph beside its translation, published beside the
-    PDF (its pages differ, so it has sources of its own).
+    The output layout is the format's (:meth:`tekan.target.OutputFormat.published`); a vertical EPUB or a
+    parallel PDF is published beside the plain one, and a parallel PDF has sources of its own (its pages differ).
     """
-    tag = TAGS[script]
-    parallel = parallel and fmt == "pdf"
-    work = out / ".work" / (f"{tag}-parallel" if parallel else tag)
-    src = work / "src"  # generated pages; shared by the formats of one script
-    builder = BUILDERS[fmt]
-    dest = work / builder
+    fmt = target.format
+    if fmt is None:
+        raise ValueError("build_edition needs the target's format")
+    work = out / WORK / target.work
+    src = work / "src"  # generated pages; shared by the formats of one edition
+    dest = work / fmt.builder
     src.mkdir(parents=True, exist_ok=True)
-    doctrees = work / f"doctrees-{builder}"
-    command = sphinx_command(
-        builder,
-        script,
-        src,
-        dest,
-        doctrees,
-        seed,
-        glossary,
-        jobs,
-        normalise,
-        vertical,
-        conf,
-        site_url=site_url,
-        published=published,
-        parallel=parallel,
-    )
-    suffix = "-vertical" if vertical and fmt == "epub" else "-parallel" if parallel else ""
-    targets = {
-        "html": out / "html" / tag,
-        "epub": out / "epub" / f"{BASENAME}-{tag}{suffix}.epub",
-        "pdf": out / "pdf" / f"{BASENAME}-{tag}{suffix}.pdf",
-    }
-    target = targets[fmt]
-    # Nothing read by the build changed since it published ``target``: it would write the same again.
-    stamp_file, stamp = work / f"{fmt}{suffix}.stamp", inputs_stamp(command, seed, glossary, conf)
-    if runner is run_process and target.exists() and _read(stamp_file) == stamp:
-        return target
+    command = sphinx_command(target, src, dest, work / f"doctrees-{fmt.builder}", conf, jobs)
+    published = out / target.published()
+    # Nothing read by the build changed since it published ``published``: it would write the same again.
+    suffix = target.variant.suffix(fmt)
+    stamp_file, stamp = work / f"{fmt.key}{suffix}.stamp", inputs_stamp(command, target, conf)
+    if runner is run_process and published.exists() and _read(stamp_file) == stamp:
+        return published
     stamp_file.unlink(missing_ok=True)
-    if fmt == "epub":  # the epub builder packs every file it finds in its folder, stale pages included
+    if fmt.download:  # a builder that packs every file it finds in its folder would pack stale pages
         shutil.rmtree(dest, ignore_errors=True)
-    _sphinx(command, script, runner)
-    if fmt == "html":
-        publish_tree(dest, target)
-    elif fmt == "epub":
-        publish_file(dest / f"{BASENAME}.epub", target)
+    _sphinx(command, target, runner)
+    if fmt.download:
+        publish_file(finish(fmt, dest, target, runner), published)
     else:
-        from .pdf import make_pdf
-
-        publish_file(make_pdf(dest, script, runner), target)
+        publish_tree(finish(fmt, dest, target, runner), published)
     stamp_file.write_text(stamp, encoding="utf-8")
-    return target
+    return published
 
 
 def _read(path: Path) -> str:
@@ -379,7 +441,7 @@ def _read(path: Path) -> str:
         return ""
 
 
-def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | None, conf: Path | None) -> str:
+def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> str:
     """A digest of what a build reads: its command, the seed(s), metadata, glossary, catalogs, configuration,
     Tekan's own files, the versions of Sphinx and the theme, and the environment variables builds read.
 
@@ -392,9 +454,10 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
     digest = hashlib.sha256("\0".join(command).encode())
     from .metadata import metadata_path
 
-    files: list[Path] = [p for p in (seed, glossary) if p is not None]
-    seeds = [seed] if seed is not None else []
-    if seed is not None and is_collection(seed):
+    seed, glossary = target.inputs.seed, target.inputs.glossary
+    files: list[Path] = [p for p in (seed, glossary, target.inputs.metadata) if p is not None]
+    seeds = [seed]
+    if is_collection(seed):
         with contextlib.suppress(TekanError, OSError):
             seeds = read_collection(seed)[1]
     files += [p for s in seeds for p in (s, metadata_path(s))]
@@ -418,16 +481,42 @@ def inputs_stamp(command: Sequence[str], seed: Path | None, glossary: Path | Non
     return digest.hexdigest()
 
 
-def write_landing_page(out: Path, titles: dict[str, str], site_url: str = "") -> Path:
-    """Write ``OUT/html/index.html``: the editions of the site (script → book title), with their downloads."""
-    from .landing import landing_page
+#: What the landing page knows of each edition published in OUT: its title and the stem of its files.
+EDITIONS_FILE = ".tekan-editions.json"
 
+
+def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: str = "") -> Path:
+    """Write ``OUT/html/index.html``: every edition published in ``OUT`` (also by earlier runs), with the
+    downloads that are there. ``built`` gives the editions this run built: key → (title, file stem)."""
+    import json
+
+    from .files import atomic_write
+    from .landing import Entry, landing_page
+
+    known_file = out / EDITIONS_FILE
+    try:
+        known = {k: tuple(v) for k, v in json.loads(known_file.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError):
+        known = {}
+    known.update({key: value for key, value in built.items()})
+    entries = []
+    for key, edition in EDITIONS.items():
+        if not (out / "html" / edition.folder / "index.html").is_file():
+            continue  # not published here
+        title, name = known.get(key, ("", ""))
+        downloads = tuple(
+            (fmt, fmt.published(name, edition))
+            for fmt in FORMATS.values()
+            if fmt.download and name and (out / fmt.published(name, edition)).is_file()
+        )
+        entries.append(Entry(edition, title, downloads))
     target = out / "html" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Every edition on disk, also one built by an earlier run (its title is then unknown here).
-    editions = {script: titles.get(script, "") for script, tag in TAGS.items() if (out / "html" / tag).is_dir()}
-    staging = target.with_name(".index.html.new")
-    staging.write_text(landing_page(editions, TAGS, BASENAME, site_url), encoding="utf-8")
-    world_readable(staging)
-    os.replace(staging, target)
+    atomic_write(target, landing_page(entries, site_url).encode("utf-8"), mode=FILE_MODE, follow_link=False)
+    atomic_write(
+        known_file,
+        (json.dumps(known, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        mode=FILE_MODE,
+        follow_link=False,
+    )
     return target

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from .book import Book, book_pages, load_book, write_pages
-from .editions import CHINESE, EDITIONS, SCRIPTS, TAGS
+from .editions import EDITIONS, keys
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
 from .metadata import load_publication
 from .model import Glossary, Publication
 from .processes import Terminated, stop_on_signals
 from .project import DEFAULT_GLOSSARY, Project
-
-FORMATS = ("html", "epub", "pdf")
-
+from .target import FORMATS, Inputs, Site, Target, Variant, book_file_name
 
 #: What ``--strict`` means, for both commands that take it.
 STRICT_HELP = "fail on any warning about the seed or its metadata (gaps, unsplit bylines): for release builds"
@@ -93,6 +92,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for seed, publication in zip(seeds, publications, strict=True):
         _check_translations(seed, publication, glossary, args)
         _warn_missing_glyphs(seed, project.glossary(args.glossary))
+    _warn_orphan_catalogs(seeds, publications, args.locale)
     problems = glossary_problems(glossary, publications)
     if glossary.source == DEFAULT_GLOSSARY:  # it serves many features: terms one book leaves unused are expected
         unused = [p for p in problems if p.kind is Kind.unused_term]
@@ -165,11 +165,35 @@ def _check_translations(seed: Path, publication: object, glossary: object, args:
         _say(f"tekan: {language}: {done_all}/{total} paragraphs translated, {len(misses)} terminology misses")
 
 
+def _warn_orphan_catalogs(seeds: Sequence[Path], publications: Sequence[Publication], given: str | None) -> None:
+    """Warn about catalogs that belong to no statement of the book (a page name that changed)."""
+    from .translation import locale_folder, orphan_catalogs
+
+    books: dict[Path, dict[Path, Publication | None]] = {}  # locale folder → its seeds (checked or not)
+    for seed, publication in zip(seeds, publications, strict=True):
+        locale = Path(given) if given else locale_folder(seed)
+        books.setdefault(locale, {})[seed] = publication
+        for sibling in seed.parent.glob("*.txt"):  # the book's other seeds share its catalogs
+            books[locale].setdefault(sibling, None)
+    for locale, book in books.items():
+        slugs = set()
+        for seed, checked in book.items():
+            if checked is None:
+                with contextlib.suppress(TekanError):  # not asked to check it: its page names only
+                    checked = load_publication(seed)[0]
+            slugs |= {st.meta.slug for st in checked.statements} if checked else set()
+        names = ", ".join(sorted(seed.name for seed in book))
+        languages = sorted(p.name for p in locale.iterdir() if (p / "LC_MESSAGES").is_dir()) if locale.is_dir() else []
+        for language in languages:
+            _problems(orphan_catalogs(locale, language, slugs, names))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Write the metadata draft beside a seed, or add entries for its new statements (``--update``)."""
     from .draft import init_metadata
+    from .metadata import command_path
 
-    seed = Path(args.seed)
+    seed = _project(args).seed(args.seed)
     result = init_metadata(seed, update=args.update)
     _problems(result.problems)
     if not result.added:
@@ -181,27 +205,30 @@ def cmd_init(args: argparse.Namespace) -> int:
         + (f", kept the {result.kept} written" if result.kept else "")
         + f"; {result.todo} field(s) marked TODO"
     )
-    _say(f"tekan: next: fill them in, then `tekan check --strict {seed}`")
+    _say(f"tekan: next: fill them in, then `tekan check --strict {command_path(seed)}`")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
-    from .building import check_prerequisites, lock_output
+    from .building import check_prerequisites, lock_output, refuse_dangerous_output
 
-    formats = _expand(args.formats or ["all"], FORMATS, "format")
+    formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
-        scripts = _expand([args.edition], SCRIPTS, "edition")
+        scripts = _expand([args.edition], keys(), "edition")
     else:  # --script names the Chinese editions only (as before the English edition existed)
-        scripts = _expand([args.script or "all"], CHINESE, "script")
+        scripts = _expand([args.script or "all"], keys(chinese_only=True), "script")
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
-    seed = _seed_or_collection(project, args.seed or [], out)
     glossary = project.glossary(args.glossary)
+    given = [Path(s) for s in args.seed] if args.seed else [project.seed(None)]
+    refuse_dangerous_output(out, [*given, glossary, project.root / "."])
+    seed = _seed_or_collection(project, args.seed or [], out)
     _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
+    refused = False  # --strict: every reason is listed before the build stops
     for index, script in enumerate(scripts):
         book = load_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
@@ -209,15 +236,41 @@ def cmd_build(args: argparse.Namespace) -> int:
         titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title
         if index == 0:
             _problems(book.problems)
-            if args.strict and _strict_failure(book.problems):
-                return 1
+            refused = args.strict and bool(_strict_failure(book.problems))
+        if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
+            _warn_orphan_catalogs([seed], [book.publication], None)
+        if args.strict and book.edition.translated:
+            refused = _untranslated(seed, book) or refused
+    if refused:
+        return 1
     if args.parallel:
         _check_parallel(formats, scripts, seed)
-    check_prerequisites(formats, scripts)
+    check_prerequisites([FORMATS[f] for f in formats], [EDITIONS[s] for s in scripts])
     if "pdf" in formats:
         _check_glyphs(books)
+    meta = books[0].publication.meta
+    name = book_file_name(meta.identifier, seed)
     with lock_output(out):
-        return _build_steps(args, formats, scripts, out, seed, glossary, titles, project.conf_dir())
+        return _build_steps(args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir())
+
+
+def _untranslated(seed: Path, book: Book) -> bool:
+    """``--strict`` and a translated edition: an error, at its catalog, for each paragraph that is not translated
+    (fuzzy or missing) and each statement without a catalog; True when there is any."""
+    from .translation import book_translations, catalog_problems
+
+    language = book.edition.translation
+    publication, _ = load_publication(seed)  # the seed as printed: its paragraphs are the catalogs' msgids
+    problems = catalog_problems(publication, book_translations(seed, language), language)
+    for problem in problems:
+        _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
+    if problems:
+        _say(
+            f"tekan: error: --strict: {len(problems)} paragraph(s) or statement(s) of the {language} edition are not "
+            "translated (listed above): translate them (`tekan translate` makes the catalogs), or build without "
+            "--strict for a draft"
+        )
+    return bool(problems)
 
 
 def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
@@ -234,7 +287,7 @@ def _check_parallel(formats: Sequence[str], scripts: Sequence[str], seed: Path) 
     from .collection import is_collection
     from .translation import book_translations, locale_folder
 
-    if "pdf" not in formats or not any(script in CHINESE for script in scripts):
+    if "pdf" not in formats or all(EDITIONS[script].translated for script in scripts):
         raise TekanError(
             "--parallel makes the parallel (對照) PDF of a Chinese edition: build pdf with --edition hant, hans or all",
             Path("--parallel"),
@@ -297,49 +350,61 @@ def _build_steps(
     formats: list[str],
     scripts: list[str],
     out: Path,
-    seed: Path | None,
-    glossary: Path,
+    inputs: Inputs,
+    name: str,
     titles: dict[str, str],
     conf: Path | None,
 ) -> int:
     from .building import build_edition, write_landing_page
 
-    steps = [(fmt, script) for script in scripts for fmt in formats]
+    variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
+    # The downloads the site links: the plain files this run publishes, and those an earlier run published.
+    downloads = []
+    for script in scripts:
+        edition = EDITIONS[script]
+        present = []
+        for fmt in FORMATS.values():
+            planned = fmt.key in formats and variant.suffix(fmt) == "" and not (args.parallel and fmt.key == "pdf")
+            if fmt.download and (planned or (out / fmt.published(name, edition)).is_file()):
+                present.append(fmt.key)
+        downloads.append((script, tuple(present)))
+    site = Site(tuple(scripts), tuple(downloads), args.site_url)
+    steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
-        parallel = args.parallel and fmt == "pdf" and script in CHINESE
-        _say(f"[{number}/{len(steps)}] {fmt} ({TAGS[script]}{', parallel' if parallel else ''}) …")
-        target = build_edition(
+        edition = EDITIONS[script]
+        parallel = args.parallel and "parallel" in fmt.variants and not edition.translated
+        target = Target(
+            edition,
+            inputs,
             fmt,
-            script,
-            out,
-            seed=seed,
-            glossary=glossary,
-            conf=conf,
-            jobs=args.jobs,
-            normalise=not args.verbatim,
-            vertical=args.vertical,
-            site_url=args.site_url,
-            published=scripts,
-            parallel=parallel,
+            Variant(vertical=args.vertical, parallel=parallel, verbatim=args.verbatim),
+            site,
+            name,
+            report_gaps=False,  # the gaps were reported above, once; with --strict it stopped before Sphinx
         )
-        _say(f"      → {target} ({time.perf_counter() - started:.1f} s)")
+        _say(f"[{number}/{len(steps)}] {fmt.key} ({edition.folder}{', parallel' if parallel else ''}) …")
+        published = build_edition(target, out, conf=conf, jobs=args.jobs)
+        _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
-        _say(f"      → {write_landing_page(out, titles, args.site_url)} (the editions of the site)")
+        built = {script: (titles[script], name) for script in scripts}
+        _say(f"      → {write_landing_page(out, built, args.site_url)} (the editions of the site)")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve one edition's site and rebuild it (and reload the browser) whenever an input changes."""
-    from .building import run_process, serve_command
+    from .building import discard_untrusted_work, run_process, serve_command
 
     project = _project(args)
     seed, glossary = project.seed(args.seed), project.glossary(args.glossary)
     book = load_book(seed, glossary, args.script)  # a broken seed stops here with one line
     _problems(book.problems)
-    work = project.out / "serve" / TAGS[args.script]
+    work = project.out / "serve" / book.edition.folder
+    discard_untrusted_work(work)  # Sphinx unpickles its environment from there
     (work / "src").mkdir(parents=True, exist_ok=True)
-    command = serve_command(args.script, work, project.out, seed, glossary, project.conf_dir(), args.host, args.port)
+    target = Target(book.edition, Inputs(seed, glossary), FORMATS["html"])
+    command = serve_command(target, work, project.out, project.conf_dir(), args.host, args.port)
     _say(f"tekan: serving {book.publication.meta.title} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
     _say(f"tekan: watching {seed.parent} and {glossary.parent}")
     status = run_process(command)
@@ -350,9 +415,11 @@ def _seed_or_collection(project: Project, seeds: list[str], out: Path) -> Path:
     """The one seed (or collection file) given or found, or a collection file listing several seeds."""
     if len(seeds) <= 1:
         return project.seed(seeds[0] if seeds else None)
+    from .building import WORK, discard_untrusted_work
     from .collection import write_collection
 
-    collection = out / ".work" / "collection.toml"
+    discard_untrusted_work(out / WORK)  # before writing into it
+    collection = out / WORK / "collection.toml"
     write_collection(collection, [Path(s) for s in seeds])
     return collection
 
@@ -370,7 +437,10 @@ def _expand(values: Sequence[str], choices: Sequence[str], what: str) -> list[st
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``tekan``."""
+    from . import __version__
+
     main = argparse.ArgumentParser(prog="tekan", description="Turn a Chinese newspaper feature into a book.")
+    main.add_argument("--version", action="version", version=f"tekan {__version__}")
     # Accepted before or after the command (tekan --project B build, tekan build --project B).
     book = argparse.ArgumentParser(add_help=False)
     for options, default in ((main, None), (book, argparse.SUPPRESS)):
@@ -386,9 +456,12 @@ def parser() -> argparse.ArgumentParser:
     sub = main.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", parents=[book], help="build the HTML site, EPUB and PDF")
-    build.add_argument("formats", nargs="*", metavar="FORMAT", help="html, epub, pdf or all (default: all)")
-    build.add_argument("--edition", help="hant, hans, en or all (default: all)")
-    build.add_argument("--script", help="the Chinese editions only: hant, hans or all")
+    build.add_argument("formats", nargs="*", metavar="FORMAT", help=f"{', '.join(FORMATS)} or all (default: all)")
+    build.add_argument(
+        "--edition",
+        help=f"{', '.join(keys())} or all (default: the Chinese editions, {' and '.join(keys(chinese_only=True))})",
+    )
+    build.add_argument("--script", help=f"the Chinese editions only: {', '.join(keys(chinese_only=True))} or all")
     build.add_argument(
         "--seed",
         action="append",
@@ -399,13 +472,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", default="1", help="parallel Sphinx processes, or 'auto'")
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.add_argument(
-        "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as tekan-TAG-vertical.epub"
+        "--vertical", action="store_true", help="EPUB in vertical writing (直排), published as NAME-TAG-vertical.epub"
     )
     build.add_argument(
         "--parallel",
         action="store_true",
         help="the PDF of each Chinese edition in parallel form (中英對照: each paragraph beside its English), "
-        "published as pdf/tekan-TAG-parallel.pdf; the English edition's PDF is as usual",
+        "published as pdf/NAME-TAG-parallel.pdf; the English edition's PDF is as usual",
     )
     build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.add_argument(
@@ -416,7 +489,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", parents=[book], help="preview the site, rebuilt as you edit")
-    serve.add_argument("--script", default="hant", choices=SCRIPTS, help="the edition (default: %(default)s)")
+    serve.add_argument("--script", default="hant", choices=keys(), help="the edition (default: %(default)s)")
     serve.add_argument("--seed", help="the seed file (default: the book's only seed)")
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
@@ -425,12 +498,14 @@ def parser() -> argparse.ArgumentParser:
     convert = sub.add_parser("convert", parents=[book], help="write the MyST pages of a seed")
     convert.add_argument("seed", help="seed text file")
     convert.add_argument("--out", help="output folder (default: _build/myst/<seed name>)")
-    convert.add_argument("--script", default="hant", choices=SCRIPTS)
+    convert.add_argument("--script", default="hant", choices=keys())
     convert.add_argument("--verbatim", action="store_true", help="keep the seed's text as printed (no normalisation)")
     convert.set_defaults(run=cmd_convert)
 
     init = sub.add_parser("init", parents=[book], help="write a metadata draft beside a seed (never overwrites)")
-    init.add_argument("seed", help="seed text file; the draft is written beside it as SEED.toml")
+    init.add_argument(
+        "seed", nargs="?", help="seed text file (default: the book's only seed); the draft is written beside it"
+    )
     init.add_argument(
         "--update", action="store_true", help="add entries for statements the file lacks, keeping what is written"
     )

@@ -8,6 +8,9 @@ A collection file is TOML::
     title = "中國質量報特刊合集"
     title_en = "China Quality News: Special Issues"
 
+    [glossary]                                           # entries printed besides those used (optional)
+    include = ["metrology"]                              # or: all = true
+
 Each feature keeps its own metadata file beside its seed. Its pages live in a folder named by the
 feature's id (the seed's file name, lowercased, ``_`` → ``-``), so adding a feature renames no page.
 """
@@ -19,7 +22,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import Kind, TekanError
-from .model import Location, Publication, PublicationMeta, Statement
+from .files import atomic_write
+from .model import GlossaryChoice, Location, Publication, PublicationMeta, Statement
+from .project import seed_path
 from .tomlfile import check_fields, load_toml
 
 _COLLECTION = {
@@ -59,9 +64,9 @@ def read_collection(path: Path) -> tuple[dict[str, str], list[Path]]:
     """The collection's own facts and its seeds (absolute paths, in book order)."""
     data, _ = load_toml(path, Kind.metadata)
     where = Location(path, 0)
-    check_fields(data, where, Kind.metadata, {"seeds": list}, {"collection": dict})
+    check_fields(data, where, Kind.metadata, {"seeds": list}, {"collection": dict, "glossary": dict})
     facts = check_fields(data.get("collection", {}), where, Kind.metadata, {}, _COLLECTION)
-    seeds = [(path.parent / name).resolve() for name in data["seeds"]]
+    seeds = [seed_path(path.parent / name) for name in data["seeds"]]
     if not seeds:
         raise TekanError("`seeds` lists no seed", where, Kind.metadata)
     ids = [feature_id(seed) for seed in seeds]
@@ -74,10 +79,10 @@ def read_collection(path: Path) -> tuple[dict[str, str], list[Path]]:
 def write_collection(path: Path, seeds: list[Path]) -> None:
     """Write a collection file listing ``seeds`` (for ``tekan build --seed A --seed B``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    listed = ", ".join('"' + str(s.resolve()).replace("\\", "\\\\").replace('"', '\\"') + '"' for s in seeds)
+    listed = ", ".join('"' + str(seed_path(s)).replace("\\", "\\\\").replace('"', '\\"') + '"' for s in seeds)
     text = f"seeds = [{listed}]\n"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        atomic_write(path, text.encode("utf-8"), follow_link=False)
 
 
 def as_feature(publication: Publication, fid: str) -> Publication:
@@ -85,6 +90,19 @@ def as_feature(publication: Publication, fid: str) -> Publication:
     statements = tuple(replace(st, meta=replace(st.meta, feature=fid)) for st in publication.statements)
     sectors = tuple(replace(s, feature=fid) for s in publication.meta.sectors)
     return replace(publication, statements=statements, meta=replace(publication.meta, sectors=sectors))
+
+
+def collection_glossary(path: Path, features: list[Publication]) -> GlossaryChoice | None:
+    """The glossary entries a collection prints besides those used: its own ``[glossary]`` table's and its
+    features' (``all`` in any of them prints every entry)."""
+    from .metadata import glossary_choice
+
+    data, _ = load_toml(path, Kind.metadata)
+    choices = [c for c in (glossary_choice(data, path), *(f.meta.glossary for f in features)) if c is not None]
+    if not choices:
+        return None
+    include = tuple(dict.fromkeys(ref for c in choices for ref in c.include))
+    return GlossaryChoice(any(c.all for c in choices), include, choices[0].where)
 
 
 def combine(facts: dict[str, str], features: list[Publication], source: Path) -> Publication:
@@ -106,6 +124,7 @@ def combine(facts: dict[str, str], features: list[Publication], source: Path) ->
         description_zh=facts.get("description_zh", ""),
         description_en=facts.get("description_en", ""),
         sectors=tuple(s for f in features for s in f.meta.sectors),
+        glossary=collection_glossary(source, features) if source.is_file() else None,
     )
     return Publication(
         masthead=meta.title,

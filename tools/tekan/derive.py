@@ -31,6 +31,11 @@ SECTOR_SUFFIXES: dict[str, tuple[str, ...]] = {
     ),
     "enterprise": ("公司", "有限公司", "集團", "集团", "企業", "企业", "廠", "厂", "銀行", "银行"),
 }
+#: Words an organisation's name ends with (中心, 院, 所, 公司 …): in a byline such a word ends the organisation, so
+#: 某質量認證中心主任 is 某質量認證中心 + 主任, not 某質量認證 + 中心主任. Longest first.
+ORGANISATION_SUFFIXES: tuple[str, ...] = tuple(
+    sorted({suffix for suffixes in SECTOR_SUFFIXES.values() for suffix in suffixes}, key=len, reverse=True)
+)
 SECTOR_POSITIONS: dict[str, tuple[str, ...]] = {
     "enterprise": ("董事長", "董事长", "總經理", "总经理", "總裁", "总裁", "首席執行官", "首席执行官"),
     "regulator": ("局長", "局长", "廳長", "厅长", "部長", "部长", "市長", "市长", "省長", "省长"),

@@ -8,12 +8,16 @@ leaves every byte the editor wrote (values and comments) as it was.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .derive import DEFAULT_SECTORS, explain_sector, masthead_facts, person_pinyin
 from .errors import Kind, Problem, TekanError, read_text
-from .metadata import apply_metadata, load_publication, metadata_path, read_positions
+from .files import atomic_write
+from .metadata import apply_metadata, command_path, load_publication, metadata_path, read_positions
 from .model import Location, Publication, Statement
 from .normalise import normalise_publication
 from .parsing import load_seed
@@ -72,7 +76,7 @@ def draft_text(publication: Publication) -> str:
     meta = publication.meta
     lines = [
         f"# Metadata of {seed.name}, drafted by `tekan init` from the seed.",
-        f"# Fill in every field marked {TODO}, check the derived ones, then run `tekan check --strict {seed.name}`.",
+        f"# Fill in every field marked {TODO}, check the derived ones, then run `tekan check --strict`.",
         "# Keys: see the README (Making a book from a new seed). `tekan init --update` adds entries for new",
         "# statements and keeps everything written here.",
         "",
@@ -99,7 +103,7 @@ def init_metadata(seed: Path, update: bool = False) -> DraftResult:
     path = metadata_path(seed)
     if path.exists() and not update:
         raise TekanError(
-            f"{path.name} exists and is never overwritten: `tekan init {seed.name} --update` adds entries for "
+            f"{path.name} exists and is never overwritten: `tekan init {command_path(seed)} --update` adds entries for "
             "statements it does not cover and keeps what is written",
             Location(path, 0),
             Kind.metadata,
@@ -151,14 +155,47 @@ def _update(seed: Path, path: Path) -> DraftResult:
     for sector in DEFAULT_SECTORS[publication.script]:
         if sector.id in used and sector.id not in declared:
             added += ["", *toml_table("[[sector]]", {"id": sector.id, "zh": sector.zh, "en": sector.en})]
-    text = read_text(path)
-    separator = "" if text.endswith("\n") or not text else "\n"
-    _write_new(path, text + separator + "\n" + "\n".join(added) + "\n", replace=True)
+    # In place of the file a link points to, keeping its owner and mode; a kill leaves the old file or the new.
+    atomic_write(path, _appended(path, data, added).encode("utf-8"))
     return DraftResult(path, tuple(st.number for st in missing), len(entries), _todo_count(added), tuple(problems))
 
 
-def _write_new(path: Path, text: str, replace: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; without ``replace``, fail rather than overwrite."""
+def _appended(path: Path, data: dict[str, Any], added: list[str]) -> str:
+    """The file's text, every byte as written (BOM, line ends), with ``added`` appended in its line ends.
+
+    The result is parsed back: unless it holds exactly the file's data plus the new entries (an inline array
+    ``statement = [...]`` cannot take ``[[statement]]`` tables after it), nothing is written.
+    """
+    read_text(path)  # the checks of every input file (UTF-8, size); the text kept is the file's own
+    raw = path.read_bytes().decode("utf-8")
+    newline = next((m[0] for m in re.finditer(r"\r\n|\n|\r", raw)), "\n")
+    separator = "" if not raw or raw.endswith(("\n", "\r")) else newline
+    text = raw + separator + newline + newline.join(added) + newline
+    chunk = tomllib.loads("\n".join(added))
+    expected = {**data}
+    for table, entries in chunk.items():
+        expected[table] = [*data.get(table, []), *entries]
+    try:
+        faithful = tomllib.loads(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")) == expected
+    except tomllib.TOMLDecodeError:
+        faithful = False
+    if not faithful:
+        inline = [m for t in chunk for m in re.finditer(rf"^[ \t]*({t})[ \t]*=", raw, re.MULTILINE)][:1]
+        how = (
+            f"it writes `{inline[0][1]} = [...]` as an inline array, which TOML cannot extend with "
+            f"[[{inline[0][1]}]] tables: write its entries as [[{inline[0][1]}]] tables, or add the new ones by hand"
+            if inline
+            else "appending the new entries would change what the file says: add them by hand"
+        )
+        line = len(re.findall(r"\r\n|\n|\r", raw[: inline[0].start()])) + 1 if inline else 0
+        raise TekanError(
+            f"cannot update {path.name} faithfully, left unchanged: {how}", Location(path, line), Kind.metadata
+        )
+    return text
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` to a new file ``path`` atomically; fail rather than overwrite."""
     import os
     import tempfile
 
@@ -168,11 +205,8 @@ def _write_new(path: Path, text: str, replace: bool = False) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.chmod(tmp, 0o644)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite an editor's file
-            os.unlink(tmp)
+        os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite an editor's file
+        os.unlink(tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -2,8 +2,9 @@
 
 Its tag and Sphinx language, its fonts, how the book's (Traditional) text is converted into it, and every
 fixed word the generated pages, the audit page, the glossary, the switcher, the landing page and the print
-book use. Adding an edition (zh-Hant-HK, English) is one `Edition(...)` in `EDITIONS` plus its words.
-No OpenCC and no Sphinx here: the words are written out, never machine-converted.
+book use. Adding an edition (zh-Hant-HK, say) is one `Edition(...)` with its words, passed to :func:`register`
+(from Tekan's own modules, a book's conf.py or a plug-in): nothing else names editions. No OpenCC and no
+Sphinx here: the words are written out, never machine-converted.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ class PageWords:
 
     glossary: str  # title of the glossary page
     glossary_intro: str  # its first paragraph; ``{english}`` is the link to the English index
+    glossary_intro_more: str  # the same when it also prints entries the text does not use (see also, [glossary])
     english_index: str  # title of the English index
     contents: str  # caption of the table of contents (also the EPUB's navigation)
     statements: str  # counter word after the number of statements of a sector (16 篇)
     by: str  # the dash before a byline
     english_index_intro: str = ""  # the English index's first paragraph ("" for an edition without the page)
+    separator: str = "、"  # between the items of a run-in list (the glossary's backlinks, its variants)
+    colon: str = "："  # after a run-in label (又作：, 下載詞彙表：)
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,12 @@ class AuditWords:
     """The fixed words of the audit page (what normalisation changed in the seed)."""
 
     title: str  # page title
+    about: str  # title of the editorial note (關於本版), in the contents; it links to the audit page
     intro: str  # ``{total}`` (number of changes) and ``{summary}`` (changes per kind) are filled in
+    done: tuple[tuple[str, str], ...]  # rule → the sentence saying what was done, for each rule that changed text
+    names: str  # what was left as printed (names, numbers), after the rules' sentences
+    log: str  # the link from the note to the audit page; ``{total}`` filled in
+    back: str  # the audit page's first line, before the link back to the note
     converted_note: str  # a line for an edition converted from the corrected text; "" for none
     intro_simplified_seed: str  # the intro for a Simplified seed; ``{punctuation}``, ``{conversion}`` filled in
     verbatim: str  # the page of a verbatim edition
@@ -89,6 +98,32 @@ class SiteWords:
 
 
 @dataclass(frozen=True)
+class TranslatedWords:
+    """The fixed words of a translated edition's generated pages (the English edition)."""
+
+    contents: str = "Contents"
+    glossary: str = "Glossary"
+    glossary_intro: str = (
+        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+        "each with its Chinese headword, pinyin and definitions."
+    )
+    note: str = (
+        "Editors’ translation from the Chinese. Terms in the glossary are linked to their bilingual entries; "
+        "the Chinese original is in the Traditional and Simplified editions."
+    )
+    missing: str = "This paragraph has not been translated yet."
+
+
+@dataclass(frozen=True)
+class ParallelWords:
+    """The fixed words of a Chinese edition's parallel pages (each paragraph beside its translation)."""
+
+    title: str = "中英對照"  # link text on the statement page and suffix of the parallel page's title
+    note: str = "英文為編者譯文，術語譯名依詞彙表。"
+    missing: str = "（本段尚無譯文）"
+
+
+@dataclass(frozen=True)
 class PrintWords:
     """The fixed words of the PDF and the EPUB's package (beyond the page words)."""
 
@@ -97,6 +132,8 @@ class PrintWords:
     part_before: str  # before a part's number (第)
     part_after: str  # after it (部分)
     cover: str  # the EPUB cover's title in the guide
+    date_units: str = "年月日"  # after the year, month and day of an ISO date (2021年9月); "" for ``months``
+    months: tuple[str, ...] = ()  # the months' names, for an edition that writes "September 2021"
 
 
 @dataclass(frozen=True)
@@ -131,7 +168,7 @@ class Fonts:
 class Edition:
     """One edition: its names, tags, fonts, text conversion and fixed words."""
 
-    key: str  # the value of ``tekan_script`` and ``--script``: "hant", "hans"
+    key: str  # the value of ``tekan_target.edition`` and ``--edition``: "hant", "hans"
     tag: str  # BCP 47 language tag: HTML ``lang``, EPUB ``dc:language``, PDF ``/Lang``
     sphinx_language: str  # Sphinx ``language`` (selects Sphinx's and furo's UI strings)
     script: str  # the Chinese script of its text: "hant" as the seed is kept, "hans" converted by OpenCC
@@ -144,6 +181,9 @@ class Edition:
     print: PrintWords  # words of the PDF and EPUB
     access: AccessWords = field(default_factory=AccessWords)  # words for screen readers, browsers, the 404 page
     translation: str = ""  # language of the catalogs its statements come from ("en"); "" for the Chinese text
+    forms: str = ""  # OpenCC configuration giving its regional character forms from the Traditional text ("t2hk")
+    parallel: ParallelWords = field(default_factory=ParallelWords)  # words of the parallel pages (Chinese editions)
+    translated_pages: TranslatedWords = field(default_factory=TranslatedWords)  # words of a translated edition
 
     @property
     def translated(self) -> bool:
@@ -158,19 +198,36 @@ class Edition:
     @property
     def converts(self) -> bool:
         """True when the book's Traditional text is converted (by OpenCC with Tekan's protections) for it."""
-        return self.script == "hans"
+        return self.script == "hans" or bool(self.forms)
 
     def headword(self, hant: str, hans: str) -> str:
         """Of a glossary term's two written-out headwords, the one this edition prints."""
         return hans if self.script == "hans" else hant
 
+    def date(self, iso: str) -> str:
+        """An ISO date (``2021-09``) as the edition prints it: ``2021年9月``, ``September 2021``."""
+        parts = [int(p) for p in iso.split("-") if p.isdigit()]
+        months = self.print.months
+        if months:
+            return f"{months[parts[1] - 1]} {parts[0]}" if len(parts) > 1 and 1 <= parts[1] <= 12 else iso
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, self.print.date_units, strict=False))
+
+    def other_headword(self, hant: str, hans: str) -> tuple[str, str]:
+        """The headword in the other Chinese script, with that script's language tag (shown beside the entry)."""
+        return (hant, "zh-Hant") if self.script == "hans" else (hans, "zh-Hans")
+
+    @property
+    def other_script_tag(self) -> str:
+        """The language tag of the other Chinese script (``zh-Hans`` beside a Traditional edition)."""
+        return "zh-Hant" if self.script == "hans" else "zh-Hans"
+
     def in_script(self, text: str) -> str:
-        """Traditional ``text`` (metadata, byline, definition) in this edition's script."""
+        """Traditional ``text`` (metadata, byline, definition) in this edition's script and character forms."""
         if not self.converts:
             return text
-        from .scripts import to_hans  # late: OpenCC loads only when an edition needs it
+        from .scripts import to_forms, to_hans  # late: OpenCC loads only when an edition needs it
 
-        return to_hans(text)
+        return to_hans(text) if self.script == "hans" else to_forms(text, self.forms)
 
 
 def _noto(region: str) -> tuple[str, str, str]:
@@ -192,6 +249,10 @@ HANT = Edition(
     pages=PageWords(
         glossary="詞彙表",
         glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
+        glossary_intro_more=(
+            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見及編者選收的詞條（正文未用者，「出現於」為「—」），"
+            "按漢語拼音排序；按英文字母排序的術語見{english}。"
+        ),
         english_index="英文索引",
         contents="目錄",
         statements="篇",
@@ -200,15 +261,22 @@ HANT = Edition(
     ),
     audit=AuditWords(
         title="文字校訂記錄",
-        intro=(
-            "本書原稿由簡體機器轉換為繁體，中文句中留有半形標點、彎引號和大陸字形。"
-            "本版依繁體中文排版慣例校訂，共 {total} 處：{summary}。"
-            "數字、英文縮寫（如 5G、AI）中的符號照錄；人名、機構名只改正形近誤字。"
-            "佔、佈是臺灣通行寫法，教育部標準字體作占、布，故另列為「通行寫法」。"
+        about="關於本版",
+        intro="本版依繁體中文排版慣例校訂原稿，共 {total} 處：{summary}。",
+        done=(
+            ("punctuation", "中文句中的半形標點改為全形。"),
+            ("quotes", "彎引號改為繁體慣用的「」『』。"),
+            ("dash", "年份之間的連字號改為連接號。"),
+            ("word", "大陸字形與用字（由簡體轉換的文本常見的遺留）改為臺灣通行的字形。"),
+            ("customary", "佔、佈是臺灣通行寫法，教育部標準字體作占、布，故另列為「通行寫法」。"),
+            ("lookalike", "形近誤字逐一改正。"),
         ),
+        names="數字、英文縮寫（如 5G、AI）中的符號照錄；人名、機構名只改正形近誤字。",
+        log="逐處校訂記錄（{total} 處，原稿與校訂對照）",
+        back="本頁逐處列出原稿與校訂的文字；校訂的原則見",
         converted_note="",
         intro_simplified_seed=(
-            "本書原稿以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），"
+            "本書原稿以簡體寫成。本版把中文語境中的半形標點改為全形（{punctuation} 處），引號用繁體慣用的「」『』，"
             "再由 OpenCC 轉為繁體（s2tw：臺灣字形，不改大陸用語），人名、機構名與詞彙表詞目整體轉換；"
             "轉換依上下文選用非常用字形之處（{conversion} 處）逐一列於下表，請核對。"
         ),
@@ -301,6 +369,10 @@ HANS = Edition(
     pages=PageWords(
         glossary="词汇表",
         glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
+        glossary_intro_more=(
+            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见及编者选收的词条（正文未用者，“出现于”为“—”），"
+            "按汉语拼音排序；按英文字母排序的术语见{english}。"
+        ),
         english_index="英文索引",
         contents="目录",
         statements="篇",
@@ -309,14 +381,22 @@ HANS = Edition(
     ),
     audit=AuditWords(
         title="文字校订记录",
-        intro=(
-            "本书原稿由简体机器转换为繁体，中文句中留有半角标点、弯引号和大陆字形。"
-            "繁体版依繁体中文排版惯例校订，共 {total} 处：{summary}。"
-            "数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。"
+        about="关于本版",
+        intro="繁体版依繁体中文排版惯例校订原稿，共 {total} 处：{summary}。",
+        done=(
+            ("punctuation", "中文句中的半角标点改为全角。"),
+            ("quotes", "弯引号在繁体版改为「」『』，简体版仍用“ ”‘ ’。"),
+            ("dash", "年份之间的连字号改为连接号。"),
+            ("word", "大陆字形与用字（由简体转换的文本常见的遗留）在繁体版改为台湾通行的字形。"),
+            ("customary", "佔、佈是台湾通行写法，教育部标准字体作占、布，故另列为“通行写法”。"),
+            ("lookalike", "形近误字逐一改正。"),
         ),
+        names="数字、英文缩写（如 5G、AI）中的符号照录；人名、机构名只改正形近误字。",
+        log="逐处校订记录（{total} 处，原稿与校订对照）",
+        back="本页逐处列出原稿与校订的文字；校订的原则见",
         converted_note="简体版由校订后的繁体文本转换而来，引号依简体中文惯例用“ ”；下表按原稿以繁体列出。",
         intro_simplified_seed=(
-            "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），"
+            "本书原稿以简体写成。本版把中文语境中的半角标点改为全角（{punctuation} 处），引号依 GB/T 15834 用“ ”‘ ’，"
             "简体原稿的字形与用语一律照录；繁体版另列转换时依上下文选用的字形。"
         ),
         verbatim="本版照录原稿，未作任何校订。",
@@ -370,6 +450,7 @@ HANS = Edition(
         part_after="部分",
         cover="封面",
     ),
+    parallel=ParallelWords("中英对照", "英文为编者译文，术语译名依词汇表。", "（本段尚无译文）"),
     access=AccessWords(
         theme=(
             ("Toggle site navigation sidebar", "显示或隐藏网站导航"),
@@ -407,9 +488,17 @@ EN = Edition(
         '"Noto Serif CJK TC", "Noto Serif TC", "Songti TC", serif',
     ),
     pages=PageWords(
+        separator=", ",
+        colon=": ",
         glossary="Glossary",
         glossary_intro=(
             "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+            "each with its Chinese headword, pinyin and definitions."
+        ),
+        glossary_intro_more=(
+            "The quality infrastructure and policy terms used in the statements, with the entries they refer to and "
+            "those the editors added (the text uses those nowhere: their Used in shows a dash), in English "
+            "alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."
         ),
         english_index="English index",
@@ -419,7 +508,12 @@ EN = Edition(
     ),
     audit=AuditWords(  # the English edition has no audit page (it records changes to the Chinese text)
         title="Corrections to the Chinese text",
+        about="About this edition",
         intro="",
+        done=(),
+        names="",
+        log="",
+        back="",
         converted_note="",
         intro_simplified_seed="",
         verbatim="",
@@ -466,18 +560,51 @@ EN = Edition(
         epub="Download the EPUB",
         pdf="Download the PDF",
     ),
-    print=PrintWords(appendix="Appendix", index="Index", part_before="Part ", part_after="", cover="Cover"),
+    print=PrintWords(
+        appendix="Appendix",
+        index="Index",
+        part_before="Part ",
+        part_after="",
+        cover="Cover",
+        date_units="",
+        months=(
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+    ),
     translation="en",
+    translated_pages=TranslatedWords(),
 )
 
-#: Every edition, by key, in the order they are built and listed.
+#: Every edition, by key, in the order they are built and listed (:func:`register` adds one).
 EDITIONS: dict[str, Edition] = {edition.key: edition for edition in (HANT, HANS, EN)}
-#: The keys (``--edition`` choices).
+#: Tekan's own editions' keys, as Tekan ships them (``--edition`` choices are :func:`keys`).
 SCRIPTS = tuple(EDITIONS)
-#: The editions of the Chinese text (``--script`` choices).
+#: Tekan's own editions of the Chinese text.
 CHINESE = tuple(key for key, edition in EDITIONS.items() if not edition.translated)
-#: Each edition's folder and file tag: ``html/zh-hant/``, ``epub/tekan-zh-hant.epub``.
+#: Each of Tekan's own editions' folder and file tag: ``html/zh-hant/``, ``epub/NAME-zh-hant.epub``.
 TAGS = {key: edition.folder for key, edition in EDITIONS.items()}
+
+
+def register(edition: Edition) -> Edition:
+    """Add ``edition`` to the editions Tekan builds and lists (replacing one of the same key); return it."""
+    EDITIONS[edition.key] = edition
+    return edition
+
+
+def keys(chinese_only: bool = False) -> tuple[str, ...]:
+    """The keys of the registered editions (the Chinese ones only with ``chinese_only``), in order."""
+    return tuple(key for key, e in EDITIONS.items() if not (chinese_only and e.translated))
 
 
 def edition(key: str) -> Edition:

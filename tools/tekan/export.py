@@ -31,6 +31,12 @@ CSV_COLUMNS = (
     "see_also",
     "source",
     "usage_note",
+    # Added for issue 21, after the older columns so a sheet that reads them by position still works.
+    "en_note",
+    "en_variants",
+    "wrong_en",
+    "source_zh",
+    "usage_note_zh",
 )
 #: Separates the items of a list column (aliases, see also); no glossary form contains it.
 LIST_SEPARATOR = " | "
@@ -93,6 +99,11 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
                 LIST_SEPARATOR.join(term.see_also),
                 term.source,
                 term.usage_note,
+                term.en_note,
+                LIST_SEPARATOR.join(term.en_variants),
+                LIST_SEPARATOR.join(term.wrong_en),
+                term.source_zh,
+                term.usage_note_zh,
             ]
         )
     return BOM + out.getvalue()
@@ -154,10 +165,21 @@ def _concept(term: Term, glossary: Glossary, to_hans: Converter) -> ET.Element:
     for wrong in _hans_misspellings(term, to_hans):
         _term_section(hans, wrong, ("noun", "variant"), "deprecatedTerm-admn-sts")
     english = _lang_section(entry, "en", term.definition_en, source=term.source)
-    _term_section(english, term.en, kind, "preferredTerm-admn-sts")
+    # ISO 10241-1: the term is the designation alone; what it means goes in a note on it.
+    _term_section(english, term.en, kind, "preferredTerm-admn-sts", note=term.en_note)
     if term.abbr:
         _term_section(english, term.abbr, ("noun", "abbreviation"), "admittedTerm-admn-sts")
+    for variant in english_variants(term):
+        _term_section(english, variant, ("noun", "variant"), "admittedTerm-admn-sts")
+    for wrong in term.wrong_en:  # renderings a translator's tool should flag (false friends, another concept's term)
+        _term_section(english, wrong, ("noun", "variant"), "deprecatedTerm-admn-sts")
     return entry
+
+
+def english_variants(term: Term) -> list[str]:
+    """The admitted English forms of a term besides the term and its abbreviation: its ``en_variants``, once each."""
+    own = {term.en.casefold(), term.abbr.casefold()}
+    return [v for v in dict.fromkeys(term.en_variants) if v.casefold() not in own]
 
 
 def _term_kind(term: Term) -> tuple[str, str]:

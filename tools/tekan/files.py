@@ -1,8 +1,13 @@
-"""Writing generated files: atomically, world-readable, and only when their content changed."""
+"""Writing files atomically (generated files world-readable and only when their content changed; an editor's file
+in place, keeping its owner and mode) and reading caches only we can have written."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import secrets
+import stat
 import tempfile
 from pathlib import Path
 
@@ -26,3 +31,103 @@ def write_if_changed(path: Path, text: str) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+#: Write bits for anyone but the owner: a file or folder with one of them could have been written by another user.
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def trusted(status: os.stat_result) -> bool:
+    """Whether a file or folder (its ``fstat``) can only have been written by the current user: ours, and not
+    writable by group or others."""
+    return status.st_uid == os.geteuid() and not status.st_mode & OTHERS_WRITE
+
+
+def open_private_folder(folder: Path, create: bool = False) -> int:
+    """A descriptor of ``folder`` (made 0700 when ``create`` and absent), opened without following a link.
+
+    Raises :class:`PermissionError` unless the folder is ours and no one else can write in it: in a folder another
+    user can write, they can put or swap files between our check and our use (a shared ``/tmp``, a cache folder
+    under a shared ``XDG_CACHE_HOME``). A sticky folder is no exception: it keeps others from removing our files,
+    not from planting their own under the names we are about to use.
+    """
+    if create:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    if not trusted(os.fstat(fd)):
+        os.close(fd)
+        raise PermissionError(errno.EPERM, "another user owns this folder or can write in it", str(folder))
+    return fd
+
+
+def read_private(path: Path) -> bytes | None:
+    """The bytes of ``path`` if only we can have written them (a regular file, not a link, ours and writable by
+    no one else, in a folder the same holds for); None when it is absent or fails any of these."""
+    try:
+        folder = open_private_folder(path.parent)
+    except OSError:
+        return None
+    try:
+        fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder)
+    except OSError:  # absent, a link (ELOOP), unreadable
+        return None
+    finally:
+        os.close(folder)
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode) or not trusted(status):  # a folder, a pipe, another's file
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def atomic_write(
+    path: Path, data: bytes, *, mode: int = 0o644, follow_link: bool = True, private: bool = False
+) -> Path:
+    """Replace ``path`` with ``data`` so that a reader, or a kill at any moment, sees the old file or the new one,
+    never a part; return the path written.
+
+    The new file is written beside the old under a fresh name (``O_EXCL | O_NOFOLLOW``: never through a planted
+    link), flushed to disk, and renamed over it. It keeps the owner, group and mode of the file it replaces (a
+    PermissionError, changing nothing, where they cannot be kept); a new file gets ``mode``. With ``follow_link``,
+    a ``path`` that is a symbolic link has the file it points to replaced and stays a link (an editor's shared
+    file); without it, the link itself is replaced. ``private`` writes only into a folder only we can write
+    (:func:`open_private_folder`, made 0700 when absent): a cache.
+    """
+    target = Path(os.path.realpath(path)) if follow_link else path
+    if private:
+        folder = open_private_folder(target.parent, create=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            old: os.stat_result | None = os.stat(target.name, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            old = None
+        if old is not None and stat.S_ISDIR(old.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+        # A file in a private folder is ours to make afresh (one another user left there is not kept).
+        kept = old if old is not None and stat.S_ISREG(old.st_mode) and not private else None
+        staging = f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                if kept is not None and (kept.st_uid, kept.st_gid) != (os.geteuid(), os.getegid()):
+                    os.fchown(fd, kept.st_uid, kept.st_gid)  # before the mode: chown clears set-id bits
+                os.fchmod(fd, stat.S_IMODE(kept.st_mode) if kept is not None else mode)
+                os.fsync(fd)
+            os.replace(staging, target.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(staging, dir_fd=folder)
+            raise
+        with contextlib.suppress(OSError):  # the rename itself on disk (not possible on every file system)
+            os.fsync(folder)
+    finally:
+        os.close(folder)
+    return target

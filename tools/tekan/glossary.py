@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from .editions import EDITIONS
+from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .linking import Linker
 from .memo import FileMemo
-from .model import Glossary, Location, Publication, Term
+from .model import Glossary, GlossaryChoice, Location, Publication, Term
 from .tomlfile import check_fields, entry_line, load_toml
 
 CATEGORIES = (
@@ -31,6 +32,11 @@ CATEGORIES = (
 TERM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # always fullmatch: `$` would accept a final line feed
 #: Characters a linkable form may not hold: they would end the MyST ``{term}`` role it is written into.
 _MARKUP = re.compile(r"[`<>\n]")
+#: Curly quotes in a Chinese form: normalisation prints 「 」 in Traditional (“ ” in Simplified, converted from them),
+#: so a form written with “ ” links in neither edition.
+_CURLY_QUOTES = re.compile(r"[“”‘’]")
+#: An explanation in brackets after an English term (ISO 10241-1: a term is the designation alone).
+_EXPLANATION = re.compile(r"[(\[]")
 #: What a pinyin field may hold besides letters and tone marks: separators between syllables and words.
 _PINYIN_SEPARATORS = " -'’,"
 _REQUIRED = {
@@ -51,6 +57,11 @@ _OPTIONAL = {
     "misspellings": list,
     "see_also": list,
     "usage_note": str,
+    "en_note": str,
+    "wrong_en": list,
+    "reference": bool,
+    "usage_note_zh": str,
+    "source_zh": str,
 }
 
 
@@ -112,6 +123,11 @@ def _term(entry: Any, where: Location) -> Term:
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
         misspellings=tuple(m.strip() for m in entry.get("misspellings", [])),
+        en_note=entry.get("en_note", "").strip(),
+        wrong_en=tuple(w.strip() for w in entry.get("wrong_en", [])),
+        reference=entry.get("reference", False),
+        usage_note_zh=entry.get("usage_note_zh", "").strip(),
+        source_zh=entry.get("source_zh", "").strip(),
     )
     if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)
@@ -122,9 +138,16 @@ def _term(entry: Any, where: Location) -> Term:
             raise TekanError("empty alias or misspelling", where, Kind.glossary)
         if _MARKUP.search(form):
             raise TekanError(f"{form!r} holds a backtick, angle bracket or line break", where, Kind.glossary)
-    for variant in term.en_variants:
+    for variant in (*term.en_variants, *term.wrong_en):
         if not variant or _MARKUP.search(variant):
             raise TekanError(f"English variant {variant!r} is empty or holds markup", where, Kind.glossary)
+    for wrong in term.wrong_en:
+        if wrong.casefold() in {form.casefold() for form in (term.en, *term.en_variants)}:
+            raise TekanError(f"wrong_en {wrong!r} is also an accepted English form", where, Kind.glossary)
+    for form in term.linkable:
+        if _CURLY_QUOTES.search(form):
+            message = f"{form!r}: write the quotation marks as the Traditional text prints them, 「 」 or 『 』"
+            raise TekanError(message, where, Kind.glossary)
     if len(set(term.linkable)) != len(term.linkable):
         raise TekanError("an alias or misspelling is listed twice or repeats the headword", where, Kind.glossary)
     return term
@@ -173,13 +196,22 @@ def _consistency_errors(terms: list[Term], path: Path) -> list[TekanError]:
 
 
 def glossary_forms(glossary: Glossary, script: str = "hant") -> dict[str, str]:
-    """Every string that links to a term in the edition ``script`` → the term's id."""
+    """Every string that links to a term in the edition ``script`` → the term's id.
+
+    Reference entries link nowhere: they are looked up from other entries (several are everyday words in another
+    sense, as 認可 is "approval" outside conformity assessment)."""
+    from .normalise import corner_quotes
+
     edition = EDITIONS[script]
     forms: dict[str, str] = {}
     for term in glossary.terms:
+        if term.reference:
+            continue
         forms[edition.headword(term.hant, term.hans)] = term.id
         for form in term.linkable[1:]:  # aliases and misspellings are written in Traditional, as seeds print them
             forms.setdefault(edition.in_script(form), term.id)
+            if edition.script == "hant":  # “四大”底線 as the normalised Traditional text prints it: 「四大」底線
+                forms.setdefault(corner_quotes(form), term.id)
     return forms
 
 
@@ -205,17 +237,65 @@ def linker_inputs(glossary: Glossary, script: str) -> str:
     return json.dumps([script, glossary_forms(glossary, script)], ensure_ascii=False, sort_keys=True)
 
 
+def printed_texts(publication: Publication) -> list[str]:
+    """What a book prints that may hold a glossary term: its paragraphs (linked), its bylines and its masthead
+    (a position such as 黨組書記, the conference's name)."""
+    return [
+        *(part for statement in publication.statements for part in statement.paragraphs),
+        publication.masthead,
+        *(statement.attribution.raw for statement in publication.statements),
+    ]
+
+
+def used_terms(glossary: Glossary, publications: Iterable[Publication], script: str) -> set[str]:
+    """The ids of the terms the linker of ``script`` finds in the publications' text (written in that script)."""
+    linker = term_linker(glossary, script)
+    return {term for p in publications for text in printed_texts(p) for _, _, term in linker.occurrences(text)}
+
+
+def book_glossary(
+    glossary: Glossary, publications: Iterable[Publication], script: str, choice: GlossaryChoice | None = None
+) -> Glossary:
+    """The entries a book prints: those its text uses and the entries their see-also names, plus those the
+    metadata's ``[glossary]`` table includes (every entry with ``all = true``). A glossary file is a library:
+    the book of one feature prints its own few terms, never the whole file. See-also references to entries not
+    printed are dropped; ``unused`` names the entries printed though the text does not use them."""
+    used = used_terms(glossary, publications, script)
+    choice = choice or GlossaryChoice()
+    unknown = [ref for ref in choice.include if ref not in glossary.by_id]
+    if unknown:
+        raise TekanError(
+            f"[glossary] include names {', '.join(map(repr, unknown))}, not an id of {glossary.source.name} "
+            f"({glossary.source})",
+            choice.where or glossary.source,
+            Kind.metadata,
+        )
+    if choice.all:
+        wanted = set(glossary.by_id)
+    else:
+        wanted = used | set(choice.include) | {ref for term_id in used for ref in glossary.by_id[term_id].see_also}
+    terms = tuple(
+        replace(term, see_also=tuple(ref for ref in term.see_also if ref in wanted))
+        for term in glossary.terms
+        if term.id in wanted
+    )
+    return Glossary(terms, glossary.source, unused=frozenset(wanted - used))
+
+
 def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -> list[Problem]:
     """Warnings that need the statements or a dictionary: unused terms and aliases, doubtful pinyin,
     Simplified forms that differ from the converted Traditional, English terms listed twice.
 
-    A term is used when the pages link it (body text, on word boundaries) or the book prints it in a byline or
-    the masthead (a position such as 黨組書記, the conference's name)."""
+    A term is used when the pages link it (body text as normalised, on word boundaries) or the book prints it in a
+    byline or the masthead (a position such as 黨組書記, the conference's name). Reference entries need not occur."""
+    from .normalise import normalise_seed
     from .scripts import to_hans, to_hant
 
     # Each seed's text in both scripts: a Simplified seed is matched against the Traditional forms once converted.
     texts: dict[str, list[str]] = {"hant": [], "hans": []}
-    for publication in publications:
+    for printed in publications:
+        # The text as the pages link it: normalised (「四大」底線 where a Traditional seed prints “四大”底線).
+        publication = printed if printed.normalised else normalise_seed(printed)
         own = [
             *(part for statement in publication.statements for part in statement.paragraphs),  # linked body text
             publication.masthead,  # printed: a position such as 黨組書記, the conference's name
@@ -234,7 +314,9 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
             problems.append(Problem(message, where, kind))
 
         forms = term.linkable
-        if not any(form in used_hant for form in forms):
+        if term.reference:  # a concept the definitions lean on: its forms link where a text prints them
+            pass
+        elif not any(form in used_hant for form in forms):
             warn(f"term {term.id!r} ({term.hant}) occurs in no statement", Kind.unused_term)
         else:
             for alias in term.aliases:
@@ -247,6 +329,8 @@ def glossary_problems(glossary: Glossary, publications: Iterable[Publication]) -
             warn(f"hans {term.hans!r} differs from the converted headword {converted!r}; check it is intended")
         for message in pinyin_problems(term):
             warn(message)
+        if _EXPLANATION.search(term.en):
+            warn(f"English term {term.en!r} holds an explanation in brackets: give the term alone, the rest in en_note")
         key = term.en.casefold()
         if key in english:
             warn(f"English term {term.en!r} is also that of {english[key].id!r} (line {english[key].line})")
@@ -259,13 +343,13 @@ def _linked_forms(linker: Linker, paragraphs: list[str]) -> set[str]:
     return {text[start:end] for text in paragraphs for start, end, _ in linker.occurrences(text)}
 
 
-def shown_aliases(term: Term, script: str) -> list[str]:
-    """The variants a reader sees under 又作 in ``script``: the aliases, never the misspellings, without the ones
-    that convert to the headword or to each other (首台套 and 首臺套 are one form in Simplified)."""
-    from .scripts import to_hans
-
-    headword = term.hans if script == "hans" else term.hant
-    aliases = [to_hans(a) for a in term.aliases] if script == "hans" else list(term.aliases)
+def shown_aliases(term: Term, edition: Edition | str) -> list[str]:
+    """The variants a reader sees under 又作 in an edition (or its key): the aliases, never the misspellings, without
+    the ones that convert to the headword or to each other (首台套 and 首臺套 are one form in Simplified)."""
+    if isinstance(edition, str):
+        edition = EDITIONS[edition]
+    headword = edition.headword(term.hant, term.hans)
+    aliases = [edition.in_script(a) for a in term.aliases]
     return [a for a in dict.fromkeys(aliases) if a != headword]
 
 

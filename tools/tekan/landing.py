@@ -7,9 +7,11 @@ both scripts, light and dark colours that pass WCAG AA contrast, the editions' f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
-from .editions import EDITIONS
+from .editions import EDITIONS, Edition
+from .target import OutputFormat
 
 #: The favicon every edition publishes (tekan.sphinxext.sitemeta), reached from the landing page.
 FAVICON = "_static/tekan-favicon.svg"
@@ -37,28 +39,41 @@ p.links a { display: inline-block; min-height: 24px; padding: 0.25rem 0; }
 """
 
 
-def landing_page(titles: dict[str, str], tags: dict[str, str], basename: str, site_url: str = "") -> str:
-    """The landing page HTML for the editions in ``titles`` (script → book title in that script).
+@dataclass(frozen=True)
+class Entry:
+    """One edition published in OUT, as the landing page lists it."""
+
+    edition: Edition  # the edition
+    title: str  # the book's title in it ("" when unknown)
+    downloads: tuple[tuple[OutputFormat, str], ...] = ()  # each published file's format and path under OUT
+
+
+def landing_page(entries: list[Entry], site_url: str = "") -> str:
+    """The landing page HTML for the published editions ``entries``: each links its site and its downloads.
 
     ``site_url`` is the public URL of the folder the page is in (``OUT/html/``); when given, the page names
     its canonical URL and its alternates absolutely, as search engines require.
     """
     base = site_url.rstrip("/") + "/" if site_url else ""
     items, alternates = [], []
-    for script, title in titles.items():
-        edition = EDITIONS[script]
-        words, tag, lang = edition.site, tags[script], edition.tag
+    for entry in entries:
+        edition, title = entry.edition, entry.title
+        words, tag, lang = edition.site, edition.folder, edition.tag
         alternates.append(f'<link rel="alternate" hreflang="{lang}" href="{escape(base)}{tag}/index.html">')
+        links = [f'<a class="read" href="{tag}/index.html" hreflang="{lang}">{escape(words.read)}</a>']
+        for fmt, path in entry.downloads:
+            label = {"epub": words.epub, "pdf": words.pdf}.get(fmt.key) or words.download.format(
+                name=edition.name, format=fmt.label
+            )
+            links.append(f'<a class="{fmt.key}" href="../{escape(path)}" type="{fmt.media_type}">{escape(label)}</a>')
         items.append(
             f'<li class="edition" lang="{lang}">'
             f'<h2><a href="{tag}/index.html" hreflang="{lang}">{escape(edition.name)}</a></h2>'
             + (f'<p class="title">{escape(title)}</p>' if title else "")
-            + f'<p class="links"><a class="read" href="{tag}/index.html" hreflang="{lang}">{escape(words.read)}</a>'
-            f' <a class="epub" href="../epub/{basename}-{tag}.epub" type="application/epub+zip">'
-            f"{escape(words.epub)}</a>"
-            f' <a class="pdf" href="../pdf/{basename}-{tag}.pdf" type="application/pdf">{escape(words.pdf)}</a></p>'
+            + f'<p class="links">{" ".join(links)}</p>'
             "</li>"
         )
+    titles = {entry.edition.key: entry.title for entry in entries}
     first = next(iter(titles), "hant")
     page_lang = EDITIONS[first].tag
     # The title in each script, once: the Simplified one only where it differs.
@@ -69,7 +84,7 @@ def landing_page(titles: dict[str, str], tags: dict[str, str], basename: str, si
     if not distinct:
         distinct = {first: "Tekan"}
     heading = "".join(f'<span lang="{EDITIONS[s].tag}">{escape(t)}</span>' for s, t in distinct.items())
-    favicon = f"{tags[first]}/{FAVICON}"
+    favicon = f"{EDITIONS[first].folder}/{FAVICON}"
     canonical = f'<link rel="canonical" href="{escape(base)}index.html">\n' if base else ""
     return f"""<!DOCTYPE html>
 <html lang="{page_lang}">

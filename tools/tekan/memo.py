@@ -8,19 +8,21 @@ the code that computes them): with another key it starts empty. An entry unused 
 dropped, so the file follows the book rather than growing with every edit.
 
 A memo is only a saving: a file that cannot be read or written is treated as absent, and a file another user
-could have written (not ours, or writable by group or others) is never unpickled.
+could have written is never unpickled — not ours, writable by group or others, a symbolic link (whatever it points
+to), or in a folder another user owns or can write (:func:`tekan.files.read_private`). Memos are written 0600 into
+a folder only we can write (made 0700), through :func:`tekan.files.atomic_write`: never through a planted link.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
-import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Generic, TypeVar
+
+from .files import atomic_write, read_private
 
 V = TypeVar("V")
 
@@ -67,11 +69,11 @@ class FileMemo(Generic[V]):
         self.build = 0  # this build's number: entries remember the last build that used them
         self.entries: dict[str, tuple[int, V]] = {}
         self.used = False
-        if path is None or not _ours(path):
+        data = read_private(path) if path is not None else None
+        if data is None:
             return
         try:
-            with path.open("rb") as file:
-                stored = pickle.load(file)
+            stored = pickle.loads(data)
             if stored["key"] == key:
                 self.build, self.entries = int(stored["build"]) + 1, stored["entries"]
         except Exception:  # written by another version, or cut short: start afresh
@@ -91,24 +93,8 @@ class FileMemo(Generic[V]):
             return
         oldest = self.build - self.keep
         entries = {text: entry for text, entry in self.entries.items() if entry[0] > oldest}
-        # Two builds may save one memo at once (the user's cache folder is shared): each writes its own file.
-        staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
-        try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            with staging.open("wb") as file:
-                pickle.dump({"key": self.key, "build": self.build, "entries": entries}, file, pickle.HIGHEST_PROTOCOL)
-            staging.chmod(0o600)
-            os.replace(staging, self.path)
-        except OSError:  # a read-only home, a full disk: the next build computes the values again
-            with contextlib.suppress(OSError):
-                staging.unlink(missing_ok=True)
-
-
-def _ours(path: Path) -> bool:
-    """Whether ``path`` is a regular file only its owner, the current user, can have written."""
-    try:
-        status = path.stat()
-    except OSError:
-        return False
-    private = not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and private
+        data = pickle.dumps({"key": self.key, "build": self.build, "entries": entries}, pickle.HIGHEST_PROTOCOL)
+        # Two builds may save one memo at once (the user's cache folder is shared): the last one stays. A read-only
+        # home, a full disk, a folder others can write: nothing is written, the next build computes again.
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, data, mode=0o600, follow_link=False, private=True)

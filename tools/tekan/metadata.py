@@ -7,9 +7,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .derive import DEFAULT_SECTORS, masthead_facts, sector_of, unique_name
+from .convention import PRESS, SeedConvention, convention
+from .derive import unique_name
 from .errors import Kind, Problem, TekanError
-from .model import Attribution, Location, Publication, PublicationMeta, Sector, Statement, StatementMeta
+from .model import (
+    Attribution,
+    GlossaryChoice,
+    Location,
+    Publication,
+    PublicationMeta,
+    Sector,
+    Statement,
+    StatementMeta,
+)
 from .parsing import default_slug, load_seed
 from .scripts import DECLARED_SCRIPTS, script_evidence
 from .tomlfile import check_fields, entry_line, load_toml
@@ -55,6 +65,14 @@ _STATEMENT_OPTIONAL = {
 }
 
 
+def command_path(path: Path) -> str:
+    """``path`` as an editor types it in a command here: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def check_date(value: str, where: Location) -> None:
     """Raise TekanError unless ``value`` is a real date written YYYY, YYYY-MM or YYYY-MM-DD."""
     import datetime
@@ -91,7 +109,10 @@ def _positions(data: dict[str, Any], path: Path) -> tuple[str, ...]:
 
 
 def apply_metadata(
-    publication: Publication, path: Path, loaded: tuple[dict[str, Any], dict[str, list[int]]] | None = None
+    publication: Publication,
+    path: Path,
+    loaded: tuple[dict[str, Any], dict[str, list[int]]] | None = None,
+    convention: SeedConvention = PRESS,
 ) -> tuple[Publication, list[Problem]]:
     """Attach the metadata file's facts to a parsed publication, checking they agree, and derive the rest.
 
@@ -102,14 +123,14 @@ def apply_metadata(
     exists = path.is_file()
     data, lines = loaded or (load_toml(path, Kind.metadata) if exists else ({}, {}))
     problems: list[Problem] = []
-    known = {"publication", "sector", "statement", "positions"}
+    known = {"publication", "sector", "statement", "positions", "glossary", "convention"}
     for key in data:
         if key not in known:
             raise TekanError(
                 f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})", Location(path, 0), Kind.metadata
             )
 
-    publication_meta = _publication_meta(publication, data, path, exists, problems)
+    publication_meta = _publication_meta(publication, data, path, exists, problems, convention)
     sectors: list[Sector] = []
     for index, entry in enumerate(_array(data, "sector", path)):
         where = Location(path, entry_line(lines, "sector", index))
@@ -124,7 +145,7 @@ def apply_metadata(
             problems.append(Problem(f"sector {entry['id']!r} has no English name (en)", where, Kind.gap))
         sectors.append(Sector(entry["id"], entry["zh"], entry.get("en", "").strip()))
     declared = {s.id for s in sectors}
-    defaults = {s.id for s in DEFAULT_SECTORS[publication.script]}
+    defaults = {s.id for s in convention.sectors[publication.script]}
 
     by_byline = {st.attribution.raw: st for st in publication.statements}
     entries: dict[int, tuple[dict[str, Any], Location]] = {}
@@ -174,7 +195,7 @@ def apply_metadata(
             derived.append(f"page name {slug!r}")
         sector = entry.get("sector", "")
         if not sector:
-            sector = sector_of(attribution.organisation, attribution.position)
+            sector = convention.explain_sector(attribution.organisation, attribution.position)[0]
             derived.append(f"sector {sector!r}")
         meta = StatementMeta(
             slug=slug,
@@ -184,6 +205,7 @@ def apply_metadata(
             organisation_en=entry.get("organisation_en", "").strip(),
             position_en=entry.get("position_en", "").strip(),
             editor_notes=_editor_notes(entry, statement, where),
+            editor_notes_en=_editor_notes_en(entry, statement),
         )
         missing = missing_english(meta, attribution)
         what = f"statement {statement.number} ({statement.headline})"
@@ -199,9 +221,19 @@ def apply_metadata(
 
     publication = _declared_script(publication, str(data.get("publication", {}).get("language", "")), path)
     used = {st.meta.sector for st in statements}
-    sectors += [s for s in DEFAULT_SECTORS[publication.script] if s.id in used and s.id not in declared]
-    publication_meta = replace(publication_meta, sectors=tuple(sectors))
+    sectors += [s for s in convention.sectors[publication.script] if s.id in used and s.id not in declared]
+    publication_meta = replace(publication_meta, sectors=tuple(sectors), glossary=glossary_choice(data, path))
     return replace(publication, statements=tuple(statements), meta=publication_meta), problems
+
+
+def glossary_choice(data: dict[str, Any], path: Path) -> GlossaryChoice | None:
+    """The ``[glossary]`` table of a metadata or collection file: ``all = true`` prints every entry of the glossary
+    file, ``include = ["id", …]`` those entries besides the ones the text uses; None without the table."""
+    if "glossary" not in data:
+        return None
+    where = Location(path, _table_line(path, "glossary"))
+    table = check_fields(data["glossary"], where, Kind.metadata, {}, {"all": bool, "include": list})
+    return GlossaryChoice(all=table.get("all", False), include=tuple(table.get("include", [])), where=where)
 
 
 def _declared_script(publication: Publication, language: str, path: Path) -> Publication:
@@ -231,13 +263,27 @@ def _declared_script(publication: Publication, language: str, path: Path) -> Pub
 def _attribution(attribution: Attribution, entry: dict[str, Any], where: Location) -> Attribution:
     """The byline's parts as the entry overrides them (all three, joining to exactly the byline)."""
     override = [entry.get(k) for k in ("organisation", "position", "person")]
-    if all(v is None for v in override):
+    if all(v is None for v in override) or all(v == "" for v in override):  # "" is a draft's TODO left as it is
         return attribution
-    if any(v is None for v in override) or "".join(v or "" for v in override) != attribution.raw:
+    if any(v is None for v in override):
+        names = ("organisation", "position", "person")
+        missing = ", ".join(name for name, value in zip(names, override, strict=True) if value is None)
         raise TekanError(
-            "organisation, position and person must all be given and join to exactly the byline", where, Kind.metadata
+            f"organisation, position and person must all be given (this entry has no {missing})", where, Kind.metadata
+        )
+    joined = "".join(v or "" for v in override)
+    if _no_spaces(joined) != _no_spaces(attribution.raw):  # spaces between the parts are the byline's own affair
+        raise TekanError(
+            f"organisation, position and person join to {joined!r}, not to the byline {attribution.raw!r}: "
+            "together they must spell the byline (spaces aside)",
+            where,
+            Kind.metadata,
         )
     return replace(attribution, organisation=override[0] or "", position=override[1] or "", person=override[2] or "")
+
+
+def _no_spaces(text: str) -> str:
+    return "".join(text.split())
 
 
 def missing_english(meta: StatementMeta, attribution: Attribution) -> list[str]:
@@ -261,14 +307,26 @@ def _editor_notes(entry: dict[str, Any], statement: Statement, where: Location) 
     for item in items:
         if (
             not isinstance(item, dict)
-            or set(item) != {"text", "note"}
+            or not {"text", "note"} <= set(item) <= {"text", "note", "note_en"}
             or not all(isinstance(v, str) for v in item.values())
         ):
-            raise TekanError('each editor_notes item is {text = "…", note = "…"}', where, Kind.metadata)
+            raise TekanError('each editor_notes item is {text = "…", note = "…", note_en = "…"}', where, Kind.metadata)
         text, note = item["text"].strip(), item["note"].strip()
         if not text or not note or not any(text in paragraph for paragraph in statement.paragraphs):
             raise TekanError(f"editor_notes: {text!r} is not in the text of the statement", where, Kind.metadata)
         notes.append((text, note))
+    return tuple(notes)
+
+
+def _editor_notes_en(entry: dict[str, Any], statement: Statement) -> tuple[tuple[int, str], ...]:
+    """(paragraph number, note) for each editor's note with an English text (``note_en``): the English edition puts
+    it on the translation of the paragraph that prints the note's ``text`` (checked by :func:`_editor_notes`)."""
+    notes = []
+    for item in entry.get("editor_notes", []):
+        note = item.get("note_en", "").strip()
+        if note:
+            number = next(n for n, p in enumerate(statement.paragraphs, start=1) if item["text"].strip() in p)
+            notes.append((number, note))
     return tuple(notes)
 
 
@@ -282,16 +340,21 @@ def _gap_note(derived: list[str], missing: list[str]) -> str:
 
 
 def _publication_meta(
-    publication: Publication, data: dict[str, Any], path: Path, exists: bool, problems: list[Problem]
+    publication: Publication,
+    data: dict[str, Any],
+    path: Path,
+    exists: bool,
+    problems: list[Problem],
+    convention: SeedConvention = PRESS,
 ) -> PublicationMeta:
     """The book-level facts: the file's, else the masthead's; one gap naming what a release still needs."""
     line = _table_line(path, "publication") if exists else 0
     pub = check_fields(
         data.get("publication", {}), Location(path, line), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL}
     )
-    if "date" in pub:
+    if str(pub.get("date", "")).strip():  # an empty date (a draft's TODO) is a gap, not an error
         check_date(pub["date"], Location(path, line))
-    facts = masthead_facts(publication.masthead)
+    facts = convention.masthead_facts(publication.masthead)
     values = {key: str(pub.get(key, "")).strip() for key in (*_PUBLICATION, *_PUBLICATION_OPTIONAL)}
     derived = [key for key in ("title", "publisher", "date") if not values[key] and facts.get(key)]
     for key in derived:
@@ -302,7 +365,7 @@ def _publication_meta(
         problems.append(
             Problem(
                 f"no metadata file {path.name}: page names and sectors are derived from the bylines, English is "
-                f"left out{note} (`tekan init {publication.source.name}` writes a draft to fill in)",
+                f"left out{note} (`tekan init {command_path(publication.source)}` writes a draft to fill in)",
                 Location(publication.source, 0),
                 Kind.gap,
             )
@@ -334,8 +397,12 @@ def load_publication(seed: Path, metadata: Path | None = None) -> tuple[Publicat
     entries = loaded[0].get("statement", [])
     entries = entries if isinstance(entries, list) else []  # apply_metadata reports the mistake
     named = {e["byline"] for e in entries if isinstance(e, dict) and isinstance(e.get("byline"), str)}
-    publication, problems = load_seed(seed, _positions(loaded[0], metadata), named)
-    publication, more = apply_metadata(publication, metadata, loaded)
+    chosen = loaded[0].get("convention", PRESS.name)
+    if not isinstance(chosen, str):
+        raise TekanError("`convention` must be the name of a seed convention", Location(metadata, 0), Kind.metadata)
+    layout = convention(chosen, metadata)
+    publication, problems = load_seed(seed, _positions(loaded[0], metadata), named, layout)
+    publication, more = apply_metadata(publication, metadata, loaded, layout)
     return publication, problems + more
 
 
@@ -347,6 +414,8 @@ def _array(data: dict[str, Any], key: str, path: Path) -> list[Any]:
 
 
 def _table_line(path: Path, table: str) -> int:
+    if not path.is_file():
+        return 0
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), start=1):
         if line.strip() == f"[{table}]":
             return number

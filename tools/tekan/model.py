@@ -45,6 +45,7 @@ class StatementMeta:
     organisation_en: str = ""  # organisation's English name
     position_en: str = ""  # English rendering of the position(s)
     editor_notes: tuple[tuple[str, str], ...] = ()  # (text as printed in a paragraph, the editor's note on it)
+    editor_notes_en: tuple[tuple[int, str], ...] = ()  # (paragraph number, the note in English, for the translation)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,15 @@ class Sector:
 
 
 @dataclass(frozen=True)
+class GlossaryChoice:
+    """Which glossary entries a book prints besides those its text uses (the metadata's ``[glossary]`` table)."""
+
+    all: bool = False  # every entry of the glossary file, used or not
+    include: tuple[str, ...] = ()  # ids of entries printed though the text does not use them
+    where: Location | None = None  # the table, for messages about an unknown id
+
+
+@dataclass(frozen=True)
 class PublicationMeta:
     """Book-level facts from the metadata file beside the seed."""
 
@@ -85,6 +95,7 @@ class PublicationMeta:
     description_en: str = ""  # one-paragraph description, English
     sectors: tuple[Sector, ...] = ()  # sectors in book order
     from_masthead: tuple[str, ...] = ()  # the fields read from the masthead (no metadata gave them)
+    glossary: GlossaryChoice | None = None  # the metadata's [glossary] table: entries printed beyond those used
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,11 @@ class Term:
     line: int  # line of the entry in the glossary file
     en_variants: tuple[str, ...] = ()  # other English forms a translation may use (linked, accepted by the QA)
     misspellings: tuple[str, ...] = ()  # wrong forms printed in a source: linked, never shown, TBX deprecated
+    en_note: str = ""  # what the English term means, kept out of the term itself (ISO 10241-1), or ""
+    wrong_en: tuple[str, ...] = ()  # English a translation must not use for it (false friends): flagged, TBX deprecated
+    reference: bool = False  # defined because other entries lean on it: looked up, never linked in the text
+    usage_note_zh: str = ""  # the usage note in Traditional Chinese, for the Chinese editions, or ""
+    source_zh: str = ""  # the source line in Traditional Chinese, for the Chinese editions, or ""
 
     @property
     def linkable(self) -> tuple[str, ...]:
@@ -171,6 +187,7 @@ class Glossary:
 
     terms: tuple[Term, ...]  # entries in file order
     source: Path  # the glossary file
+    unused: frozenset[str] = frozenset()  # ids printed though the book's text uses them nowhere (see also, [glossary])
     by_id: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)  # index, filled on load
 
     def __post_init__(self) -> None:

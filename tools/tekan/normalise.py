@@ -14,7 +14,8 @@ The rules, each named on the audit page (``Edit.rule``):
 * ``lookalike``: a look-alike character misprinted for another, corrected in names and bylines too
   (陜西 → 陝西, ``normalise-lookalikes.txt``);
 * ``quotes``: “ ” ‘ ’ around Chinese → 「 」 『 』, the Traditional convention (W3C clreq); the Simplified edition
-  turns them back into “ ” ‘ ’ (``scripts.Converter.to_hans``);
+  turns them back into “ ” ‘ ’ (``scripts.Converter.to_hans``). A Simplified seed goes the other way: its
+  「 」 『 』 become “ ” ‘ ’ (GB/T 15834), so every Simplified edition prints “ ”, whatever its seed's script;
 * ``dash``: a hyphen between two years → en dash (2020-2025 → 2020–2025).
 """
 
@@ -41,6 +42,11 @@ LOOKALIKES = Path(__file__).parent / "data" / "normalise-lookalikes.txt"
 RULES = ("punctuation", "quotes", "dash", "word", "customary", "lookalike")
 #: Curly quotation marks and the corner brackets the Traditional edition prints for them (W3C clreq).
 CORNER_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+#: Corner brackets and the quotation marks a Simplified text prints for them (GB/T 15834).
+CURLY_QUOTES = {corner: curly for curly, corner in CORNER_QUOTES.items()}
+#: The rules that apply to a Simplified seed: its word forms are its own (the Traditional forms are for the
+#: Traditional text), so only its punctuation, quotation marks and ranges are brought to the convention.
+SIMPLIFIED_RULES = ("punctuation", "quotes", "dash")
 #: A hyphen between two years: a range, printed with an en dash.
 _YEAR_RANGE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})-((?:19|20)[0-9]{2})(?![0-9])")
 #: ASCII marks that become their full-width forms in Chinese context.
@@ -106,8 +112,10 @@ class Normaliser:
         rules: Iterable[str] = RULES,
         customary: dict[str, str] | None = None,
         lookalikes: dict[str, str] | None = None,
+        quotes: dict[str, str] = CORNER_QUOTES,
     ) -> None:
         self.rules = frozenset(rules)
+        self._quotes = quotes
         self._rule_of: dict[str, str] = {}
         forms: dict[str, str] = {}
         for rule, table in (
@@ -154,7 +162,7 @@ class Normaliser:
         if "punctuation" in self.rules:
             edits += _punctuation_edits(corrected, covered)
         if "quotes" in self.rules:
-            edits += _quote_edits(corrected, covered)
+            edits += _quote_edits(corrected, covered, self._quotes)
         if "dash" in self.rules:
             edits += [Edit(m.start() + 4, "-", "–", "dash") for m in _YEAR_RANGE.finditer(corrected) if m[1] < m[2]]
         return sorted(edits, key=lambda e: e.start)
@@ -203,19 +211,18 @@ def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
     return edits
 
 
-_CURLY_QUOTE = re.compile("[" + re.escape("".join(CORNER_QUOTES)) + "]")
-
-
-def _quote_edits(text: str, covered: list[bool]) -> list[Edit]:
-    """Curly quotes next to Chinese → corner brackets; an apostrophe in English (China’s) stays."""
+def _quote_edits(text: str, covered: list[bool], quotes: dict[str, str] = CORNER_QUOTES) -> list[Edit]:
+    """Curly quotes next to Chinese → corner brackets (or the reverse, with ``CURLY_QUOTES``); an apostrophe in
+    English (China’s) stays."""
     edits: list[Edit] = []
-    for match in _CURLY_QUOTE.finditer(text):  # other characters change nothing (a loop over all was slow)
+    found = re.finditer("[" + re.escape("".join(quotes)) + "]", text)  # other characters change nothing
+    for match in found:  # (a loop over every character was slow: 16,000 statements)
         i, char = match.start(), match[0]
         if not covered[i]:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
-            if _is_cjk(before) or _is_cjk(after):
-                edits.append(Edit(i, char, CORNER_QUOTES[char], "quotes"))
+            if _is_cjk(before) or _is_cjk(after) or quotes is CURLY_QUOTES:
+                edits.append(Edit(i, char, quotes[char], "quotes"))
     return edits
 
 
@@ -245,16 +252,27 @@ def change_record(text: str, edit: Edit, line: int, statement: int, part: str, p
     )
 
 
+def normalise_seed(publication: Publication) -> Publication:
+    """A seed's text as the editions print it. A Simplified seed keeps its word forms and its “ ” (the Simplified
+    convention, W3C clreq; the Traditional edition converts them to 「 」): only its punctuation is normalised."""
+    return normalise_publication(publication)
+
+
 def normalise_publication(
     publication: Publication, words: dict[str, str] | None = None, rules: Iterable[str] = RULES
 ) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
     Bylines are names: only look-alike misprints are corrected in them (陜西 → 陝西), and recorded too.
-    ``rules`` names the rules to apply (all by default).
+    ``rules`` names the rules to apply (all by default); a Simplified seed gets only ``SIMPLIFIED_RULES`` of them,
+    its quotation marks in the Simplified convention.
     """
     names = {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
-    normaliser = Normaliser(words, protected=names, rules=rules)
+    if publication.script == "hans":
+        rules = [rule for rule in rules if rule in SIMPLIFIED_RULES]
+        normaliser = Normaliser({}, protected=names, rules=rules, customary={}, lookalikes={}, quotes=CURLY_QUOTES)
+    else:
+        normaliser = Normaliser(words, protected=names, rules=rules)
     changes: list[Change] = []
     statements: list[Statement] = []
     for statement in publication.statements:

@@ -6,12 +6,16 @@ import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .datafiles import read_columns
-from .derive import page_name, unique_name
+from .derive import ORGANISATION_SUFFIXES, page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, Statement, StatementMeta
 from .scripts import detect_script
+
+if TYPE_CHECKING:
+    from .convention import SeedConvention
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
@@ -23,6 +27,9 @@ DASHES_ONLY = re.compile(r"[—―─━－\-–‒\s]+")
 PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,12}")
 #: What may stand between the parts of a byline written with spaces, commas or brackets.
 _BYLINE_SEPARATORS = re.compile(r"[\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」]+")
+#: What may join two position words into one compound position: nothing (黨組書記局長), 、 (黨組書記、局長) or 兼
+#: (董事長兼總經理, "chairman and general manager").
+POSITION_JOINERS = ("", "、", "兼")
 #: The longest headline, byline or masthead line (characters): each is set on one or two lines of a page, a
 #: running head and the PDF's bookmarks; a 100,000-character headline kept XeLaTeX busy for minutes.
 MAX_LINE = {"headline": 300, "byline": 1000, "masthead": 300}
@@ -58,18 +65,35 @@ def split_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str
         person = raw[last.end() :]
         if not PERSON.fullmatch(person):
             continue
-        start = last.start()
-        # Walk left over a chain of positions joined by 、 or written back to back.
-        for prev in reversed([m for m in matches if m.end() <= start]):
-            gap = raw[prev.end() : start]
-            if gap not in ("", "、"):
-                break
-            start = prev.start()
+        start = _chain_start(raw, matches, last.start())
         organisation = raw[:start]
-        if organisation.endswith("、"):
+        if organisation.endswith(("、", "兼")):
             return None
-        return organisation, raw[start : last.end()], person
+        organisation, position = suffix_ends_organisation(organisation, raw[start : last.end()], pattern)
+        return organisation, position, person
     return None
+
+
+def _chain_start(text: str, matches: list[re.Match[str]], start: int) -> int:
+    """Where the chain of positions that starts at ``start`` really starts: walk left over the position words
+    joined to it by a ``POSITION_JOINERS`` (董事長兼總經理, 黨組書記、局長 stay whole)."""
+    for prev in reversed([m for m in matches if m.end() <= start]):
+        if text[prev.end() : start] not in POSITION_JOINERS:
+            break
+        start = prev.start()
+    return start
+
+
+def suffix_ends_organisation(organisation: str, position: str, pattern: re.Pattern[str]) -> tuple[str, str]:
+    """Organisation and position with an organisation suffix moved out of the position: 某質量認證 + 中心主任 is
+    某質量認證中心 + 主任 (中心, 院, 所, 公司 … end an organisation; the rest must still start with a position)."""
+    if not organisation:
+        return organisation, position
+    for suffix in ORGANISATION_SUFFIXES:
+        rest = position[len(suffix) :]
+        if position.startswith(suffix) and rest and pattern.match(rest):
+            return organisation + suffix, rest
+    return organisation, position
 
 
 def _organisation_position(text: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
@@ -77,12 +101,8 @@ def _organisation_position(text: str, pattern: re.Pattern[str]) -> tuple[str, st
     matches = list(pattern.finditer(text))
     if not matches or matches[-1].end() != len(text):
         return None
-    start = matches[-1].start()
-    for prev in reversed(matches[:-1]):
-        if prev.end() != start and text[prev.end() : start] != "、":
-            break
-        start = prev.start()
-    return text[:start], text[start:]
+    start = _chain_start(text, matches, matches[-1].start())
+    return suffix_ends_organisation(text[:start], text[start:], pattern)
 
 
 def read_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str] | None:
@@ -140,13 +160,20 @@ def check_characters(text: str, path: Path) -> list[Problem]:
 
 
 def parse_seed(
-    text: str, path: Path, positions: Iterable[str] = (), named: Collection[str] = ()
+    text: str,
+    path: Path,
+    positions: Iterable[str] = (),
+    named: Collection[str] = (),
+    convention: SeedConvention | None = None,
 ) -> tuple[Publication, list[Problem]]:
     """Parse seed text into a Publication (default metadata) and the warnings found.
 
     ``named`` holds the bylines the metadata file gives a page name to: when it names every statement
-    (once each), the pinyin page names are not computed (loading pypinyin alone takes 0.2 s).
+    (once each), the pinyin page names are not computed (loading pypinyin alone takes 0.2 s). ``convention``
+    says how the paper lays out its feature (default: the press layout, :data:`tekan.convention.PRESS`).
     """
+    byline_line_pattern = convention.byline if convention else BYLINE
+    reader = convention.read_byline if convention else read_byline
     problems = check_characters(text, path)
     script = detect_script(text, path)
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
@@ -157,7 +184,7 @@ def parse_seed(
     blocks: list[tuple[list[tuple[int, str]], tuple[int, str]]] = []
     pending: list[tuple[int, str]] = []
     for n, line in lines:
-        match = BYLINE.match(line)
+        match = byline_line_pattern.match(line)
         if match:
             if not DASHES_ONLY.sub("", match["text"]):
                 raise TekanError(
@@ -210,7 +237,7 @@ def parse_seed(
                 Location(path, headline_line),
                 Kind.structure,
             )
-        split = read_byline(raw, extra)
+        split = reader(raw, extra)
         if split is None:
             problems.append(
                 Problem(
@@ -242,7 +269,7 @@ def parse_seed(
 
 
 def load_seed(
-    path: Path, positions: Iterable[str] = (), named: Collection[str] = ()
+    path: Path, positions: Iterable[str] = (), named: Collection[str] = (), convention: SeedConvention | None = None
 ) -> tuple[Publication, list[Problem]]:
     """Read and parse a seed file."""
-    return parse_seed(read_text(path), path, positions, named)
+    return parse_seed(read_text(path), path, positions, named, convention)

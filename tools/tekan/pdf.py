@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Kind, Problem, TekanError
+from .metadata import metadata_path
 from .model import Location
 
 if TYPE_CHECKING:
     from .book import Book
-    from .building import Runner
+    from .editions import Edition
+    from .runner import Runner
+    from .target import Target
 
 MISSING = re.compile(r"Missing character: There is no (.) \(U\+([0-9A-F]+)\) in font ([^!]+)!")
 
@@ -54,6 +57,35 @@ UNFINISHED = ".tekan-pdf-unfinished"
 def latexmk_command(tex: Path) -> list[str]:
     """The XeLaTeX run of a book (latexmk reruns it until references settle)."""
     return ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]
+
+
+def check_fonts(editions: Sequence[Edition]) -> None:
+    """The prerequisite of a format that draws with the editions' Noto CJK fonts (EPUB cover, PDF text)."""
+    missing = sorted({family for edition in editions for family in missing_fonts(edition.key)})
+    if missing:
+        raise TekanError(
+            f"the fonts {', '.join(missing)} are not installed: install fonts-noto-cjk "
+            "(tools/setup.sh does this as root), or build only html",
+            Path("fc-list"),
+            Kind.io,
+        )
+
+
+def check_latex(editions: Sequence[Edition]) -> None:
+    """The PDF's prerequisites: latexmk and XeLaTeX, and the editions' fonts (one line of advice each)."""
+    if shutil.which("latexmk") is None or shutil.which("xelatex") is None:
+        raise TekanError(
+            "the PDF needs XeLaTeX: install latexmk texlive-xetex texlive-lang-chinese texlive-fonts-recommended "
+            "(tools/setup.sh does this as root), or build only html epub",
+            Path("latexmk"),
+            Kind.io,
+        )
+    check_fonts(editions)
+
+
+def finish_pdf(latex_dir: Path, target: Target, runner: Runner) -> Path:
+    """The PDF's finishing step: XeLaTeX on Sphinx's LaTeX output."""
+    return make_pdf(latex_dir, target.edition.key, runner)
 
 
 def make_pdf(latex_dir: Path, script: str, runner: Runner) -> Path:
@@ -130,7 +162,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
     """Every text of a book the PDF sets, with its place: (location, what, text)."""
     publication = book.publication
     seed = publication.source
-    metadata = seed.with_suffix(".toml")
+    metadata = metadata_path(seed)
     if publication.masthead:
         yield Location(seed, publication.masthead_line), "masthead", publication.masthead
     for statement in publication.statements:
@@ -144,7 +176,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
             continue
         for name in ("headline_en", "person_pinyin", "organisation_en", "position_en"):
             yield (
-                Location(seed.with_suffix(".toml"), 0),
+                Location(metadata, 0),
                 f"`{name}` of statement {statement.number}",
                 getattr(meta, name),
             )
@@ -156,7 +188,7 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str]]:
         yield Location(metadata, 0), f"sector `{sector.id}`", sector.zh + sector.en
     for term in book.glossary.terms:
         where = Location(book.glossary.source, term.line)
-        headword = term.hans if book.script == "hans" else term.hant
+        headword = book.edition.headword(term.hant, term.hans)
         for text in (headword, term.pinyin, term.en, term.abbr, term.definition_zh, term.definition_en, term.source):
             yield where, f"term `{term.id}`", text
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,16 @@ from .errors import Kind, TekanError
 #: The quality-infrastructure glossary that ships with Tekan (the same file as this repository's
 #: glossary/terms.toml: a symbolic link in the source tree, a copy in the wheel).
 DEFAULT_GLOSSARY = Path(__file__).resolve().parent / "data" / "terms.toml"
+
+
+def seed_path(given: str | Path) -> Path:
+    """A seed (or collection file) as the editor names it, made absolute; the one rule every command follows.
+
+    A symbolic link is kept, not resolved: the seed's metadata (``NAME.toml``), its catalogs (``locale/``) and
+    its book are those beside the name the editor gave, not beside the file the link points to (a text shared
+    by several books has a metadata file in each).
+    """
+    return Path(os.path.abspath(given))
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class Project:
     def seed(self, given: str | Path | None = None) -> Path:
         """The seed to build: ``given``, or the book's only seed."""
         if given is not None:
-            return Path(given).resolve()
+            return seed_path(given)
         seeds = self.seeds()
         if not seeds:
             raise TekanError(

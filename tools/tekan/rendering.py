@@ -25,6 +25,7 @@ _ESCAPE = re.compile(
 GLOSSARY_DOC = "glossary"
 ENGLISH_INDEX_DOC = "english-index"
 AUDIT_DOC = "audit"
+ABOUT_DOC = "about"
 
 
 def escape(text: str) -> str:
@@ -93,6 +94,11 @@ def feature_doc(feature: str) -> str:
 def audit_doc(feature: str) -> str:
     """The audit page of a feature's normalisation (the book's own in a book of one seed)."""
     return _in(feature, AUDIT_DOC)
+
+
+def about_doc(feature: str) -> str:
+    """The editorial note of a feature (關於本版: what was done to the text), in the contents; it links to the audit."""
+    return _in(feature, ABOUT_DOC)
 
 
 def _link(target_doc: str, from_doc: str) -> str:
@@ -260,7 +266,7 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
         "",
         *(f"/{sector_doc(sector)}" for sector, _ in groups),
         *([] if feature else [f"/{GLOSSARY_DOC}", f"/{ENGLISH_INDEX_DOC}"]),
-        f"/{audit_doc(feature)}",
+        f"/{about_doc(feature)}",
         "```",
         "",
     ]
@@ -364,12 +370,16 @@ def render_book(
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
     if not features:
-        pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
+        pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
+        if publication.changes:
+            pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
     for feature in features:
         fid = feature.statements[0].meta.feature if feature.statements else ""
         if fid:
             pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
-            pages[f"{audit_doc(fid)}.md"] = render_audit(feature, edition, fid)
+            pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
+            if feature.changes:
+                pages[f"{audit_doc(fid)}.md"] = render_audit(feature, edition, fid)
     return pages
 
 
@@ -409,42 +419,57 @@ def _place(change: Change, words: AuditWords) -> str:
     return words.paragraph.format(n=change.paragraph) if change.part == "paragraph" else getattr(words, change.part)
 
 
-def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
-    """The audit page: every change normalisation made, by statement and paragraph (the site and the EPUB), and a
-    compact appendix for print: a count per statement and kind, and the changes of word, form and dash."""
+def editorial_note(publication: Publication, edition: Edition = HANT) -> list[str]:
+    """What was done to the seed's text, as paragraphs, derived from the changes normalisation made (never a
+    claim about the seed's history that the changes do not show)."""
     from .normalise import RULES
 
     words = edition.audit
-    # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
-    here = audit_doc(feature)
-    lines = ["---", "nosearch: true", "---", "", f"({_label(feature, AUDIT_DOC)})=", f"# {words.title}", ""]
     if not publication.normalised:
-        return "\n".join([*lines, escape(words.verbatim), ""])
+        return [words.verbatim]
     changes = publication.changes
     counts = {rule: sum(1 for c in changes if c.rule == rule) for rule in (*RULES, "conversion")}
-    summary = "、".join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
     if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
-        intro = words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])
-    else:
-        intro = words.intro.format(total=len(changes), summary=summary)
-    lines += [escape(intro), ""]
-    if words.converted_note and publication.script == "hant":
-        lines += [escape(words.converted_note), ""]
+        return [words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])]
     if not changes:
-        return "\n".join([*lines, escape(words.none), ""])
+        return [words.none]
+    summary = "、".join(words.count.format(label=getattr(words, r), n=n) for r, n in counts.items() if n)
+    done = "".join(sentence for rule, sentence in words.done if counts.get(rule))
+    paragraphs = [words.intro.format(total=len(changes), summary=summary) + done + words.names]
+    if words.converted_note:
+        paragraphs.append(words.converted_note)
+    return paragraphs
+
+
+def render_about(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
+    """The editorial note (關於本版): what was done to the text and, in print, a compact list of the changes of
+    word, form and dash; the site and the EPUB link to the audit page, which lists every change."""
+    words = edition.audit
+    lines = [f"({_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
+    for paragraph in editorial_note(publication, edition):
+        lines += [escape(paragraph), ""]
+    changes = publication.changes
+    if not publication.normalised or not changes:
+        return "\n".join(lines)
+    link = f"[{escape(words.log.format(total=len(changes)))}]({_link(audit_doc(feature), about_doc(feature))})"
+    lines += ["````{only} html", "```{container} tekan-audit-link", link, "```", "````", ""]
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
     for change in changes:
         groups.setdefault(change.statement, []).append(change)
-    kinds = [rule for rule in counts if counts[rule]]
+    from .normalise import RULES
+
+    rules = [*RULES, "conversion"]
     # Print: a line per statement with its counts, and a line per change of word, form or dash (a table of
     # narrow columns would take pages); no seed line numbers.
     lines += [f"````{{container}} {AUDIT_PRINT_CLASS}", escape(words.print_note), ""]
     for number, group in groups.items():
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
-        kinds = [words.count.format(label=getattr(words, k), n=sum(1 for c in group if c.rule == k)) for k in counts]
-        lines.append(f"- {name}：" + "、".join(k for k in kinds if not k.endswith((" 0 處", " 0 处"))))
+        counted = [(k, sum(1 for c in group if c.rule == k)) for k in rules]
+        lines.append(
+            f"- {name}：" + "、".join(words.count.format(label=getattr(words, k), n=n) for k, n in counted if n)
+        )
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:
@@ -455,7 +480,30 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
             lines.append(f"* {where}：{before} → {after}（{getattr(words, c.rule)}）")  # another list: another bullet
         lines.append("")
     lines += ["````", ""]
-    # Site and EPUB: every change, by statement and paragraph, with a link to the statement.
+    return "\n".join(lines)
+
+
+def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
+    """The audit page, the production log: every change normalisation made, by statement and paragraph, each with
+    a link to its statement (the site and the EPUB). Outside the contents: the editorial note links to it."""
+    words = edition.audit
+    here = audit_doc(feature)
+    # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
+    lines = [
+        "---",
+        "nosearch: true",
+        "orphan: true",
+        "---",
+        "",
+        f"({_label(feature, AUDIT_DOC)})=",
+        f"# {words.title}",
+        "",
+    ]
+    lines += [f"{escape(words.back)}[{words.about}]({_link(about_doc(feature), here)})。", ""]
+    titles = {st.number: st for st in publication.statements}
+    groups: dict[int, list[Change]] = {}
+    for change in publication.changes:
+        groups.setdefault(change.statement, []).append(change)
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:

@@ -174,6 +174,25 @@ def to_hant(text: str) -> str:
     return default_converter().to_hant(text)
 
 
+def to_forms(text: str, config: str) -> str:
+    """Traditional text in another region's character forms (OpenCC ``config``, e.g. ``t2hk``), the project's
+    overrides' Traditional forms kept."""
+    return _convert(text, _keep_linker(), config)
+
+
+@cache
+def _keep_linker() -> Linker:
+    return Linker.build({hant: hant for hant, _ in load_overrides()})
+
+
+def publication_in_forms(publication: Publication, glossary: Glossary, config: str) -> Publication:
+    """A Traditional publication in a region's character forms (``t2hk``); names and glossary headwords kept."""
+    names = [n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n]
+    kept = {form: form for form in [*names, *(t.hant for t in glossary.terms), *(h for h, _ in load_overrides())]}
+    linker = Linker.build(kept)
+    return _convert_publication(publication, lambda text: _convert(text, linker, config))
+
+
 def _convert_publication(publication: Publication, convert: Callable[[str], str]) -> Publication:
     """Every text of a publication (headlines, body, bylines, masthead, titles) through ``convert``."""
 

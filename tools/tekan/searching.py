@@ -78,10 +78,14 @@ class TermFinder:
     @classmethod
     def build(cls, glossary: Glossary, convert: Callable[[str], str]) -> TermFinder:
         """``convert`` turns Traditional text into Simplified (character by character, as the browser does)."""
+        from .scripts import HANS_QUOTES
+
         forms: dict[str, str] = {}
         for term in glossary.terms:
             for form in (term.hant, term.hans, *term.aliases):
-                for variant in (form, convert(form)):
+                # An alias is written as the Traditional text prints it (「一站式」質量服務站); the Simplified edition
+                # prints its quotes as “ ”.
+                for variant in (form, convert(form), convert(form.translate(HANS_QUOTES))):
                     forms.setdefault(variant, term.id)
         by_first: dict[str, list[tuple[str, str]]] = {}
         for form, term_id in sorted(forms.items(), key=lambda item: -len(item[0])):

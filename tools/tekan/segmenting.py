@@ -9,18 +9,19 @@ words, frequencies and total are jieba's own, so the segmentation is exactly jie
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import re
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Iterable
 from math import log
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
+from .files import atomic_write, read_private
 from .memo import FileMemo
 
 
@@ -73,25 +74,44 @@ def _split_dictionary() -> tuple[int, dict[str, tuple[str, bytes]]]:
 
 
 def load_table(directory: Path | None = None) -> tuple[int, dict[str, tuple[str, bytes]]]:
-    """The split dictionary from the cache, building (and caching) it the first time."""
+    """The split dictionary from the cache, building (and caching) it the first time.
+
+    The cache is read only if only we can have written it (:func:`tekan.files.read_private`: ours, not a link,
+    in a folder no one else can write) and only if it has the shape this module writes; anything else is
+    ignored and the dictionary split again.
+    """
     directory = directory or cache_dir()
     path = directory / f"jieba-{_dictionary_key()}.marshal"
-    try:
-        with path.open("rb") as handle:
-            total, table = marshal.load(handle)
-        return total, table
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+    data = read_private(path)
+    if data is not None:
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            stored = marshal.loads(data)
+            if _well_formed(stored):
+                return stored
     total, table = _split_dictionary()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump((total, table), handle)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: the next build splits the dictionary again
+    with contextlib.suppress(OSError):  # a read-only home, a folder others can write: the next build splits again
+        atomic_write(path, marshal.dumps((total, table)), mode=0o600, follow_link=False, private=True)
     return total, table
+
+
+def _well_formed(stored: object) -> TypeGuard[tuple[int, dict[str, tuple[str, bytes]]]]:
+    """Whether an unmarshalled cache is (total, {first character: (words joined by newlines, frequencies)}) with
+    one frequency per word: what :meth:`LazyTokenizer.load_characters` unpacks."""
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], int) and stored[0] > 0):
+        return False
+    table = stored[1]
+    if not isinstance(table, dict) or not table:
+        return False
+    size = array(_FREQ_CODE).itemsize
+    for char, entry in table.items():
+        if not (isinstance(char, str) and len(char) == 1 and isinstance(entry, tuple) and len(entry) == 2):
+            return False
+        words, frequencies = entry
+        if not (isinstance(words, str) and isinstance(frequencies, bytes)):
+            return False
+        if len(frequencies) != size * (words.count("\n") + 1) or not all(w[:1] == char for w in words.split("\n")):
+            return False
+    return True
 
 
 class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type information

@@ -8,8 +8,9 @@ their English forms (:class:`tekan.translation.EnglishLinker`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from .editions import ParallelWords, TranslatedWords
+from .languages import chinese_runs
 from .linking import Linker, Segment
 from .model import Publication, Sector, Statement, Translation
 from .rendering import (
@@ -29,39 +30,6 @@ from .translation import EnglishLinker
 PARALLEL_DIR = "parallel"
 
 
-@dataclass(frozen=True)
-class TranslatedWords:
-    """The fixed words of the translated edition's generated pages."""
-
-    contents: str = "Contents"
-    glossary: str = "Glossary"
-    glossary_intro: str = (
-        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
-        "each with its Chinese headword, pinyin and definitions."
-    )
-    note: str = (
-        "Editors’ translation from the Chinese. Terms in the glossary are linked to their bilingual entries; "
-        "the Chinese original is in the Traditional and Simplified editions."
-    )
-    missing: str = "This paragraph has not been translated yet."
-
-
-@dataclass(frozen=True)
-class ParallelWords:
-    """The fixed words of the parallel pages, in the Chinese edition's script."""
-
-    title: str = "中英對照"  # link text on the statement page and suffix of the parallel page's title
-    note: str = "英文為編者譯文，術語譯名依詞彙表。"
-    missing: str = "（本段尚無譯文）"
-
-
-#: The parallel pages' words in each Chinese script (written out, not converted).
-PARALLEL_WORDS = {
-    "hant": ParallelWords(),
-    "hans": ParallelWords("中英对照", "英文为编者译文，术语译名依词汇表。", "（本段尚无译文）"),
-}
-
-
 def parallel_doc(statement: Statement) -> str:
     """The page name of a statement's parallel page."""
     return f"{PARALLEL_DIR}/{statement.meta.slug}"
@@ -77,10 +45,18 @@ def english_paragraphs(
     return [next(rendered) if text else f"*{escape(missing)}*" for text in texts]
 
 
+def english_with_chinese(text: str) -> str:
+    """English text as MyST, the Chinese it quotes (高多附加值) in ``{tekan-zh}`` roles so it is tagged Chinese."""
+    return "".join(f"{{tekan-zh}}`{run}`" if chinese else escape(run) for run, chinese in chinese_runs(text))
+
+
 def render_translated_statement(
     statement: Statement, translation: Translation | None, linker: EnglishLinker, words: TranslatedWords
 ) -> str:
-    """A statement page of the translated edition: English headline, the Chinese one beside, note, body, byline."""
+    """A statement page of the translated edition: English headline, the Chinese one beside, body, byline.
+
+    The translators' note is on the home page, once, where the reader of the edition starts (the first page of
+    the EPUB and the PDF), not before every statement."""
     meta = statement.meta
     first = translation.paragraphs[0] if translation and translation.paragraphs else ""
     front = front_matter(
@@ -90,17 +66,20 @@ def render_translated_statement(
     )
     lines = [*front, "", f"({meta.slug})=", f"# {escape(meta.headline_en or statement.headline)}", ""]
     lines += ["```{tekan-chinese}", data_line(statement.headline), "```", ""]
-    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
-    for paragraph in english_paragraphs(statement, translation, linker, words.missing):
+    footnotes: list[str] = []  # the editors' notes on the source's text, as the Chinese editions give them
+    for number, paragraph in enumerate(english_paragraphs(statement, translation, linker, words.missing), start=1):
+        for _, note in [n for n in meta.editor_notes_en if n[0] == number]:
+            footnotes.append(f"[^ed-{len(footnotes) + 1}]: {english_with_chinese(note)}")
+            paragraph += f"[^ed-{len(footnotes)}]"
         lines += [paragraph, ""]
-    return "\n".join([*lines, *render_byline(statement, english_first=True)])
+    lines += render_byline(statement, english_first=True)
+    return "\n".join([*lines, *([*footnotes, ""] if footnotes else [])])
 
 
 def render_translated_sector(sector: Sector, statements: list[Statement], words: TranslatedWords) -> str:
     """A sector's part page in the translated edition."""
     lines = [f"(sector-{sector.id})=", f"# {escape(sector.en)}", ""]
     lines += ["```{tekan-chinese}", data_line(sector.zh), "```", ""]
-    lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
     lines += ["```{toctree}", ":maxdepth: 1", "", *(f"/{statement_doc(st)}" for st in statements), "```", ""]
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -21,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 from .errors import Kind, Problem, TekanError
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
+from .project import seed_path
 from .tomlfile import load_toml
 
 #: The folder of a book that holds its catalogs (Sphinx's ``locale_dirs``).
@@ -33,7 +35,7 @@ TRANSLATED, FUZZY, MISSING = "translated", "fuzzy", "missing"
 
 def locale_folder(seed: Path) -> Path:
     """A book's catalogs: ``locale/`` in the book folder (the parent of ``seeds/``, else the seed's folder)."""
-    book = seed.resolve().parent
+    book = seed_path(seed).parent
     return (book.parent if book.name == "seeds" else book) / LOCALE_DIR
 
 
@@ -70,6 +72,13 @@ def _form_pattern(form: str) -> str:
     if folded[-1:].isalpha():
         return re.escape(folded) + "(?:e?s)?"
     return re.escape(folded)
+
+
+@lru_cache(maxsize=4096)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word, any case, plural-tolerant search for any of ``forms`` (as EnglishLinker matches them)."""
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in ordered) + r")(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,12 @@ class EnglishLinker:
             if term is not None:
                 found.append((match.start(), match.end(), term))
         return found
+
+    def renders(self, text: str, term_id: str) -> bool:
+        """Whether one of the term's forms occurs in ``text``, also inside another term's occurrence ("quality"
+        in "put quality first", where the longest match is 質量第一's)."""
+        forms = [form for form, owner in self.forms.items() if owner == term_id]
+        return bool(forms) and _forms_pattern(tuple(forms)).search(_fold(text)) is not None
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[tuple[str, str | None]]]:
         """Split paragraphs into segments, linking the first occurrence of each term (as ``Linker.link``)."""
@@ -168,8 +183,11 @@ MONTHS = [
     "November",
     "December",
 ]
+#: The numbers under ten as words: English prose spells them out (a digit is accepted too).
+SPELLED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
-_DATE_MONTH = re.compile(r"\d{4}年(\d{1,2})月")
+#: A month: a number before 月, with or without a year before it (2020年5月12日, 5月20日), not 5個月 (five months).
+_DATE_MONTH = re.compile(r"(?<![\d.])(\d{1,2})月")
 
 
 def _digits(text: str) -> str:
@@ -180,7 +198,8 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
     """The numbers of a Chinese paragraph, each with the forms that render it in English.
 
     ``80%`` → ``80%``, ``80 per cent``; ``200多萬`` (two million and more) → ``2 million``, ``2,000,000``;
-    the month of a ``2020年5月12日`` date → ``May``; any other digit run → itself.
+    the month of a ``2020年5月12日`` or ``5月20日`` date → ``May``; any other digit run → itself (under ten, also
+    its word: ``9`` → ``nine``).
     """
     text = _digits(chinese)
     months = {m.start(1) for m in _DATE_MONTH.finditer(text)}
@@ -199,13 +218,16 @@ def required_numbers(chinese: str) -> list[tuple[str, tuple[str, ...]]]:
                     forms.append(f"{value / size:g} {word}")
                     break
             required.append((match.group(0), tuple(forms)))
-        else:
-            required.append((number, (number,)))
+        else:  # numbers under ten are spelled out in running English prose (house style)
+            spelled = (SPELLED[int(number)],) if number.isdigit() and int(number) < len(SPELLED) else ()
+            required.append((number, (number, *spelled)))
     return required
 
 
 def _has_number(english: str, form: str) -> bool:
     """Whether ``form`` occurs in the English text as a whole number (not part of a longer one)."""
+    if form.isalpha():  # a spelled-out number: a whole word, any case
+        return re.search(rf"\b{form}\b", english, re.IGNORECASE) is not None
     return re.search(r"(?<![\d.,])" + re.escape(form) + r"(?![\d]|[.,]\d)", english) is not None
 
 
@@ -305,7 +327,7 @@ def update_catalogs(
     linker = term_linker(glossary, "hant")  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
     try:
-        source = publication.source.resolve().relative_to(book_root.resolve()).as_posix()
+        source = seed_path(publication.source).relative_to(seed_path(book_root)).as_posix()
     except ValueError:
         source = publication.source.name
     results = []
@@ -390,13 +412,31 @@ def catalog_problems(publication: Publication, translations: Mapping[str, Transl
     return problems
 
 
+def orphan_catalogs(locale: Path, language: str, slugs: Iterable[str], seeds: str) -> list[Problem]:
+    """One warning per statement catalog of ``language`` that belongs to none of ``slugs`` (the page names of
+    the book's statements): after a page name changed, its translation would otherwise be silently unused."""
+    folder = catalog_path(locale, language, "x").parent
+    known = set(slugs)
+    orphans = sorted(p for p in folder.glob("*.po") if p.stem not in known) if folder.is_dir() else []
+    return [
+        Problem(
+            f"this catalog is for no statement of {seeds}: no statement has the page name {path.stem!r} "
+            "(if the page name changed, rename the file to the new one and run `tekan translate`; else delete it)",
+            Location(path, 0),
+            Kind.translation,
+        )
+        for path in orphans
+    ]
+
+
 def terminology_problems(
     hant: Publication,
     glossary: Glossary,
     translations: Mapping[str, Translation],
     names: Mapping[str, tuple[str, ...]],
 ) -> list[Problem]:
-    """Warnings where a translated paragraph lacks a term linked in its Chinese, a name or a number.
+    """Warnings where a translated paragraph lacks a term linked in its Chinese, a name or a number, or renders a
+    term of its Chinese by one of the term's ``wrong_en`` (so does an English headline).
 
     ``hant`` is the Traditional edition's text (normalised, as the pages link it); terms are the ones its
     page links in that paragraph (the first occurrence of each on the page), and any English form of the
@@ -408,6 +448,11 @@ def terminology_problems(
     english = EnglishLinker.build(glossary)
     problems = []
     for statement in hant.statements:
+        if statement.meta.headline_en:  # the metadata's English headline, checked where the seed prints the headline
+            for wrong_id, wrong in wrong_english(statement.headline, statement.meta.headline_en, linker, glossary):
+                term = glossary.by_id[wrong_id]
+                message = f"headline_en renders {term.hant} ({wrong_id}) {wrong!r}: {' | '.join(english_forms(term))}"
+                problems.append(Problem(message, Location(hant.source, statement.line), Kind.terminology))
         translation = translations.get(statement.meta.slug)
         if translation is None:
             continue
@@ -420,13 +465,19 @@ def terminology_problems(
             if not text:
                 continue
             where = Location(translation.path, line)
-            found = {term for _, _, term in english.occurrences(text)}
+            occurrences = english.occurrences(text)
+            found = {term for _, _, term in occurrences}
             for form, term_id in segments:
-                if term_id is not None and term_id not in found:
+                if term_id is not None and term_id not in found and not english.renders(text, term_id):
                     term = glossary.by_id[term_id]
                     expected = " | ".join(english_forms(term))
                     message = f"paragraph {number}: {form} ({term_id}) is not rendered by any of: {expected}"
                     problems.append(Problem(message, where, Kind.terminology))
+            for wrong_id, wrong in wrong_english(chinese, text, linker, glossary, occurrences):
+                term = glossary.by_id[wrong_id]
+                expected = " | ".join(english_forms(term))
+                message = f"paragraph {number} renders {term.hant} ({wrong_id}) {wrong!r}, not the term: {expected}"
+                problems.append(Problem(message, where, Kind.terminology))
             for name in dict.fromkeys(n for _, _, n in name_linker.occurrences(chinese)):
                 if not any(form in text for form in statement_names[name]):
                     expected = " | ".join(statement_names[name])
@@ -438,6 +489,41 @@ def terminology_problems(
                     message = f"paragraph {number}: number {number_text} missing (expected {' or '.join(forms)})"
                     problems.append(Problem(message, where, Kind.terminology))
     return problems
+
+
+def wrong_english(
+    chinese: str,
+    english: str,
+    linker: Linker,
+    glossary: Glossary,
+    accepted: list[tuple[int, int, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """(term id, English as written) for each term of ``chinese`` that ``english`` renders by one of its ``wrong_en``.
+
+    Every occurrence of a term in the Chinese counts, not only the one the page links. A wrong form is not counted
+    inside a longer accepted form of any term ("metrological traceability" holds "traceability"), nor where it is the
+    accepted form of another term of the same Chinese (檢驗 is "inspection" even where 檢測 is not).
+    """
+    terms = dict.fromkeys(term_id for _, _, term_id in linker.occurrences(chinese))
+    wrong = {_fold(form).lower(): term_id for term_id in terms for form in glossary.by_id[term_id].wrong_en}
+    if not wrong:
+        return []
+    if accepted is None:
+        accepted = EnglishLinker.build(glossary).occurrences(english)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(_form_pattern(f) for f in sorted(wrong, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    found: list[tuple[str, str]] = []
+    for match in pattern.finditer(_fold(english)):
+        start, end = match.span()
+        if any(s <= start and end <= e and (e - s > end - start or other in terms) for s, e, other in accepted):
+            continue
+        key = match.group().lower()
+        term_id = next((wrong[k] for k in (key, key[:-1], key[:-2], key[:-3] + "y") if k in wrong), None)
+        if term_id is not None and (term_id, english[start:end]) not in found:
+            found.append((term_id, english[start:end]))
+    return found
 
 
 def summary(publication: Publication, translations: Mapping[str, Translation]) -> list[tuple[str, int, int, int]]:

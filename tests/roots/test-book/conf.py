@@ -2,5 +2,8 @@
 import os
 
 extensions = ["tekan.sphinxext"]
-tekan_seed = os.path.join(os.environ["TEKAN_PROJECT_ROOT"], "seeds", "000_fbd3bd184db56f6a.txt")
-tekan_glossary = os.path.join(os.environ["TEKAN_PROJECT_ROOT"], "glossary", "terms.toml")
+root = os.environ["TEKAN_PROJECT_ROOT"]
+tekan_target = {
+    "seed": os.path.join(root, "seeds", "000_fbd3bd184db56f6a.txt"),
+    "glossary": os.path.join(root, "glossary", "terms.toml"),
+}

@@ -1,7 +1,6 @@
 # Three features (one seed each) as one book: a collection.
 extensions = ["myst_parser", "tekan.sphinxext"]
-tekan_seed = "collection.toml"
-tekan_glossary = "terms.toml"
+tekan_target = {"seed": "collection.toml", "glossary": "terms.toml"}
 language = "zh_TW"
 version = "1"
 smartquotes = False

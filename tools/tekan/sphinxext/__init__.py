@@ -1,8 +1,8 @@
 """The Sphinx extension: generates the book's pages at start-up and renders bylines, glossary and backlinks.
 
 Thin glue over the pure core (``tekan.book``, ``tekan.glossary``, ``tekan.rendering``); a book's conf.py is
-``extensions = ["tekan.sphinxext"]`` and ``tekan_seed = "…"`` (the extension brings MyST, furo, its templates,
-static files, catalogs and every default setting: ``defaults``). One module per feature, each with its own
+``extensions = ["tekan.sphinxext"]`` and ``tekan_target = {"seed": "…"}`` (the extension brings MyST, furo, its
+templates, static files, catalogs and every default setting: ``defaults``). One module per feature, each with its own
 ``setup_<feature>(app)``.
 """
 
@@ -14,15 +14,17 @@ from sphinx.application import Sphinx
 
 from .. import __version__
 from .accessibility import setup_accessibility
+from .config import ENV_VERSION
 from .defaults import setup_defaults
 from .epub import setup_epub
+from .escaping import setup_escaping
 from .glossary import setup_glossary
 from .html import setup_html
 from .incremental import setup_incremental
 from .latex import setup_latex
 from .memory import setup_memory
 from .navigation import setup_navigation
-from .pages import ENV_VERSION, setup_pages
+from .pages import setup_pages
 from .search import setup_search
 from .searchshards import setup_search_shards
 from .sitemeta import setup_sitemeta
@@ -36,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_search_shards(app)
     setup_html(app)
+    setup_escaping(app)
     setup_accessibility(app)
     setup_sitemeta(app)
     setup_navigation(app)

@@ -24,7 +24,8 @@ from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from ..editions import EDITIONS, AccessWords
+from ..editions import AccessWords
+from .config import edition_of
 
 _CAPTION = re.compile(r'<p class="caption" role="heading">')
 _TOGGLE = re.compile(r'aria-label="Toggle navigation of ([^"]*)"')
@@ -57,7 +58,7 @@ def theme_footer(html: str, words: AccessWords) -> Markup:
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Give the page template the filter for its body (``tekan_accessible``), bound to the edition's script."""
-    words = EDITIONS[app.config.tekan_script].access
+    words = edition_of(app).access
     context["tekan_accessible"] = partial(accessible_theme, words=words)
     context["tekan_footer"] = partial(theme_footer, words=words)
 

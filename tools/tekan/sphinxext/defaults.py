@@ -23,6 +23,7 @@ from .. import __version__
 from ..book import identity, translated_identity
 from ..editions import BASENAME, EDITIONS, Edition
 from ..files import write_if_changed
+from .config import edition_of, set_default, user_set
 from .glossary import is_site
 from .pages import load_for
 
@@ -32,19 +33,23 @@ STATIC = THEME / "static"
 LOCALE = THEME / "locale"
 
 
-def user_set(config: Config, name: str) -> bool:
-    """True when the book's conf.py or a ``-D`` option gave ``name`` a value."""
-    # Sphinx keeps conf.py's namespace only privately; there is no public "was this set" question.
-    return name in config.overrides or name in config._raw_config
-
-
 def selected_edition(config: Config) -> Edition:
-    """The edition named by ``tekan_script`` (``-D`` first, then conf.py); Traditional when unnamed.
+    """The edition named by ``tekan_target`` (``-D`` first, then conf.py); Traditional when unnamed.
 
     Read before the option is registered: the UI language must be known while extensions load.
     """
-    key = config.overrides.get("tekan_script") or config._raw_config.get("tekan_script") or "hant"
-    return EDITIONS.get(str(key), EDITIONS["hant"])  # an unknown key is reported by pages._check_config
+    import json
+
+    value = config.overrides.get("tekan_target") or config._raw_config.get("tekan_target") or {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = {}  # reported with the field's name at config-inited (tekan.sphinxext.config)
+    key = value.get("edition", "hant") if isinstance(value, dict) else getattr(value, "edition", EDITIONS["hant"])
+    if isinstance(key, Edition):
+        return key
+    return EDITIONS.get(str(key), EDITIONS["hant"])  # an unknown key is reported at config-inited
 
 
 def defaults(edition: Edition, version: str) -> dict[str, Any]:
@@ -92,9 +97,8 @@ def defaults(edition: Edition, version: str) -> dict[str, Any]:
 
 def apply_defaults(app: Sphinx, config: Config) -> None:
     """Fill in every default the book did not set; register the package's templates and static files."""
-    for name, value in defaults(EDITIONS[config.tekan_script], __version__).items():
-        if not user_set(config, name):
-            setattr(config, name, value)
+    for name, value in defaults(edition_of(config), __version__).items():
+        set_default(config, name, value)
     # Appended: a book's own templates and static files win over the package's.
     if str(TEMPLATES) not in map(str, config.templates_path):
         config.templates_path = [*config.templates_path, str(TEMPLATES)]
@@ -104,7 +108,7 @@ def apply_defaults(app: Sphinx, config: Config) -> None:
 
 def apply_identity(app: Sphinx, config: Config) -> None:
     """Title, author and copyright line from the book's metadata (in the edition's script) unless conf.py names them."""
-    edition = EDITIONS[config.tekan_script]
+    edition = edition_of(config)
     publication = load_for(app).publication  # already in the edition's script
     book = translated_identity(publication) if edition.translated else identity(publication)
     for name, value in (
@@ -165,6 +169,6 @@ def setup_defaults(app: Sphinx) -> None:
     app.setup_extension("myst_parser")
     install_catalogs(app, selected_edition(app.config))
     app.connect("config-inited", apply_defaults, priority=100)
-    app.connect("config-inited", apply_identity, priority=550)  # after pages checks tekan_seed (500)
+    app.connect("config-inited", apply_identity, priority=550)  # after the target is checked (50)
     app.connect("builder-inited", add_site_css)
     app.connect("build-finished", replace_search_catalog)

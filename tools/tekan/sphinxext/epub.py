@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from ..editions import EDITIONS, cjk_fonts
+from ..editions import Edition
 from ..epub import (
     CONFORMS_TO,
     NAV,
@@ -30,6 +30,7 @@ from ..epub import (
 )
 from ..errors import TekanError
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC, sector_doc
+from .config import edition_of, get_target, set_default
 from .pages import load_for
 
 #: The generated cover, relative to the builder's output folder, and its XHTML page template.
@@ -38,25 +39,33 @@ COVER_TEMPLATE = "tekan-epub-cover.html"  # in theme/templates
 
 
 def configure_epub(app: Sphinx, config: Config) -> None:
-    """Fill the epub_* values from the book's metadata file and the edition's script."""
+    """Fill the epub_* values from the book's metadata file and the edition (each unless conf.py or -D set it)."""
     book = load_for(app)
     meta = book.publication.meta
-    edition = EDITIONS[config.tekan_script]
+    target = get_target(config)
+    edition = target.edition
     tag = edition.tag
-    config.epub_language = tag
-    config.epub_title = meta.title or book.publication.masthead
-    config.epub_author = config.author
-    config.epub_publisher = meta.publisher or config.epub_author
-    config.epub_copyright = config.copyright
-    config.epub_description = meta.description_zh or meta.title
+    title = meta.title or book.publication.masthead
+    publisher = meta.publisher or config.author
+    description = meta.description_zh or meta.title
     if edition.translated:  # the English edition is described in English
-        config.epub_title = meta.title_en or config.epub_title
-        config.epub_publisher = meta.publisher_en or config.epub_publisher
-        config.epub_description = meta.description_en or config.epub_description
+        title = meta.title_en or title
+        publisher = meta.publisher_en or publisher
+        description = meta.description_en or description
     stem = meta.identifier or f"urn:tekan:{book.publication.source.stem}"
-    config.epub_identifier = f"{stem}:{tag.lower()}"  # two scripts, two books
-    config.epub_scheme = "URN"
-    config.epub_cover = (COVER_IMAGE, COVER_TEMPLATE)
+    for name, value in (
+        ("epub_language", tag),
+        ("epub_title", title),
+        ("epub_author", config.author),
+        ("epub_publisher", publisher),
+        ("epub_copyright", config.copyright),
+        ("epub_description", description),
+        ("epub_identifier", f"{stem}:{tag.lower()}"),  # two scripts, two books
+        ("epub_scheme", "URN"),
+        ("epub_cover", (COVER_IMAGE, COVER_TEMPLATE)),
+        ("epub_writing_mode", "vertical" if target.variant.vertical else "horizontal"),
+    ):
+        set_default(config, name, value)
     if not config.version:
         raise ExtensionError(
             "`version` is empty: EPUB 3 needs it (tekan.sphinxext sets it to Tekan's version unless conf.py does)"
@@ -69,22 +78,21 @@ def prepare_epub(app: Sphinx) -> None:
         return
     book = load_for(app)
     meta = book.publication.meta
-    script = app.config.tekan_script
+    edition = edition_of(app)
     masthead, _, title = meta.title.partition("·")
     if not title:
         masthead, title = book.publication.masthead, meta.title
     footer = " ".join(x for x in (meta.publisher, meta.date) if x)
     subtitle = meta.title_en
-    if EDITIONS[script].translated and meta.title_en:  # the English edition's cover: English first
+    if edition.translated and meta.title_en:  # the English edition's cover: English first
         paper, _, english = meta.title_en.partition(": ")
         masthead, title, subtitle = (paper if english else masthead), (english or meta.title_en), meta.title
         footer = " ".join(x for x in (meta.publisher_en or meta.publisher, meta.date) if x)
     try:
-        draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, subtitle, footer, cjk_fonts(script))
+        draw_cover(Path(app.outdir) / COVER_IMAGE, masthead, title, subtitle, footer, _fonts(edition))
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
     # Sphinx's epub3 <html> has no language; EPUB reading systems and screen readers need it.
-    edition = EDITIONS[script]
     tag = edition.tag
     app.builder.html_tag = (  # type: ignore[attr-defined]
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
@@ -122,9 +130,7 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
         opf.write_text(patch_package(opf.read_text(encoding="utf-8"), metadata), encoding="utf-8")
         nav = outdir / NAV
         nav.write_text(
-            finish_navigation(
-                nav.read_text(encoding="utf-8"), EDITIONS[app.config.tekan_script].pages.contents, landmarks(app)
-            ),
+            finish_navigation(nav.read_text(encoding="utf-8"), edition_of(app).pages.contents, landmarks(app)),
             encoding="utf-8",
         )
         ncx = outdir / NCX
@@ -139,8 +145,7 @@ def finish_epub(app: Sphinx, exception: Exception | None) -> None:
 
 def landmarks(app: Sphinx) -> tuple[Landmark, ...]:
     """The book's landmarks: cover, contents, where the text begins, the glossary and the English index."""
-    script = app.config.tekan_script
-    edition = EDITIONS[script]
+    edition = edition_of(app)
     labels = edition.pages
     suffix = app.builder.out_suffix  # type: ignore[attr-defined]
     found = set(app.env.found_docs)
@@ -159,6 +164,10 @@ def landmarks(app: Sphinx) -> tuple[Landmark, ...]:
     if ENGLISH_INDEX_DOC in found:
         marks.append(Landmark("index", f"{ENGLISH_INDEX_DOC}{suffix}", labels.english_index))
     return tuple(marks)
+
+
+def _fonts(edition: Edition) -> dict[str, str]:
+    return {"serif": edition.fonts.serif, "sans": edition.fonts.sans, "mono": edition.fonts.mono}
 
 
 def setup_epub(app: Sphinx) -> None:

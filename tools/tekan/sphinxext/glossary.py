@@ -19,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book
-from ..editions import EDITIONS, GlossaryWords
+from ..editions import Edition, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
@@ -28,7 +28,7 @@ from ..memo import code_digest
 from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from ..translated import PARALLEL_DIR
-from .pages import ENV_VERSION, book_of
+from .config import ENV_VERSION, book_of, edition_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def _term_ref(term: Term, text: str) -> addnodes.pending_xref:
     return ref
 
 
-def _headword(term: Term, script: str) -> str:
-    return EDITIONS[script].headword(term.hant, term.hans)
+def _headword(term: Term, edition: Edition) -> str:
+    return edition.headword(term.hant, term.hans)
 
 
 #: Files the HTML site gets beside its pages (under ``_static/``), written at the end of an HTML build.
@@ -112,8 +112,7 @@ class GlossaryDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
-        script = book.script
-        edition = EDITIONS[script]
+        edition = book.edition
         labels = edition.glossary
         std = self.env.domains.standard_domain
         letters: dict[str, list[Term]] = {}
@@ -132,7 +131,7 @@ class GlossaryDirective(SphinxDirective):
             dlist = nodes.definition_list(classes=["glossary", "tekan-glossary"])
             glossary += dlist
             for term in group:
-                headword = term.en if edition.translated else _headword(term, script)
+                headword = term.en if edition.translated else _headword(term, edition)
                 term_node = make_glossary_term(
                     self.env, [nodes.Text(headword)], letter, source, line, term_anchor(term), self.state.document
                 )
@@ -150,7 +149,7 @@ class GlossaryDirective(SphinxDirective):
         return _translated_definition(self, term, labels)
 
     def _definition(self, term: Term, labels: GlossaryWords) -> nodes.definition:
-        script = self.env.config.tekan_script
+        edition = edition_of(self.env)
         definition = nodes.definition()
         head = nodes.paragraph(classes=["tekan-term-head"])
         head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
@@ -160,20 +159,24 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
-        edition = EDITIONS[script]
+        if term.en_note:  # what the English term means: beside it, never part of it (ISO 10241-1)
+            head += nodes.Text(" ")
+            note_text = f"({term.en_note})"
+            head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
-        other, other_tag = (term.hant, "zh-Hant") if edition.script == "hans" else (term.hans, "zh-Hans")
-        if other != _headword(term, script):
+        other, other_tag = edition.other_headword(term.hant, term.hans)
+        if other != _headword(term, edition):
             other_tag = f"language-{other_tag}"
             head += nodes.Text(" ")
             head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
             head += nodes.inline(other, other, classes=["tekan-other-script", other_tag])
         definition += head
-        shown = shown_aliases(term, script)
+        shown = shown_aliases(term, edition)
         if shown:
+            words = edition.pages
             line = nodes.paragraph(classes=["tekan-aliases"])
             line += nodes.strong(labels.aliases, labels.aliases)
-            line += nodes.Text("：" + "、".join(shown))
+            line += nodes.Text(words.colon + words.separator.join(shown))
             definition += line
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
@@ -184,7 +187,7 @@ class GlossaryDirective(SphinxDirective):
             note = nodes.paragraph(classes=["tekan-usage"])
             note += nodes.strong(labels.note, labels.note)
             note += nodes.Text("：")
-            note += nodes.inline(term.usage_note, "", *english_runs(term.usage_note), classes=["language-en"])
+            note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
             definition += note
         glossary = book_of(self.env).glossary
         if term.see_also:
@@ -195,19 +198,35 @@ class GlossaryDirective(SphinxDirective):
                 if index:
                     see += nodes.Text("、")
                 other_term = glossary.by_id[ref]
-                see += _term_ref(other_term, _headword(other_term, script))
+                see += _term_ref(other_term, _headword(other_term, edition))
             definition += see
         source = nodes.paragraph(classes=["tekan-source"])
         source += nodes.strong(labels.source, labels.source)
         source += nodes.Text("：")
-        source += nodes.inline(term.source, "", *english_runs(term.source), classes=["language-en"])
+        source += _in_edition_language(term.source_zh, term.source, edition)
         definition += source
-        used = nodes.paragraph(classes=["tekan-backlinks"])
-        used += nodes.strong(labels.used, labels.used)
-        used += nodes.Text("：")
-        used += backlinks(term=term.id)
-        definition += used
+        if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
+            used = nodes.paragraph(classes=["tekan-backlinks"])
+            used += nodes.strong(labels.used, labels.used)
+            used += nodes.Text("：")
+            used += backlinks(term=term.id)
+            definition += used
         return definition
+
+
+def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.inline:
+    """A usage note or source line of a Chinese edition: its Chinese text in the edition's script (the English
+    names and terms it quotes tagged ``en``), or the English text when the entry has no Chinese one."""
+    if not chinese:
+        return nodes.inline(english, "", *english_runs(english), classes=["language-en"])
+    text = edition.in_script(chinese)
+    runs = [
+        nodes.inline(run, run, classes=["language-en"])
+        if not is_chinese and re.search("[A-Za-z]", run)
+        else nodes.Text(run)
+        for run, is_chinese in chinese_runs(text)
+    ]
+    return nodes.inline(text, "", *runs)
 
 
 def english_runs(text: str) -> list[nodes.Node]:
@@ -244,6 +263,8 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
         line = labelled(labels.aliases, ["tekan-aliases"])
         line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
         definition += line
+    if term.en_note:  # what the English headword means, kept out of the headword itself (ISO 10241-1)
+        definition += nodes.paragraph(term.en_note, "", *english_runs(term.en_note), classes=["tekan-en-note"])
     definition += nodes.paragraph(
         term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en"]
     )
@@ -265,9 +286,10 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     line = labelled(labels.source, ["tekan-source"])
     line.extend(english_runs(term.source))
     definition += line
-    line = labelled(labels.used, ["tekan-backlinks"])
-    line += backlinks(term=term.id)
-    definition += line
+    if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
+        line = labelled(labels.used, ["tekan-backlinks"])
+        line += backlinks(term=term.id)
+        definition += line
     return definition
 
 
@@ -310,7 +332,7 @@ class EnglishIndexDirective(SphinxDirective):
                 elif term.abbr:
                     paragraph += nodes.inline("", f" ({term.abbr})", classes=["language-en"])
                 paragraph += nodes.Text(" — ")
-                paragraph += _term_ref(term, _headword(term, book.script))
+                paragraph += _term_ref(term, _headword(term, book.edition))
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
                 items += nodes.list_item("", paragraph)
@@ -389,7 +411,7 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
-                replacement.append(nodes.Text(", " if EDITIONS[app.config.tekan_script].translated else "、"))
+                replacement.append(nodes.Text(edition_of(app).pages.separator))
             title = app.env.titles[docname].astext() if docname in app.env.titles else docname
             ref = nodes.reference(title, title, internal=True, classes=["tekan-backlink"])
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + (f"#{anchor}" if anchor else "")
@@ -410,11 +432,11 @@ def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str)
         if not is_site(app.builder):
             placeholder.parent.remove(placeholder)
             continue
-        labels = EDITIONS[app.config.tekan_script].glossary
+        labels = edition_of(app).glossary
         here = posixpath.dirname(app.builder.get_target_uri(fromdocname))
         line = nodes.paragraph(classes=["tekan-downloads"])
         line += nodes.strong(labels.download, labels.download)
-        line += nodes.Text(": " if EDITIONS[app.config.tekan_script].translated else "：")
+        line += nodes.Text(edition_of(app).pages.colon)
         for index, (name, label) in enumerate(((CSV_FILE, labels.csv), (TBX_FILE, labels.tbx))):
             if index:
                 line += nodes.inline("", " · ", classes=["tekan-sep"])
@@ -453,7 +475,7 @@ def tooltip_data(book: Book, term_ids: list[str]) -> str:
     for term_id in term_ids:
         term = book.glossary.by_id[term_id]
         terms[term_id] = {
-            "hw": _headword(term, book.script),
+            "hw": _headword(term, edition),
             "py": term.pinyin,
             "en": term.en,
             "abbr": term.abbr,

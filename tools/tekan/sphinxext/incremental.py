@@ -31,7 +31,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..files import write_if_changed
-from .pages import book_of
+from .config import book_of
 
 logger = logging.getLogger(__name__)
 

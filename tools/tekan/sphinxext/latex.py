@@ -22,16 +22,14 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.latex.nodes import footnotemark, footnotetext
 from sphinx.config import Config
-from sphinx.errors import ExtensionError
 
-from ..editions import BASENAME, EDITIONS, HANS, HANT, cjk_fonts
+from ..editions import BASENAME, HANS, HANT, Edition
 from ..glossary import pinyin_sort_key
 from ..model import Term
 from ..rendering import feature_doc, sector_doc, statement_doc
 from ..texescape import index_text, tex
-from ..translated import PARALLEL_WORDS
-from ..translation import MONTHS
-from .pages import book_of, load_for
+from .config import book_of, get_target, set_default
+from .pages import load_for
 
 #: The print design, copied next to the .tex file.
 STYLE = Path(__file__).resolve().parents[1] / "data" / "tekanbook.sty"
@@ -44,22 +42,14 @@ GEOMETRY = (
 LINK = "{rgb}{0.3,0.05,0.1}"
 
 
-def _date(value: str) -> str:
-    """``2021-09`` → ``2021年9月``."""
-    parts = [int(p) for p in value.split("-") if p.isdigit()]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
-
-
-def _translated_title_page(meta: Any, chinese_title: str) -> dict[str, str]:
+def _translated_title_page(meta: Any, chinese_title: str, edition: Edition) -> dict[str, str]:
     """The English edition's title page: the English title and description first, the Chinese second."""
     english = meta.title_en.partition(": ")[2] or meta.title_en
-    parts = [int(p) for p in meta.date.split("-") if p.isdigit()]
-    date = f"{MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) > 1 and 1 <= parts[1] <= 12 else meta.date
     return {
         "tekantitle": english or chinese_title,
         "tekantitleen": chinese_title,
         "tekanpublisher": meta.publisher_en or meta.publisher,
-        "tekandate": date,
+        "tekandate": edition.date(meta.date),
         "tekandescription": meta.description_en,
         "tekandescriptionen": "",
     }
@@ -71,9 +61,9 @@ def _translated_title_page(meta: Any, chinese_title: str) -> dict[str, str]:
 TRANSLATED_PREAMBLE = [r"\renewcommand{\thepart}{\arabic{part}}", r"\protected\def\sphinxtermref#1{#1}"]
 #: In English text, quotes, dashes and the ellipsis are Latin punctuation, not full-width CJK marks.
 LATIN_PUNCTUATION = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
-#: The parallel print of a Chinese edition (``tekan_parallel_print``): each paragraph and its translation side by side
-#: in two columns that paracol keeps in step, a thin rule between them. The English column is set as English: Latin
-#: punctuation (the character classes change inside the column's group only), proportional quotes, ragged right,
+#: The parallel print of a Chinese edition (the target's ``parallel`` variant): each paragraph and its translation side
+#: by side in two columns that paracol keeps in step, a thin rule between them. The English column is set as English:
+#: Latin punctuation (the character classes change inside the column's group only), proportional quotes, ragged right,
 #: glossary terms as plain words (the Chinese underline would break English words between any two letters).
 PARALLEL_PREAMBLE = [
     r"\usepackage{paracol}",
@@ -92,13 +82,13 @@ PARALLEL_PREAMBLE = [
 ]
 
 
-def latex_fonts(script: str) -> str:
+def latex_fonts(edition: Edition) -> str:
     """fontspec/xeCJK set-up: Noto CJK for Chinese and for Latin (pinyin tone marks included)."""
-    fonts = cjk_fonts(script)
+    fonts = {"serif": edition.fonts.serif, "sans": edition.fonts.sans, "mono": edition.fonts.mono}
     # Seed text is printed as typed: no TeX ligatures (`` → “, " → ”, -- → –), and every glyph run
     # carries its source text (ActualText), so copying from the PDF gives back the seed's characters.
     slant = "AutoFakeSlant=0.18,Ligatures=TeXOff"
-    translated = EDITIONS[script].translated
+    translated = edition.translated
     # English text: Noto CJK's proportional quotes and dashes (OpenType pwid), set as Latin punctuation.
     latin = f"{slant},RawFeature=+pwid" if translated else slant
     return "\n".join(
@@ -112,19 +102,19 @@ def latex_fonts(script: str) -> str:
             rf"\setCJKmainfont{{{fonts['serif']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKsansfont{{{fonts['sans']}}}[{slant},BoldFont={{* Bold}}]",
             rf"\setCJKmonofont{{{fonts['mono']}}}[{slant}]",
-            *other_script_fonts(script),
+            *other_script_fonts(edition),
             *([LATIN_PUNCTUATION] if translated else []),
         ]
     )
 
 
-def other_script_fonts(script: str) -> list[str]:
+def other_script_fonts(edition: Edition) -> list[str]:
     """Text tagged with the other script (``language-zh-Hans`` in the Traditional edition, e.g. a glossary
     entry's Simplified form) gets that script's Noto face, so its glyphs follow its own conventions."""
-    other = (HANT if EDITIONS[script].script == "hans" else HANS).key
-    tag = EDITIONS[other].tag
+    other = HANT if edition.script == "hans" else HANS
+    tag = edition.other_script_tag
     return [
-        rf"\newCJKfontfamily\tekanotherscript{{{cjk_fonts(other)['serif']}}}[BoldFont={{* Bold}}]",
+        rf"\newCJKfontfamily\tekanotherscript{{{other.fonts.serif}}}[BoldFont={{* Bold}}]",
         rf"\expandafter\newcommand\csname DUrolelanguage-{tag.lower()}\endcsname[1]{{{{\tekanotherscript #1}}}}",
         rf"\expandafter\newcommand\csname DUrolelanguage-{tag}\endcsname[1]{{{{\tekanotherscript #1}}}}",
     ]
@@ -157,34 +147,39 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     """Fill latex_documents and latex_elements from the book's metadata and the edition's script."""
     book = load_for(app)
     meta = book.publication.meta
-    script = config.tekan_script
-    edition = EDITIONS[script]
+    target = get_target(app)
+    edition = target.edition
     words = edition.pages
     title = (meta.title_en if edition.translated else "") or meta.title or book.publication.masthead
-    parallel = bool(config.tekan_parallel_print)
-    if parallel and edition.translated:
-        raise ExtensionError("tekan_parallel_print is for a Chinese edition (its English is set beside it)")
+    parallel = target.variant.parallel  # validated with the target: a Chinese edition's
+    variant = edition.parallel.title
     masthead, _, short = title.partition("·")
     if not short:
         masthead, short = book.publication.masthead, title
     author = config.author
     # Sphinx inserts the title and author as LaTeX markup: they are escaped here.
-    config.latex_documents = [(config.root_doc, f"{BASENAME}.tex", tex(title), tex(author), "manual", True)]
-    config.latex_engine = "xelatex"
-    config.latex_use_xindy = False
-    config.latex_toplevel_sectioning = "part"
+    set_default(
+        config, "latex_documents", [(config.root_doc, f"{BASENAME}.tex", tex(title), tex(author), "manual", True)]
+    )
+    set_default(config, "latex_engine", "xelatex")
+    set_default(config, "latex_use_xindy", False)
+    set_default(config, "latex_toplevel_sectioning", "part")
     config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]
     macros = {
         "tekanmasthead": book.publication.masthead,
         "tekantitle": short,
         "tekantitleen": meta.title_en,
         "tekanpublisher": meta.publisher,
-        "tekandate": _date(meta.date),
+        "tekandate": edition.date(meta.date),
         "tekandescription": meta.description_zh,
         "tekandescriptionen": meta.description_en,
-        **(_translated_title_page(meta, meta.title.partition("·")[2] or meta.title) if edition.translated else {}),
+        **(
+            _translated_title_page(meta, meta.title.partition("·")[2] or meta.title, edition)
+            if edition.translated
+            else {}
+        ),
         # The parallel print says so on its title page: 中英對照.
-        "tekanvariant": PARALLEL_WORDS[script].title if parallel else "",
+        "tekanvariant": variant if parallel else "",
         # The identifier (a urn:) is for catalogues and the EPUB's package, not for a reader of the imprint.
         "tekanimprint": " · ".join(x for x in (meta.publisher_en, meta.date) if x),
         "tekancontentsname": words.contents,
@@ -197,7 +192,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     identifier = f"{meta.identifier}:{edition.folder}" if meta.identifier else ""  # as the EPUB's
     pdf = ", ".join(
         [
-            f"pdftitle={{{tex(title)}{tex('（' + PARALLEL_WORDS[script].title + '）') if parallel else ''}}}",
+            f"pdftitle={{{tex(title)}{tex('（' + variant + '）') if parallel else ''}}}",
             f"pdfauthor={{{tex(author)}}}",
             f"pdfsubject={{{tex(meta.title_en)}}}",
             f"pdflang={{{edition.tag}}}",  # the catalog's /Lang, and dc:language in the XMP
@@ -225,7 +220,7 @@ def configure_latex(app: Sphinx, config: Config) -> None:
         "babel": "",
         "polyglossia": "",
         "fontenc": "",
-        "fontpkg": latex_fonts(script),
+        "fontpkg": latex_fonts(edition),
         "fncychap": "",
         "geometry": GEOMETRY,
         "sphinxsetup": f"TitleColor={{rgb}}{{0,0,0}}, InnerLinkColor={LINK}, OuterLinkColor={LINK}",
@@ -321,8 +316,8 @@ def index_key(term: Term) -> str:
     return f"{plain}{tones}{term.id}".replace("-", "")
 
 
-def _index_entry(term: Term, script: str, main: bool) -> nodes.raw:
-    headword = term.hans if script == "hans" else term.hant
+def _index_entry(term: Term, edition: Edition, main: bool) -> nodes.raw:
+    headword = edition.headword(term.hant, term.hans)
     entry = rf"\index{{{index_key(term)}@\spxentry{{{index_text(headword)}}}{'|spxpagem' if main else ''}}}"
     return nodes.raw("", entry, format="latex")
 
@@ -337,21 +332,21 @@ def shape_book(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     book = book_of(app.env)
     terms = book.glossary.by_id
-    script = book.script
+    edition = book.edition
     statements = {statement_doc(st) for st in book.publication.statements}
     # Index: the glossary's own entries (main, bold page) and every use in a statement.
     for index in list(doctree.findall(addnodes.index)):
         anchors = {tid for _, _, tid, _, _ in index["entries"]}
         ids = [a.removeprefix("term-") for a in anchors if a.startswith("term-") and a.removeprefix("term-") in terms]
         if ids:
-            index.replace_self([_index_entry(terms[i], script, main=True) for i in sorted(set(ids))])
+            index.replace_self([_index_entry(terms[i], edition, main=True) for i in sorted(set(ids))])
     owners = _owners(doctree)
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
         anchor = uri.partition("#")[2]
         term_id = anchor.removeprefix("term-")
         if anchor.startswith("term-") and term_id in terms and owners.get(id(ref)) in statements:
-            ref.parent.insert(ref.parent.index(ref) + 1, _index_entry(terms[term_id], script, main=False))
+            ref.parent.insert(ref.parent.index(ref) + 1, _index_entry(terms[term_id], edition, main=False))
     # English headlines and the English byline: environments the style file defines.
     for paragraph in list(doctree.findall(nodes.paragraph)):
         classes = paragraph["classes"]

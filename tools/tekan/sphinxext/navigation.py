@@ -29,7 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 
-from .pages import book_of
+from .config import book_of
 
 #: The arguments furo passes to ``toctree()`` for its sidebar (furo/__init__.py, _compute_navigation_tree).
 FURO_TOCTREE_ARGS: dict[str, Any] = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}

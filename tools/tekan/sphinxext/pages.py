@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -18,7 +17,6 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, load_book, write_pages
 from ..collection import COLLECTION_NOT_TRANSLATED, is_collection, read_collection
-from ..editions import EDITIONS, SCRIPTS
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs
@@ -28,7 +26,11 @@ from ..metadata import metadata_path
 from ..model import Glossary, Translation
 from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, one_line
+from ..target import Target
 from ..translation import book_translations
+from .config import book_of, get_target, setup_config
+from .glossary import term_reference
+from .search import MEMO_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +38,6 @@ logger = logging.getLogger(__name__)
 LINK_MEMO_FILE = "tekan-link-memo.pickle"
 #: The modules whose code decides the word boundaries of a text: an edit to any of them starts a new memo.
 LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py")
-#: Bump when the shape of what the extension stores in the environment changes.
-ENV_VERSION = 2
 _NUMBERED_ID = re.compile(r"^id\d+$")
 
 
@@ -49,16 +49,8 @@ def warn(message: str, kind: Kind, location: Any = None) -> None:
 
 
 def _check_config(app: Sphinx, config: Any) -> None:
-    if config.tekan_script not in SCRIPTS:
-        raise ExtensionError(f"tekan_script must be one of {SCRIPTS}, not {config.tekan_script!r}")
-    if not config.tekan_seed:
-        raise ExtensionError("tekan_seed is not set: give the path of the seed text (relative to conf.py)")
-    if not config.tekan_report_gaps:  # the caller (``tekan build``) has reported them itself, once
+    if not get_target(config).report_gaps:  # the caller (``tekan build``) has reported them itself, once
         config.suppress_warnings = [*config.suppress_warnings, f"tekan.{Kind.gap.value}"]
-
-
-def _confpath(app: Sphinx, value: str) -> Path:
-    return (Path(app.confdir) / value).resolve()
 
 
 # --- generation --------------------------------------------------------------------------------
@@ -70,16 +62,16 @@ def load_for(app: Sphinx) -> Book:
     EPUB and LaTeX settings need it at config-inited, the pages at builder-inited, the EPUB again at
     build-finished: the memo (keyed by the inputs and their modification times) makes that one load.
     """
-    config = app.config
-    seed = _confpath(app, config.tekan_seed)
-    glossary = _confpath(app, config.tekan_glossary) if config.tekan_glossary else DEFAULT_GLOSSARY
-    metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
-    inputs = [seed, glossary, metadata or metadata_path(seed)]
+    target = get_target(app)
+    inputs = target.inputs
+    glossary = inputs.glossary or DEFAULT_GLOSSARY
+    watched = [inputs.seed, glossary, inputs.metadata or metadata_path(inputs.seed)]
     try:
-        if is_collection(seed):  # a collection: its features' seeds and metadata files too
-            inputs += [p for s in read_collection(seed)[1] for p in (s, metadata_path(s))]
-        stamps = tuple(_mtime(p) for p in inputs)
-        return _load_book(seed, glossary, config.tekan_script, metadata, bool(config.tekan_normalise), stamps)
+        if is_collection(inputs.seed):  # a collection: its features' seeds and metadata files too
+            watched += [p for s in read_collection(inputs.seed)[1] for p in (s, metadata_path(s))]
+        stamps = tuple(_mtime(p) for p in watched)
+        normalise = not target.variant.verbatim
+        return _load_book(inputs.seed, glossary, target.edition.key, inputs.metadata, normalise, stamps)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
 
@@ -104,14 +96,16 @@ def generate_pages(app: Sphinx) -> None:
     book = load_for(app)
     # ``tekan build`` printed the input's warnings itself, once (with -W they would fail the build, though an
     # unsplittable byline, say, is kept whole with a warning); plain sphinx-build reports them here.
-    for problem in book.problems if app.config.tekan_report_gaps else ():
+    target = get_target(app)
+    for problem in book.problems if target.report_gaps else ():
         # "path:line" — with the colon even without a line, or Sphinx reads the path as a page name.
         location = problem.location
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
     translations = _translations(app)
-    if app.config.tekan_parallel_print and (not translations or book.features):
+    parallel_print = _parallel_print(target)
+    if parallel_print and (not translations or book.features):
         raise ExtensionError(
-            "tekan_parallel_print: the parallel print sets each paragraph beside its translation, and this book has "
+            "tekan_target.parallel: the parallel print sets each paragraph beside its translation, and this book has "
             + (
                 "several features (not supported yet)"
                 if book.features
@@ -121,7 +115,7 @@ def generate_pages(app: Sphinx) -> None:
     # The word boundaries of the texts linked by an earlier build: re-rendering unchanged pages segments nothing.
     key = code_digest(LINKING_CODE, linker_inputs(book.glossary, book.script), versions(*SEGMENTING_PACKAGES))
     memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
-    pages = book_pages(book, translations, memo, parallel_print=app.config.tekan_parallel_print)
+    pages = book_pages(book, translations, memo, parallel_print=parallel_print)
     changed = write_pages(pages, Path(app.srcdir))
     memo.save()
     if changed:
@@ -131,30 +125,25 @@ def generate_pages(app: Sphinx) -> None:
     _write_search_words(app, book)
 
 
+def _parallel_print(target: Target) -> bool:
+    """True for the parallel print: the statement pages themselves set each paragraph beside its translation."""
+    return target.variant.parallel and (target.format is None or "parallel" in target.format.variants)
+
+
 def _translations(app: Sphinx) -> dict[str, Translation]:
     """The statements' translations: the English edition's own text, or a Chinese edition's parallel pages
-    (into ``tekan_parallel``; none when it is "")."""
-    config = app.config
-    language = EDITIONS[config.tekan_script].translation or config.tekan_parallel
-    seed = _confpath(app, config.tekan_seed)
-    if is_collection(seed):  # a collection's features keep their catalogs apart: not read yet
-        if EDITIONS[config.tekan_script].translated:
+    (in the target's ``parallel_language``; none when it is "")."""
+    target = get_target(app)
+    inputs = target.inputs
+    language = target.edition.translation or inputs.parallel_language
+    if is_collection(inputs.seed):  # a collection's features keep their catalogs apart: not read yet
+        if target.edition.translated:
             raise ExtensionError(COLLECTION_NOT_TRANSLATED)
         return {}
-    locale = _confpath(app, config.tekan_locale) if config.tekan_locale else None
-    metadata = _confpath(app, config.tekan_metadata) if config.tekan_metadata else None
     try:
-        return book_translations(seed, language, locale, metadata)
+        return book_translations(inputs.seed, language, inputs.locale, inputs.metadata)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
-
-
-def book_of(env: BuildEnvironment) -> Book:
-    """The book loaded at start-up."""
-    book: Book | None = getattr(env, "tekan_book", None)
-    if book is None:
-        raise ExtensionError("tekan: the book was not loaded (is tekan.sphinx_ext in `extensions`?)")
-    return book
 
 
 def _write_search_words(app: Sphinx, book: Book) -> None:
@@ -162,8 +151,6 @@ def _write_search_words(app: Sphinx, book: Book) -> None:
     path = Path(app.doctreedir) / "tekan-search-words.txt"
     write_if_changed(path, "".join(f"{w} 100000 n\n" for w in words))
     glossary = str(book.glossary.source)
-    from .search import MEMO_FILE
-
     options = {"dict": str(path), "glossary": glossary, "memo": str(Path(app.doctreedir) / MEMO_FILE)}
     app.config.html_search_options = {**app.config.html_search_options, **options}
 
@@ -233,8 +220,6 @@ class BylineDirective(SphinxDirective):
         return [container]
 
     def _linked(self, text: str) -> list[nodes.Node]:
-        from .glossary import term_reference
-
         book = book_of(self.env)
         linker = _byline_linker(book.glossary, book.script)
         parts: list[nodes.Node] = []
@@ -275,6 +260,13 @@ class TranslationNoteDirective(EnglishDirective):
     """``tekan-translation-note``: the note that a page's English is the editors' translation, literally."""
 
     classes: ClassVar[list[str]] = ["tekan-translation-note"]
+
+
+def chinese_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: object, options: object = None, content: object = None
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{tekan-zh}`…```: Chinese quoted in English text (an editors' note), tagged so its language is declared."""
+    return [nodes.inline(rawtext, text, classes=["language-zh-Hant"])], []
 
 
 #: A row of an audit table: its cells, a changed cell as [text before, the change, text after].
@@ -373,67 +365,15 @@ def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def setup_pages(app: Sphinx) -> None:
-    """Configuration values, page generation and the statement-page directives."""
-    app.add_config_value(
-        "tekan_seed", "", "env", types=frozenset({str}), description="path of the seed text, relative to conf.py"
-    )
-    app.add_config_value(
-        "tekan_metadata", "", "env", types=frozenset({str}), description="metadata file; default: the seed with .toml"
-    )
-    app.add_config_value(
-        "tekan_glossary",
-        "",
-        "env",
-        types=frozenset({str}),
-        description="glossary file, relative to conf.py; default: the glossary Tekan ships",
-    )
-    app.add_config_value(
-        "tekan_script", "hant", "env", types=frozenset({str}), description="'hant' (Traditional) or 'hans' (Simplified)"
-    )
-    app.add_config_value(
-        "tekan_normalise",
-        True,
-        "env",
-        types=frozenset({bool}),
-        description="correct the seed's ASCII punctuation and mainland word forms (listed on the audit page); "
-        "False publishes the seed verbatim",
-    )
-    app.add_config_value(
-        "tekan_report_gaps",
-        True,
-        "",
-        types=frozenset({bool}),
-        description="report facts the metadata lacks as warnings (tekan.gap), so that -W fails on them (a release "
-        "build); `tekan build` turns this off because it reports them itself and fails only with --strict",
-    )
-    app.add_config_value(
-        "tekan_locale",
-        "",
-        "env",
-        types=frozenset({str}),
-        description="folder of the translation catalogs, relative to conf.py; default: locale/ in the book folder",
-    )
-    app.add_config_value(
-        "tekan_parallel",
-        "en",
-        "env",
-        types=frozenset({str}),
-        description="language of the parallel (Chinese–English) pages of the Chinese editions; '' for none",
-    )
-    app.add_config_value(
-        "tekan_parallel_print",
-        False,
-        "env",
-        types=frozenset({bool}),
-        description="the statement pages themselves parallel, each paragraph beside its translation (for the "
-        "parallel PDF of a Chinese edition: `tekan build pdf --parallel`)",
-    )
+    """The target, page generation and the statement-page directives."""
+    setup_config(app)
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", generate_pages)
     app.add_directive("tekan-byline", BylineDirective)
     app.add_directive("tekan-english", EnglishDirective)
     app.add_directive("tekan-chinese", ChineseDirective)
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
+    app.add_role("tekan-zh", chinese_role)
     app.add_directive(AUDIT_TABLE, AuditTableDirective)
     app.add_transform(StableSectionIds)
     app.connect("doctree-resolved", audit_for_the_format)

@@ -216,7 +216,7 @@ def reindex_all_when_search_terms_change(app: Sphinx, env: Any) -> list[str]:
     the terms its text contains, linked or not); nothing for other glossary edits or other builders."""
     if not getattr(app.builder, "search", False) or getattr(app.builder, "indexer", None) is None:
         return []
-    from .pages import book_of
+    from .config import book_of
 
     finder = TermFinder.build(book_of(env).glossary, chars_to_hans)
     fingerprint = json.dumps([finder.keys, finder.words], ensure_ascii=False, sort_keys=True)

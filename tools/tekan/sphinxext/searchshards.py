@@ -116,7 +116,7 @@ def write_search_files(app: Sphinx, data: dict[str, Any]) -> None:
     terms = fold_mapping(data.get("terms", {}), chars_to_hans, keep)
     titleterms = fold_mapping(data.get("titleterms", {}), chars_to_hans, keep)
     language = app.builder.indexer.lang  # type: ignore[attr-defined]  # the html builder's IndexBuilder
-    from .pages import book_of
+    from .config import book_of
 
     glossary = book_of(app.env).glossary
     by_id = {term.id: term for term in glossary.terms}

@@ -4,7 +4,7 @@ Every page names its twin in each edition (``<link rel="alternate" hreflang>``, 
 ``x-default``), so a search engine or a browser offers the reader the script they read. The list of editions is
 :data:`tekan.editions.EDITIONS`: a new edition is one entry there and appears in every page's alternates.
 
-With ``tekan_site_url`` (the public URL of the site's root folder, ``OUT/html/``, where the landing page is;
+With the target's ``site_url`` (the public URL of the site's root folder, ``OUT/html/``, where the landing page is;
 on Read the Docs it defaults to the canonical URL Read the Docs gives the build) each edition also gets
 ``html_baseurl`` (so furo writes ``<link rel="canonical">``), absolute alternates, ``og:url`` and a
 ``sitemap.xml`` whose entries carry the same alternates. Without it the alternates are relative (browsers follow
@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..editions import EDITIONS
+from .config import get_target, set_default
 from .html import counterpart
 
 #: The site's icon (特, the first character of 特刊, white on the cover's red), in the package's static files.
@@ -53,8 +54,8 @@ def alternates(
 ) -> list[tuple[str, str]]:
     """(hreflang, href) of ``pagename`` in every edition that has it, itself included, and the landing page as
     x-default. ``published`` lists the editions built side by side (all when empty): no link leads to an edition
-    that was not built, nor to one without this page (the audit page, the English index and the parallel pages
-    are pages of the Chinese editions only)."""
+    that was not built, nor to one without this page (the editorial note, the audit page, the English index and the
+    parallel pages are pages of the Chinese editions only)."""
     # Relative, without the site's URL: from the page up to its edition's folder, then up to the site's root.
     root = site_url.rstrip("/") + "/" if site_url else "../" * (pagename.count("/") + 1)
     editions = [
@@ -66,12 +67,17 @@ def alternates(
     return [*links, ("x-default", f"{root}index.html")]
 
 
+def site_name(config: Config) -> str:
+    """The site's name in OpenGraph (``og:site_name``): its short title."""
+    return str(config.html_title or config.project)
+
+
 def configure_site(app: Sphinx, config: Config) -> None:
-    """Derive each edition's base URL, OpenGraph and 404 settings from ``tekan_site_url`` and the script."""
-    edition = EDITIONS[config.tekan_script]
+    """Derive each edition's base URL, OpenGraph and 404 settings from the target's site URL and edition (each
+    unless the book's conf.py or ``-D`` set it)."""
+    edition = get_target(config).edition
     tag = edition.folder
-    site_url = config.tekan_site_url or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
-    config.tekan_site_url = site_url
+    site_url = site_url_of(config)
     if site_url and not config.html_baseurl:
         config.html_baseurl = edition_url(site_url, tag)
     if not config.html_favicon:
@@ -79,10 +85,10 @@ def configure_site(app: Sphinx, config: Config) -> None:
     # OpenGraph: absolute URLs when the site's URL is known; never a social card (it would need matplotlib).
     # Never empty: on Read the Docs an empty one makes sphinxext-opengraph demand READTHEDOCS_CANONICAL_URL
     # (and fail the build without it); without a site URL the relative og:url is dropped (page_links).
-    config.ogp_site_url = config.html_baseurl or "/"
-    config.ogp_site_name = config.html_title or config.project
-    config.ogp_social_cards = {"enable": False}
-    config.ogp_custom_meta_tags = [
+    set_default(config, "ogp_site_url", config.html_baseurl or "/")
+    set_default(config, "ogp_site_name", site_name(config))
+    set_default(config, "ogp_social_cards", {"enable": False})
+    locales = [
         f'<meta property="og:locale" content="{edition.sphinx_language}" />',
         *(
             f'<meta property="og:locale:alternate" content="{other.sphinx_language}" />'
@@ -90,14 +96,18 @@ def configure_site(app: Sphinx, config: Config) -> None:
             if other != edition
         ),
     ]
+    set_default(config, "ogp_custom_meta_tags", locales)
     # The 404 page: served for any missing URL, so its links are absolute (from the site's root path).
     root_path = urlsplit(site_url).path if site_url else "/html/"
-    config.notfound_urls_prefix = edition_url(root_path or "/", tag)
+    set_default(config, "notfound_urls_prefix", edition_url(root_path or "/", tag))
     words = edition.access
-    config.notfound_context = {
-        "title": words.not_found,
-        "body": f"<h1>{html.escape(words.not_found)}</h1>\n<p>{html.escape(words.not_found_text)}</p>",
-    }
+    body = f"<h1>{html.escape(words.not_found)}</h1>\n<p>{html.escape(words.not_found_text)}</p>"
+    set_default(config, "notfound_context", {"title": words.not_found, "body": body})
+
+
+def site_url_of(config: Config) -> str:
+    """The public URL of OUT/html/: the target's, else the one Read the Docs gives its builds."""
+    return get_target(config).site.url or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 
 
 _RELATIVE_HREF = re.compile(r'href="(?![#/?]|[a-z][a-z0-9+.-]*:)([^"]*)"')
@@ -118,13 +128,14 @@ def absolute_links_on_404(context: dict[str, Any], prefix: str) -> None:
     if isinstance(tree, str):
         context["furo_navigation_tree"] = _RELATIVE_HREF.sub(lambda m: f'href="{absolute(m[1], prefix)}"', tree)
     for edition in context.get("tekan_editions", []):
-        for key in ("href", "epub", "pdf"):
-            edition[key] = absolute(edition[key], prefix)
+        edition["href"] = absolute(edition["href"], prefix)
+        for download in edition["downloads"]:
+            download["href"] = absolute(download["href"], prefix)
 
 
-def _published(app: Sphinx) -> list[str]:
+def _published(app: Sphinx) -> tuple[str, ...]:
     """The editions built side by side with this one (empty: all of them)."""
-    return [key for key in app.config.tekan_switcher_editions.split(",") if key]
+    return get_target(app).site.editions
 
 
 #: How long a description drawn from the page's text may be (sphinxext-opengraph's default).
@@ -178,6 +189,21 @@ def describe_in_language(metatags: str, description: str) -> str:
     return _DESCRIPTION_META.sub(lambda m: _CONTENT.sub(lambda _: f'content="{value}"', m[0], count=1), metatags)
 
 
+#: OpenGraph tags whose text sphinxext-opengraph writes with only its double quotes escaped (``make_tag``).
+_OPENGRAPH_TEXT = re.compile(r'<meta property="og:(title|site_name)" content="([^"]*)" />')
+
+
+def escape_opengraph(metatags: str, title: str, site_name: str) -> str:
+    """``metatags`` with ``og:title`` (the page's title, ``context["title"]``, HTML) and ``og:site_name`` fully
+    escaped: sphinxext-opengraph writes the book's title with its ``<``, ``>``, ``&`` and ``'`` as they are."""
+    from markupsafe import Markup
+
+    texts = {"title": Markup(title).striptags(), "site_name": site_name}
+    return _OPENGRAPH_TEXT.sub(
+        lambda m: f'<meta property="og:{m[1]}" content="{html.escape(texts[m[1]], quote=True)}" />', metatags
+    )
+
+
 def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's language alternates to its head; drop a relative ``og:url`` (OpenGraph wants it absolute);
     describe the page in its own language."""
@@ -187,19 +213,20 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
         absolute_links_on_404(context, app.config.notfound_urls_prefix)
         return
     suffix = getattr(app.builder, "out_suffix", ".html")
-    links = alternates(pagename, suffix, app.config.tekan_site_url, app.config.tekan_script, _published(app))
+    target = get_target(app)
+    links = alternates(pagename, suffix, site_url_of(app.config), target.edition.key, _published(app))
     tags = "".join(f'\n<link rel="alternate" hreflang="{lang}" href={quoteattr(href)} />' for lang, href in links)
-    metatags = context.get("metatags", "")
+    metatags = escape_opengraph(context.get("metatags", ""), str(context.get("title", "")), site_name(app.config))
     if doctree is not None:
-        metatags = describe_in_language(metatags, page_description(doctree, EDITIONS[app.config.tekan_script].tag))
-    if not app.config.tekan_site_url:
+        metatags = describe_in_language(metatags, page_description(doctree, target.edition.tag))
+    if not site_url_of(app.config):
         metatags = "\n".join(line for line in metatags.split("\n") if 'property="og:url"' not in line)
     context["metatags"] = metatags + tags
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``sitemap.xml`` of the edition (absolute URLs, each with its alternates); only when the site's URL is known."""
-    if exception is not None or app.builder.name != "html" or not app.config.tekan_site_url:
+    if exception is not None or app.builder.name != "html" or not site_url_of(app.config):
         return
     suffix = getattr(app.builder, "out_suffix", ".html")
     base = app.config.html_baseurl
@@ -208,7 +235,7 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         links = "".join(
             f'\n    <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(href)}/>'
             for lang, href in alternates(
-                pagename, suffix, app.config.tekan_site_url, app.config.tekan_script, _published(app)
+                pagename, suffix, site_url_of(app.config), get_target(app).edition.key, _published(app)
             )
         )
         entries.append(f"  <url>\n    <loc>{base}{pagename}{suffix}</loc>{links}\n  </url>")
@@ -224,14 +251,7 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_sitemeta(app: Sphinx) -> None:
-    """The site URL option, the OpenGraph and 404 extensions, and the hooks above."""
-    app.add_config_value(
-        "tekan_site_url",
-        "",
-        "html",
-        types=frozenset({str}),
-        description="public URL of the site's root folder (OUT/html/), for canonical URLs, alternates and sitemaps",
-    )
+    """The OpenGraph and 404 extensions, and the hooks above (the site's URL is the target's ``site_url``)."""
     # sphinxext-opengraph prints a line about matplotlib on import (social cards, which are not used here).
     with contextlib.redirect_stdout(io.StringIO()):
         app.setup_extension("sphinxext.opengraph")
