@@ -39,10 +39,12 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from tekan.book import write_pages  # noqa: E402
 from tekan.building import sphinx_command  # noqa: E402
+from tekan.editions import EDITIONS  # noqa: E402
 from tekan.glossary import glossary_forms, load_glossary  # noqa: E402
 from tekan.linking import Linker  # noqa: E402
 from tekan.metadata import load_publication  # noqa: E402
 from tekan.rendering import render_book  # noqa: E402
+from tekan.target import Inputs, Target, format_of_builder  # noqa: E402
 from tekan.tomlfile import dumps  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_fbd3bd184db56f6a.txt"
@@ -301,7 +303,11 @@ def sphinx_build(
 ) -> Run:
     """One tekan Sphinx build of the Traditional edition, the way ``tekan build`` runs it."""
     src.mkdir(parents=True, exist_ok=True)
-    command = sphinx_command(builder, "hant", src, out, doctrees, seed, GLOSSARY, jobs)
+    fmt = format_of_builder(builder)
+    if fmt is None:
+        raise ValueError(f"no Tekan format is built by {builder!r}")
+    target = Target(EDITIONS["hant"], Inputs(seed=seed, glossary=GLOSSARY), fmt, report_gaps=False)
+    command = sphinx_command(target, src, out, doctrees, None, jobs)
     statements = sum(1 for line in seed.read_text(encoding="utf-8").split("\n") if line.startswith("——"))
 
     def progress() -> tuple[int, int]:
