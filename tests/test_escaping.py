@@ -104,6 +104,8 @@ CONF = f"""
 import json
 from pathlib import Path
 
+from tekan.sphinxext.config import edition_of
+
 extensions = ["tekan.sphinxext"]
 RAW = {RAW!r}
 RECORD = Path(__file__).parent / "context-record.jsonl"
@@ -132,7 +134,7 @@ def record(app, pagename, templatename, context, doctree):
     for name, value in context.items():
         _raw(value, name, found, set())
     with RECORD.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps({{"builder": app.builder.name, "script": app.config.tekan_script,
+        handle.write(json.dumps({{"builder": app.builder.name, "script": edition_of(app).key,
                                   "page": pagename, "names": len(context), "raw": found}}) + "\\n")
 
 
