@@ -294,7 +294,8 @@ def test_published_files_are_never_written_through_a_planted_link(tmp_path: Path
     built = tmp_path / "built.epub"
     built.write_bytes(b"PK the book")
     publish_file(built, out / "epub" / "tekan-zh-hant.epub")
-    write_landing_page(out, {"hant": "書名"})
+    (out / "html" / "zh-hant" / "index.html").write_text("an edition", encoding="utf-8")
+    write_landing_page(out, {"hant": ("書名", "tekan")})
     assert kept.read_text(encoding="utf-8") == "the web server's file\n" and kept.stat().st_mode & 0o777 == 0o640
     assert (out / "epub" / "tekan-zh-hant.epub").read_bytes() == b"PK the book"
     assert "書名" in (out / "html" / "index.html").read_text(encoding="utf-8")
