@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -134,6 +135,9 @@ def publish_tree(built: Path, target: Path) -> None:
         copy = _copy_or_link_published(built, staging, target)
         shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copy)
         world_readable(staging)
+    except _DiskFull as full:  # the file system's own error, with its errno: one line that says what to do
+        shutil.rmtree(staging, ignore_errors=True)
+        raise full.error from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -161,9 +165,22 @@ def _copy_or_link_published(built: Path, staging: Path, target: Path) -> Callabl
                 return destination
         except OSError:  # nothing published there, or links not possible on this file system
             pass
-        return shutil.copy2(source, destination)
+        try:
+            return shutil.copy2(source, destination)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:  # copytree would try every other file and sum them up as text
+                raise _DiskFull(exc) from exc
+            raise
 
     return copy
+
+
+class _DiskFull(Exception):
+    """A full disk while copying an edition: stops ``copytree`` at the first file (an OSError it would collect)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def recover_published(target: Path) -> None:
@@ -184,7 +201,6 @@ def _remove(path: Path) -> None:
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths atomically (``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
     import ctypes
-    import errno
 
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
@@ -253,7 +269,6 @@ def lock_output(out: Path) -> Iterator[None]:
 
 def _open_lock(path: Path) -> Any:
     """The lock file, opened for reading and writing without following a link and only if it is a plain file."""
-    import errno
 
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, FILE_MODE)
