@@ -513,7 +513,7 @@ def unzipped_epubs(book_out: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     folders = {}
     for tag in ("zh-hant", "zh-hans", "en"):
         folder = tmp_path_factory.mktemp(f"epub-{tag}")
-        with zipfile.ZipFile(book_out / "epub" / f"tekan-{tag}.epub") as archive:
+        with zipfile.ZipFile(book_out / "epub" / f"{BOOK}-{tag}.epub") as archive:
             archive.extractall(folder)
         folders[tag] = folder
     return folders

@@ -94,6 +94,9 @@ def statement_text(markup: str | bytes, parser: str) -> list[str]:
 
     for note in article.find_all(is_note):
         note.decompose()
+    # The EPUB's pop-up notes (a glossary term's definition shown in place) are the glossary's, not the seed's.
+    for aside in article.find_all("aside"):
+        aside.decompose()
     heading = article.find("h1")
     texts = [heading.get_text()]
     for paragraph in article.find_all("p"):

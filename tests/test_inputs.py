@@ -354,6 +354,8 @@ def test_characters_the_fonts_lack_in_metadata_and_glossary_values_have_line_and
     meta = seed.with_suffix(".toml")
     meta.write_text(meta.read_text(encoding="utf-8").replace('title = "測試特刊"', 'title = "測試😀特刊"'), "utf-8")
     meta.write_text(meta.read_text(encoding="utf-8").replace('zh = "部分"', 'zh = "部\ue000分"'), "utf-8")
+    # Every entry printed (the book's text uses few of them): each one's values are set, so each is checked.
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n[glossary]\nall = true\n", "utf-8")
     glossary = tmp_path / "terms.toml"
     glossary.write_text(
         GLOSSARY.read_text(encoding="utf-8").replace('en = "metrology"', 'en = "metro\ue001logy"', 1), "utf-8"

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from lxml import etree
 
+from tekan.epub import rights_line
 from tekan.scripts import to_hans
 
 from .conftest import GLOSSARY, ROOT, Installed, download
@@ -84,7 +85,7 @@ def test_a_stranger_builds_a_new_feature_in_an_empty_folder(installed: Installed
     dc = {"dc": "http://purl.org/dc/elements/1.1/"}
     assert opf.findtext(".//dc:title", namespaces=dc) == FULL_TITLE
     assert opf.findtext(".//dc:creator", namespaces=dc) == AUTHOR
-    assert opf.findtext(".//dc:rights", namespaces=dc) == COPYRIGHT
+    assert opf.findtext(".//dc:rights", namespaces=dc) == rights_line(COPYRIGHT)  # "© 2024 浙江標準報社"
     pdf = download(out, "pdf", "zh-hant")
     info = pdf_info(pdf)
     assert info["Title"] == FULL_TITLE and info["Author"] == AUTHOR

@@ -16,6 +16,7 @@ from lxml import etree
 
 from tekan.building import build_edition, sphinx_command
 from tekan.editions import HANS, HANT
+from tekan.epub import rights_line
 from tekan.errors import TekanError
 from tekan.project import DEFAULT_GLOSSARY, Project
 from tekan.sphinxext.defaults import LOCALE
@@ -122,7 +123,7 @@ def test_builds_in_the_books_folder_with_its_identity(stranger: Path) -> None:
     assert opf.findtext(".//dc:title", namespaces=dc) == FULL_TITLE
     assert opf.findtext(".//dc:creator", namespaces=dc) == AUTHOR
     assert opf.findtext(".//dc:publisher", namespaces=dc) == PUBLISHER
-    assert opf.findtext(".//dc:rights", namespaces=dc) == COPYRIGHT
+    assert opf.findtext(".//dc:rights", namespaces=dc) == rights_line(COPYRIGHT)  # "© 2024 浙江標準報社"
     assert opf.findtext(".//dc:identifier", namespaces=dc) == "urn:example:zjbz:2024-week:zh-hant"
     assert foreign_words(out / "html") + foreign_words(out / "epub") == []
 

@@ -256,8 +256,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out = Path(args.out).resolve() if args.out else project.out
     glossary = project.glossary(args.glossary)
+    # Before anything is written (several --seed write a collection file under OUT): the inputs as given.
+    given = [Path(s) for s in args.seed or []]
+    refuse_dangerous_output(out, [*given, glossary, project.root / "."])
     seed = _seed_or_collection(project, args.seed or [], out)
-    refuse_dangerous_output(out, [seed, glossary, project.root / "."])
+    if not given:
+        refuse_dangerous_output(out, [seed])
     if not args.edition and not args.script and is_collection(seed):  # no edition asked for: all it has
         scripts = list(keys(chinese_only=True))
         _say("tekan: a collection has no English edition yet: building its Chinese editions")

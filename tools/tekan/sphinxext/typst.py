@@ -439,7 +439,8 @@ class TypstTranslator(nodes.NodeVisitor):
     def index_chapter(self, title: str, entries: list[tuple[str, str, str]], label_doc: str = "") -> str:
         rows = ",\n".join(f"({ts.string(i)}, [{head}], {ts.string(letter)})" for i, head, letter in entries)
         label = f"#metadata(none)<{ts.label(label_doc)}>" if label_doc else ""
-        return f"#chapter([{ts.text(title)}], plain: {ts.string(title)})\n{label}\n#book-index((\n{rows},\n))\n\n"
+        entries_array = f"(\n{rows},\n)" if rows else "()"  # a book that uses no glossary term: an empty index
+        return f"#chapter([{ts.text(title)}], plain: {ts.string(title)})\n{label}\n#book-index({entries_array})\n\n"
 
     def indexes(self) -> str:
         """The indexes at the end of the book: pinyin (Chinese headwords); in the English edition, English first."""
