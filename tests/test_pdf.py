@@ -185,7 +185,10 @@ def test_index_pages_are_where_the_terms_are(pdf_out: Path, script: str) -> None
 def test_traditional_punctuation_is_full_width_and_never_squeezed(pdf_out: Path) -> None:
     """Taiwan's practice: every mark a full character wide, also two in a row (：「, 」，), and centred (TC face)."""
     found = reader.glyphs(pdf(pdf_out, "hant"), list(range(6, 14)))
-    pairs = [(a, b, gap) for a, b, gap in reader.advances(found) if a.char in reader.CJK_PUNCTUATION]
+    # Chinese marks: in the CJK face (an English line's apostrophe, Members’ Group, is set in the Latin face).
+    pairs = [
+        (a, b, gap) for a, b, gap in reader.advances(found) if a.char in reader.CJK_PUNCTUATION and "CJK" in a.font
+    ]
     assert len(pairs) > 100
     assert any(b.char in reader.CJK_PUNCTUATION for _, b, _ in pairs), "no two marks in a row on these pages"
     narrow = [(a.page, a.char + b.char, round(gap, 2)) for a, b, gap in pairs if gap < a.size - 0.05]
@@ -289,9 +292,8 @@ def test_two_builds_of_an_undated_book_are_byte_identical(tmp_path: Path) -> Non
     packet = reader.run("pdfinfo", "-meta", str(next((tmp_path / "two" / "pdf").glob("*-zh-hant.pdf"))))
     root = etree.fromstring(packet.strip().encode("utf-8"))
     dc, rdf = "{http://purl.org/dc/elements/1.1/}", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-    assert [li.text for li in root.iter(f"{rdf}li") if li.getparent().getparent().tag == f"{dc}date"] == [
-        "2021-09-01T00:00:00Z"
-    ]
+    # No date in the metadata: the PDF claims none (never the build's wall clock).
+    assert [li.text for li in root.iter(f"{rdf}li") if li.getparent().getparent().tag == f"{dc}date"] == []
 
 
 @pytest.mark.parametrize("script", ("hant", "en"))

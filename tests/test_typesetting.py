@@ -116,9 +116,9 @@ def test_plain_sphinx_build_checks_the_glyphs_before_compiling(tmp_path: Path) -
     command = [sys.executable, "-m", "sphinx", "-b", "typst", "-C", "-D", "extensions=tekan.sphinxext"]
     command += [
         "-D",
-        f"tekan_seed={seed}",
+        f"tekan_target.seed={seed}",
         "-D",
-        "tekan_report_gaps=0",
+        "tekan_target.report_gaps=0",
         "-q",
         str(tmp_path / "src"),
         str(tmp_path / "out"),

@@ -48,8 +48,9 @@ def drop_pickled_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> 
         cache.pop(docname, None)
 
 
-def raise_gc_threshold(app: Sphinx) -> None:
-    """Collect the youngest generation less often while the build runs."""
+def raise_gc_threshold(app: Sphinx, env: Any = None, docnames: Any = None) -> None:
+    """Collect the youngest generation less often while the build runs (from its reading on: an application that
+    is made but never builds, as a test's may be, never leaves the threshold raised)."""
     thresholds = gc.get_threshold()
     if thresholds[0] < BUILD_GC_THRESHOLD:
         app.tekan_gc_thresholds = thresholds  # type: ignore[attr-defined]
@@ -66,7 +67,7 @@ def restore_gc_threshold(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_memory(app: Sphinx) -> None:
     """Doctrees written and read back rather than kept alive; fewer garbage collections."""
-    app.connect("builder-inited", raise_gc_threshold)
+    app.connect("env-before-read-docs", raise_gc_threshold)
     app.connect("build-finished", restore_gc_threshold)
     app.connect("source-read", drop_read_doctrees)
     app.connect("env-updated", drop_all_read_doctrees)
