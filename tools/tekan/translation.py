@@ -19,6 +19,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .editions import EN
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
@@ -169,20 +170,8 @@ def names_for_statement(statement: Statement, meta_names: Mapping[str, tuple[str
 
 # ── Numbers ──────────────────────────────────────────────────────────────────
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+#: The months in English: the English edition's own words (one list, in ``tekan.editions``).
+MONTHS = EN.print.months
 #: The numbers under ten as words: English prose spells them out (a digit is accepted too).
 SPELLED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _CHINESE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*([%％])|(多?萬)|(?=月))?")
