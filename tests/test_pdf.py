@@ -362,6 +362,17 @@ def test_glossary_headwords_stay_with_their_entries(pdf_out: Path) -> None:
     assert checked > len(book.glossary.terms) // 2
 
 
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_glossary_headwords_are_never_hyphenated(pdf_out: Path, script: str) -> None:
+    """An entry's head line (headword, pinyin, the English term) never breaks the English term with a hyphen."""
+    book = load_book(SEED, GLOSSARY, script)
+    english = {book.edition.in_script(term.hant) + " ": term.en.split()[0] for term in book.glossary.terms}
+    found = reader.lines(pdf(pdf_out, script))
+    heads = [line for line in found if any(line.text.startswith(h) and e in line.text for h, e in english.items())]
+    assert len(heads) > 50
+    assert reader.hyphenated(heads) == []
+
+
 def test_rebuilds_are_byte_identical(pdf_out: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     result = tekan("build", "pdf", "--edition", "hant", "--out", str(again), env={"SOURCE_DATE_EPOCH": EPOCH})

@@ -87,6 +87,7 @@ class TypstTranslator(nodes.NodeVisitor):
         self.translation_note = ""
         self.appendix_open = False
         self.sector_opened = False  # a sector heading was just set: its first statement follows on the same page
+        self.unhyphenated = False  # English set here is never hyphenated (a glossary headword line)
         self._collect(document)
 
     # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
@@ -398,8 +399,10 @@ class TypstTranslator(nodes.NodeVisitor):
             if self.edition.translated:
                 headword = f"#en(hyphenate: false)[{headword}]"
             head = f"#strong[{headword}]"
-            if head_paragraph is not None:
+            if head_paragraph is not None:  # the English headword is a name: never hyphenated
+                self.unhyphenated = True
                 head += f"#h(0.6em){self.inline(head_paragraph)}"
+                self.unhyphenated = False
             # Kept with the head on its page: the entry up to its Chinese definition (other forms, definition).
             parts = [c for c in definition.children if c is not head_paragraph]
             cut = next((i + 1 for i, c in enumerate(parts) if "tekan-definition-zh" in _classes(c)), 1)
@@ -504,7 +507,7 @@ class TypstTranslator(nodes.NodeVisitor):
         """``markup`` in the language of the node's ``language-…`` class (another than the text around it)."""
         lang = _language(node)
         if lang == "en":
-            return f"#en[{markup}]"
+            return f"#en(hyphenate: false)[{markup}]" if self.unhyphenated else f"#en[{markup}]"
         if lang in ("zh-Hant", "zh-Hans"):
             script = "hans" if lang == "zh-Hans" else "hant"
             return f"#zh(script: {ts.string(script)})[{markup}]"
