@@ -9,6 +9,7 @@ poppler (``tools/setup.sh`` installs them); a missing tool fails with its name, 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,8 @@ def test_metadata_page_size_and_labels(pdf_out: Path, script: str) -> None:
     labels = reader.page_labels(path)
     assert labels[:2] == ["", ""]  # title page and colophon
     assert "iii" in labels and "1" in labels and labels.index("iii") < labels.index("1")
+    # poppler reads it without complaint (it reported Typst's default /Suspects false as a syntax error)
+    assert subprocess.run([reader.tool("pdfinfo"), str(path)], capture_output=True, text=True).stderr == ""
 
 
 @pytest.mark.parametrize("script", EDITIONS)
