@@ -164,7 +164,7 @@ def finish_pdf(output: Path, layout: Layout) -> None:
     with pikepdf.open(output, allow_overwriting_input=True) as pdf:
         pdf.Root.Lang = pikepdf.String(layout.tag)
         mark_info = pdf.Root.get("/MarkInfo")
-        if isinstance(mark_info, pikepdf.Dictionary) and mark_info.get("/Suspects") is False:
+        if isinstance(mark_info, pikepdf.Dictionary) and not bool(mark_info.get("/Suspects", True)):
             # The default: Typst writes it, and poppler 22 (Debian 12's pdfinfo, pdftotext) reports a false
             # /Suspects as "Syntax Error: Suspects object is wrong type (boolean)" on every read.
             del mark_info["/Suspects"]
