@@ -374,14 +374,14 @@ def render_book(
     if not features:
         pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
         if publication.changes:
-            pages[f"{AUDIT_DOC}.md"] = render_audit(publication, edition)
+            pages |= {f"{name}.md": text for name, text in render_audit_pages(publication, edition).items()}
     for feature in features:
         fid = feature.statements[0].meta.feature if feature.statements else ""
         if fid:
             pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
             pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
             if feature.changes:
-                pages[f"{audit_doc(fid)}.md"] = render_audit(feature, edition, fid)
+                pages |= {f"{name}.md": text for name, text in render_audit_pages(feature, edition, fid).items()}
     return pages
 
 
@@ -486,29 +486,62 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     return "\n".join(lines)
 
 
+#: Statements (with their changes) per audit page: past this a feature's log continues on ``audit-2``, ``audit-3``…
+#: (a single feature of 1,600 statements made one page of 10 MB).
+AUDIT_STATEMENTS_PER_PAGE = 48
+
+
+def audit_page_doc(feature: str, number: int) -> str:
+    """The ``number``-th page of a feature's audit log (1: the audit page itself, which the editorial note links to)."""
+    return audit_doc(feature) if number == 1 else _in(feature, f"{AUDIT_DOC}-{number}")
+
+
 def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
-    """The audit page, the production log: every change normalisation made, by statement and paragraph, each with
-    a link to its statement (the site and the EPUB). Outside the contents: the editorial note links to it."""
-    words = edition.audit
-    here = audit_doc(feature)
-    # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
-    lines = [
-        "---",
-        "nosearch: true",
-        "orphan: true",
-        "---",
-        "",
-        f"({_label(feature, AUDIT_DOC)})=",
-        f"# {words.title}",
-        "",
-    ]
-    lines += [f"{escape(words.back)}[{words.about}]({_link(about_doc(feature), here)})。", ""]
-    titles = {st.number: st for st in publication.statements}
+    """The audit page of a short log (of a longer one: its first page; :func:`render_audit_pages`)."""
+    return next(iter(render_audit_pages(publication, edition, feature).values()))
+
+
+def render_audit_pages(publication: Publication, edition: Edition = HANT, feature: str = "") -> dict[str, str]:
+    """The audit pages, the production log: every change normalisation made, by statement and paragraph, each with
+    a link to its statement (the site and the EPUB); page name (without ``.md``) → MyST. Outside the contents: the
+    editorial note links to the first page; a log of more than :data:`AUDIT_STATEMENTS_PER_PAGE` statements goes on
+    over numbered pages, each linking to all of them."""
     groups: dict[int, list[Change]] = {}
     for change in publication.changes:
         groups.setdefault(change.statement, []).append(change)
-    for number, group in groups.items():
-        statement = titles.get(number)
+    numbers = list(groups)
+    chunks = [numbers[i : i + AUDIT_STATEMENTS_PER_PAGE] for i in range(0, len(numbers), AUDIT_STATEMENTS_PER_PAGE)]
+    titles = {st.number: st for st in publication.statements}
+    pages: dict[str, str] = {}
+    for index, chunk in enumerate(chunks or [[]], start=1):
+        here = audit_page_doc(feature, index)
+        pages[here] = _render_audit_page({n: groups[n] for n in chunk}, titles, edition, feature, index, len(chunks))
+    return pages
+
+
+def _render_audit_page(
+    groups: Mapping[int, list[Change]],
+    titles: Mapping[int, Statement],
+    edition: Edition,
+    feature: str,
+    number: int,
+    count: int,
+) -> str:
+    words = edition.audit
+    here = audit_page_doc(feature, number)
+    # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
+    label = _label(feature, AUDIT_DOC if number == 1 else f"{AUDIT_DOC}-page-{number}")
+    title = words.title if count == 1 else f"{words.title} {number}/{count}"
+    lines = ["---", "nosearch: true", "orphan: true", "---", "", f"({label})=", f"# {title}", ""]
+    lines += [f"{escape(words.back)}[{words.about}]({_link(about_doc(feature), here)})。", ""]
+    if count > 1:  # every page of the log, this one in bold
+        links = [
+            f"**{n}**" if n == number else f"[{n}]({_link(audit_page_doc(feature, n), here)})"
+            for n in range(1, count + 1)
+        ]
+        lines += [" · ".join(links), ""]
+    for statement_number, group in groups.items():
+        statement = titles.get(statement_number)
         if statement is None:
             lines += [f"({_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
         else:

@@ -26,6 +26,8 @@ def counterpart(pagename: str, script: str, other: str) -> str:
     if EDITIONS[other].translated and not EDITIONS[script].translated:
         if pagename.startswith("parallel/"):  # a parallel page → the English statement
             return "statements/" + pagename.removeprefix("parallel/")
+        if pagename.startswith("audit-"):  # a further page of a long audit log
+            return _CHINESE_ONLY["audit"]
         return _CHINESE_ONLY.get(pagename, pagename)
     return pagename
 

@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -357,6 +358,11 @@ def _audit_row(cells: AuditRow, width: int) -> nodes.row:
     return row
 
 
+class audit_rows(nodes.General, nodes.Element):  # lower case, as docutils names its node classes
+    """The rows of an audit table as data (``rows``), made into the table's nodes only when the page is written
+    (:func:`expand_audit_rows`): read, pickled and transformed, a page of thousands of changes is one node."""
+
+
 class AuditTableDirective(SphinxDirective):
     """``tekan-audit-table``: a table of the audit page from JSON array lines (data, never markup): the column
     names, then one row per change. A page of thousands of changes is not parsed as Markdown."""
@@ -367,9 +373,9 @@ class AuditTableDirective(SphinxDirective):
         rows = [row for row in (self._row(line) for line in self.content if line.strip()) if row is not None]
         if not rows:
             return []
-        table = audit_table(rows)
-        self.set_source_info(table)
-        return [table]
+        node = audit_rows(rows=rows)
+        self.set_source_info(node)
+        return [node]
 
     def _row(self, line: str) -> AuditRow | None:
         try:
@@ -402,6 +408,19 @@ class StableSectionIds(SphinxTransform):
                 section["ids"] = stable
 
 
+class ExpandAuditRows(SphinxPostTransform):
+    """Each audit table kept as rows becomes the table's nodes when the page is resolved for writing, before the
+    theme's post-transforms (furo wraps tables at 500) and any writer (HTML, EPUB, Typst) see it."""
+
+    default_priority = 100
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(audit_rows)):
+            table = audit_table(node["rows"])
+            table.source, table.line = node.source, node.line
+            node.replace_self(table)
+
+
 def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The audit page: print keeps the compact appendix (no sections, so no running heads of statement titles),
     the site and the EPUB keep the full list by statement. (The PDF resolves one tree of the whole book.)"""
@@ -427,6 +446,8 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-chinese", ChineseDirective)
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
     app.add_role("tekan-zh", chinese_role)
+    app.add_node(audit_rows)
     app.add_directive(AUDIT_TABLE, AuditTableDirective)
     app.add_transform(StableSectionIds)
+    app.add_post_transform(ExpandAuditRows)
     app.connect("doctree-resolved", audit_for_the_format)
