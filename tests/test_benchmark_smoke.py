@@ -52,3 +52,12 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert data["search"] and all(row["bytes"] > 0 and row["index_bytes"] > 0 for row in data["search"])
     assert all("searchindex.js" not in row["summary"] for row in data["search"])
     assert "Targets of issue 24" in result.stdout and "conversion of 16,000 statements" in result.stdout
+    # Every target of issue 24 has a line, measured or saying why not; the single feature's edit was measured.
+    archive = result.stdout.split("Targets of issue 24", 1)[1].split("\n###", 1)[0]
+    for target in ("< 60 s CPU", "0.75× plain Sphinx", "both Chinese editions", "16,000 statements, HTML",
+                   "at 1,600 statements than at 16", "at 16,000 statements than at 16", "flat from 16 to 1,600",
+                   "one statement edited at 1,600", "conversion of 16,000"):  # fmt: skip
+        line = next(line for line in archive.split("\n") if target in line)
+        assert "| – |" not in line or "not measured" in line, line
+    single = data["single_feature"][-1]
+    assert single["edit_ok"] and single["edit_cpu_s"] > 0 and single["largest_site_kb"] > single["page_kb"] > 0

@@ -248,3 +248,42 @@ def test_changes_carry_seed_lines_from_the_parsed_model_without_rereading_the_se
         ("masthead", 0, 8),
         ("masthead", 0, 8),
     ]
+
+
+def _many_statements_seed(path: Path, count: int) -> Path:
+    """A seed of ``count`` statements, each with one half-width comma to correct (one audited change each)."""
+    given = "明華強國偉芳敏靜麗軍德志"
+    blocks = []
+    for n in range(count):
+        name = "王" + given[n // len(given)] + given[n % len(given)]
+        blocks.append(f"第{n + 1}號意見\n計量是工業的眼睛,也是質量的基礎。\n——某市計量測試研究院院長 {name}\n")
+    path.write_text("".join(blocks) + "《某報》\n", encoding="utf-8")
+    return path
+
+
+def test_a_long_audit_log_goes_on_over_numbered_pages(tmp_path: Path) -> None:
+    """Past 48 statements with changes the log is split (a single feature of 1,600 statements made one page of
+    10 MB): every change on exactly one page, each page linking to all the others, the note to the first."""
+    from tekan.rendering import AUDIT_STATEMENTS_PER_PAGE
+
+    count = 2 * AUDIT_STATEMENTS_PER_PAGE + 5
+    book = load_book(_many_statements_seed(tmp_path / "many.txt", count), GLOSSARY, "hant")
+    assert len({c.statement for c in book.publication.changes}) == count
+    pages = book_pages(book)
+    logs = sorted((name for name in pages if re.fullmatch(r"audit(-\d+)?\.md", name)), key=len)
+    assert logs == ["audit.md", "audit-2.md", "audit-3.md"]
+    rows = [line for name in logs for line in pages[name].split("\n") if line.startswith('["第')]
+    assert len(rows) == len(book.publication.changes) == count
+    sections = [pages[name].count("\n## ") for name in logs]
+    assert sections == [AUDIT_STATEMENTS_PER_PAGE, AUDIT_STATEMENTS_PER_PAGE, 5]
+    assert "# 文字校訂記錄 1/3" in pages["audit.md"] and "# 文字校訂記錄 3/3" in pages["audit-3.md"]
+    assert "[1](audit.md) · **2** · [3](audit-3.md)" in pages["audit-2.md"]
+    assert "](audit.md)" in pages["about.md"] and "audit-2" not in pages["about.md"]
+    assert all("orphan: true" in pages[name] and "nosearch: true" in pages[name] for name in logs)
+
+
+def test_a_further_audit_page_has_no_english_counterpart() -> None:
+    from tekan.sphinxext.html import counterpart
+
+    assert counterpart("audit-2", "hant", "en") == counterpart("audit", "hant", "en") == "index"
+    assert counterpart("audit-2", "hant", "hans") == "audit-2"
