@@ -906,7 +906,7 @@ def bench_search(sizes: Sequence[int], work: Path, sites: Sequence[Path] = ()) -
 
 #: Why the ten-year collection is not built by default: its build alone takes longer than the rest of the run.
 TEN_YEARS_NOT_RUN = (
-    "not built in this run: `--ten-years` builds it (16,000 statements at the 1,600-statement pace is 10–20 min of "
+    "not measured: `--ten-years` builds it (16,000 statements at the 1,600-statement pace is 10–20 min of "
     "CPU, several times that in wall time on a shared 2-core machine)"
 )
 
