@@ -281,3 +281,40 @@ def test_a_folder_with_a_collection_file_builds_and_checks_the_collection(tmp_pa
     assert "2020_Spring.txt: " in result.stderr and "2022-winter.txt: " in result.stderr
     drafted = tekan("init", cwd=tmp_path)  # a command of one seed asks which
     assert drafted.returncode == 1 and "name the one to work on" in drafted.stderr, drafted.stderr
+
+
+def test_a_feature_is_loaded_again_only_when_its_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds keep the loaded features in the cache folder: an edit to one feature's seed loads that feature alone,
+    and the book is what a load from nothing gives, in each script."""
+    from tekan import book as book_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "collection"
+    shutil.copytree(COLLECTION, folder)
+    loads: list[str] = []
+    real = book_module.load_publication
+
+    def counting(seed: Path, metadata: Path | None = None):  # type: ignore[no-untyped-def]
+        loads.append(feature_id(seed))
+        return real(seed, metadata)
+
+    monkeypatch.setattr(book_module, "load_publication", counting)
+    collection, glossary = folder / "collection.toml", folder / "terms.toml"
+    first = load_book(collection, glossary, "hant")
+    assert sorted(loads) == sorted(FEATURES)
+    loads.clear()
+    assert load_book(collection, glossary, "hant") == first and loads == []
+    hans = load_book(collection, glossary, "hans")  # another edition: loaded for it
+    assert sorted(loads) == sorted(FEATURES)
+    loads.clear()
+    seed = folder / "features" / "2021-autumn.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[1] += "質量,"  # a half-width comma: normalised and audited
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    edited = load_book(collection, glossary, "hant")
+    assert loads == ["2021-autumn"]
+    edited_hans = load_book(collection, glossary, "hans")
+    assert loads == ["2021-autumn"] * 2 and edited_hans != hans
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty"))
+    assert edited == load_book(collection, glossary, "hant") and edited != first
+    assert edited_hans == load_book(collection, glossary, "hans")

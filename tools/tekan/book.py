@@ -100,10 +100,17 @@ def load_book(
     if is_collection(seed):
         facts, seeds = read_collection(seed)
         features, problems = [], []
+        memo = feature_memo(glossary_path)
         for feature_seed in seeds:
-            loaded, found = load_publication(feature_seed)
-            features.append(as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)))
+
+            def load(_: str, feature_seed: Path = feature_seed) -> tuple[Publication, list[Problem]]:
+                loaded, found = load_publication(feature_seed)
+                return as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)), found
+
+            feature, found = memo.get(_feature_key(feature_seed, script, normalise), load)
+            features.append(feature)
             problems += found
+        memo.save()
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
@@ -111,6 +118,41 @@ def load_book(
     publication = _edition(publication, library, script, normalise)
     glossary = book_glossary(library, [publication], EDITIONS[script].script, publication.meta.glossary)
     return Book(publication, glossary, script, tuple(problems))
+
+
+#: The memo of a collection's loaded features, in the user's cache folder (``tekan build`` and its Sphinx process
+#: both load the book): an edit to one feature parses, normalises and converts that feature alone.
+FEATURE_MEMO_FILE = "feature-memo.pickle"
+
+
+def feature_memo(glossary_path: Path) -> FileMemo[tuple[Publication, list[Problem]]]:
+    """The features loaded by earlier builds, valid for this glossary (conversion protects its terms), this code
+    and its data (the package's modules and word lists) and the packages whose data convert and segment."""
+    from .memo import PACKAGE, SEGMENTING_PACKAGES, code_digest, versions
+    from .segmenting import cache_dir
+
+    code = sorted(str(p.relative_to(PACKAGE)) for p in [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")] if p.is_file())
+    try:
+        glossary = glossary_path.read_bytes().hex()
+    except OSError:  # load_glossary has read it: a file that vanished since loads afresh
+        glossary = ""
+    key = code_digest(code, glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
+    return FileMemo(cache_dir() / FEATURE_MEMO_FILE, key, keep=8)
+
+
+def _feature_key(seed: Path, script: str, normalise: bool) -> str:
+    """What loading one feature depends on besides the memo's key: its seed and metadata file (bytes and path: the
+    problems name it), the edition and the normalisation switch."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{seed.resolve()}\0{script}\0{normalise}\0".encode())
+    for path in (seed, seed.with_suffix(".toml")):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0absent\0")
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:
