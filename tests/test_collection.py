@@ -318,3 +318,33 @@ def test_a_feature_is_loaded_again_only_when_its_files_change(tmp_path: Path, mo
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty"))
     assert edited == load_book(collection, glossary, "hant") and edited != first
     assert edited_hans == load_book(collection, glossary, "hans")
+
+
+def test_rendered_pages_are_remembered_only_for_the_same_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection's statement and audit pages come from the page memo when nothing they are made of changed, and
+    are the pages rendering gives without it; an edited statement is rendered again."""
+    from dataclasses import replace
+
+    from tekan import rendering
+    from tekan.memo import FileMemo
+
+    book = load_book(COLLECTION / "collection.toml", COLLECTION / "terms.toml")
+    plain = book_pages(book)
+    memo: FileMemo[object] = FileMemo(None, "key")
+    assert book_pages(book, pages=memo) == plain
+    rendered: list[str] = []
+    real = rendering.render_statement
+
+    def counting(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(statement.meta.slug)
+        return real(statement, *args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_statement", counting)
+    assert book_pages(book, pages=memo) == plain and rendered == []
+    first = book.publication.statements[0]
+    edited = replace(first, paragraphs=(first.paragraphs[0] + "質量。", *first.paragraphs[1:]))
+    statements = (edited, *book.publication.statements[1:])
+    book = replace(book, publication=replace(book.publication, statements=statements))
+    pages = book_pages(book, pages=memo)
+    assert rendered == [first.meta.slug] and pages != plain
+    assert pages == book_pages(book)

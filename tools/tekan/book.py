@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .collection import as_feature, combine, feature_id, is_collection, read_collection
 from .editions import EDITIONS, Edition
@@ -183,10 +184,12 @@ def book_pages(
     translations: Mapping[str, Translation] | None = None,
     memo: FileMemo[list[int]] | None = None,
     parallel_print: bool = False,
+    pages: FileMemo[Any] | None = None,
 ) -> dict[str, str]:
     """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement.
 
-    ``memo`` remembers the word boundaries of the texts linked (keyed by ``glossary.linker_inputs``).
+    ``memo`` remembers the word boundaries of the texts linked (keyed by ``glossary.linker_inputs``); ``pages``
+    a collection's statement and audit pages (keyed by the code and the linker's inputs: ``render_book``).
     ``parallel_print``: the statement pages themselves are parallel, each paragraph beside its translation, and
     there are no separate parallel pages (the parallel PDF of a Chinese edition).
     """
@@ -208,7 +211,7 @@ def book_pages(
         return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
     linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
     if not translations or book.features:  # a collection has no parallel pages yet
-        return render_book(book.publication, linker, edition, book.features)
+        return render_book(book.publication, linker, edition, book.features, memo=pages)
     from .translated import english_paragraphs, render_parallel_pages
 
     words = book.edition.parallel

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .editions import HANT, AuditWords, Edition, PageWords
 from .linking import Linker, Segment
 from .model import Change, Publication, Sector, Statement
+
+if TYPE_CHECKING:
+    from .memo import FileMemo
+
+T = TypeVar("T")
 
 #: ASCII punctuation that cannot start MyST, CommonMark, HTML or Sphinx syntax in running text. (Not ``)``:
 #: ``1)`` or ``2021)`` at the start of a line opens an ordered list.)
@@ -340,6 +348,16 @@ def render_english_index(labels: PageWords) -> str:
     )
 
 
+def _remembered(memo: FileMemo[Any] | None, parts: object, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave an earlier build for the same ``parts`` (everything the page is made of besides
+    what the memo's key covers: the code and the linker's inputs)."""
+    if memo is None:
+        return compute()
+    key = hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
+    value: T = memo.get(key, lambda _: compute())
+    return value
+
+
 def render_book(
     publication: Publication,
     linker: Linker,
@@ -347,6 +365,7 @@ def render_book(
     features: tuple[Publication, ...] = (),
     parallel: Mapping[str, str] | None = None,
     english: Mapping[str, Sequence[str]] | None = None,
+    memo: FileMemo[Any] | None = None,
 ) -> dict[str, str]:
     """Every generated page of a book: relative path (with ``.md``) → MyST text.
 
@@ -355,6 +374,8 @@ def render_book(
     feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the
     slugs of the statements that have a parallel page to the text of the link to it; ``english`` maps slugs to
     the statements' English paragraphs (MyST), which makes those statement pages parallel (the parallel print).
+    ``memo`` keeps the statement and audit pages from build to build (valid for one code and one linker's inputs):
+    an edit re-renders the pages of what it changed.
     """
     labels = edition.pages
     parallel = parallel or {}
@@ -368,7 +389,11 @@ def render_book(
         for statement in statements:
             link = parallel.get(statement.meta.slug, "")
             translation = english.get(statement.meta.slug)
-            pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker, link, translation)
+            pages[f"{statement_doc(statement)}.md"] = _remembered(
+                memo,
+                ("statement", statement, link, translation),
+                lambda st=statement, ln=link, tr=translation: render_statement(st, linker, ln, tr),  # type: ignore[misc]
+            )
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
     if not features:
@@ -381,7 +406,12 @@ def render_book(
             pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
             pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
             if feature.changes:
-                pages |= {f"{name}.md": text for name, text in render_audit_pages(feature, edition, fid).items()}
+                audit = _remembered(
+                    memo,
+                    ("audit", feature, edition, fid),
+                    lambda f=feature, fid=fid: render_audit_pages(f, edition, fid),  # type: ignore[misc]
+                )
+                pages |= {f"{name}.md": text for name, text in audit.items()}
     return pages
 
 

@@ -65,9 +65,29 @@ def edition_of(source: Sphinx | BuildEnvironment | Config) -> Edition:
     return get_target(source).edition
 
 
+class NotPickled:
+    """A value kept on the environment for this build only: Sphinx pickles its environment after reading, and the
+    book (10 MB at 1,600 statements) is loaded again at every start-up anyway."""
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.value = None
+
+
+def loaded_book(env: BuildEnvironment | None) -> Book | None:
+    """The book loaded at start-up, or None before it is."""
+    holder = getattr(env, "tekan_book", None)
+    return holder.value if isinstance(holder, NotPickled) else None
+
+
 def book_of(env: BuildEnvironment) -> Book:
     """The book loaded at start-up (``tekan.sphinxext.pages.generate_pages``)."""
-    book: Book | None = getattr(env, "tekan_book", None)
+    book = loaded_book(env)
     if book is None:
         raise ExtensionError("tekan: the book was not loaded (is tekan.sphinxext in `extensions`?)")
     return book

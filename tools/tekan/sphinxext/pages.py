@@ -23,14 +23,14 @@ from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs, protected_names
 from ..linking import Linker
-from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
+from ..memo import PACKAGE, SEGMENTING_PACKAGES, FileMemo, code_digest, versions
 from ..metadata import metadata_path
 from ..model import Glossary, Translation
 from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, GLOSSARY_DOC, one_line, statement_doc
 from ..target import Target
 from ..translation import book_translations
-from .config import book_of, edition_of, get_target, setup_config
+from .config import NotPickled, book_of, edition_of, get_target, loaded_book, setup_config
 from .glossary import term_reference
 from .search import MEMO_FILE
 
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 #: The memo of the linker's word boundaries in the doctree folder (:class:`tekan.memo.FileMemo`).
 LINK_MEMO_FILE = "tekan-link-memo.pickle"
+#: The memo of a collection's rendered statement and audit pages in the doctree folder (``rendering.render_book``).
+PAGE_MEMO_FILE = "tekan-page-memo.pickle"
 #: The modules whose code decides the word boundaries of a text: an edit to any of them starts a new memo.
 LINKING_CODE = ("segmenting.py", "glossary.py", "scripts.py", "linking.py", "data/unlinked-words.txt")
 _NUMBERED_ID = re.compile(r"^id\d+$")
@@ -77,7 +79,7 @@ class EditorsFiles(std_logging.Filter):
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         location = getattr(record, "location", None)
-        book = getattr(getattr(self.app, "env", None), "tekan_book", None)
+        book = loaded_book(getattr(self.app, "env", None))
         if not isinstance(location, str | Path) or book is None:
             return True
         path, _, _ = str(location).rpartition(":") if re.search(r":\d*$", str(location)) else (str(location), "", "")
@@ -167,13 +169,17 @@ def generate_pages(app: Sphinx) -> None:
     inputs = linker_inputs(book.glossary, book.script, protected_names(book.publication, book.script))
     key = code_digest(LINKING_CODE, inputs, versions(*SEGMENTING_PACKAGES))
     memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
-    pages = book_pages(book, translations, memo, parallel_print=parallel_print)
+    # The pages rendered by an earlier build, valid for this code (the package's modules and data) and linker.
+    code = sorted(str(p.relative_to(PACKAGE)) for p in [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")] if p.is_file())
+    rendered: FileMemo[Any] = FileMemo(Path(app.doctreedir) / PAGE_MEMO_FILE, code_digest(code, key), keep=4)
+    pages = book_pages(book, translations, memo, parallel_print=parallel_print, pages=rendered)
     changed = write_pages(pages, Path(app.srcdir))
     memo.save()
+    rendered.save()
     if changed:
         logger.info("tekan: generated %d page(s)", len(changed))
-    # Reloaded at every start-up; small and picklable, so parallel readers receive it with the env.
-    app.env.tekan_book = book  # type: ignore[attr-defined]
+    # Reloaded at every start-up, never pickled with the environment (parallel readers are forked with it).
+    app.env.tekan_book = NotPickled(book)  # type: ignore[attr-defined]
     _write_search_words(app, book)
 
 
