@@ -210,3 +210,30 @@ def test_a_chinese_edition_gives_usage_and_source_in_its_own_language(app, make_
         nqi = page[page.index('id="term-nqi"') :]
         assert "UNIDO" in nqi[: nqi.index("</dd>")]  # no Chinese source given: the English one
         again.cleanup()
+
+
+@pytest.mark.sphinx("html", testroot="glossary", srcdir="glossary-quoted-chinese")
+def test_chinese_quoted_in_english_glossary_text_is_in_the_editions_script(app, make_app) -> None:
+    """The glossary file writes Chinese inside English notes in Traditional; a Simplified edition shows it in
+    Simplified, tagged zh-Hans (第三方檢測機構 was printed in Traditional in the Simplified book)."""
+    terms = Path(app.srcdir) / "terms.toml"
+    terms.write_text(
+        terms.read_text(encoding="utf-8").replace(
+            'source = "JCGM 200:2012 (VIM) 2.2"\n',
+            'source = "JCGM 200:2012 (VIM) 2.2"\nusage_note = "A 計量檢測機構 does this work."\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    app.cleanup()
+    for script, shown, absent in (("hant", "計量檢測機構", "计量检测机构"), ("hans", "计量检测机构", "計量檢測機構")):
+        again = make_app("html", srcdir=app.srcdir, freshenv=True, confoverrides={"tekan_target.edition": script})
+        again.build()
+        _no_warnings(again)
+        page = (again.outdir / "glossary.html").read_text(encoding="utf-8")
+        entry = page[page.index('id="term-metrology"') :]
+        entry = entry[: entry.index("</dd>")]
+        tag = "zh-Hans" if script == "hans" else "zh-Hant"
+        assert re.search(rf'<span lang="{tag}">{shown}</span>', entry), (script, entry)
+        assert absent not in entry, script
+        again.cleanup()

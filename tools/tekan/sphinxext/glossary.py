@@ -162,7 +162,8 @@ class GlossaryDirective(SphinxDirective):
         if term.en_note:  # what the English term means: beside it, never part of it (ISO 10241-1)
             head += nodes.Text(" ")
             note_text = f"({term.en_note})"
-            head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
+            runs = english_runs(note_text, edition)
+            head += nodes.inline(note_text, "", *runs, classes=["tekan-en-note", "language-en"])
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
         other, other_tag = edition.other_headword(term.hant, term.hans)
         if other != _headword(term, edition):
@@ -181,7 +182,10 @@ class GlossaryDirective(SphinxDirective):
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
-            term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en", "language-en"]
+            term.definition_en,
+            "",
+            *english_runs(term.definition_en, edition),
+            classes=["tekan-definition-en", "language-en"],
         )
         if term.usage_note:
             note = nodes.paragraph(classes=["tekan-usage"])
@@ -218,7 +222,7 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
     """A usage note or source line of a Chinese edition: its Chinese text in the edition's script (the English
     names and terms it quotes tagged ``en``), or the English text when the entry has no Chinese one."""
     if not chinese:
-        return nodes.inline(english, "", *english_runs(english), classes=["language-en"])
+        return nodes.inline(english, "", *english_runs(english, edition), classes=["language-en"])
     text = edition.in_script(chinese)
     runs = [
         nodes.inline(run, run, classes=["language-en"])
@@ -229,12 +233,20 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
     return nodes.inline(text, "", *runs)
 
 
-def english_runs(text: str) -> list[nodes.Node]:
-    """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
-    return [
-        nodes.inline(run, run, classes=["language-zh-Hant"]) if chinese else nodes.Text(run)
-        for run, chinese in chinese_runs(text)
-    ]
+def english_runs(text: str, edition: Edition | None = None) -> list[nodes.Node]:
+    """English text of the glossary file, its quoted Chinese tagged with its language: in a Chinese edition
+    converted to the edition's script (第三方检测机构 in the Simplified one); elsewhere Traditional, as the
+    file writes it."""
+    chinese_edition = edition is not None and not edition.translated
+    tag = edition.tag if edition is not None and chinese_edition else "zh-Hant"
+    runs: list[nodes.Node] = []
+    for run, chinese in chinese_runs(text):
+        if not chinese:
+            runs.append(nodes.Text(run))
+            continue
+        shown = edition.in_script(run) if edition is not None and chinese_edition else run
+        runs.append(nodes.inline(shown, shown, classes=[f"language-{tag}"]))
+    return runs
 
 
 def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
