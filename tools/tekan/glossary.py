@@ -12,6 +12,7 @@ from typing import Any
 
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
+from .glossaryfields import FIELDS
 from .linking import Linker
 from .memo import FileMemo
 from .model import Glossary, GlossaryChoice, Location, Publication, Term
@@ -105,7 +106,13 @@ def check_glossary(path: Path) -> tuple[Glossary | None, list[TekanError]]:
 
 def _term(entry: Any, where: Location) -> Term:
     """One entry as a Term, or TekanError naming the first thing wrong with it."""
-    check_fields(entry, where, Kind.glossary, _REQUIRED, _OPTIONAL)
+    declared = {key: field.type for key, field in FIELDS.items() if key not in _OPTIONAL}
+    check_fields(entry, where, Kind.glossary, _REQUIRED, {**_OPTIONAL, **declared})
+    values = tuple((key, FIELDS[key].parse(entry[key])) for key in declared if key in entry)
+    for key, value in values:
+        message = FIELDS[key].problem(value)
+        if message:
+            raise TekanError(message, where, Kind.glossary)
     term = Term(
         id=entry["id"],
         hant=entry["hant"].strip(),
@@ -128,6 +135,7 @@ def _term(entry: Any, where: Location) -> Term:
         reference=entry.get("reference", False),
         usage_note_zh=entry.get("usage_note_zh", "").strip(),
         source_zh=entry.get("source_zh", "").strip(),
+        fields=values,
     )
     if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)

@@ -163,6 +163,11 @@ class Term:
     reference: bool = False  # defined because other entries lean on it: looked up, never linked in the text
     usage_note_zh: str = ""  # the usage note in Traditional Chinese, for the Chinese editions, or ""
     source_zh: str = ""  # the source line in Traditional Chinese, for the Chinese editions, or ""
+    fields: tuple[tuple[str, str | tuple[str, ...] | bool | int], ...] = ()  # declared fields' values (glossaryfields)
+
+    def value(self, key: str) -> str | tuple[str, ...] | bool | int | None:
+        """The value of the declared field ``key`` (``glossaryfields.FIELDS``), or None when the entry has none."""
+        return next((value for name, value in self.fields if name == key), None)
 
     @property
     def linkable(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Kind, Problem, TekanError, read_text
+from .glossaryfields import FIELDS
 from .metadata import metadata_path
 from .model import Location
 from .processes import query
@@ -120,6 +121,8 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
     if book.features:  # the collection's own title page
         for name in _PUBLICATION_FIELDS:
             yield Location(book.publication.source, 0), f"`{name}`", getattr(book.publication.meta, name), name
+    shown = [field for field in FIELDS.values() if field.render != "none"]
+    printed = {key for field in shown for key in (field.key, field.chinese) if key in FIELDS}
     for term in book.glossary.terms:
         where = Location(book.glossary.source, term.line)
         fields = {
@@ -133,6 +136,10 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
         }
         for key, text in fields.items():
             yield where, f"term `{term.id}`", text, key
+        for key, value in term.fields:  # the declared fields an entry shows (glossaryfields)
+            if key in printed:
+                for text in FIELDS[key].texts(value):
+                    yield where, f"term `{term.id}`", text, key
 
 
 #: The publication's fields the PDF sets (title page, imprint, PDF properties).

@@ -23,6 +23,7 @@ from ..editions import Edition, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
+from ..glossaryfields import GlossaryField, Value, shown, signature
 from ..languages import chinese_runs
 from ..memo import code_digest
 from ..model import Term
@@ -163,6 +164,7 @@ class GlossaryDirective(SphinxDirective):
             head += nodes.Text(" ")
             note_text = f"({term.en_note})"
             head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
+        head += _inline_fields(term, edition)
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
         other, other_tag = edition.other_headword(term.hant, term.hans)
         if other != _headword(term, edition):
@@ -189,6 +191,7 @@ class GlossaryDirective(SphinxDirective):
             note += nodes.Text(words.colon)
             note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
             definition += note
+        definition += _field_paragraphs(term, edition)
         glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
@@ -229,6 +232,71 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
     return nodes.inline(text, "", *runs)
 
 
+def _field_value(term: Term, field: GlossaryField, value: Value, edition: Edition) -> list[nodes.Node]:
+    """A declared field's value as an entry shows it in ``edition``: English text tagged ``en`` (or its Chinese
+    companion in a Chinese edition), Chinese text in the edition's script (tagged in a translated edition),
+    a code untagged; a list's items joined as the edition joins a run-in list."""
+    if isinstance(value, bool):
+        return []  # a flag: its label alone says it
+    if isinstance(value, int):
+        return [nodes.Text(str(value))]
+    if isinstance(value, tuple):
+        nodes_: list[nodes.Node] = []
+        for index, item in enumerate(value):
+            if index:
+                nodes_.append(nodes.Text(edition.pages.separator))
+            nodes_ += _field_value(term, field, item, edition)
+        return nodes_
+    if field.language == "en":
+        chinese = term.value(field.chinese) if field.chinese and not edition.translated else ""
+        if isinstance(chinese, str) and chinese:
+            return [_in_edition_language(chinese, value, edition)]
+        runs = english_runs(value)
+        return [nodes.inline(value, "", *runs, classes=[] if edition.translated else ["language-en"])]
+    if field.language == "zh":
+        if edition.translated:
+            return [nodes.inline(value, value, classes=["language-zh-Hant"])]
+        text = edition.in_script(value)
+        return [nodes.inline(text, text)]
+    return [nodes.inline(value, value)]
+
+
+def _field_classes(field: GlossaryField) -> list[str]:
+    return ["tekan-field", f"tekan-field-{field.key.replace('_', '-')}"]
+
+
+def _inline_fields(term: Term, edition: Edition) -> list[nodes.Node]:
+    """The declared fields shown on an entry's head line, each in brackets after what precedes it."""
+    found: list[nodes.Node] = []
+    for field in shown("inline"):
+        value = term.value(field.key)
+        if value in (None, "", (), False):
+            continue
+        label = field.label_in(edition)
+        parts: list[nodes.Node] = [nodes.Text(f" ({label}{edition.pages.colon}" if label else " (")]
+        parts += _field_value(term, field, value, edition)
+        parts.append(nodes.Text(")"))
+        found.append(nodes.inline("", "", *parts, classes=_field_classes(field)))
+    return found
+
+
+def _field_paragraphs(term: Term, edition: Edition) -> list[nodes.Node]:
+    """The declared fields shown as labelled paragraphs of an entry (after its usage note), in declared order."""
+    found: list[nodes.Node] = []
+    for field in shown("body"):
+        value = term.value(field.key)
+        if value in (None, "", (), False):
+            continue
+        label = field.label_in(edition)
+        line = nodes.paragraph(classes=_field_classes(field))
+        line += nodes.strong(label, label)
+        if value is not True:
+            line += nodes.Text(edition.pages.colon)
+            line.extend(_field_value(term, field, value, edition))
+        found.append(line)
+    return found
+
+
 def english_runs(text: str) -> list[nodes.Node]:
     """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
     return [
@@ -240,6 +308,7 @@ def english_runs(text: str) -> list[nodes.Node]:
 def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
     """An entry of the English edition's glossary: Chinese headwords and pinyin, English then Chinese definition."""
     glossary = book_of(directive.env).glossary
+    edition = edition_of(directive.env)
     definition = nodes.definition()
     head = nodes.paragraph(classes=["tekan-term-head"])
     head += nodes.inline(term.hant, term.hant, classes=["tekan-zh", "language-zh-Hant"])
@@ -251,6 +320,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
     if term.abbr:
         head += nodes.inline(term.abbr, f" ({term.abbr})", classes=["tekan-abbr"])
+    head += _inline_fields(term, edition)
     definition += head
 
     def labelled(label: str, classes: list[str]) -> nodes.paragraph:
@@ -275,6 +345,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
         line = labelled(labels.note, ["tekan-usage"])
         line.extend(english_runs(term.usage_note))
         definition += line
+    definition += _field_paragraphs(term, edition)
     if term.see_also:
         line = labelled(labels.see, ["tekan-see-also"])
         for index, ref in enumerate(term.see_also):
@@ -514,7 +585,9 @@ def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
     static = Path(app.outdir) / "_static"
     title = app.config.project  # the book's full title (tekan.sphinxext.defaults.apply_identity)
     source = book.glossary.source.stat()
-    key = code_digest(["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title)
+    key = code_digest(
+        ["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title, signature()
+    )
     if getattr(env, "tekan_exports_key", None) == key and all((static / n).is_file() for n in (CSV_FILE, TBX_FILE)):
         return []
     env.tekan_exports_key = key  # type: ignore[attr-defined]  # saved with the environment after this event

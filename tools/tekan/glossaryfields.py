@@ -1,0 +1,128 @@
+"""The glossary's declared fields: a per-entry property of ``glossary/terms.toml`` as one record.
+
+A field declared here (or in a book's own module, before it builds) is read and checked by the glossary parser,
+shown in every edition's glossary (HTML, EPUB, the Typst PDF) with a label in that edition's language, exported
+to CSV and TBX when it says so, and checked for the PDF's glyphs. No other module names it:
+
+    register(GlossaryField("iso_ref", str, label="標準條目", label_en="Standard reference", pattern=r"ISO.*"))
+
+Its values live on ``Term.fields`` (``term.value("iso_ref")``); a field other code must read by attribute is
+also named on ``Term`` (a second file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .editions import Edition
+
+#: What a field's value may be in the TOML file.
+TYPES = (str, list, bool, int)
+#: How an entry shows a field: a labelled paragraph, a labelled run-in list, in brackets on the head line, or not.
+RENDERINGS = ("plain", "list", "inline", "none")
+#: The language of a field's text: English (tagged ``en``), Traditional Chinese (in each edition's script), or
+#: neither (a standard's number, a code: untagged).
+LANGUAGES = ("en", "zh", "")
+#: A field's value as a Term keeps it (a TOML list becomes a tuple).
+Value = str | tuple[str, ...] | bool | int
+
+
+@dataclass(frozen=True)
+class GlossaryField:
+    """One optional per-entry property of the glossary file."""
+
+    key: str  # the TOML key, e.g. "iso_ref"
+    type: type  # str, list (of strings), bool or int
+    label: str = ""  # its label in Traditional Chinese (each Chinese edition shows it in its own script and forms)
+    label_en: str = ""  # its label in a translated (English) edition
+    labels: tuple[tuple[str, str], ...] = ()  # an edition's own label (edition key → label), over the two above
+    render: str = "plain"  # one of RENDERINGS
+    language: str = "en"  # one of LANGUAGES: how its text is tagged and converted
+    chinese: str = ""  # a second declared key holding the text in Traditional Chinese, shown in Chinese editions
+    pattern: str = ""  # a regular expression each string value must match whole ("" accepts any)
+    check: Callable[[Any], str] | None = None  # a further check: the message for a wrong value, "" for a good one
+    export: bool = True  # a CSV column (named by the key) and a TBX note on the concept
+    help: str = ""  # what the field holds, for an editor (messages, the README)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.key):
+            raise ValueError(f"glossary field key {self.key!r}: lowercase ASCII letters, digits and underscores")
+        if self.type not in TYPES:
+            raise ValueError(f"glossary field {self.key!r}: type must be one of str, list, bool, int")
+        if self.render not in RENDERINGS:
+            raise ValueError(f"glossary field {self.key!r}: render must be one of {', '.join(RENDERINGS)}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"glossary field {self.key!r}: language must be 'en', 'zh' or ''")
+        if self.render == "list" and self.type is not list:
+            raise ValueError(f"glossary field {self.key!r}: render 'list' needs type list")
+        if self.render in ("plain", "list") and not (self.label or self.label_en or self.labels):
+            raise ValueError(f"glossary field {self.key!r}: a shown field needs a label")
+
+    def label_in(self, edition: Edition) -> str:
+        """The field's label in ``edition``: its own, else the English one (translated), else the Chinese one."""
+        own = dict(self.labels)
+        if edition.key in own:
+            return own[edition.key]
+        if edition.translated:
+            return self.label_en or self.label
+        return edition.in_script(self.label) if self.label else self.label_en
+
+    def parse(self, value: Any) -> Value:
+        """The TOML value (its type already checked) as a Term keeps it: strings stripped, lists as tuples."""
+        if self.type is list:
+            return tuple(item.strip() for item in value)
+        return value.strip() if isinstance(value, str) else value
+
+    def problem(self, value: Value) -> str:
+        """What is wrong with a parsed value ("" when nothing): the pattern, then the declared check."""
+        items = value if isinstance(value, tuple) else (value,)
+        if self.pattern:
+            for item in items:
+                if isinstance(item, str) and not re.fullmatch(self.pattern, item):
+                    return f"field {self.key!r}: {item!r} does not match {self.pattern!r}"
+        if self.check is not None:
+            message = self.check(value)
+            if message:
+                return f"field {self.key!r}: {message}"
+        return ""
+
+    def texts(self, value: Value) -> tuple[str, ...]:
+        """The strings of a value (for the PDF's glyph check and the exports)."""
+        if isinstance(value, tuple):
+            return value
+        return (value,) if isinstance(value, str) else ()
+
+
+#: Every declared field, by key, in the order entries show and exports list them (:func:`register` adds one).
+FIELDS: dict[str, GlossaryField] = {}
+
+
+def register(field: GlossaryField) -> GlossaryField:
+    """Declare ``field`` (replacing one of the same key); return it."""
+    FIELDS[field.key] = field
+    return field
+
+
+def unregister(key: str) -> None:
+    """Forget the field called ``key`` (a test's or a book's declaration, when it is done)."""
+    FIELDS.pop(key, None)
+
+
+def shown(render: str) -> list[GlossaryField]:
+    """The declared fields shown as ``render`` ("plain" and "list" together as "body"), in order."""
+    wanted = ("plain", "list") if render == "body" else (render,)
+    return [field for field in FIELDS.values() if field.render in wanted]
+
+
+def exported() -> list[GlossaryField]:
+    """The declared fields the CSV and TBX exports carry, in order."""
+    return [field for field in FIELDS.values() if field.export]
+
+
+def signature() -> str:
+    """What the declarations are, for a cache key (an export is made again when a declaration changes)."""
+    return repr([(f.key, f.type.__name__, f.render, f.language, f.chinese, f.export) for f in FIELDS.values()])
