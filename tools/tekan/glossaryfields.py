@@ -29,6 +29,8 @@ RENDERINGS = ("plain", "list", "inline", "none")
 LANGUAGES = ("en", "zh", "")
 #: A field's value as a Term keeps it (a TOML list becomes a tuple).
 Value = str | tuple[str, ...] | bool | int
+#: The value of an entry that leaves a field out, by the field's type.
+_EMPTY: dict[type, Value] = {str: "", list: (), bool: False, int: 0}
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,14 @@ class GlossaryField:
     label: str = ""  # its label in Traditional Chinese (each Chinese edition shows it in its own script and forms)
     label_en: str = ""  # its label in a translated (English) edition
     labels: tuple[tuple[str, str], ...] = ()  # an edition's own label (edition key → label), over the two above
+    word: str = ""  # instead: the label every edition holds among its glossary words (``GlossaryWords.note``)
     render: str = "plain"  # one of RENDERINGS
     language: str = "en"  # one of LANGUAGES: how its text is tagged and converted
     chinese: str = ""  # a second declared key holding the text in Traditional Chinese, shown in Chinese editions
     pattern: str = ""  # a regular expression each string value must match whole ("" accepts any)
     check: Callable[[Any], str] | None = None  # a further check: the message for a wrong value, "" for a good one
     export: bool = True  # a CSV column (named by the key) and a TBX note on the concept
+    css: str = ""  # the class of its paragraph; "" for ``tekan-field tekan-field-KEY``
     help: str = ""  # what the field holds, for an editor (messages, the README)
 
     def __post_init__(self) -> None:
@@ -59,14 +63,17 @@ class GlossaryField:
             raise ValueError(f"glossary field {self.key!r}: language must be 'en', 'zh' or ''")
         if self.render == "list" and self.type is not list:
             raise ValueError(f"glossary field {self.key!r}: render 'list' needs type list")
-        if self.render in ("plain", "list") and not (self.label or self.label_en or self.labels):
+        if self.render in ("plain", "list") and not (self.label or self.label_en or self.labels or self.word):
             raise ValueError(f"glossary field {self.key!r}: a shown field needs a label")
 
     def label_in(self, edition: Edition) -> str:
-        """The field's label in ``edition``: its own, else the English one (translated), else the Chinese one."""
+        """The field's label in ``edition``: its own, else the edition's word, else the English one (translated),
+        else the Chinese one."""
         own = dict(self.labels)
         if edition.key in own:
             return own[edition.key]
+        if self.word:
+            return str(getattr(edition.glossary, self.word))
         if edition.translated:
             return self.label_en or self.label
         return edition.in_script(self.label) if self.label else self.label_en
@@ -76,6 +83,10 @@ class GlossaryField:
         if self.type is list:
             return tuple(item.strip() for item in value)
         return value.strip() if isinstance(value, str) else value
+
+    def empty(self) -> Value:
+        """The value of an entry that leaves the field out."""
+        return _EMPTY[self.type]
 
     def problem(self, value: Value) -> str:
         """What is wrong with a parsed value ("" when nothing): the pattern, then the declared check."""
@@ -126,3 +137,28 @@ def exported() -> list[GlossaryField]:
 def signature() -> str:
     """What the declarations are, for a cache key (an export is made again when a declaration changes)."""
     return repr([(f.key, f.type.__name__, f.render, f.language, f.chinese, f.export) for f in FIELDS.values()])
+
+
+# Tekan's own fields that the entries lay out from their declarations (``Term`` names them too: other code reads
+# them, and the CSV and TBX exports carry them in Tekan's own columns and notes, hence ``export=False``).
+register(
+    GlossaryField(
+        "usage_note",
+        str,
+        word="note",
+        chinese="usage_note_zh",
+        export=False,
+        css="tekan-usage",
+        help="a cross-Strait or other usage remark, in English",
+    )
+)
+register(
+    GlossaryField(
+        "usage_note_zh",
+        str,
+        render="none",
+        language="zh",
+        export=False,
+        help="the usage note in Traditional Chinese, shown in the Chinese editions",
+    )
+)

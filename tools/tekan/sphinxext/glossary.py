@@ -185,13 +185,7 @@ class GlossaryDirective(SphinxDirective):
         definition += nodes.paragraph(
             term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en", "language-en"]
         )
-        if term.usage_note:
-            note = nodes.paragraph(classes=["tekan-usage"])
-            note += nodes.strong(labels.note, labels.note)
-            note += nodes.Text(words.colon)
-            note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
-            definition += note
-        definition += _field_paragraphs(term, edition)
+        definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
         glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
@@ -251,8 +245,9 @@ def _field_value(term: Term, field: GlossaryField, value: Value, edition: Editio
         chinese = term.value(field.chinese) if field.chinese and not edition.translated else ""
         if isinstance(chinese, str) and chinese:
             return [_in_edition_language(chinese, value, edition)]
-        runs = english_runs(value)
-        return [nodes.inline(value, "", *runs, classes=[] if edition.translated else ["language-en"])]
+        if edition.translated:  # the page's own language
+            return english_runs(value)
+        return [_in_edition_language("", value, edition)]
     if field.language == "zh":
         if edition.translated:
             return [nodes.inline(value, value, classes=["language-zh-Hant"])]
@@ -262,7 +257,7 @@ def _field_value(term: Term, field: GlossaryField, value: Value, edition: Editio
 
 
 def _field_classes(field: GlossaryField) -> list[str]:
-    return ["tekan-field", f"tekan-field-{field.key.replace('_', '-')}"]
+    return [field.css] if field.css else ["tekan-field", f"tekan-field-{field.key.replace('_', '-')}"]
 
 
 def _inline_fields(term: Term, edition: Edition) -> list[nodes.Node]:
@@ -341,11 +336,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     definition += nodes.paragraph(
         term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
     )
-    if term.usage_note:
-        line = labelled(labels.note, ["tekan-usage"])
-        line.extend(english_runs(term.usage_note))
-        definition += line
-    definition += _field_paragraphs(term, edition)
+    definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
     if term.see_also:
         line = labelled(labels.see, ["tekan-see-also"])
         for index, ref in enumerate(term.see_also):
