@@ -49,7 +49,6 @@ _REQUIRED = {
     "category": str,
     "definition_zh": str,
     "definition_en": str,
-    "source": str,
 }
 _OPTIONAL = {
     "abbr": str,
@@ -60,7 +59,6 @@ _OPTIONAL = {
     "en_note": str,
     "wrong_en": list,
     "reference": bool,
-    "source_zh": str,
 }
 
 
@@ -105,7 +103,8 @@ def check_glossary(path: Path) -> tuple[Glossary | None, list[TekanError]]:
 def _term(entry: Any, where: Location) -> Term:
     """One entry as a Term, or TekanError naming the first thing wrong with it."""
     declared = {key: field.type for key, field in FIELDS.items()}
-    check_fields(entry, where, Kind.glossary, _REQUIRED, {**_OPTIONAL, **declared})
+    required = {**_REQUIRED, **{key: field.type for key, field in FIELDS.items() if field.required}}
+    check_fields(entry, where, Kind.glossary, required, {**_OPTIONAL, **declared})
     values = tuple((key, FIELDS[key].parse(entry[key])) for key in declared if key in entry)
     for key, value in values:
         message = FIELDS[key].problem(value)
@@ -127,14 +126,12 @@ def _term(entry: Any, where: Location) -> Term:
         definition_zh=entry["definition_zh"].strip(),
         definition_en=entry["definition_en"].strip(),
         see_also=tuple(entry.get("see_also", [])),
-        source=entry["source"].strip(),
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
         misspellings=tuple(m.strip() for m in entry.get("misspellings", [])),
         en_note=entry.get("en_note", "").strip(),
         wrong_en=tuple(w.strip() for w in entry.get("wrong_en", [])),
         reference=entry.get("reference", False),
-        source_zh=entry.get("source_zh", "").strip(),
         fields=tuple((key, value) for key, value in values if key not in named),
         **named,
     )

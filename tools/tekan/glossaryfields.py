@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 TYPES = (str, list, bool, int)
 #: How an entry shows a field: a labelled paragraph, a labelled run-in list, in brackets on the head line, or not.
 RENDERINGS = ("plain", "list", "inline", "none")
+#: Where an entry shows a labelled field: after its definitions (before the see-also line), or after the see-also line.
+PLACES = ("body", "end")
 #: The language of a field's text: English (tagged ``en``), Traditional Chinese (in each edition's script), or
 #: neither (a standard's number, a code: untagged).
 LANGUAGES = ("en", "zh", "")
@@ -44,6 +46,8 @@ class GlossaryField:
     labels: tuple[tuple[str, str], ...] = ()  # an edition's own label (edition key → label), over the two above
     word: str = ""  # instead: the label every edition holds among its glossary words (``GlossaryWords.note``)
     render: str = "plain"  # one of RENDERINGS
+    place: str = "body"  # one of PLACES (a labelled paragraph or list)
+    required: bool = False  # every entry gives it, not empty
     language: str = "en"  # one of LANGUAGES: how its text is tagged and converted
     chinese: str = ""  # a second declared key holding the text in Traditional Chinese, shown in Chinese editions
     pattern: str = ""  # a regular expression each string value must match whole ("" accepts any)
@@ -59,6 +63,8 @@ class GlossaryField:
             raise ValueError(f"glossary field {self.key!r}: type must be one of str, list, bool, int")
         if self.render not in RENDERINGS:
             raise ValueError(f"glossary field {self.key!r}: render must be one of {', '.join(RENDERINGS)}")
+        if self.place not in PLACES:
+            raise ValueError(f"glossary field {self.key!r}: place must be one of {', '.join(PLACES)}")
         if self.language not in LANGUAGES:
             raise ValueError(f"glossary field {self.key!r}: language must be 'en', 'zh' or ''")
         if self.render == "list" and self.type is not list:
@@ -123,10 +129,11 @@ def unregister(key: str) -> None:
     FIELDS.pop(key, None)
 
 
-def shown(render: str) -> list[GlossaryField]:
-    """The declared fields shown as ``render`` ("plain" and "list" together as "body"), in order."""
-    wanted = ("plain", "list") if render == "body" else (render,)
-    return [field for field in FIELDS.values() if field.render in wanted]
+def shown(render: str, place: str = "body") -> list[GlossaryField]:
+    """The declared fields shown as ``render`` ("plain" and "list" together as "labelled", at ``place``), in order."""
+    if render == "labelled":
+        return [field for field in FIELDS.values() if field.render in ("plain", "list") and field.place == place]
+    return [field for field in FIELDS.values() if field.render == render]
 
 
 def exported() -> list[GlossaryField]:
@@ -139,8 +146,9 @@ def signature() -> str:
     return repr([(f.key, f.type.__name__, f.render, f.language, f.chinese, f.export) for f in FIELDS.values()])
 
 
-# Tekan's own fields that the entries lay out from their declarations (``Term`` names them too: other code reads
-# them, and the CSV and TBX exports carry them in Tekan's own columns and notes, hence ``export=False``).
+# Tekan's own fields that the entries lay out from their declarations, in the order an entry shows them.
+# ``Term`` names them too (other code reads them), and the CSV and TBX exports carry them in Tekan's own
+# columns and notes, hence ``export=False``.
 register(
     GlossaryField(
         "usage_note",
@@ -160,5 +168,28 @@ register(
         language="zh",
         export=False,
         help="the usage note in Traditional Chinese, shown in the Chinese editions",
+    )
+)
+register(
+    GlossaryField(
+        "source",
+        str,
+        required=True,
+        word="source",
+        chinese="source_zh",
+        place="end",
+        export=False,
+        css="tekan-source",
+        help="the authority for the English rendering",
+    )
+)
+register(
+    GlossaryField(
+        "source_zh",
+        str,
+        render="none",
+        language="zh",
+        export=False,
+        help="the source line in Traditional Chinese, shown in the Chinese editions",
     )
 )

@@ -197,11 +197,7 @@ class GlossaryDirective(SphinxDirective):
                 other_term = glossary.by_id[ref]
                 see += _term_ref(other_term, _headword(other_term, edition))
             definition += see
-        source = nodes.paragraph(classes=["tekan-source"])
-        source += nodes.strong(labels.source, labels.source)
-        source += nodes.Text(words.colon)
-        source += _in_edition_language(term.source_zh, term.source, edition)
-        definition += source
+        definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
         if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
             used = nodes.paragraph(classes=["tekan-backlinks"])
             used += nodes.strong(labels.used, labels.used)
@@ -275,10 +271,10 @@ def _inline_fields(term: Term, edition: Edition) -> list[nodes.Node]:
     return found
 
 
-def _field_paragraphs(term: Term, edition: Edition) -> list[nodes.Node]:
-    """The declared fields shown as labelled paragraphs of an entry (after its usage note), in declared order."""
+def _field_paragraphs(term: Term, edition: Edition, place: str = "body") -> list[nodes.Node]:
+    """The declared fields an entry shows as labelled paragraphs at ``place``, in declared order."""
     found: list[nodes.Node] = []
-    for field in shown("body"):
+    for field in shown("labelled", place):
         value = term.value(field.key)
         if value in (None, "", (), False):
             continue
@@ -345,9 +341,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
             other = glossary.by_id[ref]
             line += _term_ref(other, other.en)
         definition += line
-    line = labelled(labels.source, ["tekan-source"])
-    line.extend(english_runs(term.source))
-    definition += line
+    definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
     if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
         line = labelled(labels.used, ["tekan-backlinks"])
         line += backlinks(term=term.id)
