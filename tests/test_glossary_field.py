@@ -222,3 +222,19 @@ def test_the_exports_follow_the_declaration(iso_ref: GlossaryField, tmp_path: Pa
     assert loaded.by_id["energy-meter"].value("iso_ref") == "IEC 62052-11:2020, 3.1.1"
     assert read_csv(to_csv(loaded, str))[0]["iso_ref"] == "IEC 62052-11:2020, 3.1.1"
     assert re.search(r"<note>Standard clause: ISO/IEC Guide 99:2007, 2\.44</note>", to_tbx(loaded, "", str).decode())
+
+
+@pytest.mark.pdf
+def test_a_character_the_pdf_fonts_lack_in_a_declared_field_is_located(iso_ref: GlossaryField, book: Path) -> None:
+    """The usage note is one of Tekan's own declared fields: the PDF's glyph check reads it from its declaration."""
+    from tekan.book import load_book
+    from tekan.pdf import missing_glyphs
+
+    note = 'usage_note = "A set phrase\ue000."'
+    text = GLOSSARY.replace('source = "Descriptive translation"\n', f'source = "Descriptive translation"\n{note}\n')
+    glossary = book / "private-use.toml"
+    glossary.write_text(text, encoding="utf-8")
+    problems = missing_glyphs(load_book(book / "feature.txt", glossary, "hant"), ("Noto Serif CJK TC",))
+    line, column = text.split("\n").index(note) + 1, note.index("\ue000") + 1
+    found = [(p.location.line, p.message.split(":")[0]) for p in problems]
+    assert found == [(line, f"term `household`, column {column}")]
