@@ -160,11 +160,11 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
+        head += _inline_fields(term, edition)  # after the abbreviation, as in the English edition
         if term.en_note:  # what the English term means: beside it, never part of it (ISO 10241-1)
             head += nodes.Text(" ")
             note_text = f"({term.en_note})"
             head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
-        head += _inline_fields(term, edition)
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
         other, other_tag = edition.other_headword(term.hant, term.hans)
         if other != _headword(term, edition):
@@ -220,6 +220,67 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
         for run, is_chinese in chinese_runs(text)
     ]
     return nodes.inline(text, "", *runs)
+
+
+def english_runs(text: str) -> list[nodes.Node]:
+    """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
+    return [
+        nodes.inline(run, run, classes=["language-zh-Hant"]) if chinese else nodes.Text(run)
+        for run, chinese in chinese_runs(text)
+    ]
+
+
+def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
+    """An entry of the English edition's glossary: Chinese headwords and pinyin, English then Chinese definition."""
+    glossary = book_of(directive.env).glossary
+    edition = edition_of(directive.env)
+    definition = nodes.definition()
+    head = nodes.paragraph(classes=["tekan-term-head"])
+    head += nodes.inline(term.hant, term.hant, classes=["tekan-zh", "language-zh-Hant"])
+    if term.hans != term.hant:
+        head += nodes.Text(" ")
+        head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
+        head += nodes.inline(term.hans, term.hans, classes=["tekan-other-script", "language-zh-Hans"])
+    head += nodes.Text(" ")
+    head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
+    if term.abbr:
+        head += nodes.inline(term.abbr, f" ({term.abbr})", classes=["tekan-abbr"])
+    head += _inline_fields(term, edition)
+    definition += head
+
+    def labelled(label: str, classes: list[str]) -> nodes.paragraph:
+        line = nodes.paragraph(classes=classes)
+        line += nodes.strong(label, label)
+        line += nodes.Text(": ")
+        return line
+
+    if term.aliases:
+        line = labelled(labels.aliases, ["tekan-aliases"])
+        line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
+        definition += line
+    if term.en_note:  # what the English headword means, kept out of the headword itself (ISO 10241-1)
+        definition += nodes.paragraph(term.en_note, "", *english_runs(term.en_note), classes=["tekan-en-note"])
+    definition += nodes.paragraph(
+        term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en"]
+    )
+    definition += nodes.paragraph(
+        term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
+    )
+    definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
+    if term.see_also:
+        line = labelled(labels.see, ["tekan-see-also"])
+        for index, ref in enumerate(term.see_also):
+            if index:
+                line += nodes.Text(", ")
+            other = glossary.by_id[ref]
+            line += _term_ref(other, other.en)
+        definition += line
+    definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
+    if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
+        line = labelled(labels.used, ["tekan-backlinks"])
+        line += backlinks(term=term.id)
+        definition += line
+    return definition
 
 
 def _field_value(term: Term, field: GlossaryField, value: Value, edition: Edition) -> list[nodes.Node]:
@@ -286,67 +347,6 @@ def _field_paragraphs(term: Term, edition: Edition, place: str = "body") -> list
             line.extend(_field_value(term, field, value, edition))
         found.append(line)
     return found
-
-
-def english_runs(text: str) -> list[nodes.Node]:
-    """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
-    return [
-        nodes.inline(run, run, classes=["language-zh-Hant"]) if chinese else nodes.Text(run)
-        for run, chinese in chinese_runs(text)
-    ]
-
-
-def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
-    """An entry of the English edition's glossary: Chinese headwords and pinyin, English then Chinese definition."""
-    glossary = book_of(directive.env).glossary
-    edition = edition_of(directive.env)
-    definition = nodes.definition()
-    head = nodes.paragraph(classes=["tekan-term-head"])
-    head += nodes.inline(term.hant, term.hant, classes=["tekan-zh", "language-zh-Hant"])
-    if term.hans != term.hant:
-        head += nodes.Text(" ")
-        head += nodes.inline("", f"{labels.other_script} ", classes=["tekan-script-label"])
-        head += nodes.inline(term.hans, term.hans, classes=["tekan-other-script", "language-zh-Hans"])
-    head += nodes.Text(" ")
-    head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
-    if term.abbr:
-        head += nodes.inline(term.abbr, f" ({term.abbr})", classes=["tekan-abbr"])
-    head += _inline_fields(term, edition)
-    definition += head
-
-    def labelled(label: str, classes: list[str]) -> nodes.paragraph:
-        line = nodes.paragraph(classes=classes)
-        line += nodes.strong(label, label)
-        line += nodes.Text(": ")
-        return line
-
-    if term.aliases:
-        line = labelled(labels.aliases, ["tekan-aliases"])
-        line += nodes.inline("", "、".join(term.aliases), classes=["language-zh-Hant"])
-        definition += line
-    if term.en_note:  # what the English headword means, kept out of the headword itself (ISO 10241-1)
-        definition += nodes.paragraph(term.en_note, "", *english_runs(term.en_note), classes=["tekan-en-note"])
-    definition += nodes.paragraph(
-        term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en"]
-    )
-    definition += nodes.paragraph(
-        term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
-    )
-    definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
-    if term.see_also:
-        line = labelled(labels.see, ["tekan-see-also"])
-        for index, ref in enumerate(term.see_also):
-            if index:
-                line += nodes.Text(", ")
-            other = glossary.by_id[ref]
-            line += _term_ref(other, other.en)
-        definition += line
-    definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
-    if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
-        line = labelled(labels.used, ["tekan-backlinks"])
-        line += backlinks(term=term.id)
-        definition += line
-    return definition
 
 
 def english_sort_key(text: str) -> str:
