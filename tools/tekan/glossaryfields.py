@@ -1,8 +1,8 @@
 """The glossary's declared fields: a per-entry property of ``glossary/terms.toml`` as one record.
 
-A field declared here (or in a book's own module, before it builds) is read and checked by the glossary parser,
-shown in every edition's glossary (HTML, EPUB, the Typst PDF) with a label in that edition's language, exported
-to CSV and TBX when it says so, and checked for the PDF's glyphs. No other module names it:
+A field declared here (or by a program using Tekan as a library, before it loads the glossary) is read and
+checked by the glossary parser, shown in every edition's glossary (HTML, EPUB, the Typst PDF) with a label in that
+edition's language, exported to CSV and TBX when it says so, and checked for the PDF's glyphs. No other module names it:
 
     register(GlossaryField("iso_ref", str, label="標準條目", label_en="Standard reference", pattern=r"ISO.*"))
 
