@@ -337,7 +337,8 @@ class TypstTranslator(nodes.NodeVisitor):
         body = self.inline(node)
         if not body:
             return ""
-        if {"tekan-definition-en", "tekan-usage", "tekan-source"} & classes or _language(node) == "en":
+        # A glossary entry's labelled lines (usage, source, every declared field) are set unindented, as English.
+        if {"tekan-definition-en", "tekan-usage", "tekan-source", "tekan-field"} & classes or _language(node) == "en":
             return f"#english-block[{body}]\n\n"
         return body + "\n\n"
 
