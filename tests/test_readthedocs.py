@@ -7,8 +7,11 @@ shapes of ``build.jobs``, ``python.install``, ``sphinx`` and ``formats``.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,10 @@ import pytest
 import yaml
 
 from tekan.cli import FORMATS, parser
+from tekan.target import Target
 
-from .conftest import BOOK, ROOT
+from .conftest import ROOT
+from .stranger import SEED
 
 CONFIG = ROOT / ".readthedocs.yaml"
 TOP = {"version", "formats", "conda", "build", "python", "sphinx", "mkdocs", "submodules", "search"}
@@ -90,23 +95,53 @@ def test_apt_packages_bring_what_the_pdf_needs(config: dict[str, Any]) -> None:
     assert not tex & (debs | set(config["build"]["apt_packages"])), "TeX is no longer needed"
 
 
-def test_jobs_run_the_project_build_and_publish_its_outputs(config: dict[str, Any]) -> None:
-    """Each format's job runs `tekan build` for that format and copies what building.py publishes."""
+def test_jobs_run_the_project_build_for_read_the_docs(config: dict[str, Any]) -> None:
+    """Each format's job is one `tekan build FORMAT --readthedocs "$READTHEDOCS_OUTPUT"`: every edition, each
+    published where Read the Docs collects it (tests/test_install.py replays them and checks what they publish)."""
     jobs = config["build"]["jobs"]["build"]
     assert set(jobs) == {"html", *config["formats"]}
     for fmt, commands in jobs.items():
-        builds = [shlex.split(c) for c in commands if c.startswith("python -m tekan ")]
-        assert len(builds) == 1, f"{fmt}: one `python -m tekan build` command"
-        args = parser().parse_args(builds[0][3:])
+        assert len(commands) == 1, f"{fmt}: one command"
+        words = shlex.split(commands[0])
+        assert words[:3] == ["python", "-m", "tekan"], f"{fmt}: the project's own build"
+        args = parser().parse_args(words[3:])
         assert args.command == "build" and args.formats == [fmt] and fmt in FORMATS
-        out = Path(args.out)
-        copies = [shlex.split(c) for c in commands if c.startswith("cp ")]
-        assert len(copies) == 1
-        source, destination = copies[0][-2], copies[0][-1]
-        assert destination.startswith(f"$READTHEDOCS_OUTPUT/{fmt}/")
-        if fmt == "html":
-            assert Path(source.rstrip(".").rstrip("/")) == out / "html"
-        else:
-            # Read the Docs keeps one file per format: the Traditional edition.
-            assert args.script == "hant"
-            assert Path(source) == out / fmt / f"{BOOK}-zh-hant.{fmt}"  # named after the book
+        assert args.readthedocs == "$READTHEDOCS_OUTPUT"  # quoted: an unset variable is refused by name
+        assert not (args.edition or args.script or args.out or args.vertical or args.parallel), "every edition"
+
+
+def run_tekan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`tekan` outside Read the Docs: none of its variables set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}
+    command = [sys.executable, "-m", "tekan", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--readthedocs", ""], 'needs the folder Read the Docs publishes from: --readthedocs "$READTHEDOCS_OUTPUT"'),
+        (["--readthedocs", "rtd"], "the site's public URL is unknown (Read the Docs sets READTHEDOCS_CANONICAL_URL"),
+        (["txt", "--readthedocs", "rtd", "--site-url", "https://x.org/"], "publishes html, epub, pdf (or all), not"),
+        (["--readthedocs", "rtd", "--vertical", "--site-url", "https://x.org/"], "publishes the plain editions"),
+    ],
+)
+def test_readthedocs_build_refuses_a_misuse_before_writing(args: list[str], said: str, tmp_path: Path) -> None:
+    (tmp_path / "feature.txt").write_text(SEED, encoding="utf-8")
+    result = run_tekan("build", *args, cwd=tmp_path)
+    assert result.returncode == 1 and f"--readthedocs: error: {said}" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feature.txt"], "nothing built, nothing written"
+
+
+def test_a_self_contained_site_publishes_its_downloads_inside_html() -> None:
+    """The target's `self_contained`: the downloads under OUT/html, linked from the site's root without leaving it."""
+    values = {"seed": "/book/feature.txt", "edition": "hans", "format": "epub", "name": "book", "self_contained": True}
+    target = Target.from_mapping(values)
+    assert target.site.self_contained and Target.from_json(target.to_json()) == target
+    assert target.published() == "html/epub/book-zh-hans.epub"
+    assert target.site.href(target.format, "book", target.edition) == "epub/book-zh-hans.epub"  # type: ignore[arg-type]
+    beside = Target.from_mapping({**values, "self_contained": False})
+    assert beside.published() == "epub/book-zh-hans.epub"
+    assert beside.site.href(beside.format, "book", beside.edition) == "../epub/book-zh-hans.epub"  # type: ignore[arg-type]
+    html = Target.from_mapping({**values, "format": "html"})
+    assert html.published() == "html/zh-hans"  # the site itself is where it always is
