@@ -7,6 +7,8 @@ shapes of ``build.jobs``, ``python.install``, ``sphinx`` and ``formats``.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import shlex
@@ -19,9 +21,11 @@ import pytest
 import yaml
 
 from tekan.cli import FORMATS, parser
+from tekan.errors import TekanError
 from tekan.target import Target
 
 from .conftest import ROOT
+from .sitelinks import Site
 from .stranger import SEED
 
 CONFIG = ROOT / ".readthedocs.yaml"
@@ -145,3 +149,48 @@ def test_a_self_contained_site_publishes_its_downloads_inside_html() -> None:
     assert beside.site.href(beside.format, "book", beside.edition) == "../epub/book-zh-hans.epub"  # type: ignore[arg-type]
     html = Target.from_mapping({**values, "format": "html"})
     assert html.published() == "html/zh-hans"  # the site itself is where it always is
+
+
+def made_up_build(out: Path, name: str) -> None:
+    """What a self-contained build of three editions leaves in OUT (pages and downloads as placeholders)."""
+    (out / "html").mkdir(parents=True)
+    (out / ".tekan-editions.json").write_text(
+        json.dumps({key: [f"書 {key}", name] for key in ("hant", "hans", "en")}), encoding="utf-8"
+    )
+    for folder in ("zh-hant", "zh-hans", "en"):
+        (out / "html" / folder / "_static").mkdir(parents=True)
+        (out / "html" / folder / "index.html").write_text("<title>x</title>", encoding="utf-8")
+        (out / "html" / folder / "_static" / "tekan-favicon.svg").write_text("<svg/>", encoding="utf-8")
+        for fmt in ("epub", "pdf"):
+            (out / "html" / fmt).mkdir(exist_ok=True)
+            (out / "html" / fmt / f"{name}-{folder}.{fmt}").write_text(f"{fmt} {folder}", encoding="utf-8")
+
+
+def test_publishing_for_read_the_docs_takes_the_seeds_own_edition_and_a_404_page(tmp_path: Path) -> None:
+    """A Simplified seed: Read the Docs' own EPUB and PDF are the Simplified ones; the site goes whole, with every
+    edition's downloads inside it and a 404 page whose links, from the server's root, all resolve."""
+    from tekan.readthedocs import publish
+
+    out, destination = tmp_path / "work", tmp_path / "output"
+    made_up_build(out, "paper-2025-week")
+    url = "https://paper.readthedocs.io/zh-cn/v2/"
+    args = argparse.Namespace(readthedocs=str(destination), publish=["html", "epub", "pdf"], site_url=url)
+    published = publish(args, out, "paper-2025-week", "hans", ["hant", "hans", "en"])
+    assert published == [
+        destination / "html",
+        destination / "epub" / "paper-2025-week-zh-hans.epub",
+        destination / "pdf" / "paper-2025-week-zh-hans.pdf",
+    ]
+    assert sorted(p.name for p in (destination / "epub").iterdir()) == ["paper-2025-week-zh-hans.epub"]
+    assert (destination / "pdf" / "paper-2025-week-zh-hans.pdf").read_text(encoding="utf-8") == "pdf zh-hans"
+    site = Site(destination / "html", url)
+    links = site.links("404.html")
+    assert {link.target for link in links if link.url.endswith((".epub", ".pdf"))} == {
+        f"{fmt}/paper-2025-week-{folder}.{fmt}" for fmt in ("epub", "pdf") for folder in ("zh-hant", "zh-hans", "en")
+    }
+    assert all(link.url.startswith("/zh-cn/v2/") for link in links), [link.url for link in links]
+    assert list(site.broken()) == []
+    # A second book's EPUB in the same folder: Read the Docs keeps one, so the publish stops and says which.
+    args.publish = ["epub"]
+    with pytest.raises(TekanError, match="holds another"):
+        publish(args, out, "paper-2025-week", "hant", ["hant", "hans", "en"])
