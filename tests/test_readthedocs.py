@@ -194,3 +194,22 @@ def test_publishing_for_read_the_docs_takes_the_seeds_own_edition_and_a_404_page
     args.publish = ["epub"]
     with pytest.raises(TekanError, match="holds another"):
         publish(args, out, "paper-2025-week", "hant", ["hant", "hans", "en"])
+
+
+@pytest.mark.parametrize("translated", [False, True])
+def test_the_english_edition_is_published_once_the_book_has_english_catalogs(
+    translated: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tekan.readthedocs import prepare
+
+    (tmp_path / "feature.txt").write_text(SEED, encoding="utf-8")
+    if translated:
+        (tmp_path / "locale" / "en" / "LC_MESSAGES").mkdir(parents=True)
+    words = ["build", "pdf", "--project", str(tmp_path), "--readthedocs", str(tmp_path / "o"), "--site-url", "/b/"]
+    args = parser().parse_args(words)
+    prepare(args, tmp_path / "_build")
+    assert args.edition == ("all" if translated else None) and args.script is None
+    assert args.strict and args.formats == ["all"] and args.publish == ["pdf"]
+    assert args.out == str(tmp_path / "_build" / "readthedocs")
+    said = capsys.readouterr().err
+    assert ("publishing the Chinese editions" in said) is not translated

@@ -5,10 +5,10 @@ Read the Docs serves ``$READTHEDOCS_OUTPUT/html`` at the version's URL and keeps
 (https://docs.readthedocs.io/en/stable/build-customization.html). A book has an EPUB and a PDF in every edition,
 and every page of its site links them all; so this build
 
-- makes every edition (``--edition all`` unless narrowed) in every format, as a release (``--strict``), into a work
-  folder (``--out``, default ``_build/readthedocs``) with a self-contained site: each edition's downloads are
-  published inside ``html/`` (``html/epub/…``, ``html/pdf/…``), where the site's links point
-  (:attr:`tekan.target.Site.self_contained`);
+- makes every edition (``--edition all`` unless narrowed; the Chinese ones for a book without English catalogs)
+  in every format, as a release (``--strict``), into a work folder (``--out``, default ``_build/readthedocs``) with
+  a self-contained site: each edition's downloads are published inside ``html/`` (``html/epub/…``,
+  ``html/pdf/…``), where the site's links point (:attr:`tekan.target.Site.self_contained`);
 - writes the site's own 404 page (``html/404.html``: Read the Docs serves it at any missing address of the
   version), in every edition's language, its links from the server's root (``READTHEDOCS_CANONICAL_URL``'s path,
   or ``--site-url``'s);
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from .building import FILE_MODE, known_editions, publish_file, publish_tree, published_editions
@@ -69,11 +70,29 @@ def prepare(args: argparse.Namespace, default_out: Path) -> None:
         )
     args.publish = list(FORMATS) if "all" in asked else [f for f in FORMATS if f in asked]
     args.formats = ["all"]  # the site links every edition's downloads: all are built (each job finds them built)
-    if not args.edition and not args.script:
-        args.edition = "all"
+    if not args.edition and not args.script and english_catalogs(args):
+        args.edition = "all"  # with the English edition (else the Chinese ones: a book without a translation)
+    elif not args.edition and not args.script:
+        print(
+            "tekan: no English catalogs (locale/en): publishing the Chinese editions; `tekan translate` starts one",
+            file=sys.stderr,
+        )
     args.strict = True  # a published book is a release
     args.out = args.out or str(default_out / "readthedocs")
     args.self_contained = True
+
+
+def english_catalogs(args: argparse.Namespace) -> bool:
+    """Whether the book has started its English translation (``locale/en``, made by ``tekan translate``): then
+    its English edition is published too, and ``--strict`` refuses it until every paragraph is translated."""
+    from .collection import is_collection
+    from .project import Project
+    from .translation import locale_folder
+
+    if args.seed and len(args.seed) > 1:
+        return False  # several features: a collection, whose editions the build chooses
+    seed = Project.at(args.project).seed(args.seed[0] if args.seed else None)
+    return not is_collection(seed) and (locale_folder(seed) / "en").is_dir()
 
 
 def publish(args: argparse.Namespace, out: Path, name: str, script: str, built: list[str]) -> list[Path]:
