@@ -12,13 +12,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
 from .files import atomic_write, others_can_write, trusted
 from .runner import Runner, default_time_limit, limited, run_process
 from .target import FORMATS, OutputFormat, Target, finish
+
+if TYPE_CHECKING:
+    from .landing import Entry
 
 __all__ = ["Runner", "build_edition", "default_time_limit", "limited", "run_process", "sphinx_command"]
 
@@ -337,7 +340,7 @@ def refuse_linked_editions(out: Path) -> None:
     ``OUT`` or ``OUT/html`` itself may be a link to the web root, and editions are published inside it.
     """
     linked = [out / "html" / edition.folder for edition in EDITIONS.values()] + [out / "html" / "index.html"]
-    for folder in ("epub", "pdf"):
+    for folder in ("epub", "pdf", "html/epub", "html/pdf"):  # beside the site, or inside a self-contained one
         with contextlib.suppress(OSError):
             linked += sorted((out / folder).iterdir())
     for path in linked:
@@ -525,30 +528,20 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
 EDITIONS_FILE = ".tekan-editions.json"
 
 
-def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: str = "") -> Path:
+def write_landing_page(
+    out: Path, built: dict[str, tuple[str, str]], site_url: str = "", self_contained: bool = False
+) -> Path:
     """Write ``OUT/html/index.html``: every edition published in ``OUT`` (also by earlier runs), with the
-    downloads that are there. ``built`` gives the editions this run built: key → (title, file stem)."""
+    downloads that are there (inside ``OUT/html`` when ``self_contained``). ``built`` gives the editions this run
+    built: key → (title, file stem)."""
     import json
 
-    from .landing import Entry, landing_page
+    from .landing import landing_page
 
     known_file = out / EDITIONS_FILE
-    try:
-        known = {k: tuple(v) for k, v in json.loads(known_file.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, TypeError):
-        known = {}
+    known = known_editions(out)
     known.update({key: value for key, value in built.items()})
-    entries = []
-    for key, edition in EDITIONS.items():
-        if not (out / "html" / edition.folder / "index.html").is_file():
-            continue  # not published here
-        title, name = known.get(key, ("", ""))
-        downloads = tuple(
-            (fmt, fmt.published(name, edition))
-            for fmt in FORMATS.values()
-            if fmt.download and name and (out / fmt.published(name, edition)).is_file()
-        )
-        entries.append(Entry(edition, title, downloads))
+    entries = published_editions(out, known, self_contained)
     target = out / "html" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, landing_page(entries, site_url).encode("utf-8"), mode=FILE_MODE, follow_link=False)
@@ -559,3 +552,34 @@ def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: s
         follow_link=False,
     )
     return target
+
+
+def known_editions(out: Path) -> dict[str, tuple[str, ...]]:
+    """What the builds into ``OUT`` wrote of each edition (key → (title, file stem)); empty if unreadable."""
+    import json
+
+    try:
+        return {k: tuple(v) for k, v in json.loads((out / EDITIONS_FILE).read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def published_editions(out: Path, known: dict[str, tuple[str, ...]], self_contained: bool = False) -> list[Entry]:
+    """The editions published in ``OUT`` (in edition order), each with its title and its downloads that are there;
+    ``known`` gives each edition's title and file stem (key → (title, stem))."""
+    from .landing import Entry
+    from .target import Site
+
+    site = Site(self_contained=self_contained)
+    entries = []
+    for key, edition in EDITIONS.items():
+        if not (out / "html" / edition.folder / "index.html").is_file():
+            continue  # not published here
+        title, name = known.get(key, ("", ""))
+        downloads = tuple(
+            (fmt, site.href(fmt, name, edition))
+            for fmt in FORMATS.values()
+            if fmt.download and name and (out / site.download(fmt, name, edition)).is_file()
+        )
+        entries.append(Entry(edition, title, downloads))
+    return entries

@@ -248,6 +248,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .building import check_prerequisites, lock_output, refuse_dangerous_output
     from .collection import is_collection
 
+    if args.readthedocs is not None:  # every edition and format, the site self-contained, then published in DIR
+        from .readthedocs import prepare
+
+        prepare(args, _project(args).out)
     formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
         scripts = _expand([args.edition], keys(), "edition")
@@ -294,9 +298,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     name = book_file_name(meta.identifier, seed)
     with lock_output(out):
         statements = len(books[0].publication.statements)
-        return _build_steps(
+        status = _build_steps(
             args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir(), statements
         )
+        if status == 0 and args.readthedocs is not None:
+            from .readthedocs import publish
+
+            for path in publish(args, out, name, books[0].publication.script, scripts):
+                _say(f"      → {path} (for Read the Docs)")
+        return status
 
 
 def _check_catalogs(seed: Path, scripts: Sequence[str]) -> None:
@@ -414,6 +424,7 @@ def _build_steps(
     from .building import build_edition, default_time_limit, write_landing_page
 
     variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
+    layout = Site(self_contained=getattr(args, "self_contained", False))  # where the downloads are published
     # The editions the switcher offers: this run's, and those an earlier run published in OUT; the downloads it
     # links: the plain files this run publishes, and those an earlier run published.
     on_disk = [
@@ -427,10 +438,10 @@ def _build_steps(
         for fmt in FORMATS.values():
             planned = script in scripts and fmt.key in formats and variant.suffix(fmt) == ""
             planned = planned and not (args.parallel and fmt.key == "pdf")
-            if fmt.download and (planned or (out / fmt.published(name, edition)).is_file()):
+            if fmt.download and (planned or (out / layout.download(fmt, name, edition)).is_file()):
                 present.append(fmt.key)
         downloads.append((script, tuple(present)))
-    site = Site(tuple(side_by_side), tuple(downloads), args.site_url)
+    site = Site(tuple(side_by_side), tuple(downloads), args.site_url, layout.self_contained)
     steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
@@ -451,7 +462,8 @@ def _build_steps(
         _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
         built = {script: (titles[script], name) for script in scripts}
-        _say(f"      → {write_landing_page(out, built, args.site_url)} (the editions of the site)")
+        landing = write_landing_page(out, built, args.site_url, layout.self_contained)
+        _say(f"      → {landing} (the editions of the site)")
     return 0
 
 
@@ -566,6 +578,13 @@ def parser() -> argparse.ArgumentParser:
         "--site-url",
         default="",
         help="public URL of OUT/html/: canonical URLs, absolute language alternates, a sitemap per edition",
+    )
+    build.add_argument(
+        "--readthedocs",
+        metavar="DIR",
+        help="build as Read the Docs publishes ($READTHEDOCS_OUTPUT): every edition in every format, --strict, into "
+        "--out (default: _build/readthedocs); then DIR/html (the site, every download inside it, a 404 page) and "
+        "the seed's own edition's EPUB and PDF in DIR/epub and DIR/pdf (FORMATs: which of them; default: all)",
     )
     build.set_defaults(run=cmd_build)
 
