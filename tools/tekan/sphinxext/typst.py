@@ -238,7 +238,9 @@ class TypstTranslator(nodes.NodeVisitor):
         if section is None:
             return ""
         title = section.next_node(nodes.title)
-        english = [c for c in section.children if isinstance(c, nodes.paragraph) and "tekan-english" in _classes(c)]
+        # The second-language title: the English under a Chinese edition's, the Chinese under the English edition's.
+        second = {"tekan-english", "tekan-chinese"}
+        english = [c for c in section.children if isinstance(c, nodes.paragraph) and second & set(_classes(c))]
         plain = title.astext() if title else ""
         out = [self._part_call(title, english[0] if english else None, plain, numbered=False)]
         out += [self.block(child) for child in _files_below(section)]
