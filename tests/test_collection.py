@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,16 @@ def test_a_collection_has_an_english_edition_from_its_features_catalogs(tmp_path
         assert 'href="../parallel/lin-hai.html"' in chinese
         assert english in article(site / "zh-hant" / name / "parallel" / "lin-hai.html"), name
     assert "en/index.html" in (site / "index.html").read_text(encoding="utf-8")  # the landing page lists it
+    # The parallel print of the collection: each feature's paragraphs beside their own English.
+    parallel_pdf = tekan("build", "pdf", "--script", "hant", "--parallel", cwd=tmp_path)
+    assert parallel_pdf.returncode == 0, parallel_pdf.stderr
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "_build" / "pdf" / "archive-zh-hant-parallel.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.replace("\n", " ")
+    assert "Metrology underpins" in printed and "We promote standardization" in printed and "中英對照" in printed
 
 
 def test_a_collection_without_an_english_title_says_so_at_its_file(tmp_path: Path) -> None:
@@ -273,7 +284,6 @@ def _shipped_glossary() -> Path:
 def test_sphinx_builds_the_english_edition_of_a_collection(tmp_path: Path) -> None:
     # A plain sphinx-build of the collection (its conf.py) asked for the English edition: the collection file's
     # English title, a page per feature; its features have no catalogs, so each paragraph says it is not translated.
-    import subprocess
     import sys
 
     conf = tmp_path / "src"
