@@ -140,8 +140,13 @@ class TypstTranslator(nodes.NodeVisitor):
         chinese_title = meta.title.partition("·")[2] or meta.title
         variant = self.edition.parallel.title if self.parallel else ""
         second = chinese_title if english else meta.title_en
+        paper = meta.title_en.partition(": ")[0] if ": " in meta.title_en else ""
+        if english and self.book.features and paper:  # a collection's masthead is its Chinese title: the paper's name
+            masthead_run = self.lang_run(paper, "en")
+        else:
+            masthead_run = self.lang_run(masthead, "zh") if english else ts.text(masthead)
         title_page = {
-            "masthead": self.lang_run(masthead, "zh") if english else ts.text(masthead),
+            "masthead": masthead_run,
             "title": self.lang_run(short, "en") if english else ts.text(short),
             "title-en": self.lang_run(second, "zh" if english else "en"),
             "variant": ts.text(variant),
