@@ -219,3 +219,4 @@ class SeedConvention:
     sectors: Mapping[str, tuple[Sector, ...]]  # the default sectors in book order, per script of the seed
     masthead_facts: Callable[[str], dict[str, str]]  # the masthead line → title, publisher, date it names
     collection_title: str = "{publisher}特刊合集"  # a collection's title when its file gives none
+    collection_title_en: str = "{publisher}: Special Issues"  # its English, when the features' English publisher is one

@@ -78,9 +78,16 @@ def statement_doc(statement: Statement) -> str:
     return _in(statement.meta.feature, f"statements/{statement.meta.slug}")
 
 
+def statement_key(statement: Statement) -> str:
+    """A statement's key among a book's translations: its page name, in a collection with its feature's
+    (two features may each have a ``wang-xiaoming``)."""
+    slug = statement.meta.slug
+    return f"{statement.meta.feature}/{slug}" if statement.meta.feature else slug
+
+
 def statement_label(statement: Statement) -> str:
     """The label (and HTML id) of a statement's title."""
-    return _label(statement.meta.feature, statement.meta.slug)
+    return page_label(statement.meta.feature, statement.meta.slug)
 
 
 def sector_doc(sector: Sector) -> str:
@@ -103,12 +110,13 @@ def about_doc(feature: str) -> str:
     return _in(feature, ABOUT_DOC)
 
 
-def _link(target_doc: str, from_doc: str) -> str:
+def page_link(target_doc: str, from_doc: str) -> str:
     """A relative Markdown link target from one generated page to another."""
     return posixpath.relpath(target_doc, posixpath.dirname(from_doc) or ".") + ".md"
 
 
-def _label(feature: str, name: str) -> str:
+def page_label(feature: str, name: str) -> str:
+    """The label (and HTML id) ``name`` of a page of a feature (in a collection) or of the book."""
     # The feature last: HTML ids drop leading digits, and feature ids often start with a year.
     return f"{name}-{feature}" if feature else name
 
@@ -212,7 +220,7 @@ def render_byline(statement: Statement, english_first: bool = False) -> list[str
 
 def render_sector(sector: Sector, statements: list[Statement]) -> str:
     """A sector's part page: its name and the toctree of its statements."""
-    lines = [f"({_label(sector.feature, f'sector-{sector.id}')})=", f"# {escape(sector.zh)}", ""]
+    lines = [f"({page_label(sector.feature, f'sector-{sector.id}')})=", f"# {escape(sector.zh)}", ""]
     if sector.en:  # an English name the metadata does not give is left out, never invented
         lines += ["```{tekan-english}", data_line(sector.en), "```", ""]
     lines += [
@@ -237,7 +245,7 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
     lines = [
         *front_matter(meta.description_zh or meta.title),
         "",
-        f"({_label(feature, 'home')})=",
+        f"({page_label(feature, 'home')})=",
         f"# {escape(meta.title)}",
         "",
     ]
@@ -251,12 +259,12 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
         lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
     groups = publication.by_sector()
     for sector, statements in groups:
-        lines += [f"({_label(feature, f'home-{sector.id}')})=", f"## {escape(sector.zh)}", ""]
+        lines += [f"({page_label(feature, f'home-{sector.id}')})=", f"## {escape(sector.zh)}", ""]
         for st in statements:
             who = "".join(p for p in (st.attribution.organisation, st.attribution.position) if p)
             speaker = st.attribution.person or st.attribution.raw
             # A Markdown link, not a role: role text is not unescaped, link text is.
-            lines.append(f"- [{escape(st.headline)}]({_link(statement_doc(st), here)})  ")
+            lines.append(f"- [{escape(st.headline)}]({page_link(statement_doc(st), here)})  ")
             lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
             if st.meta.headline_en:
                 lines += ["", "  ```{tekan-english}", f"  {data_line(st.meta.headline_en)}", "  ```", ""]
@@ -297,7 +305,7 @@ def render_collection_index(collection: Publication, features: tuple[Publication
             continue
         size = f"{len(feature.statements)} {labels.statements}"
         facts = "　".join(p for p in (feature.masthead, feature.meta.date, size) if p)
-        lines += [f"- [{escape(feature.meta.title)}]({_link(feature_doc(fid), 'index')})  ", f"  {escape(facts)}"]
+        lines += [f"- [{escape(feature.meta.title)}]({page_link(feature_doc(fid), 'index')})  ", f"  {escape(facts)}"]
         if feature.meta.title_en:
             lines += ["", "  ```{tekan-english}", f"  {data_line(feature.meta.title_en)}", "  ```", ""]
     lines += [
@@ -352,9 +360,10 @@ def render_book(
 
     A collection (``features``: one publication per seed, ``publication`` their union under the
     collection's own metadata) has its home page, glossary and English index at the top, and each
-    feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the
-    slugs of the statements that have a parallel page to the text of the link to it; ``english`` maps slugs to
-    the statements' English paragraphs (MyST), which makes those statement pages parallel (the parallel print).
+    feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the keys
+    (:func:`statement_key`) of the statements that have a parallel page to the text of the link to it; ``english``
+    maps keys to the statements' English paragraphs (MyST), which makes those statement pages parallel (the
+    parallel print).
     """
     labels = edition.pages
     parallel = parallel or {}
@@ -366,8 +375,8 @@ def render_book(
     for sector, statements in publication.by_sector():
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
-            link = parallel.get(statement.meta.slug, "")
-            translation = english.get(statement.meta.slug)
+            link = parallel.get(statement_key(statement), "")
+            translation = english.get(statement_key(statement))
             pages[f"{statement_doc(statement)}.md"] = render_statement(statement, linker, link, translation)
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
@@ -449,13 +458,13 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     """The editorial note (關於本版): what was done to the text and, in print, a compact list of the changes of
     word, form and dash; the site and the EPUB link to the audit page, which lists every change."""
     words = edition.audit
-    lines = [f"({_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
+    lines = [f"({page_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
     for paragraph in editorial_note(publication, edition):
         lines += [escape(paragraph), ""]
     changes = publication.changes
     if not publication.normalised or not changes:
         return "\n".join(lines)
-    link = f"[{escape(words.log.format(total=len(changes)))}]({_link(audit_doc(feature), about_doc(feature))})"
+    link = f"[{escape(words.log.format(total=len(changes)))}]({page_link(audit_doc(feature), about_doc(feature))})"
     lines += ["````{only} html", "```{container} tekan-audit-link", link, "```", "````", ""]
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
@@ -498,11 +507,11 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
         "orphan: true",
         "---",
         "",
-        f"({_label(feature, AUDIT_DOC)})=",
+        f"({page_label(feature, AUDIT_DOC)})=",
         f"# {words.title}",
         "",
     ]
-    lines += [f"{escape(words.back)}[{words.about}]({_link(about_doc(feature), here)})。", ""]
+    lines += [f"{escape(words.back)}[{words.about}]({page_link(about_doc(feature), here)})。", ""]
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
     for change in publication.changes:
@@ -510,10 +519,10 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
-            lines += [f"({_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
+            lines += [f"({page_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
         else:
             lines += [f"(audit-{statement_label(statement)})=", f"## {escape(statement.headline)}", ""]
-            lines += [f"[{words.read}]({_link(statement_doc(statement), here)})", ""]
+            lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
             cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]

@@ -459,7 +459,7 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
         if ref.get("reftype") == "term" and target in ids and target not in used:
             used.append(target)
     # The glossary's own pages are not uses, nor the parallel pages (they repeat their statement's text).
-    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC) or docname.startswith(f"{PARALLEL_DIR}/"):
+    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC) or PARALLEL_DIR in docname.split("/")[:-1]:
         return
     anchor = ""
     for section in doctree.findall(nodes.section):

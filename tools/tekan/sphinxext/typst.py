@@ -140,8 +140,13 @@ class TypstTranslator(nodes.NodeVisitor):
         chinese_title = meta.title.partition("·")[2] or meta.title
         variant = self.edition.parallel.title if self.parallel else ""
         second = chinese_title if english else meta.title_en
+        paper = meta.title_en.partition(": ")[0] if ": " in meta.title_en else ""
+        if english and self.book.features and paper:  # a collection's masthead is its Chinese title: the paper's name
+            masthead_run = self.lang_run(paper, "en")
+        else:
+            masthead_run = self.lang_run(masthead, "zh") if english else ts.text(masthead)
         title_page = {
-            "masthead": self.lang_run(masthead, "zh") if english else ts.text(masthead),
+            "masthead": masthead_run,
             "title": self.lang_run(short, "en") if english else ts.text(short),
             "title-en": self.lang_run(second, "zh" if english else "en"),
             "variant": ts.text(variant),
@@ -238,7 +243,9 @@ class TypstTranslator(nodes.NodeVisitor):
         if section is None:
             return ""
         title = section.next_node(nodes.title)
-        english = [c for c in section.children if isinstance(c, nodes.paragraph) and "tekan-english" in _classes(c)]
+        # The second-language title: the English under a Chinese edition's, the Chinese under the English edition's.
+        second = {"tekan-english", "tekan-chinese"}
+        english = [c for c in section.children if isinstance(c, nodes.paragraph) and second & set(_classes(c))]
         plain = title.astext() if title else ""
         out = [self._part_call(title, english[0] if english else None, plain, numbered=False)]
         out += [self.block(child) for child in _files_below(section)]
