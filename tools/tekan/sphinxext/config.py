@@ -10,6 +10,7 @@ imports both from here, so none imports another for them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,16 @@ ENV_VERSION = 3
 
 
 def resolve_target(app: Sphinx, config: Config) -> None:
-    """Validate ``tekan_target`` once (paths from conf.py's folder); a bad field stops the build naming it."""
-    config.tekan_target = parse_target(config.tekan_target, Path(app.confdir))
+    """Validate ``tekan_target`` once (paths from conf.py's folder); a bad field stops the build naming it.
+
+    The configuration keeps the target without its format: what Sphinx reads (the pages, the environment) is the
+    edition's whichever format writes it, so the formats of an edition can share one environment
+    (``tekan.building`` starts a PDF or EPUB build from the HTML build's). The format is kept apart, in a private
+    attribute Sphinx neither pickles nor compares (it drops names starting with ``_``).
+    """
+    target = parse_target(config.tekan_target, Path(app.confdir))
+    config.tekan_target = replace(target, format=None)
+    config._tekan_format = target.format
 
 
 def parse_target(value: Any, base: Path | None = None) -> Target:
@@ -52,6 +61,9 @@ def get_target(source: Sphinx | BuildEnvironment | Config) -> Target:
     config = source if isinstance(source, Config) else source.config
     value = config.tekan_target
     target = value if isinstance(value, Target) else parse_target(value)
+    fmt = config.__dict__.get("_tekan_format")  # set by resolve_target (a value given as a Target keeps its own)
+    if fmt is not None:
+        return target.with_format(fmt)
     builder = getattr(source, "builder", None) if isinstance(source, Sphinx) else None
     if target.format is None and builder is not None:
         fmt = format_of_builder(builder.name)
