@@ -18,7 +18,7 @@ from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
 from .files import atomic_write, others_can_write, trusted
 from .runner import Runner, default_time_limit, limited, run_process
-from .target import FORMATS, OutputFormat, Target, finish
+from .target import FORMATS, HTML, OutputFormat, Target, finish
 
 if TYPE_CHECKING:
     from .landing import Entry
@@ -468,6 +468,7 @@ def build_edition(
     run = limited(time_limit) if runner is run_process else runner
     if fmt.download:  # a builder that packs every file it finds in its folder would pack stale pages
         shutil.rmtree(dest, ignore_errors=True)
+        share_environment(work / f"doctrees-{HTML.builder}", work / f"doctrees-{fmt.builder}")
     _sphinx(command, target, run, (work / f"doctrees-{fmt.builder}", dest))
     if fmt.download:
         publish_file(finish(fmt, dest, target, run), published)
@@ -475,6 +476,34 @@ def build_edition(
         publish_tree(finish(fmt, dest, target, run), published)
     stamp_file.write_text(stamp, encoding="utf-8")
     return published
+
+
+#: The file of Sphinx's pickled environment in a doctree folder.
+ENVIRONMENT = "environment.pickle"
+
+
+def share_environment(read: Path, doctrees: Path) -> bool:
+    """Start a build that writes every page (an EPUB, a PDF) from the environment the edition's HTML build read
+    (``read``), when that one is newer than the build's own: the pages are read once for all formats of an edition.
+
+    A copy, not the folder itself: the site's build keeps its own record of what it read and wrote (a PDF build
+    re-reading an edited page must not leave the site's copy of that page unwritten). Sphinx checks the copy as it
+    checks its own (configuration, sources and dependencies against their read times) and reads what changed. True
+    when it was copied.
+    """
+    source = read / ENVIRONMENT
+    try:
+        newer = source.stat().st_mtime_ns > (doctrees / ENVIRONMENT).stat().st_mtime_ns
+    except FileNotFoundError:
+        newer = source.is_file()
+    if not newer or read.with_name(f".{read.name}.unfinished").exists():  # none, or a run cut short
+        return False
+    staging = doctrees.with_name(f".{doctrees.name}.copy")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(read, staging)
+    shutil.rmtree(doctrees, ignore_errors=True)
+    staging.rename(doctrees)
+    return True
 
 
 def _read(path: Path) -> str:
