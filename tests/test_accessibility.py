@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+from tekan.building import known_editions, published_editions
+from tekan.landing import not_found_page
+
 from .conftest import BOOK, CHROMIUM, ROOT
 
 pytestmark = pytest.mark.browser
@@ -76,6 +79,23 @@ def test_axe_finds_no_violation_on_any_page(
     # Every rule of WCAG 2.2 A/AA and axe's best practices, whatever its impact: the few moderate ones
     # that come from furo itself are fixed in our templates, so none is excused.
     found = axe_violations(browser, site, site_pages(book_out), axe_source, scheme)
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_the_read_the_docs_404_page(
+    browser: Any, site: str, book_out: Path, axe_source: str, scheme: str
+) -> None:
+    """The 404 page at the root of a site built for Read the Docs (`tekan build --readthedocs`), made here for this
+    build's editions and served where its links from the server's root lead."""
+    page = book_out / "html" / "zz-readthedocs-404.html"
+    entries = published_editions(book_out, known_editions(book_out))
+    assert len(entries) == 3 and all(entry.downloads for entry in entries)
+    page.write_text(not_found_page(entries, f"{site}/html/"), encoding="utf-8")
+    try:
+        found = axe_violations(browser, site, [page.relative_to(book_out).as_posix()], axe_source, scheme)
+    finally:
+        page.unlink()
     assert found == [], "\n".join(found)
 
 

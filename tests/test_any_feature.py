@@ -9,7 +9,9 @@ edition and format. Each kind the issue names is asserted on what a reader gets:
 * bylines split as an editor would (某質量認證中心 · 主任, …股份有限公司 · 董事長兼總經理);
 * a fresh draft builds as it is, and ``--strict`` refuses an untranslated English edition at its catalogs;
 * no term is linked inside a company's name or inside 計量標準;
-* a collection's Simplified title is converted and its publishers, not its title, author it.
+* a collection's Simplified title is converted and its publishers, not its title, author it;
+* a collection has an English edition: each feature's catalogs, English home and feature pages, the parallel pages,
+  its English title (a gap at the collection file until it has one) on the site, in the EPUB and in the PDF.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from .conftest import SEED, Installed
+from .conftest import ROOT, SEED, Installed
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
 
@@ -46,6 +48,38 @@ JIANTI = """计量是工业的“眼睛”
 ——某市计量测试研究院院长 王小明
 《华东质量报》2023年5月20日【世界计量日特刊】
 """
+
+#: What the editors write into the TODO fields of the two features' drafts (in order) and their English publishers.
+ENGLISH_METADATA = {
+    "metrology-day": {
+        "title_en": ["Jianghuai Metrology News: World Metrology Day Special Issue"],
+        "date": ["2024-05-20"],
+        "headline_en": ["Metrology safeguards the quality of life", "Winning the market with quality"],
+        "organisation_en": ["A Quality Certification Centre", "A Precision Instruments Co., Ltd."],
+        "position_en": ["Director", "Chairman and General Manager"],
+        "publisher_en": ["Jianghuai Metrology News"],
+    },
+    "jianti": {
+        "title_en": ["East China Quality News: World Metrology Day Special Issue"],
+        "headline_en": ["Metrology is the eyes of industry"],
+        "organisation_en": ["A Municipal Institute of Metrology and Testing"],
+        "position_en": ["President"],
+        "publisher_en": ["East China Quality News"],
+    },
+}
+#: The translators' English of the two features' paragraphs (catalog msgid: the paragraph as the seed prints it).
+TRANSLATIONS = {
+    METROLOGY_DAY.splitlines()[1]: "May 20 is World Metrology Day. A quality certification centre has set up "
+    "measurement standards and offers enterprises a “one-stop” service.",
+    METROLOGY_DAY.splitlines()[2]: "We treat metrology as the foundation of quality and advance metrology and "
+    "standards together.",
+    METROLOGY_DAY.splitlines()[5]: "We put quality first and take part in drafting national standards. Anhui Guoke "
+    "Testing Technology Co., Ltd. provides our testing services.",
+    JIANTI.splitlines()[1]: "“Metrology” is the foundation of quality: we have set up measurement standards and serve "
+    "“specialized and sophisticated” enterprises.",
+}
+#: The collection's English title, which its editors write.
+COLLECTION_EN = "Quality Papers: Special Issues"
 
 #: Entries of the shipped glossary that only this repository's book uses: never in the new feature's glossary.
 OTHER_BOOKS_TERMS = ("wanmei-brand", "three-places-one-zone", "common-prosperity-zone", "china-quality-conference")
@@ -81,6 +115,34 @@ def one(folder: Path, pattern: str) -> Path:
     found = sorted(folder.glob(pattern))
     assert len(found) == 1, (folder, pattern, found)
     return found[0]
+
+
+def fill(draft: Path, values: dict[str, list[str]]) -> None:
+    """Fill a `tekan init` draft's empty fields as its editors would: each field's values in the order they occur."""
+    left = {field: list(texts) for field, texts in values.items()}
+
+    def value(match: re.Match[str]) -> str:
+        texts = left.get(match[1])
+        return f'{match[1]} = "{texts.pop(0)}"' if texts else match[0]
+
+    text = re.sub(r'^(\w+) = ""', value, draft.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    draft.write_text(text, encoding="utf-8")
+
+
+def translate(catalogs: Path) -> int:
+    """Write the translators' English into the catalogs of the two features; return how many messages."""
+    from babel.messages.pofile import read_po, write_po
+
+    done = 0
+    for path in catalogs.glob("*.po"):
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id in TRANSLATIONS:
+                message.string, done = TRANSLATIONS[message.id], done + 1
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=0)
+    return done
 
 
 def glossary_entries(site: Path) -> dict[str, bool]:
@@ -185,10 +247,25 @@ def test_a_simplified_original_and_a_collection_with_this_repositorys_book(
     note = main_text(site / "zh-hans" / "about.html")
     assert "以简体写成" in note and "机器" not in note
 
-    # The collection: `tekan check FILE` and a plain `tekan build` take the collection file.
+    # The collection: `tekan check FILE` and a plain `tekan build` take the collection file. Without an English
+    # title of its own, a gap at the collection file: the English edition would be titled in Chinese.
     checked = tekan("check", "seeds/archive.toml")
     assert checked.returncode == 0 and "no byline found" not in checked.stderr, checked.stderr[-3000:]
-    built = tekan("build")
+    assert "seeds/archive.toml:3: warning: [collection] has no title_en" in checked.stderr, checked.stderr[-3000:]
+    (seeds / "archive.toml").write_text(collection + f'title_en = "{COLLECTION_EN}"\n', encoding="utf-8")
+    # The English edition: the features' metadata filled in, each feature's catalogs made by one command.
+    for name, values in ENGLISH_METADATA.items():
+        assert tekan("init", f"seeds/{name}.txt").returncode == 0
+        fill(seeds / f"{name}.toml", values)
+    shutil.copytree(ROOT / "locale", folder / "locale")  # this repository's book comes translated
+    translated = tekan("translate", "seeds/archive.toml")
+    assert translated.returncode == 0, translated.stderr[-3000:]
+    strict = tekan("build", "html", "--edition", "en", "--strict")
+    assert strict.returncode == 1
+    errors = [line for line in strict.stderr.splitlines() if ": error: paragraph" in line]
+    assert len(errors) == 4 and all(".po:" in line and "[tekan.translation]" in line for line in errors), strict.stderr
+    assert translate(folder / "locale" / "en" / "LC_MESSAGES" / "statements") == 4
+    built = tekan("build", "--edition", "all")
     assert built.returncode == 0, built.stderr[-3000:]
     out = folder / "_build"
     hans = out / "html" / "zh-hans"
@@ -208,3 +285,41 @@ def test_a_simplified_original_and_a_collection_with_this_repositorys_book(
     # (its masthead names 中國質量（杭州）大會: that entry is the book's too)
     assert "wanmei-brand" in entries and "china-quality-conference" in entries
     assert all(entries.values()) == ("另收" not in main_text(out / "html" / "zh-hant" / "glossary.html"))
+
+    # The English edition of the collection: its English title, a page per feature, every statement in English.
+    en = out / "html" / "en"
+    home = page(en / "index.html")
+    # (the page's title is the short title, after the paper's name, as a single book's English edition has it)
+    assert home.title.get_text() == "Special Issues" and home.find("h1").get_text().strip("¶") == COLLECTION_EN
+    assert home.select_one(".tekan-chinese").get_text() == "質量報刊特刊合集"
+    features = [(a.get_text(), a["href"]) for a in home.find("article").find_all("a", class_="reference")]
+    assert [title for title, _ in features] == [
+        "East China Quality News: World Metrology Day Special Issue",
+        "Jianghuai Metrology News: World Metrology Day Special Issue",
+        "China Quality News: Special Issue for the China Quality (Hangzhou) Conference",
+    ]
+    assert all((en / href).is_file() for _, href in features)
+    feature = page(en / "metrology-day" / "index.html").find("article")
+    assert "May 2024" in feature.get_text() and "Winning the market with quality" in feature.get_text()
+    assert "May 20 is World Metrology Day" in main_text(en / "metrology-day" / "statements" / "chen-jianguo.html")
+    assert "specialized and sophisticated" in main_text(en / "jianti" / "statements" / "wang-xiaoming.html")
+    statements = sorted(en.glob("*/statements/*.html"))
+    assert len(statements) == 19 and not any("not been translated" in main_text(p) for p in statements)
+    # The Chinese editions: each statement's parallel page, in its feature's folder.
+    chen = out / "html" / "zh-hant" / "metrology-day" / "statements" / "chen-jianguo.html"
+    link = page(chen).select_one(".tekan-parallel-link a")["href"]
+    assert "May 20 is World Metrology Day" in main_text((chen.parent / link).resolve())
+    # The English EPUB and PDF: title, language and authors in English.
+    opf = etree.fromstring(epub_texts(one(out / "epub", "*-en.epub"))["content.opf"].encode())
+    assert opf.findtext(".//dc:title", namespaces=dc) == COLLECTION_EN
+    assert opf.findtext(".//dc:language", namespaces=dc) == "en"
+    creator = opf.findtext(".//dc:creator", namespaces=dc) or ""
+    assert "Jianghuai Metrology News" in creator and not re.search(r"[\u4e00-\u9fff]", creator), creator
+    english_pdf = one(out / "pdf", "*-en.pdf")
+    info = subprocess.run(["pdfinfo", str(english_pdf)], capture_output=True, text=True).stdout
+    assert f"Title:           {COLLECTION_EN}" in info, info
+    printed = pdf_text(english_pdf)
+    front = printed[: printed.index("East China Quality News: World Metrology Day")]
+    # The title page: the English title (its paper's part as the masthead), the Chinese under it.
+    assert front.split("\n")[:4] == ["Quality Papers", "", "Special Issues", "質量報刊特刊合集"], front[:200]
+    assert "May 20 is World Metrology Day" in printed.replace("\n", " ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -157,33 +158,132 @@ def test_repeated_seed_builds_one_site(tmp_path: Path) -> None:
     assert (site / "2022-winter" / "statements" / "zhao-liu.html").is_file()
 
 
-@pytest.mark.parametrize("edition", ["en", "all"])
-def test_an_english_edition_of_a_collection_is_refused_in_one_line(tmp_path: Path, edition: str) -> None:
-    # Its features' catalogs are not read yet: one clear line, before anything is built, never a broken site.
-    features = COLLECTION / "features"
-    seeds = [arg for name in ("2020_Spring.txt", "2022-winter.txt") for arg in ("--seed", str(features / name))]
-    result = tekan(
-        "--glossary",
-        str(COLLECTION / "terms.toml"),
-        "build",
-        "html",
-        "--edition",
-        edition,
-        *seeds,
-        "--out",
-        str(tmp_path),
-    )
-    assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
-    assert len(errors) == 1 and "no English edition yet" in errors[0], result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "html").exists()
+SPEAKER = "——某港口計量檢測中心主任林海\n"
+#: Two features of another paper, written by the tests: one speaker in both (one page name, ``lin-hai``).
+HARBOUR = {
+    "harbour-2023": ("港口計量保障貿易\n計量是港口貿易的基礎。\n" + SPEAKER + "《海港質量報》春季特刊\n", "Spring"),
+    "harbour-2024": ("以標準提升服務\n我們推動標準化工作。\n" + SPEAKER + "《海港質量報》秋季特刊\n", "Autumn"),
+}
+#: The translators' English of each paragraph (catalog msgid → msgstr).
+HARBOUR_EN = {
+    "計量是港口貿易的基礎。": "Metrology underpins the port's trade.",
+    "我們推動標準化工作。": "We promote standardization.",
+}
 
 
-def test_sphinx_refuses_an_english_edition_of_a_collection_saying_why(tmp_path: Path) -> None:
-    # A plain sphinx-build of the collection (its conf.py) asked for the English edition: Sphinx's own error
-    # report (Sphinx 9 prints its context with every extension error), with the reason.
-    import subprocess
+def _harbour(folder: Path, collection: str = "") -> Path:
+    """The two features and their metadata in ``folder/seeds``, and a collection file of both; return it."""
+    seeds = folder / "seeds"
+    seeds.mkdir(parents=True)
+    for name, (text, season) in HARBOUR.items():
+        (seeds / f"{name}.txt").write_text(text, encoding="utf-8")
+        (seeds / f"{name}.toml").write_text(
+            f'[publication]\ntitle = "海港質量報·{text.splitlines()[-1][8:]}"\ntitle_en = "Harbour Quality News: '
+            f'{season} Special Issue"\npublisher = "海港質量報"\npublisher_en = "Harbour Quality News"\n'
+            f'date = "{name[-4:]}-04"\n\n[[statement]]\nbyline = "某港口計量檢測中心主任林海"\nslug = "lin-hai"\n'
+            f'sector = "institution"\nheadline_en = "{season} headline"\nperson_pinyin = "Lin Hai"\n'
+            'organisation_en = "A Port Metrology and Testing Centre"\nposition_en = "Director"\n',
+            encoding="utf-8",
+        )
+    archive = seeds / "archive.toml"
+    archive.write_text('seeds = ["harbour-2023.txt", "harbour-2024.txt"]\n' + collection, encoding="utf-8")
+    return archive
+
+
+def _translate(catalog: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    with catalog.open("rb") as handle:
+        messages = read_po(handle)
+    for message in messages:
+        if message.id:
+            message.string = HARBOUR_EN[message.id]
+    with catalog.open("wb") as handle:
+        write_po(handle, messages, width=0)
+
+
+def test_a_collection_has_an_english_edition_from_its_features_catalogs(tmp_path: Path) -> None:
+    """`tekan translate` of a collection file makes every feature's catalogs (a page name two features share is one
+    catalog, a message per paragraph); `--strict` refuses each untranslated paragraph at its catalog line; the English
+    edition has English home and feature pages, each statement its own feature's English; the Chinese editions have
+    the parallel pages."""
+    _harbour(tmp_path)
+    translated = tekan("translate", "seeds/archive.toml", cwd=tmp_path)
+    assert translated.returncode == 0, translated.stderr
+    catalogs = sorted((tmp_path / "locale" / "en" / "LC_MESSAGES").rglob("*.po"))
+    assert [p.name for p in catalogs] == ["lin-hai.po"]
+    text = catalogs[0].read_text(encoding="utf-8")
+    assert 'msgid "計量是港口貿易的基礎。"' in text and 'msgid "我們推動標準化工作。"' in text and "#~" not in text
+    again = tekan("translate", "seeds/harbour-2024.txt", cwd=tmp_path)  # one feature alone: the same file
+    assert again.returncode == 0 and catalogs[0].read_text(encoding="utf-8") == text, again.stderr
+
+    strict = tekan("build", "html", "--edition", "en", "--strict", cwd=tmp_path)
+    assert strict.returncode == 1
+    errors = [line for line in strict.stderr.splitlines() if ": error: paragraph 1 is missing" in line]
+    lines = {line.split(":")[1] for line in errors}
+    assert len(errors) == 2 and len(lines) == 2 and all("lin-hai.po:" in line for line in errors), strict.stderr
+    assert not (tmp_path / "_build" / "html" / "en").exists()
+
+    _translate(catalogs[0])
+    built = tekan("build", "html", "--edition", "all", "--strict", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    site = tmp_path / "_build" / "html"
+    home = BeautifulSoup((site / "en" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    # No title in the collection file: both titles from the features' one publisher, in its two languages.
+    assert home.find("h1").get_text().strip("¶") == "Harbour Quality News: Special Issues"
+    assert home.select_one(".tekan-chinese").get_text() == "海港質量報特刊合集"
+    links = [(a.get_text(), a["href"]) for a in home.find("article").find_all("a", class_="reference")]
+    assert links == [
+        ("Harbour Quality News: Spring Special Issue", "harbour-2023/index.html"),
+        ("Harbour Quality News: Autumn Special Issue", "harbour-2024/index.html"),
+    ]
+    spring = BeautifulSoup((site / "en" / "harbour-2023" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "April 2023" in spring.find("article").get_text()
+    assert [a["href"] for a in spring.find("article").find_all("a", class_="reference")] == ["statements/lin-hai.html"]
+
+    def article(path: Path) -> str:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("article").get_text()
+
+    for name, english in (("harbour-2023", "Metrology underpins"), ("harbour-2024", "We promote standardization")):
+        statement = article(site / "en" / name / "statements" / "lin-hai.html")
+        assert english in statement and "not been translated" not in statement, name
+        chinese = (site / "zh-hant" / name / "statements" / "lin-hai.html").read_text(encoding="utf-8")
+        assert 'href="../parallel/lin-hai.html"' in chinese
+        assert english in article(site / "zh-hant" / name / "parallel" / "lin-hai.html"), name
+    assert "en/index.html" in (site / "index.html").read_text(encoding="utf-8")  # the landing page lists it
+    # The parallel print of the collection: each feature's paragraphs beside their own English.
+    parallel_pdf = tekan("build", "pdf", "--script", "hant", "--parallel", cwd=tmp_path)
+    assert parallel_pdf.returncode == 0, parallel_pdf.stderr
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "_build" / "pdf" / "archive-zh-hant-parallel.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.replace("\n", " ")
+    assert "Metrology underpins" in printed and "We promote standardization" in printed and "中英對照" in printed
+
+
+def test_a_collection_without_an_english_title_says_so_at_its_file(tmp_path: Path) -> None:
+    """A title the editors wrote is never translated by Tekan: without title_en, a gap at the collection file, and
+    `--strict` refuses; the English edition is titled in Chinese meanwhile, as the warning says."""
+    archive = _harbour(tmp_path, '\n[collection]\ntitle = "港口特刊選"\n')
+    checked = tekan("check", "seeds/archive.toml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "seeds/archive.toml:3: warning: [collection] has no title_en" in checked.stderr, checked.stderr
+    assert tekan("check", "--strict", "seeds/archive.toml", cwd=tmp_path).returncode == 1
+    book = load_book(archive, _shipped_glossary(), "en")
+    assert book.publication.meta.title == "港口特刊選" and book.publication.meta.title_en == ""
+
+
+def _shipped_glossary() -> Path:
+    from tekan.project import DEFAULT_GLOSSARY
+
+    return DEFAULT_GLOSSARY
+
+
+def test_sphinx_builds_the_english_edition_of_a_collection(tmp_path: Path) -> None:
+    # A plain sphinx-build of the collection (its conf.py) asked for the English edition: the collection file's
+    # English title, a page per feature; its features have no catalogs, so each paragraph says it is not translated.
     import sys
 
     conf = tmp_path / "src"
@@ -197,13 +297,17 @@ def test_sphinx_refuses_an_english_edition_of_a_collection_saying_why(tmp_path: 
         "-q",
         "-D",
         "tekan_target.edition=en",  # one field of conf.py's tekan_target
+        "-D",
+        "language=en",
         str(conf),
         str(tmp_path / "out"),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert result.returncode != 0
-    assert "Extension error" in result.stderr and "no English edition yet" in result.stderr, result.stderr[-2000:]
-    assert not (tmp_path / "out" / "index.html").exists()
+    assert result.returncode == 0, result.stderr[-2000:]
+    home = BeautifulSoup((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.find("h1").get_text().strip("¶") == "Test News: special issues"
+    autumn = (tmp_path / "out" / "2021-autumn" / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
+    assert "Metrology safeguards daily life" in autumn and "This paragraph has not been translated yet." in autumn
 
 
 @pytest.mark.sphinx("html", testroot="collection")

@@ -198,15 +198,41 @@ def test_a_chinese_edition_gives_usage_and_source_in_its_own_language(app, make_
         ("hant", "臺灣的法定計量稱「度量衡」。", "國際計量學詞彙"),
         ("hans", "台湾的法定计量称“度量衡”。", "国际计量学词汇"),
     ):
-        again = make_app("html", srcdir=app.srcdir, freshenv=True, confoverrides={"tekan_target.edition": script})
-        again.build()
-        _no_warnings(again)
-        page = (again.outdir / "glossary.html").read_text(encoding="utf-8")
-        entry = page[page.index('id="term-metrology"') :]
-        entry = entry[: entry.index("</dd>")]
+        page, entry = _glossary_in_edition(make_app, app.srcdir, script, "metrology")
         assert usage in entry and "Taiwan says" not in entry, script
         assert source in entry and "JCGM" not in entry.split("tekan-source")[1], script
         assert re.search(r'class="[^"]*tekan-en-note[^"]*"[^>]*>\(the science of measurement\)', entry), script
         nqi = page[page.index('id="term-nqi"') :]
         assert "UNIDO" in nqi[: nqi.index("</dd>")]  # no Chinese source given: the English one
-        again.cleanup()
+
+
+@pytest.mark.sphinx("html", testroot="glossary", srcdir="glossary-quoted-chinese")
+def test_chinese_quoted_in_english_glossary_text_is_in_the_editions_script(app, make_app) -> None:
+    """The glossary file writes Chinese inside English notes in Traditional; a Simplified edition shows it in
+    Simplified, tagged zh-Hans (第三方檢測機構 was printed in Traditional in the Simplified book)."""
+    terms = Path(app.srcdir) / "terms.toml"
+    terms.write_text(
+        terms.read_text(encoding="utf-8").replace(
+            'source = "JCGM 200:2012 (VIM) 2.2"\n',
+            'source = "JCGM 200:2012 (VIM) 2.2"\nusage_note = "A 計量檢測機構 does this work."\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    app.cleanup()
+    for script, shown, absent in (("hant", "計量檢測機構", "计量检测机构"), ("hans", "计量检测机构", "計量檢測機構")):
+        _, entry = _glossary_in_edition(make_app, app.srcdir, script, "metrology")
+        tag = "zh-Hans" if script == "hans" else "zh-Hant"
+        assert re.search(rf'<span lang="{tag}">{shown}</span>', entry), (script, entry)
+        assert absent not in entry, script
+
+
+def _glossary_in_edition(make_app, srcdir, script: str, term: str) -> tuple[str, str]:
+    """Build the test root's glossary in one Chinese edition (no warnings); return the page and ``term``'s entry."""
+    again = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"tekan_target.edition": script})
+    again.build()
+    _no_warnings(again)
+    page = (again.outdir / "glossary.html").read_text(encoding="utf-8")
+    again.cleanup()
+    entry = page[page.index(f'id="term-{term}"') :]
+    return page, entry[: entry.index("</dd>")]

@@ -17,10 +17,12 @@ import pytest
 import yaml
 from lxml import etree
 
+from tekan.editions import EDITIONS
 from tekan.epub import rights_line
 from tekan.scripts import to_hans
 
-from .conftest import GLOSSARY, ROOT, Installed, download
+from .conftest import BOOK, GLOSSARY, ROOT, Installed, download
+from .sitelinks import Site, report
 from .stranger import AUTHOR, COPYRIGHT, FULL_TITLE, SEED, TITLE, fill_draft, foreign_words, write_feature
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
@@ -131,14 +133,22 @@ JOB_ORDER = ("post_checkout", "pre_system_dependencies", "post_system_dependenci
              "post_create_environment", "pre_install", "post_install", "pre_build", "build", "post_build")  # fmt: skip
 
 
-def test_read_the_docs_replay_gives_site_epub_and_pdf(installed: Installed, tmp_path: Path) -> None:
+#: The canonical URL Read the Docs gives a build of this version (its environment's READTHEDOCS_CANONICAL_URL).
+CANONICAL = "https://tekan.readthedocs.io/zh-tw/latest/"
+
+
+def test_read_the_docs_replay_publishes_every_edition_and_every_link_resolves(
+    installed: Installed, tmp_path: Path
+) -> None:
     """On a clean clone: the `python.install` steps (a non-editable `pip install .`), then every build job with
-    READTHEDOCS_OUTPUT set, as https://docs.readthedocs.io/en/stable/build-customization.html describes."""
+    the variables Read the Docs sets, as https://docs.readthedocs.io/en/stable/build-customization.html describes.
+    Read the Docs serves $READTHEDOCS_OUTPUT/html at the version's URL and one EPUB and one PDF of its own: every
+    edition and every download the site links must be inside the HTML it publishes."""
     config: dict[str, Any] = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
     checkout = tmp_path / "checkout"
     shutil.copytree(installed.clone, checkout, symlinks=True)  # a clean clone of its own: builds write into it
     output = tmp_path / "readthedocs-output"
-    env = installed.env(READTHEDOCS="True", READTHEDOCS_OUTPUT=f"{output}/")
+    env = installed.env(READTHEDOCS="True", READTHEDOCS_OUTPUT=f"{output}/", READTHEDOCS_CANONICAL_URL=CANONICAL)
 
     def sh(command: str) -> None:
         result = subprocess.run(["bash", "-e", "-c", command], cwd=checkout, env=env, capture_output=True, text=True)
@@ -157,10 +167,29 @@ def test_read_the_docs_replay_gives_site_epub_and_pdf(installed: Installed, tmp_
         else:
             for command in job:
                 sh(command)
-    assert (output / "html" / "index.html").is_file(), "the landing page"
-    for edition in ("zh-hant", "zh-hans"):
-        assert (output / "html" / edition / "index.html").is_file()
-        assert (output / "html" / edition / "statements").is_dir()
+    # Read the Docs' own downloads: one EPUB and one PDF.
     epubs, pdfs = sorted((output / "epub").glob("*.epub")), sorted((output / "pdf").glob("*.pdf"))
     assert len(epubs) == 1 and zipfile.is_zipfile(epubs[0])
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF-")
+    # The site as Read the Docs serves it: every link of every page names a file published in it.
+    site = Site(output / "html", CANONICAL)
+    broken = list(site.broken())
+    assert broken == [], report(broken)
+    # Every edition Tekan makes is published, with its EPUB and PDF, and reached from the landing page.
+    folders = [edition.folder for edition in EDITIONS.values()]
+    assert {"zh-hant", "zh-hans", "en"} <= set(folders)
+    landing = {link.target for link in site.links("index.html")}
+    downloads = {f"{fmt}/{BOOK}-{folder}.{fmt}" for folder in folders for fmt in ("epub", "pdf")}
+    wanted = {f"{folder}/index.html" for folder in folders} | downloads
+    assert landing >= wanted, f"the landing page does not lead to {sorted(wanted - landing)}"
+    assert {t for t in landing if t.endswith((".epub", ".pdf"))} == downloads
+    assert all((output / "html" / folder / "statements").is_dir() for folder in folders)
+    # Every page's switcher offers every edition and every download (each one resolving, as checked above).
+    for folder in folders:
+        linked = {link.target for link in site.links(f"{folder}/glossary.html")}
+        assert {f"{other}/glossary.html" for other in folders} <= linked, folder
+        assert downloads <= linked, f"{folder}: the switcher misses {sorted(downloads - linked)}"
+    # Read the Docs serves the root 404.html at any missing URL of the version: its links may not be relative.
+    assert "404.html" in site.pages(), "no 404 page at the site's root"
+    relative = [link for link in site.links("404.html") if link.target and not link.url.startswith(("/", "https:"))]
+    assert relative == [], report(relative)

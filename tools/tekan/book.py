@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .collection import as_feature, combine, feature_id, is_collection, read_collection
+from .collection import as_feature, collection_gaps, combine, feature_id, is_collection, read_collection
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
@@ -112,6 +112,7 @@ def load_book(
             features.append(feature)
             problems += found
         memo.save()
+        problems += collection_gaps(seed, facts, features)
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
@@ -208,24 +209,27 @@ def book_pages(
         if book.glossary.unused:
             english_words = replace(english_words, glossary_intro=edition.pages.glossary_intro_more)
         english_linker = EnglishLinker.build(book.glossary)
-        return render_translated_book(book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words)
+        return render_translated_book(
+            book.publication, translations or {}, english_linker, GLOSSARY_DOC, english_words, book.features, edition
+        )
     linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
-    if not translations or book.features:  # a collection has no parallel pages yet
+    if not translations:
         return render_book(book.publication, linker, edition, book.features, memo=pages)
+    from .rendering import statement_key
     from .translated import english_paragraphs, render_parallel_pages
 
     words = book.edition.parallel
     english = EnglishLinker.build(book.glossary)
     if parallel_print:
         paragraphs = {
-            st.meta.slug: english_paragraphs(st, translations[st.meta.slug], english, words.missing)
+            statement_key(st): english_paragraphs(st, translations[statement_key(st)], english, words.missing)
             for st in book.publication.statements
-            if st.meta.slug in translations
+            if statement_key(st) in translations
         }
-        return render_book(book.publication, linker, edition, book.features, english=paragraphs)
+        return render_book(book.publication, linker, edition, book.features, english=paragraphs, memo=pages)
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
-    links = {slug: words.title for slug in translations}
-    return {**render_book(book.publication, linker, edition, book.features, links), **parallel}
+    links = {key: words.title for key in translations}
+    return {**render_book(book.publication, linker, edition, book.features, links, memo=pages), **parallel}
 
 
 def _generated_file(root: Path, name: str) -> Path | None:

@@ -12,13 +12,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .editions import BASENAME, EDITIONS, Edition
 from .errors import Kind, TekanError
 from .files import atomic_write, others_can_write, trusted
 from .runner import Runner, default_time_limit, limited, run_process
-from .target import FORMATS, OutputFormat, Target, finish
+from .target import FORMATS, HTML, OutputFormat, Target, finish
+
+if TYPE_CHECKING:
+    from .landing import Entry
 
 __all__ = ["Runner", "build_edition", "default_time_limit", "limited", "run_process", "sphinx_command"]
 
@@ -337,7 +340,7 @@ def refuse_linked_editions(out: Path) -> None:
     ``OUT`` or ``OUT/html`` itself may be a link to the web root, and editions are published inside it.
     """
     linked = [out / "html" / edition.folder for edition in EDITIONS.values()] + [out / "html" / "index.html"]
-    for folder in ("epub", "pdf"):
+    for folder in ("epub", "pdf", "html/epub", "html/pdf"):  # beside the site, or inside a self-contained one
         with contextlib.suppress(OSError):
             linked += sorted((out / folder).iterdir())
     for path in linked:
@@ -465,6 +468,7 @@ def build_edition(
     run = limited(time_limit) if runner is run_process else runner
     if fmt.download:  # a builder that packs every file it finds in its folder would pack stale pages
         shutil.rmtree(dest, ignore_errors=True)
+        share_environment(work / f"doctrees-{HTML.builder}", work / f"doctrees-{fmt.builder}")
     _sphinx(command, target, run, (work / f"doctrees-{fmt.builder}", dest))
     if fmt.download:
         publish_file(finish(fmt, dest, target, run), published)
@@ -472,6 +476,34 @@ def build_edition(
         publish_tree(finish(fmt, dest, target, run), published)
     stamp_file.write_text(stamp, encoding="utf-8")
     return published
+
+
+#: The file of Sphinx's pickled environment in a doctree folder.
+ENVIRONMENT = "environment.pickle"
+
+
+def share_environment(read: Path, doctrees: Path) -> bool:
+    """Start a build that writes every page (an EPUB, a PDF) from the environment the edition's HTML build read
+    (``read``), when that one is newer than the build's own: the pages are read once for all formats of an edition.
+
+    A copy, not the folder itself: the site's build keeps its own record of what it read and wrote (a PDF build
+    re-reading an edited page must not leave the site's copy of that page unwritten). Sphinx checks the copy as it
+    checks its own (configuration, sources and dependencies against their read times) and reads what changed. True
+    when it was copied.
+    """
+    source = read / ENVIRONMENT
+    try:
+        newer = source.stat().st_mtime_ns > (doctrees / ENVIRONMENT).stat().st_mtime_ns
+    except FileNotFoundError:
+        newer = source.is_file()
+    if not newer or read.with_name(f".{read.name}.unfinished").exists():  # none, or a run cut short
+        return False
+    staging = doctrees.with_name(f".{doctrees.name}.copy")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(read, staging)
+    shutil.rmtree(doctrees, ignore_errors=True)
+    staging.rename(doctrees)
+    return True
 
 
 def _read(path: Path) -> str:
@@ -525,30 +557,20 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
 EDITIONS_FILE = ".tekan-editions.json"
 
 
-def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: str = "") -> Path:
+def write_landing_page(
+    out: Path, built: dict[str, tuple[str, str]], site_url: str = "", self_contained: bool = False
+) -> Path:
     """Write ``OUT/html/index.html``: every edition published in ``OUT`` (also by earlier runs), with the
-    downloads that are there. ``built`` gives the editions this run built: key → (title, file stem)."""
+    downloads that are there (inside ``OUT/html`` when ``self_contained``). ``built`` gives the editions this run
+    built: key → (title, file stem)."""
     import json
 
-    from .landing import Entry, landing_page
+    from .landing import landing_page
 
     known_file = out / EDITIONS_FILE
-    try:
-        known = {k: tuple(v) for k, v in json.loads(known_file.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, TypeError):
-        known = {}
+    known = known_editions(out)
     known.update({key: value for key, value in built.items()})
-    entries = []
-    for key, edition in EDITIONS.items():
-        if not (out / "html" / edition.folder / "index.html").is_file():
-            continue  # not published here
-        title, name = known.get(key, ("", ""))
-        downloads = tuple(
-            (fmt, fmt.published(name, edition))
-            for fmt in FORMATS.values()
-            if fmt.download and name and (out / fmt.published(name, edition)).is_file()
-        )
-        entries.append(Entry(edition, title, downloads))
+    entries = published_editions(out, known, self_contained)
     target = out / "html" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, landing_page(entries, site_url).encode("utf-8"), mode=FILE_MODE, follow_link=False)
@@ -559,3 +581,34 @@ def write_landing_page(out: Path, built: dict[str, tuple[str, str]], site_url: s
         follow_link=False,
     )
     return target
+
+
+def known_editions(out: Path) -> dict[str, tuple[str, ...]]:
+    """What the builds into ``OUT`` wrote of each edition (key → (title, file stem)); empty if unreadable."""
+    import json
+
+    try:
+        return {k: tuple(v) for k, v in json.loads((out / EDITIONS_FILE).read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def published_editions(out: Path, known: dict[str, tuple[str, ...]], self_contained: bool = False) -> list[Entry]:
+    """The editions published in ``OUT`` (in edition order), each with its title and its downloads that are there;
+    ``known`` gives each edition's title and file stem (key → (title, stem))."""
+    from .landing import Entry
+    from .target import Site
+
+    site = Site(self_contained=self_contained)
+    entries = []
+    for key, edition in EDITIONS.items():
+        if not (out / "html" / edition.folder / "index.html").is_file():
+            continue  # not published here
+        title, name = known.get(key, ("", ""))
+        downloads = tuple(
+            (fmt, site.href(fmt, name, edition))
+            for fmt in FORMATS.values()
+            if fmt.download and name and (out / site.download(fmt, name, edition)).is_file()
+        )
+        entries.append(Entry(edition, title, downloads))
+    return entries

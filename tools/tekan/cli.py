@@ -106,6 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     given = [Path(s) for s in args.seeds] or project.seeds()
     # A collection file stands for its seeds (each with its own metadata).
     seeds = [s for path in given for s in (read_collection(path)[1] if is_collection(path) else [path])]
+    collections = [path for path in given if is_collection(path)]
     if not seeds:
         raise TekanError(
             "no seed found: put the feature's text in seeds/NAME.txt (or NAME.txt here)", project.root, Kind.io
@@ -121,6 +122,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         found += problems
         publications.append(publication)
         _say(f"tekan: {seed}: {len(publication.statements)} statements, masthead {publication.masthead!r}")
+    for path in collections:  # the collection file's own facts (its English title)
+        from .collection import collection_gaps
+
+        facts, features = read_collection(path)
+        gaps = collection_gaps(path, facts, [publications[seeds.index(s)] for s in features])
+        _problems(gaps)
+        found += gaps
     if glossary is None:
         return 1
     for seed, publication in zip(seeds, publications, strict=True):
@@ -152,21 +160,49 @@ def _say_candidates(glossary: Glossary, publications: list[Publication]) -> None
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    """Create or update the gettext catalogs of a seed's statements (one per statement)."""
+    """Create or update the gettext catalogs of a seed's statements (one per statement); of a collection file,
+    every feature's, each in its own book folder's ``locale/``."""
     from .glossary import load_glossary
     from .translation import locale_folder, update_catalogs
 
-    seed = _one_seed(_project(args), args.seed)
-    locale = Path(args.locale) if args.locale else locale_folder(seed)
-    publication, problems = load_publication(seed)
-    _problems(problems)
+    project = _project(args)
+    seed = project.seed(args.seed)
     glossary = load_glossary(_glossary(args))
-    results = update_catalogs(publication, glossary, locale, args.language, locale.parent)
-    for path, changed in results:
-        if changed:
-            _say(f"tekan: updated {path}")
-    _say(f"tekan: {len(results)} catalogs in {locale / args.language} ({sum(c for _, c in results)} changed)")
+    total = changed = 0
+    for feature in _features(seed):
+        locale = Path(args.locale) if args.locale else locale_folder(feature)
+        publication, problems = load_publication(feature)
+        _problems(problems)
+        # The other seeds whose catalogs are in this folder: a statement of theirs with the same page name shares one.
+        sharing = [p for p in _printed_siblings(feature, locale, args.locale) if p.source != publication.source]
+        results = update_catalogs(publication, glossary, locale, args.language, locale.parent, sharing)
+        for path, was_changed in results:
+            if was_changed:
+                _say(f"tekan: updated {path}")
+        total, changed = total + len(results), changed + sum(c for _, c in results)
+        _say(f"tekan: {feature.name}: {len(results)} catalogs in {locale / args.language}")
+    _say(f"tekan: {total} catalogs ({changed} changed)")
     return 0
+
+
+def _features(seed: Path) -> list[Path]:
+    """A seed, or a collection file's seeds."""
+    from .collection import is_collection, read_collection
+
+    return read_collection(seed)[1] if is_collection(seed) else [seed]
+
+
+def _printed_siblings(seed: Path, locale: Path, given: str | None) -> list[Publication]:
+    """The seeds beside ``seed`` whose catalogs are in ``locale`` too, as printed (one that does not load: left out;
+    `tekan check` reports it)."""
+    from .translation import locale_folder
+
+    found = []
+    for sibling in sorted(seed.parent.glob("*.txt")):
+        if given or locale_folder(sibling) == locale:
+            with contextlib.suppress(TekanError):
+                found.append(load_publication(sibling)[0])
+    return found
 
 
 def _check_translations(seed: Path, publication: object, glossary: object, args: argparse.Namespace) -> None:
@@ -246,8 +282,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
     from .building import check_prerequisites, lock_output, refuse_dangerous_output
-    from .collection import is_collection
 
+    if args.readthedocs is not None:  # every edition and format, the site self-contained, then published in DIR
+        from .readthedocs import prepare
+
+        prepare(args, _project(args).out)
     formats = _expand(args.formats or ["all"], tuple(FORMATS), "format")
     if args.edition:
         scripts = _expand([args.edition], keys(), "edition")
@@ -262,10 +301,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     seed = _seed_or_collection(project, args.seed or [], out)
     if not given:
         refuse_dangerous_output(out, [seed])
-    if not args.edition and not args.script and is_collection(seed):  # no edition asked for: all it has
-        scripts = list(keys(chinese_only=True))
-        _say("tekan: a collection has no English edition yet: building its Chinese editions")
-    _check_collection(seed, scripts)
     # Check the inputs first: a broken seed stops here with one line, before any output is touched.
     titles: dict[str, str] = {}
     books = []
@@ -278,8 +313,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         if index == 0:
             _problems(book.problems)
             refused = args.strict and bool(_strict_failure(book.problems))
-        if book.edition.translated and not book.features:  # its catalogs are read: one that is no page's is said
-            _warn_orphan_catalogs([seed], [book.publication], None)
+        if book.edition.translated:  # its catalogs are read: one that is no page's is said
+            features = _features(seed)
+            _warn_orphan_catalogs(features, [load_publication(f)[0] for f in features], None)
         if args.strict and book.edition.translated:
             refused = _untranslated(seed, book) or refused
     if refused:
@@ -294,29 +330,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     name = book_file_name(meta.identifier, seed)
     with lock_output(out):
         statements = len(books[0].publication.statements)
-        return _build_steps(
+        status = _build_steps(
             args, formats, scripts, out, Inputs(seed, glossary), name, titles, project.conf_dir(), statements
         )
+        if status == 0 and args.readthedocs is not None:
+            from .readthedocs import publish
+
+            for path in publish(args, out, name, books[0].publication.script, scripts):
+                _say(f"      → {path} (for Read the Docs)")
+        return status
 
 
 def _check_catalogs(seed: Path, scripts: Sequence[str]) -> None:
     """Read the English catalogs the editions will read (the English text, the Chinese editions' parallel pages):
     a malformed one, or one in Big5, stops here with one located line, before Sphinx runs."""
-    from .collection import is_collection
     from .translation import book_translations
 
-    if not is_collection(seed) and scripts:
+    if scripts:
         book_translations(seed, "en")
 
 
 def _untranslated(seed: Path, book: Book) -> bool:
     """``--strict`` and a translated edition: an error, at its catalog, for each paragraph that is not translated
     (fuzzy or missing) and each statement without a catalog; True when there is any."""
-    from .translation import book_translations, catalog_problems
+    from .translation import book_translations, catalog_problems, printed_features
 
     language = book.edition.translation
-    publication, _ = load_publication(seed)  # the seed as printed: its paragraphs are the catalogs' msgids
-    problems = catalog_problems(publication, book_translations(seed, language), language)
+    translations = book_translations(seed, language)
+    # The seed as printed (its paragraphs are the catalogs' msgids); a collection's features, each at its own seed.
+    problems = [p for f, _ in printed_features(seed) for p in catalog_problems(f, translations, language)]
     for problem in problems:
         _say(f"{problem.location}: error: {problem.message} [tekan.{problem.kind.value}]")
     if problems:
@@ -328,30 +370,15 @@ def _untranslated(seed: Path, book: Book) -> bool:
     return bool(problems)
 
 
-def _check_collection(seed: Path, scripts: Sequence[str]) -> None:
-    """Stop with one line when an English edition is asked of a collection (its features' catalogs are not read yet)."""
-    from .collection import COLLECTION_NOT_TRANSLATED, is_collection
-
-    if is_collection(seed) and any(EDITIONS[script].translated for script in scripts):
-        raise TekanError(COLLECTION_NOT_TRANSLATED, seed, Kind.translation)
-
-
 def _check_parallel(formats: Sequence[str], scripts: Sequence[str], seed: Path) -> None:
     """Stop with one line when ``--parallel`` cannot make a parallel PDF: no PDF asked for, no Chinese edition
     among those built, or no English translation to set beside the Chinese."""
-    from .collection import is_collection
     from .translation import book_translations, locale_folder
 
     if "pdf" not in formats or all(EDITIONS[script].translated for script in scripts):
         raise TekanError(
             "--parallel makes the parallel (對照) PDF of a Chinese edition: build pdf with --edition hant, hans or all",
             Path("--parallel"),
-            Kind.io,
-        )
-    if is_collection(seed):
-        raise TekanError(
-            "--parallel: a collection of several features has no parallel PDF yet; build each feature's on its own",
-            seed,
             Kind.io,
         )
     if not book_translations(seed, "en"):
@@ -414,6 +441,7 @@ def _build_steps(
     from .building import build_edition, default_time_limit, write_landing_page
 
     variant = Variant(vertical=args.vertical, parallel=args.parallel, verbatim=args.verbatim)
+    layout = Site(self_contained=getattr(args, "self_contained", False))  # where the downloads are published
     # The editions the switcher offers: this run's, and those an earlier run published in OUT; the downloads it
     # links: the plain files this run publishes, and those an earlier run published.
     on_disk = [
@@ -427,10 +455,10 @@ def _build_steps(
         for fmt in FORMATS.values():
             planned = script in scripts and fmt.key in formats and variant.suffix(fmt) == ""
             planned = planned and not (args.parallel and fmt.key == "pdf")
-            if fmt.download and (planned or (out / fmt.published(name, edition)).is_file()):
+            if fmt.download and (planned or (out / layout.download(fmt, name, edition)).is_file()):
                 present.append(fmt.key)
         downloads.append((script, tuple(present)))
-    site = Site(tuple(side_by_side), tuple(downloads), args.site_url)
+    site = Site(tuple(side_by_side), tuple(downloads), args.site_url, layout.self_contained)
     steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
     for number, (fmt, script) in enumerate(steps, start=1):
         started = time.perf_counter()
@@ -451,7 +479,8 @@ def _build_steps(
         _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
     if "html" in formats:
         built = {script: (titles[script], name) for script in scripts}
-        _say(f"      → {write_landing_page(out, built, args.site_url)} (the editions of the site)")
+        landing = write_landing_page(out, built, args.site_url, layout.self_contained)
+        _say(f"      → {landing} (the editions of the site)")
     return 0
 
 
@@ -567,6 +596,13 @@ def parser() -> argparse.ArgumentParser:
         default="",
         help="public URL of OUT/html/: canonical URLs, absolute language alternates, a sitemap per edition",
     )
+    build.add_argument(
+        "--readthedocs",
+        metavar="DIR",
+        help="build as Read the Docs publishes ($READTHEDOCS_OUTPUT): every edition in every format, --strict, into "
+        "--out (default: _build/readthedocs); then DIR/html (the site, every download inside it, a 404 page) and "
+        "the seed's own edition's EPUB and PDF in DIR/epub and DIR/pdf (FORMATs: which of them; default: all)",
+    )
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", parents=[book], help="preview the site, rebuilt as you edit")
@@ -598,8 +634,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     check.set_defaults(run=cmd_check)
 
-    translate = sub.add_parser("translate", parents=[book], help="create or update the translation catalogs of a seed")
-    translate.add_argument("seed", nargs="?", help="seed text file (default: the book's only seed)")
+    translate = sub.add_parser(
+        "translate",
+        parents=[book],
+        help="create or update the translation catalogs of a seed (of a collection file: every feature's)",
+    )
+    translate.add_argument(
+        "seed", nargs="?", help="seed text or collection file (default: the book's only seed or collection)"
+    )
     translate.add_argument("--language", default="en", help="target language (default: %(default)s)")
     translate.add_argument("--locale", help="catalog folder (default: locale/ in the book folder)")
     translate.set_defaults(run=cmd_translate)

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .convention import PRESS
-from .errors import Kind, TekanError
+from .errors import Kind, Problem, TekanError
 from .files import atomic_write
 from .model import GlossaryChoice, Location, Publication, PublicationMeta, Statement
 from .project import seed_path
@@ -39,11 +39,6 @@ _COLLECTION = {
     "description_en": str,
 }
 _NOT_ID = re.compile(r"[^a-z0-9-]+")
-#: Why a collection has no English edition (and no parallel pages) yet: said in one line by Sphinx and the CLI.
-COLLECTION_NOT_TRANSLATED = (
-    "a collection of several features has no English edition yet: build each feature's English edition on its "
-    "own (tekan build --seed FEATURE.txt --edition en), or the collection's Chinese editions (--script all)"
-)
 
 
 def is_collection(path: Path) -> bool:
@@ -116,6 +111,37 @@ def collection_glossary(path: Path, features: list[Publication]) -> GlossaryChoi
     return GlossaryChoice(any(c.all for c in choices), include, choices[0].where)
 
 
+def derived_title_en(facts: dict[str, str], features: list[Publication]) -> str:
+    """The collection's English title when its file gives none: only where its Chinese title is derived too (from
+    the one publisher of all its features) and every feature names that publisher in English, the same way;
+    otherwise "" (never a translation of a title the editors wrote)."""
+    if facts.get("title"):
+        return ""
+    publishers = {(f.meta.publisher, f.meta.publisher_en) for f in features}
+    if len(publishers) != 1:
+        return ""
+    chinese, english = publishers.pop()
+    return PRESS.collection_title_en.format(publisher=english) if chinese and english else ""
+
+
+def collection_gaps(path: Path, facts: dict[str, str], features: list[Publication]) -> list[Problem]:
+    """What a release still needs of the collection file itself: an English title (the English edition's title
+    page, EPUB and PDF would otherwise print the Chinese one)."""
+    from .metadata import table_line
+
+    if facts.get("title_en") or derived_title_en(facts, features):
+        return []
+    line = table_line(path, "collection")
+    where = "[collection]" if line else "the collection file"
+    return [
+        Problem(
+            f'{where} has no title_en: the English edition is titled in Chinese until it has one (title_en = "…")',
+            Location(path, line),
+            Kind.gap,
+        )
+    ]
+
+
 def combine(facts: dict[str, str], features: list[Publication], source: Path, script: str = "hant") -> Publication:
     """The collection as one publication: every feature's statements (numbered through) and sectors; its own facts
     (title, publisher, description) in the edition's Chinese ``script``."""
@@ -130,7 +156,7 @@ def combine(facts: dict[str, str], features: list[Publication], source: Path, sc
     english = list(dict.fromkeys(f.meta.publisher_en for f in features if f.meta.publisher_en))
     meta = PublicationMeta(
         title=facts.get("title") or PRESS.collection_title.format(publisher=shared),
-        title_en=facts.get("title_en", ""),
+        title_en=facts.get("title_en") or derived_title_en(facts, features),
         # The publishers, never the collection's title: they hold the copyright and are the EPUB's creator.
         publisher=facts.get("publisher") or "、".join(publishers),
         publisher_en=facts.get("publisher_en") or "; ".join(english if len(english) == len(publishers) else []),

@@ -113,6 +113,8 @@ class TranslatedWords:
         "the Chinese original is in the Traditional and Simplified editions."
     )
     missing: str = "This paragraph has not been translated yet."
+    statements: str = "statements"  # a feature's size on a collection's home page: "16 statements"
+    statement: str = "statement"  # … and "1 statement"
 
 
 @dataclass(frozen=True)

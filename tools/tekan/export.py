@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from .glossaryfields import GlossaryField, Value, exported
 from .model import Glossary, Term
 
 #: Columns of the CSV export, in order (the header row).
@@ -79,7 +80,8 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
     """One row per term, every column of CSV_COLUMNS; RFC 4180 quoting and CRLF line ends, with a BOM."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    declared = exported()  # after Tekan's own columns, in declared order, each named by its key
+    writer.writerow((*CSV_COLUMNS, *(field.key for field in declared)))
     for term in glossary.terms:
         writer.writerow(
             spreadsheet_cell(cell)
@@ -104,9 +106,29 @@ def to_csv(glossary: Glossary, to_hans: Converter = _default_to_hans) -> str:
                 LIST_SEPARATOR.join(term.wrong_en),
                 term.source_zh,
                 term.usage_note_zh,
+                *(_cell(term.value(field.key)) for field in declared),
             ]
         )
     return BOM + out.getvalue()
+
+
+def _cell(value: Value | None) -> str:
+    """A declared field's value as a CSV cell: a list's items joined by LIST_SEPARATOR, a flag as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _field_note(field: GlossaryField, value: Value | None) -> str:
+    """A declared field's value as a TBX note on the concept: its English label, then the value ("" for none)."""
+    if value in (None, "", (), False):
+        return ""
+    label = field.label_en or field.key
+    return label if value is True else f"{label}: {_cell(value)}"
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
@@ -147,6 +169,10 @@ def _concept(term: Term, glossary: Glossary, to_hans: Converter) -> ET.Element:
     _sub(entry, "descrip", {"type": "subjectField"}, term.category)
     if term.usage_note:
         _sub(entry, "note", text=term.usage_note)
+    for field in exported():  # TBX-Basic has no element of its own for them: a note each, named by its label
+        note = _field_note(field, term.value(field.key))
+        if note:
+            _sub(entry, "note", text=note)
     for ref in term.see_also:
         other = glossary.by_id[ref]
         _sub(entry, "ref", {"type": "crossReference", "target": concept_id(other)}, other.en)

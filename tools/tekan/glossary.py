@@ -12,6 +12,7 @@ from typing import Any
 
 from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
+from .glossaryfields import FIELDS
 from .linking import Linker
 from .memo import FileMemo
 from .model import Glossary, GlossaryChoice, Location, Publication, Term
@@ -48,7 +49,6 @@ _REQUIRED = {
     "category": str,
     "definition_zh": str,
     "definition_en": str,
-    "source": str,
 }
 _OPTIONAL = {
     "abbr": str,
@@ -56,12 +56,9 @@ _OPTIONAL = {
     "en_variants": list,
     "misspellings": list,
     "see_also": list,
-    "usage_note": str,
     "en_note": str,
     "wrong_en": list,
     "reference": bool,
-    "usage_note_zh": str,
-    "source_zh": str,
 }
 
 
@@ -105,7 +102,18 @@ def check_glossary(path: Path) -> tuple[Glossary | None, list[TekanError]]:
 
 def _term(entry: Any, where: Location) -> Term:
     """One entry as a Term, or TekanError naming the first thing wrong with it."""
-    check_fields(entry, where, Kind.glossary, _REQUIRED, _OPTIONAL)
+    declared = {key: field.type for key, field in FIELDS.items()}
+    required = {**_REQUIRED, **{key: field.type for key, field in FIELDS.items() if field.required}}
+    check_fields(entry, where, Kind.glossary, required, {**_OPTIONAL, **declared})
+    values = tuple((key, FIELDS[key].parse(entry[key])) for key in declared if key in entry)
+    for key, value in values:
+        message = FIELDS[key].problem(value)
+        if message:
+            raise TekanError(message, where, Kind.glossary)
+    # The declared fields Term names are its attributes (an entry without one: the field's empty value).
+    # Each has the type its declaration checked above (Any: mypy cannot see that a key names a str attribute).
+    named: dict[str, Any] = {key: FIELDS[key].empty() for key in declared if key in Term.__dataclass_fields__}
+    named.update((key, value) for key, value in values if key in named)
     term = Term(
         id=entry["id"],
         hant=entry["hant"].strip(),
@@ -118,16 +126,14 @@ def _term(entry: Any, where: Location) -> Term:
         definition_zh=entry["definition_zh"].strip(),
         definition_en=entry["definition_en"].strip(),
         see_also=tuple(entry.get("see_also", [])),
-        source=entry["source"].strip(),
-        usage_note=entry.get("usage_note", "").strip(),
         line=where.line,
         en_variants=tuple(v.strip() for v in entry.get("en_variants", [])),
         misspellings=tuple(m.strip() for m in entry.get("misspellings", [])),
         en_note=entry.get("en_note", "").strip(),
         wrong_en=tuple(w.strip() for w in entry.get("wrong_en", [])),
         reference=entry.get("reference", False),
-        usage_note_zh=entry.get("usage_note_zh", "").strip(),
-        source_zh=entry.get("source_zh", "").strip(),
+        fields=tuple((key, value) for key, value in values if key not in named),
+        **named,
     )
     if not TERM_ID.fullmatch(term.id):
         raise TekanError(f"id {term.id!r} must be lowercase ASCII letters, digits and hyphens", where, Kind.glossary)

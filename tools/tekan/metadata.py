@@ -231,7 +231,7 @@ def glossary_choice(data: dict[str, Any], path: Path) -> GlossaryChoice | None:
     file, ``include = ["id", …]`` those entries besides the ones the text uses; None without the table."""
     if "glossary" not in data:
         return None
-    where = Location(path, _table_line(path, "glossary"))
+    where = Location(path, table_line(path, "glossary"))
     table = check_fields(data["glossary"], where, Kind.metadata, {}, {"all": bool, "include": list})
     return GlossaryChoice(all=table.get("all", False), include=tuple(table.get("include", [])), where=where)
 
@@ -241,7 +241,7 @@ def _declared_script(publication: Publication, language: str, path: Path) -> Pub
     characters, and decides for a seed that has no script-specific character (same text in both scripts)."""
     if not language:
         return publication
-    where = Location(path, _table_line(path, "publication"))
+    where = Location(path, table_line(path, "publication"))
     declared = DECLARED_SCRIPTS.get(language.casefold())
     if declared is None:
         known = ", ".join(sorted({"zh-Hant", "zh-Hans"}))
@@ -348,7 +348,7 @@ def _publication_meta(
     convention: SeedConvention = PRESS,
 ) -> PublicationMeta:
     """The book-level facts: the file's, else the masthead's; one gap naming what a release still needs."""
-    line = _table_line(path, "publication") if exists else 0
+    line = table_line(path, "publication") if exists else 0
     pub = check_fields(
         data.get("publication", {}), Location(path, line), Kind.metadata, {}, {**_PUBLICATION, **_PUBLICATION_OPTIONAL}
     )
@@ -413,7 +413,8 @@ def _array(data: dict[str, Any], key: str, path: Path) -> list[Any]:
     return value
 
 
-def _table_line(path: Path, table: str) -> int:
+def table_line(path: Path, table: str) -> int:
+    """The line of a TOML file's ``[table]`` header; 0 where it has none."""
     if not path.is_file():
         return 0
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), start=1):

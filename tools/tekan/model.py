@@ -163,11 +163,23 @@ class Term:
     reference: bool = False  # defined because other entries lean on it: looked up, never linked in the text
     usage_note_zh: str = ""  # the usage note in Traditional Chinese, for the Chinese editions, or ""
     source_zh: str = ""  # the source line in Traditional Chinese, for the Chinese editions, or ""
+    fields: tuple[tuple[str, str | tuple[str, ...] | bool | int], ...] = ()  # declared fields' values (glossaryfields)
+
+    def value(self, key: str) -> str | tuple[str, ...] | bool | int | None:
+        """The value of the declared field ``key`` (``glossaryfields.FIELDS``), or None when the entry has none."""
+        if key in _TERM_ATTRIBUTES:  # a field Term names
+            value: str | tuple[str, ...] | bool | int = getattr(self, key)
+            return value
+        return next((value for name, value in self.fields if name == key), None)
 
     @property
     def linkable(self) -> tuple[str, ...]:
         """Every Traditional form that links to this term: headword, aliases, misspellings."""
         return (self.hant, *self.aliases, *self.misspellings)
+
+
+#: The fields Term names (a declared field among them is read as its attribute).
+_TERM_ATTRIBUTES = frozenset(Term.__dataclass_fields__) - {"fields", "line"}
 
 
 @dataclass(frozen=True)
@@ -207,3 +219,4 @@ class SeedConvention:
     sectors: Mapping[str, tuple[Sector, ...]]  # the default sectors in book order, per script of the seed
     masthead_facts: Callable[[str], dict[str, str]]  # the masthead line → title, publisher, date it names
     collection_title: str = "{publisher}特刊合集"  # a collection's title when its file gives none
+    collection_title_en: str = "{publisher}: Special Issues"  # its English, when the features' English publisher is one

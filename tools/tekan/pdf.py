@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Kind, Problem, TekanError, read_text
+from .glossaryfields import FIELDS
 from .metadata import metadata_path
 from .model import Location
 from .processes import query
@@ -120,6 +121,8 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
     if book.features:  # the collection's own title page
         for name in _PUBLICATION_FIELDS:
             yield Location(book.publication.source, 0), f"`{name}`", getattr(book.publication.meta, name), name
+    shown = [field for field in FIELDS.values() if field.render != "none"]
+    printed = [key for key in dict.fromkeys(k for f in shown for k in (f.key, f.chinese)) if key in FIELDS]
     for term in book.glossary.terms:
         where = Location(book.glossary.source, term.line)
         fields = {
@@ -129,10 +132,13 @@ def _texts(book: Book) -> Iterator[tuple[Location, str, str, str]]:
             "abbr": term.abbr,
             "definition_zh": term.definition_zh,
             "definition_en": term.definition_en,
-            "source": term.source,
         }
         for key, text in fields.items():
             yield where, f"term `{term.id}`", text, key
+        for key in printed:  # the declared fields an entry shows (glossaryfields): usage note, source, …
+            value = term.value(key)
+            for text in FIELDS[key].texts(value) if value is not None else ():
+                yield where, f"term `{term.id}`", text, key
 
 
 #: The publication's fields the PDF sets (title page, imprint, PDF properties).

@@ -86,9 +86,16 @@ def statement_doc(statement: Statement) -> str:
     return _in(statement.meta.feature, f"statements/{statement.meta.slug}")
 
 
+def statement_key(statement: Statement) -> str:
+    """A statement's key among a book's translations: its page name, in a collection with its feature's
+    (two features may each have a ``wang-xiaoming``)."""
+    slug = statement.meta.slug
+    return f"{statement.meta.feature}/{slug}" if statement.meta.feature else slug
+
+
 def statement_label(statement: Statement) -> str:
     """The label (and HTML id) of a statement's title."""
-    return _label(statement.meta.feature, statement.meta.slug)
+    return page_label(statement.meta.feature, statement.meta.slug)
 
 
 def sector_doc(sector: Sector) -> str:
@@ -111,12 +118,13 @@ def about_doc(feature: str) -> str:
     return _in(feature, ABOUT_DOC)
 
 
-def _link(target_doc: str, from_doc: str) -> str:
+def page_link(target_doc: str, from_doc: str) -> str:
     """A relative Markdown link target from one generated page to another."""
     return posixpath.relpath(target_doc, posixpath.dirname(from_doc) or ".") + ".md"
 
 
-def _label(feature: str, name: str) -> str:
+def page_label(feature: str, name: str) -> str:
+    """The label (and HTML id) ``name`` of a page of a feature (in a collection) or of the book."""
     # The feature last: HTML ids drop leading digits, and feature ids often start with a year.
     return f"{name}-{feature}" if feature else name
 
@@ -220,7 +228,7 @@ def render_byline(statement: Statement, english_first: bool = False) -> list[str
 
 def render_sector(sector: Sector, statements: list[Statement]) -> str:
     """A sector's part page: its name and the toctree of its statements."""
-    lines = [f"({_label(sector.feature, f'sector-{sector.id}')})=", f"# {escape(sector.zh)}", ""]
+    lines = [f"({page_label(sector.feature, f'sector-{sector.id}')})=", f"# {escape(sector.zh)}", ""]
     if sector.en:  # an English name the metadata does not give is left out, never invented
         lines += ["```{tekan-english}", data_line(sector.en), "```", ""]
     lines += [
@@ -245,7 +253,7 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
     lines = [
         *front_matter(meta.description_zh or meta.title),
         "",
-        f"({_label(feature, 'home')})=",
+        f"({page_label(feature, 'home')})=",
         f"# {escape(meta.title)}",
         "",
     ]
@@ -259,12 +267,12 @@ def render_index(publication: Publication, labels: PageWords, feature: str = "")
         lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
     groups = publication.by_sector()
     for sector, statements in groups:
-        lines += [f"({_label(feature, f'home-{sector.id}')})=", f"## {escape(sector.zh)}", ""]
+        lines += [f"({page_label(feature, f'home-{sector.id}')})=", f"## {escape(sector.zh)}", ""]
         for st in statements:
             who = "".join(p for p in (st.attribution.organisation, st.attribution.position) if p)
             speaker = st.attribution.person or st.attribution.raw
             # A Markdown link, not a role: role text is not unescaped, link text is.
-            lines.append(f"- [{escape(st.headline)}]({_link(statement_doc(st), here)})  ")
+            lines.append(f"- [{escape(st.headline)}]({page_link(statement_doc(st), here)})  ")
             lines.append(f"  {escape(speaker)}　{escape(who)}" if who else f"  {escape(speaker)}")
             if st.meta.headline_en:
                 lines += ["", "  ```{tekan-english}", f"  {data_line(st.meta.headline_en)}", "  ```", ""]
@@ -305,7 +313,7 @@ def render_collection_index(collection: Publication, features: tuple[Publication
             continue
         size = f"{len(feature.statements)} {labels.statements}"
         facts = "　".join(p for p in (feature.masthead, feature.meta.date, size) if p)
-        lines += [f"- [{escape(feature.meta.title)}]({_link(feature_doc(fid), 'index')})  ", f"  {escape(facts)}"]
+        lines += [f"- [{escape(feature.meta.title)}]({page_link(feature_doc(fid), 'index')})  ", f"  {escape(facts)}"]
         if feature.meta.title_en:
             lines += ["", "  ```{tekan-english}", f"  {data_line(feature.meta.title_en)}", "  ```", ""]
     lines += [
@@ -371,9 +379,10 @@ def render_book(
 
     A collection (``features``: one publication per seed, ``publication`` their union under the
     collection's own metadata) has its home page, glossary and English index at the top, and each
-    feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the
-    slugs of the statements that have a parallel page to the text of the link to it; ``english`` maps slugs to
-    the statements' English paragraphs (MyST), which makes those statement pages parallel (the parallel print).
+    feature's home, sectors, statements and audit page in the feature's own folder. ``parallel`` maps the keys
+    (:func:`statement_key`) of the statements that have a parallel page to the text of the link to it; ``english``
+    maps keys to the statements' English paragraphs (MyST), which makes those statement pages parallel (the
+    parallel print).
     ``memo`` keeps the statement and audit pages from build to build (valid for one code and one linker's inputs):
     an edit re-renders the pages of what it changed.
     """
@@ -387,8 +396,8 @@ def render_book(
     for sector, statements in publication.by_sector():
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
-            link = parallel.get(statement.meta.slug, "")
-            translation = english.get(statement.meta.slug)
+            link = parallel.get(statement_key(statement), "")
+            translation = english.get(statement_key(statement))
             pages[f"{statement_doc(statement)}.md"] = _remembered(
                 memo,
                 ("statement", statement, link, translation),
@@ -479,13 +488,13 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     """The editorial note (關於本版): what was done to the text and, in print, a compact list of the changes of
     word, form and dash; the site and the EPUB link to the audit page, which lists every change."""
     words = edition.audit
-    lines = [f"({_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
+    lines = [f"({page_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
     for paragraph in editorial_note(publication, edition):
         lines += [escape(paragraph), ""]
     changes = publication.changes
     if not publication.normalised or not changes:
         return "\n".join(lines)
-    link = f"[{escape(words.log.format(total=len(changes)))}]({_link(audit_doc(feature), about_doc(feature))})"
+    link = f"[{escape(words.log.format(total=len(changes)))}]({page_link(audit_doc(feature), about_doc(feature))})"
     lines += ["````{only} html", "```{container} tekan-audit-link", link, "```", "````", ""]
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
@@ -560,23 +569,23 @@ def _render_audit_page(
     words = edition.audit
     here = audit_page_doc(feature, number)
     # Kept out of the search index: its fragments of the seed would crowd the statements out of the results.
-    label = _label(feature, AUDIT_DOC if number == 1 else f"{AUDIT_DOC}-page-{number}")
+    label = page_label(feature, AUDIT_DOC if number == 1 else f"{AUDIT_DOC}-page-{number}")
     title = words.title if count == 1 else f"{words.title} {number}/{count}"
     lines = ["---", "nosearch: true", "orphan: true", "---", "", f"({label})=", f"# {title}", ""]
-    lines += [f"{escape(words.back)}[{words.about}]({_link(about_doc(feature), here)})。", ""]
+    lines += [f"{escape(words.back)}[{words.about}]({page_link(about_doc(feature), here)})。", ""]
     if count > 1:  # every page of the log, this one in bold
         links = [
-            f"**{n}**" if n == number else f"[{n}]({_link(audit_page_doc(feature, n), here)})"
+            f"**{n}**" if n == number else f"[{n}]({page_link(audit_page_doc(feature, n), here)})"
             for n in range(1, count + 1)
         ]
         lines += [" · ".join(links), ""]
     for statement_number, group in groups.items():
         statement = titles.get(statement_number)
         if statement is None:
-            lines += [f"({_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
+            lines += [f"({page_label(feature, 'audit-masthead')})=", f"## {words.masthead}", ""]
         else:
             lines += [f"(audit-{statement_label(statement)})=", f"## {escape(statement.headline)}", ""]
-            lines += [f"[{words.read}]({_link(statement_doc(statement), here)})", ""]
+            lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
             cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]

@@ -159,10 +159,22 @@ class Site:
     editions: tuple[str, ...] = ()  # keys of the editions published together; () for no switcher
     downloads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # edition key → keys of its published downloads
     url: str = ""  # public URL of OUT/html/ (canonical URLs, alternates, sitemaps); "" for none
+    self_contained: bool = False  # the downloads are published inside html/ (html/epub/…): a host serves html/ alone
 
     def downloads_of(self, key: str) -> tuple[str, ...]:
         """The format keys whose file of edition ``key`` is (or will be) published."""
         return dict(self.downloads).get(key, ())
+
+    def download(self, fmt: OutputFormat, name: str, edition: Edition, variant: Variant | None = None) -> str:
+        """Where a download is published, under OUT: ``epub/NAME-zh-hant.epub`` beside the site, or
+        ``html/epub/NAME-zh-hant.epub`` inside a self-contained one (Read the Docs serves only html/)."""
+        path = fmt.published(name, edition, variant)
+        return f"html/{path}" if self.self_contained and fmt.download else path
+
+    def href(self, fmt: OutputFormat, name: str, edition: Edition) -> str:
+        """A download's link from the site's root folder (OUT/html/): ``../epub/…``, or ``epub/…`` inside it."""
+        path = self.download(fmt, name, edition)
+        return path.removeprefix("html/") if self.self_contained else f"../{path}"
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,7 @@ class Target:
             "editions": list(self.site.editions),
             "downloads": {key: list(formats) for key, formats in self.site.downloads},
             "site_url": self.site.url,
+            "self_contained": self.site.self_contained,
             "name": self.name,
             "report_gaps": self.report_gaps,
         }
@@ -254,7 +267,7 @@ class Target:
             inputs=inputs,
             format=fmt,
             variant=variant,
-            site=Site(editions, downloads, get.text("site_url")),
+            site=Site(editions, downloads, get.text("site_url"), get.flag("self_contained")),
             name=name,
             report_gaps=get.flag("report_gaps", True),
         )
@@ -278,7 +291,7 @@ class Target:
         """Its path under OUT (``epub/NAME-zh-hant.epub``); the format must be known."""
         if self.format is None:
             raise TargetError("tekan_target.format is not set")
-        return self.format.published(name or self.name, self.edition, self.variant)
+        return self.site.download(self.format, name or self.name, self.edition, self.variant)
 
     @property
     def work(self) -> str:
@@ -303,6 +316,8 @@ FIELDS: dict[str, str] = {
     "editions": "the editions published side by side (the switcher offers them; none: no switcher)",
     "downloads": "edition → the formats whose file is published beside the site (the download links)",
     "site_url": "public URL of OUT/html/ (canonical URLs, language alternates, sitemaps)",
+    "self_contained": "the downloads are published inside html/ (html/epub/, html/pdf/), for a host that serves "
+    "html/ alone, as Read the Docs does (default false)",
     "name": "stem of the published files (default: from the book's identifier)",
     "report_gaps": "report the metadata's gaps as warnings (default true)",
 }

@@ -24,6 +24,7 @@ from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, re
 from .linking import Linker, link_first_occurrences
 from .model import Glossary, Location, Publication, Statement, Term, Translation
 from .project import seed_path
+from .rendering import statement_key
 from .tomlfile import load_toml
 
 #: The folder of a book that holds its catalogs (Sphinx's ``locale_dirs``).
@@ -43,6 +44,18 @@ def locale_folder(seed: Path) -> Path:
 def catalog_path(locale: Path, language: str, slug: str) -> Path:
     """The catalog of one statement (Sphinx's name for the page ``statements/<slug>``)."""
     return locale / language / "LC_MESSAGES" / "statements" / f"{slug}.po"
+
+
+def printed_features(seed: Path, metadata: Path | None = None) -> list[tuple[Publication, Path]]:
+    """The seed as printed (its paragraphs are the catalogs' msgids) with its catalogs' folder; a collection
+    file gives each feature's, its statements marked with the feature (as the pages name them)."""
+    from .collection import as_feature, feature_id, is_collection, read_collection
+    from .metadata import load_publication
+
+    if not is_collection(seed):
+        return [(load_publication(seed, metadata)[0], locale_folder(seed))]
+    seeds = read_collection(seed)[1]
+    return [(as_feature(load_publication(s)[0], feature_id(s)), locale_folder(s)) for s in seeds]
 
 
 # ── English forms of glossary terms ──────────────────────────────────────────
@@ -326,30 +339,52 @@ def update_catalogs(
     locale: Path,
     language: str,
     book_root: Path,
+    sharing: Iterable[Publication] = (),
 ) -> list[tuple[Path, bool]]:
     """Create or update (as ``msgmerge`` does) the catalog of every statement; return (path, changed) pairs.
 
     ``publication`` is the seed as printed (not normalised): its paragraphs are the message ids. A changed
     paragraph keeps its old translation marked fuzzy; a removed one is kept as obsolete (``#~``).
+    ``sharing`` are the other seeds whose catalogs are in ``locale`` (a book's other features): a statement of
+    theirs with the same page name shares the catalog, its paragraphs messages of their own (never obsolete).
     """
     from .files import write_if_changed
     from .glossary import protected_names, term_linker
 
-    linker = term_linker(glossary, "hant", names=protected_names(publication))  # the terms as the pages link them
     names = load_names(locale / language / NAMES_FILE)
-    try:
-        source = seed_path(publication.source).relative_to(seed_path(book_root)).as_posix()
-    except ValueError:
-        source = publication.source.name
+    others: dict[str, list[tuple[Statement, Publication]]] = {}
+    for seed in sharing:
+        if seed.source != publication.source:
+            for statement in seed.statements:
+                others.setdefault(statement.meta.slug, []).append((statement, seed))
+    linkers: dict[Path, Linker] = {}
+
+    def fresh(statement: Statement, of: Publication) -> Catalog:
+        if of.source not in linkers:  # the terms as the pages link them
+            linkers[of.source] = term_linker(glossary, "hant", names=protected_names(of))
+        try:
+            source = seed_path(of.source).relative_to(seed_path(book_root)).as_posix()
+        except ValueError:
+            source = of.source.name
+        return template(statement, source, linkers[of.source], glossary, names, language, of.meta.title)
+
     results = []
     for statement in publication.statements:
-        fresh = template(statement, source, linker, glossary, names, language, publication.meta.title)
+        # In the seeds' order, whichever of them is translated: the file is the same after any of them.
+        sharers = sorted(
+            [(statement, publication), *others.get(statement.meta.slug, [])], key=lambda s: str(s[1].source)
+        )
+        catalog_template = fresh(*sharers[0])
+        for other, owner in sharers[1:]:
+            for message in fresh(other, owner):
+                if message.id and message.id not in catalog_template:
+                    catalog_template[message.id] = message
         path = catalog_path(locale, language, statement.meta.slug)
         if path.is_file():
             catalog = _read(path, language)
-            catalog.update(fresh, update_header_comment=True, update_creation_date=False)
+            catalog.update(catalog_template, update_header_comment=True, update_creation_date=False)
         else:
-            catalog = fresh
+            catalog = catalog_template
             catalog.creation_date = catalog.revision_date = datetime(2000, 1, 1, tzinfo=UTC)
         results.append((path, write_if_changed(path, _render(catalog))))
     return results
@@ -358,14 +393,17 @@ def update_catalogs(
 def book_translations(
     seed: Path, language: str, locale: Path | None = None, metadata: Path | None = None
 ) -> dict[str, Translation]:
-    """The translations of a seed's statements into ``language`` from the book's catalogs (none: empty)."""
-    from .metadata import load_publication
-
-    locale = locale or locale_folder(seed)
-    if not language or not (locale / language).is_dir():
+    """The translations of a seed's statements into ``language`` from the book's catalogs (none: empty), keyed by
+    :func:`statement_key`; of a collection file, each feature's from its own catalogs (``locale``, when given,
+    holds them all)."""
+    if not language:
         return {}
-    publication, _ = load_publication(seed, metadata)  # the seed as printed: its paragraphs are the msgids
-    return read_translations(publication, locale, language)
+    translations: dict[str, Translation] = {}
+    for publication, own in printed_features(seed, metadata):
+        folder = locale or own
+        if (folder / language).is_dir():
+            translations.update(read_translations(publication, folder, language))
+    return translations
 
 
 def read_translations(publication: Publication, locale: Path, language: str) -> dict[str, Translation]:
@@ -393,7 +431,7 @@ def read_translations(publication: Publication, locale: Path, language: str) -> 
             paragraphs.append(text.strip() if state == TRANSLATED else "")
             states.append(state)
             lines.append(message.lineno if message is not None and message.lineno else 0)
-        translations[statement.meta.slug] = Translation(
+        translations[statement_key(statement)] = Translation(
             slug=statement.meta.slug,
             language=language,
             path=path,
@@ -409,7 +447,7 @@ def catalog_problems(publication: Publication, translations: Mapping[str, Transl
     """One warning per fuzzy or missing paragraph and per missing catalog."""
     problems = []
     for statement in publication.statements:
-        translation = translations.get(statement.meta.slug)
+        translation = translations.get(statement_key(statement))
         if translation is None:
             where = Location(publication.source, statement.line)
             problems.append(
@@ -464,7 +502,7 @@ def terminology_problems(
                 term = glossary.by_id[wrong_id]
                 message = f"headline_en renders {term.hant} ({wrong_id}) {wrong!r}: {' | '.join(english_forms(term))}"
                 problems.append(Problem(message, Location(hant.source, statement.line), Kind.terminology))
-        translation = translations.get(statement.meta.slug)
+        translation = translations.get(statement_key(statement))
         if translation is None:
             continue
         statement_names = names_for_statement(statement, names)
@@ -541,7 +579,7 @@ def summary(publication: Publication, translations: Mapping[str, Translation]) -
     """Per statement: (slug, translated, fuzzy, missing) paragraph counts."""
     rows = []
     for statement in publication.statements:
-        translation = translations.get(statement.meta.slug)
+        translation = translations.get(statement_key(statement))
         states = translation.states if translation else (MISSING,) * len(statement.paragraphs)
         rows.append((statement.meta.slug, states.count(TRANSLATED), states.count(FUZZY), states.count(MISSING)))
     return rows

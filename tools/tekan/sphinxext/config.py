@@ -10,6 +10,7 @@ imports both from here, so none imports another for them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 
 from ..editions import Edition
-from ..target import FIELDS, Target, TargetError, format_of_builder
+from ..target import FIELDS, Site, Target, TargetError, format_of_builder
 
 if TYPE_CHECKING:
     from ..book import Book
@@ -29,8 +30,19 @@ ENV_VERSION = 3
 
 
 def resolve_target(app: Sphinx, config: Config) -> None:
-    """Validate ``tekan_target`` once (paths from conf.py's folder); a bad field stops the build naming it."""
-    config.tekan_target = parse_target(config.tekan_target, Path(app.confdir))
+    """Validate ``tekan_target`` once (paths from conf.py's folder); a bad field stops the build naming it.
+
+    The configuration keeps the target without its format and its site: what Sphinx reads (the pages, the
+    environment) is the edition's whichever format writes it and whatever is published beside it, so the formats
+    of an edition can share one environment (``tekan.building`` starts a PDF or EPUB build from the HTML build's).
+    The site (the switcher's editions and downloads, written into the HTML pages) is ``tekan_site``, a value of the
+    HTML output (a change rewrites the site's pages, as any ``html`` value does, without reading them again); the
+    format is kept in a private attribute Sphinx neither pickles nor compares (it drops names starting with ``_``).
+    """
+    target = parse_target(config.tekan_target, Path(app.confdir))
+    config.tekan_target = replace(target, format=None, site=Site())
+    config.tekan_site = target.site  # what the site's pages link to: Sphinx rewrites them when it changes
+    config._tekan_format = target.format
 
 
 def parse_target(value: Any, base: Path | None = None) -> Target:
@@ -52,6 +64,12 @@ def get_target(source: Sphinx | BuildEnvironment | Config) -> Target:
     config = source if isinstance(source, Config) else source.config
     value = config.tekan_target
     target = value if isinstance(value, Target) else parse_target(value)
+    site = config.tekan_site  # set by resolve_target (a value given as a Target keeps its own)
+    if isinstance(site, Site) and site != target.site:
+        target = replace(target, site=site)
+    fmt = config.__dict__.get("_tekan_format")
+    if fmt is not None:
+        return target.with_format(fmt)
     builder = getattr(source, "builder", None) if isinstance(source, Sphinx) else None
     if target.format is None and builder is not None:
         fmt = format_of_builder(builder.name)
@@ -115,5 +133,12 @@ def setup_config(app: Sphinx) -> None:
         types=frozenset({str, dict, Target}),
         description="what is built: a dict (conf.py) or a JSON object (-D) with the fields "
         + "; ".join(f"{name}: {meaning}" for name, meaning in FIELDS.items()),
+    )
+    app.add_config_value(
+        "tekan_site",
+        None,
+        "html",
+        types=frozenset({Site, type(None)}),
+        description="set by Tekan from tekan_target (its editions, downloads and site_url): not a setting",
     )
     app.connect("config-inited", resolve_target, priority=50)

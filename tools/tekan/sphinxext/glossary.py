@@ -23,6 +23,7 @@ from ..editions import Edition, GlossaryWords
 from ..export import to_csv, to_tbx
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key, shown_aliases
+from ..glossaryfields import GlossaryField, Value, shown, signature
 from ..languages import chinese_runs
 from ..memo import code_digest
 from ..model import Term
@@ -159,10 +160,12 @@ class GlossaryDirective(SphinxDirective):
         if term.abbr:
             head += nodes.Text(" ")
             head += nodes.inline(term.abbr, f"({term.abbr})", classes=["tekan-abbr", "language-en"])
+        head += _inline_fields(term, edition)  # after the abbreviation, as in the English edition
         if term.en_note:  # what the English term means: beside it, never part of it (ISO 10241-1)
             head += nodes.Text(" ")
             note_text = f"({term.en_note})"
-            head += nodes.inline(note_text, "", *english_runs(note_text), classes=["tekan-en-note", "language-en"])
+            runs = english_runs(note_text, edition)
+            head += nodes.inline(note_text, "", *runs, classes=["tekan-en-note", "language-en"])
         # The headword in the other Chinese script, tagged so it gets that script's glyphs.
         other, other_tag = edition.other_headword(term.hant, term.hans)
         if other != _headword(term, edition):
@@ -181,14 +184,12 @@ class GlossaryDirective(SphinxDirective):
         zh = edition.in_script(term.definition_zh)
         definition += nodes.paragraph(zh, zh, classes=["tekan-definition-zh"])
         definition += nodes.paragraph(
-            term.definition_en, "", *english_runs(term.definition_en), classes=["tekan-definition-en", "language-en"]
+            term.definition_en,
+            "",
+            *english_runs(term.definition_en, edition),
+            classes=["tekan-definition-en", "language-en"],
         )
-        if term.usage_note:
-            note = nodes.paragraph(classes=["tekan-usage"])
-            note += nodes.strong(labels.note, labels.note)
-            note += nodes.Text(words.colon)
-            note += _in_edition_language(term.usage_note_zh, term.usage_note, edition)
-            definition += note
+        definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
         glossary = book_of(self.env).glossary
         if term.see_also:
             see = nodes.paragraph(classes=["tekan-see-also"])
@@ -200,11 +201,7 @@ class GlossaryDirective(SphinxDirective):
                 other_term = glossary.by_id[ref]
                 see += _term_ref(other_term, _headword(other_term, edition))
             definition += see
-        source = nodes.paragraph(classes=["tekan-source"])
-        source += nodes.strong(labels.source, labels.source)
-        source += nodes.Text(words.colon)
-        source += _in_edition_language(term.source_zh, term.source, edition)
-        definition += source
+        definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
         if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
             used = nodes.paragraph(classes=["tekan-backlinks"])
             used += nodes.strong(labels.used, labels.used)
@@ -218,7 +215,7 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
     """A usage note or source line of a Chinese edition: its Chinese text in the edition's script (the English
     names and terms it quotes tagged ``en``), or the English text when the entry has no Chinese one."""
     if not chinese:
-        return nodes.inline(english, "", *english_runs(english), classes=["language-en"])
+        return nodes.inline(english, "", *english_runs(english, edition), classes=["language-en"])
     text = edition.in_script(chinese)
     runs = [
         nodes.inline(run, run, classes=["language-en"])
@@ -229,17 +226,26 @@ def _in_edition_language(chinese: str, english: str, edition: Edition) -> nodes.
     return nodes.inline(text, "", *runs)
 
 
-def english_runs(text: str) -> list[nodes.Node]:
-    """English text of the glossary file, its quoted Chinese (Traditional, as the file writes it) tagged ``zh-Hant``."""
-    return [
-        nodes.inline(run, run, classes=["language-zh-Hant"]) if chinese else nodes.Text(run)
-        for run, chinese in chinese_runs(text)
-    ]
+def english_runs(text: str, edition: Edition | None = None) -> list[nodes.Node]:
+    """English text of the glossary file, its quoted Chinese tagged with its language: in a Chinese edition
+    converted to the edition's script (第三方检测机构 in the Simplified one); elsewhere Traditional, as the
+    file writes it."""
+    chinese_edition = edition is not None and not edition.translated
+    tag = edition.tag if edition is not None and chinese_edition else "zh-Hant"
+    runs: list[nodes.Node] = []
+    for run, chinese in chinese_runs(text):
+        if not chinese:
+            runs.append(nodes.Text(run))
+            continue
+        shown = edition.in_script(run) if edition is not None and chinese_edition else run
+        runs.append(nodes.inline(shown, shown, classes=[f"language-{tag}"]))
+    return runs
 
 
 def _translated_definition(directive: GlossaryDirective, term: Term, labels: GlossaryWords) -> nodes.definition:
     """An entry of the English edition's glossary: Chinese headwords and pinyin, English then Chinese definition."""
     glossary = book_of(directive.env).glossary
+    edition = edition_of(directive.env)
     definition = nodes.definition()
     head = nodes.paragraph(classes=["tekan-term-head"])
     head += nodes.inline(term.hant, term.hant, classes=["tekan-zh", "language-zh-Hant"])
@@ -251,6 +257,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     head += nodes.inline(term.pinyin, term.pinyin, classes=["tekan-pinyin", "language-zh-Latn-pinyin"])
     if term.abbr:
         head += nodes.inline(term.abbr, f" ({term.abbr})", classes=["tekan-abbr"])
+    head += _inline_fields(term, edition)
     definition += head
 
     def labelled(label: str, classes: list[str]) -> nodes.paragraph:
@@ -271,10 +278,7 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
     definition += nodes.paragraph(
         term.definition_zh, term.definition_zh, classes=["tekan-definition-zh", "language-zh-Hant"]
     )
-    if term.usage_note:
-        line = labelled(labels.note, ["tekan-usage"])
-        line.extend(english_runs(term.usage_note))
-        definition += line
+    definition += _field_paragraphs(term, edition)  # the usage note and every other declared field
     if term.see_also:
         line = labelled(labels.see, ["tekan-see-also"])
         for index, ref in enumerate(term.see_also):
@@ -283,14 +287,78 @@ def _translated_definition(directive: GlossaryDirective, term: Term, labels: Glo
             other = glossary.by_id[ref]
             line += _term_ref(other, other.en)
         definition += line
-    line = labelled(labels.source, ["tekan-source"])
-    line.extend(english_runs(term.source))
-    definition += line
+    definition += _field_paragraphs(term, edition, "end")  # the source and every declared field placed last
     if not term.reference:  # a reference entry is looked up, never linked: no statement uses it
         line = labelled(labels.used, ["tekan-backlinks"])
         line += backlinks(term=term.id)
         definition += line
     return definition
+
+
+def _field_value(term: Term, field: GlossaryField, value: Value, edition: Edition) -> list[nodes.Node]:
+    """A declared field's value as an entry shows it in ``edition``: English text tagged ``en`` (or its Chinese
+    companion in a Chinese edition), Chinese text in the edition's script (tagged in a translated edition),
+    a code untagged; a list's items joined as the edition joins a run-in list."""
+    if isinstance(value, bool):
+        return []  # a flag: its label alone says it
+    if isinstance(value, int):
+        return [nodes.Text(str(value))]
+    if isinstance(value, tuple):
+        nodes_: list[nodes.Node] = []
+        for index, item in enumerate(value):
+            if index:
+                nodes_.append(nodes.Text(edition.pages.separator))
+            nodes_ += _field_value(term, field, item, edition)
+        return nodes_
+    if field.language == "en":
+        chinese = term.value(field.chinese) if field.chinese and not edition.translated else ""
+        if isinstance(chinese, str) and chinese:
+            return [_in_edition_language(chinese, value, edition)]
+        if edition.translated:  # the page's own language
+            return english_runs(value)
+        return [_in_edition_language("", value, edition)]
+    if field.language == "zh":
+        if edition.translated:
+            return [nodes.inline(value, value, classes=["language-zh-Hant"])]
+        text = edition.in_script(value)
+        return [nodes.inline(text, text)]
+    return [nodes.inline(value, value)]
+
+
+def _field_classes(field: GlossaryField) -> list[str]:
+    return [field.css] if field.css else ["tekan-field", f"tekan-field-{field.key.replace('_', '-')}"]
+
+
+def _inline_fields(term: Term, edition: Edition) -> list[nodes.Node]:
+    """The declared fields shown on an entry's head line, each in brackets after what precedes it."""
+    found: list[nodes.Node] = []
+    for field in shown("inline"):
+        value = term.value(field.key)
+        if value in (None, "", (), False):
+            continue
+        label = field.label_in(edition)
+        parts: list[nodes.Node] = [nodes.Text(f" ({label}{edition.pages.colon}" if label else " (")]
+        parts += _field_value(term, field, value, edition)
+        parts.append(nodes.Text(")"))
+        found.append(nodes.inline("", "", *parts, classes=_field_classes(field)))
+    return found
+
+
+def _field_paragraphs(term: Term, edition: Edition, place: str = "body") -> list[nodes.Node]:
+    """The declared fields an entry shows as labelled paragraphs at ``place``, in declared order."""
+    found: list[nodes.Node] = []
+    for field in shown("labelled", place):
+        value = term.value(field.key)
+        if value in (None, "", (), False):
+            continue
+        label = field.label_in(edition)
+        line = nodes.paragraph(classes=_field_classes(field))
+        line += nodes.strong(label, label)
+        if value is not True:
+            line += nodes.Text(edition.pages.colon)
+            line.extend(_field_value(term, field, value, edition))
+        found.append(line)
+    return found
 
 
 def english_sort_key(text: str) -> str:
@@ -391,7 +459,7 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
         if ref.get("reftype") == "term" and target in ids and target not in used:
             used.append(target)
     # The glossary's own pages are not uses, nor the parallel pages (they repeat their statement's text).
-    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC) or docname.startswith(f"{PARALLEL_DIR}/"):
+    if not used or docname in (GLOSSARY_DOC, ENGLISH_INDEX_DOC) or PARALLEL_DIR in docname.split("/")[:-1]:
         return
     anchor = ""
     for section in doctree.findall(nodes.section):
@@ -514,7 +582,9 @@ def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
     static = Path(app.outdir) / "_static"
     title = app.config.project  # the book's full title (tekan.sphinxext.defaults.apply_identity)
     source = book.glossary.source.stat()
-    key = code_digest(["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title)
+    key = code_digest(
+        ["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title, signature()
+    )
     if getattr(env, "tekan_exports_key", None) == key and all((static / n).is_file() for n in (CSV_FILE, TBX_FILE)):
         return []
     env.tekan_exports_key = key  # type: ignore[attr-defined]  # saved with the environment after this event

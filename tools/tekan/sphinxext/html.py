@@ -1,7 +1,8 @@
 """HTML-only touches: the edition's language tag on ``<html lang>``, and the script switcher.
 
 The site has one edition per script, side by side (``html/zh-hant/``, ``html/zh-hans/``), with the files of
-each published format beside ``html/`` (the layout is :class:`tekan.target.OutputFormat`'s). The switcher
+each published format beside ``html/``, or inside it for a self-contained site (the layout is
+:class:`tekan.target.OutputFormat`'s and :meth:`tekan.target.Site.download`'s). The switcher
 (``theme/templates/sidebar/search.html``) links every page to the same page of the other editions, like the
 language flyout of Read the Docs, which furo lacks, and to the downloads the target says are published;
 ``tekan-editions.js`` carries the reader's query and anchor along.
@@ -54,7 +55,7 @@ def editions(target: Target, pagename: str, name: str, suffix: str = ".html") ->
                         "format": fmt.key,
                         "name": fmt.label,
                         "type": fmt.media_type,
-                        "href": f"{up}../../{fmt.published(name, other)}",
+                        "href": f"{up}../{target.site.href(fmt, name, other)}",
                         # In the page's language: "下載簡體中文 EPUB", "Download the English PDF".
                         "label": words.download.format(name=names.get(other.key, other.name), format=fmt.label),
                     }

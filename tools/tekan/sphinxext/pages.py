@@ -18,7 +18,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..book import Book, book_pages, load_book, write_pages
-from ..collection import COLLECTION_NOT_TRANSLATED, is_collection, read_collection
+from ..collection import is_collection, read_collection
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs, protected_names
@@ -156,14 +156,10 @@ def generate_pages(app: Sphinx) -> None:
         warn(problem.message, problem.kind, location=f"{location.path}:{location.line or ''}")
     translations = _translations(app)
     parallel_print = _parallel_print(target)
-    if parallel_print and (not translations or book.features):
+    if parallel_print and not translations:
         raise ExtensionError(
             "tekan_target.parallel: the parallel print sets each paragraph beside its translation, and this book has "
-            + (
-                "several features (not supported yet)"
-                if book.features
-                else "no translation catalogs (`tekan translate`)"
-            )
+            "no translation catalogs (`tekan translate`)"
         )
     # The word boundaries of the texts linked by an earlier build: re-rendering unchanged pages segments nothing.
     inputs = linker_inputs(book.glossary, book.script, protected_names(book.publication, book.script))
@@ -190,14 +186,10 @@ def _parallel_print(target: Target) -> bool:
 
 def _translations(app: Sphinx) -> dict[str, Translation]:
     """The statements' translations: the English edition's own text, or a Chinese edition's parallel pages
-    (in the target's ``parallel_language``; none when it is "")."""
+    (in the target's ``parallel_language``; none when it is ""). A collection's features each have their own."""
     target = get_target(app)
     inputs = target.inputs
     language = target.edition.translation or inputs.parallel_language
-    if is_collection(inputs.seed):  # a collection's features keep their catalogs apart: not read yet
-        if target.edition.translated:
-            raise ExtensionError(COLLECTION_NOT_TRANSLATED)
-        return {}
     try:
         return book_translations(inputs.seed, language, inputs.locale, inputs.metadata)
     except TekanError as exc:
