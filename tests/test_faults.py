@@ -455,7 +455,7 @@ def test_an_html_build_after_a_killed_one_with_its_state_cut_short_succeeds(tmp_
         doctrees / "index.doctree",
         doctrees / "tekan-link-memo.pickle",
         work / "html" / ".buildinfo",
-        work / "html" / "searchindex.js",
+        doctrees / "tekan-search-state.json",
         work / "src" / "index.md",
         work / "src" / ".tekan-generated",
     )

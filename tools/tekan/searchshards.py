@@ -100,15 +100,21 @@ def shard_index(
             if listed:
                 entries.setdefault(word, [0, 0])[slot] = encode_postings(listed, total)
     size = sum(len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4 for word, value in entries.items())
-    count = 1
-    while size / count > shard_bytes:
-        count *= 2
+    count = shard_count(size, shard_bytes)
     grouped: dict[int, dict[str, list[list[int] | str | int]]] = {n: {} for n in range(count)}
     for word in sorted(entries):
         grouped[shard_of(word, count)][word] = entries[word]
     return ShardedIndex(
         {n: json.dumps(words, ensure_ascii=False, separators=(",", ":")) for n, words in grouped.items()}
     )
+
+
+def shard_count(size: int, shard_bytes: int = SHARD_BYTES) -> int:
+    """The number of shards of an index of ``size`` bytes (as :func:`shard_index` counts them): a power of two."""
+    count = 1
+    while size / count > shard_bytes:
+        count *= 2
+    return count
 
 
 def fold_mapping(

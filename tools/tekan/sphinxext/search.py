@@ -190,27 +190,6 @@ def save_memo(app: Sphinx, exception: Exception | None) -> None:
             language.pinyin.save()
 
 
-def drop_emptied_words(app: Sphinx, exception: Exception | None) -> None:
-    """Remove the words no page has any more from the search index (Sphinx's incremental index keeps them
-    with an empty page list), so an incremental build's index is the clean build's, byte for byte."""
-    index = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "searchindex.js")
-    if exception is not None or app.builder.format != "html" or not index.is_file():
-        return
-    from sphinx.search import js_index
-
-    text = index.read_text(encoding="utf-8")
-    try:
-        data = js_index.loads(text)
-    except ValueError:
-        return
-    for key in ("terms", "titleterms"):
-        if isinstance(data.get(key), dict):
-            data[key] = {word: pages for word, pages in data[key].items() if pages != []}
-    pruned = js_index.dumps(data)
-    if pruned != text:
-        index.write_text(pruned, encoding="utf-8")
-
-
 def reindex_all_when_search_terms_change(app: Sphinx, env: Any) -> list[str]:
     """Every page, when the glossary's forms, keys or English words changed (a page's index words depend on
     the terms its text contains, linked or not); nothing for other glossary edits or other builders."""
@@ -231,7 +210,6 @@ def reindex_all_when_search_terms_change(app: Sphinx, env: Any) -> list[str]:
 def setup_search(app: Sphinx) -> None:
     """Use SearchTekan for Chinese, and rank statements above the pages that list them."""
     app.add_search_language(SearchTekan)
-    app.connect("build-finished", drop_emptied_words)
     app.connect("build-finished", save_memo)
     app.connect("config-inited", _default_scorer)
     app.connect("env-get-updated", reindex_all_when_search_terms_change)

@@ -1,8 +1,8 @@
 """The website's search index as shards and page files (``_search/``), read by ``tekan-search.js``.
 
-Sphinx still writes ``searchindex.js`` (its incremental builds read it back), but the search page never loads it:
-after it is written, its words are folded and spread over shards (:mod:`tekan.searchshards`), and every page gets a
-small file with its title and text, from which the browser cuts the excerpt around the match. A statement's
+Sphinx's ``searchindex.js`` is not written (the search page never loaded it): each page is indexed as Sphinx indexes
+it, its words folded and spread over shards (:mod:`tekan.searchshards`), and every page gets a small file with its
+title and text, from which the browser cuts the excerpt around the match. A statement's
 parallel (中英對照) page counts as the statement: one result per statement.
 
 In the English edition the statements' text is English; the glossary terms a page links to are indexed with their
@@ -12,8 +12,11 @@ that use the term, as they find the Chinese ones.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from sphinx.application import Sphinx
 
 from ..files import write_if_changed
 from ..searching import STOPWORDS, bigrams, char_table, chars_to_hans, term_key, term_words
-from ..searchshards import fold_mapping, fold_word, shard_index
+from ..searchshards import decode_postings, encode_postings, fold_word, shard_count, shard_index, shard_of
 from .glossary import is_site
 
 #: The folder of the search files in the output.
@@ -49,21 +52,6 @@ def sharded(app: Sphinx) -> bool:
 def page_file(doctreedir: Path, docname: str) -> Path:
     """Where a page's text and linked terms are kept between builds (beside the doctrees: not published)."""
     return doctreedir / "tekan-search-text" / f"{docname}.json"
-
-
-def record_page_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Keep the page's plain text (for excerpts) and the glossary terms it links to (English edition's index)."""
-    if not sharded(app):
-        return
-    terms: dict[str, None] = {}
-    for reference in doctree.findall(nodes.reference):
-        anchor = reference.get("refuri") or reference.get("refid") or ""
-        match = _TERM_ANCHOR.search(anchor) if "term-" in anchor else None
-        if match:
-            terms[match.group(1)] = None
-    text = _SPACE.sub(" ", " ".join(_blocks(doctree))).strip()
-    record = json.dumps({"x": text, "g": list(terms)}, ensure_ascii=False)
-    write_if_changed(page_file(Path(app.doctreedir), docname), record)
 
 
 def _blocks(doctree: nodes.document) -> list[str]:
@@ -101,66 +89,356 @@ def _statement_of(docnames: list[str]) -> dict[int, int]:
     return merged
 
 
-def write_search_files(app: Sphinx, data: dict[str, Any]) -> None:
-    """The shards, the page files and the manifest from Sphinx's frozen index ``data``."""
-    outdir = Path(app.outdir)
-    folder = outdir / SEARCH_DIR
-    docnames: list[str] = data["docnames"]
-    titles: list[str] = data["titles"]
-    merged = _statement_of(docnames)
-    total = len(docnames)
+# --- the index kept between builds: a record per page, the shards as the state of their words ----------------
+#
+# Sphinx keeps its search index in ``searchindex.js`` (5.5 MB at 1,600 statements), which every build that runs
+# reads whole and writes whole. The search page does not load it; the shards are made from the pages' words. So
+# Sphinx's index is not kept: each page written is indexed as Sphinx indexes it, its folded words are kept in its
+# record (``tekan-search-text/<page>.json`` beside the doctrees, with its title and text), and the shards are
+# brought up to date from the words that changed: an edit rewrites the few shards of the words it added or
+# removed, and its page's excerpt file. A build that changes the pages' list, the glossary (English edition) or
+# most pages makes every file from the records, as a clean build does; the files are the same either way.
 
-    def keep(page: int) -> int | None:
-        return merged.get(page, page)
+#: The state of the last build's search files, beside the doctrees.
+STATE_FILE = "tekan-search-state.json"
+#: Bumped when a record's or the state's shape changes: every page is then indexed again.
+RECORD_FORMAT = 1
+#: At most this many pages rewritten, the search files are updated from their words; more, made from every record.
+INCREMENTAL_PAGES = 200
 
-    terms = fold_mapping(data.get("terms", {}), chars_to_hans, keep)
-    titleterms = fold_mapping(data.get("titleterms", {}), chars_to_hans, keep)
-    language = app.builder.indexer.lang  # type: ignore[attr-defined]  # the html builder's IndexBuilder
-    from .config import book_of
 
-    glossary = book_of(app.env).glossary
-    by_id = {term.id: term for term in glossary.terms}
-    records: dict[int, dict[str, Any]] = {}
-    for n, name in enumerate(docnames):
-        try:
-            records[n] = json.loads(page_file(Path(app.doctreedir), name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            records[n] = {"x": "", "g": []}
-    translated = not str(app.config.language or "").startswith("zh")
-    if translated:  # the Chinese editions index the terms from their own text (tekan.searching)
-        for n, record in records.items():
-            target = keep(n)
-            if target is None or n in merged:
+@dataclass
+class _Session:
+    """One build's pages: their text (from doctree-resolved until indexed), the pages indexed, and the records
+    they had before (up to :data:`INCREMENTAL_PAGES`)."""
+
+    texts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    resolved: set[str] = field(default_factory=set)
+    state: dict[str, Any] | None = None  # the last build's, read before the first record is rewritten
+    indexed: set[str] = field(default_factory=set)
+    old: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+
+def _session(app: Sphinx) -> _Session:
+    session = getattr(app, "_tekan_search_session", None)
+    if session is None:
+        session = _Session()
+        app._tekan_search_session = session  # type: ignore[attr-defined]  # one per build
+    return session
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("v") == RECORD_FORMAT else None
+
+
+def record_page_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Keep the page's plain text (for excerpts) and the glossary terms it links to (English edition's index),
+    until the page is indexed."""
+    if not sharded(app):
+        return
+    terms: dict[str, None] = {}
+    for reference in doctree.findall(nodes.reference):
+        anchor = reference.get("refuri") or reference.get("refid") or ""
+        match = _TERM_ANCHOR.search(anchor) if "term-" in anchor else None
+        if match:
+            terms[match.group(1)] = None
+    text = _SPACE.sub(" ", " ".join(_blocks(doctree))).strip()
+    session = _session(app)
+    session.texts[docname] = (text, list(terms))
+    session.resolved.add(docname)
+
+
+def _index_page(app: Sphinx, original: Callable[[str, nodes.document, str], None]) -> Callable[..., None]:
+    """The builder's ``index_page``: Sphinx indexes the page into an empty index of its own; its words, folded, go
+    into the page's record (Sphinx's index keeps nothing between pages: it is not written)."""
+
+    def index_page(pagename: str, doctree: nodes.document, title: str) -> None:
+        indexer = getattr(app.builder, "indexer", None)
+        if indexer is None or not title:
+            original(pagename, doctree, title)
+            return
+        indexer._mapping, indexer._title_mapping = {}, {}
+        original(pagename, doctree, title)
+        words = {form for word in indexer._mapping if (form := fold_word(word, chars_to_hans))}
+        title_words = {form for word in indexer._title_mapping if (form := fold_word(word, chars_to_hans))}
+        indexer._mapping, indexer._title_mapping = {}, {}
+        session = _session(app)
+        if not session.indexed:
+            # The state goes until the files are made again: a build stopped after rewriting records (whose words
+            # the shards do not hold yet) leaves none, and the next build indexes every page.
+            session.state = _read_state(Path(app.doctreedir))
+            (Path(app.doctreedir) / STATE_FILE).unlink(missing_ok=True)
+        text, terms = session.texts.pop(pagename, ("", []))
+        path = page_file(Path(app.doctreedir), pagename)
+        if len(session.indexed) < INCREMENTAL_PAGES:
+            session.old[pagename] = _read_record(path)
+        session.indexed.add(pagename)
+        record = {"v": RECORD_FORMAT, "t": indexer._titles.get(pagename, title), "x": text, "g": terms}
+        record |= {"w": sorted(words), "tw": sorted(title_words)}
+        write_if_changed(path, json.dumps(record, ensure_ascii=False))
+
+    return index_page
+
+
+def _not_kept(*_: object, **__: object) -> None:
+    """Sphinx's ``searchindex.js`` is neither read nor written (the records and shards replace it)."""
+
+
+def keep_search_in_records(app: Sphinx) -> None:
+    """On the site's builders: Sphinx's search index is not loaded nor dumped, each page's words go to its
+    record."""
+    app._tekan_search_session = _Session()  # type: ignore[attr-defined]
+    if not sharded(app):
+        return
+    (Path(app.outdir) / "searchindex.js").unlink(missing_ok=True)  # an earlier version's
+    builder: Any = app.builder
+    builder.load_indexer = _not_kept
+    builder.dump_search_index = _not_kept
+    builder.index_page = _index_page(app, builder.index_page)
+
+
+def index_all_without_state(app: Sphinx, env: Any) -> list[str]:
+    """Every page, when the search files' state of the last build is missing or of another shape (its records
+    may hold no words): each page is indexed again."""
+    if not sharded(app) or not env.all_docs:
+        return []
+    state = _read_state(Path(app.doctreedir))
+    if state is not None:
+        return []
+    return sorted(env.found_docs)
+
+
+def _read_state(doctreedir: Path) -> dict[str, Any] | None:
+    try:
+        state = json.loads((doctreedir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) and state.get("v") == RECORD_FORMAT else None
+
+
+class _Index:
+    """What the search files are made of: the pages' numbers, records and the words each number is found by."""
+
+    def __init__(self, app: Sphinx, docnames: list[str]) -> None:
+        self.app = app
+        self.docnames = docnames
+        self.number = {name: n for n, name in enumerate(docnames)}
+        self.merged = _statement_of(docnames)
+        self.parallels: dict[int, list[int]] = {}
+        for page, statement in self.merged.items():
+            self.parallels.setdefault(statement, []).append(page)
+        self.doctreedir = Path(app.doctreedir)
+        from .config import book_of
+
+        self.glossary = book_of(app.env).glossary
+        self.by_id = {term.id: term for term in self.glossary.terms}
+        self.language = app.builder.indexer.lang  # type: ignore[attr-defined]  # the html builder's IndexBuilder
+        self.translated = not str(app.config.language or "").startswith("zh")
+
+    def target(self, docname: str) -> int:
+        n = self.number[docname]
+        return self.merged.get(n, n)
+
+    def pages_of(self, target: int) -> list[int]:
+        """The pages a number stands for: its own, and its parallel pages."""
+        return [target, *self.parallels.get(target, [])]
+
+    def words(self, target: int, record: Callable[[int], dict[str, Any] | None]) -> tuple[set[str], set[str]]:
+        """The folded words a number is found by, in its pages' text and in their titles."""
+        text: set[str] = set()
+        titles: set[str] = set()
+        for page in self.pages_of(target):
+            found = record(page)
+            if found is None:
                 continue
-            text = str(record.get("x", "")).lower()
-            named = [t.id for t in glossary.terms if t.en and _names(t.en.lower(), text)]
-            for term_id in dict.fromkeys([*record.get("g", []), *named]):
-                term = by_id.get(term_id)
-                if term is None:
-                    continue
-                words = [language.stem(w) for w in term_words(term)]
-                words += [gram for form in (term.hant, term.hans, *term.aliases) for gram in bigrams(form)]
-                for word in words:
-                    form = fold_word(word, chars_to_hans)
-                    if form:
-                        terms.setdefault(form, set()).add(target)
-    index = shard_index(terms, titleterms, total)
-    for number, text in index.shards.items():
-        write_if_changed(folder / "shards" / f"{number}.json", text)
+            text.update(found.get("w", ()))
+            titles.update(found.get("tw", ()))
+            if page == target and self.translated:
+                text.update(self._glossary_words(found))
+        return text, titles
+
+    def _glossary_words(self, record: dict[str, Any]) -> set[str]:
+        """In the English edition: the words of the glossary terms a page links to or names (the Chinese editions
+        index the terms from their own text, tekan.searching)."""
+        text = str(record.get("x", "")).lower()
+        named = [t.id for t in self.glossary.terms if t.en and _names(t.en.lower(), text)]
+        words: set[str] = set()
+        for term_id in dict.fromkeys([*record.get("g", []), *named]):
+            term = self.by_id.get(term_id)
+            if term is None:
+                continue
+            forms = [self.language.stem(w) for w in term_words(term)]
+            forms += [gram for form in (term.hant, term.hans, *term.aliases) for gram in bigrams(form)]
+            words.update(form for word in forms if (form := fold_word(word, chars_to_hans)))
+        return words
+
+    def fingerprint(self) -> str:
+        """What every page's words and files depend on beyond the page: the pages' list, the edition, the shapes,
+        and in the English edition the glossary's forms and words."""
+        terms = (
+            [[t.id, t.en, t.hant, t.hans, list(t.aliases), term_words(t)] for t in self.glossary.terms]
+            if self.translated
+            else []
+        )
+        parts = [FORMAT, RECORD_FORMAT, PAGE_TEXT, self.translated, self.language.lang, self.docnames, terms]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def page_json(self, n: int, record: dict[str, Any] | None) -> str:
+        record = record or {}
+        page = {"n": self.docnames[n], "t": record.get("t", ""), "x": str(record.get("x", ""))[:PAGE_TEXT]}
+        return json.dumps(page, ensure_ascii=False)
+
+
+def _entry_size(word: str, value: list[list[int] | str | int]) -> int:
+    """A shard entry's share of the index's size (as :func:`tekan.searchshards.shard_index` counts it)."""
+    return len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4
+
+
+def write_search_files(app: Sphinx) -> None:
+    """The shards, the page files and the manifest: from the words that changed in this build's pages, or, when
+    the pages' list or what all pages depend on changed, from every page's record."""
+    session = _session(app)
+    env = app.env
+    doctreedir = Path(app.doctreedir)
+    state = session.state if session.indexed else _read_state(doctreedir)
+    indexed = session.indexed
+    unindexed = session.resolved - indexed  # written without a title: not in the index
+    for name in unindexed:
+        page_file(doctreedir, name).unlink(missing_ok=True)
+    known = set(state["docnames"]) if state else set()
+    docnames = sorted(((known - unindexed) | indexed) & set(env.all_docs))
+    index = _Index(app, docnames)
+    fingerprint = index.fingerprint()
+    folder = Path(app.outdir) / SEARCH_DIR
+    changed = sorted(indexed & set(docnames))
+    incremental = (
+        state is not None
+        and state.get("key") == fingerprint
+        and len(changed) <= min(INCREMENTAL_PAGES, len(docnames) // 2)
+        and (folder / "meta.json").is_file()
+        and _update(index, session, state, folder, changed)
+    )
+    if not incremental:
+        _write_all(index, session, folder, fingerprint)
+
+
+def _write_all(index: _Index, session: _Session, folder: Path, fingerprint: str) -> None:
+    """Every search file from every page's record (a clean build, a changed list of pages)."""
+    records: dict[int, dict[str, Any] | None] = {}
+    for n, name in enumerate(index.docnames):
+        records[n] = _read_record(page_file(index.doctreedir, name))
+    terms: dict[str, set[int]] = {}
+    titleterms: dict[str, set[int]] = {}
+    for n in range(len(index.docnames)):
+        if n in index.merged:
+            continue
+        text, titles = index.words(n, records.get)
+        for word in text:
+            terms.setdefault(word, set()).add(n)
+        for word in titles:
+            titleterms.setdefault(word, set()).add(n)
+    total = len(index.docnames)
+    sharded_index = shard_index(terms, titleterms, total)
+    for number, shard in sharded_index.shards.items():
+        write_if_changed(folder / "shards" / f"{number}.json", shard)
     for stale in (folder / "shards").glob("*.json"):
-        if stale.stem.isdigit() and int(stale.stem) >= index.count:
+        if stale.stem.isdigit() and int(stale.stem) >= sharded_index.count:
             stale.unlink()
     found = set().union(*terms.values(), *titleterms.values())
-    for n, name in enumerate(docnames):
-        if n in merged or n not in found:  # a parallel page, or a page without search (nosearch: the audit)
-            continue
-        page = {"n": name, "t": titles[n], "x": str(records[n].get("x", ""))[:PAGE_TEXT]}
-        write_if_changed(folder / "pages" / f"{n}.json", json.dumps(page, ensure_ascii=False))
+    for n in sorted(found):
+        write_if_changed(folder / "pages" / f"{n}.json", index.page_json(n, records[n]))
     for stale in (folder / "pages").glob("*.json"):
         if stale.stem.isdigit() and int(stale.stem) not in found:
             stale.unlink()
-    manifest = _manifest(app, index.count, docnames, glossary, language)
+    size = 0
+    for shard in sharded_index.shards.values():
+        size += sum(_entry_size(word, value) for word, value in json.loads(shard).items())
+    _finish(index, folder, sharded_index.count, size, found, fingerprint)
+
+
+def _update(index: _Index, session: _Session, state: dict[str, Any], folder: Path, changed: list[str]) -> bool:
+    """Bring the search files up to date with the words of the ``changed`` pages; False (nothing written) when
+    the shards' number would change or a shard is missing: then every file is made again."""
+    if any(session.old.get(name) is None for name in changed):
+        return False  # a page's words before this build are unknown: what it no longer has cannot be removed
+    targets = sorted({index.target(name) for name in changed})
+    names = {index.number[name] for name in changed}
+    cache: dict[int, dict[str, Any] | None] = {}
+
+    def current(page: int) -> dict[str, Any] | None:
+        if page not in cache:
+            cache[page] = _read_record(page_file(index.doctreedir, index.docnames[page]))
+        return cache[page]
+
+    def before(page: int) -> dict[str, Any] | None:
+        return session.old.get(index.docnames[page]) if page in names else current(page)
+
+    # word → slot (0 text, 1 title) → numbers that gained it, numbers that lost it
+    delta: dict[str, list[tuple[set[int], set[int]]]] = {}
+    found = set(state["found"])
+    for target in targets:
+        new_text, new_titles = index.words(target, current)
+        old_text, old_titles = index.words(target, before)
+        for slot, new, old in ((0, new_text, old_text), (1, new_titles, old_titles)):
+            for word in new - old:
+                delta.setdefault(word, [(set(), set()), (set(), set())])[slot][0].add(target)
+            for word in old - new:
+                delta.setdefault(word, [(set(), set()), (set(), set())])[slot][1].add(target)
+        if new_text or new_titles:
+            found.add(target)
+        else:
+            found.discard(target)
+    count, size, total = int(state["count"]), int(state["size"]), len(index.docnames)
+    by_shard: dict[int, list[str]] = {}
+    for word in delta:
+        by_shard.setdefault(shard_of(word, count), []).append(word)
+    shards: dict[int, str] = {}
+    for number, words in sorted(by_shard.items()):
+        try:
+            entries = json.loads((folder / "shards" / f"{number}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        for word in words:
+            value = entries.get(word, [0, 0])
+            if word in entries:
+                size -= _entry_size(word, value)
+            slots: list[list[int] | str | int] = []
+            for slot in (0, 1):
+                pages = set(decode_postings(value[slot])) if value[slot] != 0 else set()
+                gained, lost = delta[word][slot]
+                pages = (pages | gained) - lost
+                slots.append(encode_postings(pages, total) if pages else 0)
+            if slots == [0, 0]:
+                entries.pop(word, None)
+            else:
+                entries[word] = slots
+                size += _entry_size(word, slots)
+        shards[number] = json.dumps(dict(sorted(entries.items())), ensure_ascii=False, separators=(",", ":"))
+    if shard_count(size) != count:
+        return False
+    for number, text in shards.items():
+        write_if_changed(folder / "shards" / f"{number}.json", text)
+    for target in targets:
+        path = folder / "pages" / f"{target}.json"
+        if target in found:
+            write_if_changed(path, index.page_json(target, current(target)))
+        else:
+            path.unlink(missing_ok=True)
+    _finish(index, folder, count, size, found, str(state["key"]))
+    return True
+
+
+def _finish(index: _Index, folder: Path, count: int, size: int, found: set[int], fingerprint: str) -> None:
+    """The manifest, and the state the next build starts from."""
+    manifest = _manifest(index.app, count, index.docnames, index.glossary, index.language)
     write_if_changed(folder / "meta.json", json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+    state: dict[str, Any] = {"v": RECORD_FORMAT, "key": fingerprint, "docnames": index.docnames}
+    state |= {"count": count, "size": size, "found": sorted(found)}
+    write_if_changed(index.doctreedir / STATE_FILE, json.dumps(state, ensure_ascii=False))
 
 
 def _names(name: str, text: str) -> bool:
@@ -205,21 +483,16 @@ def _manifest(app: Sphinx, shards: int, docnames: list[str], glossary: Any, lang
 
 
 def write_after_the_index(app: Sphinx, exception: Exception | None) -> None:
-    """Once Sphinx wrote ``searchindex.js`` (and ``search.drop_emptied_words`` pruned it): the shards from it."""
+    """Once every page is written: the search files."""
     if exception is not None or not sharded(app):
         return
-    from sphinx.search import js_index
-
-    index = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "searchindex.js")
-    try:
-        data = js_index.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    write_search_files(app, data)
+    write_search_files(app)
 
 
 def setup_search_shards(app: Sphinx) -> None:
-    """Record each page's text as it is written; write the shards after the search index (connected after
-    ``setup_search``, whose build-finished handler prunes the index first)."""
+    """Record each page's text as it is written and its words as it is indexed; write the search files at the
+    end of the build."""
+    app.connect("builder-inited", keep_search_in_records)
+    app.connect("env-get-updated", index_all_without_state)
     app.connect("doctree-resolved", record_page_text)
     app.connect("build-finished", write_after_the_index)
