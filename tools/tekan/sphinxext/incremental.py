@@ -5,9 +5,9 @@ exactly the statements whose text changed, and the glossary (which depends on th
 rewritten after every build for its backlinks. Two things are missing from that:
 
 * **Term entries.** A page that links to a term must follow that term's entry, even when its own text is
-  unchanged. Each term gets a stamp file in the doctree folder, rewritten only when the entry changes;
-  pages note a dependency on the stamps of the terms they link to, so editing one term re-reads the
-  pages that link to it and no others.
+  unchanged. The environment keeps each term's stamp (its entry's text) and each page's terms; a term whose
+  stamp changed re-reads the pages that link to it and no others. (Not Sphinx's file dependencies, one stamp
+  file per term: at 1,600 statements they were 24,000 paths to unpickle and stat on every build.)
 * **Navigation.** Every page shows other pages' titles and their order (the navigation sidebar,
   previous/next links), so when a re-read page's title or the list of pages its toctree holds changes, or
   a page comes or goes, every page is rewritten (not re-read). Otherwise no page is rewritten for another
@@ -20,8 +20,10 @@ rewritten after every build for its backlinks. Two things are missing from that:
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -30,38 +32,73 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..files import write_if_changed
 from .config import book_of
 
 logger = logging.getLogger(__name__)
 
+#: The stamp files of earlier versions (one per term), removed.
 STAMPS = "tekan-terms"
 
 
-def stamp_path(app: Sphinx, term_id: str) -> Path:
-    """The file that changes exactly when the entry of ``term_id`` changes."""
-    return Path(app.doctreedir) / STAMPS / f"{term_id}.txt"
-
-
-def write_term_stamps(app: Sphinx) -> None:
-    """Rewrite the stamp of each term whose entry changed; remove those of deleted terms."""
-    glossary = book_of(app.env).glossary
-    for term in glossary.terms:
+def compare_term_stamps(app: Sphinx) -> None:
+    """Note the terms whose entry changed since the last build (all of them when the environment has no stamps:
+    a new one, or one of an earlier version, whose pages are then all re-read)."""
+    env: Any = app.env
+    stamps = {}
+    for term in book_of(env).glossary.terms:
         entry = {k: v for k, v in asdict(term).items() if k != "line"}  # moving an entry changes nothing
-        write_if_changed(stamp_path(app, term.id), repr(sorted(entry.items())) + "\n")
-    folder = Path(app.doctreedir) / STAMPS
-    for stale in folder.glob("*.txt"):
-        if stale.stem not in glossary.by_id:
-            stale.unlink()
+        stamps[term.id] = repr(sorted(entry.items()))
+    before: dict[str, str] | None = getattr(env, "tekan_term_stamps", None)
+    if before is None:
+        env.tekan_terms_changed = None
+    else:
+        env.tekan_terms_changed = {t for t in before.keys() | stamps.keys() if before.get(t) != stamps.get(t)}
+    env.tekan_term_stamps = stamps
+    if not hasattr(env, "tekan_page_terms"):
+        env.tekan_page_terms = {}
+    shutil.rmtree(Path(app.doctreedir) / STAMPS, ignore_errors=True)
 
 
 def note_term_dependencies(app: Sphinx, doctree: nodes.document) -> None:
-    """Make the page depend on the entries of the terms it links to."""
+    """Remember the terms the page links to."""
     ids = book_of(app.env).glossary.by_id
+    terms: set[str] = set()
     for ref in doctree.findall(addnodes.pending_xref):
         target = ref.get("reftarget", "")
         if ref.get("reftype") == "term" and target in ids:
-            app.env.note_dependency(str(stamp_path(app, target)))
+            terms.add(target)
+    env: Any = app.env
+    env.tekan_page_terms[env.docname] = tuple(sorted(terms))
+
+
+def reread_pages_of_changed_terms(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The pages that link to a term whose entry changed (every page when the stamps are new), added to the
+    pages to re-read before the navigation is remembered."""
+    terms: set[str] | None = getattr(env, "tekan_terms_changed", set())
+    if terms is None:
+        pages = set(env.found_docs) - added
+    elif terms:
+        page_terms: dict[str, tuple[str, ...]] = getattr(env, "tekan_page_terms", {})
+        pages = {doc for doc, linked in page_terms.items() if not terms.isdisjoint(linked)}
+    else:
+        return []
+    changed.update((pages & env.found_docs) - added - removed)
+    return []
+
+
+def forget_page_terms(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "tekan_page_terms", {}).pop(docname, None)
+
+
+def merge_page_terms(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    """A parallel read's pages' terms, into the main environment."""
+    mine: dict[str, tuple[str, ...]] = env.tekan_page_terms  # type: ignore[attr-defined]
+    theirs: dict[str, tuple[str, ...]] = getattr(other, "tekan_page_terms", {})
+    for docname in docnames:
+        if docname in theirs:
+            mine[docname] = theirs[docname]
 
 
 def remember_navigation(
@@ -110,8 +147,11 @@ def restore_toctree_parents(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_incremental(app: Sphinx) -> None:
     """Term-entry dependencies, navigation-change rewrites, and no other rewrites."""
-    app.connect("builder-inited", write_term_stamps, priority=600)  # after pages.generate_pages loaded the book
+    app.connect("builder-inited", compare_term_stamps, priority=600)  # after pages.generate_pages loaded the book
     app.connect("doctree-read", note_term_dependencies)
+    app.connect("env-purge-doc", forget_page_terms)
+    app.connect("env-merge-info", merge_page_terms)
+    app.connect("env-get-outdated", reread_pages_of_changed_terms, priority=400)  # before remember_navigation
     app.connect("env-get-outdated", remember_navigation)
     app.connect("env-get-updated", rewrite_all_when_navigation_changes)
     app.connect("write-started", write_what_changed)
