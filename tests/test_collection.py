@@ -15,7 +15,7 @@ from tekan.book import book_pages, load_book
 from tekan.collection import feature_id, read_collection
 from tekan.errors import TekanError
 
-from .conftest import tekan
+from .conftest import GLOSSARY, tekan
 
 ROOTS = Path(__file__).parent / "roots"
 COLLECTION = ROOTS / "test-collection"
@@ -452,3 +452,41 @@ def test_rendered_pages_are_remembered_only_for_the_same_statement(monkeypatch: 
     pages = book_pages(book, pages=memo)
     assert rendered == [first.meta.slug] and pages != plain
     assert pages == book_pages(book)
+
+
+def test_the_used_terms_are_every_term_found_in_any_text_with_or_without_the_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``used_terms`` remembers each segmented text's terms in the cache folder: cold, warm, and after an edit that
+    adds a term not used before, it gives every term the linker finds in any text of the book; a warm run segments
+    nothing."""
+    from dataclasses import replace
+
+    from tekan import glossary as glossary_module
+    from tekan.glossary import load_glossary, printed_texts, protected_names, term_linker, used_terms
+    from tekan.model import Publication
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    book = load_book(COLLECTION / "collection.toml", COLLECTION / "terms.toml")
+    features = list(book.features)
+    library = load_glossary(GLOSSARY)  # the project's: terms the collection does not use
+
+    def expected(publications: list[Publication]) -> set[str]:
+        names = [name for p in publications for name in protected_names(p, "hant")]
+        linker = term_linker(library, "hant", names=names)
+        return {term for p in publications for text in printed_texts(p) for _, _, term in linker.occurrences(text)}
+
+    want = expected(features)
+    assert want and used_terms(library, features, "hant") == want  # cold
+    built: list[int] = []
+    real = glossary_module.term_linker
+    monkeypatch.setattr(glossary_module, "term_linker", lambda *a, **k: built.append(1) or real(*a, **k))
+    assert used_terms(library, features, "hant") == want and built == []  # warm: nothing segmented
+    monkeypatch.setattr(glossary_module, "term_linker", real)
+    first = features[0]
+    statement = first.statements[0]
+    absent = next(t for t in library.terms if t.id not in want and t.hant)
+    edited = replace(statement, paragraphs=(f"{absent.hant}，{statement.paragraphs[0]}", *statement.paragraphs[1:]))
+    features[0] = replace(first, statements=(edited, *first.statements[1:]))
+    want = expected(features)
+    assert absent.id in want and used_terms(library, features, "hant") == want

@@ -292,26 +292,59 @@ def printed_texts(publication: Publication) -> list[str]:
 
 
 def used_terms(glossary: Glossary, publications: Iterable[Publication], script: str) -> set[str]:
-    """The ids of the terms the linker of ``script`` finds in the publications' text (written in that script)."""
+    """The ids of the terms the linker of ``script`` finds in the publications' text (written in that script).
+
+    Every term the linker finds in any text (each text's terms are remembered from build to build, in
+    :data:`USED_TERMS_MEMO_FILE`: an edit segments its own text at most)."""
     publications = list(publications)
     names = [name for p in publications for name in protected_names(p, script)]
-    linker = term_linker(glossary, script, names=names)
     forms = glossary_forms(glossary, script)
+    memo = used_terms_memo(linker_inputs(glossary, script, names))
     used: set[str] = set()
+    fresh: list[str] = []
+    for text in (text for p in publications for text in printed_texts(p)):
+        known = memo.recall(text)
+        if known is None:
+            fresh.append(text)
+        else:
+            used.update(known)
+    linker: Linker | None = None
+
+    def terms_in(text: str) -> list[str]:
+        nonlocal linker
+        if linker is None:
+            linker = term_linker(glossary, script, names=names)
+        return sorted({term for _, _, term in linker.occurrences(text)})
+
     # Only a text that holds a form of a term not yet found is segmented (jieba is the cost: 5 s for 1,600
     # statements when every text was; a long book finds most of its terms in its first pages).
-    waiting = re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
-    for text in (text for p in publications for text in printed_texts(p)):
+    rest = sorted((f for f, term in forms.items() if term not in used), key=len, reverse=True)
+    waiting = re.compile("|".join(re.escape(form) for form in rest)) if rest else None
+    for text in fresh:
+        if waiting is None:
+            break
         if waiting.search(text) is None:
             continue
-        found = {term for _, _, term in linker.occurrences(text)} - used
+        found = set(memo.get(text, terms_in)) - used
         if found:
             used |= found
             rest = sorted((f for f, term in forms.items() if term not in used), key=len, reverse=True)
-            if not rest:
-                break
-            waiting = re.compile("|".join(re.escape(form) for form in rest))
+            waiting = re.compile("|".join(re.escape(form) for form in rest)) if rest else None
+    memo.save()
     return used
+
+
+#: The terms found in each text by :func:`used_terms`, in the user's cache folder.
+USED_TERMS_MEMO_FILE = "used-terms-memo.pickle"
+
+
+def used_terms_memo(inputs: str) -> FileMemo[list[str]]:
+    """The memo of :func:`used_terms`, valid for the linker's ``inputs`` (:func:`linker_inputs`) and its code."""
+    from .memo import SEGMENTING_PACKAGES, code_digest, versions
+    from .segmenting import cache_dir
+
+    code = ("glossary.py", "linking.py", "segmenting.py", "scripts.py")
+    return FileMemo(cache_dir() / USED_TERMS_MEMO_FILE, code_digest(code, inputs, versions(*SEGMENTING_PACKAGES)))
 
 
 def book_glossary(

@@ -398,10 +398,19 @@ def book_translations(
     holds them all)."""
     if not language:
         return {}
+    from .collection import as_feature, feature_id, is_collection, read_collection
+    from .metadata import load_publication
+
     translations: dict[str, Translation] = {}
-    for publication, own in printed_features(seed, metadata):
-        folder = locale or own
+    if not is_collection(seed):
+        folder = locale or locale_folder(seed)
         if (folder / language).is_dir():
+            translations.update(read_translations(load_publication(seed, metadata)[0], folder, language))
+        return translations
+    for feature in read_collection(seed)[1]:
+        folder = locale or locale_folder(feature)
+        if (folder / language).is_dir():  # a feature without catalogs is not loaded (100 features: 1 s)
+            publication = as_feature(load_publication(feature)[0], feature_id(feature))
             translations.update(read_translations(publication, folder, language))
     return translations
 
