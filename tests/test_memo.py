@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tekan.memo import FileMemo, code_digest
+from tekan.memo import JOURNAL_FROM, FileMemo, code_digest
 from tekan.scripts import to_hans
 from tekan.segmenting import boundary_finder
 
@@ -105,3 +105,58 @@ def test_boundaries_through_the_memo_equal_fresh_ones_and_skip_segmenting(tmp_pa
     later: FileMemo[list[int]] = FileMemo(path, "forms")
     later.entries[texts[1]] = (later.build, [0, 3, 6])
     assert boundary_finder(words, to_hans, later)(texts[1]) == {0, 3, 6}
+
+
+def _large_memo(path: Path) -> None:
+    memo: FileMemo[list[str]] = FileMemo(path, "k")
+    for n in range(12_000):
+        memo.get(f"段落{n}", Counter())
+    memo.save()
+    assert path.stat().st_size >= JOURNAL_FROM
+
+
+def test_a_few_new_entries_go_to_the_journal_and_are_read_back(tmp_path: Path) -> None:
+    """An edit's few new entries are added to the journal beside a large memo, which is not rewritten; the next
+    build reads both; once the journal outgrows an eighth of the memo it is folded in."""
+    path = tmp_path / "memo.pickle"
+    journal = tmp_path / "memo.pickle.new"
+    _large_memo(path)
+    stored = path.read_bytes()
+    compute = Counter()
+    memo: FileMemo[list[str]] = FileMemo(path, "k")
+    assert memo.get("段落1", compute) == ["1落段"] and memo.get("編輯", compute) == ["輯編"]
+    memo.save()
+    assert path.read_bytes() == stored and journal.is_file() and journal.stat().st_mode & 0o777 == 0o600
+    again: FileMemo[list[str]] = FileMemo(path, "k")
+    assert again.get("編輯", compute) == ["輯編"] and again.get("段落7", compute) == ["7落段"]
+    assert compute.calls == ["編輯"]
+    for n in range(200):  # builds that each add a large entry, until the journal is folded into the memo
+        memo = FileMemo(path, "k", keep=10_000)
+        memo.get(f"新{n}", lambda text: [text * 2_000])
+        memo.save()
+        if not journal.exists():
+            break
+    assert not journal.exists() and path.read_bytes() != stored
+    last: FileMemo[list[str]] = FileMemo(path, "k")
+    assert {"編輯", "新0", f"新{n}", "段落1"} <= set(last.entries) and 2 < n < 100
+    compute.calls.clear()
+    unchanged = path.read_bytes()
+    memo = FileMemo(path, "k")
+    memo.get("新0", compute)
+    memo.save()  # nothing computed: nothing written
+    assert compute.calls == [] and path.read_bytes() == unchanged and not journal.exists()
+
+
+def test_a_damaged_or_foreign_journal_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    journal = tmp_path / "memo.pickle.new"
+    _large_memo(path)
+    memo: FileMemo[list[str]] = FileMemo(path, "k")
+    memo.get("編輯", Counter())
+    memo.save()
+    assert "編輯" in FileMemo(path, "k").entries
+    journal.chmod(0o666)  # anyone could have planted it
+    assert "編輯" not in FileMemo(path, "k").entries and "段落1" in FileMemo(path, "k").entries
+    journal.chmod(0o600)
+    journal.write_bytes(journal.read_bytes()[:-9])  # cut short
+    assert "編輯" not in FileMemo(path, "k").entries and "段落1" in FileMemo(path, "k").entries

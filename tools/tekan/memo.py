@@ -59,8 +59,18 @@ def versions(*packages: str) -> str:
 SEGMENTING_PACKAGES = ("jieba", "opencc-python-reimplemented")
 
 
+#: The size of a memo file from which a build's new entries go to its journal.
+JOURNAL_FROM = 256 * 1024
+
+
 class FileMemo(Generic[V]):
-    """text → value, loaded from ``path`` when its key matches, written back by :meth:`save`."""
+    """text → value, loaded from ``path`` when its key matches, written back by :meth:`save`.
+
+    A build that adds a few entries to a large memo (from :data:`JOURNAL_FROM` bytes; an edit: one paragraph) does not
+    rewrite the whole file: its new entries go to a small journal beside it (``<name>.new``), read after the file;
+    the file is rewritten (the journal folded in, the entries unused for ``keep`` builds dropped) once the journal
+    outgrows an eighth of it. A build that computed nothing leaves a large memo as it is.
+    """
 
     def __init__(self, path: Path | None, key: str, keep: int = 20) -> None:
         self.path = path
@@ -69,6 +79,9 @@ class FileMemo(Generic[V]):
         self.build = 0  # this build's number: entries remember the last build that used them
         self.entries: dict[str, tuple[int, V]] = {}
         self.used = False
+        self.stored = 0  # the size of the file read (0: none with this key)
+        self.journal: list[dict[str, object]] = []  # the journal's records read (each: one build's new entries)
+        self.new: set[str] = set()  # the texts computed by this build
         data = read_private(path) if path is not None else None
         if data is None:
             return
@@ -76,21 +89,64 @@ class FileMemo(Generic[V]):
             stored = pickle.loads(data)
             if stored["key"] == key:
                 self.build, self.entries = int(stored["build"]) + 1, stored["entries"]
+                self.stored = len(data)
         except Exception:  # written by another version, or cut short: start afresh
             self.entries = {}
+        if self.stored and path is not None:
+            self._read_journal(_journal_path(path))
+
+    def _read_journal(self, path: Path) -> None:
+        data = read_private(path)
+        if data is None:
+            return
+        try:
+            records = pickle.loads(data)
+            for record in records:
+                if record["key"] != self.key:
+                    return
+            for record in records:
+                self.entries.update(record["entries"])
+                self.build = max(self.build, int(record["build"]) + 1)
+            self.journal = records
+        except Exception:  # another version's, or cut short: the entries are computed again
+            self.journal = []
 
     def get(self, text: str, compute: Callable[[str], V]) -> V:
         """The value of ``text``: remembered, or computed now and remembered."""
         entry = self.entries.get(text)
-        value = compute(text) if entry is None else entry[1]
+        if entry is None:
+            value = compute(text)
+            self.new.add(text)
+        else:
+            value = entry[1]
         self.entries[text] = (self.build, value)
         self.used = True
         return value
 
+    def recall(self, text: str) -> V | None:
+        """The value of ``text`` if remembered (kept as used by this build), else None."""
+        entry = self.entries.get(text)
+        if entry is None:
+            return None
+        self.entries[text] = (self.build, entry[1])
+        self.used = True
+        return entry[1]
+
     def save(self) -> None:
-        """Write the entries used in the last ``keep`` builds (only if a build used the memo)."""
+        """Write the entries used in the last ``keep`` builds (only if a build used the memo); a build that computed
+        few entries adds them to the journal."""
         if self.path is None or not self.used:
             return
+        journal = _journal_path(self.path)
+        if self.stored >= JOURNAL_FROM:
+            added = {text: self.entries[text] for text in self.new if text in self.entries}
+            record = {"key": self.key, "build": self.build, "entries": added}
+            data = pickle.dumps([*self.journal, record] if added else self.journal, pickle.HIGHEST_PROTOCOL)
+            if len(data) * 8 <= self.stored:
+                if added:
+                    with contextlib.suppress(OSError):
+                        atomic_write(journal, data, mode=0o600, follow_link=False, private=True)
+                return
         oldest = self.build - self.keep
         entries = {text: entry for text, entry in self.entries.items() if entry[0] > oldest}
         data = pickle.dumps({"key": self.key, "build": self.build, "entries": entries}, pickle.HIGHEST_PROTOCOL)
@@ -98,3 +154,8 @@ class FileMemo(Generic[V]):
         # home, a full disk, a folder others can write: nothing is written, the next build computes again.
         with contextlib.suppress(OSError):
             atomic_write(self.path, data, mode=0o600, follow_link=False, private=True)
+            journal.unlink(missing_ok=True)
+
+
+def _journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
