@@ -145,8 +145,26 @@ def restore_toctree_parents(app: Sphinx, exception: Exception | None) -> None:
         del app.env.tekan_files_to_rebuild  # type: ignore[attr-defined]
 
 
+#: The compiled templates, beside the doctrees.
+TEMPLATE_CACHE = "tekan-templates"
+
+
+def keep_compiled_templates(app: Sphinx) -> None:
+    """Keep the HTML templates compiled from build to build (jinja's bytecode cache beside the doctrees, keyed by
+    each template's name and source): a rebuild does not compile furo's and Sphinx's templates again (0.2 s)."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None or getattr(environment, "bytecode_cache", None) is not None:
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.doctreedir) / TEMPLATE_CACHE
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup_incremental(app: Sphinx) -> None:
     """Term-entry dependencies, navigation-change rewrites, and no other rewrites."""
+    app.connect("builder-inited", keep_compiled_templates)
     app.connect("builder-inited", compare_term_stamps, priority=600)  # after pages.generate_pages loaded the book
     app.connect("doctree-read", note_term_dependencies)
     app.connect("env-purge-doc", forget_page_terms)
