@@ -15,7 +15,7 @@ from tekan.book import book_pages, load_book
 from tekan.collection import feature_id, read_collection
 from tekan.errors import TekanError
 
-from .conftest import GLOSSARY, tekan
+from .conftest import GLOSSARY, SEED, tekan
 
 ROOTS = Path(__file__).parent / "roots"
 COLLECTION = ROOTS / "test-collection"
@@ -490,3 +490,39 @@ def test_the_used_terms_are_every_term_found_in_any_text_with_or_without_the_mem
     features[0] = replace(first, statements=(edited, *first.statements[1:]))
     want = expected(features)
     assert absent.id in want and used_terms(library, features, "hant") == want
+
+
+def test_a_book_of_one_seed_is_loaded_again_only_when_its_files_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A single seed is kept in the cache folder too (its pages and audit from the page memo): the same book as a
+    load from nothing, loaded again only after an edit."""
+    from tekan import book as book_module
+    from tekan.memo import FileMemo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "book"
+    folder.mkdir()
+    seed = folder / SEED.name
+    shutil.copy(SEED, seed)
+    shutil.copy(SEED.with_suffix(".toml"), seed.with_suffix(".toml"))
+    loads: list[Path] = []
+    real = book_module.load_publication
+
+    def counting(path: Path, metadata: Path | None = None):  # type: ignore[no-untyped-def]
+        loads.append(path)
+        return real(path, metadata)
+
+    monkeypatch.setattr(book_module, "load_publication", counting)
+    first = load_book(seed, GLOSSARY, "hant")
+    assert load_book(seed, GLOSSARY, "hant") == first and loads == [seed]
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[1] += "質量,"
+    seed.write_text("\n".join(lines), encoding="utf-8")
+    edited = load_book(seed, GLOSSARY, "hant")
+    assert loads == [seed, seed] and edited != first
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty"))
+    assert load_book(seed, GLOSSARY, "hant") == edited
+    memo: FileMemo[object] = FileMemo(None, "key")
+    assert book_pages(edited, pages=memo) == book_pages(edited)
+    assert book_pages(edited, pages=memo) == book_pages(edited)  # from the memo: statements and audit pages

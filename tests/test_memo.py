@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tekan.memo import JOURNAL_FROM, FileMemo, code_digest
+from tekan.memo import JOURNAL_FROM, FileMemo, code_digest, keyed_file
 from tekan.scripts import to_hans
 from tekan.segmenting import boundary_finder
 
@@ -160,3 +160,19 @@ def test_a_damaged_or_foreign_journal_is_ignored(tmp_path: Path) -> None:
     journal.chmod(0o600)
     journal.write_bytes(journal.read_bytes()[:-9])  # cut short
     assert "編輯" not in FileMemo(path, "k").entries and "段落1" in FileMemo(path, "k").entries
+
+
+def test_a_memo_of_the_shared_cache_has_a_file_per_key_and_keeps_the_latest(tmp_path: Path) -> None:
+    """Two books built in turn each keep their memo (one file per key), and only the latest few files stay."""
+    compute = Counter()
+    for book in ("A", "B", "A"):
+        memo: FileMemo[list[str]] = FileMemo(keyed_file(tmp_path, "feature-memo.pickle", book), book)
+        memo.get(f"{book}的段落", compute)
+        memo.save()
+    assert compute.calls == ["A的段落", "B的段落"]
+    for n in range(5):
+        memo = FileMemo(keyed_file(tmp_path, "feature-memo.pickle", str(n), files=3), str(n))
+        memo.get("段落", compute)
+        memo.save()
+    assert sorted(p.name.startswith("feature-memo-") for p in tmp_path.iterdir()) == [True] * 3
+    assert keyed_file(tmp_path, "feature-memo.pickle", "4").is_file()

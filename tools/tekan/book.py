@@ -116,8 +116,15 @@ def load_book(
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
-    publication, problems = load_publication(seed, metadata)
-    publication = _edition(publication, library, script, normalise)
+    memo = feature_memo(glossary_path, PUBLICATION_MEMO_FILE, keep=2)
+
+    def load_one(_: str) -> tuple[Publication, list[Problem]]:
+        loaded, found = load_publication(seed, metadata)
+        return _edition(loaded, library, script, normalise), found
+
+    # One feature of 1,600 statements: parsing, normalising and converting it took 2 s of every build.
+    publication, problems = memo.get(_feature_key(seed, script, normalise, metadata), load_one)
+    memo.save()
     glossary = book_glossary(library, [publication], EDITIONS[script].script, publication.meta.glossary)
     return Book(publication, glossary, script, tuple(problems))
 
@@ -127,10 +134,16 @@ def load_book(
 FEATURE_MEMO_FILE = "feature-memo.pickle"
 
 
-def feature_memo(glossary_path: Path) -> FileMemo[tuple[Publication, list[Problem]]]:
+#: The memo of a book of one feature (its last two versions: one feature is the whole book, megabytes).
+PUBLICATION_MEMO_FILE = "publication-memo.pickle"
+
+
+def feature_memo(
+    glossary_path: Path, name: str = FEATURE_MEMO_FILE, keep: int = 8
+) -> FileMemo[tuple[Publication, list[Problem]]]:
     """The features loaded by earlier builds, valid for this glossary (conversion protects its terms), this code
     and its data (the package's modules and word lists) and the packages whose data convert and segment."""
-    from .memo import PACKAGE, SEGMENTING_PACKAGES, code_digest, versions
+    from .memo import PACKAGE, SEGMENTING_PACKAGES, code_digest, keyed_file, versions
     from .segmenting import cache_dir
 
     code = sorted(str(p.relative_to(PACKAGE)) for p in [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")] if p.is_file())
@@ -139,16 +152,18 @@ def feature_memo(glossary_path: Path) -> FileMemo[tuple[Publication, list[Proble
     except OSError:  # load_glossary has read it: a file that vanished since loads afresh
         glossary = ""
     key = code_digest(code, glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
-    return FileMemo(cache_dir() / FEATURE_MEMO_FILE, key, keep=8)
+    return FileMemo(keyed_file(cache_dir(), name, key, files=3), key, keep=keep)
 
 
-def _feature_key(seed: Path, script: str, normalise: bool) -> str:
+def _feature_key(seed: Path, script: str, normalise: bool, metadata: Path | None = None) -> str:
     """What loading one feature depends on besides the memo's key: its seed and metadata file (bytes and path: the
     problems name it), the edition and the normalisation switch."""
     import hashlib
 
     digest = hashlib.sha256(f"{seed.resolve()}\0{script}\0{normalise}\0".encode())
-    for path in (seed, seed.with_suffix(".toml")):
+    if metadata is not None:
+        digest.update(f"metadata\0{metadata.resolve()}\0".encode())
+    for path in (seed, metadata or seed.with_suffix(".toml")):
         try:
             digest.update(path.read_bytes())
         except OSError:

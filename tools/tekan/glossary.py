@@ -340,11 +340,12 @@ USED_TERMS_MEMO_FILE = "used-terms-memo.pickle"
 
 def used_terms_memo(inputs: str) -> FileMemo[list[str]]:
     """The memo of :func:`used_terms`, valid for the linker's ``inputs`` (:func:`linker_inputs`) and its code."""
-    from .memo import SEGMENTING_PACKAGES, code_digest, versions
+    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_file, versions
     from .segmenting import cache_dir
 
     code = ("glossary.py", "linking.py", "segmenting.py", "scripts.py")
-    return FileMemo(cache_dir() / USED_TERMS_MEMO_FILE, code_digest(code, inputs, versions(*SEGMENTING_PACKAGES)))
+    key = code_digest(code, inputs, versions(*SEGMENTING_PACKAGES))
+    return FileMemo(keyed_file(cache_dir(), USED_TERMS_MEMO_FILE, key), key)
 
 
 def book_glossary(

@@ -157,5 +157,20 @@ class FileMemo(Generic[V]):
             journal.unlink(missing_ok=True)
 
 
+def keyed_file(folder: Path, name: str, key: str, files: int = 8) -> Path:
+    """The file of the memo ``name`` for ``key`` in a folder shared by every book (the user's cache folder): one file
+    per key, so that two books (or a test suite) built in turn do not replace each other's memo; the ``files`` most
+    recently written of that memo are kept, older ones removed."""
+    stem, dot, suffix = name.partition(".")
+    path = folder / f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{dot}{suffix}"
+    with contextlib.suppress(OSError):
+        others = [p for p in folder.glob(f"{stem}-*{dot}{suffix}") if p != path]
+        others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in others[files - 1 :]:
+            stale.unlink(missing_ok=True)
+            _journal_path(stale).unlink(missing_ok=True)
+    return path
+
+
 def _journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".new")

@@ -408,7 +408,12 @@ def render_book(
     if not features:
         pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
         if publication.changes:
-            pages |= {f"{name}.md": text for name, text in render_audit_pages(publication, edition).items()}
+            audit = _remembered(
+                memo,
+                ("audit", publication, edition, ""),
+                lambda: render_audit_pages(publication, edition),
+            )
+            pages |= {f"{name}.md": text for name, text in audit.items()}
     for feature in features:
         fid = feature.statements[0].meta.feature if feature.statements else ""
         if fid:
