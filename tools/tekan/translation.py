@@ -398,6 +398,11 @@ def book_translations(
     holds them all)."""
     if not language:
         return {}
+    from .collection import is_collection, read_collection
+
+    seeds = read_collection(seed)[1] if is_collection(seed) else [seed]
+    if not any(((locale or locale_folder(s)) / language).is_dir() for s in seeds):
+        return {}  # no catalogs: the seeds are not read again (3 s of `tekan convert` at 16,000 statements)
     translations: dict[str, Translation] = {}
     for publication, own in printed_features(seed, metadata):
         folder = locale or own
