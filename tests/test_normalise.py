@@ -248,3 +248,22 @@ def test_changes_carry_seed_lines_from_the_parsed_model_without_rereading_the_se
         ("masthead", 0, 8),
         ("masthead", 0, 8),
     ]
+
+
+def test_a_text_met_again_in_a_run_is_normalised_once_with_the_same_edits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book repeats its stock sentences: each distinct text is worked out once, and each time it is met it
+    gets the same text and the same edits (a list of its own, which the caller may change)."""
+    normaliser = Normaliser()
+    worked: list[str] = []
+    original = Normaliser.edits
+
+    def counting(self: Normaliser, text: str) -> list:  # type: ignore[type-arg]  # Edit is the module's own
+        worked.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Normaliser, "edits", counting)
+    first = normaliser.normalise("產品質量,要提高")
+    first[1].clear()
+    second = normaliser.normalise("產品質量,要提高")
+    assert second[0] == first[0] == "產品質量，要提高" and len(second[1]) == 1
+    assert worked == ["產品質量,要提高"]

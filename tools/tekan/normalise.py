@@ -133,6 +133,8 @@ class Normaliser:
                 corrected = self.correct_lookalikes(name)
                 forms[name] = forms[corrected] = corrected
         self._linker = Linker.build(forms)
+        # Each text's result, once per run: a text depends on nothing else (a book repeats its stock phrases).
+        self._done: dict[str, tuple[str, tuple[Edit, ...]]] = {}
 
     def correct_lookalikes(self, text: str) -> str:
         """``text`` with its look-alike misprints corrected (names included)."""
@@ -169,8 +171,11 @@ class Normaliser:
 
     def normalise(self, text: str) -> tuple[str, list[Edit]]:
         """The normalised text and the edits that made it."""
-        edits = self.edits(text)
-        return apply(text, edits), edits
+        done = self._done.get(text)
+        if done is None:
+            edits = self.edits(text)
+            done = self._done[text] = (apply(text, edits), tuple(edits))
+        return done[0], list(done[1])
 
 
 def apply(text: str, edits: Iterable[Edit]) -> str:

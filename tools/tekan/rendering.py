@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from .editions import HANT, AuditWords, Edition, PageWords
@@ -43,13 +44,17 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` without a new encoder per call (an audit page has 600,000 lines).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def data_line(value: str | list[object]) -> str:
     """``value`` as one line that no Markdown, MyST or YAML reader splits: a JSON string (or array) literal.
 
     Metadata (English headlines, pinyin, descriptions) reaches the pages only this way — as the content
     of a directive or a front-matter value that decodes it — so it is data, never markup.
     """
-    text = json.dumps(value, ensure_ascii=False)  # escapes the C0 controls, quotes and backslashes
+    text = _JSON.encode(value)  # escapes the C0 controls, quotes and backslashes
     return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -406,11 +411,14 @@ def _cell(text: str, start: int, length: int) -> str:
 #: What a Markdown table cell drops at either end (CommonMark's whitespace): the audit's tables were Markdown tables.
 _CELL_SPACE = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
+_CELL_SPACE_SET = frozenset(_CELL_SPACE)
+
 
 def _table_cell(text: str, start: int, length: int) -> list[str]:
     """A cell of the audit table: the text before the change, the change (in bold), the text after it, without
     the spaces at either end of the cell (a context cut next to a space)."""
-    left, right = len(text) - len(text.lstrip(_CELL_SPACE)), len(text.rstrip(_CELL_SPACE))
+    left = len(text) - len(text.lstrip(_CELL_SPACE)) if text[:1] in _CELL_SPACE_SET else 0
+    right = len(text.rstrip(_CELL_SPACE)) if text[-1:] in _CELL_SPACE_SET else len(text)
     begin, end = min(max(start, left), right), min(max(start + length, left), right)
     return [text[left:begin], text[begin:end], text[end:right]]
 
@@ -479,7 +487,8 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     for number, group in groups.items():
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
-        counted = [(k, sum(1 for c in group if c.rule == k)) for k in rules]
+        tally = Counter(c.rule for c in group)
+        counted = [(k, tally[k]) for k in rules]
         kinds = [words.count.format(label=getattr(words, k), n=n) for k, n in counted if n]
         lines.append(f"- {name}{edition.pages.colon}" + edition.pages.separator.join(kinds))
     lines.append("")
@@ -516,6 +525,7 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     groups: dict[int, list[Change]] = {}
     for change in publication.changes:
         groups.setdefault(change.statement, []).append(change)
+    places: dict[tuple[str, int], str] = {}  # each paragraph's name, made once
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
@@ -525,7 +535,10 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
             lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
+            place = places.get((c.part, c.paragraph))
+            if place is None:
+                place = places[c.part, c.paragraph] = _place(c, words)
             cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
-            lines.append(data_line([_place(c, words), *cells, getattr(words, c.rule)]))
+            lines.append(data_line([place, *cells, getattr(words, c.rule)]))
         lines += ["```", ""]
     return "\n".join(lines)
