@@ -447,7 +447,8 @@ def editorial_note(publication: Publication, edition: Edition = HANT) -> list[st
     if not publication.normalised:
         return [words.verbatim]
     changes = publication.changes
-    counts = {rule: sum(1 for c in changes if c.rule == rule) for rule in (*RULES, "conversion")}
+    tally = Counter(c.rule for c in changes)
+    counts = {rule: tally[rule] for rule in (*RULES, "conversion")}
     if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
         return [words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])]
     if not changes:
@@ -494,11 +495,17 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:
+        items: dict[tuple[object, ...], str] = {}  # an item met again (the same change, headline and place): once
         for c in listed:
             statement = titles.get(c.statement)
-            where = f"{escape(statement.headline)}，{_place(c, words)}" if statement else words.masthead
-            before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
-            lines.append(f"* {where}：{before} → {after}（{getattr(words, c.rule)}）")  # another list: another bullet
+            headline = statement.headline if statement else None
+            key = (headline, c.part, c.paragraph, c.before, c.after, c.start, len(c.old), len(c.new), c.rule)
+            item = items.get(key)
+            if item is None:
+                where = f"{escape(headline)}，{_place(c, words)}" if headline is not None else words.masthead
+                before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
+                item = items[key] = f"* {where}：{before} → {after}（{getattr(words, c.rule)}）"  # another list: bullet
+            lines.append(item)
         lines.append("")
     lines += ["````", ""]
     return "\n".join(lines)
@@ -525,7 +532,7 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     groups: dict[int, list[Change]] = {}
     for change in publication.changes:
         groups.setdefault(change.statement, []).append(change)
-    places: dict[tuple[str, int], str] = {}  # each paragraph's name, made once
+    rows: dict[tuple[object, ...], str] = {}  # a row met again (the same change in the same place) is written once
     for number, group in groups.items():
         statement = titles.get(number)
         if statement is None:
@@ -535,10 +542,11 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
             lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
-            place = places.get((c.part, c.paragraph))
-            if place is None:
-                place = places[c.part, c.paragraph] = _place(c, words)
-            cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
-            lines.append(data_line([place, *cells, getattr(words, c.rule)]))
+            key = (c.part, c.paragraph, c.before, c.after, c.start, len(c.old), len(c.new), c.rule)
+            row = rows.get(key)
+            if row is None:
+                cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
+                row = rows[key] = data_line([_place(c, words), *cells, getattr(words, c.rule)])
+            lines.append(row)
         lines += ["```", ""]
     return "\n".join(lines)
