@@ -287,3 +287,22 @@ def test_a_further_audit_page_has_no_english_counterpart() -> None:
 
     assert counterpart("audit-2", "hant", "en") == counterpart("audit", "hant", "en") == "index"
     assert counterpart("audit-2", "hant", "hans") == "audit-2"
+
+
+def test_a_text_met_again_in_a_run_is_normalised_once_with_the_same_edits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book repeats its stock sentences: each distinct text is worked out once, and each time it is met it
+    gets the same text and the same edits (a list of its own, which the caller may change)."""
+    normaliser = Normaliser()
+    worked: list[str] = []
+    original = Normaliser.edits
+
+    def counting(self: Normaliser, text: str) -> list:  # type: ignore[type-arg]  # Edit is the module's own
+        worked.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Normaliser, "edits", counting)
+    first = normaliser.normalise("產品質量,要提高")
+    first[1].clear()
+    second = normaliser.normalise("產品質量,要提高")
+    assert second[0] == first[0] == "產品質量，要提高" and len(second[1]) == 1
+    assert worked == ["產品質量,要提高"]

@@ -120,3 +120,24 @@ def test_boundaries_cut_only_around_the_forms_agree_where_the_forms_occur() -> N
                 assert (at in full, at + len(form) in full) == (at in gated, at + len(form) in gated), (text, form)
                 at = text.find(form, at + 1)
     assert asked > 100
+
+
+def test_a_clause_met_again_in_a_run_is_not_cut_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book repeats its clauses and its stock sentences: jieba cuts each clause once per run, with the same
+    boundaries each time it is met, in a new paragraph as in the same one met again."""
+    from tekan.segmenting import LazyTokenizer, boundary_finder
+
+    cut: list[str] = []
+    original = LazyTokenizer.block_cuts
+
+    def counting(self: LazyTokenizer, block: str) -> list[int]:
+        cut.append(block)
+        return original(self, block)
+
+    monkeypatch.setattr(LazyTokenizer, "block_cuts", counting)
+    boundaries = boundary_finder(["质量"], only_around=["质量"])
+    first = boundaries("提高产品质量，")
+    assert boundaries("提高产品质量，") == first  # the same paragraph again
+    assert boundaries("提高产品质量。") == first  # another paragraph, the same clause
+    boundaries("要提高产品质量，")
+    assert cut == ["提高产品质量", "要提高产品质量"]

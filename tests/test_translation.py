@@ -13,6 +13,7 @@ from tekan.glossary import load_glossary
 from tekan.metadata import load_publication
 from tekan.translation import (
     EnglishLinker,
+    book_translations,
     catalog_path,
     english_forms,
     read_translations,
@@ -572,3 +573,18 @@ def test_a_bad_catalog_is_one_located_line_in_check_and_before_any_build(
         errors = [line for line in result.stderr.splitlines() if ": error: " in line]
         assert errors == [errors[0]] and errors[0].startswith(f"{po}:{line}: error: {expected}"), result.stderr
     assert "Traceback" not in build.stderr and not (out / ".work").exists()  # stopped before Sphinx
+
+
+def test_a_seed_without_catalogs_is_not_read_again_for_its_translations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tekan convert` has read the seed already: without a catalog folder there is nothing to match it with."""
+    seed = tmp_path / SEED.name
+    shutil.copy(SEED, seed)
+    shutil.copy(SEED.with_suffix(".toml"), seed.with_suffix(".toml"))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the seed was read again")
+
+    monkeypatch.setattr("tekan.metadata.load_publication", refuse)
+    assert book_translations(seed, "en") == {}

@@ -248,6 +248,7 @@ def protected_names(publication: Publication, script: str = "hant") -> tuple[str
         match[1]
         for st in publication.statements
         for paragraph in st.paragraphs
+        if "公司" in paragraph or "集團" in paragraph or "集团" in paragraph  # what _COMPANY ends with
         for match in _COMPANY.finditer(paragraph)
         if not _NOT_IN_NAMES & set(match[1][:-2])
     ]

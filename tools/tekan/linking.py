@@ -105,6 +105,7 @@ class Linker:
     pattern: re.Pattern[str] | None  # compiled trie over ``forms``
     boundaries: Boundaries | None = None  # word boundaries of a text; None: any character boundary
     trie: Trie | None = None  # ``forms`` as a trie, for matching between word boundaries
+    firsts: re.Pattern[str] | None = None  # any first character of a form (where ``trie`` may start a match)
 
     @classmethod
     def build(
@@ -121,6 +122,7 @@ class Linker:
                 usable.setdefault(name, PROTECTED)
         pattern = re.compile(_trie_pattern(usable)) if usable else None
         trie: Trie | None = None
+        firsts = None
         if boundaries is not None:
             trie = {}
             for form in usable:
@@ -128,7 +130,8 @@ class Linker:
                 for char in form:
                     node = node.setdefault(char, {})
                 node[""] = {}
-        return cls(dict(usable), pattern, boundaries, trie)
+            firsts = re.compile("[" + "".join(re.escape(char) for char in sorted(trie)) + "]") if trie else None
+        return cls(dict(usable), pattern, boundaries, trie, firsts)
 
     def occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """Every non-overlapping occurrence as (start, end, term id), leftmost-longest (between word boundaries)."""
@@ -137,26 +140,30 @@ class Linker:
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
-        if self.boundaries is None or self.trie is None:
+        if self.boundaries is None or self.trie is None or self.firsts is None:
             return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
         if self.pattern.search(text) is None:  # most paragraphs of a long book hold no form: skip segmenting them
             return []
-        cuts = set(self.boundaries(text)) | {0, len(text)}
+        cuts = self.boundaries(text)
+        if not isinstance(cuts, set | frozenset) or 0 not in cuts or len(text) not in cuts:
+            cuts = {*cuts, 0, len(text)}
         found: list[tuple[int, int, str]] = []
-        start = 0
-        while start < len(text):
-            node = self.trie.get(text[start]) if start in cuts else None
+        trie, size, position = self.trie, len(text), 0
+        # Only where a form's first character stands can an occurrence start: the others are stepped over.
+        for first in self.firsts.finditer(text):
+            start = first.start()
+            if start < position or start not in cuts:
+                continue
+            node = trie.get(text[start])
             end, longest = start, 0
             while node is not None:
                 end += 1
                 if "" in node and end in cuts:
                     longest = end
-                node = node.get(text[end]) if end < len(text) else None
+                node = node.get(text[end]) if end < size else None
             if longest:
                 found.append((start, longest, self.forms[text[start:longest]]))
-                start = longest
-            else:
-                start += 1
+                position = longest
         return found
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[Segment]]:

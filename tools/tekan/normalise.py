@@ -133,6 +133,8 @@ class Normaliser:
                 corrected = self.correct_lookalikes(name)
                 forms[name] = forms[corrected] = corrected
         self._linker = Linker.build(forms)
+        # Each text's result, once per run: a text depends on nothing else (a book repeats its stock phrases).
+        self._done: dict[str, tuple[str, tuple[Edit, ...]]] = {}
 
     def correct_lookalikes(self, text: str) -> str:
         """``text`` with its look-alike misprints corrected (names included)."""
@@ -169,8 +171,11 @@ class Normaliser:
 
     def normalise(self, text: str) -> tuple[str, list[Edit]]:
         """The normalised text and the edits that made it."""
-        edits = self.edits(text)
-        return apply(text, edits), edits
+        done = self._done.get(text)
+        if done is None:
+            edits = self.edits(text)
+            done = self._done[text] = (apply(text, edits), tuple(edits))
+        return done[0], list(done[1])
 
 
 def apply(text: str, edits: Iterable[Edit]) -> str:
@@ -237,23 +242,18 @@ def corner_quotes(text: str) -> str:
 
 def change_record(text: str, edit: Edit, line: int, statement: int, part: str, paragraph: int = 0) -> Change:
     """The audit record of one edit of ``text``: its place and a few characters of context around it."""
+    return Change(line, statement, part, paragraph, *_context(text, edit))
+
+
+def _context(text: str, edit: Edit) -> tuple[str, str, int, str, str, str]:
+    """What a :class:`Change` records of an edit besides its place: ``before``, ``after``, ``start``, ``old``,
+    ``new`` and ``rule``."""
     left = max(0, edit.start - CONTEXT)
     right = min(len(text), edit.start + len(edit.old) + CONTEXT)
     before = text[left:right]
     offset = edit.start - left
     after = before[:offset] + edit.new + before[offset + len(edit.old) :]
-    return Change(
-        line=line,
-        statement=statement,
-        part=part,
-        paragraph=paragraph,
-        before=before,
-        after=after,
-        start=offset,
-        old=edit.old,
-        new=edit.new,
-        rule=edit.rule,
-    )
+    return before, after, offset, edit.old, edit.new, edit.rule
 
 
 def normalise_seed(publication: Publication) -> Publication:
@@ -279,6 +279,18 @@ def normalise_publication(
         normaliser = Normaliser(words, protected=names, rules=rules)
     changes: list[Change] = []
     statements: list[Statement] = []
+    contexts: dict[str, list[tuple[str, str, int, str, str, str]]] = {}
+
+    def normalised(text: str, line: int, number: int, part: str, paragraph: int = 0) -> str:
+        """The text normalised, its changes recorded (the context of each worked out once per distinct text)."""
+        result, edits = normaliser.normalise(text)
+        if edits:
+            found = contexts.get(text)
+            if found is None:
+                found = contexts[text] = [_context(text, edit) for edit in edits]
+            changes.extend([Change(line, number, part, paragraph, *context) for context in found])
+        return result
+
     for statement in publication.statements:
         a = statement.attribution
         byline_edits = normaliser.lookalike_edits(a.raw)
@@ -292,23 +304,19 @@ def normalise_publication(
                 person=normaliser.correct_lookalikes(a.person),
             )
             statement = replace(statement, attribution=corrected)
-        headline, edits = normaliser.normalise(statement.headline)
-        changes += [change_record(statement.headline, e, statement.line, statement.number, "headline") for e in edits]
+        headline = normalised(statement.headline, statement.line, statement.number, "headline")
         paragraphs: list[str] = []
         lines = statement.paragraph_lines
         for index, paragraph in enumerate(statement.paragraphs):
-            text, edits = normaliser.normalise(paragraph)
             line = lines[index] if index < len(lines) else 0
-            changes += [change_record(paragraph, e, line, statement.number, "paragraph", index + 1) for e in edits]
-            paragraphs.append(text)
+            paragraphs.append(normalised(paragraph, line, statement.number, "paragraph", index + 1))
         # An editor's note quotes the printed text: quote it as the edition prints it.
         notes = tuple(
             (normaliser.normalise(text)[0], normaliser.normalise(note)[0]) for text, note in statement.meta.editor_notes
         )
         meta = replace(statement.meta, editor_notes=notes)
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
-    masthead, edits = normaliser.normalise(publication.masthead)
-    changes += [change_record(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
+    masthead = normalised(publication.masthead, publication.masthead_line, 0, "masthead")
     # Facts read from the masthead get its corrections too (listed once, under the masthead).
     book = publication.meta
 

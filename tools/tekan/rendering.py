@@ -7,6 +7,7 @@ import json
 import pickle
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -51,13 +52,17 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` without a new encoder per call (an audit page has 600,000 lines).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def data_line(value: str | list[object]) -> str:
     """``value`` as one line that no Markdown, MyST or YAML reader splits: a JSON string (or array) literal.
 
     Metadata (English headlines, pinyin, descriptions) reaches the pages only this way — as the content
     of a directive or a front-matter value that decodes it — so it is data, never markup.
     """
-    text = json.dumps(value, ensure_ascii=False)  # escapes the C0 controls, quotes and backslashes
+    text = _JSON.encode(value)  # escapes the C0 controls, quotes and backslashes
     return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -441,11 +446,14 @@ def _cell(text: str, start: int, length: int) -> str:
 #: What a Markdown table cell drops at either end (CommonMark's whitespace): the audit's tables were Markdown tables.
 _CELL_SPACE = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
+_CELL_SPACE_SET = frozenset(_CELL_SPACE)
+
 
 def _table_cell(text: str, start: int, length: int) -> list[str]:
     """A cell of the audit table: the text before the change, the change (in bold), the text after it, without
     the spaces at either end of the cell (a context cut next to a space)."""
-    left, right = len(text) - len(text.lstrip(_CELL_SPACE)), len(text.rstrip(_CELL_SPACE))
+    left = len(text) - len(text.lstrip(_CELL_SPACE)) if text[:1] in _CELL_SPACE_SET else 0
+    right = len(text.rstrip(_CELL_SPACE)) if text[-1:] in _CELL_SPACE_SET else len(text)
     begin, end = min(max(start, left), right), min(max(start + length, left), right)
     return [text[left:begin], text[begin:end], text[end:right]]
 
@@ -474,7 +482,8 @@ def editorial_note(publication: Publication, edition: Edition = HANT) -> list[st
     if not publication.normalised:
         return [words.verbatim]
     changes = publication.changes
-    counts = {rule: sum(1 for c in changes if c.rule == rule) for rule in (*RULES, "conversion")}
+    tally = Counter(c.rule for c in changes)
+    counts = {rule: tally[rule] for rule in (*RULES, "conversion")}
     if publication.script == "hans":  # a Simplified seed: punctuation corrected, the Traditional by conversion
         return [words.intro_simplified_seed.format(punctuation=counts["punctuation"], conversion=counts["conversion"])]
     if not changes:
@@ -514,17 +523,24 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
     for number, group in groups.items():
         statement = titles.get(number)
         name = escape(statement.headline) if statement else words.masthead
-        counted = [(k, sum(1 for c in group if c.rule == k)) for k in rules]
+        tally = Counter(c.rule for c in group)
+        counted = [(k, tally[k]) for k in rules]
         kinds = [words.count.format(label=getattr(words, k), n=n) for k, n in counted if n]
         lines.append(f"- {name}{edition.pages.colon}" + edition.pages.separator.join(kinds))
     lines.append("")
     listed = [c for c in changes if c.rule in PRINT_RULES]
     if listed:
+        items: dict[tuple[object, ...], str] = {}  # an item met again (the same change, headline and place): once
         for c in listed:
             statement = titles.get(c.statement)
-            where = f"{escape(statement.headline)}，{_place(c, words)}" if statement else words.masthead
-            before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
-            lines.append(f"* {where}：{before} → {after}（{getattr(words, c.rule)}）")  # another list: another bullet
+            headline = statement.headline if statement else None
+            key = (headline, c.part, c.paragraph, c.before, c.after, c.start, len(c.old), len(c.new), c.rule)
+            item = items.get(key)
+            if item is None:
+                where = f"{escape(headline)}，{_place(c, words)}" if headline is not None else words.masthead
+                before, after = _cell(c.before, c.start, len(c.old)), _cell(c.after, c.start, len(c.new))
+                item = items[key] = f"* {where}：{before} → {after}（{getattr(words, c.rule)}）"  # another list: bullet
+            lines.append(item)
         lines.append("")
     lines += ["````", ""]
     return "\n".join(lines)
@@ -584,6 +600,7 @@ def _render_audit_page(
             for n in range(1, count + 1)
         ]
         lines += [" · ".join(links), ""]
+    rows: dict[tuple[object, ...], str] = {}  # a row met again (the same change in the same place) is written once
     for statement_number, group in groups.items():
         statement = titles.get(statement_number)
         if statement is None:
@@ -593,7 +610,11 @@ def _render_audit_page(
             lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", data_line([words.place, words.before, words.after, words.rule])]
         for c in group:
-            cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
-            lines.append(data_line([_place(c, words), *cells, getattr(words, c.rule)]))
+            key = (c.part, c.paragraph, c.before, c.after, c.start, len(c.old), len(c.new), c.rule)
+            row = rows.get(key)
+            if row is None:
+                cells = [_table_cell(c.before, c.start, len(c.old)), _table_cell(c.after, c.start, len(c.new))]
+                row = rows[key] = data_line([_place(c, words), *cells, getattr(words, c.rule)])
+            lines.append(row)
         lines += ["```", ""]
     return "\n".join(lines)

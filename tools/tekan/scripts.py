@@ -312,13 +312,23 @@ DECLARED_SCRIPTS = {"zh-hant": "hant", "zh-tw": "hant", "zh-hk": "hant", "zh-han
 
 def script_evidence(texts: Iterable[str]) -> dict[str, str]:
     """The first script-specific character of each kind in ``texts`` ("hant"/"hans" → character)."""
-    found: dict[str, str] = {}
-    for text in texts:
-        for char in dict.fromkeys(text):  # each character once, in the order of its first occurrence
-            kind = script_only(char)
-            if kind and kind not in found:
-                found[kind] = char
-    return found
+    texts = list(texts)
+    # Each distinct character is looked at once (87,000 texts at 16,000 statements: 1 s one by one)...
+    of_kind: dict[str, set[str]] = {}
+    for char in set().union(*texts):
+        kind = script_only(char)
+        if kind:
+            of_kind.setdefault(kind, set()).add(char)
+    # ...then the first text holding a character of a kind holds the kind's first one.
+    firsts: list[tuple[int, int, str, str]] = []  # (text, position, kind, character)
+    for kind, chars in of_kind.items():
+        for number, text in enumerate(texts):
+            held = chars.intersection(text)
+            if held:
+                char = min(held, key=text.index)
+                firsts.append((number, text.index(char), kind, char))
+                break
+    return {kind: char for _, _, kind, char in sorted(firsts)}
 
 
 def detect_script(text: str, path: Path) -> str:

@@ -211,7 +211,7 @@ def boundary_finder(
     to_hans: Callable[[str], str] | None = None,
     memo: FileMemo[list[int]] | None = None,
     only_around: Iterable[str] = (),
-) -> Callable[[str], set[int]]:
+) -> Callable[[str], frozenset[int]]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
     ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
@@ -234,6 +234,9 @@ def boundary_finder(
     else:
         gate_re = None
     cutters: list[LazyTokenizer] = []
+    # jieba cuts each block on its own, by the block's characters alone: a block seen before in this run (a
+    # clause a book repeats) is cut as it was then.
+    block_cuts: dict[str, list[int]] = {}
 
     def cutter() -> LazyTokenizer:
         if not cutters:
@@ -244,12 +247,18 @@ def boundary_finder(
             cutters.append(loaded)
         return cutters[0]
 
+    def cut_block(block: str) -> list[int]:
+        found = block_cuts.get(block)
+        if found is None:
+            found = block_cuts[block] = cutter().block_cuts(block)
+        return found
+
     def segment(text: str) -> list[int]:
         simplified = to_hans(text) if to_hans is not None else text
         if len(simplified) != len(text):
             simplified = text
-        cuts = {0, len(text)}
         if gate_re is None:
+            cuts = {0, len(text)}
             # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
             for _, start, end in cutter().tokenize(simplified, HMM=False):
                 cuts.add(start)
@@ -260,18 +269,26 @@ def boundary_finder(
             for match in gate_re.finditer(source):
                 start, end = match.span(1)
                 asked[start:end] = b"\x01" * (end - start)
+        found: list[int] = []  # in increasing order, each once
         position = 0
         for block in jieba.re_han_default.finditer(simplified):
             first, last = block.span()
-            cuts.update(range(position, first + 1))  # between blocks jieba cuts at every character
+            found.extend(range(position, first + 1))  # between blocks jieba cuts at every character
+            if asked.find(1, first, last) >= 0:
+                found.extend([first + cut for cut in cut_block(block.group())[1:-1]])  # 0 and the end: the edges
             position = last
-            cuts.add(last)
-            if 1 in asked[first:last]:
-                cuts.update(first + cut for cut in cutter().block_cuts(block.group()))
-        cuts.update(range(position, len(text) + 1))
-        return sorted(cuts)
+        found.extend(range(position, len(text) + 1))
+        return found
 
-    def boundaries(text: str) -> set[int]:
-        return set(segment(text) if memo is None else memo.get(text, segment))
+    # Without a memo, each text's boundaries once per run (a book repeats its stock sentences).
+    done: dict[str, frozenset[int]] = {}
+
+    def boundaries(text: str) -> frozenset[int]:
+        if memo is not None:
+            return frozenset(memo.get(text, segment))
+        found = done.get(text)
+        if found is None:
+            found = done[text] = frozenset(segment(text))
+        return found
 
     return boundaries

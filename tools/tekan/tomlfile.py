@@ -12,6 +12,8 @@ from .errors import FORBIDDEN, Kind, TekanError, describe_forbidden, read_text
 from .model import Location
 
 _LINE_COL = re.compile(r"\(at line (\d+), column \d+\)")
+#: The header of an array-of-tables entry, ``[[name]]``.
+_TABLE_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 
 
 def load_toml(path: Path, kind: Kind) -> tuple[dict[str, Any], dict[str, list[int]]]:
@@ -26,7 +28,7 @@ def load_toml(path: Path, kind: Kind) -> tuple[dict[str, Any], dict[str, list[in
         raise TekanError(f"TOML syntax error: {message}", Location(path, line), kind) from None
     lines: dict[str, list[int]] = {}
     for number, line_text in enumerate(text.split("\n"), start=1):
-        header = re.match(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]", line_text)
+        header = _TABLE_HEADER.match(line_text) if "[[" in line_text else None
         if header:
             lines.setdefault(header[1], []).append(number)
     check_values(data, text, path, kind)
