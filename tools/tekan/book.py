@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
 from .glossary import book_glossary, load_glossary, protected_names, term_linker
 from .memo import FileMemo
-from .metadata import load_publication
+from .metadata import load_publication, metadata_path
 from .model import Glossary, Publication, Translation
 from .rendering import render_book
 
@@ -170,6 +171,38 @@ def _feature_key(seed: Path, script: str, normalise: bool, metadata: Path | None
             digest.update(b"\0absent\0")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def loaded_book(
+    seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None, normalise: bool = True
+) -> Book:
+    """:func:`load_book`, remembered in this process while its files are unchanged (keyed by the inputs and the
+    modification times of the seed(s), their metadata and the glossary).
+
+    One load however many callers ask in one build (the EPUB's settings, the pages, the colophon); and ``tekan build``
+    loads each edition's book to check it before Sphinx runs, so a Sphinx child forked from it (``tekan.processes``)
+    finds the book loaded. A Book is frozen: a remembered one is never changed by its users.
+    """
+    watched = [seed, glossary_path, metadata or metadata_path(seed)]
+    if is_collection(seed):  # a collection: its features' seeds and metadata files too
+        watched += [p for s in read_collection(seed)[1] for p in (s, metadata_path(s))]
+    stamps = tuple(_mtime(p) for p in watched)
+    return _remembered(seed, glossary_path, script, metadata, normalise, stamps)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@lru_cache(maxsize=4)
+def _remembered(
+    seed: Path, glossary: Path, script: str, metadata: Path | None, normalise: bool, stamps: tuple[int, ...]
+) -> Book:
+    del stamps  # part of the memo key only: an edited input is loaded afresh
+    return load_book(seed, glossary, script, metadata, normalise=normalise)
 
 
 def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:

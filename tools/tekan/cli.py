@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .book import Book, book_pages, load_book, write_pages
+from .book import Book, book_pages, load_book, loaded_book, write_pages
 from .editions import EDITIONS, keys
 from .errors import Kind, Problem, TekanError
 from .glossary import check_glossary, glossary_problems
@@ -306,7 +306,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     books = []
     refused = False  # --strict: every reason is listed before the build stops
     for index, script in enumerate(scripts):
-        book = load_book(seed, glossary, script, normalise=not args.verbatim)
+        # Remembered: a Sphinx build forked from this process (tekan.processes) finds it loaded.
+        book = loaded_book(seed, glossary, script, normalise=not args.verbatim)
         books.append(book)
         meta = book.publication.meta
         titles[script] = (meta.title_en or meta.title) if book.edition.translated else meta.title

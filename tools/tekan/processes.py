@@ -5,6 +5,12 @@ stopped as a whole. ``tekan`` stops the group when it is interrupted (Ctrl-C) or
 terminated (SIGTERM, SIGHUP: turned into :class:`Terminated` by :func:`stop_on_signals`); and a watchdog
 process, told through a pipe, stops it when ``tekan`` itself is killed (SIGKILL), since then no code of
 ``tekan`` runs: the pipe closes without its "done".
+
+A Sphinx run (``python -m sphinx …``) is a child forked from ``tekan`` itself rather than a fresh interpreter, on
+systems that can fork: Sphinx, its extensions and the books ``tekan`` loaded to check them are in memory already
+(:func:`preload_sphinx`), so each of the nine runs of ``make book`` starts at its first page instead of importing
+for most of a second. The child is otherwise what the fresh process was (its own session and group, the default
+signals, no file descriptors but its standard streams, ``sys.argv`` as ``-m sphinx`` gives it).
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, NoReturn, Protocol
 
 from .errors import Kind, TekanError
 
@@ -72,7 +79,15 @@ def stop_on_signals() -> None:
         signal.signal(sig, _raise_terminated)
 
 
-def stop_group(child: subprocess.Popen[bytes]) -> None:
+class Child(Protocol):
+    """A running child: a :class:`subprocess.Popen`, or a :class:`ForkedSphinx`."""
+
+    pid: int
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+def stop_group(child: Child) -> None:
     """Stop ``child`` and every process in its group: SIGTERM, then SIGKILL after ``GRACE`` seconds."""
     for sig, grace in ((signal.SIGTERM, GRACE), (signal.SIGKILL, None)):
         try:
@@ -115,11 +130,17 @@ def run_guarded(
 
     Past ``limit`` seconds (None: no limit) the group is stopped and :class:`TekanError` names the step.
     """
-    output = subprocess.DEVNULL if quiet else None
-    errors = subprocess.DEVNULL if quiet else subprocess.PIPE
-    child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
+    child: Child
+    if forks_sphinx(command):
+        forked = ForkedSphinx(command, cwd, quiet)
+        child, stderr = forked, forked.stderr
+    else:
+        output = subprocess.DEVNULL if quiet else None
+        errors = subprocess.DEVNULL if quiet else subprocess.PIPE
+        popen = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
+        child, stderr = popen, popen.stderr
     watchdog = _start_watchdog(child.pid)
-    relay = None if child.stderr is None else _Relay(child.stderr, command)
+    relay = None if stderr is None else _Relay(stderr, command)
     try:
         status = child.wait(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -135,6 +156,158 @@ def run_guarded(
     if relay is not None and (relay.report or (status and relay.no_space)):
         relay.summarise(command)
     return status
+
+
+#: Set (to anything) to run each Sphinx build in a fresh interpreter, as before forking (to compare the two).
+NO_FORK = "TEKAN_NO_FORK"
+
+#: What a Sphinx build of Tekan imports, imported once in ``tekan`` before its first forked build (a module not
+#: installed is skipped: the child imports what it needs either way).
+SPHINX_MODULES = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.builders.epub3",
+    "sphinx.search.en",
+    "sphinx.search.zh",
+    "myst_parser.sphinx_ext.main",
+    "myst_parser.parsers.sphinx_",
+    "furo",
+    "sphinxext.opengraph",
+    "tekan.sphinxext",
+    "tekan.sphinxext.typst",
+    "typst",
+    "pikepdf",
+)
+
+
+#: The process name of a forked Sphinx build (``/proc/PID/comm``).
+SPHINX_NAME = "sphinx-build"
+
+
+def forks_sphinx(command: Sequence[str]) -> bool:
+    """Whether ``command`` runs as a child forked from ``tekan`` (a Sphinx build, where the system can fork)."""
+    sphinx = len(command) > 3 and list(command[:3]) == [sys.executable, "-m", "sphinx"]
+    return sphinx and hasattr(os, "fork") and sys.platform.startswith("linux") and not os.environ.get(NO_FORK)
+
+
+def preload_sphinx() -> None:
+    """Import what a Sphinx build imports (once; each forked build finds it in memory)."""
+    import importlib
+
+    for name in SPHINX_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+class ForkedSphinx:
+    """``python -m sphinx ARGS`` run in a child forked from this process (see the module's note); its standard
+    error is a pipe (``stderr``) unless ``quiet``, which sends both streams to ``/dev/null``."""
+
+    def __init__(self, command: Sequence[str], cwd: Path | None, quiet: bool) -> None:
+        preload_sphinx()
+        read, write = (None, None) if quiet else os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing of the parent's buffers printed twice
+            stream.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _run_module_child(command[2], list(command[3:]), cwd, write)
+        self.returncode: int | None = None
+        self.stderr: IO[bytes] | None = None
+        if write is not None and read is not None:
+            os.close(write)
+            self.stderr = os.fdopen(read, "rb")
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """The exit status (negative: the signal that ended it); ``subprocess.TimeoutExpired`` after ``timeout``."""
+        if self.returncode is not None:
+            return self.returncode
+        if timeout is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+            return self.returncode
+        end = time.monotonic() + timeout
+        delay = 0.0005
+        while self.poll() is None:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(["sphinx"], timeout)
+            delay = min(delay * 2, left, 0.05)
+            time.sleep(delay)
+        assert self.returncode is not None
+        return self.returncode
+
+
+def _run_module_child(module: str, args: list[str], cwd: Path | None, stderr: int | None) -> NoReturn:
+    """In the forked child: become what ``python -m MODULE ARGS`` started with ``start_new_session`` would be, run
+    the module as ``-m`` does, and exit with its status (never returning into the parent's code)."""
+    status = 1
+    try:
+        os.setsid()
+        with contextlib.suppress(OSError):  # the name `ps` and `top` show (its command line is tekan's)
+            Path("/proc/self/comm").write_text(SPHINX_NAME, encoding="ascii")
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # tekan's handlers raise Terminated: Sphinx has the defaults
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if stderr is None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+        else:
+            os.dup2(stderr, 2)
+        os.closerange(3, _max_fd())  # as Popen's close_fds: the lock file, the pipes of other children
+        _fresh_streams()
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.argv = ["-m", *args]  # as ``python -m sphinx ARGS`` (runpy puts the module's file first)
+        sys.path[0:0] = [os.getcwd()]  # as ``-m`` puts it first
+        import runpy
+
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        status = 0
+    except SystemExit as exc:  # how ``sphinx.__main__`` ends: ``raise SystemExit(main(…))``
+        status = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if not isinstance(exc.code, int | None):  # a message, as the interpreter prints it
+            print(exc.code, file=sys.stderr)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(status)
+
+
+def _fresh_streams() -> None:
+    """``sys.stdout`` and ``sys.stderr`` on the child's file descriptors 1 and 2, as a fresh interpreter has them (the
+    parent's may be something else: a test's capture)."""
+    import io
+
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        original = getattr(sys, f"__{name}__", None)
+        stream = io.TextIOWrapper(
+            io.FileIO(fd, "w", closefd=False),
+            encoding=getattr(original, "encoding", None) or "utf-8",
+            errors=getattr(original, "errors", None) or "backslashreplace",
+            line_buffering=name == "stderr",
+        )
+        setattr(sys, name, stream)
+
+
+def _max_fd() -> int:
+    try:
+        return int(os.sysconf("SC_OPEN_MAX"))
+    except (OSError, ValueError):
+        return 4096
 
 
 #: The last line of Sphinx's crash report: the report is complete (a preview's server lives on after it).

@@ -18,6 +18,8 @@ from pathlib import Path
 
 #: The layout, copied beside the generated source.
 TEMPLATE = Path(__file__).resolve().parent / "data" / "tekanbook.typ"
+#: The edition's settings, written beside the generated source for the layout to import (:meth:`Layout.settings`).
+EDITION = "tekan-edition.typ"
 #: The Latin face of every edition (bundled in the Typst compiler: Regular, Italic, Bold, Bold Italic; full
 #: pinyin tone marks). Chinese text is set in the edition's Noto CJK face.
 LATIN_SERIF = "Libertinus Serif"
@@ -126,6 +128,20 @@ class Layout:
                 "words",
             )
         )
+
+    def settings(self) -> str:
+        """The source of :data:`EDITION`: the edition's settings the layout's functions read (``edition``), the
+        same values as the arguments of ``book``."""
+        edition = {
+            "lang": self.lang,
+            "region": self.region,
+            "script": self.script,
+            "serif": self.serif,
+            "sans": self.sans,
+            "other-serif": self.other_serif,
+            "words": dict(self.words),
+        }
+        return f"// The edition's settings, written by Tekan for tekanbook.typ.\n#let edition = {value(edition)}\n"
 
 
 def document_date(source_date_epoch: str | None) -> tuple[int, int, int, int, int, int] | None:

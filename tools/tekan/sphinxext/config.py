@@ -97,7 +97,7 @@ class NotPickled:
         self.value = None
 
 
-def loaded_book(env: BuildEnvironment | None) -> Book | None:
+def env_book(env: BuildEnvironment | None) -> Book | None:
     """The book loaded at start-up, or None before it is."""
     holder = getattr(env, "tekan_book", None)
     return holder.value if isinstance(holder, NotPickled) else None
@@ -105,7 +105,7 @@ def loaded_book(env: BuildEnvironment | None) -> Book | None:
 
 def book_of(env: BuildEnvironment) -> Book:
     """The book loaded at start-up (``tekan.sphinxext.pages.generate_pages``)."""
-    book = loaded_book(env)
+    book = env_book(env)
     if book is None:
         raise ExtensionError("tekan: the book was not loaded (is tekan.sphinxext in `extensions`?)")
     return book

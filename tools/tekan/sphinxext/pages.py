@@ -17,8 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..book import Book, book_pages, load_book, write_pages
-from ..collection import is_collection, read_collection
+from ..book import Book, book_pages, loaded_book, write_pages
 from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs, protected_names
@@ -30,7 +29,7 @@ from ..project import DEFAULT_GLOSSARY
 from ..rendering import AUDIT_PRINT_CLASS, AUDIT_TABLE, GLOSSARY_DOC, one_line, statement_doc
 from ..target import Target
 from ..translation import book_translations
-from .config import NotPickled, book_of, edition_of, get_target, loaded_book, setup_config
+from .config import NotPickled, book_of, edition_of, env_book, get_target, setup_config
 from .glossary import term_reference
 from .search import MEMO_FILE
 
@@ -79,7 +78,7 @@ class EditorsFiles(std_logging.Filter):
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         location = getattr(record, "location", None)
-        book = loaded_book(getattr(self.app, "env", None))
+        book = env_book(getattr(self.app, "env", None))
         if not isinstance(location, str | Path) or book is None:
             return True
         path, _, _ = str(location).rpartition(":") if re.search(r":\d*$", str(location)) else (str(location), "", "")
@@ -113,35 +112,16 @@ def load_for(app: Sphinx) -> Book:
     """The book named by the configuration, loaded once per build however many handlers ask for it.
 
     EPUB settings need it at config-inited, the pages at builder-inited, the EPUB again at
-    build-finished: the memo (keyed by the inputs and their modification times) makes that one load.
+    build-finished: the memo (:func:`tekan.book.loaded_book`, keyed by the inputs and their modification times)
+    makes that one load, or none in a build forked from ``tekan build``, which loaded it to check it.
     """
     target = get_target(app)
     inputs = target.inputs
     glossary = inputs.glossary or DEFAULT_GLOSSARY
-    watched = [inputs.seed, glossary, inputs.metadata or metadata_path(inputs.seed)]
     try:
-        if is_collection(inputs.seed):  # a collection: its features' seeds and metadata files too
-            watched += [p for s in read_collection(inputs.seed)[1] for p in (s, metadata_path(s))]
-        stamps = tuple(_mtime(p) for p in watched)
-        normalise = not target.variant.verbatim
-        return _load_book(inputs.seed, glossary, target.edition.key, inputs.metadata, normalise, stamps)
+        return loaded_book(inputs.seed, glossary, target.edition.key, inputs.metadata, not target.variant.verbatim)
     except TekanError as exc:
         raise ExtensionError(str(exc)) from None
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
-@lru_cache(maxsize=4)
-def _load_book(
-    seed: Path, glossary: Path, script: str, metadata: Path | None, normalise: bool, stamps: tuple[int, ...]
-) -> Book:
-    del stamps  # part of the memo key only: an edited input is loaded afresh
-    return load_book(seed, glossary, script, metadata, normalise=normalise)
 
 
 def generate_pages(app: Sphinx) -> None:

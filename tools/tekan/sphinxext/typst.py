@@ -578,6 +578,7 @@ class TypstBuilder(Builder):
         write_if_changed(self.source, source)
         template = Path(self.outdir) / ts.TEMPLATE.name
         write_if_changed(template, ts.TEMPLATE.read_text(encoding="utf-8"))
+        write_if_changed(Path(self.outdir) / ts.EDITION, self.layout().settings())
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         pass  # the whole book is written by write_documents

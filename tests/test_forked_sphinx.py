@@ -1,0 +1,86 @@
+"""A Sphinx build run by tekan is a child forked from tekan (``tekan.processes.ForkedSphinx``): it must be what the
+fresh ``python -m sphinx`` process was — its own session, the default signals, only its standard streams open, the
+working folder and ``sys.argv`` of ``-m`` — and say its exit status and messages as that process did.
+
+The conf.py of a tiny project, run by Sphinx in the child, writes down what the child sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tekan import processes
+
+CONF = """
+import json, os, signal, sys
+from pathlib import Path
+facts = {
+    "pid": os.getpid(),
+    "sid": os.getsid(0),
+    "name": Path("/proc/self/comm").read_text().strip(),
+    "fds": sorted(int(fd) for fd in os.listdir("/proc/self/fd")),
+    "term": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+    "hup": signal.getsignal(signal.SIGHUP) == signal.SIG_DFL,
+    "argv0": sys.argv[0],
+    "path0": sys.path[0],
+}
+Path(os.environ["TEKAN_TEST_FACTS"]).write_text(json.dumps(facts))
+sys.stderr.write("a line from the child\\n")
+project = "x"
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    (src / "index.rst").write_text("Title\n=====\n\nText.\n", encoding="utf-8")
+    monkeypatch.setenv("TEKAN_TEST_FACTS", str(tmp_path / "facts.json"))
+    monkeypatch.delenv(processes.NO_FORK, raising=False)
+    return src
+
+
+def sphinx(src: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "sphinx", "-q", "-b", "html", *options, str(src), str(src.parent / "out")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds are forked on Linux only")
+def test_a_forked_build_is_what_the_fresh_process_was(
+    project: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    held = os.open(tmp_path / "held", os.O_CREAT | os.O_RDWR)  # as the output folder's lock file is held
+    try:
+        assert processes.forks_sphinx(sphinx(project))
+        assert processes.run_guarded(sphinx(project), cwd=tmp_path, limit=300) == 0
+    finally:
+        os.close(held)
+    facts = json.loads((tmp_path / "facts.json").read_text())
+    assert facts["pid"] != os.getpid() and facts["sid"] == facts["pid"]  # its own session (and process group)
+    assert facts["name"] == processes.SPHINX_NAME  # what ps and top show (a fresh process: "python")
+    assert held not in facts["fds"] and max(facts["fds"]) <= 3, facts["fds"]  # 0-2, and the conf.py it reads
+    assert facts["term"] and facts["hup"]  # not tekan's handlers (they raise Terminated)
+    assert facts["argv0"].endswith(os.path.join("sphinx", "__main__.py"))
+    assert facts["path0"] == str(tmp_path)  # the working folder (Sphinx reads conf.py in its own folder)
+    assert (project.parent / "out" / "index.html").is_file()
+    assert "a line from the child" in capfd.readouterr().err  # relayed as the fresh process's was
+
+
+def test_a_forked_builds_exit_status_and_a_fresh_ones_are_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (project / "index.rst").write_text("Title\n=====\n\n:unknownrole:`x`\n", encoding="utf-8")  # a warning
+    statuses = []
+    for fork in (True, False):
+        if not fork:
+            monkeypatch.setenv(processes.NO_FORK, "1")
+        assert processes.forks_sphinx(sphinx(project)) == (fork and sys.platform.startswith("linux"))
+        statuses.append(processes.run_guarded(sphinx(project, "-W", "-E"), cwd=tmp_path, limit=300))
+        err = capfd.readouterr().err
+        assert "unknownrole" in err, err
+    assert statuses == [1, 1]  # -W: the warning made an error, in both
+    assert processes.run_guarded(sphinx(project, "--no-such-option"), cwd=tmp_path, limit=300) == 2
