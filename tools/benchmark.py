@@ -145,7 +145,10 @@ def real_blocks() -> tuple[list[list[str]], str]:
 def make_seed(count: int, folder: Path) -> Path:
     """Write a seed of ``count`` statements (the real ones, repeated) and its metadata; return the seed.
 
-    With 16 statements this is the real book: its own bylines and slugs.
+    With 16 statements this is the real book: its own bylines and slugs. Past the first 16, each copy of a
+    statement carries its copy's mark after each clause of its paragraphs (:func:`copy_mark`), so that no paragraph
+    is met twice, as in a real archive: a memo of paragraphs or segmentations cannot serve one copy from another's
+    work.
     """
     blocks, masthead = real_blocks()
     meta = tomllib.loads(SEED.with_suffix(".toml").read_text(encoding="utf-8"))
@@ -153,13 +156,16 @@ def make_seed(count: int, folder: Path) -> Path:
     statements: list[dict[str, Any]] = []
     seed_lines: list[str] = []
     for index in range(count):
-        *body, byline = blocks[index % len(blocks)]
+        headline, *paragraphs, byline = blocks[index % len(blocks)]
         entry = dict(entries[byline[2:]])
         if count != len(blocks):
             byline += _name_suffix(index)
             entry["byline"] = byline[2:]
             entry["slug"] = f"{entry['slug']}-{index:05d}"
-        seed_lines += [*body, byline]
+        copy = index // len(blocks)
+        if copy:
+            paragraphs = [_CLAUSE_END.sub(rf"\1{copy_mark(copy)}", line) for line in paragraphs]
+        seed_lines += [headline, *paragraphs, byline]
         statements.append(entry)
     seed_lines.append(masthead)
     folder.mkdir(parents=True, exist_ok=True)
@@ -173,6 +179,16 @@ def make_seed(count: int, folder: Path) -> Path:
 _CLAUSE_END = re.compile("([,，。、])")
 
 
+def copy_mark(index: int) -> str:
+    """The mark of copy ``index`` of the real text: at least two of :data:`NAME_DIGITS` (the same in both scripts;
+    no normalisation touches them)."""
+    digits, number = [], index
+    while number or len(digits) < 2:
+        number, digit = divmod(number, len(NAME_DIGITS))
+        digits.append(NAME_DIGITS[digit])
+    return "".join(reversed(digits))
+
+
 def feature_text(index: int) -> str:
     """The real seed as feature ``index`` of a collection: the first feature is the real book; every other one
     carries its own mark after each clause of its paragraphs, so that no paragraph (or stretch of text between
@@ -181,11 +197,7 @@ def feature_text(index: int) -> str:
     text = SEED.read_text(encoding="utf-8")
     if index == 0:
         return text
-    digits, number = [], index
-    while number or len(digits) < 2:
-        number, digit = divmod(number, len(NAME_DIGITS))  # the same in both scripts; no normalisation touches them
-        digits.append(NAME_DIGITS[digit])
-    mark = "".join(reversed(digits))
+    mark = copy_mark(index)
     blocks, _ = real_blocks()
     paragraphs = {line for block in blocks for line in block[1:-1]}  # not headlines, bylines or the masthead
     lines = text.split("\n")
