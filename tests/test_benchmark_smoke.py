@@ -61,3 +61,23 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         assert "| – |" not in line or "not measured" in line, line
     single = data["single_feature"][-1]
     assert single["edit_ok"] and single["edit_cpu_s"] > 0 and single["largest_site_kb"] > single["page_kb"] > 0
+
+
+def test_the_benchmarks_large_seeds_repeat_no_paragraph(tmp_path: Path) -> None:
+    """A memo of paragraphs must not make the benchmark's archive cheap: past the real 16, every copy of a
+    statement has paragraphs of its own, in a single feature's seed as in a collection's features."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import benchmark
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    blocks, _ = benchmark.real_blocks()
+    real = {line for block in blocks for line in block[1:-1]}
+    seed = benchmark.make_seed(3 * len(blocks), tmp_path / "single")
+    lines = [line for line in seed.read_text(encoding="utf-8").split("\n") if line.strip()][:-1]  # not the masthead
+    paragraphs = [line for line in lines if not line.startswith("——") and line not in {b[0] for b in blocks}]
+    assert len(paragraphs) == 3 * len(real) and len(set(paragraphs)) == len(paragraphs)
+    collection = benchmark.make_collection(3 * len(blocks), tmp_path / "collection")
+    texts = [path.read_text(encoding="utf-8") for path in sorted(collection.parent.glob("issue-*.txt"))]
+    seen = [line for text in texts for line in text.split("\n") if line.strip() and not line.startswith("——")]
+    assert len([line for line in seen if line in real]) == len(real)  # the first feature alone is the real book
