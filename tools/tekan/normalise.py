@@ -30,6 +30,7 @@ from pathlib import Path
 from .datafiles import read_columns
 from .errors import Kind, TekanError
 from .linking import Linker
+from .memo import FileMemo
 from .model import Change, Location, Publication, Statement
 
 #: Mainland forms and their Traditional forms: ``FOUND<TAB>TRADITIONAL`` per line.
@@ -262,21 +263,34 @@ def normalise_seed(publication: Publication) -> Publication:
     return normalise_publication(publication)
 
 
+def protected_names(publication: Publication) -> set[str]:
+    """The names normalisation leaves alone (the bylines' persons and organisations)."""
+    return {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
+
+
 def normalise_publication(
-    publication: Publication, words: dict[str, str] | None = None, rules: Iterable[str] = RULES
+    publication: Publication,
+    words: dict[str, str] | None = None,
+    rules: Iterable[str] = RULES,
+    memo: FileMemo[tuple[str, list[Edit]]] | None = None,
 ) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
     Bylines are names: only look-alike misprints are corrected in them (陜西 → 陝西), and recorded too.
     ``rules`` names the rules to apply (all by default); a Simplified seed gets only ``SIMPLIFIED_RULES`` of them,
-    its quotation marks in the Simplified convention.
+    its quotation marks in the Simplified convention. ``memo`` remembers each text's normalisation (its key must
+    stand for the words, the rules, the script and the protected names).
     """
-    names = {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
+    names = protected_names(publication)
     if publication.script == "hans":
         rules = [rule for rule in rules if rule in SIMPLIFIED_RULES]
         normaliser = Normaliser({}, protected=names, rules=rules, customary={}, lookalikes={}, quotes=CURLY_QUOTES)
     else:
         normaliser = Normaliser(words, protected=names, rules=rules)
+
+    def normalise(text: str) -> tuple[str, list[Edit]]:
+        return normaliser.normalise(text) if memo is None else memo.get(text, normaliser.normalise)
+
     changes: list[Change] = []
     statements: list[Statement] = []
     for statement in publication.statements:
@@ -292,28 +306,26 @@ def normalise_publication(
                 person=normaliser.correct_lookalikes(a.person),
             )
             statement = replace(statement, attribution=corrected)
-        headline, edits = normaliser.normalise(statement.headline)
+        headline, edits = normalise(statement.headline)
         changes += [change_record(statement.headline, e, statement.line, statement.number, "headline") for e in edits]
         paragraphs: list[str] = []
         lines = statement.paragraph_lines
         for index, paragraph in enumerate(statement.paragraphs):
-            text, edits = normaliser.normalise(paragraph)
+            text, edits = normalise(paragraph)
             line = lines[index] if index < len(lines) else 0
             changes += [change_record(paragraph, e, line, statement.number, "paragraph", index + 1) for e in edits]
             paragraphs.append(text)
         # An editor's note quotes the printed text: quote it as the edition prints it.
-        notes = tuple(
-            (normaliser.normalise(text)[0], normaliser.normalise(note)[0]) for text, note in statement.meta.editor_notes
-        )
+        notes = tuple((normalise(text)[0], normalise(note)[0]) for text, note in statement.meta.editor_notes)
         meta = replace(statement.meta, editor_notes=notes)
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
-    masthead, edits = normaliser.normalise(publication.masthead)
+    masthead, edits = normalise(publication.masthead)
     changes += [change_record(publication.masthead, e, publication.masthead_line, 0, "masthead") for e in edits]
     # Facts read from the masthead get its corrections too (listed once, under the masthead).
     book = publication.meta
 
     def from_masthead(name: str, value: str) -> str:
-        return normaliser.normalise(value)[0] if name in book.from_masthead else value
+        return normalise(value)[0] if name in book.from_masthead else value
 
     return replace(
         publication,
