@@ -95,6 +95,23 @@ def test_editing_a_paragraph_rereads_that_page_only(book: Book, make_app, tmp_pa
     assert_same_as_clean_build(book, make_app, tmp_path)
 
 
+def test_an_edit_that_changes_no_title_reuses_the_sidebar_of_the_last_build(
+    book: Book, make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folders' sidebars are kept from build to build (``tekan-navigation.pickle``): an edit that leaves every
+    title and table of contents as it was resolves no toctree for them, and the pages are a clean build's."""
+    from tekan.sphinxext import navigation
+
+    resolved: list[str] = []
+    real = navigation.global_toctree_for_doc
+    monkeypatch.setattr(navigation, "global_toctree_for_doc", lambda *a, **k: resolved.append(a[1]) or real(*a, **k))
+    book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要更好地服務產業。")
+    book.build()
+    assert resolved == []
+    monkeypatch.setattr(navigation, "global_toctree_for_doc", real)
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
 def test_a_new_term_use_updates_the_glossary_backlinks(book: Book, make_app, tmp_path: Path) -> None:
     assert "statements/zhao-liu.html#zhao-liu" not in backlinks(book)
     book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要服務產業，計量也一樣。")

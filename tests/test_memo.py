@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tekan.memo import JOURNAL_FROM, FileMemo, code_digest, keyed_file
+from tekan.memo import JOURNAL_FROM, FileMemo, PartitionedMemo, code_digest, keyed_file
 from tekan.scripts import to_hans
 from tekan.segmenting import boundary_finder
 
@@ -176,3 +176,18 @@ def test_a_memo_of_the_shared_cache_has_a_file_per_key_and_keeps_the_latest(tmp_
         memo.save()
     assert sorted(p.name.startswith("feature-memo-") for p in tmp_path.iterdir()) == [True] * 3
     assert keyed_file(tmp_path, "feature-memo.pickle", "4").is_file()
+
+
+def test_a_partitioned_memo_reads_only_the_parts_it_looks_up(tmp_path: Path) -> None:
+    folder = tmp_path / "search-memo"
+    compute = Counter()
+    memo: PartitionedMemo[list[str]] = PartitionedMemo(folder, "k", parts=16)
+    texts = [f"段落{n}" for n in range(200)]
+    assert [memo.get(text, compute) for text in texts] == [[text[::-1]] for text in texts]
+    memo.save()
+    assert len(list(folder.glob("*.pickle"))) == 16 and all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
+    again: PartitionedMemo[list[str]] = PartitionedMemo(folder, "k", parts=16)
+    assert again.get("段落7", compute) == ["7落段"] and len(again.loaded) == 1
+    assert compute.calls == texts
+    assert PartitionedMemo(folder, "other key", parts=16).get("段落7", compute) == ["7落段"]
+    assert compute.calls == [*texts, "段落7"]

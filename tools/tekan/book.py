@@ -121,7 +121,7 @@ def load_book(
 
     def load_one(_: str) -> tuple[Publication, list[Problem]]:
         loaded, found = load_publication(seed, metadata)
-        return _edition(loaded, library, script, normalise), found
+        return _edition(loaded, library, script, normalise, remember=True), found
 
     # One feature of 1,600 statements: parsing, normalising and converting it took 2 s of every build.
     publication, problems = memo.get(_feature_key(seed, script, normalise, metadata), load_one)
@@ -135,6 +135,8 @@ def load_book(
 FEATURE_MEMO_FILE = "feature-memo.pickle"
 
 
+#: Each text's normalisation in a book of one seed (:func:`_edition`).
+NORMALISE_MEMO_FILE = "normalise-memo.pickle"
 #: The memo of a book of one feature (its last two versions: one feature is the whole book, megabytes).
 PUBLICATION_MEMO_FILE = "publication-memo.pickle"
 
@@ -205,13 +207,28 @@ def _remembered(
     return load_book(seed, glossary, script, metadata, normalise=normalise)
 
 
-def _edition(publication: Publication, glossary: Glossary, script: str, normalise: bool) -> Publication:
-    """The text as the edition prints it: normalised or verbatim, in its script."""
+def _edition(
+    publication: Publication, glossary: Glossary, script: str, normalise: bool, remember: bool = False
+) -> Publication:
+    """The text as the edition prints it: normalised or verbatim, in its script; ``remember``: each text's
+    normalisation kept in the cache folder (a book of one seed: an edit normalises its own paragraph, not 1,600
+    statements)."""
     if normalise:
-        from .normalise import normalise_publication
+        from .normalise import normalise_publication, protected_names
 
+        memo: FileMemo[Any] | None = None
+        if remember:
+            from .memo import PACKAGE, code_digest, keyed_file
+            from .segmenting import cache_dir
+
+            paths = [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")]
+            code = sorted(str(p.relative_to(PACKAGE)) for p in paths if p.is_file())
+            key = code_digest(code, publication.script, repr(sorted(protected_names(publication))))
+            memo = FileMemo(keyed_file(cache_dir(), NORMALISE_MEMO_FILE, key, files=3), key, keep=2)
         # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
-        publication = normalise_publication(publication)
+        publication = normalise_publication(publication, memo=memo)
+        if memo is not None:
+            memo.save()
     edition = EDITIONS[script]
     if edition.script == "hans" and publication.script == "hant":
         from .scripts import publication_to_hans

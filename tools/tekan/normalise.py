@@ -30,6 +30,7 @@ from pathlib import Path
 from .datafiles import read_columns
 from .errors import Kind, TekanError
 from .linking import Linker
+from .memo import FileMemo
 from .model import Change, Location, Publication, Statement
 
 #: Mainland forms and their Traditional forms: ``FOUND<TAB>TRADITIONAL`` per line.
@@ -262,28 +263,41 @@ def normalise_seed(publication: Publication) -> Publication:
     return normalise_publication(publication)
 
 
+def protected_names(publication: Publication) -> set[str]:
+    """The names normalisation leaves alone (the bylines' persons and organisations)."""
+    return {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
+
+
 def normalise_publication(
-    publication: Publication, words: dict[str, str] | None = None, rules: Iterable[str] = RULES
+    publication: Publication,
+    words: dict[str, str] | None = None,
+    rules: Iterable[str] = RULES,
+    memo: FileMemo[tuple[str, list[Edit]]] | None = None,
 ) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
     Bylines are names: only look-alike misprints are corrected in them (陜西 → 陝西), and recorded too.
     ``rules`` names the rules to apply (all by default); a Simplified seed gets only ``SIMPLIFIED_RULES`` of them,
-    its quotation marks in the Simplified convention.
+    its quotation marks in the Simplified convention. ``memo`` remembers each text's normalisation (its key must
+    stand for the words, the rules, the script and the protected names).
     """
-    names = {n for st in publication.statements for n in (st.attribution.person, st.attribution.organisation) if n}
+    names = protected_names(publication)
     if publication.script == "hans":
         rules = [rule for rule in rules if rule in SIMPLIFIED_RULES]
         normaliser = Normaliser({}, protected=names, rules=rules, customary={}, lookalikes={}, quotes=CURLY_QUOTES)
     else:
         normaliser = Normaliser(words, protected=names, rules=rules)
+
+    def normalise(text: str) -> tuple[str, list[Edit]]:
+        return normaliser.normalise(text) if memo is None else memo.get(text, normaliser.normalise)
+
     changes: list[Change] = []
     statements: list[Statement] = []
     contexts: dict[str, list[tuple[str, str, int, str, str, str]]] = {}
 
     def normalised(text: str, line: int, number: int, part: str, paragraph: int = 0) -> str:
         """The text normalised, its changes recorded (the context of each worked out once per distinct text)."""
-        result, edits = normaliser.normalise(text)
+        result, edits = normalise(text)
         if edits:
             found = contexts.get(text)
             if found is None:
@@ -311,9 +325,7 @@ def normalise_publication(
             line = lines[index] if index < len(lines) else 0
             paragraphs.append(normalised(paragraph, line, statement.number, "paragraph", index + 1))
         # An editor's note quotes the printed text: quote it as the edition prints it.
-        notes = tuple(
-            (normaliser.normalise(text)[0], normaliser.normalise(note)[0]) for text, note in statement.meta.editor_notes
-        )
+        notes = tuple((normalise(text)[0], normalise(note)[0]) for text, note in statement.meta.editor_notes)
         meta = replace(statement.meta, editor_notes=notes)
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
     masthead = normalised(publication.masthead, publication.masthead_line, 0, "masthead")
@@ -321,7 +333,7 @@ def normalise_publication(
     book = publication.meta
 
     def from_masthead(name: str, value: str) -> str:
-        return normaliser.normalise(value)[0] if name in book.from_masthead else value
+        return normalise(value)[0] if name in book.from_masthead else value
 
     return replace(
         publication,

@@ -413,11 +413,7 @@ def render_book(
     if not features:
         pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
         if publication.changes:
-            audit = _remembered(
-                memo,
-                ("audit", publication, edition, ""),
-                lambda: render_audit_pages(publication, edition),
-            )
+            audit = render_audit_pages(publication, edition, memo=memo)  # one feature's log: each page remembered
             pages |= {f"{name}.md": text for name, text in audit.items()}
     for feature in features:
         fid = feature.statements[0].meta.feature if feature.statements else ""
@@ -561,11 +557,14 @@ def render_audit(publication: Publication, edition: Edition = HANT, feature: str
     return next(iter(render_audit_pages(publication, edition, feature).values()))
 
 
-def render_audit_pages(publication: Publication, edition: Edition = HANT, feature: str = "") -> dict[str, str]:
+def render_audit_pages(
+    publication: Publication, edition: Edition = HANT, feature: str = "", memo: FileMemo[Any] | None = None
+) -> dict[str, str]:
     """The audit pages, the production log: every change normalisation made, by statement and paragraph, each with
     a link to its statement (the site and the EPUB); page name (without ``.md``) → MyST. Outside the contents: the
     editorial note links to the first page; a log of more than :data:`AUDIT_STATEMENTS_PER_PAGE` statements goes on
-    over numbered pages, each linking to all of them."""
+    over numbered pages, each linking to all of them. ``memo`` keeps each page (an edit renders the page of the
+    statement it changed)."""
     groups: dict[int, list[Change]] = {}
     for change in publication.changes:
         groups.setdefault(change.statement, []).append(change)
@@ -575,7 +574,15 @@ def render_audit_pages(publication: Publication, edition: Edition = HANT, featur
     pages: dict[str, str] = {}
     for index, chunk in enumerate(chunks or [[]], start=1):
         here = audit_page_doc(feature, index)
-        pages[here] = _render_audit_page({n: groups[n] for n in chunk}, titles, edition, feature, index, len(chunks))
+        page = {n: groups[n] for n in chunk}
+        own = {n: titles[n] for n in chunk if n in titles}
+        pages[here] = _remembered(
+            memo,
+            ("audit-page", page, own, edition, feature, index, len(chunks)),
+            lambda page=page, own=own, index=index: _render_audit_page(  # type: ignore[misc]
+                page, own, edition, feature, index, len(chunks)
+            ),
+        )
     return pages
 
 

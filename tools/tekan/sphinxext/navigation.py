@@ -23,6 +23,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -156,9 +157,79 @@ def _page_href(app: Sphinx, pagename: str) -> str:
     return str(app.builder.get_relative_uri(f"{_folder(pagename)}/{_NOWHERE}".lstrip("/"), pagename))
 
 
+#: The folders' trees of the last build, beside the doctrees, with the digest of what they were made from.
+TREES_FILE = "tekan-navigation.pickle"
+
+
+def _navigation_key(app: Sphinx) -> str:
+    """A digest of everything the sidebar is made from: every page's table of contents (its toctrees too), title
+    and included pages, the section numbers, the builder, its tags, the sidebar's settings and this code."""
+    import hashlib
+    import pickle
+
+    import furo
+
+    env = app.env
+    inputs = (
+        sorted((name, str(toc)) for name, toc in env.tocs.items()),
+        sorted((name, title.astext()) for name, title in env.titles.items()),
+        sorted(env.toctree_includes.items()),
+        sorted(env.toc_secnumbers.items()),
+        app.builder.name,
+        sorted(app.builder.tags),
+        app.config.root_doc,
+        app.config.tekan_sidebar_entries,
+        app.config.tekan_sidebar_features,
+        bool(book_of(env).features),
+        furo.__version__,
+        Path(__file__).read_bytes(),
+    )
+    return hashlib.sha256(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _trees(app: Sphinx) -> dict[str, FolderTree]:
+    """The folders' trees of this build: those of the last build when nothing they are made from changed (an edit
+    to a statement's text: the sidebar of a feature of 1,600 statements is not resolved again)."""
+    cache: dict[str, FolderTree] | None = app.builder.__dict__.get("_tekan_navigation")
+    if cache is None:
+        import pickle
+
+        from ..files import read_private
+
+        key = _navigation_key(app)
+        cache = {}
+        data = read_private(Path(app.doctreedir) / TREES_FILE)
+        try:
+            stored = pickle.loads(data) if data is not None else None
+            if isinstance(stored, dict) and stored.get("key") == key:
+                cache = dict(stored["trees"])
+        except Exception:  # another version's, or cut short: computed again
+            cache = {}
+        app.builder.__dict__["_tekan_navigation"] = cache
+        app.builder.__dict__["_tekan_navigation_key"] = (key, set(cache))
+    return cache
+
+
+def save_trees(app: Sphinx, exception: Exception | None) -> None:
+    """Keep this build's trees for the next build (when it computed one)."""
+    cache = app.builder.__dict__.get("_tekan_navigation")
+    key, stored = app.builder.__dict__.get("_tekan_navigation_key", ("", set()))
+    if exception is not None or cache is None or set(cache) == stored:
+        return
+    import contextlib
+    import pickle
+
+    from ..files import atomic_write
+
+    data = pickle.dumps({"key": key, "trees": cache}, pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        atomic_write(Path(app.doctreedir) / TREES_FILE, data, mode=0o600, follow_link=False, private=True)
+
+
 def folder_tree(app: Sphinx, folder: str) -> FolderTree:
-    """The unmarked tree of ``folder``, computed on first use in this build (and this process)."""
-    cache: dict[str, FolderTree] = app.builder.__dict__.setdefault("_tekan_navigation", {})
+    """The unmarked tree of ``folder``, computed on first use in this build (and this process), or kept from the last
+    build."""
+    cache = _trees(app)
     tree = cache.get(folder)
     if tree is None:
         from furo.navigation import get_navigation_tree
@@ -313,5 +384,6 @@ def setup_navigation(app: Sphinx) -> None:
         description="a sidebar of more entries leaves out its deepest level (a feature's statements: the sidebar "
         "lists the sectors, a sector's page its statements), so a page's size does not grow with the feature",
     )
+    app.connect("build-finished", save_trees)
     app.connect("html-page-context", shared_navigation_on, priority=400)
     app.connect("html-page-context", shared_navigation_off, priority=600)

@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, versions
+from ..memo import SEGMENTING_PACKAGES, FileMemo, PartitionedMemo, code_digest, versions
 from ..searching import TermFinder, chars_to_hans, han_index_words, word_pinyin
 
 logger = logging.getLogger(__name__)
@@ -106,9 +106,9 @@ def index_words(
     return words
 
 
-#: The memo of index words in the doctree folder (:class:`tekan.memo.FileMemo`): the glossary is rewritten, so
-#: re-indexed, on every build; its unchanged paragraphs keep their words.
-MEMO_FILE = "tekan-search-memo.pickle"
+#: The memo of index words in the doctree folder (:class:`tekan.memo.PartitionedMemo`, a folder of parts): a
+#: rewritten page's unchanged paragraphs keep their words, and a build reads the parts of the texts it indexes.
+MEMO_FILE = "tekan-search-memo"
 STEM_MEMO_FILE = "tekan-stem-memo.pickle"  # beside it: each word's stem
 #: The modules whose code decides a text's index words: an edit to any of them starts a new memo.
 _INDEXING_CODE = ("sphinxext/search.py", "searching.py", "segmenting.py", "scripts.py")
@@ -141,9 +141,12 @@ class SearchTekan(SearchLanguage):
         finder = json.dumps([self.finder.keys, self.finder.words] if self.finder else [], sort_keys=True)
         memo = Path(options["memo"]) if options.get("memo") else None
         key = code_digest(_INDEXING_CODE, words, finder, versions(*SEGMENTING_PACKAGES))
-        self.memo: FileMemo[list[str]] = FileMemo(memo, key)
+        self.memo: PartitionedMemo[list[str]] = PartitionedMemo(memo, key)
+        if memo is not None:  # an earlier version's memo in one file
+            for old in ("tekan-search-memo.pickle", "tekan-search-memo.pickle.new"):
+                memo.with_name(old).unlink(missing_ok=True)
         # Sphinx stems every word of every page, most of them again and again (and the glossary's on every build).
-        stems = memo.with_name(STEM_MEMO_FILE) if memo else None
+        stems = memo.with_name(STEM_MEMO_FILE) if memo else None  # small: one file
         self.stems: FileMemo[str] = FileMemo(stems, code_digest(_INDEXING_CODE, versions("snowballstemmer")))
         from ..segmenting import cache_dir
 
