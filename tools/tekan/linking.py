@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Nested dict of characters; the key "" marks the end of a form.
 Trie = dict[str, "Trie"]
@@ -106,6 +106,8 @@ class Linker:
     boundaries: Boundaries | None = None  # word boundaries of a text; None: any character boundary
     trie: Trie | None = None  # ``forms`` as a trie, for matching between word boundaries
     firsts: re.Pattern[str] | None = None  # any first character of a form (where ``trie`` may start a match)
+    # Between word boundaries: each text's occurrences, once per run (a book repeats its stock sentences).
+    found: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -144,13 +146,21 @@ class Linker:
             return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
         if self.pattern.search(text) is None:  # most paragraphs of a long book hold no form: skip segmenting them
             return []
-        cuts = self.boundaries(text)
+        done = self.found.get(text)
+        if done is None:
+            done = self.found[text] = self._between_boundaries(text, self.trie, self.firsts, self.boundaries)
+        return done
+
+    def _between_boundaries(
+        self, text: str, trie: Trie, firsts: re.Pattern[str], boundaries: Boundaries
+    ) -> list[tuple[int, int, str]]:
+        cuts = boundaries(text)
         if not isinstance(cuts, set | frozenset) or 0 not in cuts or len(text) not in cuts:
             cuts = {*cuts, 0, len(text)}
         found: list[tuple[int, int, str]] = []
-        trie, size, position = self.trie, len(text), 0
+        size, position = len(text), 0
         # Only where a form's first character stands can an occurrence start: the others are stepped over.
-        for first in self.firsts.finditer(text):
+        for first in firsts.finditer(text):
             start = first.start()
             if start < position or start not in cuts:
                 continue

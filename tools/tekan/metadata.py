@@ -246,10 +246,12 @@ def _declared_script(publication: Publication, language: str, path: Path) -> Pub
     if declared is None:
         known = ", ".join(sorted({"zh-Hant", "zh-Hans"}))
         raise TekanError(f"language {language!r} is not a Chinese script tag (use {known})", where, Kind.metadata)
+    if declared == publication.script:
+        return replace(publication, script=declared)
     texts = [text for st in publication.statements for text in (st.headline, *st.paragraphs, st.attribution.raw)]
     texts.append(publication.masthead)  # in seed order, so the example is the first such character
     evidence = script_evidence(texts)
-    if declared != publication.script and publication.script in evidence:
+    if publication.script in evidence:
         names = {"hant": "Traditional", "hans": "Simplified"}
         raise TekanError(
             f"language {language!r} says the seed is {names[declared]}, but it is written in "
@@ -417,7 +419,12 @@ def table_line(path: Path, table: str) -> int:
     """The line of a TOML file's ``[table]`` header; 0 where it has none."""
     if not path.is_file():
         return 0
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), start=1):
-        if line.strip() == f"[{table}]":
+    text, header = path.read_text(encoding="utf-8", errors="replace"), f"[{table}]"
+    start, number = 0, 1
+    while True:  # line by line up to the header only: a header stands near the top, 16,000 entries after it
+        end = text.find("\n", start)
+        if (text[start:] if end < 0 else text[start:end]).strip() == header:
             return number
-    return 0
+        if end < 0:
+            return 0
+        start, number = end + 1, number + 1

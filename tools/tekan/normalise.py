@@ -326,7 +326,7 @@ def normalise_publication(
             paragraphs.append(normalised(paragraph, line, statement.number, "paragraph", index + 1))
         # An editor's note quotes the printed text: quote it as the edition prints it.
         notes = tuple((normalise(text)[0], normalise(note)[0]) for text, note in statement.meta.editor_notes)
-        meta = replace(statement.meta, editor_notes=notes)
+        meta = statement.meta if notes == statement.meta.editor_notes else replace(statement.meta, editor_notes=notes)
         statements.append(replace(statement, headline=headline, paragraphs=tuple(paragraphs), meta=meta))
     masthead = normalised(publication.masthead, publication.masthead_line, 0, "masthead")
     # Facts read from the masthead get its corrections too (listed once, under the masthead).

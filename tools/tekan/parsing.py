@@ -133,6 +133,8 @@ def default_slug(person: str, number: int) -> str:
 def check_characters(text: str, path: Path) -> list[Problem]:
     """Raise TekanError at the first forbidden character; warn about U+FFFD (text damaged earlier)."""
     problems: list[Problem] = []
+    if FORBIDDEN.search(text) is None and "\ufffd" not in text:  # the usual case: no line to look at
+        return problems
     for number, line in enumerate(text.split("\n"), start=1):
         bad = FORBIDDEN.search(line)
         if bad:

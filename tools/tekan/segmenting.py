@@ -211,7 +211,7 @@ def boundary_finder(
     to_hans: Callable[[str], str] | None = None,
     memo: FileMemo[list[int]] | None = None,
     only_around: Iterable[str] = (),
-) -> Callable[[str], frozenset[int]]:
+) -> Callable[[str], set[int]]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
     ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
@@ -280,15 +280,7 @@ def boundary_finder(
         found.extend(range(position, len(text) + 1))
         return found
 
-    # Without a memo, each text's boundaries once per run (a book repeats its stock sentences).
-    done: dict[str, frozenset[int]] = {}
-
-    def boundaries(text: str) -> frozenset[int]:
-        if memo is not None:
-            return frozenset(memo.get(text, segment))
-        found = done.get(text)
-        if found is None:
-            found = done[text] = frozenset(segment(text))
-        return found
+    def boundaries(text: str) -> set[int]:
+        return set(segment(text) if memo is None else memo.get(text, segment))
 
     return boundaries
