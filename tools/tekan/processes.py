@@ -162,22 +162,42 @@ def run_guarded(
 NO_FORK = "TEKAN_NO_FORK"
 
 #: What a Sphinx build of Tekan imports, imported once in ``tekan`` before its first forked build (a module not
-#: installed is skipped: the child imports what it needs either way).
+#: installed is skipped: the child imports whatever it needs either way, this only saves each build the time). Not
+#: Sphinx's built-in extensions: one of them (``sphinx.domains.python``) translates a label when it is imported
+#: after Sphinx's translations are set up, as in a fresh process, and leaves it to the edition's language when
+#: imported before (the site's ``objects.inv`` would change); nor the a11y_pygments styles, which configure the
+#: root logger when imported.
 SPHINX_MODULES = (
     "sphinx.cmd.build",
     "sphinx.application",
-    "sphinx.builders.html",
-    "sphinx.builders.epub3",
+    "sphinx.jinja2glue",
+    "sphinx.util.template",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.doctest",
     "sphinx.search.en",
     "sphinx.search.zh",
+    "docutils.languages.en",
+    "docutils.languages.zh_tw",
+    "docutils.parsers.rst.languages.zh_tw",
     "myst_parser.sphinx_ext.main",
+    "myst_parser.sphinx_ext.myst_refs",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
     "myst_parser.parsers.sphinx_",
     "furo",
+    "sphinx_basic_ng",
+    "pygments.styles.native",
+    "notfound.extension",
     "sphinxext.opengraph",
     "tekan.sphinxext",
     "tekan.sphinxext.typst",
     "typst",
     "pikepdf",
+    "PIL.Image",
+    "PIL.ImageDraw",
+    "PIL.ImageFont",
+    "PIL.PngImagePlugin",
+    "xml.dom.minidom",
 )
 
 
