@@ -228,8 +228,15 @@ class ForkedSphinx:
         preload_sphinx()
         read, write = (None, None) if quiet else os.pipe()
         for stream in (sys.stdout, sys.stderr):  # nothing of the parent's buffers printed twice
-            stream.flush()
-        self.pid = os.fork()
+            if stream is not None:
+                stream.flush()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no memory for another process: the pipe goes, the error is tekan's one line
+            for fd in (read, write):
+                if fd is not None:
+                    os.close(fd)
+            raise
         if self.pid == 0:  # the child: never returns
             _run_module_child(command[2], list(command[3:]), cwd, write)
         self.returncode: int | None = None
