@@ -7,10 +7,11 @@ process, told through a pipe, stops it when ``tekan`` itself is killed (SIGKILL)
 ``tekan`` runs: the pipe closes without its "done".
 
 A Sphinx run (``python -m sphinx …``) is a child forked from ``tekan`` itself rather than a fresh interpreter, on
-systems that can fork: Sphinx, its extensions and the books ``tekan`` loaded to check them are in memory already
-(:func:`preload_sphinx`), so each of the nine runs of ``make book`` starts at its first page instead of importing
-for most of a second. The child is otherwise what the fresh process was (its own session and group, the default
-signals, no file descriptors but its standard streams, ``sys.argv`` as ``-m sphinx`` gives it).
+systems that can fork: Sphinx and its extensions (:func:`preload_sphinx`) and the books ``tekan`` loaded to check
+them (:func:`tekan.book.loaded_book`) are in memory already, so each of the nine runs of ``make book`` starts at its
+first page instead of importing for most of a second. The child is otherwise what the fresh process was (its own
+session and group, the default signals, no file descriptors but its standard streams, ``sys.argv`` as ``-m sphinx``
+gives it).
 """
 
 from __future__ import annotations
