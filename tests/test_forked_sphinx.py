@@ -30,6 +30,9 @@ facts = {
 }
 Path(os.environ["TEKAN_TEST_FACTS"]).write_text(json.dumps(facts))
 sys.stderr.write("a line from the child\\n")
+if os.environ.get("TEKAN_TEST_SLEEP"):
+    import time
+    time.sleep(300)
 project = "x"
 """
 
@@ -84,3 +87,23 @@ def test_a_forked_builds_exit_status_and_a_fresh_ones_are_the_same(
         assert "unknownrole" in err, err
     assert statuses == [1, 1]  # -W: the warning made an error, in both
     assert processes.run_guarded(sphinx(project, "--no-such-option"), cwd=tmp_path, limit=300) == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds are forked on Linux only")
+def test_a_forked_build_past_its_time_limit_is_stopped_in_one_line(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from tekan.errors import TekanError
+
+    monkeypatch.setenv("TEKAN_TEST_SLEEP", "1")
+    started = time.monotonic()
+    with pytest.raises(TekanError, match=r"^--time-limit: Sphinx \(html\) did not finish within 2 s and was stopped"):
+        processes.run_guarded(sphinx(project), cwd=tmp_path, limit=2)
+    assert time.monotonic() - started < 30
+    pid = json.loads((tmp_path / "facts.json").read_text())["pid"]
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no such child any more
+        os.waitpid(pid, os.WNOHANG)
+    assert not Path("/proc", str(pid)).exists()
+    capfd.readouterr()

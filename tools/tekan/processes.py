@@ -7,10 +7,11 @@ process, told through a pipe, stops it when ``tekan`` itself is killed (SIGKILL)
 ``tekan`` runs: the pipe closes without its "done".
 
 A Sphinx run (``python -m sphinx …``) is a child forked from ``tekan`` itself rather than a fresh interpreter, on
-systems that can fork: Sphinx, its extensions and the books ``tekan`` loaded to check them are in memory already
-(:func:`preload_sphinx`), so each of the nine runs of ``make book`` starts at its first page instead of importing
-for most of a second. The child is otherwise what the fresh process was (its own session and group, the default
-signals, no file descriptors but its standard streams, ``sys.argv`` as ``-m sphinx`` gives it).
+systems that can fork: Sphinx and its extensions (:func:`preload_sphinx`) and the books ``tekan`` loaded to check
+them (:func:`tekan.book.loaded_book`) are in memory already, so each of the nine runs of ``make book`` starts at its
+first page instead of importing for most of a second. The child is otherwise what the fresh process was (its own
+session and group, the default signals, no file descriptors but its standard streams, ``sys.argv`` as ``-m sphinx``
+gives it).
 """
 
 from __future__ import annotations
@@ -162,22 +163,42 @@ def run_guarded(
 NO_FORK = "TEKAN_NO_FORK"
 
 #: What a Sphinx build of Tekan imports, imported once in ``tekan`` before its first forked build (a module not
-#: installed is skipped: the child imports what it needs either way).
+#: installed is skipped: the child imports whatever it needs either way, this only saves each build the time). Not
+#: Sphinx's built-in extensions: one of them (``sphinx.domains.python``) translates a label when it is imported
+#: after Sphinx's translations are set up, as in a fresh process, and leaves it to the edition's language when
+#: imported before (the site's ``objects.inv`` would change); nor the a11y_pygments styles, which configure the
+#: root logger when imported.
 SPHINX_MODULES = (
     "sphinx.cmd.build",
     "sphinx.application",
-    "sphinx.builders.html",
-    "sphinx.builders.epub3",
+    "sphinx.jinja2glue",
+    "sphinx.util.template",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.doctest",
     "sphinx.search.en",
     "sphinx.search.zh",
+    "docutils.languages.en",
+    "docutils.languages.zh_tw",
+    "docutils.parsers.rst.languages.zh_tw",
     "myst_parser.sphinx_ext.main",
+    "myst_parser.sphinx_ext.myst_refs",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
     "myst_parser.parsers.sphinx_",
     "furo",
+    "sphinx_basic_ng",
+    "pygments.styles.native",
+    "notfound.extension",
     "sphinxext.opengraph",
     "tekan.sphinxext",
     "tekan.sphinxext.typst",
     "typst",
     "pikepdf",
+    "PIL.Image",
+    "PIL.ImageDraw",
+    "PIL.ImageFont",
+    "PIL.PngImagePlugin",
+    "xml.dom.minidom",
 )
 
 
@@ -208,8 +229,15 @@ class ForkedSphinx:
         preload_sphinx()
         read, write = (None, None) if quiet else os.pipe()
         for stream in (sys.stdout, sys.stderr):  # nothing of the parent's buffers printed twice
-            stream.flush()
-        self.pid = os.fork()
+            if stream is not None:
+                stream.flush()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no memory for another process: the pipe goes, the error is tekan's one line
+            for fd in (read, write):
+                if fd is not None:
+                    os.close(fd)
+            raise
         if self.pid == 0:  # the child: never returns
             _run_module_child(command[2], list(command[3:]), cwd, write)
         self.returncode: int | None = None
