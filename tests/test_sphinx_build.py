@@ -70,3 +70,70 @@ def test_search_index_holds_chinese_words(app) -> None:
     assert "statements/zhu-huaiqiu" in [docs[i] for i in metrology_pages]
     language_data = (app.outdir / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "ChineseStemmer" not in language_data
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_the_audit_table_is_one_node_until_its_page_is_resolved(app) -> None:
+    """While pages are read and resolved the audit table is its rows as data (no transform walks its cells, and
+    its doctree file is small); once resolved it is the table :func:`audit_table` makes of those rows, which the
+    search index and the translator see, as before."""
+    from docutils import nodes
+
+    from tekan.sphinxext.pages import audit_rows, audit_table
+
+    app.build()
+    _no_warnings(app)
+    stored = app.env.get_doctree("audit")
+    placeholders = list(stored.findall(audit_rows))
+    assert placeholders and not list(stored.findall(nodes.table))  # a table by statement
+    rows = [placeholder["rows"] for placeholder in placeholders]
+    assert sum(len(table) - 1 for table in rows) > 400  # every change of the real book, under a header each
+    resolved = app.env.get_and_resolve_doctree("audit", app.builder, tags=app.builder.tags)
+    tables = list(resolved.findall(nodes.table))
+    assert not list(resolved.findall(audit_rows))
+    assert [table.pformat() for table in tables] == [audit_table(table).pformat() for table in rows]
+    page = (app.outdir / "audit.html").read_text(encoding="utf-8")
+    assert page.count("<tr") == sum(map(len, rows)) and "<td><p><strong>陝西</strong>省市場監管局</p></td>" in page
+
+
+#: The post-transforms that run before the audit tables are expanded (``ExpandAuditTables``, 499): references,
+#: ``only`` nodes, images, code, signatures and the LaTeX builder's own. None looks into a table of plain text.
+EARLIER_POST_TRANSFORMS = {
+    "sphinx.builders.latex.transforms." + name
+    for name in (
+        "CitationReferenceTransform",
+        "MathReferenceTransform",
+        "SubstitutionDefinitionsRemover",
+        "DocumentTargetTransform",
+        "IndexInSectionTitleTransform",
+        "LiteralBlockTransform",
+        "ShowUrlsTransform",
+    )
+} | {
+    "sphinx.domains.c.AliasTransform",
+    "sphinx.domains.cpp.AliasTransform",
+    "myst_parser.sphinx_ext.myst_refs.MystReferenceResolver",
+    "sphinx.transforms.post_transforms.ReferencesResolver",
+    "sphinx.transforms.post_transforms.OnlyNodeTransform",
+    "sphinx.transforms.post_transforms.images.ImageDownloader",
+    "sphinx.transforms.post_transforms.images.DataURIExtractor",
+    "sphinx.transforms.post_transforms.SigElementFallbackTransform",
+    "sphinx.transforms.post_transforms.PropagateDescDomain",
+    "sphinx.transforms.post_transforms.code.HighlightLanguageTransform",
+    "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
+}
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_no_post_transform_that_looks_at_tables_runs_before_the_audit_tables_are_expanded(app) -> None:
+    """A new post-transform before ``ExpandAuditTables`` (a Sphinx, MyST or theme upgrade) fails here: check that
+    it finds nothing in a table of text, or expand the tables before it."""
+    from tekan.sphinxext.pages import ExpandAuditTables
+
+    earlier = {
+        f"{transform.__module__}.{transform.__name__}"
+        for transform in app.registry.get_post_transforms()
+        if transform.default_priority < ExpandAuditTables.default_priority
+    }
+    assert earlier <= EARLIER_POST_TRANSFORMS, earlier - EARLIER_POST_TRANSFORMS
+    assert any(t.default_priority == 500 and t.__module__ == "furo" for t in app.registry.get_post_transforms())

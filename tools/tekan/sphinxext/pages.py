@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -349,6 +350,28 @@ def _audit_row(cells: AuditRow, width: int) -> nodes.row:
     return row
 
 
+class audit_rows(nodes.General, nodes.Element):
+    """An audit table while its page is read and resolved: its rows as data in one node, so the transforms that
+    walk every node of every page do not walk its thousands of cells (three quarters of a collection's nodes) and
+    its doctree file holds a list; :class:`ExpandAuditTables` puts :func:`audit_table`'s nodes in its place."""
+
+
+class ExpandAuditTables(SphinxPostTransform):
+    """Each audit table's nodes in place of its rows, before the post-transforms that look at tables (furo wraps
+    each in a container, at 500) and before the page is indexed for search and translated: from there on the page
+    is what it was when the directive made the table itself. The post-transforms that run earlier resolve
+    references and ``only`` nodes, images, code and signatures, none of which a table of plain text holds
+    (``tests/test_sphinx_build.py`` lists them)."""
+
+    default_priority = 499
+
+    def run(self, **kwargs: Any) -> None:
+        for placeholder in list(self.document.findall(audit_rows)):
+            table = audit_table(placeholder["rows"])
+            table.source, table.line = placeholder.source, placeholder.line
+            placeholder.replace_self(table)
+
+
 class AuditTableDirective(SphinxDirective):
     """``tekan-audit-table``: a table of the audit page from JSON array lines (data, never markup): the column
     names, then one row per change. A page of thousands of changes is not parsed as Markdown."""
@@ -359,7 +382,7 @@ class AuditTableDirective(SphinxDirective):
         rows = [row for row in (self._row(line) for line in self.content if line.strip()) if row is not None]
         if not rows:
             return []
-        table = audit_table(rows)
+        table = audit_rows(rows=rows)
         self.set_source_info(table)
         return [table]
 
@@ -420,5 +443,7 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
     app.add_role("tekan-zh", chinese_role)
     app.add_directive(AUDIT_TABLE, AuditTableDirective)
+    app.add_node(audit_rows)
+    app.add_post_transform(ExpandAuditTables)
     app.add_transform(StableSectionIds)
     app.connect("doctree-resolved", audit_for_the_format)
