@@ -75,11 +75,11 @@ def test_search_index_holds_chinese_words(app) -> None:
 @pytest.mark.sphinx("html", testroot="book")
 def test_the_audit_table_is_one_node_until_its_page_is_resolved(app) -> None:
     """While pages are read and resolved the audit table is its rows as data (no transform walks its cells, and
-    its doctree file is small); once resolved it is the table :func:`audit_table` makes of those rows, which the
-    search index and the translator see, as before."""
+    its doctree file is small); once resolved it is the table :func:`audit_table` makes of those rows (the EPUB's
+    and the PDF's pages), or on the site, after the tables the page's description reads, their HTML."""
     from docutils import nodes
 
-    from tekan.sphinxext.pages import audit_rows, audit_table
+    from tekan.sphinxext.pages import audit_rows, audit_table, audit_table_html
 
     app.build()
     _no_warnings(app)
@@ -89,11 +89,43 @@ def test_the_audit_table_is_one_node_until_its_page_is_resolved(app) -> None:
     rows = [placeholder["rows"] for placeholder in placeholders]
     assert sum(len(table) - 1 for table in rows) > 400  # every change of the real book, under a header each
     resolved = app.env.get_and_resolve_doctree("audit", app.builder, tags=app.builder.tags)
-    tables = list(resolved.findall(nodes.table))
     assert not list(resolved.findall(audit_rows))
-    assert [table.pformat() for table in tables] == [audit_table(table).pformat() for table in rows]
+    tables, raw = list(resolved.findall(nodes.table)), list(resolved.findall(nodes.raw))
+    assert len(tables) == 1 and len(tables) + len(raw) == len(rows)  # the first statement has 27 changes
+    assert tables[0].pformat() == audit_table(rows[0]).pformat()
+    assert [node.astext() for node in raw] == [audit_table_html(table) for table in rows[1:]]
     page = (app.outdir / "audit.html").read_text(encoding="utf-8")
     assert page.count("<tr") == sum(map(len, rows)) and "<td><p><strong>陝西</strong>省市場監管局</p></td>" in page
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_the_site_writes_the_audit_tables_as_sphinx_translates_them(app, make_app, monkeypatch) -> None:
+    """The audit page written directly is the page Sphinx writes from the tables' nodes, byte for byte; and the
+    HTML of a table with every character HTML escapes, empty and missing cells, is the translator's."""
+    from docutils import nodes
+    from sphinx.util.docutils import new_document
+
+    from tekan.sphinxext.pages import ExpandAuditTables, audit_table, audit_table_html
+
+    app.build()
+    direct = (app.outdir / "audit.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(ExpandAuditTables, "html_directly", False)
+    other = make_app("html", srcdir=app.srcdir, builddir=app.srcdir / "_build_nodes", freshenv=True)
+    other.build()
+    assert (other.outdir / "audit.html").read_text(encoding="utf-8") == direct
+    for rows in (
+        [["a", "b", "c"], ["1 & 2", ["<x>", '"@"', "&"], ""], [["", "", ""]], ["x", "y", "z", "dropped"]],
+        [["only", "a header"]],
+    ):
+        document = new_document("audit", other.builder.docsettings)
+        table = audit_table(rows)  # wrapped as furo wraps a table (its post-transform, tested above)
+        wrapper = nodes.container(classes=["table-wrapper"])
+        wrapper.update_all_atts(table)
+        document += wrapper
+        wrapper += table
+        translator = other.builder.create_translator(document, other.builder)
+        document.walkabout(translator)
+        assert "".join(translator.body) == audit_table_html(rows)
 
 
 #: The post-transforms that run before the audit tables are expanded (``ExpandAuditTables``, 499): references,
