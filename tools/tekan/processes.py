@@ -108,6 +108,21 @@ def time_limit_error(command: Sequence[str], limit: float) -> TekanError:
     )
 
 
+#: The children running now, each waited for by its thread (editions built side by side): when tekan stops, the
+#: thread that was interrupted stops them all (:func:`stop_running`).
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_running() -> None:
+    """Stop every child still running, with its group (the main thread, interrupted while other threads wait for
+    their children: Ctrl-C and SIGTERM reach only the main thread)."""
+    with _RUNNING_LOCK:
+        children = list(_RUNNING)
+    for child in children:
+        stop_group(child)
+
+
 def run_guarded(
     command: Sequence[str], cwd: Path | None = None, quiet: bool = False, limit: float | None = None
 ) -> int:
@@ -118,6 +133,16 @@ def run_guarded(
     output = subprocess.DEVNULL if quiet else None
     errors = subprocess.DEVNULL if quiet else subprocess.PIPE
     child = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
+    with _RUNNING_LOCK:
+        _RUNNING.add(child)
+    try:
+        return _wait_guarded(child, command, limit)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(child)
+
+
+def _wait_guarded(child: subprocess.Popen[bytes], command: Sequence[str], limit: float | None) -> int:
     watchdog = _start_watchdog(child.pid)
     relay = None if child.stderr is None else _Relay(child.stderr, command)
     try:
