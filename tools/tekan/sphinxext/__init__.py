@@ -29,6 +29,7 @@ from .navigation import setup_navigation
 from .pages import setup_pages
 from .search import setup_search
 from .searchshards import setup_search_shards
+from .settings import setup_settings
 from .sitemeta import setup_sitemeta
 
 
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub_text(app)
     setup_incremental(app)
     setup_memory(app)
+    setup_settings(app)
     for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)
         if fmt.sphinx_extension:
             app.setup_extension(fmt.sphinx_extension)
