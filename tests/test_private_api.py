@@ -172,3 +172,33 @@ def test_myst_makes_a_document_it_does_not_use_for_every_page() -> None:
     assert 'options.get("document", make_document())' in inspect.getsource(base.DocutilsRenderer.setup_render)
     source = inspect.getsource(base.DocutilsRenderer.render_restructuredtext)
     assert "newdoc = make_document()" in source and "newdoc.settings = self.document.settings" in source
+
+
+def test_sphinx_announces_each_purge_of_a_page_right_before_it() -> None:
+    """``tekan.sphinxext.purge`` learns at ``env-purge-doc`` whether the environment ever read the page, and its
+    standard domain skips the scan for one it never read: each ``clear_doc`` of the builder must follow that event."""
+    from sphinx.builders import Builder
+
+    source = inspect.getsource(Builder)
+    purges = source.count("self.env.clear_doc(docname)")
+    assert purges >= 2
+    paired = "self.events.emit('env-purge-doc', self.env, docname)\n            self.env.clear_doc(docname)"
+    assert source.count(paired) == purges
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_a_page_read_before_is_purged_and_one_never_read_is_not_scanned(app) -> None:  # type: ignore[no-untyped-def]
+    from tekan.sphinxext.purge import FreshPagesStandardDomain
+
+    app.build()
+    domain = app.env.domains.standard_domain
+    assert isinstance(domain, FreshPagesStandardDomain)
+    page = "statements/han-yongsheng"
+    assert any(docname == page for docname, _, _ in domain.labels.values())
+    app.events.emit("env-purge-doc", app.env, "statements/not-a-page")
+    assert domain.unread == "statements/not-a-page"
+    app.env.clear_doc("statements/not-a-page")
+    assert domain.unread is None
+    app.events.emit("env-purge-doc", app.env, page)
+    app.env.clear_doc(page)
+    assert not any(docname == page for docname, _, _ in domain.labels.values())

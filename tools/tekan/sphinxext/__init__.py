@@ -27,6 +27,7 @@ from .incremental import setup_incremental
 from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import setup_pages
+from .purge import setup_purge
 from .search import setup_search
 from .searchshards import setup_search_shards
 from .settings import setup_settings
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_incremental(app)
     setup_memory(app)
     setup_settings(app)
+    setup_purge(app)
     for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)
         if fmt.sphinx_extension:
             app.setup_extension(fmt.sphinx_extension)
