@@ -202,3 +202,13 @@ def test_a_page_read_before_is_purged_and_one_never_read_is_not_scanned(app) -> 
     app.events.emit("env-purge-doc", app.env, page)
     app.env.clear_doc(page)
     assert not any(docname == page for docname, _, _ in domain.labels.values())
+
+
+@pytest.mark.sphinx("html", testroot="book", parallel=2)
+def test_a_parallel_build_merges_what_the_workers_read(app) -> None:  # type: ignore[no-untyped-def]
+    """Each worker's standard domain data has the shape Sphinx's merge expects (the terms' table, which Sphinx's
+    own scan makes on first use), though no page was scanned."""
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    labels = app.env.domains.standard_domain.labels
+    assert any(docname == "statements/han-yongsheng" for docname, _, _ in labels.values())

@@ -28,6 +28,9 @@ class FreshPagesStandardDomain(StandardDomain):
     def clear_doc(self, docname: str) -> None:
         if docname == self.unread:
             self.unread = None
+            # What the scan leaves behind even when it finds nothing: the terms' table, made on first use (a
+            # parallel build's merge_domaindata expects it in every worker's data).
+            self.data.setdefault("terms", {})
             return
         super().clear_doc(docname)
 
