@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,40 @@ def test_many_warnings_of_one_kind_are_summarised(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     gaps = [line for line in result.stderr.splitlines() if line.endswith("[tekan.gap]")]
     assert len(gaps) == 11 and "… and 31 more tekan.gap warning(s)" in gaps[-1], result.stderr  # 40 + the file's
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_the_editions_build_side_by_side_when_there_are_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    """With two cores (and Sphinx on one, ``-j 1``) each edition's Sphinx runs beside the others'; with one, one
+    after the other. Either way every edition is published and the landing page lists them."""
+    import threading
+    import time
+
+    from tekan import building, cli
+
+    monkeypatch.setattr(cli, "_cores", lambda: cores)
+    lock, running, most = threading.Lock(), set(), [0]
+
+    def build(target: Any, out: Path, **kwargs: Any) -> Path:
+        with lock:
+            running.add(target.edition.key)
+            most[0] = max(most[0], len(running))
+        time.sleep(0.3)
+        with lock:
+            running.discard(target.edition.key)
+        page = out / "html" / target.edition.folder / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("<html></html>", encoding="utf-8")
+        return page.parent
+
+    monkeypatch.setattr(building, "build_edition", build)
+    out = tmp_path / "out"
+    from tekan.cli import main
+
+    command = ["--glossary", str(GLOSSARY), "build", "html", "--edition", "all", "--seed", str(SEED), "--out", str(out)]
+    assert main(command) == 0
+    assert most[0] == (3 if cores > 1 else 1)
+    landing = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{folder}/' in landing for folder in ("zh-hant", "zh-hans", "en"))

@@ -157,6 +157,26 @@ def test_killing_tekan_leaves_no_process_and_the_rebuild_succeeds(
     assert download(out, "pdf", "zh-hant").stat().st_size > 10_000
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interrupting_editions_built_side_by_side_stops_them_all(tmp_path: Path, sig: signal.Signals) -> None:
+    """On two cores both Chinese editions' Sphinx run at once, each waited for by a thread of tekan's; a signal
+    reaches only tekan's main thread, which stops them both (and starts no later step)."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the editions build one after the other (test_no_child_or_grandchild_outlives_tekan)")
+    seed = seed_folder(tmp_path)
+    out = tmp_path / "out"
+    mark = uuid.uuid4().hex
+    command = [sys.executable, "-m", "tekan", "build", "html", "epub", "--script=all", f"--seed={seed}", f"--out={out}"]
+    build = start(command, mark)
+    sphinx = lambda: [c for c in marked(mark) if "-m sphinx " in c]  # noqa: E731
+    wait_for(lambda: len(sphinx()) == 2 or None, 300, "both editions' Sphinx")
+    os.kill(build.pid, sig)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode != 0 and "Traceback" not in stderr, stderr[-2000:]
+    assert wait_for(lambda: marked(mark) == [] or None, 20, f"the processes to end: {marked(mark)}")
+    assert not any(line.startswith("[2/4]") or line.startswith("[4/4]") for line in stderr.splitlines()), stderr
+
+
 # --- full disk, crash reports, missing tools --------------------------------------------------------
 
 CRASH = (

@@ -127,3 +127,88 @@ def test_sphinx_search_keeps_the_loaded_index_in_search_index() -> None:
         encoding="utf-8"
     )
     assert "_index" in script and "setIndex" in script
+
+
+def test_sphinx_makes_each_pages_settings_through_one_module_function() -> None:
+    """``tekan.sphinxext.settings`` replaces ``sphinx.util.docutils._get_settings`` (looked up when a page is read)
+    with one that makes the settings once per build. Retired by docutils caching its option parsers."""
+    import sphinx.util.docutils as sphinx_docutils
+
+    assert "_get_settings(" in inspect.getsource(sphinx_docutils._parse_str_to_doctree)
+    parameters = inspect.signature(sphinx_docutils._get_settings).parameters
+    assert list(parameters) == ["components", "defaults", "read_config_files"]
+
+
+def test_the_kept_settings_are_those_sphinx_makes_each_with_its_own_dependencies() -> None:
+    from docutils.parsers.rst import Parser
+    from docutils.readers import standalone
+
+    from tekan.sphinxext import settings
+
+    original = settings._ORIGINAL_GET_SETTINGS
+    if original is None:  # no Sphinx application set the module up in this process yet
+        import sphinx.util.docutils as sphinx_docutils
+
+        original = settings._ORIGINAL_GET_SETTINGS = sphinx_docutils._get_settings
+    defaults = {"traceback": True, "env": object(), "smartquotes_locales": [], "tab_width": 4}
+    made = original(standalone.Reader, Parser(), defaults=defaults, read_config_files=True)
+    first = settings.get_settings(standalone.Reader, Parser(), defaults=defaults, read_config_files=True)
+    second = settings.get_settings(standalone.Reader, Parser(), defaults=dict(defaults), read_config_files=True)
+    assert first is not second and first.record_dependencies is not second.record_dependencies
+    assert first.record_dependencies.list == [] and first.env is defaults["env"]
+    assert {k: v for k, v in vars(first).items() if k != "record_dependencies"} == {
+        k: v for k, v in vars(made).items() if k != "record_dependencies"
+    }
+    first.record_dependencies.add("a.txt")
+    assert second.record_dependencies.list == []
+
+
+def test_myst_makes_a_document_it_does_not_use_for_every_page() -> None:
+    """``tekan.sphinxext.settings`` replaces MyST's ``make_document`` (one new option parser a page) with one that
+    makes the default settings once: MyST uses that document only where it is given none (Sphinx always gives one)
+    and replaces its settings at once for reStructuredText blocks. Retired when MyST makes it only when needed."""
+    from myst_parser.mdit_to_docutils import base
+
+    assert 'options.get("document", make_document())' in inspect.getsource(base.DocutilsRenderer.setup_render)
+    source = inspect.getsource(base.DocutilsRenderer.render_restructuredtext)
+    assert "newdoc = make_document()" in source and "newdoc.settings = self.document.settings" in source
+
+
+def test_sphinx_announces_each_purge_of_a_page_right_before_it() -> None:
+    """``tekan.sphinxext.purge`` learns at ``env-purge-doc`` whether the environment ever read the page, and its
+    standard domain skips the scan for one it never read: each ``clear_doc`` of the builder must follow that event."""
+    from sphinx.builders import Builder
+
+    source = inspect.getsource(Builder)
+    purges = source.count("self.env.clear_doc(docname)")
+    assert purges >= 2
+    paired = "self.events.emit('env-purge-doc', self.env, docname)\n            self.env.clear_doc(docname)"
+    assert source.count(paired) == purges
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_a_page_read_before_is_purged_and_one_never_read_is_not_scanned(app) -> None:  # type: ignore[no-untyped-def]
+    from tekan.sphinxext.purge import FreshPagesStandardDomain
+
+    app.build()
+    domain = app.env.domains.standard_domain
+    assert isinstance(domain, FreshPagesStandardDomain)
+    page = "statements/han-yongsheng"
+    assert any(docname == page for docname, _, _ in domain.labels.values())
+    app.events.emit("env-purge-doc", app.env, "statements/not-a-page")
+    assert domain.unread == "statements/not-a-page"
+    app.env.clear_doc("statements/not-a-page")
+    assert domain.unread is None
+    app.events.emit("env-purge-doc", app.env, page)
+    app.env.clear_doc(page)
+    assert not any(docname == page for docname, _, _ in domain.labels.values())
+
+
+@pytest.mark.sphinx("html", testroot="book", parallel=2)
+def test_a_parallel_build_merges_what_the_workers_read(app) -> None:  # type: ignore[no-untyped-def]
+    """Each worker's standard domain data has the shape Sphinx's merge expects (the terms' table, which Sphinx's
+    own scan makes on first use), though no page was scanned."""
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    labels = app.env.domains.standard_domain.labels
+    assert any(docname == "statements/han-yongsheng" for docname, _, _ in labels.values())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from threading import Event
 
 from .book import Book, book_pages, load_book, loaded_book, write_pages
 from .editions import EDITIONS, keys
@@ -17,7 +20,7 @@ from .metadata import load_publication
 from .model import Glossary, Publication
 from .processes import Terminated, stop_on_signals
 from .project import DEFAULT_GLOSSARY, Project
-from .target import FORMATS, Inputs, Site, Target, Variant, book_file_name
+from .target import FORMATS, Inputs, OutputFormat, Site, Target, Variant, book_file_name
 
 #: What ``--strict`` means, for both commands that take it.
 STRICT_HELP = "fail on any warning about the seed or its metadata (gaps, unsplit bylines): for release builds"
@@ -461,28 +464,80 @@ def _build_steps(
         downloads.append((script, tuple(present)))
     site = Site(tuple(side_by_side), tuple(downloads), args.site_url, layout.self_contained)
     steps = [(FORMATS[fmt], script) for script in scripts for fmt in formats]
-    for number, (fmt, script) in enumerate(steps, start=1):
-        started = time.perf_counter()
-        edition = EDITIONS[script]
-        parallel = args.parallel and "parallel" in fmt.variants and not edition.translated
-        target = Target(
-            edition,
-            inputs,
-            fmt,
-            Variant(vertical=args.vertical, parallel=parallel, verbatim=args.verbatim),
-            site,
-            name,
-            report_gaps=False,  # the gaps were reported above, once; with --strict it stopped before Sphinx
-        )
-        _say(f"[{number}/{len(steps)}] {fmt.key} ({edition.folder}{', parallel' if parallel else ''}) …")
-        time_limit = args.time_limit or default_time_limit(statements)
-        published = build_edition(target, out, conf=conf, jobs=args.jobs, time_limit=time_limit)
-        _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
+    numbered = list(enumerate(steps, start=1))
+
+    def _run_steps(chosen: list[tuple[int, tuple[OutputFormat, str]]], stopping: Event | None = None) -> None:
+        for number, (fmt, script) in chosen:
+            if stopping is not None and stopping.is_set():  # tekan was interrupted while another edition built
+                return
+            started = time.perf_counter()
+            edition = EDITIONS[script]
+            parallel = args.parallel and "parallel" in fmt.variants and not edition.translated
+            target = Target(
+                edition,
+                inputs,
+                fmt,
+                Variant(vertical=args.vertical, parallel=parallel, verbatim=args.verbatim),
+                site,
+                name,
+                report_gaps=False,  # the gaps were reported above, once; with --strict it stopped before Sphinx
+            )
+            _say(f"[{number}/{len(steps)}] {fmt.key} ({edition.folder}{', parallel' if parallel else ''}) …")
+            time_limit = args.time_limit or default_time_limit(statements)
+            published = build_edition(target, out, conf=conf, jobs=args.jobs, time_limit=time_limit)
+            _say(f"      → {published} ({time.perf_counter() - started:.1f} s)")
+
+    # Each edition's formats in order (its EPUB and PDF start from its HTML's environment); the editions side by
+    # side, one Sphinx process each, when there are cores for them and each Sphinx runs on one.
+    groups = [[(n, step) for n, step in numbered if step[1] == script] for script in scripts]
+    if len(groups) > 1 and args.jobs == "1" and _cores() > 1:
+        _side_by_side([functools.partial(_run_steps, group) for group in groups])
+    else:
+        _run_steps(numbered)
     if "html" in formats:
         built = {script: (titles[script], name) for script in scripts}
         landing = write_landing_page(out, built, args.site_url, layout.self_contained)
         _say(f"      → {landing} (the editions of the site)")
     return 0
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _side_by_side(work: Sequence[Callable[[Event], None]]) -> None:
+    """Run each of ``work`` in a thread of its own (each waits for its Sphinx processes); then raise the first
+    error, in the order given. Interrupted (Ctrl-C, SIGTERM: only this thread hears them), every child still running
+    is stopped and the event each work is given is set (it starts no further step); a child started in that instant
+    is stopped by its watchdog when tekan exits."""
+    import threading
+
+    from .processes import stop_running
+
+    errors: list[BaseException | None] = [None] * len(work)
+    stopping = threading.Event()
+
+    def run(index: int) -> None:
+        try:
+            work[index](stopping)
+        except BaseException as exc:  # handed to the main thread
+            errors[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)  # a short wait: a signal is handled at once
+    except BaseException:
+        stopping.set()
+        stop_running()
+        raise
+    for error in errors:
+        if error is not None:
+            raise error
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

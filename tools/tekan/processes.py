@@ -124,6 +124,21 @@ def time_limit_error(command: Sequence[str], limit: float) -> TekanError:
     )
 
 
+#: The children running now, each waited for by its thread (editions built side by side): when tekan stops, the
+#: thread that was interrupted stops them all (:func:`stop_running`).
+_RUNNING: set[Child] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_running() -> None:
+    """Stop every child still running, with its group (the main thread, interrupted while other threads wait for
+    their children: Ctrl-C and SIGTERM reach only the main thread)."""
+    with _RUNNING_LOCK:
+        children = list(_RUNNING)
+    for child in children:
+        stop_group(child)
+
+
 def run_guarded(
     command: Sequence[str], cwd: Path | None = None, quiet: bool = False, limit: float | None = None
 ) -> int:
@@ -140,6 +155,16 @@ def run_guarded(
         errors = subprocess.DEVNULL if quiet else subprocess.PIPE
         popen = subprocess.Popen(list(command), cwd=cwd, stdout=output, stderr=errors, start_new_session=True)
         child, stderr = popen, popen.stderr
+    with _RUNNING_LOCK:
+        _RUNNING.add(child)
+    try:
+        return _wait_guarded(child, stderr, command, limit)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(child)
+
+
+def _wait_guarded(child: Child, stderr: IO[bytes] | None, command: Sequence[str], limit: float | None) -> int:
     watchdog = _start_watchdog(child.pid)
     relay = None if stderr is None else _Relay(stderr, command)
     try:
@@ -209,7 +234,11 @@ SPHINX_NAME = "sphinx-build"
 def forks_sphinx(command: Sequence[str]) -> bool:
     """Whether ``command`` runs as a child forked from ``tekan`` (a Sphinx build, where the system can fork)."""
     sphinx = len(command) > 3 and list(command[:3]) == [sys.executable, "-m", "sphinx"]
-    return sphinx and hasattr(os, "fork") and sys.platform.startswith("linux") and not os.environ.get(NO_FORK)
+    # Only from the main thread: editions built side by side wait for their builds in threads of their own, and a
+    # fork taken while another thread holds a lock (an import's, a stream's) would leave the child waiting on it
+    # for ever; those builds start a fresh interpreter.
+    main = threading.current_thread() is threading.main_thread()
+    return sphinx and main and hasattr(os, "fork") and sys.platform.startswith("linux") and not os.environ.get(NO_FORK)
 
 
 def preload_sphinx() -> None:

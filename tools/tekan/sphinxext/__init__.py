@@ -27,8 +27,10 @@ from .incremental import setup_incremental
 from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import setup_pages
+from .purge import setup_purge
 from .search import setup_search
 from .searchshards import setup_search_shards
+from .settings import setup_settings
 from .sitemeta import setup_sitemeta
 
 
@@ -49,6 +51,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub_text(app)
     setup_incremental(app)
     setup_memory(app)
+    setup_settings(app)
+    setup_purge(app)
     for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)
         if fmt.sphinx_extension:
             app.setup_extension(fmt.sphinx_extension)

@@ -291,12 +291,14 @@ def _collection_toctree(app: Sphinx, folder: str) -> nodes.Element | None:
     """
     cache = app.builder.__dict__.setdefault("_tekan_navigation_whole", {})
     if "" not in cache:
-        cache[""] = global_toctree_for_doc(app.env, _NOWHERE, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
-    whole: nodes.Element | None = cache[""]
+        whole = global_toctree_for_doc(app.env, _NOWHERE, app.builder, tags=app.builder.tags, **FURO_TOCTREE_ARGS)
+        # The parts the top level lists, found once (the tree holds every page of the collection).
+        parts = set() if whole is None else {_part_of(i) for i in whole.findall(nodes.list_item) if _top(i)}
+        cache[""] = (whole, parts)
+    whole, parts = cache[""]
     if whole is None:
         return None
     limit = app.config.tekan_sidebar_features
-    parts = {_part_of(item) for item in whole.findall(nodes.list_item) if "toctree-l1" in item["classes"]}
     tree = _copy_part(whole, folder.split("/", 1)[0], listed=len(parts - {""}) <= limit)
     for reference in tree.findall(nodes.reference):
         uri = str(reference.get("refuri", ""))
@@ -323,6 +325,10 @@ def _copy_part(node: nodes.Element, part: str, listed: bool) -> nodes.Element:
         else:
             copy.append(child.deepcopy())
     return copy
+
+
+def _top(item: nodes.list_item) -> bool:
+    return "toctree-l1" in item["classes"]
 
 
 def _part_of(item: nodes.list_item) -> str:

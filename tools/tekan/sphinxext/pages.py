@@ -32,6 +32,7 @@ from ..translation import book_translations
 from .config import NotPickled, book_of, edition_of, env_book, get_target, setup_config
 from .glossary import term_reference
 from .search import MEMO_FILE
+from .sitemeta import DESCRIPTION_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -336,9 +337,78 @@ def _audit_row(cells: AuditRow, width: int) -> nodes.row:
     return row
 
 
-class audit_rows(nodes.General, nodes.Element):  # lower case, as docutils names its node classes
-    """The rows of an audit table as data (``rows``), made into the table's nodes only when the page is written
-    (:func:`expand_audit_rows`): read, pickled and transformed, a page of thousands of changes is one node."""
+class audit_rows(nodes.General, nodes.Element):
+    """An audit table while its page is read and resolved: its rows as data in one node, so the transforms that
+    walk every node of every page do not walk its thousands of cells (three quarters of a collection's nodes) and
+    its doctree file holds a list; :class:`ExpandAuditTables` puts :func:`audit_table`'s nodes in its place."""
+
+
+class ExpandAuditTables(SphinxPostTransform):
+    """Each audit table's nodes in place of its rows, before the post-transforms that look at tables (furo wraps
+    each in a container, at 500) and before the page is indexed for search and translated: from there on the page
+    is what it was when the directive made the table itself. The post-transforms that run earlier resolve
+    references and ``only`` nodes, images, code and signatures, none of which a table of plain text holds
+    (``tests/test_sphinx_build.py`` lists them).
+
+    The site's pages (the ``html`` builder with furo) get the table's HTML itself instead, as one raw node: what
+    Sphinx's translator writes for those nodes inside furo's wrapper (:func:`audit_table_html`), without making,
+    walking and translating a node per cell. The audit page is not searched (``nosearch``), so no index sees the
+    difference; the EPUB and the PDF get the nodes."""
+
+    default_priority = 499
+    #: The site's tables written as HTML directly (False: as nodes, translated by Sphinx; the tests compare both).
+    html_directly: ClassVar[bool] = True
+
+    def run(self, **kwargs: Any) -> None:
+        direct = self.html_directly and self.env._builder_cls.name == "html" and self.config.html_theme == "furo"
+        described = 0  # characters of text in the tables made as nodes so far
+        for placeholder in list(self.document.findall(audit_rows)):
+            rows: list[AuditRow] = placeholder["rows"]
+            # The page's description is drawn from its first paragraphs (tekan.sphinxext.sitemeta reads no further
+            # than twice its length): the first tables stay nodes until their text alone is past that.
+            if direct and described > 2 * DESCRIPTION_LENGTH:
+                table: nodes.Element = nodes.raw("", audit_table_html(rows), format="html")
+            else:
+                table = audit_table(rows)
+                described += sum(len(part) for cell in (c for row in rows for c in row) for part in _parts(cell))
+            table.source, table.line = placeholder.source, placeholder.line
+            placeholder.replace_self(table)
+
+
+def _parts(cell: str | list[str]) -> list[str]:
+    return [cell] if isinstance(cell, str) else cell
+
+
+#: The characters docutils' HTML translator writes as references (``HTMLTranslator.special_characters``).
+_HTML_SPECIAL = {ord("&"): "&amp;", ord("<"): "&lt;", ord('"'): "&quot;", ord(">"): "&gt;", ord("@"): "&#64;"}
+
+
+def audit_table_html(rows: list[AuditRow]) -> str:
+    """The HTML of :func:`audit_table` ``(rows)`` as Sphinx's HTML5 translator writes it in furo's table wrapper:
+    rows numbered odd and even from the header, the header's cells ``th.head``, each cell one paragraph."""
+    width = len(rows[0])
+    parts = ['<div class="table-wrapper colwidths-auto docutils container">\n<table class="docutils align-default">\n']
+    parts.append("<thead>\n")
+    for index, cells in enumerate(rows):
+        if index == 1:
+            parts.append("</thead>\n<tbody>\n")
+        parts.append('<tr class="row-odd">' if index % 2 == 0 else '<tr class="row-even">')
+        opening, closing = ('<th class="head"><p>', "</p></th>\n") if index == 0 else ("<td><p>", "</p></td>\n")
+        for cell in [*cells, *[""] * (width - len(cells))][:width]:
+            parts.append(opening)
+            if isinstance(cell, str):
+                parts.append(cell.translate(_HTML_SPECIAL))
+            else:
+                before, changed, after = cell
+                parts.append(before.translate(_HTML_SPECIAL))
+                if changed:
+                    parts.append(f"<strong>{changed.translate(_HTML_SPECIAL)}</strong>")
+                parts.append(after.translate(_HTML_SPECIAL))
+            parts.append(closing)
+        parts.append("</tr>\n")
+    parts.append("</tbody>\n" if len(rows) > 1 else "</thead>\n")
+    parts.append("</table>\n</div>\n")
+    return "".join(parts)
 
 
 class AuditTableDirective(SphinxDirective):
@@ -351,9 +421,9 @@ class AuditTableDirective(SphinxDirective):
         rows = [row for row in (self._row(line) for line in self.content if line.strip()) if row is not None]
         if not rows:
             return []
-        node = audit_rows(rows=rows)
-        self.set_source_info(node)
-        return [node]
+        table = audit_rows(rows=rows)
+        self.set_source_info(table)
+        return [table]
 
     def _row(self, line: str) -> AuditRow | None:
         try:
@@ -386,19 +456,6 @@ class StableSectionIds(SphinxTransform):
                 section["ids"] = stable
 
 
-class ExpandAuditRows(SphinxPostTransform):
-    """Each audit table kept as rows becomes the table's nodes when the page is resolved for writing, before the
-    theme's post-transforms (furo wraps tables at 500) and any writer (HTML, EPUB, Typst) see it."""
-
-    default_priority = 100
-
-    def run(self, **kwargs: Any) -> None:
-        for node in list(self.document.findall(audit_rows)):
-            table = audit_table(node["rows"])
-            table.source, table.line = node.source, node.line
-            node.replace_self(table)
-
-
 def audit_for_the_format(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The audit page: print keeps the compact appendix (no sections, so no running heads of statement titles),
     the site and the EPUB keep the full list by statement. (The PDF resolves one tree of the whole book.)"""
@@ -424,8 +481,8 @@ def setup_pages(app: Sphinx) -> None:
     app.add_directive("tekan-chinese", ChineseDirective)
     app.add_directive("tekan-translation-note", TranslationNoteDirective)
     app.add_role("tekan-zh", chinese_role)
-    app.add_node(audit_rows)
     app.add_directive(AUDIT_TABLE, AuditTableDirective)
+    app.add_node(audit_rows)
+    app.add_post_transform(ExpandAuditTables)
     app.add_transform(StableSectionIds)
-    app.add_post_transform(ExpandAuditRows)
     app.connect("doctree-resolved", audit_for_the_format)
