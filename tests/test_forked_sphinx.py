@@ -107,3 +107,18 @@ def test_a_forked_build_past_its_time_limit_is_stopped_in_one_line(
         os.waitpid(pid, os.WNOHANG)
     assert not Path("/proc", str(pid)).exists()
     capfd.readouterr()
+
+
+def test_a_build_waited_for_in_another_thread_is_not_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editions built side by side wait for their builds in threads: a fork taken while another thread holds a lock
+    would leave the child waiting on it, so those builds start a fresh interpreter (the main thread still forks)."""
+    import threading
+
+    monkeypatch.delenv(processes.NO_FORK, raising=False)
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "src", "out"]
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(processes.forks_sphinx(command)))
+    thread.start()
+    thread.join()
+    assert seen == [False]
+    assert processes.forks_sphinx(command) == sys.platform.startswith("linux")
