@@ -69,3 +69,22 @@ def test_the_stamp_follows_the_command_the_inputs_and_the_environment(tmp_path: 
     assert stamp("sphinx", "-b", "html") == base
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
     assert stamp("sphinx", "-b", "html") != base
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_builds_again(tmp_path: Path) -> None:
+    """A seed edited to text of the same length whose modification time is put back (``cp -p`` or
+    ``rsync -t`` of another copy, an editor that keeps times) is still an edit: the page shows it."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    page = out / "html" / "zh-hant" / "statements" / "li-si.html"
+    seed = book / "seed.txt"
+    before = seed.stat()
+    text = seed.read_text(encoding="utf-8")
+    assert "傳遞信任" in text
+    seed.write_text(text.replace("傳遞信任", "傳遞價值"), "utf-8")
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert seed.stat().st_size == before.st_size
+    _build(book, out)
+    assert "傳遞價值" in page.read_text(encoding="utf-8")

@@ -517,7 +517,9 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
     """A digest of what a build reads: its command, the seed(s), metadata, glossary, catalogs, configuration,
     Tekan's own files, the versions of Sphinx and the theme, and the environment variables builds read.
 
-    Files count by path, size and modification time (as ``make`` and Sphinx itself judge them).
+    Files count by path, size and modification time (as ``make`` and Sphinx itself judge them), and the book's
+    own files (not Tekan's) by their content too: an edit that keeps a file's size and time (``cp -p``,
+    ``rsync -t``) is still an edit.
     """
     from importlib import metadata as packages
 
@@ -538,10 +540,14 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
     for folder in dict.fromkeys(folders):
         if folder.is_dir():
             files += sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts and p.is_file())
+    package = Path(__file__).parent
     for path in files:
         try:
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            if not path.is_relative_to(package):  # the book's own files: an edit may keep the size and the time
+                with path.open("rb") as file:
+                    digest.update(hashlib.file_digest(file, "sha256").digest())
         except OSError:
             digest.update(f"{path}\0-\n".encode())
     for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng", "typst"):
