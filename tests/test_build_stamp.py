@@ -88,3 +88,20 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_builds_again(tmp_
     assert seed.stat().st_size == before.st_size
     _build(book, out)
     assert "傳遞價值" in page.read_text(encoding="utf-8")
+
+
+def test_a_changed_configuration_publishes_no_backup_of_sphinx_build_info(tmp_path: Path) -> None:
+    """Sphinx keeps its old build info as ``.buildinfo.bak`` when the configuration changed (here the site's
+    URL): the published edition holds no such file, as a clean build holds none."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    result = tekan(
+        "--glossary", str(book / "terms.toml"), "build", "html", "--script", "hant",
+        "--seed", str(book / "seed.txt"), "--out", str(out), "--site-url", "https://example.org/book/",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    published = out / "html" / "zh-hant"
+    assert (published / "index.html").is_file()
+    assert not [p.name for p in published.iterdir() if p.name.startswith(".buildinfo")]

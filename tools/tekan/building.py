@@ -136,7 +136,8 @@ def publish_tree(built: Path, target: Path) -> None:
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
         copy = _copy_or_link_published(built, staging, target)
-        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copy)
+        unpublished = shutil.ignore_patterns(".buildinfo", ".buildinfo.bak", ".doctrees")  # Sphinx's own files
+        shutil.copytree(built, staging, ignore=unpublished, copy_function=copy)
         world_readable(staging)
     except _DiskFull as full:  # the file system's own error, with its errno: one line that says what to do
         shutil.rmtree(staging, ignore_errors=True)
