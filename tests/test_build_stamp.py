@@ -105,3 +105,23 @@ def test_a_changed_configuration_publishes_no_backup_of_sphinx_build_info(tmp_pa
     published = out / "html" / "zh-hant"
     assert (published / "index.html").is_file()
     assert not [p.name for p in published.iterdir() if p.name.startswith(".buildinfo")]
+
+
+def test_a_glossary_edit_that_keeps_the_size_and_the_time_reaches_the_glossary_downloads(tmp_path: Path) -> None:
+    """The CSV and TBX downloads are made again when the glossary's text changed, even where its size and
+    modification time did not: they say what the glossary page says."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    glossary = book / "terms.toml"
+    before = glossary.stat()
+    text = glossary.read_text(encoding="utf-8")
+    assert "量值準確可靠的活動" in text
+    glossary.write_text(text.replace("量值準確可靠的活動", "量值準確一致的活動"), "utf-8")
+    os.utime(glossary, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _build(book, out)
+    static = out / "html" / "zh-hant" / "_static"
+    assert "量值準確一致的活動" in (out / "html" / "zh-hant" / "glossary.html").read_text(encoding="utf-8")
+    assert "量值準確一致的活動" in (static / "tekan-glossary.csv").read_text(encoding="utf-8-sig")
+    assert "量值準確一致的活動" in (static / "tekan-glossary.tbx").read_text(encoding="utf-8")
