@@ -125,3 +125,21 @@ def test_a_glossary_edit_that_keeps_the_size_and_the_time_reaches_the_glossary_d
     assert "量值準確一致的活動" in (out / "html" / "zh-hant" / "glossary.html").read_text(encoding="utf-8")
     assert "量值準確一致的活動" in (static / "tekan-glossary.csv").read_text(encoding="utf-8-sig")
     assert "量值準確一致的活動" in (static / "tekan-glossary.tbx").read_text(encoding="utf-8")
+
+
+def test_a_build_without_the_site_url_publishes_no_sitemap_of_an_earlier_one(tmp_path: Path) -> None:
+    """A sitemap is written only with ``--site-url``: one built with it, then without, publishes none (the
+    earlier build's sitemap, with its URLs, is not kept), as a clean build without it has none."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    result = tekan(
+        "--glossary", str(book / "terms.toml"), "build", "html", "--script", "hant",
+        "--seed", str(book / "seed.txt"), "--out", str(out), "--site-url", "https://example.org/book/",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sitemap = out / "html" / "zh-hant" / "sitemap.xml"
+    assert "https://example.org/book/" in sitemap.read_text(encoding="utf-8")
+    _build(book, out)
+    assert (out / "html" / "zh-hant" / "index.html").is_file()
+    assert not sitemap.exists()
