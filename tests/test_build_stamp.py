@@ -69,3 +69,77 @@ def test_the_stamp_follows_the_command_the_inputs_and_the_environment(tmp_path: 
     assert stamp("sphinx", "-b", "html") == base
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
     assert stamp("sphinx", "-b", "html") != base
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_builds_again(tmp_path: Path) -> None:
+    """A seed edited to text of the same length whose modification time is put back (``cp -p`` or
+    ``rsync -t`` of another copy, an editor that keeps times) is still an edit: the page shows it."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    page = out / "html" / "zh-hant" / "statements" / "li-si.html"
+    seed = book / "seed.txt"
+    before = seed.stat()
+    text = seed.read_text(encoding="utf-8")
+    assert "傳遞信任" in text
+    seed.write_text(text.replace("傳遞信任", "傳遞價值"), "utf-8")
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert seed.stat().st_size == before.st_size
+    _build(book, out)
+    assert "傳遞價值" in page.read_text(encoding="utf-8")
+
+
+def test_a_changed_configuration_publishes_no_backup_of_sphinx_build_info(tmp_path: Path) -> None:
+    """Sphinx keeps its old build info as ``.buildinfo.bak`` when the configuration changed (here the site's
+    URL): the published edition holds no such file, as a clean build holds none."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    result = tekan(
+        "--glossary", str(book / "terms.toml"), "build", "html", "--script", "hant",
+        "--seed", str(book / "seed.txt"), "--out", str(out), "--site-url", "https://example.org/book/",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    published = out / "html" / "zh-hant"
+    assert (published / "index.html").is_file()
+    assert not [p.name for p in published.iterdir() if p.name.startswith(".buildinfo")]
+
+
+def test_a_glossary_edit_that_keeps_the_size_and_the_time_reaches_the_glossary_downloads(tmp_path: Path) -> None:
+    """The CSV and TBX downloads are made again when the glossary's text changed, even where its size and
+    modification time did not: they say what the glossary page says."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    _build(book, out)
+    glossary = book / "terms.toml"
+    before = glossary.stat()
+    text = glossary.read_text(encoding="utf-8")
+    assert "量值準確可靠的活動" in text
+    glossary.write_text(text.replace("量值準確可靠的活動", "量值準確一致的活動"), "utf-8")
+    os.utime(glossary, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _build(book, out)
+    static = out / "html" / "zh-hant" / "_static"
+    assert "量值準確一致的活動" in (out / "html" / "zh-hant" / "glossary.html").read_text(encoding="utf-8")
+    assert "量值準確一致的活動" in (static / "tekan-glossary.csv").read_text(encoding="utf-8-sig")
+    assert "量值準確一致的活動" in (static / "tekan-glossary.tbx").read_text(encoding="utf-8")
+
+
+def test_a_build_without_the_site_url_publishes_no_sitemap_of_an_earlier_one(tmp_path: Path) -> None:
+    """A sitemap is written only with ``--site-url``: one built with it, then without, publishes none (the
+    earlier build's sitemap, with its URLs, is not kept), as a clean build without it has none."""
+    book = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-minimal", book)
+    out = tmp_path / "out"
+    result = tekan(
+        "--glossary", str(book / "terms.toml"), "build", "html", "--script", "hant",
+        "--seed", str(book / "seed.txt"), "--out", str(out), "--site-url", "https://example.org/book/",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sitemap = out / "html" / "zh-hant" / "sitemap.xml"
+    assert "https://example.org/book/" in sitemap.read_text(encoding="utf-8")
+    _build(book, out)
+    assert (out / "html" / "zh-hant" / "index.html").is_file()
+    assert not sitemap.exists()

@@ -136,7 +136,8 @@ def publish_tree(built: Path, target: Path) -> None:
     # file would change (and be half-written) as soon as the next build — even a failing one — starts.
     try:
         copy = _copy_or_link_published(built, staging, target)
-        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"), copy_function=copy)
+        unpublished = shutil.ignore_patterns(".buildinfo", ".buildinfo.bak", ".doctrees")  # Sphinx's own files
+        shutil.copytree(built, staging, ignore=unpublished, copy_function=copy)
         world_readable(staging)
     except _DiskFull as full:  # the file system's own error, with its errno: one line that says what to do
         shutil.rmtree(staging, ignore_errors=True)
@@ -517,7 +518,9 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
     """A digest of what a build reads: its command, the seed(s), metadata, glossary, catalogs, configuration,
     Tekan's own files, the versions of Sphinx and the theme, and the environment variables builds read.
 
-    Files count by path, size and modification time (as ``make`` and Sphinx itself judge them).
+    Files count by path, size and modification time (as ``make`` and Sphinx itself judge them), and the book's
+    own files (not Tekan's) by their content too: an edit that keeps a file's size and time (``cp -p``,
+    ``rsync -t``) is still an edit.
     """
     from importlib import metadata as packages
 
@@ -538,10 +541,14 @@ def inputs_stamp(command: Sequence[str], target: Target, conf: Path | None) -> s
     for folder in dict.fromkeys(folders):
         if folder.is_dir():
             files += sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts and p.is_file())
+    package = Path(__file__).parent
     for path in files:
         try:
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            if not path.is_relative_to(package):  # the book's own files: an edit may keep the size and the time
+                with path.open("rb") as file:
+                    digest.update(hashlib.file_digest(file, "sha256").digest())
         except OSError:
             digest.update(f"{path}\0-\n".encode())
     for name in ("sphinx", "furo", "myst-parser", "docutils", "sphinx-basic-ng", "typst"):

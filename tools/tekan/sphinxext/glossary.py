@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -581,10 +582,9 @@ def write_site_files(app: Sphinx, env: BuildEnvironment) -> list[str]:
     book = book_of(env)
     static = Path(app.outdir) / "_static"
     title = app.config.project  # the book's full title (tekan.sphinxext.defaults.apply_identity)
-    source = book.glossary.source.stat()
-    key = code_digest(
-        ["export.py"], str(book.glossary.source), str(source.st_mtime_ns), str(source.st_size), title, signature()
-    )
+    with book.glossary.source.open("rb") as file:  # its text, not its time: an edit may keep size and time
+        source = hashlib.file_digest(file, "sha256").hexdigest()
+    key = code_digest(["export.py"], str(book.glossary.source), source, title, signature())
     if getattr(env, "tekan_exports_key", None) == key and all((static / n).is_file() for n in (CSV_FILE, TBX_FILE)):
         return []
     env.tekan_exports_key = key  # type: ignore[attr-defined]  # saved with the environment after this event

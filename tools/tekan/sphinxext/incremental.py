@@ -32,6 +32,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ..rendering import ENGLISH_INDEX_DOC, GLOSSARY_DOC
 from .config import book_of
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def reread_pages_of_changed_terms(
     elif terms:
         page_terms: dict[str, tuple[str, ...]] = getattr(env, "tekan_page_terms", {})
         pages = {doc for doc, linked in page_terms.items() if not terms.isdisjoint(linked)}
+        pages |= {GLOSSARY_DOC, ENGLISH_INDEX_DOC}  # they print the entries: not only when the file looks newer
     else:
         return []
     changed.update((pages & env.found_docs) - added - removed)

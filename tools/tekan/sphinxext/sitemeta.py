@@ -245,6 +245,14 @@ def page_links(app: Sphinx, pagename: str, templatename: str, context: dict[str,
     context["metatags"] = metatags + tags
 
 
+def remove_old_sitemap(app: Sphinx) -> None:
+    """Before a build without the site's URL: the sitemap an earlier build wrote with it (its URLs may be wrong
+    now) is removed, so the edition is what a clean build makes. Removed before writing, not after, so another
+    extension's sitemap written at the end is kept."""
+    if app.builder.name == "html" and not site_url_of(app.config):
+        (Path(app.outdir) / SITEMAP).unlink(missing_ok=True)
+
+
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``sitemap.xml`` of the edition (absolute URLs, each with its alternates); only when the site's URL is known."""
     if exception is not None or app.builder.name != "html" or not site_url_of(app.config):
@@ -280,4 +288,5 @@ def setup_sitemeta(app: Sphinx) -> None:
     app.connect("config-inited", configure_site, priority=650)
     app.connect("html-page-context", describe_in_language, priority=400)  # before sphinxext-opengraph (500)
     app.connect("html-page-context", page_links, priority=700)
+    app.connect("builder-inited", remove_old_sitemap)
     app.connect("build-finished", write_sitemap)
