@@ -379,6 +379,30 @@ def test_the_glossary_downloads_fit_a_phone(browser: Any, site: str, width: int)
         context.close()
 
 
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_the_audit_tables_cells_are_not_spread_on_a_phone(browser: Any, site: str, width: int) -> None:
+    """A table cell is a short run, not a paragraph: on a phone its characters are not spread apart by
+    justification, and the place (第1段) and the kind (標點) each stay on one line, in every table of the page
+    (the first ones made as nodes, the later ones written as HTML directly)."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{site}/html/zh-hant/audit.html")
+        cells = tab.evaluate(
+            """() => Array.from(document.querySelectorAll("article[role=main] table tbody tr")).map((row) => {
+              const cells = Array.from(row.querySelectorAll("td"));
+              const lines = (td) => { const p = td.querySelector("p");
+                return p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight); };
+              return {align: getComputedStyle(cells[1].querySelector("p")).textAlign,
+                      place: lines(cells[0]), kind: lines(cells[cells.length - 1])}; })"""
+        )
+        assert len(cells) > 400, len(cells)  # every change of the real book
+        assert {c["align"] for c in cells} == {"start"}, {c["align"] for c in cells}
+        assert max(c["place"] for c in cells) < 1.5 and max(c["kind"] for c in cells) < 1.5, cells[:3]
+    finally:
+        context.close()
+
+
 def test_a_position_in_a_byline_links_to_its_glossary_entry(book_out: Any) -> None:
     page = (book_out / "html" / "zh-hant" / "statements" / "han-yongsheng.html").read_text(encoding="utf-8")
     assert (
