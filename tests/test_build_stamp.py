@@ -71,6 +71,16 @@ def test_the_stamp_follows_the_command_the_inputs_and_the_environment(tmp_path: 
     assert stamp("sphinx", "-b", "html") != base
 
 
+def _edit_keeping_size_and_time(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (of the same length) in ``path`` and put its modification time back."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
 def test_an_edit_that_keeps_the_size_and_the_modification_time_builds_again(tmp_path: Path) -> None:
     """A seed edited to text of the same length whose modification time is put back (``cp -p`` or
     ``rsync -t`` of another copy, an editor that keeps times) is still an edit: the page shows it."""
@@ -79,13 +89,7 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_builds_again(tmp_
     out = tmp_path / "out"
     _build(book, out)
     page = out / "html" / "zh-hant" / "statements" / "li-si.html"
-    seed = book / "seed.txt"
-    before = seed.stat()
-    text = seed.read_text(encoding="utf-8")
-    assert "傳遞信任" in text
-    seed.write_text(text.replace("傳遞信任", "傳遞價值"), "utf-8")
-    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert seed.stat().st_size == before.st_size
+    _edit_keeping_size_and_time(book / "seed.txt", "傳遞信任", "傳遞價值")
     _build(book, out)
     assert "傳遞價值" in page.read_text(encoding="utf-8")
 
@@ -114,12 +118,7 @@ def test_a_glossary_edit_that_keeps_the_size_and_the_time_reaches_the_glossary_d
     shutil.copytree(ROOTS / "test-minimal", book)
     out = tmp_path / "out"
     _build(book, out)
-    glossary = book / "terms.toml"
-    before = glossary.stat()
-    text = glossary.read_text(encoding="utf-8")
-    assert "量值準確可靠的活動" in text
-    glossary.write_text(text.replace("量值準確可靠的活動", "量值準確一致的活動"), "utf-8")
-    os.utime(glossary, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _edit_keeping_size_and_time(book / "terms.toml", "量值準確可靠的活動", "量值準確一致的活動")
     _build(book, out)
     static = out / "html" / "zh-hant" / "_static"
     assert "量值準確一致的活動" in (out / "html" / "zh-hant" / "glossary.html").read_text(encoding="utf-8")
