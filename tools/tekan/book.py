@@ -146,15 +146,14 @@ def feature_memo(
 ) -> FileMemo[tuple[Publication, list[Problem]]]:
     """The features loaded by earlier builds, valid for this glossary (conversion protects its terms), this code
     and its data (the package's modules and word lists) and the packages whose data convert and segment."""
-    from .memo import PACKAGE, SEGMENTING_PACKAGES, code_digest, keyed_file, versions
+    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_file, package_code, versions
     from .segmenting import cache_dir
 
-    code = sorted(str(p.relative_to(PACKAGE)) for p in [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")] if p.is_file())
     try:
         glossary = glossary_path.read_bytes().hex()
     except OSError:  # load_glossary has read it: a file that vanished since loads afresh
         glossary = ""
-    key = code_digest(code, glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
+    key = code_digest((), package_code(), glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
     return FileMemo(keyed_file(cache_dir(), name, key, files=3), key, keep=keep)
 
 
@@ -218,12 +217,10 @@ def _edition(
 
         memo: FileMemo[Any] | None = None
         if remember:
-            from .memo import PACKAGE, code_digest, keyed_file
+            from .memo import code_digest, keyed_file, package_code
             from .segmenting import cache_dir
 
-            paths = [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")]
-            code = sorted(str(p.relative_to(PACKAGE)) for p in paths if p.is_file())
-            key = code_digest(code, publication.script, repr(sorted(protected_names(publication))))
+            key = code_digest((), package_code(), publication.script, repr(sorted(protected_names(publication))))
             memo = FileMemo(keyed_file(cache_dir(), NORMALISE_MEMO_FILE, key, files=3), key, keep=2)
         # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
         publication = normalise_publication(publication, memo=memo)

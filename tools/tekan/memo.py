@@ -16,6 +16,7 @@ a folder only we can write (made 0700), through :func:`tekan.files.atomic_write`
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Iterable
@@ -28,6 +29,14 @@ V = TypeVar("V")
 
 #: The package folder: module paths in :func:`code_digest` are relative to it.
 PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def package_code() -> str:
+    """A digest of the package's modules and data files (read once per process): what a memo of its results is
+    valid for."""
+    files = [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")]
+    return code_digest(sorted(str(p.relative_to(PACKAGE)) for p in files if p.is_file()))
 
 
 def code_digest(modules: Iterable[str], *inputs: str) -> str:

@@ -22,7 +22,7 @@ from ..errors import Kind, TekanError
 from ..files import write_if_changed
 from ..glossary import glossary_forms, linker_inputs, protected_names
 from ..linking import Linker
-from ..memo import PACKAGE, SEGMENTING_PACKAGES, FileMemo, code_digest, versions
+from ..memo import SEGMENTING_PACKAGES, FileMemo, code_digest, package_code, versions
 from ..metadata import metadata_path
 from ..model import Glossary, Translation
 from ..project import DEFAULT_GLOSSARY
@@ -147,8 +147,8 @@ def generate_pages(app: Sphinx) -> None:
     key = code_digest(LINKING_CODE, inputs, versions(*SEGMENTING_PACKAGES))
     memo: FileMemo[list[int]] = FileMemo(Path(app.doctreedir) / LINK_MEMO_FILE, key)
     # The pages rendered by an earlier build, valid for this code (the package's modules and data) and linker.
-    code = sorted(str(p.relative_to(PACKAGE)) for p in [*PACKAGE.glob("*.py"), *PACKAGE.glob("data/*")] if p.is_file())
-    rendered: FileMemo[Any] = FileMemo(Path(app.doctreedir) / PAGE_MEMO_FILE, code_digest(code, key), keep=4)
+    page_key = code_digest((), package_code(), key)
+    rendered: FileMemo[Any] = FileMemo(Path(app.doctreedir) / PAGE_MEMO_FILE, page_key, keep=4)
     pages = book_pages(book, translations, memo, parallel_print=parallel_print, pages=rendered)
     changed = write_pages(pages, Path(app.srcdir))
     memo.save()
