@@ -368,7 +368,8 @@ def test_the_collections_own_words_are_in_each_editions_script_and_its_publisher
     collection = tmp_path / "c.toml"
     collection.write_text('seeds = ["features/2020_Spring.txt", "features/2021-autumn.txt"]\n', encoding="utf-8")
     who = identity(load_book(collection, COLLECTION / "terms.toml", "hans").publication)
-    assert (who.author, who.copyright) == ("测试报社、标准报社", "2021, 测试报社、标准报社")
+    # The year, a space, the holders: no half-width comma in Chinese (Sphinx's "2021, …" is English).
+    assert (who.author, who.copyright) == ("测试报社、标准报社", "2021 测试报社、标准报社")
 
 
 def test_a_folder_with_a_collection_file_builds_and_checks_the_collection(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,10 +47,19 @@ class Identity:
     short_title: str  # the feature's own title, without the paper's name: 中國質量（杭州）大會特刊
     author: str  # the paper (EPUB dc:creator, PDF author): 中國質量報
     publisher: str  # the publishing house: 中國質量報社
-    copyright: str  # the copyright line: 2021, 中國質量報社
+    copyright: str  # the copyright line: 2021 中國質量報社 (English: 2021, China Quality News)
 
 
 _MASTHEAD_BRACKETS = "《》【】[]「」"
+
+#: A year (or years) set off by Sphinx's half-width comma before a Chinese holder: "2021, 中國質量報社".
+_YEAR_COMMA = re.compile(r"^([0-9]{4}(?:[–-][0-9]{4})?)\s*[,，、]\s*(?=[^\x00-\x7f])")
+
+
+def chinese_copyright(line: str) -> str:
+    """A Chinese copyright line as Chinese sets it: the year, a space, the holder ("2021 中國質量報社"), not
+    Sphinx's English "2021, 中國質量報社" (a half-width comma in Chinese text); an English holder keeps its comma."""
+    return _YEAR_COMMA.sub(r"\1 ", line.strip())
 
 
 def identity(publication: Publication) -> Identity:
@@ -67,7 +77,7 @@ def identity(publication: Publication) -> Identity:
     author = paper or meta.publisher or masthead.strip(_MASTHEAD_BRACKETS).strip() or title
     publisher = meta.publisher or author
     year = meta.date[:4] if meta.date[:4].isdigit() else ""
-    line = meta.copyright or ", ".join(x for x in (year, publisher) if x)
+    line = chinese_copyright(meta.copyright or " ".join(x for x in (year, publisher) if x))
     return Identity(title=title, short_title=short.strip() or title, author=author, publisher=publisher, copyright=line)
 
 
