@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,27 @@ def test_cjk_latin_space_is_kept_after_a_linked_term(pdf_out: Path) -> None:
     ]
     assert len(gaps) > 5
     assert min(gaps) > 0.15 * 10  # at least 0.15 em at 10 pt
+
+
+def test_a_bylines_name_stands_a_quarter_em_after_the_position(pdf_out: Path) -> None:
+    """局長 韓永生: the name is set off from the position as on the site, not run into it (局長韓永生)."""
+    book = load_book(SEED, GLOSSARY, "hant")
+    joins = {a.position[-1] + a.person[0] for a in (st.attribution for st in book.publication.statements) if a.person}
+    found = reader.glyphs(pdf(pdf_out, "hant"), list(range(6, 40)))
+    gaps = [(gap - a.width) / a.size for a, b, gap in reader.advances(found) if a.char + b.char in joins]
+    assert len(gaps) >= 5, gaps
+    assert min(gaps) > 0.2, gaps  # a quarter em
+
+
+def test_a_long_english_bylines_lines_are_led_at_their_own_size(pdf_out: Path) -> None:
+    """The grey 8 pt English byline under a Chinese one: its second line follows the first at about 10 pt, not at
+    the body's Chinese leading (14.8 pt, further than the English line stands from the Chinese one above it)."""
+    glyphs = reader.glyphs(pdf(pdf_out, "hant"), list(range(6, 40)))
+    found = [g for g in glyphs if g.char.isascii() and abs(g.size - 8) < 0.01]
+    baselines = sorted({(g.page, round(g.y0, 1)) for g in found})
+    pitches = [b - a for (pa, a), (pb, b) in pairwise(baselines) if pa == pb and 0 < b - a < 20]
+    assert len(pitches) >= 3, baselines  # the long English bylines of the book wrap
+    assert max(pitches) < 1.4 * 8, pitches
 
 
 @pytest.mark.parametrize("script", EDITIONS)
