@@ -13,7 +13,7 @@ from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
 from .glossary import book_glossary, load_glossary, protected_names, term_linker
-from .memo import FileMemo
+from .memo import EntryMemo, FileMemo
 from .metadata import load_publication, metadata_path
 from .model import Glossary, Publication, Translation
 from .rendering import render_book
@@ -117,7 +117,7 @@ def load_book(
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
         return Book(collection, glossary, script, tuple(problems), tuple(features))
-    memo = feature_memo(glossary_path, PUBLICATION_MEMO_FILE, keep=2)
+    memo = feature_memo(glossary_path, PUBLICATION_MEMO, files=3)
 
     def load_one(_: str) -> tuple[Publication, list[Problem]]:
         loaded, found = load_publication(seed, metadata)
@@ -131,22 +131,25 @@ def load_book(
 
 
 #: The memo of a collection's loaded features, in the user's cache folder (``tekan build`` and its Sphinx process
-#: both load the book): an edit to one feature parses, normalises and converts that feature alone.
-FEATURE_MEMO_FILE = "feature-memo.pickle"
+#: both load the book): an edit to one feature parses, normalises and converts that feature alone. A file per
+#: feature: a build reads its own book's features, not those of every book built with this code.
+FEATURE_MEMO = "features"
 
 
 #: Each text's normalisation in a book of one seed (:func:`_edition`).
 NORMALISE_MEMO_FILE = "normalise-memo.pickle"
-#: The memo of a book of one feature (its last two versions: one feature is the whole book, megabytes).
-PUBLICATION_MEMO_FILE = "publication-memo.pickle"
+#: The memo of a book of one feature (its last versions: one feature is the whole book, megabytes).
+PUBLICATION_MEMO = "publications"
+#: Features kept in the memo (a collection of 16,000 statements has 1,000; each edit adds its feature's new version).
+FEATURES_KEPT = 4096
 
 
 def feature_memo(
-    glossary_path: Path, name: str = FEATURE_MEMO_FILE, keep: int = 8
-) -> FileMemo[tuple[Publication, list[Problem]]]:
+    glossary_path: Path, name: str = FEATURE_MEMO, files: int = FEATURES_KEPT
+) -> EntryMemo[tuple[Publication, list[Problem]]]:
     """The features loaded by earlier builds, valid for this glossary (conversion protects its terms), this code
     and its data (the package's modules and word lists) and the packages whose data convert and segment."""
-    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_file, package_code, versions
+    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_folder, package_code, versions
     from .segmenting import cache_dir
 
     try:
@@ -154,7 +157,7 @@ def feature_memo(
     except OSError:  # load_glossary has read it: a file that vanished since loads afresh
         glossary = ""
     key = code_digest((), package_code(), glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
-    return FileMemo(keyed_file(cache_dir(), name, key, files=3), key, keep=keep)
+    return EntryMemo(keyed_folder(cache_dir(), name, key), key, files=files)
 
 
 def _feature_key(seed: Path, script: str, normalise: bool, metadata: Path | None = None) -> str:

@@ -430,12 +430,18 @@ def discard_untrusted_work(work: Path) -> bool:
 
 
 def _untrusted_entry(folder: Path) -> bool:
-    """Whether anything under ``folder`` is a link, not ours, or writable by others (never walking into a link)."""
+    """Whether anything under ``folder`` is a link, not ours, or writable by others (never walking into a link).
+
+    Not inside an edition's kept published copy (``.work/EDITION/published-html``): nothing there is unpickled or
+    written through, and the publish that reuses it checks each of its entries itself (:func:`_update_copy`)."""
+    top = os.path.normpath(folder)
     for parent, folders, files in os.walk(folder):
         for name in folders + files:
             entry = os.lstat(os.path.join(parent, name))
             if stat.S_ISLNK(entry.st_mode) or not trusted(entry):
                 return True
+        if os.path.dirname(os.path.normpath(parent)) == top:  # an edition's folder: its kept copy is not walked
+            folders[:] = [name for name in folders if not name.startswith(KEPT)]
     return False
 
 
@@ -580,10 +586,13 @@ def build_edition(
     if fmt.download:
         publish_file(finish(fmt, dest, target, run), published)
     else:
-        publish_tree(finish(fmt, dest, target, run), published, keep=work / f"published-{fmt.builder}")
+        publish_tree(finish(fmt, dest, target, run), published, keep=work / f"{KEPT}{fmt.builder}")
     stamp_file.write_text(stamp, encoding="utf-8")
     return published
 
+
+#: The start of the name of an edition's kept published copy in its work folder (``published-html``).
+KEPT = "published-"
 
 #: The file of Sphinx's pickled environment in a doctree folder.
 ENVIRONMENT = "environment.pickle"
