@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ class Book:
     script: str  # the edition's key ("hant", "hans"): tekan.editions.EDITIONS
     problems: tuple[Problem, ...]  # warnings found while loading
     features: tuple[Publication, ...] = ()  # a collection's features, one per seed; () for a book of one seed
+    feature_keys: tuple[str, ...] = ()  # per feature: a digest of all it was loaded from (its pages are kept by it)
 
     @property
     def edition(self) -> Edition:
@@ -101,7 +103,7 @@ def load_book(
     library = load_glossary(glossary_path)
     if is_collection(seed):
         facts, seeds = read_collection(seed)
-        features, problems = [], []
+        features, problems, keys = [], [], []
         memo = feature_memo(glossary_path)
         for feature_seed in seeds:
 
@@ -109,14 +111,16 @@ def load_book(
                 loaded, found = load_publication(feature_seed)
                 return as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)), found
 
-            feature, found = memo.get(_feature_key(feature_seed, script, normalise), load)
+            key = _feature_key(feature_seed, script, normalise)
+            feature, found = memo.get(key, load)
             features.append(feature)
             problems += found
+            keys.append(hashlib.sha256(f"{memo.key}\0{key}".encode()).hexdigest())
         memo.save()
         problems += collection_gaps(seed, facts, features)
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
-        return Book(collection, glossary, script, tuple(problems), tuple(features))
+        return Book(collection, glossary, script, tuple(problems), tuple(features), tuple(keys))
     memo = feature_memo(glossary_path, PUBLICATION_MEMO, files=3)
 
     def load_one(_: str) -> tuple[Publication, list[Problem]]:
@@ -163,8 +167,6 @@ def feature_memo(
 def _feature_key(seed: Path, script: str, normalise: bool, metadata: Path | None = None) -> str:
     """What loading one feature depends on besides the memo's key: its seed and metadata file (bytes and path: the
     problems name it), the edition and the normalisation switch."""
-    import hashlib
-
     digest = hashlib.sha256(f"{seed.resolve()}\0{script}\0{normalise}\0".encode())
     if metadata is not None:
         digest.update(f"metadata\0{metadata.resolve()}\0".encode())
@@ -279,7 +281,7 @@ def book_pages(
         )
     linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
     if not translations:
-        return render_book(book.publication, linker, edition, book.features, memo=pages)
+        return render_book(book.publication, linker, edition, book.features, memo=pages, feature_keys=book.feature_keys)
     from .rendering import statement_key
     from .translated import english_paragraphs, render_parallel_pages
 
@@ -291,10 +293,23 @@ def book_pages(
             for st in book.publication.statements
             if statement_key(st) in translations
         }
-        return render_book(book.publication, linker, edition, book.features, english=paragraphs, memo=pages)
+        return render_book(
+            book.publication,
+            linker,
+            edition,
+            book.features,
+            english=paragraphs,
+            memo=pages,
+            feature_keys=book.feature_keys,
+        )
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {key: words.title for key in translations}
-    return {**render_book(book.publication, linker, edition, book.features, links, memo=pages), **parallel}
+    return {
+        **render_book(
+            book.publication, linker, edition, book.features, links, memo=pages, feature_keys=book.feature_keys
+        ),
+        **parallel,
+    }
 
 
 def _generated_file(root: Path, name: str) -> Path | None:
