@@ -449,10 +449,55 @@ def test_rendered_pages_are_remembered_only_for_the_same_statement(monkeypatch: 
     first = book.publication.statements[0]
     edited = replace(first, paragraphs=(first.paragraphs[0] + "質量。", *first.paragraphs[1:]))
     statements = (edited, *book.publication.statements[1:])
-    book = replace(book, publication=replace(book.publication, statements=statements))
+    # Not a book loaded from files: its features are not what the collection holds, and it has no keys for them.
+    book = replace(book, publication=replace(book.publication, statements=statements), feature_keys=())
     pages = book_pages(book, pages=memo)
     assert rendered == [first.meta.slug] and pages != plain
     assert pages == book_pages(book)
+
+
+def test_an_edit_renders_the_pages_of_its_own_feature_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A collection loaded again after one feature's seed was edited: that feature's pages are rendered again, the
+    others are taken whole from the memo (none of their pages made again, not even their home and about pages); a
+    statement added to the first feature numbers the others' statements on, and their pages follow. Every time the
+    pages are those rendered without the memo."""
+    from tekan import rendering
+    from tekan.memo import FileMemo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    book_folder = tmp_path / "book"
+    shutil.copytree(COLLECTION, book_folder)
+    collection, glossary = book_folder / "collection.toml", book_folder / "terms.toml"
+    memo: FileMemo[object] = FileMemo(None, "key")
+    book = load_book(collection, glossary)
+    assert book_pages(book, pages=memo) == book_pages(book)
+    made: list[str] = []
+    for name in ("render_about", "render_statement", "render_index"):
+        real = getattr(rendering, name)
+
+        def counting(first, *args, real=real, name=name, **kwargs):  # type: ignore[no-untyped-def]
+            made.append(name)
+            return real(first, *args, **kwargs)
+
+        monkeypatch.setattr(rendering, name, counting)
+    fresh = book_pages(load_book(collection, glossary))
+    made.clear()
+    assert book_pages(book, pages=memo) == fresh and made == []
+    seed = book_folder / "features" / "2020_Spring.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    seed.write_text("\n".join([*lines[:1], lines[1] + "質量", *lines[2:]]), encoding="utf-8")
+    edited = load_book(collection, glossary)
+    made.clear()
+    pages = book_pages(edited, pages=memo)
+    assert sorted(made) == ["render_about", "render_index", "render_statement"]
+    assert pages == book_pages(edited) and pages != fresh
+    added = ["標準引領質量提升", "標準是質量的基礎。", "——某省標準化研究院院長李大明"]
+    seed.write_text("\n".join([*lines[:3], *added, *lines[3:]]), encoding="utf-8")
+    renumbered = load_book(collection, glossary)
+    pages = book_pages(renumbered, pages=memo)
+    assert pages == book_pages(renumbered)
+    later = "2022-winter/statements/"
+    assert [p for p in pages if p.startswith(later) and pages[p] != book_pages(edited)[p]]  # numbered on
 
 
 def test_the_used_terms_are_every_term_found_in_any_text_with_or_without_the_memo(

@@ -355,6 +355,80 @@ def test_a_publish_copies_only_what_the_build_rewrote(tmp_path: Path) -> None:
     assert os.stat(built / "page-0.html").st_ino != unchanged  # a link to the publish, never to the build
 
 
+def _tree(folder: Path) -> dict[str, tuple[str, str]]:
+    """Every file and folder under ``folder``: relative path → (mode, content)."""
+    return {
+        str(p.relative_to(folder)): (oct(p.stat().st_mode & 0o777), "" if p.is_dir() else p.read_text("utf-8"))
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_a_publish_from_the_kept_previous_edition_touches_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a folder to keep the replaced edition in, the next publish brings that copy up to date: only the files
+    the build rewrote are copied or linked (none for the others), files and folders the build no longer has go, a
+    file become a folder and a link planted in the kept copy are replaced (the link's target untouched); after every
+    publish the edition is the build, with the published modes, and nothing is left beside it."""
+    from tekan import building
+    from tekan.building import publish_tree
+
+    built = edition(tmp_path / "built", "A", pages=20)
+    (built / "_static").mkdir()
+    (built / "_static" / "style.css").write_text("css", encoding="utf-8")
+    (built / "gone").mkdir()
+    (built / "gone" / "page.html").write_text("gone", encoding="utf-8")
+    (built / ".buildinfo").write_text("sphinx", encoding="utf-8")
+    target = tmp_path / "out" / "html" / "zh-hant"
+    keep = tmp_path / "out" / ".work" / "zh-hant" / "published-html"
+    made: list[str] = []
+    copy2 = shutil.copy2
+
+    def counted(source: str, destination: str) -> object:
+        made.append(os.path.basename(destination))
+        return copy2(source, destination)
+
+    monkeypatch.setattr(building.shutil, "copy2", counted)
+    link = os.link
+
+    def counted_link(source: str, destination: str, **kw: object) -> None:
+        made.append(os.path.basename(destination))
+        link(source, destination, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(building.os, "link", counted_link)
+    expected = _tree(built)
+    del expected[".buildinfo"]
+    publish_tree(built, target, keep=keep)
+    assert _tree(target) == expected and keep.is_dir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "victim.txt").write_text("the web server's file", encoding="utf-8")
+    for number, version in enumerate("BCD"):
+        made.clear()
+        time.sleep(0.01)
+        (built / "page-1.html").write_text(version * 1000, encoding="utf-8")
+        if number == 0:
+            shutil.rmtree(built / "gone")
+            (built / "page-2.html").unlink()
+            (built / "page-3.html").unlink()
+            (built / "page-3.html").mkdir()
+            (built / "page-3.html" / "inside.html").write_text("inside", encoding="utf-8")
+        if number == 1:
+            (keep / "page-4.html").unlink()
+            (keep / "page-4.html").symlink_to(elsewhere / "victim.txt")
+            (keep / "page-5.html").chmod(0o600)
+        publish_tree(built, target, keep=keep)
+        expected = _tree(built)
+        del expected[".buildinfo"]
+        assert _tree(target) == expected
+        assert sorted(p.name for p in target.parent.iterdir()) == ["zh-hant"]
+        assert (elsewhere / "victim.txt").read_text(encoding="utf-8") == "the web server's file"
+        # The kept copy is the edition before the last: it takes the last build's changes and this one's (a
+        # changed file the last publish made is linked to), and the link planted in it is replaced.
+        rewritten = {0: ["inside.html", "page-1.html"], 1: ["inside.html", "page-1.html", "page-4.html"]}
+        assert sorted(made) == rewritten.get(number, ["page-1.html"]), made
+
+
 def test_a_publish_stopped_between_its_renames_is_undone_by_the_next_build(tmp_path: Path) -> None:
     """Where the atomic exchange is not available, publishing is two renames; a kill between them leaves
     only ``.zh-hant.old`` (and maybe ``.zh-hant.new``): the next build's first act puts the edition back."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tekan.memo import JOURNAL_FROM, FileMemo, PartitionedMemo, code_digest, keyed_file
 from tekan.scripts import to_hans
 from tekan.segmenting import boundary_finder
@@ -191,3 +193,45 @@ def test_a_partitioned_memo_reads_only_the_parts_it_looks_up(tmp_path: Path) -> 
     assert compute.calls == texts
     assert PartitionedMemo(folder, "other key", parts=16).get("段落7", compute) == ["7落段"]
     assert compute.calls == [*texts, "段落7"]
+
+
+def test_a_memo_of_large_values_reads_only_the_entries_a_build_looks_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collection's features: a file per entry, so a build reads its own book's features and not every value
+    other books left with the same code; a value read back equals the one computed; the least recently used files
+    past the limit go, and a new code version's folder replaces the oldest ones."""
+    from tekan import memo as memos
+    from tekan.memo import EntryMemo, keyed_folder
+
+    folder = keyed_folder(tmp_path, "features", "code-1")
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+    compute = Counter()
+    other: EntryMemo[list[str]] = EntryMemo(folder, "code-1", files=5)
+    for number in range(4):  # another book's features
+        other.get(f"別的書{number}", compute)
+    other.save()
+    read: list[str] = []
+    private = memos.read_private
+
+    def counted(path: Path) -> bytes | None:
+        read.append(path.name)
+        return private(path)
+
+    monkeypatch.setattr(memos, "read_private", counted)
+    memo: EntryMemo[list[str]] = EntryMemo(folder, "code-1", files=5)
+    assert memo.get("本書", compute) == ["書本"]
+    memo.save()
+    again: EntryMemo[list[str]] = EntryMemo(folder, "code-1", files=5)
+    read.clear()
+    assert again.get("本書", compute) == ["書本"] and compute.calls.count("本書") == 1 and len(read) == 1
+    assert EntryMemo(folder, "code-2").get("本書", compute) == ["書本"] and compute.calls.count("本書") == 2
+    again.save()  # 本書 used last: the oldest of the other book's goes when a sixth entry is written
+    memo.get("第六", compute)
+    memo.save()
+    assert len(list(folder.iterdir())) == 5
+    for text in ("本書", "第六"):
+        assert EntryMemo(folder, "code-1").get(text, compute) and compute.calls.count(text) == 1 + (text == "本書")
+    for code in ("code-2", "code-3", "code-4"):
+        keyed_folder(tmp_path, "features", code, folders=3)
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("features-")]) == 3

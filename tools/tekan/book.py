@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from .editions import EDITIONS, Edition
 from .errors import Kind, Problem, TekanError
 from .files import write_if_changed
 from .glossary import book_glossary, load_glossary, protected_names, term_linker
-from .memo import FileMemo
+from .memo import EntryMemo, FileMemo
 from .metadata import load_publication, metadata_path
 from .model import Glossary, Publication, Translation
 from .rendering import render_book
@@ -32,6 +33,7 @@ class Book:
     script: str  # the edition's key ("hant", "hans"): tekan.editions.EDITIONS
     problems: tuple[Problem, ...]  # warnings found while loading
     features: tuple[Publication, ...] = ()  # a collection's features, one per seed; () for a book of one seed
+    feature_keys: tuple[str, ...] = ()  # per feature: a digest of all it was loaded from (its pages are kept by it)
 
     @property
     def edition(self) -> Edition:
@@ -111,7 +113,7 @@ def load_book(
     library = load_glossary(glossary_path)
     if is_collection(seed):
         facts, seeds = read_collection(seed)
-        features, problems = [], []
+        features, problems, keys = [], [], []
         memo = feature_memo(glossary_path)
         for feature_seed in seeds:
 
@@ -119,15 +121,17 @@ def load_book(
                 loaded, found = load_publication(feature_seed)
                 return as_feature(_edition(loaded, library, script, normalise), feature_id(feature_seed)), found
 
-            feature, found = memo.get(_feature_key(feature_seed, script, normalise), load)
+            key = _feature_key(feature_seed, script, normalise)
+            feature, found = memo.get(key, load)
             features.append(feature)
             problems += found
+            keys.append(hashlib.sha256(f"{memo.key}\0{key}".encode()).hexdigest())
         memo.save()
         problems += collection_gaps(seed, facts, features)
         collection = combine(facts, features, seed, EDITIONS[script].script)
         glossary = book_glossary(library, features, EDITIONS[script].script, collection.meta.glossary)
-        return Book(collection, glossary, script, tuple(problems), tuple(features))
-    memo = feature_memo(glossary_path, PUBLICATION_MEMO_FILE, keep=2)
+        return Book(collection, glossary, script, tuple(problems), tuple(features), tuple(keys))
+    memo = feature_memo(glossary_path, PUBLICATION_MEMO, files=3)
 
     def load_one(_: str) -> tuple[Publication, list[Problem]]:
         loaded, found = load_publication(seed, metadata)
@@ -141,22 +145,25 @@ def load_book(
 
 
 #: The memo of a collection's loaded features, in the user's cache folder (``tekan build`` and its Sphinx process
-#: both load the book): an edit to one feature parses, normalises and converts that feature alone.
-FEATURE_MEMO_FILE = "feature-memo.pickle"
+#: both load the book): an edit to one feature parses, normalises and converts that feature alone. A file per
+#: feature: a build reads its own book's features, not those of every book built with this code.
+FEATURE_MEMO = "features"
 
 
 #: Each text's normalisation in a book of one seed (:func:`_edition`).
 NORMALISE_MEMO_FILE = "normalise-memo.pickle"
-#: The memo of a book of one feature (its last two versions: one feature is the whole book, megabytes).
-PUBLICATION_MEMO_FILE = "publication-memo.pickle"
+#: The memo of a book of one feature (its last versions: one feature is the whole book, megabytes).
+PUBLICATION_MEMO = "publications"
+#: Features kept in the memo (a collection of 16,000 statements has 1,000; each edit adds its feature's new version).
+FEATURES_KEPT = 4096
 
 
 def feature_memo(
-    glossary_path: Path, name: str = FEATURE_MEMO_FILE, keep: int = 8
-) -> FileMemo[tuple[Publication, list[Problem]]]:
+    glossary_path: Path, name: str = FEATURE_MEMO, files: int = FEATURES_KEPT
+) -> EntryMemo[tuple[Publication, list[Problem]]]:
     """The features loaded by earlier builds, valid for this glossary (conversion protects its terms), this code
     and its data (the package's modules and word lists) and the packages whose data convert and segment."""
-    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_file, package_code, versions
+    from .memo import SEGMENTING_PACKAGES, code_digest, keyed_folder, package_code, versions
     from .segmenting import cache_dir
 
     try:
@@ -164,14 +171,12 @@ def feature_memo(
     except OSError:  # load_glossary has read it: a file that vanished since loads afresh
         glossary = ""
     key = code_digest((), package_code(), glossary, versions(*SEGMENTING_PACKAGES, "pypinyin"))
-    return FileMemo(keyed_file(cache_dir(), name, key, files=3), key, keep=keep)
+    return EntryMemo(keyed_folder(cache_dir(), name, key), key, files=files)
 
 
 def _feature_key(seed: Path, script: str, normalise: bool, metadata: Path | None = None) -> str:
     """What loading one feature depends on besides the memo's key: its seed and metadata file (bytes and path: the
     problems name it), the edition and the normalisation switch."""
-    import hashlib
-
     digest = hashlib.sha256(f"{seed.resolve()}\0{script}\0{normalise}\0".encode())
     if metadata is not None:
         digest.update(f"metadata\0{metadata.resolve()}\0".encode())
@@ -286,7 +291,7 @@ def book_pages(
         )
     linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
     if not translations:
-        return render_book(book.publication, linker, edition, book.features, memo=pages)
+        return render_book(book.publication, linker, edition, book.features, memo=pages, feature_keys=book.feature_keys)
     from .rendering import statement_key
     from .translated import english_paragraphs, render_parallel_pages
 
@@ -298,10 +303,23 @@ def book_pages(
             for st in book.publication.statements
             if statement_key(st) in translations
         }
-        return render_book(book.publication, linker, edition, book.features, english=paragraphs, memo=pages)
+        return render_book(
+            book.publication,
+            linker,
+            edition,
+            book.features,
+            english=paragraphs,
+            memo=pages,
+            feature_keys=book.feature_keys,
+        )
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {key: words.title for key in translations}
-    return {**render_book(book.publication, linker, edition, book.features, links, memo=pages), **parallel}
+    return {
+        **render_book(
+            book.publication, linker, edition, book.features, links, memo=pages, feature_keys=book.feature_keys
+        ),
+        **parallel,
+    }
 
 
 def _generated_file(root: Path, name: str) -> Path | None:

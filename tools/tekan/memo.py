@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -195,6 +196,75 @@ class PartitionedMemo(Generic[V]):
         """Write the parts this build used."""
         for memo in self.loaded.values():
             memo.save()
+
+
+class EntryMemo(Generic[V]):
+    """text → value with one file per text in ``folder`` (a digest of the text names it), for values of megabytes
+    looked up by a digest of their inputs (a collection's features, a book's publication): a build reads the files of
+    the texts it looks up, not every value an earlier build of any book left (a memo of 36 MB, a second to read, for a
+    collection of 10 MB), and writes only the values it computed. The ``files`` most recently used are kept."""
+
+    def __init__(self, folder: Path | None, key: str, files: int = 64) -> None:
+        self.folder = folder
+        self.key = key
+        self.files = files
+        self.new: dict[str, V] = {}  # computed by this build, written by save
+        self.used: list[Path] = []  # read by this build: marked as used by save
+
+    def get(self, text: str, compute: Callable[[str], V]) -> V:
+        """The value of ``text``: remembered, or computed now and remembered."""
+        name = hashlib.sha256(text.encode()).hexdigest()[:32]
+        path = self.folder / f"{name}.pickle" if self.folder is not None else None
+        data = read_private(path) if path is not None else None
+        if data is not None and path is not None:
+            try:
+                stored = pickle.loads(data)
+                if stored["key"] == self.key and stored["text"] == text:
+                    self.used.append(path)
+                    value: V = stored["value"]
+                    return value
+            except Exception:  # written by another version, or cut short: computed again
+                pass
+        value = self.new[text] = compute(text)
+        return value
+
+    def save(self) -> None:
+        """Write the values computed; mark those read as used; remove the least recently used files past ``files``."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            for path in self.used:
+                os.utime(path)
+        for text, value in self.new.items():
+            name = hashlib.sha256(text.encode()).hexdigest()[:32]
+            data = pickle.dumps({"key": self.key, "text": text, "value": value}, pickle.HIGHEST_PROTOCOL)
+            with contextlib.suppress(OSError):
+                atomic_write(self.folder / f"{name}.pickle", data, mode=0o600, follow_link=False, private=True)
+        if self.new:
+            with contextlib.suppress(OSError):
+                found = sorted(self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+                for stale in found[self.files :]:
+                    stale.unlink(missing_ok=True)
+        self.new = {}
+        self.used = []
+
+
+def keyed_folder(folder: Path, name: str, key: str, folders: int = 3) -> Path:
+    """The folder of the :class:`EntryMemo` ``name`` for ``key`` in a folder shared by every book (the user's cache
+    folder); the ``folders`` most recently made of that memo are kept, older ones removed (each code version has
+    its own). Made 0700 when absent."""
+    import shutil
+
+    path = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    with contextlib.suppress(OSError):
+        if not path.is_dir():
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.mkdir(mode=0o700)
+            others = [p for p in folder.glob(f"{name}-*") if p != path and p.is_dir() and not p.is_symlink()]
+            others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for stale in others[folders - 1 :]:
+                shutil.rmtree(stale, ignore_errors=True)
+    return path
 
 
 def keyed_file(folder: Path, name: str, key: str, files: int = 8) -> Path:

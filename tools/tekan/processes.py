@@ -192,8 +192,10 @@ NO_FORK = "TEKAN_NO_FORK"
 #: Sphinx's built-in extensions: one of them (``sphinx.domains.python``) translates a label when it is imported
 #: after Sphinx's translations are set up, as in a fresh process, and leaves it to the edition's language when
 #: imported before (the site's ``objects.inv`` would change); nor the a11y_pygments styles, which configure the
-#: root logger when imported.
+#: root logger when imported. Tekan's segmenting first: it imports jieba without setuptools' pkg_resources (0.25 s),
+#: which jieba imports when Sphinx's Chinese search (``sphinx.search.zh``) imports it first.
 SPHINX_MODULES = (
+    "tekan.segmenting",
     "sphinx.cmd.build",
     "sphinx.application",
     "sphinx.jinja2glue",

@@ -379,6 +379,7 @@ def render_book(
     parallel: Mapping[str, str] | None = None,
     english: Mapping[str, Sequence[str]] | None = None,
     memo: FileMemo[Any] | None = None,
+    feature_keys: Sequence[str] = (),
 ) -> dict[str, str]:
     """Every generated page of a book: relative path (with ``.md``) → MyST text.
 
@@ -389,7 +390,9 @@ def render_book(
     maps keys to the statements' English paragraphs (MyST), which makes those statement pages parallel (the
     parallel print).
     ``memo`` keeps the statement and audit pages from build to build (valid for one code and one linker's inputs):
-    an edit re-renders the pages of what it changed.
+    an edit re-renders the pages of what it changed. With ``feature_keys`` (one per feature: a digest of everything
+    the feature was loaded from, :attr:`tekan.book.Book.feature_keys`) it keeps each feature's pages as a whole: an
+    edit renders its own feature's pages, and the others' are taken as they were without being made or compared.
     """
     labels = edition.pages
     parallel = parallel or {}
@@ -398,7 +401,69 @@ def render_book(
         pages = {"index.md": render_collection_index(publication, features, labels)}
     else:
         pages = {"index.md": render_index(publication, labels)}
-    for sector, statements in publication.by_sector():
+    sectors = publication.by_sector()
+    if memo is not None and features and len(feature_keys) == len(features):
+        own: dict[str, list[tuple[Sector, list[Statement]]]] = {}
+        for sector, statements in sectors:
+            own.setdefault(sector.feature, []).append((sector, statements))
+        look = hashlib.sha256(pickle.dumps(edition, pickle.HIGHEST_PROTOCOL)).hexdigest()
+        for feature, key in zip(features, feature_keys, strict=True):
+            fid = feature.statements[0].meta.feature if feature.statements else ""
+            if not fid:
+                continue
+            groups = own.pop(fid, [])
+            members = [st for _, sts in groups for st in sts]
+            # The pages depend on the feature, its place in the collection (the statements are numbered through),
+            # the edition and the statements' parallel links and translations; the linker is the memo's key.
+            first = min((st.number for st in members), default=0)
+            links = tuple(parallel.get(statement_key(st), "") for st in members)
+            translations = tuple(english.get(statement_key(st)) for st in members)
+            pages |= _remembered(
+                memo,
+                ("feature", key, look, fid, first, links, translations),
+                lambda f=feature, g=groups: _feature_pages(f, g, linker, edition, parallel, english, memo),  # type: ignore[misc]
+            )
+        sectors = [group for groups in own.values() for group in groups]
+        rest: tuple[Publication, ...] = ()  # each feature's own pages are among its pages
+    else:
+        rest = features
+    pages |= _sector_pages(sectors, linker, parallel, english, memo)
+    pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
+    pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
+    if not features:
+        pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
+        if publication.changes:
+            audit = render_audit_pages(publication, edition, memo=memo)  # one feature's log: each page remembered
+            pages |= {f"{name}.md": text for name, text in audit.items()}
+    for feature in rest:
+        pages |= _feature_own_pages(feature, edition, memo)
+    return pages
+
+
+def _feature_pages(
+    feature: Publication,
+    sectors: list[tuple[Sector, list[Statement]]],
+    linker: Linker,
+    edition: Edition,
+    parallel: Mapping[str, str],
+    english: Mapping[str, Sequence[str]],
+    memo: FileMemo[Any] | None,
+) -> dict[str, str]:
+    """The pages of one feature of a collection: its sectors and statements (``sectors``: the collection's, numbered
+    through), its home, about and audit pages."""
+    return _sector_pages(sectors, linker, parallel, english, memo) | _feature_own_pages(feature, edition, memo)
+
+
+def _sector_pages(
+    sectors: list[tuple[Sector, list[Statement]]],
+    linker: Linker,
+    parallel: Mapping[str, str],
+    english: Mapping[str, Sequence[str]],
+    memo: FileMemo[Any] | None,
+) -> dict[str, str]:
+    """The pages of ``sectors`` and of their statements."""
+    pages: dict[str, str] = {}
+    for sector, statements in sectors:
         pages[f"{sector_doc(sector)}.md"] = render_sector(sector, statements)
         for statement in statements:
             link = parallel.get(statement_key(statement), "")
@@ -408,25 +473,24 @@ def render_book(
                 ("statement", statement, link, translation),
                 lambda st=statement, ln=link, tr=translation: render_statement(st, linker, ln, tr),  # type: ignore[misc]
             )
-    pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
-    pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
-    if not features:
-        pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
-        if publication.changes:
-            audit = render_audit_pages(publication, edition, memo=memo)  # one feature's log: each page remembered
+    return pages
+
+
+def _feature_own_pages(feature: Publication, edition: Edition, memo: FileMemo[Any] | None) -> dict[str, str]:
+    """A collection's feature's home, about and audit pages."""
+    labels = edition.pages
+    pages: dict[str, str] = {}
+    fid = feature.statements[0].meta.feature if feature.statements else ""
+    if fid:
+        pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
+        pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
+        if feature.changes:
+            audit = _remembered(
+                memo,
+                ("audit", feature, edition, fid),
+                lambda f=feature, fid=fid: render_audit_pages(f, edition, fid),  # type: ignore[misc]
+            )
             pages |= {f"{name}.md": text for name, text in audit.items()}
-    for feature in features:
-        fid = feature.statements[0].meta.feature if feature.statements else ""
-        if fid:
-            pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
-            pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
-            if feature.changes:
-                audit = _remembered(
-                    memo,
-                    ("audit", feature, edition, fid),
-                    lambda f=feature, fid=fid: render_audit_pages(f, edition, fid),  # type: ignore[misc]
-                )
-                pages |= {f"{name}.md": text for name, text in audit.items()}
     return pages
 
 

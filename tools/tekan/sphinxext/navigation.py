@@ -171,7 +171,7 @@ def _navigation_key(app: Sphinx) -> str:
 
     env = app.env
     inputs = (
-        sorted((name, str(toc)) for name, toc in env.tocs.items()),
+        sorted(_toc_digests(env).items()),
         sorted((name, title.astext()) for name, title in env.titles.items()),
         sorted(env.toctree_includes.items()),
         sorted(env.toc_secnumbers.items()),
@@ -185,6 +185,29 @@ def _navigation_key(app: Sphinx) -> str:
         Path(__file__).read_bytes(),
     )
     return hashlib.sha256(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _toc_digests(env: Any) -> dict[str, bytes]:
+    """Each page's table of contents as a digest, kept in the environment from the build that read the page to the
+    one that reads it again (:func:`forget_toc_digest`): an edit does not write out 1,700 tables of contents."""
+    import hashlib
+
+    kept: dict[str, bytes] = env.__dict__.setdefault("tekan_toc_digests", {})
+    for name, toc in env.tocs.items():
+        if name not in kept:
+            kept[name] = hashlib.sha256(str(toc).encode()).digest()[:16]
+    return {name: kept[name] for name in env.tocs}
+
+
+def forget_toc_digest(app: Sphinx, env: Any, docname: str) -> None:
+    """A page about to be read again (or gone): its table of contents is digested again when next asked."""
+    env.__dict__.get("tekan_toc_digests", {}).pop(docname, None)
+
+
+def digest_tocs(app: Sphinx, env: Any) -> list[str]:
+    """After reading, before the environment is saved: the digests of the pages read (kept with it)."""
+    _toc_digests(env)
+    return []
 
 
 def _trees(app: Sphinx) -> dict[str, FolderTree]:
@@ -391,5 +414,7 @@ def setup_navigation(app: Sphinx) -> None:
         "lists the sectors, a sector's page its statements), so a page's size does not grow with the feature",
     )
     app.connect("build-finished", save_trees)
+    app.connect("env-purge-doc", forget_toc_digest)
+    app.connect("env-updated", digest_tocs)
     app.connect("html-page-context", shared_navigation_on, priority=400)
     app.connect("html-page-context", shared_navigation_off, priority=600)
