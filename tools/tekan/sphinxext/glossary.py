@@ -473,10 +473,22 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace each backlinks placeholder with links to the pages that use the term."""
+    """Replace each backlinks placeholder with links to the pages that use the term; past
+    ``tekan_glossary_backlinks`` pages, with their number and (on the site) a link to the term's search results."""
+    placeholders = list(doctree.findall(backlinks))
+    if not placeholders:
+        return
     uses: dict[str, tuple[int, str, list[str]]] = app.env.domains["tekan"].uses  # type: ignore[attr-defined]
-    for node in list(doctree.findall(backlinks)):
-        pages = sorted((order, doc, anchor) for doc, (order, anchor, terms) in uses.items() if node["term"] in terms)
+    pages_of: dict[str, list[tuple[int, str, str]]] = {}
+    for doc, (order, anchor, terms) in uses.items():
+        for term_id in terms:
+            pages_of.setdefault(term_id, []).append((order, doc, anchor))
+    limit = app.config.tekan_glossary_backlinks
+    for node in placeholders:
+        pages = sorted(pages_of.get(node["term"], ()))
+        if len(pages) > limit:
+            node.replace_self(_counted_backlinks(app, node["term"], len(pages), fromdocname))
+            continue
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
@@ -488,6 +500,24 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         if not replacement:
             replacement.append(nodes.Text("—"))
         node.replace_self(replacement)
+
+
+def _counted_backlinks(app: Sphinx, term_id: str, count: int, fromdocname: str) -> list[nodes.Node]:
+    """The backlinks of a term used on more pages than a reader would go through: their number and, on the site, a
+    link to the search for the term's headword (which finds the pages that use it, in either script)."""
+    from urllib.parse import quote
+
+    edition = edition_of(app)
+    words = edition.glossary
+    result: list[nodes.Node] = [nodes.Text(words.used_count.format(count=f"{count:,}"))]
+    if is_site(app.builder) and getattr(app.builder, "search", False):
+        term = book_of(app.env).glossary.by_id[term_id]
+        query = term.hant if edition.translated else _headword(term, edition)
+        uri = f"{app.builder.get_relative_uri(fromdocname, 'search')}?q={quote(query)}"
+        result.append(nodes.inline("", " · ", classes=["tekan-sep"]))  # as between the glossary's downloads
+        link = nodes.reference(words.used_search, words.used_search, refuri=uri, classes=["tekan-backlinks-search"])
+        result.append(link)
+    return result
 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
@@ -664,6 +694,14 @@ def keep_index_entries(app: Sphinx) -> list[Any]:
 
 def setup_glossary(app: Sphinx) -> None:
     """The glossary directives, the backlinks domain, tooltips, exports and their event handlers."""
+    app.add_config_value(
+        "tekan_glossary_backlinks",
+        200,
+        "env",
+        types=frozenset({int}),
+        description="a glossary entry lists the pages that use its term up to this many; past it, their number and a "
+        "link to the term's search results (an archive's glossary would list every statement under its common terms)",
+    )
     app.add_directive("tekan-glossary", GlossaryDirective)
     app.add_directive("tekan-english-index", EnglishIndexDirective)
     app.add_node(backlinks)
