@@ -243,7 +243,7 @@ def _entry(page: str, anchor: str) -> str:
     return entry[: entry.index("</dd>")]
 
 
-@pytest.mark.sphinx("html", testroot="glossary", confoverrides={"tekan_glossary_backlinks": 1})
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True, confoverrides={"tekan_glossary_backlinks": 1})
 def test_a_term_used_on_more_pages_than_the_limit_shows_their_number_and_its_search(app) -> None:
     """An archive's glossary would list thousands of statements under a common term: past the limit an entry says how
     many pages use the term and links to the search for its headword (which finds them); under it, the pages."""
@@ -262,7 +262,7 @@ def test_a_term_used_on_more_pages_than_the_limit_shows_their_number_and_its_sea
     assert listed  # a term used on one page still links to it
 
 
-@pytest.mark.sphinx("epub", testroot="glossary", confoverrides={"tekan_glossary_backlinks": 1})
+@pytest.mark.sphinx("epub", testroot="glossary", freshenv=True, confoverrides={"tekan_glossary_backlinks": 1})
 def test_an_epub_past_the_limit_gives_the_number_of_pages_without_a_search(app) -> None:
     app.build()
     _no_warnings(app)
