@@ -268,3 +268,13 @@ def test_an_epub_past_the_limit_gives_the_number_of_pages_without_a_search(app) 
     _no_warnings(app)
     entry = _entry((app.outdir / "glossary.xhtml").read_text(encoding="utf-8"), "term-inspection-and-testing")
     assert "2 頁" in entry and "search" not in entry and "wang-xiaoming.xhtml" not in entry
+
+
+@pytest.mark.sphinx("singlehtml", testroot="glossary", freshenv=True)
+def test_a_book_in_one_page_has_its_glossarys_backlinks_filled(app) -> None:
+    """The placeholders are looked for only on the pages that have them, and in a tree of the whole book."""
+    app.build()
+    _no_warnings(app)
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    entry = _entry(page, "term-inspection-and-testing")
+    assert entry.count("tekan-backlink reference internal") == 2 and 'href="#letter-j"' in page

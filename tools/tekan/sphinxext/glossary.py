@@ -114,6 +114,7 @@ class GlossaryDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
+        note_placeholders(self.env)
         edition = book.edition
         labels = edition.glossary
         std = self.env.domains.standard_domain
@@ -381,6 +382,7 @@ class EnglishIndexDirective(SphinxDirective):
     """``tekan-english-index``: English terms and abbreviations A–Z, each linking to its glossary entry."""
 
     def run(self) -> list[nodes.Node]:
+        note_placeholders(self.env)
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         entries = [(term.en, term, False) for term in book.glossary.terms]
@@ -421,7 +423,7 @@ class TekanDomain(Domain):
 
     name = "tekan"
     label = "Tekan"
-    initial_data: ClassVar[dict[str, Any]] = {"uses": {}, "index_entries": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"uses": {}, "index_entries": {}, "placeholders": {}}
     data_version = ENV_VERSION
 
     @property
@@ -436,13 +438,21 @@ class TekanDomain(Domain):
         entries: dict[str, list[IndexEntry]] = self.data["index_entries"]
         return entries
 
+    @property
+    def placeholders(self) -> dict[str, None]:
+        """The pages with placeholders filled when they are written (backlinks, jump bars, downloads): the glossary
+        and the English index. Every other page is written without looking for them (a walk of its whole tree)."""
+        pages: dict[str, None] = self.data["placeholders"]
+        return pages
+
     def clear_doc(self, docname: str) -> None:
         self.uses.pop(docname, None)
         self.index_entries.pop(docname, None)
+        self.placeholders.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            for key in ("uses", "index_entries"):
+            for key in ("uses", "index_entries", "placeholders"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
 
@@ -472,9 +482,26 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
     app.env.domains["tekan"].uses[docname] = (order, anchor, used)  # type: ignore[attr-defined]
 
 
+def note_placeholders(env: BuildEnvironment) -> None:
+    """Note that the page being read has placeholders to fill when it is written."""
+    env.domains["tekan"].placeholders[env.current_document.docname] = None  # type: ignore[attr-defined]
+
+
+#: The builders that resolve one page at a time; the others (singlehtml, LaTeX, Typst) resolve the whole book as one
+#: tree, named after its first page.
+_PAGE_BUILDERS = frozenset({"html", "dirhtml", "epub"})
+
+
+def _has_placeholders(app: Sphinx, docname: str) -> bool:
+    """Whether the tree resolved for ``docname`` may hold placeholders."""
+    return app.builder.name not in _PAGE_BUILDERS or docname in app.env.domains["tekan"].placeholders  # type: ignore[attr-defined]
+
+
 def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each backlinks placeholder with links to the pages that use the term; past
     ``tekan_glossary_backlinks`` pages, with their number and (on the site) a link to the term's search results."""
+    if not _has_placeholders(app, fromdocname):
+        return
     placeholders = list(doctree.findall(backlinks))
     if not placeholders:
         return
@@ -522,6 +549,8 @@ def _counted_backlinks(app: Sphinx, term_id: str, count: int, fromdocname: str) 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Keep jump bars for HTML and EPUB, download links for the website; drop both elsewhere."""
+    if not _has_placeholders(app, fromdocname):
+        return
     for node in list(doctree.findall(html_only)):
         if app.builder.format == "html":
             node.replace_self(node.children)
