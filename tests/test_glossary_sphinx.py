@@ -236,3 +236,45 @@ def _glossary_in_edition(make_app, srcdir, script: str, term: str) -> tuple[str,
     again.cleanup()
     entry = page[page.index(f'id="term-{term}"') :]
     return page, entry[: entry.index("</dd>")]
+
+
+def _entry(page: str, anchor: str) -> str:
+    entry = page[page.index(f'id="{anchor}"') :]
+    return entry[: entry.index("</dd>")]
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True, confoverrides={"tekan_glossary_backlinks": 1})
+def test_a_term_used_on_more_pages_than_the_limit_shows_their_number_and_its_search(app) -> None:
+    """An archive's glossary would list thousands of statements under a common term: past the limit an entry says how
+    many pages use the term and links to the search for its headword (which finds them); under it, the pages."""
+    from urllib.parse import quote
+
+    app.build()
+    _no_warnings(app)
+    page = (app.outdir / "glossary.html").read_text(encoding="utf-8")
+    common = _entry(page, "term-inspection-and-testing")
+    assert "tekan-backlink" not in common.replace("tekan-backlinks", "")
+    assert "出現於" in common and "2 頁" in common
+    links = re.findall(r'<a class="[^"]*tekan-backlinks-search[^"]*" href="([^"]*)">見搜尋結果</a>', common)
+    assert links == [f"search.html?q={quote('檢驗檢測')}"], common
+    assert (app.outdir / "search.html").is_file()
+    listed = [a for a, _ in DT_ID.findall(page) if "tekan-backlink" in _entry(page, a).replace("tekan-backlinks", "")]
+    assert listed  # a term used on one page still links to it
+
+
+@pytest.mark.sphinx("epub", testroot="glossary", freshenv=True, confoverrides={"tekan_glossary_backlinks": 1})
+def test_an_epub_past_the_limit_gives_the_number_of_pages_without_a_search(app) -> None:
+    app.build()
+    _no_warnings(app)
+    entry = _entry((app.outdir / "glossary.xhtml").read_text(encoding="utf-8"), "term-inspection-and-testing")
+    assert "2 頁" in entry and "search" not in entry and "wang-xiaoming.xhtml" not in entry
+
+
+@pytest.mark.sphinx("singlehtml", testroot="glossary", freshenv=True)
+def test_a_book_in_one_page_has_its_glossarys_backlinks_filled(app) -> None:
+    """The placeholders are looked for only on the pages that have them, and in a tree of the whole book."""
+    app.build()
+    _no_warnings(app)
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    entry = _entry(page, "term-inspection-and-testing")
+    assert entry.count("tekan-backlink reference internal") == 2 and 'href="#letter-j"' in page

@@ -212,3 +212,67 @@ def test_a_parallel_build_merges_what_the_workers_read(app) -> None:  # type: ig
     assert app.warning.getvalue().strip() == ""
     labels = app.env.domains.standard_domain.labels
     assert any(docname == "statements/han-yongsheng" for docname, _, _ in labels.values())
+
+
+def test_sphinx_toc_collector_purges_what_tekan_purges_for_a_page_never_read() -> None:
+    """``tekan.sphinxext.purge.clear_toc`` stands in for ``TocTreeCollector.clear_doc`` at ``env-purge-doc``: for a
+    page never read it clears the same tables but skips the pass over ``files_to_rebuild`` (only a page's reading adds
+    it there). Retired by Sphinx skipping that pass itself (sphinx-doc/sphinx, to propose)."""
+    import sphinx.environment
+    from sphinx.environment.adapters import toctree as toctree_adapter
+    from sphinx.environment.collectors import EnvironmentCollector
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    from tekan.sphinxext import purge
+
+    cleared = set(re.findall(r"env\.(\w+)\.(?:pop|discard)\(docname", inspect.getsource(TocTreeCollector.clear_doc)))
+    ours = set(re.findall(r"env\.(\w+)\.(?:pop|discard)\(docname", inspect.getsource(purge.clear_toc)))
+    tables = set(re.findall(r"env\.(\w+)", inspect.getsource(purge.clear_toc).split("for table in (")[1].split(")")[0]))
+    assert cleared == ours | tables, "TocTreeCollector.clear_doc clears other tables: update clear_toc"
+    assert "files_to_rebuild" in inspect.getsource(TocTreeCollector.clear_doc)
+    # The includers' lists name the page being read (the toctree's own page) and, after a parallel read, the pages
+    # the workers read.
+    source = inspect.getsource(toctree_adapter.note_toctree)
+    assert "env.files_to_rebuild.setdefault(include_file, set()).add(docname)" in source
+    added = "".join(line for line in inspect.getsource(sphinx.environment).splitlines() if "files_to_rebuild" in line)
+    assert "files_to_rebuild[" not in added and ".add(" not in added
+    assert "'env-purge-doc': app.connect('env-purge-doc', self.clear_doc)" in inspect.getsource(
+        EnvironmentCollector.enable
+    )
+
+
+class _CountedTable(dict):  # type: ignore[type-arg]  # any keys: a stand-in for env.files_to_rebuild
+    """A dict that counts how often it is gone through."""
+
+    passes = 0
+
+    def items(self):  # type: ignore[no-untyped-def,override]  # dict's own, counted
+        type(self).passes += 1
+        return super().items()
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_a_page_never_read_is_not_looked_for_in_every_toctree(app) -> None:  # type: ignore[no-untyped-def]
+    """The purge of a page never read leaves ``files_to_rebuild`` unread; a page read before is taken out of it."""
+    app.build()
+    env = app.env
+    page = "index"  # a page whose toctree includes others: it is in their lists of includers
+    assert any(page in includers for includers in env.files_to_rebuild.values()) and page in env.tocs
+    env.files_to_rebuild = _CountedTable(env.files_to_rebuild)
+    app.events.emit("env-purge-doc", env, "statements/not-a-page")
+    assert _CountedTable.passes == 0
+    app.events.emit("env-purge-doc", env, page)
+    assert _CountedTable.passes == 1
+    assert page not in env.tocs and not any(page in includers for includers in env.files_to_rebuild.values())
+
+
+def test_myst_reads_front_matter_with_yaml_safe_load() -> None:
+    """``tekan.sphinxext.settings`` makes ``yaml.safe_load`` read through libyaml: MyST must still read a page's front
+    matter with it, twice. Retired when MyST reads YAML with libyaml when it can (executablebooks/MyST-Parser, to
+    propose)."""
+    from myst_parser.config import main
+    from myst_parser.mdit_to_docutils import base
+
+    assert "yaml.safe_load(" in inspect.getsource(main.read_topmatter)
+    assert "yaml.safe_load(token.content)" in inspect.getsource(base.DocutilsRenderer.render_front_matter)
+    assert base.yaml.safe_load is __import__("yaml").safe_load  # the module, not a name imported from it

@@ -75,6 +75,8 @@ class GlossaryWords:
     see: str  # related terms
     source: str  # authority of the English rendering
     used: str  # backlinks: the statements that use the term
+    used_count: str  # backlinks past the limit: how many pages use the term (``{count}`` filled in)
+    used_search: str  # backlinks past the limit: the link to the term's search results
     note: str  # usage note
     aliases: str  # other forms
     other_script: str  # label before the headword in the other script
@@ -310,6 +312,8 @@ HANT = Edition(
         see="另見",
         source="譯名依據",
         used="出現於",
+        used_count="{count} 頁",
+        used_search="見搜尋結果",
         note="用法",
         aliases="又作",
         other_script="简",
@@ -430,6 +434,8 @@ HANS = Edition(
         see="另见",
         source="译名依据",
         used="出现于",
+        used_count="{count} 页",
+        used_search="见搜索结果",
         note="用法",
         aliases="又作",
         other_script="繁",
@@ -548,6 +554,8 @@ EN = Edition(
         see="See also",
         source="Source of the English term",
         used="Used in",
+        used_count="{count} pages",
+        used_search="see the search results",
         note="Usage",
         aliases="Also written",
         other_script="Simplified",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..book import Book
 
 #: Bump when the shape of what the extension stores in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def resolve_target(app: Sphinx, config: Config) -> None:

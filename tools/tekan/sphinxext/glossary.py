@@ -114,6 +114,7 @@ class GlossaryDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
+        note_placeholders(self.env)
         edition = book.edition
         labels = edition.glossary
         std = self.env.domains.standard_domain
@@ -381,6 +382,7 @@ class EnglishIndexDirective(SphinxDirective):
     """``tekan-english-index``: English terms and abbreviations A–Z, each linking to its glossary entry."""
 
     def run(self) -> list[nodes.Node]:
+        note_placeholders(self.env)
         book = book_of(self.env)
         self.env.note_dependency(str(book.glossary.source))
         entries = [(term.en, term, False) for term in book.glossary.terms]
@@ -421,7 +423,7 @@ class TekanDomain(Domain):
 
     name = "tekan"
     label = "Tekan"
-    initial_data: ClassVar[dict[str, Any]] = {"uses": {}, "index_entries": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"uses": {}, "index_entries": {}, "placeholders": {}}
     data_version = ENV_VERSION
 
     @property
@@ -436,13 +438,21 @@ class TekanDomain(Domain):
         entries: dict[str, list[IndexEntry]] = self.data["index_entries"]
         return entries
 
+    @property
+    def placeholders(self) -> dict[str, None]:
+        """The pages with placeholders filled when they are written (backlinks, jump bars, downloads): the glossary
+        and the English index. Every other page is written without looking for them (a walk of its whole tree)."""
+        pages: dict[str, None] = self.data["placeholders"]
+        return pages
+
     def clear_doc(self, docname: str) -> None:
         self.uses.pop(docname, None)
         self.index_entries.pop(docname, None)
+        self.placeholders.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            for key in ("uses", "index_entries"):
+            for key in ("uses", "index_entries", "placeholders"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
 
@@ -472,11 +482,40 @@ def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
     app.env.domains["tekan"].uses[docname] = (order, anchor, used)  # type: ignore[attr-defined]
 
 
+def note_placeholders(env: BuildEnvironment) -> None:
+    """Note that the page being read has placeholders to fill when it is written."""
+    env.domains["tekan"].placeholders[env.current_document.docname] = None  # type: ignore[attr-defined]
+
+
+#: The builders that resolve one page at a time; the others (singlehtml, LaTeX, Typst) resolve the whole book as one
+#: tree, named after its first page.
+_PAGE_BUILDERS = frozenset({"html", "dirhtml", "epub"})
+
+
+def _has_placeholders(app: Sphinx, docname: str) -> bool:
+    """Whether the tree resolved for ``docname`` may hold placeholders."""
+    return app.builder.name not in _PAGE_BUILDERS or docname in app.env.domains["tekan"].placeholders  # type: ignore[attr-defined]
+
+
 def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace each backlinks placeholder with links to the pages that use the term."""
+    """Replace each backlinks placeholder with links to the pages that use the term; past
+    ``tekan_glossary_backlinks`` pages, with their number and (on the site) a link to the term's search results."""
+    if not _has_placeholders(app, fromdocname):
+        return
+    placeholders = list(doctree.findall(backlinks))
+    if not placeholders:
+        return
     uses: dict[str, tuple[int, str, list[str]]] = app.env.domains["tekan"].uses  # type: ignore[attr-defined]
-    for node in list(doctree.findall(backlinks)):
-        pages = sorted((order, doc, anchor) for doc, (order, anchor, terms) in uses.items() if node["term"] in terms)
+    pages_of: dict[str, list[tuple[int, str, str]]] = {}
+    for doc, (order, anchor, terms) in uses.items():
+        for term_id in terms:
+            pages_of.setdefault(term_id, []).append((order, doc, anchor))
+    limit = app.config.tekan_glossary_backlinks
+    for node in placeholders:
+        pages = sorted(pages_of.get(node["term"], ()))
+        if len(pages) > limit:
+            node.replace_self(_counted_backlinks(app, node["term"], len(pages), fromdocname))
+            continue
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
@@ -490,8 +529,28 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         node.replace_self(replacement)
 
 
+def _counted_backlinks(app: Sphinx, term_id: str, count: int, fromdocname: str) -> list[nodes.Node]:
+    """The backlinks of a term used on more pages than a reader would go through: their number and, on the site, a
+    link to the search for the term's headword (which finds the pages that use it, in either script)."""
+    from urllib.parse import quote
+
+    edition = edition_of(app)
+    words = edition.glossary
+    result: list[nodes.Node] = [nodes.Text(words.used_count.format(count=f"{count:,}"))]
+    if is_site(app.builder) and getattr(app.builder, "search", False):
+        term = book_of(app.env).glossary.by_id[term_id]
+        query = term.hant if edition.translated else _headword(term, edition)
+        uri = f"{app.builder.get_relative_uri(fromdocname, 'search')}?q={quote(query)}"
+        result.append(nodes.inline("", " · ", classes=["tekan-sep"]))  # as between the glossary's downloads
+        link = nodes.reference(words.used_search, words.used_search, refuri=uri, classes=["tekan-backlinks-search"])
+        result.append(link)
+    return result
+
+
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Keep jump bars for HTML and EPUB, download links for the website; drop both elsewhere."""
+    if not _has_placeholders(app, fromdocname):
+        return
     for node in list(doctree.findall(html_only)):
         if app.builder.format == "html":
             node.replace_self(node.children)
@@ -664,6 +723,14 @@ def keep_index_entries(app: Sphinx) -> list[Any]:
 
 def setup_glossary(app: Sphinx) -> None:
     """The glossary directives, the backlinks domain, tooltips, exports and their event handlers."""
+    app.add_config_value(
+        "tekan_glossary_backlinks",
+        200,
+        "env",
+        types=frozenset({int}),
+        description="a glossary entry lists the pages that use its term up to this many; past it, their number and a "
+        "link to the term's search results (an archive's glossary would list every statement under its common terms)",
+    )
     app.add_directive("tekan-glossary", GlossaryDirective)
     app.add_directive("tekan-english-index", EnglishIndexDirective)
     app.add_node(backlinks)

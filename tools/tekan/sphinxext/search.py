@@ -106,6 +106,23 @@ def index_words(
     return words
 
 
+def _keep_word(word: str) -> bool:
+    """Whether the index keeps ``word``: two characters or more, not a number."""
+    return len(word) > 1 and not word.isdigit()
+
+
+class _Answers(dict[str, Any]):
+    """word → answer, each computed on first request (``answers[word]``)."""
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> Any:
+        value = self[word] = self.compute(word)
+        return value
+
+
 #: The memo of index words in the doctree folder (:class:`tekan.memo.PartitionedMemo`, a folder of parts): a
 #: rewritten page's unchanged paragraphs keep their words, and a build reads the parts of the texts it indexes.
 MEMO_FILE = "tekan-search-memo"
@@ -153,20 +170,30 @@ class SearchTekan(SearchLanguage):
         pinyin_key = code_digest(("searching.py",), versions("pypinyin"))
         self.pinyin: FileMemo[str] = FileMemo(cache_dir() / PINYIN_MEMO_FILE, pinyin_key, keep=100)
 
+        # Sphinx's ``IndexBuilder.feed`` asks the filter about every word of every page (seven million times at
+        # 1,600 statements) and the stem of every page's every distinct word: both are answered from a table of this
+        # build (a hit is one dictionary look-up in C), the stem computed or read from the memo once per build.
+        self.word_filter = _Answers(_keep_word).__getitem__  # type: ignore[method-assign,assignment]  # a table, not a method
+        self.stem = _Answers(self._remembered_stem).__getitem__  # type: ignore[method-assign,assignment]  # the same
+
     def split(self, input: str) -> list[str]:
         return self.memo.get(input, self._index_words)
 
     def _index_words(self, text: str) -> list[str]:
         tokenizer = _tokenizer(self.words_file, _stamp(self.words_file))
-        return index_words(text, tokenizer, self.finder, self._word_pinyin)
+        # Each word once: the index keeps the set of a page's words, and Sphinx goes through the list word by word.
+        return list(dict.fromkeys(index_words(text, tokenizer, self.finder, self._word_pinyin)))
 
     def _word_pinyin(self, word: str) -> str:
         return self.pinyin.get(word, word_pinyin)
 
     def word_filter(self, word: str) -> bool:
-        return len(word) > 1 and not word.isdigit()
+        return _keep_word(word)
 
     def stem(self, word: str) -> str:
+        return self._remembered_stem(word)
+
+    def _remembered_stem(self, word: str) -> str:
         return self.stems.get(word, self._stem)
 
     def _stem(self, word: str) -> str:
