@@ -30,7 +30,7 @@ from dataclasses import dataclass
 #: The pages a word's head holds: the first screen of results (``PAGE_SIZE`` in ``tekan-search.js``).
 HEAD_RESULTS = 10
 #: The size a head shard aims at: a one-word query loads one (a power of two of them: 0.5–1 of this on average).
-HEAD_BYTES = 3_000
+HEAD_BYTES = 750
 #: The size a tail shard aims at: loaded for "more results" and for queries of several words.
 TAIL_BYTES = 6_000
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

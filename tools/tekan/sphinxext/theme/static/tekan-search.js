@@ -109,12 +109,9 @@
 
   // The index words of the query (all required), and the strings to show in excerpts.
   const split = async (index, parts) => {
-    // Each lookup loads the head shard of the word (and of its stem): the words found are the query's.
+    // A lookup loads the head shard of the word's stem, and of the word itself only when the stem is unknown.
     const known = async (w) => (await index.head(w)) !== undefined;
-    const lookup = async (w) => {
-      await Promise.all([index.shard("heads", stem(w)), index.shard("heads", w)]);
-      return (await known(stem(w))) ? stem(w) : (await known(w)) ? w : null;
-    };
+    const lookup = async (w) => ((await known(stem(w))) ? stem(w) : (await known(w)) ? w : null);
     const words = [], marks = [];
     for (const part of parts) {
       if (part.latin) {
