@@ -32,7 +32,7 @@ HEAD_RESULTS = 10
 #: The size a head shard aims at: a one-word query loads one (a power of two of them: 0.5–1 of this on average).
 HEAD_BYTES = 750
 #: The size a tail shard aims at: loaded for "more results" and for queries of several words.
-TAIL_BYTES = 6_000
+TAIL_BYTES = 4_000
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9_]+")
 
