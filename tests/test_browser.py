@@ -174,9 +174,60 @@ def test_the_search_page_loads_a_few_shards_not_the_whole_index(page: Any, site:
     page.on("request", lambda request: loaded.append(request.url))
     search(page, site, "zh-hant", "計量")
     assert not any("searchindex.js" in url for url in loaded)
-    shards = [url for url in loaded if "/_search/shards/" in url]
-    assert 1 <= len(shards) <= 4, shards
+    shards = [url for url in loaded if "/_search/heads/" in url]
+    assert len(shards) == 1, shards  # the head of the word 計量 stands for (its five pages: no tail)
+    assert not any("/_search/tails/" in url for url in loaded)
     assert not any(url.endswith("statements/zhu-huaiqiu.html") for url in loaded)  # excerpts from _search/pages/
+
+
+def _whole_ranking(search_dir: Path, query: str) -> list[str]:
+    """The pages of a one-word query (a pair or a term's form) in the order a reader should get them, read from
+    the search files: every page of the word (head and tail), ranked as tekan.searchshards ranks them."""
+    import json
+
+    from tekan.searching import chars_to_hans
+    from tekan.searchshards import join_entry, ranked, shard_of
+
+    meta = json.loads((search_dir / "meta.json").read_text(encoding="utf-8"))
+    word = meta["terms"].get(query) or chars_to_hans(query)
+
+    def entry(kind: str) -> Any:
+        return json.loads((search_dir / kind / f"{shard_of(word, meta[kind])}.json").read_text(encoding="utf-8"))[word]
+
+    head = entry("heads")
+    order = ranked(*join_entry(head, entry("tails") if len(head) > 2 else None))
+    return [json.loads((search_dir / "pages" / f"{n}.json").read_text(encoding="utf-8"))["n"] for n in order]
+
+
+@pytest.mark.parametrize("query", ["發展", "質量"])  # a pair; a glossary term (its key)
+def test_more_results_fetch_the_rest_of_the_results_in_order_each_once(
+    page: Any, site: str, book_out: Path, query: str
+) -> None:
+    """The first screen comes from the word's head alone (no tail fetched) and says how many results there are;
+    "More results" fetches the tail and shows the rest, in the order of the whole ranking, each page once."""
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(f"{site}/html/zh-hant/search.html?q={query}")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && !s.closest('#search-results').classList.contains('loading') && s.textContent.trim().length; }"
+    )
+    expected = _whole_ranking(book_out / "html" / "zh-hant" / "_search", query)
+    assert len(expected) > 10  # more than one screen
+    assert page.locator("#search-results ul.search li").count() == 10
+    assert not any("/_search/tails/" in url for url in loaded)
+    assert f"{len(expected)}" in page.inner_text("#search-results .search-summary")
+    first_screen = [url for url in loaded if "/_search/pages/" in url]
+    assert len(first_screen) == 10  # excerpts of the results shown only
+    results(page)  # "More results" until every result is shown
+    assert any("/_search/tails/" in url for url in loaded)
+    hrefs = page.eval_on_selector_all(
+        "#search-results ul.search li a", "links => links.map(a => a.getAttribute('href').split('#')[0])"
+    )
+    assert hrefs == [f"{name}.html" for name in expected]
+    scores = page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => +a.dataset.score)")
+    assert scores == sorted(scores, reverse=True)
+    assert page.tekan_errors == []
 
 
 def test_switcher_lands_on_the_same_statement(page: Any, site: str) -> None:
@@ -618,3 +669,34 @@ def test_an_epub_note_is_shown_after_the_page_with_its_way_back(browser: Any, un
         tab.wait_for_url("**/glossary.xhtml#term-metrology")
     finally:
         context.close()
+
+
+#: Statements of the generated collection whose search is measured against the real book's (ten features).
+LARGE = 160
+
+
+def test_a_query_fetches_no_more_bytes_on_a_large_generated_book_than_on_the_real_one(tmp_path: Path) -> None:
+    """Everything the search page loads for a query (the page, its scripts and styles, the index files, the excerpts
+    of the first screen; as tools/benchmark.py measures it in Chromium) is no more on a collection of ten copies
+    of the book than on the book: the index files a query needs do not grow with the pages (issue 24)."""
+    import sys
+
+    from .conftest import ROOT, tekan
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import benchmark
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    collection = benchmark.make_collection(LARGE, tmp_path / "collection")
+    fetched = {}
+    for name, seed in (("real", []), ("large", ["--seed", str(collection)])):
+        built = tekan(
+            "--glossary", str(GLOSSARY), "build", "html", "--script", "hant", *seed, "--out", str(tmp_path / name)
+        )
+        assert built.returncode == 0, built.stderr[-3000:]
+        fetched[name] = {row["query"]: row for row in benchmark.measure_search(tmp_path / name / "html")}
+    for query in benchmark.SEARCH_QUERIES:
+        real, large = fetched["real"][query], fetched["large"][query]
+        assert large["shown"] == 10 and real["shown"] >= 5, (real, large)  # more results on the large book
+        assert large["bytes"] <= real["bytes"], (query, real["bytes"], large["bytes"])

@@ -1,4 +1,5 @@
-"""The search index as shards (tekan.searchshards): words folded, spread by hash, postings that round-trip."""
+"""The search index as shards (tekan.searchshards): words folded, spread by hash, postings that round-trip, each
+word's first screen of results in its head and the rest in its tail."""
 
 from __future__ import annotations
 
@@ -6,7 +7,19 @@ import json
 import random
 
 from tekan.searching import chars_to_hans
-from tekan.searchshards import decode_postings, encode_postings, fnv1a, fold_mapping, fold_word, shard_index, shard_of
+from tekan.searchshards import (
+    HEAD_RESULTS,
+    decode_postings,
+    encode_postings,
+    fnv1a,
+    fold_mapping,
+    fold_word,
+    join_entry,
+    ranked,
+    search_index,
+    shard_of,
+    split_entry,
+)
 
 
 def test_fnv1a_is_the_published_function() -> None:
@@ -39,11 +52,46 @@ def test_words_are_folded_to_what_a_query_asks_for() -> None:
 def test_shards_hold_every_word_where_the_browser_looks_and_stay_small() -> None:
     rng = random.Random(1)
     terms = {f"w{i}": rng.sample(range(1_600), rng.randint(1, 40)) for i in range(20_000)}
-    index = shard_index(terms, {"w1": [7]}, 1_600, shard_bytes=12_000)
-    assert index.count & (index.count - 1) == 0 and index.count >= 16
-    sizes = [len(text.encode()) for text in index.shards.values()]
-    assert max(sizes) < 3 * 12_000
+    index = search_index(terms, {"w1": [7]}, 1_600, head_bytes=3_000, tail_bytes=6_000)
+    for shards in (index.heads, index.tails):
+        assert shards.count & (shards.count - 1) == 0 and shards.count >= 16
+    assert max(len(text.encode()) for text in index.heads.shards.values()) < 3 * 3_000
+    assert max(len(text.encode()) for text in index.tails.shards.values()) < 3 * 6_000
     for word, pages in list(terms.items())[:500]:
-        entry = json.loads(index.shards[shard_of(word, index.count)])[word]
-        assert decode_postings(entry[0]) == sorted(set(pages))
-    assert decode_postings(json.loads(index.shards[shard_of("w1", index.count)])["w1"][1]) == [7]
+        head = json.loads(index.heads.shards[shard_of(word, index.heads.count)])[word]
+        tail = json.loads(index.tails.shards[shard_of(word, index.tails.count)]).get(word) if len(head) > 2 else None
+        assert join_entry(head, tail)[0] == set(pages)
+    head = json.loads(index.heads.shards[shard_of("w1", index.heads.count)])["w1"]
+    assert 7 in decode_postings(head[1])  # a title page is among the first results
+
+
+def test_a_words_head_is_its_first_screen_of_results_and_its_tail_the_rest() -> None:
+    rng = random.Random(24)
+    for total in (40, 1_600, 16_000):
+        for share in (0.001, 0.1, 0.9):
+            text = set(rng.sample(range(total), max(1, int(total * share))))
+            title = set(rng.sample(sorted(text), max(1, len(text) // 20))) | {total - 1}
+            head, tail = split_entry(text, title, total)
+            order = ranked(text, title)
+            first = sorted(set(decode_postings(head[0])) | set(decode_postings(head[1])))
+            assert first == sorted(order[:HEAD_RESULTS])  # the pages the first screen shows, and only those
+            assert ranked(*join_entry(head, None)) == order[:HEAD_RESULTS]
+            assert join_entry(head, tail) == (text, title)  # head and tail together: every page, each once
+            if len(order) > HEAD_RESULTS:
+                assert head[2] == len(order) and tail is not None  # the number of results, before the tail
+                rest = set(decode_postings(tail[0])) | set(decode_postings(tail[1]))
+                assert not rest & set(first)
+            else:
+                assert len(head) == 2 and tail is None
+
+
+def test_a_words_head_costs_the_same_on_16_pages_as_on_16000() -> None:
+    """The first screen of a one-word query needs the word's head only: a word on every page of 16,000 costs it
+    no more than a word on ten (its whole postings, 2.7 KB, are in its tail)."""
+    common = set(range(0, 16_000))
+    head, tail = split_entry(common, {5, 9_000}, 16_000)
+    assert len(json.dumps(head, separators=(",", ":"))) < 80
+    assert tail is not None and len(json.dumps(tail)) > 2_000
+    assert ranked(*join_entry(head, None))[:2] == [5, 9_000]  # the titles first, then the text by number
+    ten, none = split_entry(join_entry(head, None)[0], {5, 9_000}, 16_000)  # a word on those ten pages only
+    assert none is None and len(json.dumps(head)) <= len(json.dumps(ten)) + len(", 16000")  # and the count

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,18 +64,21 @@ def test_real_book_builds_clean(app) -> None:
 def test_search_index_holds_chinese_words(app) -> None:
     app.build()
     from tekan.searching import chars_to_hans
-    from tekan.searchshards import decode_postings, fold_word, shard_of
+    from tekan.searchshards import fold_word, join_entry, shard_of
 
     search = Path(app.outdir) / "_search"
     assert not (Path(app.outdir) / "searchindex.js").exists()  # the shards replace it
-    shards = json.loads((search / "meta.json").read_text(encoding="utf-8"))["shards"]
+    meta = json.loads((search / "meta.json").read_text(encoding="utf-8"))
+
+    def entry(kind: str, form: str) -> Any:
+        return json.loads((search / kind / f"{shard_of(form, meta[kind])}.json").read_text(encoding="utf-8"))[form]
 
     def pages(word: str) -> list[str]:
         form = fold_word(word, chars_to_hans)
         assert form is not None, word
-        entry = json.loads((search / "shards" / f"{shard_of(form, shards)}.json").read_text(encoding="utf-8"))[form]
-        found = [n for slot in entry if slot != 0 for n in decode_postings(slot)]
-        return [json.loads((search / "pages" / f"{n}.json").read_text(encoding="utf-8"))["n"] for n in found]
+        head = entry("heads", form)
+        text, title = join_entry(head, entry("tails", form) if len(head) > 2 else None)
+        return [json.loads((search / "pages" / f"{n}.json").read_text(encoding="utf-8"))["n"] for n in text | title]
 
     for word in ("計量", "计量", "質量", "認證", "認可", "檢驗", "檢測", "高質", "發展"):
         assert pages(word), word

@@ -3,15 +3,20 @@
 Sphinx writes one ``searchindex.js`` (every word of every page: 5.5 MB at 1,600 statements) that the search page
 loads whole, then fetches every result page to cut its excerpt. Here the same words are spread over *shards* by a
 hash of the word (FNV-1a over its code points, computed alike in ``tekan-search.js``), so a query loads one shard
-per word it looks up; the number of shards grows with the index, so a shard stays about
-:data:`SHARD_BYTES` whatever the book's size. Each page's title and text (for the excerpt) is one small file of
-its own, fetched only when the page is shown.
+per word it looks up; the number of shards grows with the index, so a shard stays about the same size whatever
+the book's size. Each page's title and text (for the excerpt) is one small file of its own, fetched only when the
+page is shown.
 
 * **Words.** Han words are kept as character pairs only (the query splitter turns every Han query into pairs or a
   glossary term's key), folded character by character to Simplified, as the browser folds a query: one entry
   serves both scripts. Latin words (English, pinyin, term keys) are kept as Sphinx stemmed them.
 * **Postings.** A word's pages as gaps between sorted page numbers, or, when that is longer, as a bitmap of all
   pages in base64 (a word on most pages of 16,000 costs 2.7 KB, not 30 KB).
+* **Head and tail.** A word's pages in the order a one-word query shows them (:func:`ranked`) are cut after the
+  first :data:`HEAD_RESULTS`: those, with the number of all, are the word's *head* in a head shard (what the first
+  screen of results needs, a few bytes whatever the size of the book); the rest is its *tail* in a tail shard,
+  fetched when the reader asks for more results or a query of several words must intersect whole lists. A word
+  on every page of 16,000 costs its first screen the same as a word on ten.
 """
 
 from __future__ import annotations
@@ -22,8 +27,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-#: The size a shard aims at (before compression): a query of four words loads about four of these.
-SHARD_BYTES = 12_000
+#: The pages a word's head holds: the first screen of results (``PAGE_SIZE`` in ``tekan-search.js``).
+HEAD_RESULTS = 10
+#: The size a head shard aims at: a one-word query loads one (a power of two of them: 0.5–1 of this on average).
+HEAD_BYTES = 750
+#: The size a tail shard aims at: loaded for "more results" and for queries of several words.
+TAIL_BYTES = 4_000
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9_]+")
 
@@ -62,8 +71,10 @@ def encode_postings(pages: Iterable[int], total: int) -> list[int] | str:
     return base64.b64encode(bytes(bits)).decode("ascii")
 
 
-def decode_postings(encoded: list[int] | str) -> list[int]:
-    """The page numbers of :func:`encode_postings` (the browser's decoder does the same)."""
+def decode_postings(encoded: list[int] | str | int) -> list[int]:
+    """The page numbers of :func:`encode_postings` (the browser's decoder does the same); 0 stands for none."""
+    if isinstance(encoded, int):
+        return []
     if isinstance(encoded, str):
         bits = base64.b64decode(encoded)
         return [i * 8 + b for i, byte in enumerate(bits) for b in range(8) if byte >> b & 1]
@@ -85,32 +96,99 @@ class ShardedIndex:
         return len(self.shards)
 
 
-def shard_index(
+Entry = list[list[int] | str | int]  # [text postings, title postings] (0 for none), + the count in a head with a tail
+
+
+def entry_size(word: str, value: Entry) -> int:
+    """A shard entry's share of the index's size, as the shard count is reckoned (Han characters as 3 bytes)."""
+    return len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4
+
+
+def ranked(text: Iterable[int], title: Iterable[int]) -> list[int]:
+    """A word's pages in the order a query of that word alone shows them: the pages whose title has it, then the
+    others, each by number (pages are numbered by kind: statements and other pages, then the reference pages, then
+    the listings, so that this is the order of ``tekan-search.js``'s scores)."""
+    titled = set(title)
+    return sorted(titled) + sorted(set(text) - titled)
+
+
+def split_entry(
+    text: Iterable[int], title: Iterable[int], total: int, head: int = HEAD_RESULTS
+) -> tuple[Entry, Entry | None]:
+    """A word's head (its first ``head`` pages of :func:`ranked`, and the number of all when more) and its tail
+    (the rest, or None)."""
+    text, title = set(text), set(title)
+    order = ranked(text, title)
+    first = set(order[:head])
+    rest = set(order[head:])
+
+    def slots(pages: set[int]) -> list[list[int] | str | int]:
+        return [encode_postings(text & pages, total) if text & pages else 0,
+                encode_postings(title & pages, total) if title & pages else 0]  # fmt: skip
+
+    if not rest:
+        return slots(first), None
+    return [*slots(first), len(order)], slots(rest)
+
+
+def join_entry(head: Entry, tail: Entry | None) -> tuple[set[int], set[int]]:
+    """A word's text and title pages from its head and tail (:func:`split_entry`)."""
+    text, title = set(decode_postings(head[0])), set(decode_postings(head[1]))
+    if tail is not None:
+        text.update(decode_postings(tail[0]))
+        title.update(decode_postings(tail[1]))
+    return text, title
+
+
+def write_shards(entries: Mapping[str, Entry], count: int) -> dict[int, str]:
+    """Each of ``count`` shards' JSON text, its words sorted."""
+    grouped: dict[int, dict[str, Entry]] = {n: {} for n in range(count)}
+    for word in sorted(entries):
+        grouped[shard_of(word, count)][word] = entries[word]
+    return {n: json.dumps(words, ensure_ascii=False, separators=(",", ":")) for n, words in grouped.items()}
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The index as two sets of shards: each word's head (enough for the first screen) and its tail."""
+
+    heads: ShardedIndex
+    tails: ShardedIndex
+    head_size: int  # the sums of :func:`entry_size`, from which the counts were reckoned
+    tail_size: int
+
+
+def search_index(
     terms: Mapping[str, Iterable[int]],
     titleterms: Mapping[str, Iterable[int]],
     total: int,
-    shard_bytes: int = SHARD_BYTES,
-) -> ShardedIndex:
-    """Spread the words of already folded ``terms`` (word → pages whose text has it) and ``titleterms`` (whose
-    title has it) over shards of about ``shard_bytes``; ``total`` is the number of pages."""
-    entries: dict[str, list[list[int] | str | int]] = {}
-    for slot, mapping in ((0, terms), (1, titleterms)):
-        for word, pages in mapping.items():
-            listed = list(pages)
-            if listed:
-                entries.setdefault(word, [0, 0])[slot] = encode_postings(listed, total)
-    size = sum(len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4 for word, value in entries.items())
-    count = shard_count(size, shard_bytes)
-    grouped: dict[int, dict[str, list[list[int] | str | int]]] = {n: {} for n in range(count)}
-    for word in sorted(entries):
-        grouped[shard_of(word, count)][word] = entries[word]
-    return ShardedIndex(
-        {n: json.dumps(words, ensure_ascii=False, separators=(",", ":")) for n, words in grouped.items()}
+    head_bytes: int = HEAD_BYTES,
+    tail_bytes: int = TAIL_BYTES,
+) -> SearchIndex:
+    """The heads and tails of already folded ``terms`` (word → pages whose text has it) and ``titleterms`` (whose
+    title has it); ``total`` is the number of pages."""
+    heads: dict[str, Entry] = {}
+    tails: dict[str, Entry] = {}
+    for word in set(terms) | set(titleterms):
+        text, title = set(terms.get(word, ())), set(titleterms.get(word, ()))
+        if not text and not title:
+            continue
+        heads[word], tail = split_entry(text, title, total)
+        if tail is not None:
+            tails[word] = tail
+    head_size = sum(entry_size(word, value) for word, value in heads.items())
+    tail_size = sum(entry_size(word, value) for word, value in tails.items())
+    return SearchIndex(
+        ShardedIndex(write_shards(heads, shard_count(head_size, head_bytes))),
+        ShardedIndex(write_shards(tails, shard_count(tail_size, tail_bytes))),
+        head_size,
+        tail_size,
     )
 
 
-def shard_count(size: int, shard_bytes: int = SHARD_BYTES) -> int:
-    """The number of shards of an index of ``size`` bytes (as :func:`shard_index` counts them): a power of two."""
+def shard_count(size: int, shard_bytes: int) -> int:
+    """The number of shards of entries of ``size`` bytes (:func:`entry_size`) at about ``shard_bytes`` each: a
+    power of two."""
     count = 1
     while size / count > shard_bytes:
         count *= 2

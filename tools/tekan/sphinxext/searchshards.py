@@ -1,8 +1,9 @@
 """The website's search index as shards and page files (``_search/``), read by ``tekan-search.js``.
 
 Sphinx's ``searchindex.js`` is not written (the search page never loaded it): each page is indexed as Sphinx indexes
-it, its words folded and spread over shards (:mod:`tekan.searchshards`), and every page gets a small file with its
-title and text, from which the browser cuts the excerpt around the match. A statement's
+it, its words folded and spread over shards (:mod:`tekan.searchshards`: each word's head, enough for the first screen
+of results, in ``heads/``, the rest of its pages in ``tails/``), and every page gets a small file with its title and
+text, from which the browser cuts the excerpt around the match. A statement's
 parallel (中英對照) page counts as the statement: one result per statement.
 
 In the English edition the statements' text is English; the glossary terms a page links to are indexed with their
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +27,24 @@ from sphinx.application import Sphinx
 
 from ..files import write_if_changed
 from ..searching import STOPWORDS, bigrams, char_table, chars_to_hans, term_key, term_words
-from ..searchshards import decode_postings, encode_postings, fold_word, shard_count, shard_index, shard_of
+from ..searchshards import (
+    HEAD_BYTES,
+    TAIL_BYTES,
+    Entry,
+    entry_size,
+    fold_word,
+    join_entry,
+    search_index,
+    shard_count,
+    shard_of,
+    split_entry,
+)
 from .glossary import is_site
 
 #: The folder of the search files in the output.
 SEARCH_DIR = "_search"
 #: Bumped when the files' shape changes (the browser refuses another).
-FORMAT = 1
+FORMAT = 2
 #: The characters of a page's text kept for its excerpt: a statement has about 1,500; a listing page or the
 #: glossary of a large feature runs to megabytes (every statement, every backlink) and is cut here.
 PAGE_TEXT = 6_000
@@ -102,7 +115,7 @@ def _statement_of(docnames: list[str]) -> dict[int, int]:
 #: The state of the last build's search files, beside the doctrees.
 STATE_FILE = "tekan-search-state.json"
 #: Bumped when a record's or the state's shape changes: every page is then indexed again.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 #: At most this many pages rewritten, the search files are updated from their words; more, made from every record.
 INCREMENTAL_PAGES = 200
 
@@ -225,9 +238,11 @@ class _Index:
 
     def __init__(self, app: Sphinx, docnames: list[str]) -> None:
         self.app = app
-        self.docnames = docnames
-        self.number = {name: n for n, name in enumerate(docnames)}
-        self.merged = _statement_of(docnames)
+        # Numbered by kind, then name: a word's pages in number order, those whose title has it first, are the
+        # order of the browser's scores (tekan.searchshards.ranked), so a word's head is its first results.
+        self.docnames = sorted(docnames, key=lambda name: (_kind(name), name))
+        self.number = {name: n for n, name in enumerate(self.docnames)}
+        self.merged = _statement_of(self.docnames)
         self.parallels: dict[int, list[int]] = {}
         for page, statement in self.merged.items():
             self.parallels.setdefault(statement, []).append(page)
@@ -293,9 +308,9 @@ class _Index:
         return json.dumps(page, ensure_ascii=False)
 
 
-def _entry_size(word: str, value: list[list[int] | str | int]) -> int:
-    """A shard entry's share of the index's size (as :func:`tekan.searchshards.shard_index` counts it)."""
-    return len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4
+def _kind(docname: str) -> int:
+    """0 for statements and other pages, 1 for the reference pages, 2 for the listings (which rank lowest)."""
+    return 2 if _LISTING.search(docname) else 1 if _REFERENCE.search(docname) else 0
 
 
 def write_search_files(app: Sphinx) -> None:
@@ -342,22 +357,24 @@ def _write_all(index: _Index, session: _Session, folder: Path, fingerprint: str)
         for word in titles:
             titleterms.setdefault(word, set()).add(n)
     total = len(index.docnames)
-    sharded_index = shard_index(terms, titleterms, total)
-    for number, shard in sharded_index.shards.items():
-        write_if_changed(folder / "shards" / f"{number}.json", shard)
-    for stale in (folder / "shards").glob("*.json"):
-        if stale.stem.isdigit() and int(stale.stem) >= sharded_index.count:
-            stale.unlink()
+    built = search_index(terms, titleterms, total)
+    for kind, shards in (("heads", built.heads), ("tails", built.tails)):
+        for number, shard in shards.shards.items():
+            write_if_changed(folder / kind / f"{number}.json", shard)
+        for stale in (folder / kind).glob("*.json"):
+            if stale.stem.isdigit() and int(stale.stem) >= shards.count:
+                stale.unlink()
+    if (folder / "shards").is_dir():  # an earlier version's
+        shutil.rmtree(folder / "shards")
     found = set().union(*terms.values(), *titleterms.values())
     for n in sorted(found):
         write_if_changed(folder / "pages" / f"{n}.json", index.page_json(n, records[n]))
     for stale in (folder / "pages").glob("*.json"):
         if stale.stem.isdigit() and int(stale.stem) not in found:
             stale.unlink()
-    size = 0
-    for shard in sharded_index.shards.values():
-        size += sum(_entry_size(word, value) for word, value in json.loads(shard).items())
-    _finish(index, folder, sharded_index.count, size, found, fingerprint)
+    shape = {"heads": built.heads.count, "tails": built.tails.count}
+    sizes = {"head_size": built.head_size, "tail_size": built.tail_size}
+    _finish(index, folder, shape, sizes, found, fingerprint)
 
 
 def _update(index: _Index, session: _Session, state: dict[str, Any], folder: Path, changed: list[str]) -> bool:
@@ -392,52 +409,61 @@ def _update(index: _Index, session: _Session, state: dict[str, Any], folder: Pat
             found.add(target)
         else:
             found.discard(target)
-    count, size, total = int(state["count"]), int(state["size"]), len(index.docnames)
-    by_shard: dict[int, list[str]] = {}
-    for word in delta:
-        by_shard.setdefault(shard_of(word, count), []).append(word)
-    shards: dict[int, str] = {}
-    for number, words in sorted(by_shard.items()):
-        try:
-            entries = json.loads((folder / "shards" / f"{number}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        for word in words:
-            value = entries.get(word, [0, 0])
-            if word in entries:
-                size -= _entry_size(word, value)
-            slots: list[list[int] | str | int] = []
-            for slot in (0, 1):
-                pages = set(decode_postings(value[slot])) if value[slot] != 0 else set()
-                gained, lost = delta[word][slot]
-                pages = (pages | gained) - lost
-                slots.append(encode_postings(pages, total) if pages else 0)
-            if slots == [0, 0]:
-                entries.pop(word, None)
-            else:
-                entries[word] = slots
-                size += _entry_size(word, slots)
-        shards[number] = json.dumps(dict(sorted(entries.items())), ensure_ascii=False, separators=(",", ":"))
-    if shard_count(size) != count:
+    shape = {"heads": int(state["heads"]), "tails": int(state["tails"])}
+    sizes = {"head_size": int(state["head_size"]), "tail_size": int(state["tail_size"])}
+    total = len(index.docnames)
+    loaded: dict[tuple[str, int], dict[str, Entry]] = {}
+
+    def shard(kind: str, word: str) -> dict[str, Entry]:
+        key = (kind, shard_of(word, shape[kind]))
+        if key not in loaded:
+            loaded[key] = json.loads((folder / kind / f"{key[1]}.json").read_text(encoding="utf-8"))
+        return loaded[key]
+
+    try:
+        for word in sorted(delta):
+            heads, tails = shard("heads", word), shard("tails", word)
+            head, tail = heads.pop(word, None), tails.pop(word, None)
+            for kind, value in (("head_size", head), ("tail_size", tail)):
+                if value is not None:
+                    sizes[kind] -= entry_size(word, value)
+            text, title = join_entry(head, tail) if head is not None else (set(), set())
+            (text_gained, text_lost), (title_gained, title_lost) = delta[word]
+            text, title = (text | text_gained) - text_lost, (title | title_gained) - title_lost
+            if not text and not title:
+                continue
+            heads[word], tail = split_entry(text, title, total)
+            sizes["head_size"] += entry_size(word, heads[word])
+            if tail is not None:
+                tails[word] = tail
+                sizes["tail_size"] += entry_size(word, tail)
+    except (OSError, ValueError):
         return False
-    for number, text in shards.items():
-        write_if_changed(folder / "shards" / f"{number}.json", text)
+    if shard_count(sizes["head_size"], HEAD_BYTES) != shape["heads"]:
+        return False
+    if shard_count(sizes["tail_size"], TAIL_BYTES) != shape["tails"]:
+        return False
+    for (kind, number), entries in loaded.items():
+        shard_text = json.dumps(dict(sorted(entries.items())), ensure_ascii=False, separators=(",", ":"))
+        write_if_changed(folder / kind / f"{number}.json", shard_text)  # as write_shards writes it
     for target in targets:
         path = folder / "pages" / f"{target}.json"
         if target in found:
             write_if_changed(path, index.page_json(target, current(target)))
         else:
             path.unlink(missing_ok=True)
-    _finish(index, folder, count, size, found, str(state["key"]))
+    _finish(index, folder, shape, sizes, found, str(state["key"]))
     return True
 
 
-def _finish(index: _Index, folder: Path, count: int, size: int, found: set[int], fingerprint: str) -> None:
+def _finish(
+    index: _Index, folder: Path, shape: dict[str, int], sizes: dict[str, int], found: set[int], fingerprint: str
+) -> None:
     """The manifest, and the state the next build starts from."""
-    manifest = _manifest(index.app, count, index.docnames, index.glossary, index.language)
+    manifest = _manifest(index.app, shape, index.docnames, index.glossary, index.language)
     write_if_changed(folder / "meta.json", json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
     state: dict[str, Any] = {"v": RECORD_FORMAT, "key": fingerprint, "docnames": index.docnames}
-    state |= {"count": count, "size": size, "found": sorted(found)}
+    state |= {**shape, **sizes, "found": sorted(found)}
     write_if_changed(index.doctreedir / STATE_FILE, json.dumps(state, ensure_ascii=False))
 
 
@@ -452,9 +478,10 @@ def _names(name: str, text: str) -> bool:
     return False
 
 
-def _manifest(app: Sphinx, shards: int, docnames: list[str], glossary: Any, language: Any) -> dict[str, Any]:
-    """What the browser needs before it looks a word up: the shard count, the character table, the glossary's
-    forms with their keys, the strings that show a term in an excerpt, and the listing pages."""
+def _manifest(app: Sphinx, shape: dict[str, int], docnames: list[str], glossary: Any, language: Any) -> dict[str, Any]:
+    """What the browser needs before it looks a word up: the shard counts, the character table, the glossary's
+    forms with their keys, the strings that show a term in an excerpt, and where the reference pages and the
+    listings start among the pages' numbers (they rank below the statements)."""
     table = char_table()
     terms: dict[str, str] = {}
     marks: list[list[str]] = []
@@ -470,15 +497,15 @@ def _manifest(app: Sphinx, shards: int, docnames: list[str], glossary: Any, lang
             words.setdefault(language.stem(word), number)
     return {
         "format": FORMAT,
-        "shards": shards,
+        **shape,
         "docs": len(docnames),
         "t2s": ["".join(table), "".join(table.values())],
         "terms": terms,
         "marks": marks,
         "termwords": words,
         "stopwords": sorted(STOPWORDS | set(getattr(language, "stopwords", ()))),
-        "listing": [n for n, name in enumerate(docnames) if _LISTING.search(name)],
-        "reference": [n for n, name in enumerate(docnames) if _REFERENCE.search(name)],
+        "reference": next((n for n, name in enumerate(docnames) if _kind(name) >= 1), len(docnames)),
+        "listing": next((n for n, name in enumerate(docnames) if _kind(name) == 2), len(docnames)),
     }
 
 

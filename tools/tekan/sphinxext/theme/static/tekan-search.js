@@ -1,12 +1,14 @@
 // Tekan's search page: looks the query's words up in the shards of _search/ (tekan.searchshards), fetching
-// only the shards of those words, then one small file per result shown (its title and text, for the excerpt).
+// only the head shards of those words (each word's first screen of results and the number of all), then one small
+// file per result shown (its title and text, for the excerpt); the tails (the rest of a word's pages) are fetched
+// when the reader asks for more results, or when a query of several words must intersect whole lists.
 // A Han query becomes its glossary terms' keys and its character pairs, folded to Simplified character by
 // character (as the index is): 計量 and 计量 find the same pages; Latin words (English, pinyin with or without
 // tones) are stemmed as Sphinx stems them, adjacent ones joined when the index knows the joined word (ji liang).
 "use strict";
 (() => {
   const PAGE_SIZE = 10;
-  const FORMAT = 1;
+  const FORMAT = 2;
   const root = document.documentElement.dataset.content_root || "";
   const base = root + "_search/";
   const gettext = (s) => (typeof Documentation !== "undefined" ? Documentation.gettext(s) : s);
@@ -21,6 +23,8 @@
   const stemmer = typeof Stemmer !== "undefined" ? new Stemmer() : null;
   const stem = (w) => (stemmer ? stemmer.stemWord(w) : w);
   const HAN = /\p{Script=Han}/u;
+  // Sphinx's scores (a word in a page's text, in its title), and what a listing or a reference page loses.
+  const TERM = 5, TITLE = 15, LISTING = -3, REFERENCE = -1;
 
   const fnv1a = (word) => {
     let h = 0x811c9dc5;
@@ -52,27 +56,34 @@
       t.forEach((c, i) => this.t2s.set(c, s[i]));
       this.terms = new Map(Object.entries(meta.terms));
       this.stopwords = new Set(meta.stopwords);
-      this.listing = new Set(meta.listing);
-      this.reference = new Set(meta.reference || []);
-      this.shards = new Map(); // shard number -> promise of {word: [text, title]}
+      this.shards = new Map(); // "heads/3" -> promise of {word: entry}
     }
     toHans(text) {
       return Array.from(text, (c) => this.t2s.get(c) || c).join("");
     }
-    shardOf(word) {
-      return fnv1a(word) % this.meta.shards;
+    // kind: "heads" ({word: [text, title]} or [text, title, count of all] when the word has a tail) or "tails".
+    shard(kind, word) {
+      const path = `${kind}/${fnv1a(word) % this.meta[kind]}.json`;
+      if (!this.shards.has(path)) this.shards.set(path, getJSON(path));
+      return this.shards.get(path);
     }
-    load(words) {
-      return Promise.all(
-        [...new Set(words.map((w) => this.shardOf(w)))].map((n) => {
-          if (!this.shards.has(n)) this.shards.set(n, getJSON(`shards/${n}.json`));
-          return this.shards.get(n);
-        }),
-      );
-    }
-    async entry(word) {
-      const shard = await this.shards.get(this.shardOf(word));
+    async get(kind, word) {
+      const shard = await this.shard(kind, word);
       return Object.prototype.hasOwnProperty.call(shard, word) ? shard[word] : undefined;
+    }
+    head(word) {
+      return this.get("heads", word);
+    }
+    // The word's text pages and title pages: of its head only, or every one (its head and its tail).
+    async pages(word, whole) {
+      const head = await this.head(word);
+      if (head === undefined) return undefined;
+      const tail = whole && head.length > 2 ? await this.get("tails", word) : [0, 0];
+      return [0, 1].map((slot) => [...decode(head[slot]), ...decode(tail[slot])]);
+    }
+    // The score of a page's kind: the reference pages and the listings are numbered last (tekan.searchshards).
+    kind(page) {
+      return page >= this.meta.listing ? LISTING : page >= this.meta.reference ? REFERENCE : 0;
     }
   }
 
@@ -96,33 +107,10 @@
     return out;
   };
 
-  // Every word the splitter may look up, so their shards load together.
-  const candidates = (index, parts) => {
-    const words = [];
-    for (const part of parts) {
-      if (part.latin) {
-        for (let i = 0; i < part.latin.length; i++)
-          for (let j = i + 1; j <= Math.min(part.latin.length, i + 4); j++) {
-            const w = part.latin.slice(i, j).join("");
-            words.push(w, stem(w));
-          }
-      } else {
-        const typed = Array.from(part.han), hans = Array.from(index.toHans(part.han));
-        for (let i = 0; i < typed.length; i++) {
-          if (i + 1 < typed.length) words.push(hans.slice(i, i + 2).join(""));
-          for (let j = i + 2; j <= Math.min(typed.length, i + 16); j++)
-            for (const f of [typed.slice(i, j).join(""), hans.slice(i, j).join("")])
-              if (index.terms.has(f)) words.push(index.terms.get(f));
-        }
-        if (typed.length === 1) words.push(hans[0]);
-      }
-    }
-    return words;
-  };
-
   // The index words of the query (all required), and the strings to show in excerpts.
   const split = async (index, parts) => {
-    const known = async (w) => (await index.entry(w)) !== undefined;
+    // A lookup loads the head shard of the word's stem, and of the word itself only when the stem is unknown.
+    const known = async (w) => (await index.head(w)) !== undefined;
     const lookup = async (w) => ((await known(stem(w))) ? stem(w) : (await known(w)) ? w : null);
     const words = [], marks = [];
     for (const part of parts) {
@@ -175,18 +163,19 @@
     return { words: [...new Set(words)], marks: [...new Set(marks.filter((m) => m))] };
   };
 
-  // Sphinx's scores; pages that list statements below them, the glossary and the English index just below
-  // the statements that use the word (Sphinx ranked them alike, by title).
-  const TERM = 5, TITLE = 15, LISTING = -3, REFERENCE = -1;
-  const rank = async (index, words) => {
+  // The pages that have every word, best first: Sphinx's scores; pages that list statements below them, the
+  // glossary and the English index just below the statements that use the word (Sphinx ranked them alike, by
+  // title). From the words' heads only (a one-word query's first screen, in order: the index numbers its pages so
+  // that the head is the word's first results), or from every page of every word.
+  const rank = async (index, words, whole) => {
     if (!words.length) return [];
+    const found = await Promise.all(words.map((word) => index.pages(word, whole)));
     let scores = null;
-    for (const word of words) {
-      const entry = await index.entry(word);
+    for (const entry of found) {
       if (entry === undefined) return [];
       const here = new Map();
-      for (const page of decode(entry[0])) here.set(page, TERM);
-      for (const page of decode(entry[1])) here.set(page, TITLE);
+      for (const page of entry[0]) here.set(page, TERM);
+      for (const page of entry[1]) here.set(page, TITLE);
       if (scores === null) scores = here;
       else {
         const both = new Map();
@@ -194,12 +183,7 @@
         scores = both;
       }
     }
-    return [...scores]
-      .map(([page, score]) => [
-        page,
-        score + (index.listing.has(page) ? LISTING : index.reference.has(page) ? REFERENCE : 0),
-      ])
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return [...scores].map(([page, score]) => [page, score + index.kind(page)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   };
 
   const escapeRegExp = (s) => s.replace(/[.*+\-?^${}()|[\]\\]/g, "\\$&");
@@ -256,9 +240,12 @@
     return name + (options.LINK_SUFFIX || ".html"); // the search page is at the site's root
   };
 
-  const show = async (index, ranked, marks, list, more) => {
+  // The next screen of results; past the words' heads, their tails first.
+  const show = async (index, found, marks, list, more) => {
     const shown = list.childElementCount;
-    const batch = ranked.slice(shown, shown + PAGE_SIZE);
+    if (found.ranked.length < Math.min(found.count, shown + PAGE_SIZE))
+      found.ranked = await rank(index, found.words, true);
+    const batch = found.ranked.slice(shown, shown + PAGE_SIZE);
     const pages = await Promise.all(batch.map(([page]) => getJSON(`pages/${page}.json`)));
     pages.forEach((page, k) => {
       const item = document.createElement("li");
@@ -270,7 +257,7 @@
       if (page.x) item.appendChild(excerpt(index, page.x, marks));
       list.appendChild(item);
     });
-    more.hidden = list.childElementCount >= ranked.length;
+    more.hidden = list.childElementCount >= found.count;
   };
 
   let indexPromise = null;
@@ -295,29 +282,31 @@
     more.textContent = own("More results");
     out.classList.add("loading");
     const index = await openIndex();
-    const parts = pieces(query);
-    await index.load(candidates(index, parts));
-    const { words, marks } = await split(index, parts);
-    await index.load(words);
-    const ranked = await rank(index, words);
+    const { words, marks } = await split(index, pieces(query));
+    // One word: its head is its first screen and says how many pages it has; several: every page of each.
+    const heads = await Promise.all(words.map((word) => index.head(word)));
+    const one = words.length === 1 && heads[0] !== undefined;
+    const ranked = await rank(index, words, !one);
+    const found = { words, ranked, count: one && heads[0].length > 2 ? heads[0][2] : ranked.length };
     if (typeof localStorage !== "undefined")
       localStorage.setItem("sphinx_highlight_terms", marks.filter((m) => !/^[a-z0-9]+$/.test(m) || m.length > 2).join(" "));
-    await show(index, ranked, marks, list, more);
+    await show(index, found, marks, list, more);
     out.appendChild(more);
     more.addEventListener("click", async () => {
       more.disabled = true;
-      await show(index, ranked, marks, list, more);
+      const shown = list.childElementCount;
+      await show(index, found, marks, list, more);
       more.disabled = false;
-      const next = list.children[list.childElementCount - Math.min(PAGE_SIZE, ranked.length)];
+      const next = list.children[shown];
       if (next) next.querySelector("a").focus();
     });
     title.textContent = gettext("Search Results");
-    summary.textContent = ranked.length
+    summary.textContent = found.count
       ? ngettext(
           "Search finished, found one page matching the search query.",
           "Search finished, found ${resultCount} pages matching the search query.",
-          ranked.length,
-        ).replace("${resultCount}", ranked.length)
+          found.count,
+        ).replace("${resultCount}", found.count)
       : gettext(
           "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.",
         );
