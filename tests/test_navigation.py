@@ -152,3 +152,35 @@ def test_a_feature_larger_than_the_sidebar_lists_its_sectors_and_each_sector_its
     assert reachable >= {p.name for p in statements}
     sizes = [len(str(_sidebar(page))) for page in statements]
     assert max(sizes) - min(sizes) < 200, sizes  # the same list on every page, only the marks differ
+
+
+def test_a_folder_below_its_base_gets_the_bases_tree_with_its_links_moved(
+    rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """furo's pass over the tree runs once for the book (the statements' and sectors' folders move its links), and
+    the pages are still furo's own (the test above)."""
+    import furo.navigation
+
+    from tekan.sphinxext.navigation import rebase
+
+    calls: list[str] = []
+    original = furo.navigation.get_navigation_tree
+
+    def counted(html: str) -> str:
+        calls.append(html)
+        return original(html)
+
+    monkeypatch.setattr(furo.navigation, "get_navigation_tree", counted)
+    out = _build(rootdir, tmp_path, "book", True)
+    assert len(calls) == 1 and (out / "statements").is_dir() and (out / "sectors").is_dir()
+    tree = (
+        '<a class="reference internal" href="statements/a.html#x">a</a><a href="../b/index.html">b</a><a href="#">c</a>'
+    )
+    moved = rebase(tree, "", "statements")
+    assert (
+        moved
+        == '<a class="reference internal" href="a.html#x">a</a><a href="../../b/index.html">b</a><a href="#">c</a>'
+    )
+    assert rebase('<a href="a/">x</a>', "f", "f/g") == '<a href="../a/">x</a>'  # dirhtml's folder links
+    assert rebase('<a href="https://example.org/a">x</a>', "f", "f/g") == '<a href="https://example.org/a">x</a>'
+    assert rebase('<a href="a.html?x=1&amp;y=2">x</a>', "f", "f/g") is None

@@ -65,3 +65,14 @@ def test_a_words_pinyin_is_remembered_for_later_builds(tmp_path, monkeypatch) ->
     assert search.SearchTekan({"glossary": str(GLOSSARY)}).split(text) == words
     with pytest.raises(AssertionError, match="again"):
         search.SearchTekan({"glossary": str(GLOSSARY)}).split("另一段從未見過的文字：計量測試")
+
+
+def test_characters_convert_one_by_one_as_the_table_says() -> None:
+    """``chars_to_hans`` (a ``str.translate`` of OpenCC's character table) gives, for every character of the table
+    and text around them, what converting each character through the table gives."""
+    from tekan.searching import char_table, chars_to_hans
+
+    table = char_table()
+    text = "".join(table) + "計量检测 abc「質量」123"
+    assert chars_to_hans(text) == "".join(table.get(c, c) for c in text)
+    assert chars_to_hans("") == "" and chars_to_hans("質量強國") == "质量强国"

@@ -249,11 +249,41 @@ def save_trees(app: Sphinx, exception: Exception | None) -> None:
         atomic_write(Path(app.doctreedir) / TREES_FILE, data, mode=0o600, follow_link=False, private=True)
 
 
+def _base_folder(app: Sphinx, folder: str) -> str:
+    """The folder whose tree ``folder``'s is, but for the links: its part's top folder in a collection (a feature's
+    statements and sectors show its own tree), the top folder in a single book."""
+    return folder.split("/", 1)[0] if book_of(app.env).features else ""
+
+
+def rebase(html: str, source: str, target: str) -> str | None:
+    """The tree ``html`` of folder ``source`` with its relative links made relative to folder ``target``, as
+    Sphinx writes them there (None when a link holds a character the HTML escapes: then computed afresh)."""
+    found = _HREF.findall(html)
+    if any(c in href for href in found for c in "&<>\"'"):
+        return None
+
+    def moved(match: re.Match[str]) -> str:
+        href = match.group(1)
+        if not href or href.startswith(("#", "/")) or ":" in href.split("/", 1)[0]:
+            return match.group(0)
+        path, hash_, fragment = href.partition("#")
+        whole = posixpath.normpath(posixpath.join(source, path))
+        moved = posixpath.relpath(whole, target or ".") + ("/" if path.endswith("/") else "")  # dirhtml's folders
+        return f'href="{moved}{hash_}{fragment}"'
+
+    return _HREF.sub(moved, html)
+
+
 def folder_tree(app: Sphinx, folder: str) -> FolderTree:
     """The unmarked tree of ``folder``, computed on first use in this build (and this process), or kept from the last
-    build."""
+    build; a folder below its base (a feature's statements, its sectors) gets its base's with the links moved."""
     cache = _trees(app)
     tree = cache.get(folder)
+    base = _base_folder(app, folder) if tree is None else folder
+    if tree is None and base != folder:
+        html = rebase(folder_tree(app, base).html, base, folder)
+        if html is not None:
+            tree = cache[folder] = index_tree(html)
     if tree is None:
         from furo.navigation import get_navigation_tree
 

@@ -18,7 +18,7 @@ import contextlib
 import json
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +79,20 @@ def _tokenizer(words_file: str, stamp: tuple[int, int] = (0, 0)) -> Any:
     return tokenizer(words_file)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_to_hant(word: str) -> str:
+    """A word in Traditional script (OpenCC; the same few thousand words come back in text after text)."""
+    from ..scripts import to_hant
+
+    return to_hant(word)
+
+
 def index_words(
     text: str, tokenizer: Any, finder: TermFinder | None = None, pinyin: Callable[[str], str] = word_pinyin
 ) -> list[str]:
     """The words of ``text`` to index: each as printed, in the other script, and converted character-wise;
     the character pairs and pinyin of the text, and the keys and words of the glossary terms it contains."""
-    from ..scripts import to_hans, to_hant
+    from ..scripts import to_hans
 
     words: list[str] = []
     runs = _HAN.findall(text)
@@ -96,7 +104,7 @@ def index_words(
         is_hans = simplified == run
         for word, start, end in tokenizer.tokenize(simplified, mode="search"):
             original = run[start:end]
-            forms = (original, word, chars_to_hans(original), to_hant(original) if is_hans else word)
+            forms = (original, word, chars_to_hans(original), _word_to_hant(original) if is_hans else word)
             words.extend(dict.fromkeys(forms))
     converted = [chars_to_hans(run) for run in runs]
     words.extend(dict.fromkeys(han_index_words(words, [*runs, *converted], pinyin)))
