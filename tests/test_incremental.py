@@ -86,6 +86,35 @@ def test_nothing_changed_reads_nothing(book: Book) -> None:
     assert not [doc for doc in written if doc.startswith("statements/")]
 
 
+def test_an_edit_moves_pages_between_a_words_head_and_tail_as_a_clean_build_does(
+    make_app, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With heads of two pages (ten on a site), most words of this small book have a tail: the shards an edit
+    rewrites (a page gains and loses words, so pages move between a word's head and its tail) are a clean build's."""
+    import tekan.searchshards
+    import tekan.sphinxext.searchshards as glue
+
+    monkeypatch.setattr(tekan.searchshards, "HEAD_RESULTS", 2)
+    made_whole: list[str] = []
+    write_all = glue._write_all
+    monkeypatch.setattr(
+        glue, "_write_all", lambda index, *args: made_whole.append(index.app.srcdir) or write_all(index, *args)
+    )
+    book = Book(make_app, rootdir / "test-hostile-incremental", tmp_path / "book")
+    book.build()
+    tails = [text for name, text in book.html().items() if name.startswith("_search/tails/")]
+    assert any(text != b"{}" for text in tails)
+    for old, new in (
+        ("標準化工作要服務產業。", "標準化工作要更好地服務產業。"),
+        ("標準化工作要更好地服務產業。", "要服務。"),
+    ):
+        book.edit("seed.txt", old, new)
+        made_whole.clear()
+        book.build()
+        assert made_whole == []  # the shards of the words that changed were updated, not every file made again
+        assert_same_as_clean_build(book, make_app, tmp_path)
+
+
 def test_editing_a_paragraph_rereads_that_page_only(book: Book, make_app, tmp_path: Path) -> None:
     book.edit("seed.txt", "標準化工作要服務產業。", "標準化工作要更好地服務產業。")
     read, written = book.build()

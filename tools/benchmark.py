@@ -862,11 +862,13 @@ SEARCH_QUERIES = ("計量", "jiliang", "高質量發展", "metrology")
 
 
 def measure_search(
-    site: Path, edition: str = "zh-hant", queries: Sequence[str] = SEARCH_QUERIES
+    site: Path, edition: str = "zh-hant", queries: Sequence[str] = SEARCH_QUERIES, browser: Any = None
 ) -> list[dict[str, Any]]:
     """Every byte the search page loads for each query in headless Chromium (the page, its scripts and styles, the
     index files, the result pages or excerpt files), the site served locally without compression; a fresh
-    browser context (empty cache) per query. The first page of results only, as a reader sees it."""
+    browser context (empty cache) per query. The first page of results only, as a reader sees it. ``browser``: a
+    Playwright browser already launched (the tests'), else one is launched here."""
+    import contextlib
     import functools
     import http.server
     import threading
@@ -881,10 +883,13 @@ def measure_search(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rows: list[dict[str, Any]] = []
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-            )
+        with contextlib.ExitStack() as stack:
+            if browser is None:
+                playwright = stack.enter_context(sync_playwright())
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+                )
+                stack.callback(browser.close)
             for query in queries:
                 context = browser.new_context()
                 tab = context.new_page()
@@ -913,7 +918,6 @@ def measure_search(
                 rows.append({"query": query, "bytes": sum(n for _, n in loaded), "requests": len(loaded),
                              "index_bytes": index, "shown": shown, "summary": found, "seconds": seconds})  # fmt: skip
                 context.close()
-            browser.close()
     finally:
         server.shutdown()
     return rows

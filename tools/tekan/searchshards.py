@@ -113,10 +113,11 @@ def ranked(text: Iterable[int], title: Iterable[int]) -> list[int]:
 
 
 def split_entry(
-    text: Iterable[int], title: Iterable[int], total: int, head: int = HEAD_RESULTS
+    text: Iterable[int], title: Iterable[int], total: int, head: int | None = None
 ) -> tuple[Entry, Entry | None]:
-    """A word's head (its first ``head`` pages of :func:`ranked`, and the number of all when more) and its tail
-    (the rest, or None)."""
+    """A word's head (its first ``head`` pages of :func:`ranked`, by default :data:`HEAD_RESULTS`, and the number of
+    all when more) and its tail (the rest, or None)."""
+    head = HEAD_RESULTS if head is None else head
     text, title = set(text), set(title)
     order = ranked(text, title)
     first = set(order[:head])
