@@ -151,3 +151,60 @@ def test_no_term_is_linked_inside_a_name_or_another_concept(tmp_path: Path, scri
     assert "{term}`" + convert("檢測") + " <testing>`" + convert("服務") in body
     assert convert("浙江華測檢測科技有限公司也是") in body  # a company named in the text, not in a byline
     assert "metrology" not in book.glossary.by_id  # 計量 occurs only inside 計量標準: not used, not printed
+
+
+def _reference_occurrences(
+    forms: dict[str, str], cuts: set[int], text: str, protected: str = "\x00protected"
+) -> list[tuple[int, int, str]]:
+    """The linker's rule written out plainly: from left to right, at each place on a boundary, the longest form
+    that ends on a boundary; the next place after it."""
+    found, place = [], 0
+    while place < len(text):
+        ends = [place + len(form) for form in forms if text.startswith(form, place) and place + len(form) in cuts]
+        if place in cuts and ends:
+            end = max(ends)
+            found.append((place, end, forms[text[place:end]]))
+            place = end
+        else:
+            place += 1
+    return [occurrence for occurrence in found if occurrence[2] != protected]
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_the_statements_linker_finds_what_the_plain_rule_finds_on_jiebas_whole_segmentation(script: str) -> None:
+    """The linker asks for boundaries only where a form starts or ends, and jieba routes only the blocks where a
+    word may span such a place: on varied texts (the seed, its clauses marked and shuffled, random runs) it finds
+    what the plain rule finds on jieba's segmentation of the whole text (its own tokenizer and whole dictionary)."""
+    from tekan.glossary import protected_names, term_linker
+    from tekan.metadata import load_publication
+    from tekan.scripts import to_hans
+    from tekan.segmenting import TERM_FREQUENCY
+
+    from .conftest import SEED
+    from .test_segmenting import _jieba, _jieba_cuts, varied_texts
+
+    publication, _ = load_publication(SEED)
+    glossary = load_glossary(GLOSSARY)
+    names = protected_names(publication, "hant")
+    if script == "hans":
+        names = tuple(to_hans(name) for name in names)
+    linker = term_linker(glossary, script, names=names)
+    forms = dict(linker.forms)
+    reference = _jieba(None)
+    for word in dict.fromkeys(forms):
+        reference.add_word(to_hans(word), TERM_FREQUENCY)
+    # A form that another one begins, followed by a character that may make a word with the longer one's end
+    # (標準化學: 標準|化學): the longest form does not end on a boundary, a shorter one may.
+    longer = [(short, form) for form in forms for short in forms if short != form and form.startswith(short)]
+    tails = "學工品量國家強的了在"
+    texts = [*varied_texts(), *(f"我們{form}{tail}的工作" for _, form in longer[:300] for tail in tails)]
+    if script == "hans":
+        texts = [to_hans(text) for text in texts]
+    linked = 0
+    for text in texts:
+        converted = to_hans(text)
+        cuts = _jieba_cuts(reference, converted if len(converted) == len(text) else text)
+        expected = _reference_occurrences(forms, cuts, text)
+        assert linker.occurrences(text) == expected, text
+        linked += len(expected)
+    assert linked > 500

@@ -1,5 +1,5 @@
 """The memo that keeps segmentations from build to build: remembered under its key only, pruned, never trusted
-when damaged; and the linker's word boundaries through it equal those computed afresh."""
+when damaged; and the linker's occurrences through it equal those found afresh."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tekan.linking import Linker
 from tekan.memo import JOURNAL_FROM, FileMemo, PartitionedMemo, code_digest, keyed_file
 from tekan.scripts import to_hans
 from tekan.segmenting import boundary_finder
@@ -94,19 +95,21 @@ def test_the_code_digest_follows_the_inputs() -> None:
     assert code_digest(["memo.py"], "a") != code_digest(["linking.py"], "a")
 
 
-def test_boundaries_through_the_memo_equal_fresh_ones_and_skip_segmenting(tmp_path: Path) -> None:
+def test_occurrences_through_the_memo_equal_fresh_ones_and_skip_segmenting(tmp_path: Path) -> None:
     words = ["计量", "国家质量基础设施", "检验检测"]
+    forms = {"計量": "metrology", "國家質量基礎設施": "nqi", "檢驗檢測": "t", "質量": "quality"}
     texts = ["計量是國家質量基礎設施的重要組成部分，檢驗檢測離不開計量。", "產品質量安全"]
-    fresh = boundary_finder(words, to_hans)
+    fresh = Linker.build(forms, boundary_finder(words, to_hans))
     path = tmp_path / "links.pickle"
     memo: FileMemo[list[int]] = FileMemo(path, "forms")
-    remembered = boundary_finder(words, to_hans, memo)
-    assert [remembered(t) for t in texts] == [fresh(t) for t in texts]
+    remembered = Linker.build(forms, boundary_finder(words, to_hans), memo=memo)
+    assert [remembered.occurrences(t) for t in texts] == [fresh.occurrences(t) for t in texts]
     memo.save()
     # A later build finds them in the memo: a planted value proves nothing was segmented.
     later: FileMemo[list[int]] = FileMemo(path, "forms")
-    later.entries[texts[1]] = (later.build, [0, 3, 6])
-    assert boundary_finder(words, to_hans, later)(texts[1]) == {0, 3, 6}
+    assert fresh.occurrences(texts[0])[0] == (0, 2, "metrology")
+    later.entries[texts[0]] = (later.build, [])
+    assert Linker.build(forms, boundary_finder(words, to_hans), memo=later).occurrences(texts[0]) == []
 
 
 def _large_memo(path: Path) -> None:

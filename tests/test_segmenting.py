@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import jieba
@@ -95,49 +96,133 @@ def test_block_cuts_are_jiebas_own() -> None:
     assert [cutter.block_cuts(block) for block in blocks] == [jiebas(block) for block in blocks]
 
 
-def test_boundaries_cut_only_around_the_forms_agree_where_the_forms_occur() -> None:
-    """With ``only_around`` jieba cuts only the blocks a form touches: at every place a form starts or ends the
-    answer is the one of cutting the whole text."""
-    from tekan.glossary import glossary_forms, load_glossary
-    from tekan.scripts import to_hans
-    from tekan.segmenting import boundary_finder
+# --- word boundaries for the linker, worked out only where asked -----------------------------------------------
 
-    from .conftest import GLOSSARY, SEED
 
+@pytest.fixture(scope="module")
+def linker_words() -> tuple[list[str], list[str]]:
+    """The glossary's forms with the real seed's protected names (Traditional), and their Simplified forms: the
+    words the statements' linker adds to jieba's dictionary."""
+    from tekan.glossary import glossary_forms, load_glossary, protected_names
+    from tekan.metadata import load_publication
+
+    from .conftest import GLOSSARY
+
+    publication, _ = load_publication(SEED)
     forms = glossary_forms(load_glossary(GLOSSARY), "hant")
-    simplified = [to_hans(form) for form in forms]
-    whole = boundary_finder(simplified, to_hans)
-    around = boundary_finder(simplified, to_hans, only_around=[*forms, *simplified])
-    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    asked = 0
+    words = [*forms, *(name for name in protected_names(publication, "hant") if name not in forms)]
+    return words, [to_hans(word) for word in words]
+
+
+def varied_texts() -> list[str]:
+    """The seed's lines; each with every clause marked as the benchmark marks each copy (甲乙 after each comma and
+    full stop); random runs of the seed's characters with Latin letters, digits, jieba's block characters and
+    punctuation; and clauses of the seed shuffled together."""
+    import random
+
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    marked = [line.replace(",", ",甲乙").replace("。", "。丙丁").replace("、", "、戊己") for line in lines]
+    rng = random.Random(2024)
+    pool = "".join(lines) + "abcXYZ0123456789+#&._%-  ，。「」" * 20
+    mixed = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 80))) for _ in range(400)]
+    clauses = [clause for line in lines for clause in line.replace("。", ",").split(",") if clause]
+    shuffled = ["，".join(rng.sample(clauses, 4)) for _ in range(200)]
+    return [*lines, *marked, *mixed, *shuffled]
+
+
+def _jieba_cuts(cutter: jieba.Tokenizer, text: str) -> set[int]:
+    """Every word boundary of ``text`` as jieba cuts the whole of it (without HMM): the reference."""
+    return {0, len(text)} | {place for _, start, end in cutter.tokenize(text, HMM=False) for place in (start, end)}
+
+
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_cuts_asked_place_by_place_are_jiebas_cuts_of_the_whole_text(
+    linker_words: tuple[list[str], list[str]], script: str
+) -> None:
+    """:class:`segmenting.Cuts` answers at every place of a text as jieba's segmentation of the whole text does
+    (jieba's own tokenizer, its whole dictionary, the same words added), though it cuts only blocks asked about
+    and only where a dictionary word may span the place."""
+    from tekan.segmenting import TERM_FREQUENCY, boundary_finder
+
+    simplified = linker_words[1]
+    reference = _jieba(None)
+    for word in dict.fromkeys(simplified):
+        reference.add_word(word, TERM_FREQUENCY)
+    boundaries = boundary_finder(simplified, to_hans if script == "hant" else None)
+    texts = varied_texts()
+    if script == "hans":
+        texts = [to_hans(text) for text in texts]
+    checked = 0
     for text in texts:
-        full, gated = whole(text), around(text)
-        assert gated <= full | set(range(len(text) + 1))
-        for form in forms:
-            at = text.find(form)
-            while at >= 0:
-                asked += 1
-                assert (at in full, at + len(form) in full) == (at in gated, at + len(form) in gated), (text, form)
-                at = text.find(form, at + 1)
-    assert asked > 100
+        converted = to_hans(text)
+        expected = _jieba_cuts(reference, converted if len(converted) == len(text) else text)
+        cuts = boundaries(text)
+        assert [place for place in range(-1, len(text) + 2) if place in cuts] == sorted(expected), text
+        checked += len(text)
+    assert checked > 30_000
 
 
-def test_a_clause_met_again_in_a_run_is_not_cut_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A book repeats its clauses and its stock sentences: jieba cuts each clause once per run, with the same
-    boundaries each time it is met, in a new paragraph as in the same one met again."""
+def test_a_place_no_word_spans_is_a_cut_without_a_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no dictionary word holds the two characters on either side of a place, jieba cuts there whatever the
+    route: the block is not routed. Where one may (品質 in 產品質量), the route decides, once per block in a run
+    (a clause a book repeats is routed once)."""
     from tekan.segmenting import LazyTokenizer, boundary_finder
 
-    cut: list[str] = []
+    routed: list[str] = []
     original = LazyTokenizer.block_cuts
 
     def counting(self: LazyTokenizer, block: str) -> list[int]:
-        cut.append(block)
+        routed.append(block)
         return original(self, block)
 
     monkeypatch.setattr(LazyTokenizer, "block_cuts", counting)
-    boundaries = boundary_finder(["质量"], only_around=["质量"])
-    first = boundaries("提高产品质量，")
-    assert boundaries("提高产品质量，") == first  # the same paragraph again
-    assert boundaries("提高产品质量。") == first  # another paragraph, the same clause
-    boundaries("要提高产品质量，")
-    assert cut == ["提高产品质量", "要提高产品质量"]
+    boundaries = boundary_finder(["质量"], to_hans)
+    text = "推進質量工作"  # 推进|质量|工作: 进质 and 量工 are in no word
+    assert (2 in boundaries(text), 4 in boundaries(text)) == (True, True)
+    assert routed == []
+    assert 4 in boundaries("提高產品質量，")  # 提高|产品|质量, though 品质 is a word
+    assert 4 in boundaries("提高產品質量。")  # another paragraph, the same clause
+    assert 3 not in boundaries("提高產品質量。")
+    assert routed == ["提高产品质量"]
+
+
+def test_no_word_spans_a_place_that_unspanned_accepts(linker_words: tuple[list[str], list[str]]) -> None:
+    """``LazyTokenizer.unspanned`` says yes only where no edge of jieba's own route graph (``get_DAG``) crosses the
+    place and the place is not between two single Latin letters or digits, over the varied texts' blocks."""
+    from tekan.segmenting import _LATIN, TERM_FREQUENCY, tokenizer
+
+    cutter = tokenizer()
+    for word in linker_words[1]:
+        cutter.add_word(word, TERM_FREQUENCY)
+    blocks = {block.group() for text in varied_texts() for block in jieba.re_han_default.finditer(to_hans(text))}
+    accepted = refused = 0
+    for block in blocks:
+        cutter.load_characters(block)
+        dag = cutter.get_DAG(block)
+        for place in range(1, len(block)):
+            crossed = any(start < place <= end for start, ends in dag.items() for end in ends if start < place)
+            latin = bool(_LATIN.match(block[place - 1]) and _LATIN.match(block[place]))
+            if cutter.unspanned(block, place):
+                accepted += 1
+                assert not crossed and not latin, (block, place)
+            else:
+                refused += 1
+    assert accepted > refused > 0
+
+
+def test_the_followers_are_those_of_the_whole_dictionary(tmp_path: Path) -> None:
+    """The pairs of characters that stand side by side in some entry: from the dictionary's own entries, kept in
+    a cache file of their own, made again when it is damaged."""
+    from tekan.segmenting import load_followers
+
+    full = _jieba(None)
+    expected: dict[str, set[str]] = {}
+    for word in full.FREQ:
+        for first, second in pairwise(word):
+            expected.setdefault(first, set()).add(second)
+    cache = tmp_path / "cache"
+    followers = load_followers(cache)
+    assert {char: set(chars) for char, chars in followers.items()} == expected
+    (path,) = cache.glob("jieba-followers-*.marshal")
+    path.write_bytes(b"damaged")
+    assert load_followers(cache) == followers

@@ -260,8 +260,8 @@ def term_linker(
 ) -> Linker:
     """The linker of the statements: the glossary's forms in ``script``, matched on jieba's word boundaries.
 
-    ``names`` (:func:`protected_names`) are kept whole and never linked. ``memo`` remembers the boundaries of each
-    text; its key must stand for :func:`linker_inputs`.
+    ``names`` (:func:`protected_names`) are kept whole and never linked. ``memo`` remembers the forms' places in each
+    text (found on word boundaries); its key must stand for :func:`linker_inputs`.
     """
     from .scripts import to_hans
     from .segmenting import boundary_finder
@@ -270,9 +270,8 @@ def term_linker(
     names = [name for name in names if name not in forms]
     words = [*forms, *names]
     if script == "hans":
-        return Linker.build(forms, boundary_finder(words, memo=memo, only_around=words), names)
-    simplified = [to_hans(word) for word in words]
-    return Linker.build(forms, boundary_finder(simplified, to_hans, memo, only_around=[*words, *simplified]), names)
+        return Linker.build(forms, boundary_finder(words), names, memo)
+    return Linker.build(forms, boundary_finder([to_hans(word) for word in words], to_hans), names, memo)
 
 
 def linker_inputs(glossary: Glossary, script: str, names: Iterable[str] = ()) -> str:

@@ -8,15 +8,17 @@ A linker built with ``boundaries`` (a function giving the word boundaries of a t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 #: Nested dict of characters; the key "" marks the end of a form.
 Trie = dict[str, "Trie"]
 #: A run of a paragraph: plain text, or a term occurrence linked to the entry ``term`` (an id).
 Segment = tuple[str, str | None]
-#: The offsets in a text where a word starts or ends (0 and len(text) included).
-Boundaries = Callable[[str], Collection[int]]
+#: The offsets in a text where a word starts or ends (0 and len(text) included), as a container that may work them
+#: out only when asked.
+Boundaries = Callable[[str], Container[int]]
 
 
 #: Python's regex engine tries the branches of an alternation one after another; a trie node with more
@@ -97,26 +99,39 @@ def _trie_pattern(forms: Iterable[str]) -> str:
 PROTECTED = "\x00protected"
 
 
+class Remembers(Protocol):
+    """A memo of text → value (:class:`tekan.memo.FileMemo`): the value remembered, or computed and remembered."""
+
+    def get(self, text: str, compute: Callable[[str], list[int]]) -> list[int]: ...
+
+
 @dataclass(frozen=True)
 class Linker:
     """Links occurrences of glossary forms; built once per glossary and script."""
 
     forms: Mapping[str, str]  # every linkable string → term id
-    pattern: re.Pattern[str] | None  # compiled trie over ``forms``
+    pattern: re.Pattern[str] | None  # compiled trie over ``forms``: the longest form at the leftmost place
     boundaries: Boundaries | None = None  # word boundaries of a text; None: any character boundary
-    trie: Trie | None = None  # ``forms`` as a trie, for matching between word boundaries
-    firsts: re.Pattern[str] | None = None  # any first character of a form (where ``trie`` may start a match)
+    trie: Trie | None = None  # ``forms`` as a trie, for the shorter forms at a place (between word boundaries)
     # Between word boundaries: each text's occurrences, once per run (a book repeats its stock sentences).
     found: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, compare=False, repr=False)
+    # Between word boundaries: each text's occurrences as [start, end, start, end, …], from build to build.
+    memo: Remembers | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
-        cls, forms: Mapping[str, str], boundaries: Boundaries | None = None, protected: Iterable[str] = ()
+        cls,
+        forms: Mapping[str, str],
+        boundaries: Boundaries | None = None,
+        protected: Iterable[str] = (),
+        memo: Remembers | None = None,
     ) -> Linker:
         """Compile a linker for ``forms`` (string → term id), matching on ``boundaries`` when given.
 
         ``protected`` strings are never linked and nothing inside them is (安徽國科檢測科技有限公司 holds 檢測, but
-        a company's name is not text to link); a protected string that is also a form stays a form.
+        a company's name is not text to link); a protected string that is also a form stays a form. ``memo``
+        (keyed by the forms, the protected strings and the code that finds boundaries) remembers each text's
+        occurrences between word boundaries from one build to the next.
         """
         usable = {form: term for form, term in forms.items() if form}
         for name in protected:
@@ -124,7 +139,6 @@ class Linker:
                 usable.setdefault(name, PROTECTED)
         pattern = re.compile(_trie_pattern(usable)) if usable else None
         trie: Trie | None = None
-        firsts = None
         if boundaries is not None:
             trie = {}
             for form in usable:
@@ -132,8 +146,7 @@ class Linker:
                 for char in form:
                     node = node.setdefault(char, {})
                 node[""] = {}
-            firsts = re.compile("[" + "".join(re.escape(char) for char in sorted(trie)) + "]") if trie else None
-        return cls(dict(usable), pattern, boundaries, trie, firsts)
+        return cls(dict(usable), pattern, boundaries, trie, memo=memo)
 
     def occurrences(self, text: str) -> list[tuple[int, int, str]]:
         """Every non-overlapping occurrence as (start, end, term id), leftmost-longest (between word boundaries)."""
@@ -142,38 +155,48 @@ class Linker:
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
-        if self.boundaries is None or self.trie is None or self.firsts is None:
+        if self.boundaries is None or self.trie is None:
             return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text) if m.group()]
-        if self.pattern.search(text) is None:  # most paragraphs of a long book hold no form: skip segmenting them
-            return []
         done = self.found.get(text)
         if done is None:
-            done = self.found[text] = self._between_boundaries(text, self.trie, self.firsts, self.boundaries)
+            if self.memo is None:
+                done = self._between_boundaries(text, self.pattern, self.trie, self.boundaries)
+            else:
+                spans = self.memo.get(text, self._spans_between_boundaries)
+                pairs = zip(spans[::2], spans[1::2], strict=True)
+                done = [(start, end, self.forms[text[start:end]]) for start, end in pairs]
+            self.found[text] = done
         return done
 
+    def _spans_between_boundaries(self, text: str) -> list[int]:
+        assert self.pattern is not None and self.trie is not None and self.boundaries is not None
+        found = self._between_boundaries(text, self.pattern, self.trie, self.boundaries)
+        return [offset for start, end, _ in found for offset in (start, end)]
+
     def _between_boundaries(
-        self, text: str, trie: Trie, firsts: re.Pattern[str], boundaries: Boundaries
+        self, text: str, pattern: re.Pattern[str], trie: Trie, boundaries: Boundaries
     ) -> list[tuple[int, int, str]]:
+        """Leftmost-longest between word boundaries: at each place where a form starts (the trie pattern finds the
+        next one and its longest form), in order, the longest form that starts and ends on a boundary; the next
+        place is looked for after it. The boundaries are asked for only at the places where a form starts and ends
+        (``boundaries`` may work them out lazily)."""
+        search = pattern.search
+        match = search(text)
+        if match is None:  # most paragraphs of a long book hold no form: no boundaries are asked for
+            return []
         cuts = boundaries(text)
-        if not isinstance(cuts, set | frozenset) or 0 not in cuts or len(text) not in cuts:
-            cuts = {*cuts, 0, len(text)}
+        size = len(text)
         found: list[tuple[int, int, str]] = []
-        size, position = len(text), 0
-        # Only where a form's first character stands can an occurrence start: the others are stepped over.
-        for first in firsts.finditer(text):
-            start = first.start()
-            if start < position or start not in cuts:
-                continue
-            node = trie.get(text[start])
-            end, longest = start, 0
-            while node is not None:
-                end += 1
-                if "" in node and end in cuts:
-                    longest = end
-                node = node.get(text[end]) if end < size else None
-            if longest:
-                found.append((start, longest, self.forms[text[start:longest]]))
-                position = longest
+        while match is not None:
+            start, end = match.span()
+            following = start + 1
+            if start == 0 or start in cuts:  # the text's own start and end are boundaries, whatever ``cuts`` says
+                if end != size and end not in cuts:
+                    end = _shorter_end(text, start, end, trie, cuts)
+                if end:
+                    found.append((start, end, self.forms[text[start:end]]))
+                    following = end
+            match = search(text, following)
         return found
 
     def link(self, paragraphs: Iterable[str], seen: set[str] | None = None) -> list[list[Segment]]:
@@ -182,6 +205,21 @@ class Linker:
         ``seen`` holds term ids already linked on the page; it is updated.
         """
         return link_first_occurrences(paragraphs, self.occurrences, seen)
+
+
+def _shorter_end(text: str, start: int, longest: int, trie: Trie, cuts: Container[int]) -> int:
+    """The end of the longest form shorter than ``text[start:longest]`` that starts at ``start`` and ends on one of
+    ``cuts``; 0 if none does."""
+    ends = []
+    node = trie[text[start]]
+    for end in range(start + 1, longest):
+        if "" in node:
+            ends.append(end)
+        node = node[text[end]]
+    for end in reversed(ends):
+        if end in cuts:
+            return end
+    return 0
 
 
 def link_first_occurrences(

@@ -30,6 +30,7 @@ T2S, S2T = "t2s", "s2tw"
 
 #: The Traditional edition's corner brackets and the quotation marks the Simplified edition prints for them.
 HANS_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+_HANS_QUOTE_PAIRS = tuple((chr(corner), str(quote)) for corner, quote in HANS_QUOTES.items())
 
 
 @cache
@@ -67,7 +68,12 @@ class Converter:
 
     def to_hans(self, text: str) -> str:
         """Traditional → Simplified, with the Simplified quotation marks “ ” ‘ ’ for 「 」 『 』 (W3C clreq)."""
-        return _convert(text, self.to_hans_linker, T2S).translate(HANS_QUOTES)
+        converted = _convert(text, self.to_hans_linker, T2S)
+        # One replacement per mark: the same as translate(HANS_QUOTES) (no mark is replaced by another), in a
+        # fraction of the time (translate looks every character up).
+        for corner, quote in _HANS_QUOTE_PAIRS:
+            converted = converted.replace(corner, quote)
+        return converted
 
     def to_hant(self, text: str) -> str:
         """Simplified → Traditional, with 「 」 『 』 for the quotation marks around Chinese (W3C clreq)."""

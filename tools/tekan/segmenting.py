@@ -16,13 +16,14 @@ import os
 import re
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from math import log
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from .files import atomic_write, read_private
-from .memo import FileMemo
 
 
 def _without_pkg_resources() -> None:
@@ -114,15 +115,54 @@ def _well_formed(stored: object) -> TypeGuard[tuple[int, dict[str, tuple[str, by
     return True
 
 
+def _followers(table: dict[str, tuple[str, bytes]]) -> dict[str, str]:
+    """Each character of the dictionary's entries → the characters that follow it in one (a string)."""
+    following: dict[str, set[str]] = {}
+    for words, _ in table.values():
+        for first, second in pairwise(words):
+            if first != "\n" and second != "\n":
+                following.setdefault(first, set()).add(second)
+    return {char: "".join(sorted(chars)) for char, chars in following.items()}
+
+
+def load_followers(directory: Path | None = None) -> dict[str, str]:
+    """:func:`_followers` of the split dictionary, from its own cache file (read as :func:`load_table` reads its
+    own), made and cached the first time: half a second, where the cached file loads in milliseconds."""
+    directory = directory or cache_dir()
+    path = directory / f"jieba-followers-{_dictionary_key()}.marshal"
+    data = read_private(path)
+    if data is not None:
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            stored = marshal.loads(data)
+            if (
+                isinstance(stored, dict)
+                and stored
+                and all(
+                    isinstance(char, str) and len(char) == 1 and isinstance(chars, str)
+                    for char, chars in stored.items()
+                )
+            ):
+                return stored
+    followers = _followers(load_table(directory)[1])
+    with contextlib.suppress(OSError):  # as for the table: the next run makes them again
+        atomic_write(path, marshal.dumps(followers), mode=0o600, follow_link=False, private=True)
+    return followers
+
+
 class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type information
     """A jieba tokenizer whose dictionary entries are loaded per first character, on first use."""
 
-    def __init__(self, total: int, table: dict[str, tuple[str, bytes]]) -> None:
+    def __init__(self, total: int, table: dict[str, tuple[str, bytes]], directory: Path | None = None) -> None:
         super().__init__()
         self._table = table
+        self._directory = directory  # of the cache files
         self._loaded: set[str] = set()
         self.total = total
         self.initialized = True  # jieba's check_initialized() must not load the full dictionary
+        self.longest = 1  # the longest entry of FREQ (word or prefix): no word reaches further than this
+        self._followers: dict[str, str] | None = None  # see joinable()
+        # The pairs of characters in the words added (add_word), and of Latin letters and digits.
+        self._joined: set[str] = {first + second for first in _LATIN_CHARS for second in _LATIN_CHARS}
 
     def load_characters(self, chars: Iterable[str]) -> None:
         """Add the dictionary entries that start with any of ``chars``."""
@@ -135,7 +175,9 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
             freq = array(_FREQ_CODE)
             freq.frombytes(frequencies)
             # No entry of this character is present yet: add_word() loads a word's characters before adding it.
-            self.FREQ.update(zip(words.split("\n"), freq, strict=True))
+            entries = words.split("\n")
+            self.FREQ.update(zip(entries, freq, strict=True))
+            self.longest = max(self.longest, *map(len, entries))
 
     def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # jieba's name
         # Every path through jieba's cutting looks words up in the DAG's sentence or its substrings.
@@ -186,13 +228,52 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
         self.load_characters(word)
         super().add_word(word, freq, tag)
+        self.longest = max(self.longest, len(word))
+        self._joined.update(map(str.__add__, word, word[1:]))
+
+    def joinable(self, pair: str) -> bool:
+        """Whether jieba's route may not cut between the two characters of ``pair``: they follow each other in an
+        entry of the dictionary (loaded or not: :func:`load_followers`) or of a word added, or both are Latin
+        letters or digits (jieba joins them when single). False: a cut there wherever they stand."""
+        if self._followers is None:
+            self._followers = load_followers(self._directory)
+        return pair[1] in self._followers.get(pair[0], "") or pair in self._joined
+
+    def unspanned(self, block: str, place: int) -> bool:
+        """Whether jieba surely cuts ``block`` at ``place`` (0 < place < len(block)) because no dictionary word of
+        its route graph (``get_DAG``) spans the place: every route through the block then passes it. False when a
+        word may span it, or when single Latin letters or digits stand on both sides (jieba may join them); then
+        only the route itself (:meth:`block_cuts`) knows. The block's characters must have been loaded
+        (:meth:`load_characters`): every word of the route graph starts with one of them.
+
+        A word from ``start`` reaches past ``place`` only if ``get_DAG``'s walk from ``start``, which stops at the
+        first string that is neither a word nor a prefix of one, gets that far: it must find
+        ``block[start : place + 1]``, and no entry is longer than ``longest``.
+        """
+        pair = block[place - 1 : place + 1]
+        if not self.joinable(pair):
+            return True
+        if _LATIN.match(pair[0]) and _LATIN.match(pair[1]):
+            return False
+        get, size = self.FREQ.get, len(block)
+        for start in range(place - 1, max(place - self.longest, -1), -1):
+            end = place + 1
+            count = get(block[start:end])
+            while count is not None:
+                if count:  # a word from start to end > place
+                    return False
+                if end >= size:
+                    break
+                end += 1
+                count = get(block[start:end])
+        return True
 
 
 def tokenizer(user_words: str | Path | None = None, directory: Path | None = None) -> LazyTokenizer:
     """A lazily loaded jieba tokenizer, with the words of ``user_words`` (jieba's user-dictionary format)."""
     jieba.setLogLevel(60)
     total, table = load_table(directory)
-    result = LazyTokenizer(total, table)
+    result = LazyTokenizer(total, table, directory)
     if user_words and Path(user_words).is_file():
         result.load_userdict(str(user_words))
     return result
@@ -200,87 +281,111 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 
 #: What jieba joins when single (``jieba.re_eng``).
 _LATIN = re.compile("[a-zA-Z0-9]")
+_LATIN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
 TERM_FREQUENCY = 1_000_000
 
 
-def boundary_finder(
-    words: Iterable[str],
-    to_hans: Callable[[str], str] | None = None,
-    memo: FileMemo[list[int]] | None = None,
-    only_around: Iterable[str] = (),
-) -> Callable[[str], set[int]]:
+#: Two characters of one block (``jieba.re_han_default``, "([…]+)"): a place between them is inside the block.
+_INSIDE_BLOCK = re.compile(jieba.re_han_default.pattern.removeprefix("(").removesuffix("+)") + "{2}")
+
+
+class Cuts:
+    """jieba's word boundaries (without HMM) in one text, worked out block by block as they are asked for.
+
+    jieba cuts a text block by block (runs of Han, Latin letters, digits and ``+#&._%-``: ``jieba.re_han_default``),
+    each block by its own characters alone, and between blocks at every character. So a place is a boundary when
+    it is not inside a block, or when no dictionary word spans it (:meth:`LazyTokenizer.unspanned`: most places),
+    or else when jieba's route through the block cuts there (:meth:`LazyTokenizer.block_cuts`).
+    """
+
+    __slots__ = ("_blocks", "_convert", "_routes", "_segmented", "_text")
+
+    def __init__(self, text: str, convert: Callable[[str], str] | None, routes: Routes) -> None:
+        self._text = text  # the text as given; converted (``convert``) when a place inside it is asked for
+        self._convert = convert
+        self._routes = routes
+        self._segmented: str | None = None  # the text jieba cuts: converted, its characters' entries loaded
+        self._blocks: tuple[list[int], list[int]] | None = None  # its blocks' starts and ends
+
+    def __contains__(self, place: object) -> bool:
+        size = len(self._text)
+        if not isinstance(place, int) or place <= 0 or place >= size:
+            return place == 0 or place == size
+        text = self._segmented
+        if text is None:
+            text = self._segmented = self._prepare()
+        pair = text[place - 1 : place + 1]
+        # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
+        # a boundary (LazyTokenizer.unspanned without the block).
+        if _INSIDE_BLOCK.fullmatch(pair) is None or not self._routes.tokenizer.joinable(pair):
+            return True
+        if self._blocks is None:
+            spans = [block.span() for block in jieba.re_han_default.finditer(text)]
+            self._blocks = [start for start, _ in spans], [end for _, end in spans]
+        starts, ends = self._blocks
+        block = bisect_right(starts, place) - 1  # the block that holds both characters
+        start = starts[block]
+        return self._routes.cut(text[start : ends[block]], place - start)
+
+    def _prepare(self) -> str:
+        text = self._text
+        if self._convert is not None:
+            converted = self._convert(text)
+            if len(converted) == len(text):  # else the text is segmented as it is
+                return converted
+        return text
+
+
+#: In :attr:`Routes._cuts`: a block whose characters' entries are loaded, its route not worked out yet.
+_LOADED: frozenset[int] = frozenset({-1})
+
+
+class Routes:
+    """jieba's cuts of the blocks asked about in one run, with ``words`` (Simplified) added to the dictionary; each
+    distinct block's route worked out at most once (a clause a book repeats is cut as it was)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = list(words)
+        self._tokenizer: LazyTokenizer | None = None
+        self._cuts: dict[str, frozenset[int]] = {}
+
+    @property
+    def tokenizer(self) -> LazyTokenizer:
+        """The tokenizer, made (its dictionary loaded, the words added) on first use."""
+        if self._tokenizer is None:
+            loaded = tokenizer()
+            for word in dict.fromkeys(self._words):
+                if word:
+                    loaded.add_word(word, TERM_FREQUENCY)
+            self._tokenizer = loaded
+        return self._tokenizer
+
+    def cut(self, block: str, place: int) -> bool:
+        """Whether jieba cuts ``block`` at ``place``."""
+        found = self._cuts.get(block)
+        if found is None:
+            self.tokenizer.load_characters(block)
+            found = self._cuts[block] = _LOADED
+        if found is _LOADED:
+            if self.tokenizer.unspanned(block, place):  # most places a form starts or ends: no route needed
+                return True
+            found = self._cuts[block] = frozenset(self.tokenizer.block_cuts(block))
+        return place in found
+
+
+def boundary_finder(words: Iterable[str], to_hans: Callable[[str], str] | None = None) -> Callable[[str], Cuts]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
     ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
-    of the converted text, which has the same length (else the text is segmented as it is). With ``memo`` (whose
-    key stands for the words), a text segmented by an earlier build is not segmented again, and the dictionary is
-    loaded only for a text the memo lacks.
-
-    With ``only_around`` (the strings whose boundaries the caller asks about: the linker's forms), jieba cuts only
-    the blocks that contain one of them. jieba cuts a text block by block (runs of Han, Latin letters, digits and
-    ``+#&._%-``) and each block on its own, so the boundaries within those blocks are exactly jieba's; within the
-    other blocks only their edges are given (nothing is asked there). A block is cut when any occurrence of one of
-    them (found at every position, overlapping ones too) covers part of it.
+    of the converted text, which has the same length (else the text is segmented as it is). The boundaries are a
+    :class:`Cuts`: worked out only at the places asked about, the dictionary loaded only for a text asked about.
     """
-    words = list(words)
-    gate = sorted({form for form in only_around if form}, key=len, reverse=True)
-    if gate:
-        from .linking import _trie_pattern  # the linker's own trie of alternatives: one pass over the text
+    routes = Routes(words)
 
-        gate_re: re.Pattern[str] | None = re.compile(f"(?=({_trie_pattern(gate)}))")
-    else:
-        gate_re = None
-    cutters: list[LazyTokenizer] = []
-    # jieba cuts each block on its own, by the block's characters alone: a block seen before in this run (a
-    # clause a book repeats) is cut as it was then.
-    block_cuts: dict[str, list[int]] = {}
-
-    def cutter() -> LazyTokenizer:
-        if not cutters:
-            loaded = tokenizer()
-            for word in dict.fromkeys(words):
-                if word:
-                    loaded.add_word(word, TERM_FREQUENCY)
-            cutters.append(loaded)
-        return cutters[0]
-
-    def cut_block(block: str) -> list[int]:
-        found = block_cuts.get(block)
-        if found is None:
-            found = block_cuts[block] = cutter().block_cuts(block)
-        return found
-
-    def segment(text: str) -> list[int]:
-        simplified = to_hans(text) if to_hans is not None else text
-        if len(simplified) != len(text):
-            simplified = text
-        if gate_re is None:
-            cuts = {0, len(text)}
-            # Without HMM an unknown run falls into single characters: every boundary there is open, as before.
-            for _, start, end in cutter().tokenize(simplified, HMM=False):
-                cuts.add(start)
-                cuts.add(end)
-            return sorted(cuts)
-        asked = bytearray(len(text) + 1)
-        for source in (text, simplified) if simplified is not text else (text,):
-            for match in gate_re.finditer(source):
-                start, end = match.span(1)
-                asked[start:end] = b"\x01" * (end - start)
-        found: list[int] = []  # in increasing order, each once
-        position = 0
-        for block in jieba.re_han_default.finditer(simplified):
-            first, last = block.span()
-            found.extend(range(position, first + 1))  # between blocks jieba cuts at every character
-            if asked.find(1, first, last) >= 0:
-                found.extend([first + cut for cut in cut_block(block.group())[1:-1]])  # 0 and the end: the edges
-            position = last
-        found.extend(range(position, len(text) + 1))
-        return found
-
-    def boundaries(text: str) -> set[int]:
-        return set(segment(text) if memo is None else memo.get(text, segment))
+    def boundaries(text: str) -> Cuts:
+        return Cuts(text, to_hans, routes)
 
     return boundaries
