@@ -131,3 +131,42 @@ def test_plain_sphinx_build_checks_the_glyphs_before_compiling(tmp_path: Path) -
     again = subprocess.run([*command[:3], "-W", *command[3:]], capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr[-2000:]
     assert (tmp_path / "out" / "tekan.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.pdf
+def test_the_fonts_are_the_editions_faces_cut_to_the_books_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typst is given the edition's Noto CJK faces (every weight) holding the book's characters and not the rest of
+    the 65,000 glyphs; the same characters again reuse the cut faces (in the folder, or from the user's cache into a
+    new folder), others cut them anew."""
+    import typst
+    import uharfbuzz as hb
+
+    families = ("Noto Serif CJK TC", "Noto Sans CJK TC", "Noto Serif CJK SC")
+    cache = tmp_path / "cache"
+    folder = ts.cut_fonts(families, "標準引領「」，。", tmp_path / "fonts", cache=cache)
+    assert folder == tmp_path / "fonts"
+    faces = sorted(folder.glob("*.otf"))
+    listed = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(folder)])
+    assert sorted(listed.families()) == sorted(families)
+    assert {f.weight for f in listed.fonts() if f.family == "Noto Serif CJK TC"} == {400, 700}
+    for path in faces:
+        face = hb.Face(hb.Blob.from_file_path(str(path)))
+        covered = set(face.unicodes)
+        assert {ord(c) for c in "標準引領「」，。AZaz09"} <= covered
+        assert ord("國") not in covered and face.glyph_count < 1000  # the whole face has 65,535
+    made = {path: path.stat().st_mtime_ns for path in faces}
+    assert ts.cut_fonts(families, "標準引領「」，。", folder) == folder
+    assert {path: path.stat().st_mtime_ns for path in folder.glob("*.otf")} == made
+    with monkeypatch.context() as patched:  # from the cache, not cut again
+        patched.setattr(ts, "_cut_face", None)
+        again = ts.cut_fonts(families, "標準引領「」，。", tmp_path / "again", cache=cache)
+        assert again is not None
+        assert {p.name: p.read_bytes() for p in again.iterdir()} == {p.name: p.read_bytes() for p in folder.iterdir()}
+    ts.cut_fonts(families, "國", folder)
+    assert all(ord("國") in hb.Face(hb.Blob.from_file_path(str(p))).unicodes for p in folder.glob("*.otf"))
+
+
+def test_no_fonts_are_cut_without_a_face_of_each_family(tmp_path: Path) -> None:
+    assert ts.cut_fonts(("Noto Serif CJK TC", "No Such Family 7"), "標", tmp_path / "fonts") is None

@@ -628,10 +628,17 @@ class TypstBuilder(Builder):
         timestamp = int(epoch) if epoch.isdigit() else None
         with logging.pending_warnings():
             logger.info(__("compiling %s with Typst"), self.source.name)
-        warnings = ts.compile_pdf(self.source, output, timestamp)
+        layout = self.layout()
+        written = [self.source, Path(self.outdir) / ts.TEMPLATE.name, Path(self.outdir) / ts.EDITION]
+        characters = set().union(*(set(path.read_text(encoding="utf-8")) for path in written))
+        from ..segmenting import cache_dir  # (not at the top: it loads jieba)
+
+        families = (layout.serif, layout.sans, layout.other_serif)
+        fonts = ts.cut_fonts(families, characters, Path(self.outdir) / ts.FONTS, cache=cache_dir())
+        warnings = ts.compile_pdf(self.source, output, timestamp, fonts=fonts)
         for warning in warnings:
             logger.warning("Typst: %s", warning, type="tekan", subtype=Kind.io.value)
-        ts.finish_pdf(output, self.layout())
+        ts.finish_pdf(output, layout)
 
     def glyphs_present(self) -> bool:
         """False, with one warning per place, when the edition's fonts lack a character of the book: Typst would
