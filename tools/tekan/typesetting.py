@@ -285,6 +285,7 @@ def cut_fonts(
                 data = pickle.dumps({"key": key, "faces": cut}, pickle.HIGHEST_PROTOCOL)
                 atomic_write(memo, data, mode=0o600, follow_link=False, private=True)
     folder.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)  # first: a run stopped half-way leaves no stamp over a half-written folder
     for old in folder.iterdir():
         old.unlink()
     for name, data in cut.items():
