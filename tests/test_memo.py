@@ -238,3 +238,28 @@ def test_a_memo_of_large_values_reads_only_the_entries_a_build_looks_up(
     for code in ("code-2", "code-3", "code-4"):
         keyed_folder(tmp_path, "features", code, folders=3)
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("features-")]) == 3
+
+
+def test_a_large_memo_a_build_used_stays_among_the_latest_though_not_rewritten(tmp_path: Path) -> None:
+    """A large memo a build used adds its few entries to its journal (or nothing) without rewriting the file; it is
+    still the most recently used of its name, so memos other books write after it do not push it out."""
+    compute = Counter()
+    kept = keyed_file(tmp_path, "normalise-memo.pickle", "mine", files=3)
+    memo: FileMemo[list[str]] = FileMemo(kept, "mine")
+    for number in range(JOURNAL_FROM // 500):
+        memo.get(f"段落{number}" * 50, compute)
+    memo.save()
+    for other in ("a", "b"):
+        memo = FileMemo(keyed_file(tmp_path, "normalise-memo.pickle", other, files=3), other)
+        memo.get("別的", compute)
+        memo.save()
+    import os
+
+    os.utime(kept, (1, 1))  # written long ago
+    memo = FileMemo(kept, "mine")
+    assert memo.stored >= JOURNAL_FROM and memo.get("段落0" * 50, compute) == [("段落0" * 50)[::-1]]
+    memo.save()  # nothing new: the file is not rewritten
+    memo = FileMemo(keyed_file(tmp_path, "normalise-memo.pickle", "c", files=3), "c")
+    memo.get("別的", compute)
+    memo.save()
+    assert kept.is_file() and len(list(tmp_path.glob("normalise-memo-*.pickle"))) == 3

@@ -236,7 +236,7 @@ def _edition(
             from .segmenting import cache_dir
 
             key = code_digest((), package_code(), publication.script, repr(sorted(protected_names(publication))))
-            memo = FileMemo(keyed_file(cache_dir(), NORMALISE_MEMO_FILE, key, files=3), key, keep=2)
+            memo = FileMemo(keyed_file(cache_dir(), NORMALISE_MEMO_FILE, key, files=8), key, keep=2)
         # A Simplified seed's word forms are its own: only its punctuation and quotation marks are normalised.
         publication = normalise_publication(publication, memo=memo)
         if memo is not None:

@@ -197,11 +197,13 @@ def _keep_previous(previous: Path, target: Path, keep: Path | None) -> None:
     _remove(keep)
     try:
         keep.parent.mkdir(parents=True, exist_ok=True)
-        if previous.is_dir() and not previous.is_symlink():
+        if os.stat(keep.parent).st_dev != os.stat(target).st_dev:  # OUT/html a link to a web root elsewhere
+            shutil.rmtree(previous, ignore_errors=True)
+        elif previous.is_dir() and not previous.is_symlink():
             previous.rename(keep)
         else:
             shutil.copytree(target, keep, copy_function=os.link)
-    except OSError:  # another file system, no links: the next publish copies afresh
+    except OSError:  # no links on this file system: the next publish copies afresh
         shutil.rmtree(previous, ignore_errors=True)
         _remove(keep)
 

@@ -153,9 +153,12 @@ class FileMemo(Generic[V]):
             record = {"key": self.key, "build": self.build, "entries": added}
             data = pickle.dumps([*self.journal, record] if added else self.journal, pickle.HIGHEST_PROTOCOL)
             if len(data) * 8 <= self.stored:
-                if added:
-                    with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError):
+                    if added:
                         atomic_write(journal, data, mode=0o600, follow_link=False, private=True)
+                    # Used: the file is among the most recent of its name for :func:`keyed_file`, though not rewritten
+                    # (the memos other books and test runs write would otherwise push out the memo a book is using).
+                    os.utime(self.path, follow_symlinks=False)
                 return
         oldest = self.build - self.keep
         entries = {text: entry for text, entry in self.entries.items() if entry[0] > oldest}
