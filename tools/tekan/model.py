@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,9 @@ class PublicationMeta:
     glossary: GlossaryChoice | None = None  # the metadata's [glossary] table: entries printed beyond those used
 
 
-@dataclass(frozen=True)
-class Change:
-    """One edit that normalisation made to the seed's text, for the audit page."""
+class Change(NamedTuple):
+    """One edit that normalisation made to the seed's text, for the audit page (a tuple: a long book makes hundreds
+    of thousands, and a frozen dataclass costs twice the time to make)."""
 
     line: int  # line in the seed
     statement: int  # number of the statement; 0 for the masthead
