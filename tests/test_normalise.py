@@ -370,3 +370,28 @@ def test_punctuation_and_quote_edits_are_the_plain_rules_on_varied_text() -> Non
         for quotes in (CORNER_QUOTES, CURLY_QUOTES):
             found = sorted((e.start, e.old, e.new) for e in _quote_edits(text, covered, quotes))
             assert found == _plain_quotes(text, covered, quotes, quotes is CURLY_QUOTES), text
+
+
+def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo keeps each text's edits (as one flat tuple); a later run rebuilds the text and its changes from it
+    without working any text out again, and gets the same publication as a run without the memo."""
+    from tekan.memo import FileMemo
+    from tekan.metadata import load_publication
+    from tekan.normalise import normalise_publication
+
+    publication, _ = load_publication(SEED)
+    fresh = normalise_publication(publication)
+    path = tmp_path / "normalise.pickle"
+    first: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
+    assert normalise_publication(publication, memo=first) == fresh
+    first.save()
+
+    def refused(self: Normaliser, text: str) -> None:
+        raise AssertionError(f"worked out again: {text}")
+
+    monkeypatch.setattr(Normaliser, "edits", refused)
+    again: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
+    assert normalise_publication(publication, memo=again) == fresh
+    assert len(fresh.changes) > 100

@@ -275,7 +275,7 @@ def normalise_publication(
     publication: Publication,
     words: dict[str, str] | None = None,
     rules: Iterable[str] = RULES,
-    memo: FileMemo[tuple[str, list[Edit]]] | None = None,
+    memo: FileMemo[tuple[int | str, ...]] | None = None,
 ) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
@@ -292,7 +292,18 @@ def normalise_publication(
         normaliser = Normaliser(words, protected=names, rules=rules)
 
     def normalise(text: str) -> tuple[str, list[Edit]]:
-        return normaliser.normalise(text) if memo is None else memo.get(text, normaliser.normalise)
+        if memo is None:
+            return normaliser.normalise(text)
+        # The memo keeps a text's edits as one flat tuple (start, old, new, rule, start, …): the normalised text is
+        # the text with its edits applied, and a tuple of strings and numbers is written in a fraction of the time of
+        # as many Edit records (hundreds of thousands in a long book).
+        flat = memo.recall(text)
+        if flat is not None:
+            edits = [Edit(*flat[i : i + 4]) for i in range(0, len(flat), 4)]  # type: ignore[arg-type]
+            return apply(text, edits), edits
+        result, edits = normaliser.normalise(text)
+        memo.get(text, lambda _: tuple(item for edit in edits for item in edit))
+        return result, edits
 
     changes: list[Change] = []
     statements: list[Statement] = []
