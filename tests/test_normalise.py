@@ -395,3 +395,18 @@ def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
     again: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
     assert normalise_publication(publication, memo=again) == fresh
     assert len(fresh.changes) > 100
+
+
+def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  # type: ignore[no-untyped-def]
+    """Memos pickle a long book's changes as plain tuples; unpickled they are Change records again, equal to the
+    originals (and so is the publication, copied or pickled)."""
+    import copy
+    import pickle
+
+    from tekan.model import Change
+
+    publication = book.publication
+    again = pickle.loads(pickle.dumps(publication, pickle.HIGHEST_PROTOCOL))
+    assert again == publication == copy.deepcopy(publication) and len(again.changes) > 100
+    assert all(type(change) is Change for change in again.changes)
+    assert again.changes[0].before == publication.changes[0].before
