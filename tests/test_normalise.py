@@ -306,3 +306,107 @@ def test_a_text_met_again_in_a_run_is_normalised_once_with_the_same_edits(monkey
     second = normaliser.normalise("產品質量,要提高")
     assert second[0] == first[0] == "產品質量，要提高" and len(second[1]) == 1
     assert worked == ["產品質量,要提高"]
+
+
+# --- the punctuation and quotation rules against their plain statement ------------------------------------------
+
+_OLD_CJK = re.compile(
+    r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7]"
+)
+
+
+def _plain_punctuation(text: str, covered: list[bool]) -> list[tuple[int, str, str]]:
+    """The punctuation rule character by character: a half-width mark with a Chinese neighbour, a pair of brackets
+    with Chinese beside either or between them."""
+    from tekan.normalise import FULL_WIDTH
+
+    def chinese(char: str) -> bool:
+        return bool(char) and _OLD_CJK.match(char) is not None
+
+    edits, pending = [], None
+    for i, char in enumerate(text):
+        if char not in FULL_WIDTH or covered[i]:
+            continue
+        before, after = text[i - 1 : i] if i else "", text[i + 1 : i + 2]
+        if char == "(":
+            pending = i
+        elif char == ")":
+            if pending is not None:
+                around = (text[pending - 1] if pending else "", after)
+                if any(chinese(c) for c in text[pending + 1 : i]) or any(chinese(c) for c in around):
+                    edits += [(pending, "(", "（"), (i, ")", "）")]
+            pending = None
+        elif chinese(before) or chinese(after):
+            edits.append((i, char, FULL_WIDTH[char]))
+    return sorted(edits)
+
+
+def _plain_quotes(text: str, covered: list[bool], quotes: dict[str, str], anywhere: bool) -> list[tuple[int, str, str]]:
+    return [
+        (i, char, quotes[char])
+        for i, char in enumerate(text)
+        if char in quotes
+        and not covered[i]
+        and (anywhere or any(_OLD_CJK.match(c) for c in (text[i - 1 : i] if i else "", text[i + 1 : i + 2]) if c))
+    ]
+
+
+def test_punctuation_and_quote_edits_are_the_plain_rules_on_varied_text() -> None:
+    """Only the marks that change are looked at (one pattern with Chinese on either side): the same edits as the
+    rules applied character by character, on random runs of Han characters, Latin letters, digits, spaces, the
+    half-width marks, brackets and both kinds of quotation marks, some of them covered by a word edit."""
+    import random
+
+    from tekan.normalise import _CJK_CHARS, CORNER_QUOTES, CURLY_QUOTES, _punctuation_edits, _quote_edits
+
+    assert {chr(code) for code in range(0x10000) if _OLD_CJK.match(chr(code))} == _CJK_CHARS
+    rng = random.Random(7)
+    pool = "質量強國家計量aZ09 ,;:?!()（）“”‘’「」『』—…·.-\u3000"
+    for _ in range(3_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        covered = [rng.random() < 0.1 for _ in text]
+        found = sorted((e.start, e.old, e.new) for e in _punctuation_edits(text, covered))
+        assert found == _plain_punctuation(text, covered), text
+        for quotes in (CORNER_QUOTES, CURLY_QUOTES):
+            found = sorted((e.start, e.old, e.new) for e in _quote_edits(text, covered, quotes))
+            assert found == _plain_quotes(text, covered, quotes, quotes is CURLY_QUOTES), text
+
+
+def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo keeps each text's edits (as one flat tuple); a later run rebuilds the text and its changes from it
+    without working any text out again, and gets the same publication as a run without the memo."""
+    from tekan.memo import FileMemo
+    from tekan.metadata import load_publication
+    from tekan.normalise import normalise_publication
+
+    publication, _ = load_publication(SEED)
+    fresh = normalise_publication(publication)
+    path = tmp_path / "normalise.pickle"
+    first: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
+    assert normalise_publication(publication, memo=first) == fresh
+    first.save()
+
+    def refused(self: Normaliser, text: str) -> None:
+        raise AssertionError(f"worked out again: {text}")
+
+    monkeypatch.setattr(Normaliser, "edits", refused)
+    again: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
+    assert normalise_publication(publication, memo=again) == fresh
+    assert len(fresh.changes) > 100
+
+
+def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  # type: ignore[no-untyped-def]
+    """Memos pickle a long book's changes as plain tuples; unpickled they are Change records again, equal to the
+    originals (and so is the publication, copied or pickled)."""
+    import copy
+    import pickle
+
+    from tekan.model import Change
+
+    publication = book.publication
+    again = pickle.loads(pickle.dumps(publication, pickle.HIGHEST_PROTOCOL))
+    assert again == publication == copy.deepcopy(publication) and len(again.changes) > 100
+    assert all(type(change) is Change for change in again.changes)
+    assert again.changes[0].before == publication.changes[0].before

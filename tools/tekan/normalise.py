@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .datafiles import read_columns
 from .errors import Kind, TekanError
@@ -57,16 +58,24 @@ CONTEXT = 6
 #: Any of the FULL_WIDTH keys: the only characters _punctuation_edits acts on.
 _HALF_WIDTH = re.compile("[" + re.escape("".join(FULL_WIDTH)) + "]")
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7]")
+#: Han characters, CJK and full-width punctuation, and the marks Chinese text shares with others (“ ” ‘ ’ — … ·):
+#: a neighbour that makes ASCII punctuation Chinese context.
+_CJK_RANGES = ((0x3000, 0x303F), (0x3400, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+_CJK_MARKS = "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
+_CJK_CLASS = "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CJK_RANGES) + _CJK_MARKS + "]"
+_CJK = re.compile(_CJK_CLASS)
+_CJK_CHARS = frozenset([chr(code) for first, last in _CJK_RANGES for code in range(first, last + 1)] + [*_CJK_MARKS])
+#: A half-width mark other than a bracket (``FULL_WIDTH``) with Chinese on either side: the only ones that change.
+_MARK_IN_CHINESE = re.compile(f"[,;:?!](?:(?<={_CJK_CLASS}.)|(?={_CJK_CLASS}))")
+_BRACKET = re.compile("[()]")
 
 
 def _is_cjk(char: str) -> bool:
-    return bool(char) and _CJK.match(char) is not None
+    return char in _CJK_CHARS
 
 
-@dataclass(frozen=True)
-class Edit:
-    """One replacement in one string."""
+class Edit(NamedTuple):
+    """One replacement in one string (a tuple: normalising a long book makes hundreds of thousands)."""
 
     start: int  # offset in the original string
     old: str  # replaced characters
@@ -153,7 +162,7 @@ class Normaliser:
         """Every edit that ``text`` needs, in order."""
         edits = self.lookalike_edits(text)
         # Look-alike corrections keep the length, so later rules see the corrected text at the same offsets.
-        corrected = apply(text, edits)
+        corrected = apply(text, edits) if edits else text
         covered = [False] * len(text)
         for edit in edits:
             covered[edit.start : edit.start + len(edit.old)] = [True] * len(edit.old)
@@ -192,48 +201,42 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _punctuation_edits(text: str, covered: list[bool]) -> list[Edit]:
+    """The half-width marks in Chinese context (a neighbour is Chinese; for brackets, a neighbour of either or a
+    character between them) → full width; not in ``order``: the caller sorts."""
     edits: list[Edit] = []
+    for match in _MARK_IN_CHINESE.finditer(text):  # only the marks that change: a loop over all was slow
+        if not covered[match.start()]:
+            edits.append(Edit(match.start(), match[0], FULL_WIDTH[match[0]], "punctuation"))
     pending_open: int | None = None
-    for match in _HALF_WIDTH.finditer(text):  # other characters change nothing (a loop over all was slow)
-        i, char = match.start(), match[0]
+    for match in _BRACKET.finditer(text):
+        i = match.start()
         if covered[i]:
             continue
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if char == "(":
+        if match[0] == "(":
             pending_open = i
             continue
-        if char == ")":
-            if pending_open is not None:
-                inside = text[pending_open + 1 : i]
-                outside = (text[pending_open - 1] if pending_open else "", after)
-                if any(_is_cjk(c) for c in inside) or any(_is_cjk(c) for c in outside):
-                    edits.append(Edit(pending_open, "(", FULL_WIDTH["("], "punctuation"))
-                    edits.append(Edit(i, ")", FULL_WIDTH[")"], "punctuation"))
-            pending_open = None
-            continue
-        if _is_cjk(before) or _is_cjk(after):
-            edits.append(Edit(i, char, FULL_WIDTH[char], "punctuation"))
+        if pending_open is not None:
+            outside = (text[pending_open - 1] if pending_open else "", text[i + 1] if i + 1 < len(text) else "")
+            if _CJK.search(text, pending_open + 1, i) or any(_is_cjk(c) for c in outside):
+                edits.append(Edit(pending_open, "(", FULL_WIDTH["("], "punctuation"))
+                edits.append(Edit(i, ")", FULL_WIDTH[")"], "punctuation"))
+        pending_open = None
     return edits
 
 
 @lru_cache(maxsize=4)
-def _quote_pattern(marks: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(marks) + "]")
+def _quote_pattern(marks: str, anywhere: bool) -> re.Pattern[str]:
+    """Any of ``marks``; unless ``anywhere``, only with Chinese on either side."""
+    marks = "[" + re.escape(marks) + "]"
+    return re.compile(marks if anywhere else f"{marks}(?:(?<={_CJK_CLASS}.)|(?={_CJK_CLASS}))")
 
 
 def _quote_edits(text: str, covered: list[bool], quotes: dict[str, str] = CORNER_QUOTES) -> list[Edit]:
     """Curly quotes next to Chinese → corner brackets (or the reverse, with ``CURLY_QUOTES``); an apostrophe in
     English (China’s) stays."""
-    edits: list[Edit] = []
-    for match in _quote_pattern("".join(quotes)).finditer(text):  # other characters change nothing (a loop was slow)
-        i, char = match.start(), match[0]
-        if not covered[i]:
-            before = text[i - 1] if i else ""
-            after = text[i + 1] if i + 1 < len(text) else ""
-            if _is_cjk(before) or _is_cjk(after) or quotes is CURLY_QUOTES:
-                edits.append(Edit(i, char, quotes[char], "quotes"))
-    return edits
+    pattern = _quote_pattern("".join(quotes), quotes is CURLY_QUOTES)
+    # Only the marks that change are found: a loop over all characters (and then over all marks) was slow.
+    return [Edit(m.start(), m[0], quotes[m[0]], "quotes") for m in pattern.finditer(text) if not covered[m.start()]]
 
 
 def corner_quotes(text: str) -> str:
@@ -272,7 +275,7 @@ def normalise_publication(
     publication: Publication,
     words: dict[str, str] | None = None,
     rules: Iterable[str] = RULES,
-    memo: FileMemo[tuple[str, list[Edit]]] | None = None,
+    memo: FileMemo[tuple[int | str, ...]] | None = None,
 ) -> Publication:
     """The publication with normalised headlines, paragraphs and masthead, and every change recorded.
 
@@ -289,7 +292,18 @@ def normalise_publication(
         normaliser = Normaliser(words, protected=names, rules=rules)
 
     def normalise(text: str) -> tuple[str, list[Edit]]:
-        return normaliser.normalise(text) if memo is None else memo.get(text, normaliser.normalise)
+        if memo is None:
+            return normaliser.normalise(text)
+        # The memo keeps a text's edits as one flat tuple (start, old, new, rule, start, …): the normalised text is
+        # the text with its edits applied, and a tuple of strings and numbers is written in a fraction of the time of
+        # as many Edit records (hundreds of thousands in a long book).
+        flat = memo.recall(text)
+        if flat is not None:
+            edits = [Edit(*flat[i : i + 4]) for i in range(0, len(flat), 4)]  # type: ignore[arg-type]
+            return apply(text, edits), edits
+        result, edits = normaliser.normalise(text)
+        memo.get(text, lambda _: tuple(item for edit in edits for item in edit))
+        return result, edits
 
     changes: list[Change] = []
     statements: list[Statement] = []

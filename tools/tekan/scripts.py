@@ -281,7 +281,7 @@ def _conversion_changes(
             record = change_record(before, Edit(index, old, new, "conversion"), line, statement, part, paragraph)
             # The corrected column shows the converted text around the choice, not the seed's with one letter swapped.
             left = index - record.start
-            found.append(replace(record, after=after[left : left + len(record.before)]))
+            found.append(record._replace(after=after[left : left + len(record.before)]))
     return found
 
 
