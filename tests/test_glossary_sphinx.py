@@ -278,3 +278,12 @@ def test_a_book_in_one_page_has_its_glossarys_backlinks_filled(app) -> None:
     page = (app.outdir / "index.html").read_text(encoding="utf-8")
     entry = _entry(page, "term-inspection-and-testing")
     assert entry.count("tekan-backlink reference internal") == 2 and 'href="#letter-j"' in page
+
+
+@pytest.mark.sphinx("html", testroot="glossary", freshenv=True, parallel=2)
+def test_a_parallel_build_fills_the_glossarys_backlinks(app) -> None:
+    """The pages with placeholders, noted by the workers that read them, are merged into the environment."""
+    app.build()
+    _no_warnings(app)
+    entry = _entry((app.outdir / "glossary.html").read_text(encoding="utf-8"), "term-inspection-and-testing")
+    assert entry.count("tekan-backlink reference internal") == 2
