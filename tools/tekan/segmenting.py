@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from math import log
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 
 from .files import atomic_write, read_private
 
@@ -40,6 +40,8 @@ def _without_pkg_resources() -> None:
 
 _without_pkg_resources()
 import jieba  # noqa: E402  # after the function above
+
+_T = TypeVar("_T", dict[str, str], tuple[int, dict[str, tuple[str, bytes]]])  # what the cache files hold
 
 #: Bump when the layout of the cache file changes.
 CACHE_FORMAT = 1
@@ -82,17 +84,22 @@ def load_table(directory: Path | None = None) -> tuple[int, dict[str, tuple[str,
     ignored and the dictionary split again.
     """
     directory = directory or cache_dir()
-    path = directory / f"jieba-{_dictionary_key()}.marshal"
+    return _cached(directory / f"jieba-{_dictionary_key()}.marshal", _well_formed, _split_dictionary)
+
+
+def _cached(path: Path, well_formed: Callable[[object], TypeGuard[_T]], make: Callable[[], _T]) -> _T:
+    """The value marshalled in the private cache file ``path`` if it is ``well_formed``, else made and cached (a
+    read-only home or a folder others can write: not cached, the next run makes it again)."""
     data = read_private(path)
     if data is not None:
         with contextlib.suppress(ValueError, EOFError, TypeError):
             stored = marshal.loads(data)
-            if _well_formed(stored):
+            if well_formed(stored):
                 return stored
-    total, table = _split_dictionary()
-    with contextlib.suppress(OSError):  # a read-only home, a folder others can write: the next build splits again
-        atomic_write(path, marshal.dumps((total, table)), mode=0o600, follow_link=False, private=True)
-    return total, table
+    value = make()
+    with contextlib.suppress(OSError):
+        atomic_write(path, marshal.dumps(value), mode=0o600, follow_link=False, private=True)
+    return value
 
 
 def _well_formed(stored: object) -> TypeGuard[tuple[int, dict[str, tuple[str, bytes]]]]:
@@ -130,23 +137,16 @@ def load_followers(directory: Path | None = None) -> dict[str, str]:
     own), made and cached the first time: half a second, where the cached file loads in milliseconds."""
     directory = directory or cache_dir()
     path = directory / f"jieba-followers-{_dictionary_key()}.marshal"
-    data = read_private(path)
-    if data is not None:
-        with contextlib.suppress(ValueError, EOFError, TypeError):
-            stored = marshal.loads(data)
-            if (
-                isinstance(stored, dict)
-                and stored
-                and all(
-                    isinstance(char, str) and len(char) == 1 and isinstance(chars, str)
-                    for char, chars in stored.items()
-                )
-            ):
-                return stored
-    followers = _followers(load_table(directory)[1])
-    with contextlib.suppress(OSError):  # as for the table: the next run makes them again
-        atomic_write(path, marshal.dumps(followers), mode=0o600, follow_link=False, private=True)
-    return followers
+    return _cached(path, _well_formed_followers, lambda: _followers(load_table(directory)[1]))
+
+
+def _well_formed_followers(stored: object) -> TypeGuard[dict[str, str]]:
+    """Whether an unmarshalled cache is {character: the characters that follow it}, as :func:`_followers` makes."""
+    return (
+        isinstance(stored, dict)
+        and bool(stored)
+        and all(isinstance(char, str) and len(char) == 1 and isinstance(chars, str) for char, chars in stored.items())
+    )
 
 
 class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type information
