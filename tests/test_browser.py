@@ -169,6 +169,32 @@ def test_the_excerpt_starts_at_the_match_and_marks_it(
     assert page.tekan_errors == []
 
 
+@pytest.mark.parametrize(("edition", "query"), [("zh-hant", "質量"), ("en", "quality")])
+def test_an_excerpt_is_the_pages_text_not_its_title_nor_a_cut_english_word(
+    page: Any, site: str, edition: str, query: str
+) -> None:
+    """The excerpts of a common word: none repeats its result's title, and one that starts in English text starts
+    at a whole word of the page (not 「…ub of innovation」)."""
+    import re
+
+    search(page, site, edition, query)
+    items = page.locator("#search-results ul.search li").all()
+    assert len(items) >= 10
+    cut_in_english = 0
+    for item in items[:10]:
+        link = item.locator("a").first
+        title, excerpt = link.inner_text().strip(), item.locator("p.context").inner_text().strip()
+        assert not excerpt.lstrip("…").startswith(title), (title, excerpt)
+        word = re.match(r"…([A-Za-z]+)", excerpt)
+        if word:
+            cut_in_english += 1
+            html = page.request.get(f"{site}/html/{edition}/{link.get_attribute('href')}").text()
+            assert re.search(rf"(?<![A-Za-z]){word.group(1)}\b", re.sub(r"<[^>]+>", "", html)), excerpt
+    if edition == "en":
+        assert cut_in_english >= 1  # the check above has an English excerpt that starts inside a page to read
+    assert page.tekan_errors == []
+
+
 def test_the_search_page_loads_a_few_shards_not_the_whole_index(page: Any, site: str) -> None:
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url))

@@ -204,7 +204,9 @@
       at = HAN.test(n) ? haystack.indexOf(n) : haystack.search(new RegExp(`\\b${escapeRegExp(n)}`));
       if (at >= 0) break;
     }
-    const start = at < 0 ? 0 : Math.max(0, at - 50);
+    let start = at < 0 ? 0 : Math.max(0, at - 50);
+    // Not in the middle of an English word ("…ub of innovation"): from the next word's start, short of the match.
+    while (start > 0 && start < at && /\w/.test(text[start - 1]) && /\w/.test(text[start])) start += 1;
     const end = Math.min(text.length, start + 160);
     const p = document.createElement("p");
     p.className = "context";
@@ -254,7 +256,9 @@
       link.href = linkTo(page.n);
       link.dataset.score = batch[k][1];
       link.textContent = page.t;
-      if (page.x) item.appendChild(excerpt(index, page.x, marks));
+      // The page's text without its title, which the result's link shows already.
+      const body = page.t && page.x && page.x.startsWith(page.t) ? page.x.slice(page.t.length).trimStart() : page.x;
+      if (body) item.appendChild(excerpt(index, body, marks));
       list.appendChild(item);
     });
     more.hidden = list.childElementCount >= found.count;
