@@ -173,9 +173,12 @@ def test_the_excerpt_starts_at_the_match_and_marks_it(
 def test_an_excerpt_is_the_pages_text_not_its_title_nor_a_cut_english_word(
     page: Any, site: str, edition: str, query: str
 ) -> None:
-    """The excerpts of a common word: none repeats its result's title, and one that starts in English text starts
-    at a whole word of the page (not 「…ub of innovation」)."""
+    """The excerpts of a common word: none repeats its result's title, nor its lead (the title's English or
+    Chinese, the parallel page's link, the translation note) when the page's text has the word; and one that starts
+    in English text starts at a whole word of the page (not 「…ub of innovation」)."""
     import re
+
+    from tekan.editions import ParallelWords, TranslatedWords
 
     search(page, site, edition, query)
     items = page.locator("#search-results ul.search li").all()
@@ -185,6 +188,8 @@ def test_an_excerpt_is_the_pages_text_not_its_title_nor_a_cut_english_word(
         link = item.locator("a").first
         title, excerpt = link.inner_text().strip(), item.locator("p.context").inner_text().strip()
         assert not excerpt.lstrip("…").startswith(title), (title, excerpt)
+        assert ParallelWords().title not in excerpt, excerpt  # 中英對照, the link under a statement's title
+        assert TranslatedWords().note[:30] not in excerpt, excerpt
         word = re.match(r"…([A-Za-z]+)", excerpt)
         if word:
             cut_in_english += 1

@@ -67,9 +67,16 @@ def page_file(doctreedir: Path, docname: str) -> Path:
     return doctreedir / "tekan-search-text" / f"{docname}.json"
 
 
-def _blocks(doctree: nodes.document) -> list[str]:
-    """The text of each outermost text element, in order, without raw markup (HTML or LaTeX) or comments."""
-    blocks = []
+#: A page's lead: what follows its title and precedes its text (the English or Chinese form of the title, the
+#: link to the parallel page, the translation note). An excerpt is cut from the text after it where it can.
+_LEAD = frozenset({"tekan-english", "tekan-chinese", "tekan-parallel-link", "tekan-translation-note"})
+
+
+def _blocks(doctree: nodes.document) -> tuple[list[str], int]:
+    """The text of each outermost text element, in order, without raw markup (HTML or LaTeX) or comments; and how
+    many of them are the page's title and its lead (:data:`_LEAD`)."""
+    blocks: list[str] = []
+    head = 0
     for element in doctree.findall(nodes.TextElement):
         if isinstance(element, (nodes.raw, nodes.comment)):
             continue
@@ -77,8 +84,21 @@ def _blocks(doctree: nodes.document) -> list[str]:
         while parent is not None and not isinstance(parent, nodes.TextElement):
             parent = parent.parent
         if parent is None:
-            blocks.append("".join(t.astext() for t in element.findall(nodes.Text) if not _in_raw(t, element)))
-    return blocks
+            text = "".join(t.astext() for t in element.findall(nodes.Text) if not _in_raw(t, element))
+            # The head: empty elements (a label's target), the first with text (the title), then the lead's.
+            if head == len(blocks) and (not text.strip() or not "".join(blocks).strip() or _is_lead(element)):
+                head += 1
+            blocks.append(text)
+    return blocks, head
+
+
+def _is_lead(element: nodes.Element) -> bool:
+    node: nodes.Element | None = element
+    while node is not None and not isinstance(node, nodes.section):
+        if _LEAD & set(node.get("classes", ())):
+            return True
+        node = node.parent
+    return False
 
 
 def _in_raw(text: nodes.Text, top: nodes.Element) -> bool:
@@ -115,7 +135,7 @@ def _statement_of(docnames: list[str]) -> dict[int, int]:
 #: The state of the last build's search files, beside the doctrees.
 STATE_FILE = "tekan-search-state.json"
 #: Bumped when a record's or the state's shape changes: every page is then indexed again.
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 #: At most this many pages rewritten, the search files are updated from their words; more, made from every record.
 INCREMENTAL_PAGES = 200
 
@@ -159,7 +179,9 @@ def record_page_text(app: Sphinx, doctree: nodes.document, docname: str) -> None
         match = _TERM_ANCHOR.search(anchor) if "term-" in anchor else None
         if match:
             terms[match.group(1)] = None
-    text = _SPACE.sub(" ", " ".join(_blocks(doctree))).strip()
+    blocks, head = _blocks(doctree)
+    # The title and lead, a line break, the text: the browser cuts excerpts from the text (one byte to say where).
+    text = "\n".join(_SPACE.sub(" ", " ".join(part)).strip() for part in (blocks[:head], blocks[head:]))
     session = _session(app)
     session.texts[docname] = (text, list(terms))
     session.resolved.add(docname)

@@ -188,22 +188,33 @@
 
   const escapeRegExp = (s) => s.replace(/[.*+\-?^${}()|[\]\\]/g, "\\$&");
 
-  // The excerpt: about 160 characters around the first match of the best mark, every mark highlighted.
-  const excerpt = (index, text, marks) => {
+  // Where the first of the marks (in order of preference) is found in a folded text; -1 for none.
+  const firstMatch = (haystack, preferred) => {
+    for (const n of preferred) {
+      const at = HAN.test(n) ? haystack.indexOf(n) : haystack.search(new RegExp(`\\b${escapeRegExp(n)}`));
+      if (at >= 0) return at;
+    }
+    return -1;
+  };
+
+  // A text folded for matching (Simplified, lower case) and the marks as they are looked for in it: in the order
+  // of preference (the query as typed, a term's forms, its English, a pair) for where an excerpt starts.
+  const folding = (index, text, marks) => {
     const folded = index.toHans(text).toLowerCase();
     const sameLength = folded.length === text.length;
     const haystack = sameLength ? folded : text.toLowerCase();
-    // In the order of preference (the query as typed, a term's forms, its English, a pair) for where the
-    // excerpt starts; longest first for highlighting, so a form is marked whole, not as its pairs.
     const preferred = [...new Set(marks.map((m) => (sameLength ? index.toHans(m) : m).toLowerCase()))].filter(
       (m) => m.length > 1 || HAN.test(m),
     );
+    return [haystack, preferred];
+  };
+
+  // The excerpt: about 160 characters around the first match of the best mark, every mark highlighted.
+  const excerpt = (index, text, marks) => {
+    const [haystack, preferred] = folding(index, text, marks);
+    // Longest first for highlighting, so a form is marked whole, not as its pairs.
     const needles = [...preferred].sort((a, b) => b.length - a.length);
-    let at = -1;
-    for (const n of preferred) {
-      at = HAN.test(n) ? haystack.indexOf(n) : haystack.search(new RegExp(`\\b${escapeRegExp(n)}`));
-      if (at >= 0) break;
-    }
+    const at = firstMatch(haystack, preferred);
     let start = at < 0 ? 0 : Math.max(0, at - 50);
     // Not in the middle of an English word ("…ub of innovation"): from the next word's start, short of the match.
     while (start > 0 && start < at && /\w/.test(text[start - 1]) && /\w/.test(text[start])) start += 1;
@@ -256,8 +267,16 @@
       link.href = linkTo(page.n);
       link.dataset.score = batch[k][1];
       link.textContent = page.t;
-      // The page's text without its title, which the result's link shows already.
-      const body = page.t && page.x && page.x.startsWith(page.t) ? page.x.slice(page.t.length).trimStart() : page.x;
+      // The page's title and lead (its English title, the parallel page's link), a line break, its text. The
+      // excerpt is cut from the text; from the lead only where the text has no match. Never the title, which the
+      // result's link shows already.
+      const x = page.x || "";
+      const cut = x.indexOf("\n");
+      const head = cut < 0 ? "" : x.slice(0, cut);
+      const text = cut < 0 ? x : x.slice(cut + 1);
+      const lead = page.t && head.startsWith(page.t) ? head.slice(page.t.length).trim() : head;
+      const inText = firstMatch(...folding(index, text, marks)) >= 0;
+      const body = !lead || inText || firstMatch(...folding(index, lead, marks)) < 0 ? text : `${lead} ${text}`;
       if (body) item.appendChild(excerpt(index, body, marks));
       list.appendChild(item);
     });
