@@ -190,6 +190,7 @@ def test_an_excerpt_is_the_pages_text_not_its_title_nor_a_cut_english_word(
         assert not excerpt.lstrip("…").startswith(title), (title, excerpt)
         assert ParallelWords().title not in excerpt, excerpt  # 中英對照, the link under a statement's title
         assert TranslatedWords().note[:30] not in excerpt, excerpt
+        assert not re.search(r"[。！？] [^\x00-\x7f]", excerpt), excerpt  # paragraphs joined without 「。 要」
         word = re.match(r"…([A-Za-z]+)", excerpt)
         if word:
             cut_in_english += 1

@@ -276,7 +276,9 @@
       const text = cut < 0 ? x : x.slice(cut + 1);
       const lead = page.t && head.startsWith(page.t) ? head.slice(page.t.length).trim() : head;
       const inText = firstMatch(...folding(index, text, marks)) >= 0;
-      const body = !lead || inText || firstMatch(...folding(index, lead, marks)) < 0 ? text : `${lead} ${text}`;
+      const whole = !lead || inText || firstMatch(...folding(index, lead, marks)) < 0 ? text : `${lead} ${text}`;
+      // Paragraphs are joined by a space, which Chinese text does not have after a full stop (「賦能。要加快」).
+      const body = whole.replace(/([。！？]) (?=[^\x00-\x7f])/gu, "$1");
       if (body) item.appendChild(excerpt(index, body, marks));
       list.appendChild(item);
     });
