@@ -11,7 +11,7 @@ test: setup
 	.venv/bin/mypy
 	.venv/bin/pytest
 
-# How fast the book builds and how cost grows (about 8 minutes; see "Benchmarks" in the README).
+# How fast the book builds and how cost grows: hours for every part; run the parts you need (see "Benchmarks" in the README).
 benchmark: setup
 	.venv/bin/python tools/benchmark.py --out _build/benchmark.json
 
