@@ -126,6 +126,28 @@ def test_english_hyphenation_is_rare_and_never_in_names_or_the_contents(pdf_out:
             assert reader.squeeze(whole) in printed, whole
 
 
+@pytest.mark.parametrize("script", EDITIONS)
+def test_the_contents_keep_a_column_for_page_numbers_and_never_starve_the_leaders(pdf_out: Path, script: str) -> None:
+    """As a book's contents are set: a title that wraps stops short of the page numbers' column (at least 15 pt,
+    1.5 em), and the line that leads to a page number holds words of the title and at least three leader dots."""
+    path = pdf(pdf_out, script)
+    labels = reader.page_labels(path)
+    pages = [i + 1 for i, label in enumerate(labels) if label and not label.isdigit()]  # roman: the contents
+    found = [line for line in reader.lines(path, pages[0], pages[-1]) if line.page in pages]
+    entries = 0
+    for page in pages:
+        here = [line for line in found if line.page == page and not re.fullmatch(r"[\d\u2060]+|[ivxl]+", line.text)]
+        right = max(line.x1 for line in found if line.page == page)
+        for line in here[1:] if page == pages[0] else here:  # not the heading 「目錄」, Contents
+            title, leaders = re.fullmatch(r"(.*?)((?:\s*\.)*)[\s\u2060\d]*", line.text).groups()  # type: ignore[union-attr]
+            if leaders:
+                entries += 1
+                assert title.strip(" \u2060") and leaders.count(".") >= 3, line
+            else:
+                assert line.x1 <= right - 15, line  # a wrapped title, short of the numbers
+    assert entries >= 20
+
+
 def heading_line(found: list[reader.Line], title: str) -> int:
     """The index of the line that is the heading ``title`` (not a running head, not a contents entry)."""
     return next(i for i, line in enumerate(found) if line.text == title and line.y0 > 45 and line.x1 - line.x0 < 300)
