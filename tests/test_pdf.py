@@ -420,6 +420,30 @@ def test_glossary_headwords_are_never_hyphenated(pdf_out: Path, script: str) -> 
     assert reader.hyphenated(heads) == []
 
 
+@pytest.mark.parametrize("script", EDITIONS)
+def test_glossary_head_lines_are_ragged_not_spread(pdf_out: Path, script: str) -> None:
+    """An entry's head (headword, its other forms, pinyin) is set ragged: a long English headword's line does not
+    spread the Chinese headword after it apart (「質 量 變 革 、 效 率」), read from the glyphs' positions."""
+    book = load_book(SEED, GLOSSARY, script)
+    forms = {book.edition.in_script(t.hant) for t in book.glossary.terms}
+    found = reader.lines(pdf(pdf_out, script))
+    heads = [t.en if script == "en" else book.edition.in_script(t.hant) + " " for t in book.glossary.terms]
+    pages = sorted({line.page for line in found if line.text.startswith(tuple(heads))})
+    assert len(pages) > 10
+    glyphs = reader.glyphs(pdf(pdf_out, script), pages)
+    text = "".join(g.char if len(g.char) == 1 else "\0" for g in glyphs)  # a glyph a character (ligatures aside)
+    spread = checked = 0
+    for form in forms:
+        for match in re.finditer(re.escape(form), text):
+            run = glyphs[match.start() : match.end()]
+            if len({(g.page, round(g.y0), g.size) for g in run}) > 1 or run[0].size < 9.5:
+                continue  # broken across lines, or not a head's (the definitions' Chinese is 9 pt, justified)
+            for a, b in pairwise(run):
+                checked += 1
+                spread += (b.x0 - a.x0 - a.width) / a.size > 0.05
+    assert checked > 100 and spread == 0, (spread, checked)
+
+
 def test_rebuilds_are_byte_identical(pdf_out: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     result = tekan("build", "pdf", "--edition", "hant", "--out", str(again), env={"SOURCE_DATE_EPOCH": EPOCH})
