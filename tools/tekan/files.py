@@ -21,19 +21,33 @@ def write_if_changed(path: Path, text: str) -> bool:
     except OSError:
         pass
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _staging(path)
     except FileNotFoundError:  # the folder is new (asking first cost a system call per file: 16,000 pages)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _staging(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600: generated files are published, and read by everyone
+            os.fchmod(fd, 0o644)  # generated files are published, and read by everyone (whatever the umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+#: How a staging file is opened: new (never an existing file, never through a link), for writing.
+_STAGING_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _staging(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` to write it in: named for this process (one name per page, without
+    :func:`tempfile.mkstemp`'s random names: 16,000 pages), or by ``mkstemp`` if that name is taken."""
+    tmp = f"{path.parent}/.{path.name}.{os.getpid()}.tmp"
+    try:
+        return os.open(tmp, _STAGING_FLAGS, 0o600), tmp
+    except FileExistsError:  # left by a process killed with our number, or another thread writing the same page
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
 def others_can_write(status: os.stat_result) -> bool:
