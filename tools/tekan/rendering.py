@@ -366,9 +366,22 @@ def _remembered(memo: FileMemo[Any] | None, parts: object, compute: Callable[[],
     what the memo's key covers: the code and the linker's inputs)."""
     if memo is None:
         return compute()
-    key = hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
-    value: T = memo.get(key, lambda _: compute())
+    value: T = memo.get(value_digest(parts), lambda _: compute())
     return value
+
+
+def value_digest(parts: object) -> str:
+    """A digest of ``parts`` that depends on their values alone: their pickle without its memo (``fast``), which would
+    write a value met twice as a reference to its first place, so that equal parts holding one string twice or two
+    equal strings (a statement's changes, loaded afresh after an edit) had two digests and their pages were made
+    again (every audit page of a feature of 1,600 statements, after any edit)."""
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the parts hold no cycle
+    pickler.dump(parts)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 def render_book(
