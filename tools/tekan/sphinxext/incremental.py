@@ -176,9 +176,18 @@ def freeze_loaded_environment(app: Sphinx) -> None:
         gc.freeze()
 
 
+def thaw_for_a_large_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Before reading: when a tenth of the pages or more are read again (a new setting, a glossary edit), what was
+    frozen goes back to the collector, since the environment's records of those pages are replaced (frozen, they
+    would stay in memory to the end of the build)."""
+    if len(docnames) * 10 >= len(env.all_docs) > 0:
+        gc.unfreeze()
+
+
 def setup_incremental(app: Sphinx) -> None:
     """Term-entry dependencies, navigation-change rewrites, and no other rewrites."""
     app.connect("builder-inited", freeze_loaded_environment, priority=100)  # before the pages are generated
+    app.connect("env-before-read-docs", thaw_for_a_large_reread)
     app.connect("builder-inited", keep_compiled_templates)
     app.connect("builder-inited", compare_term_stamps, priority=600)  # after pages.generate_pages loaded the book
     app.connect("doctree-read", note_term_dependencies)
