@@ -456,6 +456,33 @@ def test_rendered_pages_are_remembered_only_for_the_same_statement(monkeypatch: 
     assert pages == book_pages(book)
 
 
+def test_an_audit_page_is_remembered_for_equal_changes_however_their_strings_are_shared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page memo keys a page by the values it is made of: a book's changes loaded again (equal, each string its
+    own object, as after an edit to another statement of a book of one seed) find their audit pages."""
+    from dataclasses import replace
+
+    from tekan import rendering
+    from tekan.memo import FileMemo
+
+    book = load_book(SEED, GLOSSARY)
+    assert book.publication.changes
+    memo: FileMemo[object] = FileMemo(None, "key")
+    pages = book_pages(book, pages=memo)
+
+    def fresh(value: object) -> object:
+        return value.encode().decode() if isinstance(value, str) else value
+
+    changes = tuple(type(change)(*map(fresh, change)) for change in book.publication.changes)
+    assert changes == book.publication.changes
+    again = replace(book, publication=replace(book.publication, changes=changes))
+    made: list[int] = []
+    real = rendering._render_audit_page
+    monkeypatch.setattr(rendering, "_render_audit_page", lambda *args: made.append(1) or real(*args))
+    assert book_pages(again, pages=memo) == pages and made == []
+
+
 def test_an_edit_renders_the_pages_of_its_own_feature_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A collection loaded again after one feature's seed was edited: that feature's pages are rendered again, the
     others are taken whole from the memo (none of their pages made again, not even their home and about pages); a

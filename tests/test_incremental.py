@@ -176,6 +176,32 @@ def test_a_new_term_use_updates_the_glossary_backlinks(book: Book, make_app, tmp
     assert_same_as_clean_build(book, make_app, tmp_path)
 
 
+def test_using_the_same_terms_in_another_order_leaves_the_glossary_as_it_is(
+    book: Book, make_app, tmp_path: Path
+) -> None:
+    # 檢驗檢測 now before 國家質量基礎設施 on the page: its record of the terms it uses changes, not the backlinks.
+    book.edit("seed.txt", "計量是國家質量基礎設施", "計量與檢驗檢測是國家質量基礎設施")
+    read, written = book.build()
+    assert read == ["statements/wang-xiaoming"]
+    assert sorted(set(written) - {"genindex", "search", "404", "colophon"}) == ["statements/wang-xiaoming"]
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
+def test_an_edit_beside_a_correction_rereads_the_audit_page_but_not_the_editorial_note(
+    make_app, rootdir: Path, tmp_path: Path
+) -> None:
+    """The site's editorial note counts the corrections and links to the audit page, which shows each in its context
+    (the note's list of them is the PDF's): text edited beside a correction re-reads the statement and the audit
+    page only."""
+    book = Book(make_app, rootdir / "test-minimal", tmp_path / "book")
+    book.edit("seed.txt", "都離不開計量。", "都離不開計量,要推動全球布局。")  # 布局 → 佈局: listed in print
+    book.build()
+    book.edit("seed.txt", "要推動全球布局", "要推進全球布局")
+    read, _ = book.build()
+    assert read == ["audit", "statements/wang-xiaoming"]
+    assert_same_as_clean_build(book, make_app, tmp_path)
+
+
 def test_removing_the_only_use_of_a_term_removes_its_backlink(book: Book, make_app, tmp_path: Path) -> None:
     assert "statements/li-si.html#li-si" in backlinks(book)
     book.edit("seed.txt", "檢驗檢測傳遞信任。", "檢測傳遞信任。")

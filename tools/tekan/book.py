@@ -263,13 +263,15 @@ def book_pages(
     memo: FileMemo[list[int]] | None = None,
     parallel_print: bool = False,
     pages: FileMemo[Any] | None = None,
+    print_appendix: bool = True,
 ) -> dict[str, str]:
     """The MyST pages of a book: relative path → text; with ``translations``, a parallel page per statement.
 
     ``memo`` remembers the word boundaries of the texts linked (keyed by ``glossary.linker_inputs``); ``pages``
     a collection's statement and audit pages (keyed by the code and the linker's inputs: ``render_book``).
     ``parallel_print``: the statement pages themselves are parallel, each paragraph beside its translation, and
-    there are no separate parallel pages (the parallel PDF of a Chinese edition).
+    there are no separate parallel pages (the parallel PDF of a Chinese edition). ``print_appendix``: the editorial
+    notes hold the print's list of changes (a build for the site or the EPUB drops it: ``rendering.render_about``).
     """
     from dataclasses import replace
 
@@ -291,7 +293,15 @@ def book_pages(
         )
     linker = term_linker(book.glossary, book.script, memo, protected_names(book.publication, book.script))
     if not translations:
-        return render_book(book.publication, linker, edition, book.features, memo=pages, feature_keys=book.feature_keys)
+        return render_book(
+            book.publication,
+            linker,
+            edition,
+            book.features,
+            memo=pages,
+            feature_keys=book.feature_keys,
+            print_appendix=print_appendix,
+        )
     from .rendering import statement_key
     from .translated import english_paragraphs, render_parallel_pages
 
@@ -311,12 +321,20 @@ def book_pages(
             english=paragraphs,
             memo=pages,
             feature_keys=book.feature_keys,
+            print_appendix=print_appendix,
         )
     parallel = render_parallel_pages(book.publication, translations, linker, english, words)
     links = {key: words.title for key in translations}
     return {
         **render_book(
-            book.publication, linker, edition, book.features, links, memo=pages, feature_keys=book.feature_keys
+            book.publication,
+            linker,
+            edition,
+            book.features,
+            links,
+            memo=pages,
+            feature_keys=book.feature_keys,
+            print_appendix=print_appendix,
         ),
         **parallel,
     }

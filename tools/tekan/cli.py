@@ -284,6 +284,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the requested editions with Sphinx."""
+    from .processes import collector_paused
+
+    with collector_paused():
+        return _build(args)
+
+
+def _build(args: argparse.Namespace) -> int:
     from .building import check_prerequisites, lock_output, refuse_dangerous_output
 
     if args.readthedocs is not None:  # every edition and format, the site self-contained, then published in DIR

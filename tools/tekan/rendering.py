@@ -379,9 +379,22 @@ def _remembered(memo: FileMemo[Any] | None, parts: object, compute: Callable[[],
     what the memo's key covers: the code and the linker's inputs)."""
     if memo is None:
         return compute()
-    key = hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
-    value: T = memo.get(key, lambda _: compute())
+    value: T = memo.get(value_digest(parts), lambda _: compute())
     return value
+
+
+def value_digest(parts: object) -> str:
+    """A digest of ``parts`` that depends on their values alone: their pickle without its memo (``fast``), which would
+    write a value met twice as a reference to its first place, so that equal parts holding one string twice or two
+    equal strings (a statement's changes, loaded afresh after an edit) had two digests and their pages were made
+    again (every audit page of a feature of 1,600 statements, after any edit)."""
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the parts hold no cycle
+    pickler.dump(parts)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 def render_book(
@@ -393,6 +406,7 @@ def render_book(
     english: Mapping[str, Sequence[str]] | None = None,
     memo: FileMemo[Any] | None = None,
     feature_keys: Sequence[str] = (),
+    print_appendix: bool = True,
 ) -> dict[str, str]:
     """Every generated page of a book: relative path (with ``.md``) → MyST text.
 
@@ -406,6 +420,7 @@ def render_book(
     an edit re-renders the pages of what it changed. With ``feature_keys`` (one per feature: a digest of everything
     the feature was loaded from, :attr:`tekan.book.Book.feature_keys`) it keeps each feature's pages as a whole: an
     edit renders its own feature's pages, and the others' are taken as they were without being made or compared.
+    ``print_appendix``: the editorial notes hold the print's list of changes (:func:`render_about`).
     """
     labels = edition.pages
     parallel = parallel or {}
@@ -433,8 +448,10 @@ def render_book(
             translations = tuple(english.get(statement_key(st)) for st in members)
             pages |= _remembered(
                 memo,
-                ("feature", key, look, fid, first, links, translations),
-                lambda f=feature, g=groups: _feature_pages(f, g, linker, edition, parallel, english, memo),  # type: ignore[misc]
+                ("feature", key, look, fid, first, links, translations, print_appendix),
+                lambda f=feature, g=groups: _feature_pages(  # type: ignore[misc]
+                    f, g, linker, edition, parallel, english, memo, print_appendix
+                ),
             )
         sectors = [group for groups in own.values() for group in groups]
         rest: tuple[Publication, ...] = ()  # each feature's own pages are among its pages
@@ -444,12 +461,12 @@ def render_book(
     pages[f"{GLOSSARY_DOC}.md"] = render_glossary(labels)
     pages[f"{ENGLISH_INDEX_DOC}.md"] = render_english_index(labels)
     if not features:
-        pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition)
+        pages[f"{ABOUT_DOC}.md"] = render_about(publication, edition, print_appendix=print_appendix)
         if publication.changes:
             audit = render_audit_pages(publication, edition, memo=memo)  # one feature's log: each page remembered
             pages |= {f"{name}.md": text for name, text in audit.items()}
     for feature in rest:
-        pages |= _feature_own_pages(feature, edition, memo)
+        pages |= _feature_own_pages(feature, edition, memo, print_appendix)
     return pages
 
 
@@ -461,10 +478,12 @@ def _feature_pages(
     parallel: Mapping[str, str],
     english: Mapping[str, Sequence[str]],
     memo: FileMemo[Any] | None,
+    print_appendix: bool = True,
 ) -> dict[str, str]:
     """The pages of one feature of a collection: its sectors and statements (``sectors``: the collection's, numbered
     through), its home, about and audit pages."""
-    return _sector_pages(sectors, linker, parallel, english, memo) | _feature_own_pages(feature, edition, memo)
+    own = _feature_own_pages(feature, edition, memo, print_appendix)
+    return _sector_pages(sectors, linker, parallel, english, memo) | own
 
 
 def _sector_pages(
@@ -489,14 +508,16 @@ def _sector_pages(
     return pages
 
 
-def _feature_own_pages(feature: Publication, edition: Edition, memo: FileMemo[Any] | None) -> dict[str, str]:
+def _feature_own_pages(
+    feature: Publication, edition: Edition, memo: FileMemo[Any] | None, print_appendix: bool = True
+) -> dict[str, str]:
     """A collection's feature's home, about and audit pages."""
     labels = edition.pages
     pages: dict[str, str] = {}
     fid = feature.statements[0].meta.feature if feature.statements else ""
     if fid:
         pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
-        pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid)
+        pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid, print_appendix)
         if feature.changes:
             audit = _remembered(
                 memo,
@@ -571,9 +592,14 @@ def editorial_note(publication: Publication, edition: Edition = HANT) -> list[st
     return paragraphs
 
 
-def render_about(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
+def render_about(
+    publication: Publication, edition: Edition = HANT, feature: str = "", print_appendix: bool = True
+) -> str:
     """The editorial note (關於本版): what was done to the text and, in print, a compact list of the changes of
-    word, form and dash; the site and the EPUB link to the audit page, which lists every change."""
+    word, form and dash; the site and the EPUB link to the audit page, which lists every change.
+
+    Without ``print_appendix`` the page has no print list at all (the site and the EPUB drop it: it was a megabyte of
+    every build's pages at 1,600 statements, read again whenever one change's context moved)."""
     words = edition.audit
     lines = [f"({page_label(feature, ABOUT_DOC)})=", f"# {words.about}", ""]
     for paragraph in editorial_note(publication, edition):
@@ -583,6 +609,8 @@ def render_about(publication: Publication, edition: Edition = HANT, feature: str
         return "\n".join(lines)
     link = f"[{escape(words.log.format(total=len(changes)))}]({page_link(audit_doc(feature), about_doc(feature))})"
     lines += ["````{only} html", "```{container} tekan-audit-link", link, "```", "````", ""]
+    if not print_appendix:
+        return "\n".join(lines)
     titles = {st.number: st for st in publication.statements}
     groups: dict[int, list[Change]] = {}
     for change in changes:

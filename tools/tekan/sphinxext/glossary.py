@@ -666,14 +666,28 @@ def remember_uses(
     return []
 
 
+def _backlinks_shown(uses: dict[str, tuple[int, str, list[str]]], limit: int) -> dict[str, object]:
+    """What the glossary's backlinks show of ``uses`` (:func:`fill_backlinks`): per term, its pages in order (number,
+    page, anchor), or past ``limit`` pages their number only; not the order in which a page first uses its terms."""
+    pages_of: dict[str, list[tuple[int, str, str]]] = {}
+    for doc, (order, anchor, terms) in uses.items():
+        for term_id in terms:
+            pages_of.setdefault(term_id, []).append((order, doc, anchor))
+    return {term: len(pages) if len(pages) > limit else sorted(pages) for term, pages in pages_of.items()}
+
+
 def glossary_needs_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The glossary, when a page's record of the terms it uses changed (a term used or no longer used, the page's
-    number or anchor): its backlinks are filled when it is written. Retitled pages rewrite every page
+    """The glossary, when its backlinks change: a term used or no longer used on a page, a page's number or anchor
+    (a page that uses the same terms in another order leaves them as they are). Retitled pages rewrite every page
     (``tekan.sphinxext.incremental``), and an edited glossary re-reads it."""
     before = getattr(env, "tekan_uses_before", None)
     if hasattr(env, "tekan_uses_before"):
         del env.tekan_uses_before
-    if GLOSSARY_DOC not in env.found_docs or before == env.domains["tekan"].uses:  # type: ignore[attr-defined]
+    uses = env.domains["tekan"].uses  # type: ignore[attr-defined]
+    if GLOSSARY_DOC not in env.found_docs or before == uses:
+        return []
+    limit = app.config.tekan_glossary_backlinks
+    if before is not None and _backlinks_shown(before, limit) == _backlinks_shown(uses, limit):
         return []
     return [GLOSSARY_DOC]
 

@@ -149,7 +149,11 @@ def generate_pages(app: Sphinx) -> None:
     # The pages rendered by an earlier build, valid for this code (the package's modules and data) and linker.
     page_key = code_digest((), package_code(), key)
     rendered: FileMemo[Any] = FileMemo(Path(app.doctreedir) / PAGE_MEMO_FILE, page_key, keep=4)
-    pages = book_pages(book, translations, memo, parallel_print=parallel_print, pages=rendered)
+    # The print's list of changes only where it is printed (``audit_for_the_format`` drops it from the others).
+    print_appendix = app.builder.format == "typst"
+    pages = book_pages(
+        book, translations, memo, parallel_print=parallel_print, pages=rendered, print_appendix=print_appendix
+    )
     changed = write_pages(pages, Path(app.srcdir))
     memo.save()
     rendered.save()
