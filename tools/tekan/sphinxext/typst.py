@@ -696,13 +696,33 @@ def resolve_book(builder: Builder, book: nodes.document, docname: str) -> None:
 def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed: list[str]) -> nodes.document:
     """``tree`` with every page its toctrees include put in their place (each as a ``start_of_file``), as Sphinx's
     ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is a fresh
-    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed."""
-    for toctree in list(tree.findall(addnodes.toctree)):
+    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed.
+
+    Each page is walked once, before the pages it includes are put in: for its toctrees and its own sections (each
+    marked with the page's name), not once for each and again with all it includes."""
+    _inline(builder, docname, tree, set(traversed))
+    return tree
+
+
+def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str]) -> list[nodes.section]:
+    """:func:`inline_pages` of one page; its own sections (not those of the pages it includes)."""
+    toctrees: list[addnodes.toctree] = []
+    sections: list[nodes.section] = []
+    stack = [tree]
+    while stack:  # (one walk of the page for both kinds: a toctree holds no section, nor a section a page)
+        node = stack.pop()
+        if isinstance(node, addnodes.toctree):
+            toctrees.append(node)
+        elif isinstance(node, nodes.section):
+            sections.append(node)
+        if isinstance(node, nodes.Element):
+            stack.extend(reversed(node.children))
+    for toctree in toctrees:
         included = []
         for name in map(str, toctree["includefiles"]):
             if name in traversed:
                 continue
-            traversed.append(name)
+            traversed.add(name)
             try:
                 page = builder.env.get_doctree(name)
             except Exception:  # as Sphinx's: a toctree entry that names no page is a warning, not a crash
@@ -714,15 +734,14 @@ def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed
                     subtype="not_readable",
                 )
                 continue
-            page = inline_pages(builder, name, page, traversed)
-            start = addnodes.start_of_file(docname=name)
-            start.children = page.children
-            for section in start.findall(nodes.section):
+            for section in _inline(builder, name, page, traversed):
                 if "docname" not in section:
                     section["docname"] = name
+            start = addnodes.start_of_file(docname=name)
+            start.children = page.children
             included.append(start)
         toctree.parent.replace(toctree, included)
-    return tree
+    return sections
 
 
 def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
