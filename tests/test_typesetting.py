@@ -170,3 +170,70 @@ def test_the_fonts_are_the_editions_faces_cut_to_the_books_characters(
 
 def test_no_fonts_are_cut_without_a_face_of_each_family(tmp_path: Path) -> None:
     assert ts.cut_fonts(("Noto Serif CJK TC", "No Such Family 7"), "標", tmp_path / "fonts") is None
+
+
+def _layout() -> ts.Layout:
+    return ts.Layout(
+        lang="zh",
+        region="tw",
+        script="hant",
+        serif="Noto Serif CJK TC",
+        sans="Noto Sans CJK TC",
+        other_serif="Noto Serif CJK SC",
+        title="標題",
+        author="作者",
+        subject="Title",
+        identifier="urn:tekan:test:zh-hant",
+        date="2021-09",
+        tag="zh-Hant",
+        publisher="中國質量報社",
+        rights="版權所有 © 2021 中國質量報社",
+    )
+
+
+def _finished_facts(path: Path) -> tuple[object, ...]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        meta = pdf.open_metadata()
+        fields = ("dc:language", "dc:identifier", "dc:publisher", "dc:date", "dc:rights", "dc:title")
+        return (str(pdf.Root.Lang), dict(pdf.Root.MarkInfo), [meta.get(name) for name in fields], len(pdf.pages))
+
+
+@pytest.mark.pdf
+def test_the_finished_pdf_keeps_the_compilers_bytes_and_adds_the_editions_metadata(tmp_path: Path) -> None:
+    """The finishing step appends the catalog and XMP packet it changes to the compiler's file (an incremental
+    update: the compiler's bytes are the finished file's start), and a reader finds the edition's language tag,
+    identifier, publisher, date and rights; a file whose cross-references are a stream (no classic table to follow)
+    is saved whole, with the same metadata."""
+    import pikepdf
+
+    source = tmp_path / "book.typ"
+    source.write_text(
+        '#set document(title: "標題")\n'
+        '#set text(lang: "zh", region: "tw", font: "Noto Serif CJK TC")\n質量強則國家強。\n',
+        encoding="utf-8",
+    )
+    compiled = tmp_path / "book.pdf"
+    assert ts.compile_pdf(source, compiled, 0) == []
+    written = compiled.read_bytes()
+    ts.finish_pdf(compiled, _layout())
+    finished = compiled.read_bytes()
+    assert finished.startswith(written) and len(finished) > len(written)
+    facts = _finished_facts(compiled)
+    expected_fields = [
+        {"zh-Hant"},
+        "urn:tekan:test:zh-hant",
+        {"中國質量報社"},
+        ["2021-09"],
+        "版權所有 © 2021 中國質量報社",
+    ]
+    assert facts[0] == "zh-Hant" and "/Suspects" not in facts[1] and facts[2][:5] == expected_fields
+    assert facts[2][5] == "標題" and facts[3] == 1
+    assert "質量強則國家強" in pdfreader.text(compiled)
+
+    streamed = tmp_path / "streamed.pdf"
+    with pikepdf.open(tmp_path / "book.pdf") as pdf:  # (already finished: its metadata are set again, the same)
+        pdf.save(streamed, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    ts.finish_pdf(streamed, _layout())
+    assert _finished_facts(streamed) == facts

@@ -573,7 +573,7 @@ class TypstBuilder(Builder):
         tree["docname"] = root
         book = inline_pages(self, root, tree, [root])
         book["docname"] = root
-        self.env.resolve_references(book, root, self)
+        resolve_book(self, book, root)
         for pending in list(book.findall(addnodes.pending_xref)):  # a reference to nothing: its text only
             pending.replace_self(pending.children)
         source = TypstTranslator(self, book).translate()
@@ -661,16 +661,68 @@ class TypstBuilder(Builder):
         return not problems
 
 
+#: Sphinx's post-transforms that act only on what the translator never prints: code blocks (highlighting, doctest
+#: flags), API descriptions (C/C++ aliases, signature fallbacks, their domain) and images (fetched, unpacked). Each
+#: walks the whole book to find none: about half of resolving the 1,600-statement collection's book (2 of 3.5 s).
+UNPRINTED_POST_TRANSFORMS = frozenset(
+    {
+        "sphinx.domains.c.AliasTransform",
+        "sphinx.domains.cpp.AliasTransform",
+        "sphinx.transforms.post_transforms.SigElementFallbackTransform",
+        "sphinx.transforms.post_transforms.PropagateDescDomain",
+        "sphinx.transforms.post_transforms.code.HighlightLanguageTransform",
+        "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
+        "sphinx.transforms.post_transforms.images.ImageDownloader",
+        "sphinx.transforms.post_transforms.images.DataURIExtractor",
+    }
+)
+
+
+def resolve_book(builder: Builder, book: nodes.document, docname: str) -> None:
+    """Sphinx's ``resolve_references`` of the assembled book (its post-transforms, then ``doctree-resolved``),
+    without the post-transforms of :data:`UNPRINTED_POST_TRANSFORMS`.
+
+    Sphinx has no public way to leave a post-transform out: its component registry's list (``registry.post_transforms``,
+    which ``get_post_transforms`` returns) is filtered while the book is resolved, and put back."""
+    registry = builder.app.registry
+    every = registry.post_transforms
+    registry.post_transforms = [t for t in every if f"{t.__module__}.{t.__qualname__}" not in UNPRINTED_POST_TRANSFORMS]
+    try:
+        builder.env.resolve_references(book, docname, builder)
+    finally:
+        registry.post_transforms = every
+
+
 def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed: list[str]) -> nodes.document:
     """``tree`` with every page its toctrees include put in their place (each as a ``start_of_file``), as Sphinx's
     ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is a fresh
-    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed."""
-    for toctree in list(tree.findall(addnodes.toctree)):
+    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed.
+
+    Each page is walked once, before the pages it includes are put in: for its toctrees and its own sections (each
+    marked with the page's name), not once for each and again with all it includes."""
+    _inline(builder, docname, tree, set(traversed))
+    return tree
+
+
+def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str]) -> list[nodes.section]:
+    """:func:`inline_pages` of one page; its own sections (not those of the pages it includes)."""
+    toctrees: list[addnodes.toctree] = []
+    sections: list[nodes.section] = []
+    stack = [tree]
+    while stack:  # (one walk of the page for both kinds: a toctree holds no section, nor a section a page)
+        node = stack.pop()
+        if isinstance(node, addnodes.toctree):
+            toctrees.append(node)
+        elif isinstance(node, nodes.section):
+            sections.append(node)
+        if isinstance(node, nodes.Element):
+            stack.extend(reversed(node.children))
+    for toctree in toctrees:
         included = []
         for name in map(str, toctree["includefiles"]):
             if name in traversed:
                 continue
-            traversed.append(name)
+            traversed.add(name)
             try:
                 page = builder.env.get_doctree(name)
             except Exception:  # as Sphinx's: a toctree entry that names no page is a warning, not a crash
@@ -682,15 +734,14 @@ def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed
                     subtype="not_readable",
                 )
                 continue
-            page = inline_pages(builder, name, page, traversed)
-            start = addnodes.start_of_file(docname=name)
-            start.children = page.children
-            for section in start.findall(nodes.section):
+            for section in _inline(builder, name, page, traversed):
                 if "docname" not in section:
                     section["docname"] = name
+            start = addnodes.start_of_file(docname=name)
+            start.children = page.children
             included.append(start)
         toctree.parent.replace(toctree, included)
-    return tree
+    return sections
 
 
 def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
