@@ -95,3 +95,20 @@ def test_a_words_head_costs_the_same_on_16_pages_as_on_16000() -> None:
     assert ranked(*join_entry(head, None))[:2] == [5, 9_000]  # the titles first, then the text by number
     ten, none = split_entry(join_entry(head, None)[0], {5, 9_000}, 16_000)  # a word on those ten pages only
     assert none is None and len(json.dumps(head)) <= len(json.dumps(ten)) + len(", 16000")  # and the count
+
+
+def test_shards_are_the_json_of_their_entries_and_released_terms_give_the_same_files() -> None:
+    rng = random.Random(16_000)
+    terms = {f"w{i}": sorted(rng.sample(range(400), rng.randint(1, 60))) for i in range(2_000)}
+    terms |= {"计量": [1, 2, 3], "質量": list(range(0, 400, 3))}
+    titles = {"w1": [7], "计量": [2], "標準": [9]}
+    kept = search_index(terms, titles, 400, head_bytes=500, tail_bytes=1_000)
+    for shards in (kept.heads, kept.tails):  # each shard is json.dumps of its entries, words sorted
+        for text in shards.shards.values():
+            entries = json.loads(text)
+            assert list(entries) == sorted(entries)
+            assert text == json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    released_terms, released_titles = {w: list(p) for w, p in terms.items()}, {w: list(p) for w, p in titles.items()}
+    released = search_index(released_terms, released_titles, 400, head_bytes=500, tail_bytes=1_000, release=True)
+    assert released == kept
+    assert not released_terms and not released_titles  # each word's pages dropped once encoded

@@ -498,7 +498,7 @@ def _build_steps(
     # side, one Sphinx process each, when there are cores for them and each Sphinx runs on one.
     groups = [[(n, step) for n, step in numbered if step[1] == script] for script in scripts]
     if len(groups) > 1 and args.jobs == "1" and _cores() > 1:
-        _side_by_side([functools.partial(_run_steps, group) for group in groups])
+        _side_by_side([functools.partial(_run_steps, group) for group in groups], _cores())
     else:
         _run_steps(numbered)
     if "html" in formats:
@@ -513,25 +513,30 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _side_by_side(work: Sequence[Callable[[Event], None]]) -> None:
-    """Run each of ``work`` in a thread of its own (each waits for its Sphinx processes); then raise the first
-    error, in the order given. Interrupted (Ctrl-C, SIGTERM: only this thread hears them), every child still running
-    is stopped and the event each work is given is set (it starts no further step); a child started in that instant
-    is stopped by its watchdog when tekan exits."""
+def _side_by_side(work: Sequence[Callable[[Event], None]], workers: int | None = None) -> None:
+    """Run ``work`` in threads of their own, at most ``workers`` at once (each waits for its Sphinx processes; a
+    thread that ends its work takes the next, in the order given); then raise the first error, in the order given.
+    Interrupted (Ctrl-C, SIGTERM: only this thread hears them), every child still running is stopped and the event
+    each work is given is set (it starts no further step, and no work not yet started starts); a child started in that
+    instant is stopped by its watchdog when tekan exits."""
+    import itertools
     import threading
 
     from .processes import stop_running
 
     errors: list[BaseException | None] = [None] * len(work)
     stopping = threading.Event()
+    following = itertools.count()  # the next work to start (next() on a count is atomic under the GIL)
 
-    def run(index: int) -> None:
-        try:
-            work[index](stopping)
-        except BaseException as exc:  # handed to the main thread
-            errors[index] = exc
+    def run() -> None:
+        while not stopping.is_set() and (index := next(following)) < len(work):
+            try:
+                work[index](stopping)
+            except BaseException as exc:  # handed to the main thread
+                errors[index] = exc
 
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(work))]
+    count = len(work) if workers is None else max(1, min(workers, len(work)))
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
     try:

@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 #: The pages a word's head holds: the first screen of results (``PAGE_SIZE`` in ``tekan-search.js``).
 HEAD_RESULTS = 10
@@ -143,10 +144,20 @@ def join_entry(head: Entry, tail: Entry | None) -> tuple[set[int], set[int]]:
 
 def write_shards(entries: Mapping[str, Entry], count: int) -> dict[int, str]:
     """Each of ``count`` shards' JSON text, its words sorted."""
-    grouped: dict[int, dict[str, Entry]] = {n: {} for n in range(count)}
+    return _join_shards({word: _dumps(value) for word, value in entries.items()}, count)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _join_shards(entries: Mapping[str, str], count: int) -> dict[int, str]:
+    """Each of ``count`` shards' JSON text from its entries' JSON texts (``{"word":entry,…}`` as :func:`json.dumps`
+    writes the shard's dict), its words sorted."""
+    grouped: dict[int, list[str]] = {n: [] for n in range(count)}
     for word in sorted(entries):
-        grouped[shard_of(word, count)][word] = entries[word]
-    return {n: json.dumps(words, ensure_ascii=False, separators=(",", ":")) for n, words in grouped.items()}
+        grouped[shard_of(word, count)].append(f"{_dumps(word)}:{entries[word]}")
+    return {n: "{" + ",".join(words) + "}" for n, words in grouped.items()}
 
 
 @dataclass(frozen=True)
@@ -165,23 +176,32 @@ def search_index(
     total: int,
     head_bytes: int = HEAD_BYTES,
     tail_bytes: int = TAIL_BYTES,
+    *,
+    release: bool = False,
 ) -> SearchIndex:
     """The heads and tails of already folded ``terms`` (word → pages whose text has it) and ``titleterms`` (whose
-    title has it); ``total`` is the number of pages."""
-    heads: dict[str, Entry] = {}
-    tails: dict[str, Entry] = {}
+    title has it); ``total`` is the number of pages. Each word's entries are kept as their JSON text, not as lists
+    (a site of 16,000 statements has tens of millions of postings); with ``release`` (``terms`` and ``titleterms``
+    dicts) each word's pages are dropped from them once encoded, so both forms are never whole at once."""
+    heads: dict[str, str] = {}
+    tails: dict[str, str] = {}
+    head_size = tail_size = 0
     for word in set(terms) | set(titleterms):
         text, title = set(terms.get(word, ())), set(titleterms.get(word, ()))
+        if release:
+            cast(dict[str, Any], terms).pop(word, None)
+            cast(dict[str, Any], titleterms).pop(word, None)
         if not text and not title:
             continue
-        heads[word], tail = split_entry(text, title, total)
+        head, tail = split_entry(text, title, total)
+        heads[word] = _dumps(head)
+        head_size += len(word) * 3 + len(heads[word]) + 4  # entry_size
         if tail is not None:
-            tails[word] = tail
-    head_size = sum(entry_size(word, value) for word, value in heads.items())
-    tail_size = sum(entry_size(word, value) for word, value in tails.items())
+            tails[word] = _dumps(tail)
+            tail_size += len(word) * 3 + len(tails[word]) + 4
     return SearchIndex(
-        ShardedIndex(write_shards(heads, shard_count(head_size, head_bytes))),
-        ShardedIndex(write_shards(tails, shard_count(tail_size, tail_bytes))),
+        ShardedIndex(_join_shards(heads, shard_count(head_size, head_bytes))),
+        ShardedIndex(_join_shards(tails, shard_count(tail_size, tail_bytes))),
         head_size,
         tail_size,
     )

@@ -15,6 +15,7 @@ Simplified) and ships a stemmer name that does not exist in JavaScript (sphinx#1
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -140,6 +141,8 @@ _INDEXING_CODE = ("sphinxext/search.py", "searching.py", "segmenting.py", "scrip
 #: Each word's toneless pinyin, kept in the user's cache folder (beside jieba's split dictionary) for every book:
 #: a build that meets no new word does not import pypinyin, whose dictionaries take 0.8 s of CPU to load.
 PINYIN_MEMO_FILE = "pinyin-memo.pickle"
+#: Between a text's index words in the memo (no index word holds it: words are Han, Latin or digits).
+_WORD_SEPARATOR = "\0"
 
 
 class SearchTekan(SearchLanguage):
@@ -166,7 +169,7 @@ class SearchTekan(SearchLanguage):
         finder = json.dumps([self.finder.keys, self.finder.words] if self.finder else [], sort_keys=True)
         memo = Path(options["memo"]) if options.get("memo") else None
         key = code_digest(_INDEXING_CODE, words, finder, versions(*SEGMENTING_PACKAGES))
-        self.memo: PartitionedMemo[list[str]] = PartitionedMemo(memo, key)
+        self.memo: PartitionedMemo[str] = PartitionedMemo(memo, key)
         if memo is not None:  # an earlier version's memo in one file
             for old in ("tekan-search-memo.pickle", "tekan-search-memo.pickle.new"):
                 memo.with_name(old).unlink(missing_ok=True)
@@ -185,7 +188,11 @@ class SearchTekan(SearchLanguage):
         self.stem = _Answers(self._remembered_stem).__getitem__  # type: ignore[method-assign,assignment]  # the same
 
     def split(self, input: str) -> list[str]:
-        return self.memo.get(input, self._index_words)
+        # The memo keeps a digest of the text and its words as one string (a build of 16,000 statements remembers
+        # every paragraph: as the texts and lists of words, hundreds of megabytes; as digests and strings, a tenth).
+        digest = hashlib.blake2b(input.encode(), digest_size=16).hexdigest()
+        words = self.memo.get(digest, lambda _: _WORD_SEPARATOR.join(self._index_words(input)))
+        return words.split(_WORD_SEPARATOR) if words else []
 
     def _index_words(self, text: str) -> list[str]:
         tokenizer = _tokenizer(self.words_file, _stamp(self.words_file))

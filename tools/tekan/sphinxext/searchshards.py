@@ -364,22 +364,37 @@ def write_search_files(app: Sphinx) -> None:
 
 
 def _write_all(index: _Index, session: _Session, folder: Path, fingerprint: str) -> None:
-    """Every search file from every page's record (a clean build, a changed list of pages)."""
-    records: dict[int, dict[str, Any] | None] = {}
-    for n, name in enumerate(index.docnames):
-        records[n] = _read_record(page_file(index.doctreedir, name))
-    terms: dict[str, set[int]] = {}
-    titleterms: dict[str, set[int]] = {}
+    """Every search file from every page's record (a clean build, a changed list of pages).
+
+    The records are read one page at a time (with its parallel pages): a page's file is written from its record
+    as its words are counted, so no more than one page's text is held (at 16,000 statements the records hold a
+    gigabyte as Python objects). Each word's pages are a list of numbers in increasing order (a list costs a
+    third of a set), dropped once the word's entries are encoded."""
+
+    def read(page: int) -> dict[str, Any] | None:
+        return _read_record(page_file(index.doctreedir, index.docnames[page]))
+
+    terms: dict[str, list[int]] = {}
+    titleterms: dict[str, list[int]] = {}
+    found: set[int] = set()
     for n in range(len(index.docnames)):
         if n in index.merged:
             continue
-        text, titles = index.words(n, records.get)
+        own = read(n)
+
+        def record(page: int, own: dict[str, Any] | None = own, n: int = n) -> dict[str, Any] | None:
+            return own if page == n else read(page)
+
+        text, titles = index.words(n, record)
         for word in text:
-            terms.setdefault(word, set()).add(n)
+            terms.setdefault(word, []).append(n)
         for word in titles:
-            titleterms.setdefault(word, set()).add(n)
+            titleterms.setdefault(word, []).append(n)
+        if text or titles:
+            found.add(n)
+            write_if_changed(folder / "pages" / f"{n}.json", index.page_json(n, own))
     total = len(index.docnames)
-    built = search_index(terms, titleterms, total)
+    built = search_index(terms, titleterms, total, release=True)
     for kind, shards in (("heads", built.heads), ("tails", built.tails)):
         for number, shard in shards.shards.items():
             write_if_changed(folder / kind / f"{number}.json", shard)
@@ -388,9 +403,6 @@ def _write_all(index: _Index, session: _Session, folder: Path, fingerprint: str)
                 stale.unlink()
     if (folder / "shards").is_dir():  # an earlier version's
         shutil.rmtree(folder / "shards")
-    found = set().union(*terms.values(), *titleterms.values())
-    for n in sorted(found):
-        write_if_changed(folder / "pages" / f"{n}.json", index.page_json(n, records[n]))
     for stale in (folder / "pages").glob("*.json"):
         if stale.stem.isdigit() and int(stale.stem) not in found:
             stale.unlink()
