@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +18,7 @@ from .glossary import book_glossary, load_glossary, protected_names, term_linker
 from .memo import EntryMemo, FileMemo
 from .metadata import load_publication, metadata_path
 from .model import Glossary, Publication, Translation
+from .processes import collector_paused
 from .rendering import render_book
 
 #: Lists the files the last generation wrote, so stale ones can be removed.
@@ -98,20 +97,6 @@ def translated_identity(publication: Publication) -> Identity:
     return replace(chinese, title=title, short_title=short, author=publisher, publisher=publisher, copyright=line)
 
 
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """No automatic garbage collection inside: loading and paging a book makes millions of objects (425,000 audit
-    records at 16,000 statements) and no cycles, and each full collection walked every one of them again (a third
-    of normalising's time). The collector runs again, as before, on leaving."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_book(
     seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None, normalise: bool = True
 ) -> Book:
@@ -120,7 +105,9 @@ def load_book(
     ``normalise`` corrects the seed's punctuation and mainland word forms (recorded for the audit page);
     ``False`` publishes the seed verbatim.
     """
-    with collection_paused():
+    # Loading and paging a book makes millions of objects (425,000 audit records at 16,000 statements) and no
+    # cycles: each full collection walked every one of them again (a third of normalising's time).
+    with collector_paused():
         return _load_book(seed, glossary_path, script, metadata, normalise)
 
 
@@ -294,8 +281,8 @@ def book_pages(
     there are no separate parallel pages (the parallel PDF of a Chinese edition). ``print_appendix``: the editorial
     notes hold the print's list of changes (a build for the site or the EPUB drops it: ``rendering.render_about``).
     """
-    with collection_paused():
-        return _book_pages(book, translations, memo, parallel_print, pages)
+    with collector_paused():
+        return _book_pages(book, translations, memo, parallel_print, pages, print_appendix)
 
 
 def _book_pages(
@@ -304,6 +291,7 @@ def _book_pages(
     memo: FileMemo[list[int]] | None,
     parallel_print: bool,
     pages: FileMemo[Any] | None,
+    print_appendix: bool,
 ) -> dict[str, str]:
     from dataclasses import replace
 
