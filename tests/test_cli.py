@@ -106,3 +106,15 @@ def test_the_editions_build_side_by_side_when_there_are_cores(
     assert most[0] == min(cores, 3)
     landing = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{folder}/' in landing for folder in ("zh-hant", "zh-hans", "en"))
+
+
+def test_a_build_of_one_edition_prints_only_its_steps(tmp_path: Path) -> None:
+    """What an editor reads of a clean build of one edition: its step and where it went, nothing printed by an
+    extension on import (sphinxext-opengraph's 「matplotlib is not installed, social cards will not be generated」
+    came through the modules tekan imports once for its forked builds)."""
+    import re
+
+    result = tekan("build", "html", "--script", "hant", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = (result.stdout + result.stderr).splitlines()
+    assert lines and all(re.match(r"\[\d+/\d+\] html \(zh-hant\) …$| +→ ", line) for line in lines), lines

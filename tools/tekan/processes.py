@@ -247,10 +247,14 @@ def forks_sphinx(command: Sequence[str]) -> bool:
 def preload_sphinx(builder: str = "") -> None:
     """Import what a Sphinx build with ``builder`` imports (once; each forked build finds it in memory)."""
     import importlib
+    import io
 
-    for name in (*SPHINX_MODULES, *BUILDER_MODULES.get(builder, ())):
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+    # Nothing an import prints reaches the editor (sphinxext-opengraph prints a line about matplotlib, for social
+    # cards Tekan does not make; tekan.sphinxext.sitemeta silences it where Sphinx imports it).
+    with contextlib.redirect_stdout(io.StringIO()):
+        for name in (*SPHINX_MODULES, *BUILDER_MODULES.get(builder, ())):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
 
 
 class ForkedSphinx:
