@@ -684,7 +684,7 @@ def resolve_book(builder: Builder, book: nodes.document, docname: str) -> None:
 
     Sphinx has no public way to leave a post-transform out: its component registry's list (``registry.post_transforms``,
     which ``get_post_transforms`` returns) is filtered while the book is resolved, and put back."""
-    registry = builder.app.registry
+    registry = builder.env._registry  # the registry resolve_references reads (``Builder.app`` is deprecated)
     every = registry.post_transforms
     registry.post_transforms = [t for t in every if f"{t.__module__}.{t.__qualname__}" not in UNPRINTED_POST_TRANSFORMS]
     try:
