@@ -221,10 +221,19 @@ def test_traditional_punctuation_is_full_width_and_never_squeezed(pdf_out: Path)
 
 
 def test_simplified_quotation_marks_are_full_width_chinese_marks(pdf_out: Path) -> None:
-    found = reader.glyphs(pdf(pdf_out, "hans"), list(range(6, 14)))
-    quotes = [g for g in found if g.char in "“”"]
-    assert len(quotes) > 10
-    assert all("CJKsc" in g.font and abs(g.width - g.size) < 0.05 for g in quotes), quotes[:3]
+    """Every “ ” beside a Chinese character is the CJK face's full-width mark: in the statements and in the glossary's
+    usage notes and sources (「这里的“质量”是广义的经济质量」 was set in Latin quotes)."""
+    path = pdf(pdf_out, "hans")
+    found = reader.glyphs(path, list(range(1, len(reader.page_labels(path)) + 1)))
+    han = re.compile(r"[\u3400-\u9fff]")
+    quotes = [
+        g
+        for before, g, after in zip(found, found[1:], found[2:], strict=False)
+        if g.char in "“”" and (han.match(before.char) or han.match(after.char))
+    ]
+    assert len(quotes) > 40
+    latin = [(g.page, g.char, g.font) for g in quotes if not ("CJKsc" in g.font and abs(g.width - g.size) < 0.05)]
+    assert latin == [], latin[:5]
 
 
 def test_cjk_latin_space_is_kept_after_a_linked_term(pdf_out: Path) -> None:

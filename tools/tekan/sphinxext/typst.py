@@ -343,9 +343,13 @@ class TypstTranslator(nodes.NodeVisitor):
         body = self.inline(node)
         if not body:
             return ""
-        # A glossary entry's labelled lines (usage, source, every declared field) are set unindented, as English.
-        if {"tekan-definition-en", "tekan-usage", "tekan-source", "tekan-field"} & classes or _language(node) == "en":
+        if "tekan-definition-en" in classes or _language(node) == "en":
             return f"#english-block[{body}]\n\n"
+        # A glossary entry's labelled lines (usage, source, every declared field) are set unindented, in the
+        # edition's language: a Chinese edition's are Chinese (「这里的“质量”」, full-width quotes), their English
+        # runs marked as the site marks them.
+        if {"tekan-usage", "tekan-source", "tekan-field"} & classes:
+            return f"#{'english-block' if self.edition.translated else 'field-block'}[{body}]\n\n"
         return body + "\n\n"
 
     def container(self, node: nodes.container) -> str:
