@@ -168,6 +168,36 @@ def test_english_edition_has_an_english_index_with_pages(pdf_out: Path) -> None:
 
 
 @pytest.mark.parametrize("script", EDITIONS)
+def test_an_index_has_one_line_pitch(pdf_out: Path, script: str) -> None:
+    """The index's lines are evenly spaced: an entry's second line no further from its first than the next entry
+    (with the body's Chinese leading, 「administration for market regulation / (AMR) 市場監管總局」 stood apart)."""
+    path = pdf(pdf_out, script)
+    book = load_book(SEED, GLOSSARY, script)
+    title = "Index of Chinese terms (by pinyin)" if script == "en" else book.edition.print.index
+    contents = [i for i, label in enumerate(reader.page_labels(path), start=1) if label and not label.isdigit()]
+    found = [line for line in reader.lines(path) if line.page not in contents]
+    start = heading_line(found, title)
+    pages = {line.page for line in found[start:]}
+    gaps = []
+    for page in pages:
+        for left in (True, False):  # the two columns, each top to bottom
+            column = sorted(
+                (
+                    line
+                    for line in found[start:]
+                    if line.page == page and 45 < line.y0 < 550 and (line.x0 < 200) == left
+                ),
+                key=lambda line: line.y1,
+            )
+            for upper, lower in pairwise(column):
+                heads = [line for line in (upper, lower) if re.fullmatch(r"[A-Z]|0–9|[^ ]*索引|Index.*", line.text)]
+                if not heads:  # not a letter's heading (the running head is above y0 45, the folio below 550)
+                    gaps.append(round(lower.y1 - upper.y1, 1))
+    assert len(gaps) > 40
+    assert max(gaps) - min(gaps) < 1.0, sorted(set(gaps))
+
+
+@pytest.mark.parametrize("script", EDITIONS)
 def test_index_pages_are_where_the_terms_are(pdf_out: Path, script: str) -> None:
     """Each page number of the pinyin index leads to a page that shows the term (its entry or a use)."""
     path = pdf(pdf_out, script)
