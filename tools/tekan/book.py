@@ -97,6 +97,9 @@ def translated_identity(publication: Publication) -> Identity:
     return replace(chinese, title=title, short_title=short, author=publisher, publisher=publisher, copyright=line)
 
 
+# Loading and paging a book make millions of objects (425,000 audit records at 16,000 statements) and no cycles:
+# each full collection walked every one of them again (a third of normalising's time).
+@collector_paused()
 def load_book(
     seed: Path, glossary_path: Path, script: str = "hant", metadata: Path | None = None, normalise: bool = True
 ) -> Book:
@@ -105,13 +108,6 @@ def load_book(
     ``normalise`` corrects the seed's punctuation and mainland word forms (recorded for the audit page);
     ``False`` publishes the seed verbatim.
     """
-    # Loading and paging a book makes millions of objects (425,000 audit records at 16,000 statements) and no
-    # cycles: each full collection walked every one of them again (a third of normalising's time).
-    with collector_paused():
-        return _load_book(seed, glossary_path, script, metadata, normalise)
-
-
-def _load_book(seed: Path, glossary_path: Path, script: str, metadata: Path | None, normalise: bool) -> Book:
     if script not in EDITIONS:
         raise TekanError(
             f"unknown edition {script!r}: use {' or '.join(map(repr, EDITIONS))}",
@@ -265,6 +261,7 @@ def _edition(
     return publication
 
 
+@collector_paused()
 def book_pages(
     book: Book,
     translations: Mapping[str, Translation] | None = None,
@@ -281,18 +278,6 @@ def book_pages(
     there are no separate parallel pages (the parallel PDF of a Chinese edition). ``print_appendix``: the editorial
     notes hold the print's list of changes (a build for the site or the EPUB drops it: ``rendering.render_about``).
     """
-    with collector_paused():
-        return _book_pages(book, translations, memo, parallel_print, pages, print_appendix)
-
-
-def _book_pages(
-    book: Book,
-    translations: Mapping[str, Translation] | None,
-    memo: FileMemo[list[int]] | None,
-    parallel_print: bool,
-    pages: FileMemo[Any] | None,
-    print_appendix: bool,
-) -> dict[str, str]:
     from dataclasses import replace
 
     from .translation import EnglishLinker

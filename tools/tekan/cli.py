@@ -283,7 +283,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the requested editions with Sphinx."""
+    """Build the requested editions with Sphinx (the garbage collector paused: :func:`processes.collector_paused`)."""
     from .processes import collector_paused
 
     with collector_paused():

@@ -102,7 +102,12 @@ Entry = list[list[int] | str | int]  # [text postings, title postings] (0 for no
 
 def entry_size(word: str, value: Entry) -> int:
     """A shard entry's share of the index's size, as the shard count is reckoned (Han characters as 3 bytes)."""
-    return len(word) * 3 + len(json.dumps(value, separators=(",", ":"))) + 4
+    return _encoded_size(word, _dumps(value))
+
+
+def _encoded_size(word: str, encoded: str) -> int:
+    """:func:`entry_size` of an entry already encoded as JSON."""
+    return len(word) * 3 + len(encoded) + 4
 
 
 def ranked(text: Iterable[int], title: Iterable[int]) -> list[int]:
@@ -195,10 +200,10 @@ def search_index(
             continue
         head, tail = split_entry(text, title, total)
         heads[word] = _dumps(head)
-        head_size += len(word) * 3 + len(heads[word]) + 4  # entry_size
+        head_size += _encoded_size(word, heads[word])
         if tail is not None:
             tails[word] = _dumps(tail)
-            tail_size += len(word) * 3 + len(tails[word]) + 4
+            tail_size += _encoded_size(word, tails[word])
     return SearchIndex(
         ShardedIndex(_join_shards(heads, shard_count(head_size, head_bytes))),
         ShardedIndex(_join_shards(tails, shard_count(tail_size, tail_bytes))),
