@@ -55,6 +55,9 @@ def test_page_names_and_romanised_names_come_from_pinyin(person: str, name: str,
         ("太鋼集團", "黨委書記", "enterprise"),
         ("科大訊飛", "董事長", "enterprise"),  # no telling suffix: the position decides
         ("某某协会", "会长", "other"),
+        # A ministry's department (司) and Taiwan's agencies: the position decides.
+        ("国家认证认可监督管理委员会认证监管司", "司长", "regulator"),
+        ("臺灣精密機械", "執行長", "enterprise"),
         ("", "", "other"),
     ],
 )

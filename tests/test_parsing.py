@@ -99,6 +99,12 @@ def test_split_byline(byline: str, expected) -> None:
         ("某精密儀器股份有限公司董事長兼總經理趙明", ("某精密儀器股份有限公司", "董事長兼總經理", "趙明")),
         ("某儀器有限公司董事長兼总经理赵明", ("某儀器有限公司", "董事長兼总经理", "赵明")),
         ("安徽省市場監管局黨組書記、局長韓永生", ("安徽省市場監管局", "黨組書記、局長", "韓永生")),
+        # Positions of ministries, Taiwan's companies and agencies, the press and academies.
+        ("國家認證認可監督管理委員會認證監管司司長張紅", ("國家認證認可監督管理委員會認證監管司", "司長", "張紅")),
+        ("臺灣某股份有限公司執行長林志明", ("臺灣某股份有限公司", "執行長", "林志明")),
+        ("經濟部標準檢驗局副署長陳六", ("經濟部標準檢驗局", "副署長", "陳六")),
+        ("中國計量報社社長李四", ("中國計量報社", "社長", "李四")),
+        ("中國工程院院士王五", ("中國工程院", "院士", "王五")),
     ],
 )
 def test_bylines_as_an_editor_would_split_them(byline: str, expected: tuple[str, str, str]) -> None:
@@ -121,6 +127,14 @@ def test_an_override_says_what_it_joined_to_and_spaces_are_no_error(tmp_path: Pa
 
 def test_extra_positions_come_from_data() -> None:
     assert split_byline("某研究所研究員張三", ["研究員"]) == ("某研究所", "研究員", "張三")
+
+
+def test_a_simplified_byline_with_a_ministry_position_is_split(tmp_path: Path) -> None:
+    seed = "标题\n正文。\n——国家认证认可监督管理委员会认证监管司司长张红\n《某报》\n"
+    publication, problems = parse_seed(seed, tmp_path / "s.txt")
+    a = publication.statements[0].attribution
+    assert (a.organisation, a.position, a.person) == ("国家认证认可监督管理委员会认证监管司", "司长", "张红")
+    assert not problems
 
 
 def test_unsplittable_byline_is_kept_whole_with_a_warning(tmp_path: Path) -> None:

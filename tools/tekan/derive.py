@@ -37,8 +37,14 @@ ORGANISATION_SUFFIXES: tuple[str, ...] = tuple(
     sorted({suffix for suffixes in SECTOR_SUFFIXES.values() for suffix in suffixes}, key=len, reverse=True)
 )
 SECTOR_POSITIONS: dict[str, tuple[str, ...]] = {
-    "enterprise": ("董事長", "董事长", "總經理", "总经理", "總裁", "总裁", "首席執行官", "首席执行官"),
-    "regulator": ("局長", "局长", "廳長", "厅长", "部長", "部长", "市長", "市长", "省長", "省长"),
+    "enterprise": (
+        *("董事長", "董事长", "總經理", "总经理", "總裁", "总裁", "首席執行官", "首席执行官"),
+        *("執行長", "执行长", "廠長", "厂长"),
+    ),
+    "regulator": (
+        *("局長", "局长", "廳長", "厅长", "部長", "部长", "市長", "市长", "省長", "省长"),
+        *("司長", "司长", "署長", "署长", "處長", "处长"),
+    ),
     "institution": ("院長", "院长", "所長", "所长", "站長", "站长", "校長", "校长"),
 }
 #: The id of the sector for statements no rule places.
