@@ -372,6 +372,19 @@ def test_the_collections_own_words_are_in_each_editions_script_and_its_publisher
     assert (who.author, who.copyright) == ("测试报社、标准报社", "2021 测试报社、标准报社")
 
 
+def test_the_english_brand_drops_the_papers_name_only_where_the_chinese_does() -> None:
+    """A feature's 「報·特刊」 is 「特刊」 in the site's brand, and its "Paper: Feature" is "Feature"; a collection's
+    「測試報特刊合集」 is whole, and so is its "Test News: special issues" (not "special issues")."""
+    from tekan.book import identity, translated_identity
+
+    book = load_book(COLLECTION / "collection.toml", COLLECTION / "terms.toml", "hant")
+    assert identity(book.publication).short_title == "測試報特刊合集"
+    assert translated_identity(book.publication).short_title == "Test News: special issues"
+    real = load_book(SEED, GLOSSARY, "hant").publication
+    assert identity(real).short_title == "中國質量（杭州）大會特刊"
+    assert translated_identity(real).short_title == "Special Issue for the China Quality (Hangzhou) Conference"
+
+
 def test_a_folder_with_a_collection_file_builds_and_checks_the_collection(tmp_path: Path) -> None:
     """A plain `tekan build` finds the one collection file beside several seeds; `tekan check FILE.toml` checks its
     features."""

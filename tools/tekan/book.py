@@ -93,7 +93,9 @@ def translated_identity(publication: Publication) -> Identity:
     publisher = meta.publisher_en or chinese.publisher
     year = meta.date[:4] if meta.date[:4].isdigit() else ""
     line = ", ".join(x for x in (year, publisher) if x)
-    short = title.partition(": ")[2] or title
+    # "Paper: Feature" loses the paper's name in the site's brand as "報·特刊" does; a title the Chinese edition
+    # keeps whole (a collection's 「臺灣品質報特刊合集」) stays whole in English too, not "Special Issues".
+    short = (title.partition(": ")[2] or title) if chinese.short_title != chinese.title else title
     return replace(chinese, title=title, short_title=short, author=publisher, publisher=publisher, copyright=line)
 
 
