@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
+import pytest
+
+from tekan.book import load_book
 from tekan.searching import chars_to_hans
 from tekan.searchshards import (
     HEAD_RESULTS,
@@ -20,6 +24,8 @@ from tekan.searchshards import (
     shard_of,
     split_entry,
 )
+
+from .conftest import GLOSSARY, SEED
 
 
 def test_fnv1a_is_the_published_function() -> None:
@@ -112,3 +118,22 @@ def test_shards_are_the_json_of_their_entries_and_released_terms_give_the_same_f
     released = search_index(released_terms, released_titles, 400, head_bytes=500, tail_bytes=1_000, release=True)
     assert released == kept
     assert not released_terms and not released_titles  # each word's pages dropped once encoded
+
+
+@pytest.mark.parametrize(("edition", "script"), [("zh-hant", "hant"), ("zh-hans", "hans")])
+def test_a_pages_text_keeps_apart_what_the_page_sets_apart(book_out: Path, edition: str, script: str) -> None:
+    """Excerpts are cut from each page's text (``_search/pages/``): a listing's headline and, on the next line, its
+    speaker, and a byline's position and name (a quarter-em apart on the page) are apart in it too, not run together
+    as 「…質量提升韓永生」 or 「黨組書記、局長韓永生」."""
+    records = [
+        json.loads(f.read_text(encoding="utf-8"))
+        for f in (book_out / "html" / edition / "_search" / "pages").glob("*.json")
+    ]
+    text = {record["n"]: record["x"] for record in records}
+    statements = load_book(SEED, GLOSSARY, script).publication.statements
+    assert len(statements) == 16
+    for statement in statements:
+        who = statement.attribution
+        assert f"{statement.headline}{who.person}" not in text["index"], statement.headline
+        assert f"{statement.headline} {who.person}" in text["index"], statement.headline
+        assert f"{who.position} {who.person}" in text[f"statements/{statement.meta.slug}"], who.raw

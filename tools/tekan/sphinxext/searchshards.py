@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,12 +84,31 @@ def _blocks(doctree: nodes.document) -> tuple[list[str], int]:
         while parent is not None and not isinstance(parent, nodes.TextElement):
             parent = parent.parent
         if parent is None:
-            text = "".join(t.astext() for t in element.findall(nodes.Text) if not _in_raw(t, element))
+            text = "".join(_plain_text(element))
             # The head: empty elements (a label's target), the first with text (the title), then the lead's.
             if head == len(blocks) and (not text.strip() or not "".join(blocks).strip() or _is_lead(element)):
                 head += 1
             blocks.append(text)
     return blocks, head
+
+
+#: What the page shows as a break that the text has no character for: a line break (MyST's hard break, raw) and
+#: the quarter-em before a byline's name (CSS): 「…生 王建國　北京市…院長」, 「…院長 王建國」, as printed.
+_LINE_BREAKS = frozenset({"<br />", "\\\\"})
+_SET_OFF = "tekan-person"
+
+
+def _plain_text(top: nodes.Element) -> Iterator[str]:
+    for text in top.findall(nodes.Text):
+        raw = _in_raw(text, top)
+        if raw is not None:
+            if raw.astext().strip() in _LINE_BREAKS:
+                yield " "
+            continue
+        parent = text.parent
+        if parent is not top and _SET_OFF in parent.get("classes", ()) and parent.index(text) == 0:
+            yield " "
+        yield text.astext()
 
 
 def _is_lead(element: nodes.Element) -> bool:
@@ -101,13 +120,14 @@ def _is_lead(element: nodes.Element) -> bool:
     return False
 
 
-def _in_raw(text: nodes.Text, top: nodes.Element) -> bool:
+def _in_raw(text: nodes.Text, top: nodes.Element) -> nodes.Element | None:
+    """The raw or comment element the text is in (below ``top``), if any."""
     node = text.parent
     while node is not None and node is not top:
         if isinstance(node, (nodes.raw, nodes.comment)):
-            return True
+            return node
         node = node.parent
-    return False
+    return None
 
 
 def _statement_of(docnames: list[str]) -> dict[int, int]:
