@@ -89,6 +89,7 @@ class _CharacterPath:
     phrases: Mapping[str, str]  # OpenCC's phrase table, as it loaded it
     occurs: re.Pattern[str]  # finds any of its phrases
     characters: Mapping[int, str]  # OpenCC's character table (code point → its first candidate, as OpenCC uses)
+    basic: list[int | str]  # the same for the Basic Multilingual Plane, by code point (itself where unmapped)
 
 
 @cache
@@ -106,14 +107,25 @@ def _character_path(config: str) -> _CharacterPath | None:
     if (max_chars, min_chars) != (1, 1) or any(opencc.split_chars_re.fullmatch(c) for c in characters):
         return None
     first = {ord(char): value.split(" ")[0] for char, value in characters.items()}  # OpenCC takes the first
-    return _CharacterPath(phrases, re.compile(_trie_pattern(phrases)), first)
+    basic: list[int | str] = list(range(_PLANE))
+    for code, value in first.items():
+        if code < _PLANE:
+            basic[code] = value
+    return _CharacterPath(phrases, re.compile(_trie_pattern(phrases)), first, basic)
+
+
+#: The code points of the Basic Multilingual Plane; a character past them is stored in 4 bytes.
+_PLANE = 0x10000
+_PAST_PLANE = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _opencc_convert(text: str, config: str) -> str:
     """Exactly ``OpenCC(config).convert(text)``, character by character where no phrase of OpenCC occurs."""
     path = _character_path(config)
     if path is not None and path.occurs.search(text) is None:
-        return text.translate(path.characters)
+        # A list is looked up in half the time of a dict (a character it does not map raises no KeyError); it
+        # holds the Basic Multilingual Plane only, so a text with a character past it takes the dict.
+        return text.translate(path.characters if _PAST_PLANE.search(text) else path.basic)
     return str(_opencc(config).convert(text))
 
 

@@ -166,6 +166,8 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
 
     def load_characters(self, chars: Iterable[str]) -> None:
         """Add the dictionary entries that start with any of ``chars``."""
+        if self._loaded.issuperset(chars):  # nearly every block once a book's first pages are cut: no set made
+            return
         for char in set(chars) - self._loaded:
             self._loaded.add(char)
             packed = self._table.get(char)
@@ -250,10 +252,11 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         first string that is neither a word nor a prefix of one, gets that far: it must find
         ``block[start : place + 1]``, and no entry is longer than ``longest``.
         """
-        pair = block[place - 1 : place + 1]
-        if not self.joinable(pair):
-            return True
-        if _LATIN.match(pair[0]) and _LATIN.match(pair[1]):
+        return not self.joinable(block[place - 1 : place + 1]) or self.unspanned_joinable(block, place)
+
+    def unspanned_joinable(self, block: str, place: int) -> bool:
+        """:meth:`unspanned` at a place between two characters that are :meth:`joinable` (known: not asked again)."""
+        if block[place - 1] in _LATIN_SET and block[place] in _LATIN_SET:
             return False
         get, size = self.FREQ.get, len(block)
         for start in range(place - 1, max(place - self.longest, -1), -1):
@@ -282,6 +285,7 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 #: What jieba joins when single (``jieba.re_eng``).
 _LATIN = re.compile("[a-zA-Z0-9]")
 _LATIN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_LATIN_SET = frozenset(_LATIN_CHARS)
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
@@ -320,7 +324,7 @@ class Cuts:
         pair = text[place - 1 : place + 1]
         # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
         # a boundary (LazyTokenizer.unspanned without the block).
-        if _INSIDE_BLOCK.fullmatch(pair) is None or not self._routes.tokenizer.joinable(pair):
+        if _INSIDE_BLOCK.fullmatch(pair) is None or not self._routes.joinable(pair):
             return True
         if self._blocks is None:
             spans = [block.span() for block in jieba.re_han_default.finditer(text)]
@@ -328,7 +332,7 @@ class Cuts:
         starts, ends = self._blocks
         block = bisect_right(starts, place) - 1  # the block that holds both characters
         start = starts[block]
-        return self._routes.cut(text[start : ends[block]], place - start)
+        return self._routes.cut(text[start : ends[block]], place - start, joinable=True)
 
     def _prepare(self) -> str:
         text = self._text
@@ -363,16 +367,28 @@ class Routes:
             self._tokenizer = loaded
         return self._tokenizer
 
-    def cut(self, block: str, place: int) -> bool:
-        """Whether jieba cuts ``block`` at ``place``."""
+    def joinable(self, pair: str) -> bool:
+        """:meth:`LazyTokenizer.joinable` of the tokenizer (made on first use)."""
+        tokenizer = self._tokenizer
+        if tokenizer is None:
+            tokenizer = self.tokenizer
+        return tokenizer.joinable(pair)
+
+    def cut(self, block: str, place: int, joinable: bool = False) -> bool:
+        """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
+        :meth:`LazyTokenizer.joinable` (not asked again)."""
         found = self._cuts.get(block)
+        tokenizer = self._tokenizer
+        if tokenizer is None:
+            tokenizer = self.tokenizer
         if found is None:
-            self.tokenizer.load_characters(block)
+            tokenizer.load_characters(block)
             found = self._cuts[block] = _LOADED
         if found is _LOADED:
-            if self.tokenizer.unspanned(block, place):  # most places a form starts or ends: no route needed
+            # Most places a form starts or ends: no route needed.
+            if tokenizer.unspanned_joinable(block, place) if joinable else tokenizer.unspanned(block, place):
                 return True
-            found = self._cuts[block] = frozenset(self.tokenizer.block_cuts(block))
+            found = self._cuts[block] = frozenset(tokenizer.block_cuts(block))
         return place in found
 
 
