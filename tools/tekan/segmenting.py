@@ -305,7 +305,7 @@ class Cuts:
     or else when jieba's route through the block cuts there (:meth:`LazyTokenizer.block_cuts`).
     """
 
-    __slots__ = ("_blocks", "_convert", "_routes", "_segmented", "_text")
+    __slots__ = ("_blocks", "_convert", "_pairs", "_routes", "_segmented", "_text")
 
     def __init__(self, text: str, convert: Callable[[str], str] | None, routes: Routes) -> None:
         self._text = text  # the text as given; converted (``convert``) when a place inside it is asked for
@@ -313,6 +313,7 @@ class Cuts:
         self._routes = routes
         self._segmented: str | None = None  # the text jieba cuts: converted, its characters' entries loaded
         self._blocks: tuple[list[int], list[int]] | None = None  # its blocks' starts and ends
+        self._pairs: tuple[dict[str, str], set[str]] | None = None  # Routes.pairs, once asked for
 
     def __contains__(self, place: object) -> bool:
         size = len(self._text)
@@ -324,7 +325,12 @@ class Cuts:
         pair = text[place - 1 : place + 1]
         # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
         # a boundary (LazyTokenizer.unspanned without the block).
-        if _INSIDE_BLOCK.fullmatch(pair) is None or not self._routes.joinable(pair):
+        if _INSIDE_BLOCK.fullmatch(pair) is None:
+            return True
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = self._routes.pairs()
+        if pair[1] not in pairs[0].get(pair[0], "") and pair not in pairs[1]:  # LazyTokenizer.joinable, inline
             return True
         if self._blocks is None:
             spans = [block.span() for block in jieba.re_han_default.finditer(text)]
@@ -367,12 +373,14 @@ class Routes:
             self._tokenizer = loaded
         return self._tokenizer
 
-    def joinable(self, pair: str) -> bool:
-        """:meth:`LazyTokenizer.joinable` of the tokenizer (made on first use)."""
-        tokenizer = self._tokenizer
-        if tokenizer is None:
-            tokenizer = self.tokenizer
-        return tokenizer.joinable(pair)
+    def pairs(self) -> tuple[dict[str, str], set[str]]:
+        """What :meth:`LazyTokenizer.joinable` looks in (the tokenizer made, its followers loaded): each character's
+        followers in the dictionary's entries, and the pairs of characters of the words added and of Latin letters
+        and digits (:class:`Cuts` looks in them itself, a call less per place)."""
+        tokenizer = self.tokenizer
+        if tokenizer._followers is None:
+            tokenizer._followers = load_followers(tokenizer._directory)
+        return tokenizer._followers, tokenizer._joined
 
     def cut(self, block: str, place: int, joinable: bool = False) -> bool:
         """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
