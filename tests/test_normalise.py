@@ -410,6 +410,12 @@ def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  
     again = pickle.loads(pickle.dumps(publication, pickle.HIGHEST_PROTOCOL))
     assert again == publication == copy.deepcopy(publication) and len(again.changes) > 100
     assert all(type(change) is Change for change in again.changes)
+    assert all(type(change) is Change for change in publication.changes)  # made with tuple.__new__: records still
+    from tekan.normalise import Edit
+
+    edits = Normaliser().normalise("“質量”,制造")[1]
+    assert [e.rule for e in edits] == ["quotes", "quotes", "punctuation", "word"]
+    assert all(type(edit) is Edit for edit in edits)
     assert again.changes[0].before == publication.changes[0].before
     unchanged = replace(publication, changes=())
     assert pickle.loads(pickle.dumps(unchanged, pickle.HIGHEST_PROTOCOL)) == unchanged
