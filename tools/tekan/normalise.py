@@ -155,6 +155,9 @@ class Normaliser:
 
     def correct_lookalikes(self, text: str) -> str:
         """``text`` with its look-alike misprints corrected (names included)."""
+        pattern = self._lookalikes.pattern
+        if pattern is None or pattern.search(text) is None:  # nearly every name: no edit to make or apply
+            return text
         return apply(text, self.lookalike_edits(text))
 
     def lookalike_edits(self, text: str) -> list[Edit]:
