@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -398,8 +399,8 @@ def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
 
 
 def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  # type: ignore[no-untyped-def]
-    """Memos pickle a long book's changes as plain tuples; unpickled they are Change records again, equal to the
-    originals (and so is the publication, copied or pickled)."""
+    """Memos pickle a long book's changes as ten columns; unpickled they are Change records again, equal to the
+    originals (and so is the publication, copied or pickled, and one without changes)."""
     import copy
     import pickle
 
@@ -409,4 +410,27 @@ def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  
     again = pickle.loads(pickle.dumps(publication, pickle.HIGHEST_PROTOCOL))
     assert again == publication == copy.deepcopy(publication) and len(again.changes) > 100
     assert all(type(change) is Change for change in again.changes)
+    assert all(type(change) is Change for change in publication.changes)  # made with tuple.__new__: records still
+    from tekan.normalise import Edit
+
+    edits = Normaliser().normalise("“質量”,制造")[1]
+    assert [e.rule for e in edits] == ["quotes", "quotes", "punctuation", "word"]
+    assert all(type(edit) is Edit for edit in edits)
     assert again.changes[0].before == publication.changes[0].before
+    unchanged = replace(publication, changes=())
+    assert pickle.loads(pickle.dumps(unchanged, pickle.HIGHEST_PROTOCOL)) == unchanged
+
+
+def test_the_contexts_of_a_text_s_edits_are_each_edit_s_context() -> None:
+    """The changes of a text take their context from one loop over its edits (no call per edit): the same as
+    ``_context`` of each, at the text's start and end, for edits of every length and a text shorter than the
+    context."""
+    from tekan.normalise import CONTEXT, Edit, _context, _contexts
+
+    text = "質量強則國家強,質量興則民族興。要用創新的思維"
+    edits = [Edit(start, text[start : start + length], "ＸＹ"[: length + 1], "word") for start in range(len(text))
+             for length in (0, 1, 2) if start + length <= len(text)]  # fmt: skip
+    assert _contexts(text, edits) == [_context(text, edit) for edit in edits]
+    short = "品,質"
+    assert len(short) < CONTEXT
+    assert _contexts(short, [Edit(1, ",", "，", "punctuation")]) == [("品,質", "品，質", 1, ",", "，", "punctuation")]

@@ -101,3 +101,47 @@ def test_an_audit_table_is_the_markdown_table_it_replaces() -> None:
     expected = docutils.core.publish_doctree("\n".join(markdown), parser=Parser(), settings_overrides=settings)[0]
     assert audit_table(rows).pformat() == expected.pformat()
     assert rows[2][1] == ["心懷", "「", "國之大者」"]
+
+
+def test_an_audit_row_is_the_data_line_of_its_cells_whatever_the_context() -> None:
+    """Each audit row is written from its parts (encoded once, inline): the same line as ``data_line`` of the place,
+    the two cells (``_table_cell``: no spaces at their ends) and the rule, for contexts with spaces at either end of
+    either cell, the characters JSON leaves alone but a data line escapes (U+0085, U+2028, U+2029), quotes and
+    backslashes, and changes of every length."""
+    from dataclasses import replace
+
+    from tekan.book import load_book
+    from tekan.editions import HANT
+    from tekan.model import Change
+    from tekan.rendering import _place, _table_cell, data_line, render_audit_pages
+
+    from .conftest import GLOSSARY, SEED
+
+    publication = load_book(SEED, GLOSSARY, "hant").publication
+    words = HANT.audit
+    cases = [
+        ("量強則國家強,質量興則民族", 6, ",", "，", "punctuation"),
+        ("心懷“國之大者” ", 2, "“", "「", "quotes"),
+        (" 開頭的空格,後", 5, ",", "，", "punctuation"),
+        ("　開頭的全形空格,後", 8, ",", "，", "punctuation"),
+        ("結尾\u2028的行,分隔", 6, ",", "，", "punctuation"),
+        ("段\u2029落\x85下,一", 5, ",", "，", "punctuation"),
+        ('引"號\\斜線,後', 6, ",", "，", "punctuation"),
+        ("推動制造業發展", 2, "制造", "製造", "word"),
+        ("2020-2025年", 4, "-", "–", "dash"),
+        ("關于", 0, "關于", "關於", "word"),
+        ("某, ", 1, ",", "", "punctuation"),  # a change to nothing, a space after it
+        ("某,", 1, ",", " ，", "punctuation"),  # a change that ends the cell with a space
+    ]
+    changes = []
+    for number, (before, start, old, new, rule) in enumerate(cases, start=1):
+        after = before[:start] + new + before[start + len(old) :]
+        changes.append(Change(number, 1, "paragraph", number, before, after, start, old, new, rule))
+    page = next(iter(render_audit_pages(replace(publication, changes=tuple(changes))).values()))
+    table = page.split("```{tekan-audit-table}\n", 1)[1].split("\n```", 1)[0].split("\n")[1:]
+    expected = [
+        data_line([_place(c, words), _table_cell(c.before, c.start, len(c.old)),  # type: ignore[list-item]
+                   _table_cell(c.after, c.start, len(c.new)), getattr(words, c.rule)])
+        for c in changes
+    ]  # fmt: skip
+    assert table == expected

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tekan.book import MANIFEST, write_pages
 
 
@@ -40,6 +42,47 @@ def test_stale_page_removal_never_leaves_the_output_folder(tmp_path: Path) -> No
     assert not (root / "statements" / "old.md").exists()  # a real stale page still goes
     assert changed == ["index.md", "statements/old.md"]
     assert (root / MANIFEST).read_text(encoding="utf-8") == "index.md\n"
+
+
+def test_pages_are_written_when_changed_and_only_pages_already_there_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_pages lists each folder once: a page not in it is written without being read first (16,000 new pages: as
+    many failed opens saved), a page there is compared and rewritten only when it changed; a folder that cannot be
+    listed has each of its pages read, as before."""
+    import os
+
+    root = tmp_path / "out"
+    (root / "statements").mkdir(parents=True)
+    (root / "statements" / "same.md").write_text("同", encoding="utf-8")
+    (root / "statements" / "edited.md").write_text("舊", encoding="utf-8")
+    (root / "index.md").write_text("首", encoding="utf-8")
+    before = (root / "statements" / "same.md").stat().st_mtime_ns
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def reading(self: Path) -> bytes:
+        if self.name != MANIFEST:
+            read.append(self.relative_to(root).as_posix())
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    pages = {
+        "index.md": "首",
+        "statements/same.md": "同",
+        "statements/edited.md": "新",
+        "statements/new.md": "新頁",
+        "sectors/new.md": "新部",
+    }
+    changed = write_pages(pages, root)
+    assert changed == ["sectors/new.md", "statements/edited.md", "statements/new.md"]
+    assert sorted(read) == ["index.md", "statements/edited.md", "statements/same.md"]
+    assert {name: (root / name).read_text(encoding="utf-8") for name in pages} == pages
+    assert (root / "statements" / "same.md").stat().st_mtime_ns == before
+    read.clear()
+    monkeypatch.setattr(os, "listdir", lambda folder: (_ for _ in ()).throw(PermissionError(folder)))
+    assert write_pages({**pages, "statements/newer.md": "更新"}, root) == ["statements/newer.md"]
+    assert sorted(read) == sorted([*pages, "statements/newer.md"])
 
 
 # --- long forms: the tries are built without recursion ------------------------------------------------

@@ -214,6 +214,10 @@ def test_the_character_path_converts_exactly_as_opencc() -> None:
     glossary = load_glossary(GLOSSARY)
     texts += [term.hant for term in glossary.terms] + [term.definition_zh for term in glossary.terms]
     texts += [f"前{phrase}後" for phrase in path.phrases]
+    # Characters past the Basic Multilingual Plane: those the table maps (𠁞 → 𠀾) and those it does not (𠮷).
+    astral = "".join(chr(code) for code in sorted(path.characters) if code >= 0x10000)
+    assert astral and "𠮷" not in astral
+    texts += [f"質量{char}檢測" for char in astral] + ["𠮷量"]
     pool = "".join(texts) + "乾著沈吒傢昇濛,，。 -"
     rng = random.Random(24)
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(5_000)]

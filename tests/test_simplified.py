@@ -156,3 +156,29 @@ def test_simplified_text_keeps_its_quotation_marks_in_every_simplified_edition(t
     statements = "".join(text for name, text in pages.items() if "/statements/" in name)
     assert "“基石”" in statements and "“眼睛”" in statements and "“质量”" in statements
     assert not any(mark in statements for mark in "「」『』")
+
+
+def test_a_long_seed_s_script_is_found_by_scanning_as_by_its_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``_LONG_TEXT`` characters a seed is scanned for each script's characters instead of making a set of its
+    characters: the same scripts, and a mixed long seed is refused at the same line and characters."""
+    from tekan import scripts
+
+    texts = [JIANTI, "質量強則國家強", "中文\n一二三", "", "ABC", JIANTI.replace("以标准引领", "以標準引領")]
+    texts += [chr(code) for code in (0x3400, 0x4E2D, 0x8CEA, 0x8D28, 0x9FFF, 0xF900, 0xFAFF, 0x20BB7)]
+
+    def found(text: str) -> str:
+        try:
+            return scripts.detect_script(text, tmp_path / "s.txt")
+        except TekanError as error:
+            return f"{error.location.line}: {error.message}"
+
+    short = [found(text) for text in texts]
+    monkeypatch.setattr(scripts, "_LONG_TEXT", 0)
+    assert [found(text) for text in texts] == short
+    assert short[:3] == ["hans", "hant", "hant"] and "mixes scripts" in short[5]
+    patterns = scripts._script_only_patterns()
+    for code in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00)):
+        char = chr(code)
+        assert {kind for kind, pattern in patterns.items() if pattern.fullmatch(char)} == {script_only(char)} - {""}

@@ -67,3 +67,36 @@ def test_a_key_given_twice_is_still_reported_at_its_line(tmp_path: Path) -> None
     with pytest.raises(TekanError) as caught:
         load_toml(path, Kind.metadata)
     assert caught.value.location.line == 6
+
+
+def test_forbidden_free_says_so_only_of_text_without_a_forbidden_character() -> None:
+    """``forbidden_free`` (two quick scans) is False for every character FORBIDDEN finds, in the Basic Multilingual
+    Plane and past it; True for text of the seed and other characters."""
+    from tekan.errors import FORBIDDEN
+    from tekan.tomlfile import forbidden_free
+
+    for code in range(0x110000):
+        char = chr(code)
+        if FORBIDDEN.search(char):
+            assert not forbidden_free(f"質量{char}"), hex(code)
+    text = (ROOT / "seeds" / "000_fbd3bd184db56f6a.txt").read_text(encoding="utf-8")
+    assert forbidden_free(text) and forbidden_free("\t\n 5G、“AI”·—") and not forbidden_free("𠮷")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'a = "x\\u0007y"',  # an escape: the character is not in the file as typed
+        'a = """x\x07y"""',
+        "a = '" + "長" * 301 + "'",  # longer than a value may be
+        'a = """' + "長" * 200 + "\\\n" + "長" * 200 + '"""',  # two lines joined
+        'a = ["' + "長" * 301 + '"]',
+    ],
+)
+def test_values_are_still_checked_where_a_line_does_not_bound_them(tmp_path: Path, value: str) -> None:
+    """Only a file without escapes or multi-line strings, whose lines are no longer than a value may be, and that
+    holds no forbidden character skips the look at each value: these are refused as before."""
+    path = tmp_path / "meta.toml"
+    path.write_text(f"[publication]\n{value}\n", encoding="utf-8")
+    with pytest.raises(TekanError):
+        load_toml(path, Kind.metadata)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -366,7 +367,21 @@ def _generated_file(root: Path, name: str) -> Path | None:
 
 def write_pages(pages: dict[str, str], root: Path) -> list[str]:
     """Write generated pages under ``root`` (only changed ones) and remove stale ones; return what changed."""
-    changed = [name for name, text in sorted(pages.items()) if write_if_changed(root / name, text)]
+    listed: dict[str, set[str] | None] = {}  # each folder's names, listed once: a page not there is not read first
+
+    def absent(name: str) -> bool:
+        folder, _, page = name.rpartition("/")
+        if folder not in listed:
+            try:
+                listed[folder] = set(os.listdir(root / folder))
+            except FileNotFoundError:  # a new folder: nothing to read
+                listed[folder] = set()
+            except OSError:  # a folder that cannot be listed: each page is read
+                listed[folder] = None
+        names = listed[folder]
+        return names is not None and page not in names
+
+    changed = [name for name, text in sorted(pages.items()) if write_if_changed(root / name, text, absent(name))]
     manifest = root / MANIFEST
     previous = manifest.read_text(encoding="utf-8").split("\n") if manifest.is_file() else []
     for name in previous:

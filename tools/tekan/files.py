@@ -12,14 +12,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` atomically unless the file already holds it; True when written."""
+def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
+    """Write ``text`` atomically unless the file already holds it; True when written. ``absent``: the caller knows
+    there is no such file (its folder was listed), so it is not read first."""
     data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if not absent:
+        try:
+            if path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
     try:
         fd, tmp = _staging(path)
     except FileNotFoundError:  # the folder is new (asking first cost a system call per file: 16,000 pages)

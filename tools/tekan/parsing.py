@@ -12,6 +12,7 @@ from .derive import ORGANISATION_SUFFIXES, page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, SeedConvention, Statement, StatementMeta
 from .scripts import detect_script
+from .tomlfile import forbidden_free
 
 #: A byline starts with a run of dashes: the em-dash pair of the press (——), box-drawing (──) and
 #: horizontal-bar look-alikes (one or more), or two or more full-width, ASCII or en dashes (－－, --, ––).
@@ -133,7 +134,7 @@ def default_slug(person: str, number: int) -> str:
 def check_characters(text: str, path: Path) -> list[Problem]:
     """Raise TekanError at the first forbidden character; warn about U+FFFD (text damaged earlier)."""
     problems: list[Problem] = []
-    if FORBIDDEN.search(text) is None and "\ufffd" not in text:  # the usual case: no line to look at
+    if "\ufffd" not in text and (forbidden_free(text) or FORBIDDEN.search(text) is None):  # no line to look at
         return problems
     for number, line in enumerate(text.split("\n"), start=1):
         bad = FORBIDDEN.search(line)

@@ -717,6 +717,7 @@ def _render_audit_page(
     # Each place's and each rule's cell, encoded once (an audit log of 16,000 statements has 425,000 rows).
     places: dict[tuple[str, int], str] = {}
     rules: dict[str, str] = {}
+    encode, spaces = _JSON_STRING, _CELL_SPACE_SET
     for statement_number, group in groups.items():
         statement = titles.get(statement_number)
         if statement is None:
@@ -726,19 +727,32 @@ def _render_audit_page(
             lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", head]
         for c in group:
-            key = (c.part, c.paragraph, c.before, c.after, c.start, len(c.old), len(c.new), c.rule)
+            _, _, part, paragraph, before, after, start, old, new, kind = c  # unpacked: no attribute look-ups
+            key = (part, paragraph, before, after, start, len(old), len(new), kind)
             row = rows.get(key)
             if row is None:
-                place = places.get((c.part, c.paragraph))
+                place = places.get((part, paragraph))
                 if place is None:
-                    place = places[c.part, c.paragraph] = _json_string(_place(c, words))
-                rule = rules.get(c.rule)
+                    place = places[part, paragraph] = _json_string(_place(c, words))
+                rule = rules.get(kind)
                 if rule is None:
-                    rule = rules[c.rule] = _json_string(getattr(words, c.rule))
-                before = _json_cell(c.before, c.start, len(c.old))
-                after = _json_cell(c.after, c.start, len(c.new))
+                    rule = rules[kind] = _json_string(getattr(words, kind))
                 # data_line([place, before cell, after cell, rule]): the same JSON, its parts encoded once.
-                row = rows[key] = f"[{place}, {before}, {after}, {rule}]"
+                if before[:1] in spaces or before[-1:] in spaces or after[:1] in spaces or after[-1:] in spaces:
+                    row = None
+                else:  # no spaces at either end of either cell (nearly every row): _json_cell's pieces, inline
+                    old_end, new_end = start + len(old), start + len(new)
+                    row = (
+                        f"[{place}, [{encode(before[:start])}, {encode(before[start:old_end])}, "
+                        f"{encode(before[old_end:])}], [{encode(after[:start])}, {encode(after[start:new_end])}, "
+                        f"{encode(after[new_end:])}], {rule}]"
+                    )
+                    if "\x85" in row or "\u2028" in row or "\u2029" in row:  # _json_string escapes these
+                        row = None
+                if row is None:
+                    cells = _json_cell(before, start, len(old)), _json_cell(after, start, len(new))
+                    row = f"[{place}, {cells[0]}, {cells[1]}, {rule}]"
+                rows[key] = row
             lines.append(row)
         lines += ["```", ""]
     return "\n".join(lines)

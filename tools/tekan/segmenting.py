@@ -166,6 +166,8 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
 
     def load_characters(self, chars: Iterable[str]) -> None:
         """Add the dictionary entries that start with any of ``chars``."""
+        if self._loaded.issuperset(chars):  # nearly every block once a book's first pages are cut: no set made
+            return
         for char in set(chars) - self._loaded:
             self._loaded.add(char)
             packed = self._table.get(char)
@@ -250,10 +252,11 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         first string that is neither a word nor a prefix of one, gets that far: it must find
         ``block[start : place + 1]``, and no entry is longer than ``longest``.
         """
-        pair = block[place - 1 : place + 1]
-        if not self.joinable(pair):
-            return True
-        if _LATIN.match(pair[0]) and _LATIN.match(pair[1]):
+        return not self.joinable(block[place - 1 : place + 1]) or self.unspanned_joinable(block, place)
+
+    def unspanned_joinable(self, block: str, place: int) -> bool:
+        """:meth:`unspanned` at a place between two characters that are :meth:`joinable` (known: not asked again)."""
+        if block[place - 1] in _LATIN_SET and block[place] in _LATIN_SET:
             return False
         get, size = self.FREQ.get, len(block)
         for start in range(place - 1, max(place - self.longest, -1), -1):
@@ -282,6 +285,7 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 #: What jieba joins when single (``jieba.re_eng``).
 _LATIN = re.compile("[a-zA-Z0-9]")
 _LATIN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_LATIN_SET = frozenset(_LATIN_CHARS)
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
@@ -301,7 +305,7 @@ class Cuts:
     or else when jieba's route through the block cuts there (:meth:`LazyTokenizer.block_cuts`).
     """
 
-    __slots__ = ("_blocks", "_convert", "_routes", "_segmented", "_text")
+    __slots__ = ("_blocks", "_convert", "_pairs", "_routes", "_segmented", "_text")
 
     def __init__(self, text: str, convert: Callable[[str], str] | None, routes: Routes) -> None:
         self._text = text  # the text as given; converted (``convert``) when a place inside it is asked for
@@ -309,6 +313,7 @@ class Cuts:
         self._routes = routes
         self._segmented: str | None = None  # the text jieba cuts: converted, its characters' entries loaded
         self._blocks: tuple[list[int], list[int]] | None = None  # its blocks' starts and ends
+        self._pairs: tuple[dict[str, str], set[str]] | None = None  # Routes.pairs, once asked for
 
     def __contains__(self, place: object) -> bool:
         size = len(self._text)
@@ -320,7 +325,12 @@ class Cuts:
         pair = text[place - 1 : place + 1]
         # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
         # a boundary (LazyTokenizer.unspanned without the block).
-        if _INSIDE_BLOCK.fullmatch(pair) is None or not self._routes.tokenizer.joinable(pair):
+        if _INSIDE_BLOCK.fullmatch(pair) is None:
+            return True
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = self._routes.pairs()
+        if pair[1] not in pairs[0].get(pair[0], "") and pair not in pairs[1]:  # LazyTokenizer.joinable, inline
             return True
         if self._blocks is None:
             spans = [block.span() for block in jieba.re_han_default.finditer(text)]
@@ -328,7 +338,7 @@ class Cuts:
         starts, ends = self._blocks
         block = bisect_right(starts, place) - 1  # the block that holds both characters
         start = starts[block]
-        return self._routes.cut(text[start : ends[block]], place - start)
+        return self._routes.cut(text[start : ends[block]], place - start, joinable=True)
 
     def _prepare(self) -> str:
         text = self._text
@@ -363,16 +373,30 @@ class Routes:
             self._tokenizer = loaded
         return self._tokenizer
 
-    def cut(self, block: str, place: int) -> bool:
-        """Whether jieba cuts ``block`` at ``place``."""
+    def pairs(self) -> tuple[dict[str, str], set[str]]:
+        """What :meth:`LazyTokenizer.joinable` looks in (the tokenizer made, its followers loaded): each character's
+        followers in the dictionary's entries, and the pairs of characters of the words added and of Latin letters
+        and digits (:class:`Cuts` looks in them itself, a call less per place)."""
+        tokenizer = self.tokenizer
+        if tokenizer._followers is None:
+            tokenizer._followers = load_followers(tokenizer._directory)
+        return tokenizer._followers, tokenizer._joined
+
+    def cut(self, block: str, place: int, joinable: bool = False) -> bool:
+        """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
+        :meth:`LazyTokenizer.joinable` (not asked again)."""
         found = self._cuts.get(block)
+        tokenizer = self._tokenizer
+        if tokenizer is None:
+            tokenizer = self.tokenizer
         if found is None:
-            self.tokenizer.load_characters(block)
+            tokenizer.load_characters(block)
             found = self._cuts[block] = _LOADED
         if found is _LOADED:
-            if self.tokenizer.unspanned(block, place):  # most places a form starts or ends: no route needed
+            # Most places a form starts or ends: no route needed.
+            if tokenizer.unspanned_joinable(block, place) if joinable else tokenizer.unspanned(block, place):
                 return True
-            found = self._cuts[block] = frozenset(self.tokenizer.block_cuts(block))
+            found = self._cuts[block] = frozenset(tokenizer.block_cuts(block))
         return place in found
 
 
