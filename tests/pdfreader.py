@@ -240,3 +240,34 @@ def page_labels(pdf: Path) -> list[str]:
 
     with pikepdf.open(pdf) as document:
         return [str(page.label) for page in document.pages]
+
+
+def typst_settles_within(folder: Path, layouts: int, main: str = "tekan.typ") -> bool:
+    """Whether Typst settles the pages of the book ``folder/main`` (a generated book: the layout's import and its
+    ``#show: book.with(…)`` on its first two lines) within ``layouts`` layouts of it.
+
+    Typst lays a book out again while what the layout reads of itself (page numbers, running heads, a link's
+    target) changes, five times at most, then warns that it did not converge. The book is compiled with
+    ``5 - layouts`` layouts put before it, each of a marker alone, the book's own first one waiting for the last
+    of them: it converges only if its own layouts are no more than ``layouts``. The faces are the folder's
+    ``fonts`` when it has them (as the builder compiles), else the system's."""
+    import typst
+
+    head, show, rest = (folder / main).read_text(encoding="utf-8").split("\n", 2)
+    waits = [
+        f"#show: body => context {{ [#metadata(none)<{mark}>]; if query(<{mark}>).len() > 0 {{ body }} }}"
+        for mark in (f"tekan-wait-{n}" for n in range(5 - layouts))
+    ]
+    probe = folder / f".settles-{layouts}.typ"
+    probe.write_text("\n".join([head, show, *waits, rest]), encoding="utf-8")
+    fonts = folder / "fonts"
+    try:
+        _, warnings = typst.compile_with_warnings(
+            str(probe),
+            root=str(folder),
+            font_paths=[str(fonts)] if fonts.is_dir() else [],
+            ignore_system_fonts=fonts.is_dir(),
+        )
+    finally:
+        probe.unlink()
+    return not any("did not converge" in str(warning) for warning in warnings)

@@ -320,6 +320,18 @@ def test_tagged_with_the_edition_language_headings_lists_and_links(pdf_out: Path
 
 
 @pytest.mark.parametrize("script", EDITIONS)
+def test_typst_settles_the_pages_in_three_layouts(pdf_out: Path, script: str, tmp_path: Path) -> None:
+    """Typst's first layout of the book sets every linked word (a link to a label it does not know yet is set as
+    its words, not as nothing), and the running heads read the pages Typst has just laid out (not a table of them
+    written into the book, which is read a layout later): the pages settle in three layouts, the third only for
+    what the first could not know (the indexes' page numbers, which lengthen the index). Four before."""
+    import shutil
+
+    folder = shutil.copytree(pdf_out / ".work" / EDITIONS[script] / "typst", tmp_path / "typst")
+    assert reader.typst_settles_within(folder, 3)
+
+
+@pytest.mark.parametrize("script", EDITIONS)
 def test_metadata_page_size_and_labels(pdf_out: Path, script: str) -> None:
     path = pdf(pdf_out, script)
     info = reader.info(path)

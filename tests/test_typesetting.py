@@ -237,3 +237,35 @@ def test_the_finished_pdf_keeps_the_compilers_bytes_and_adds_the_editions_metada
         pdf.save(streamed, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     ts.finish_pdf(streamed, _layout())
     assert _finished_facts(streamed) == facts
+
+
+@pytest.mark.pdf
+def test_a_long_contents_is_laid_out_whole_in_typsts_first_layout(tmp_path: Path) -> None:
+    """Contents of three pages and more (a collection's): Typst's first layout knows no heading for the outline to
+    list, and sets the same lines from the builder's list of them (``entries``), so the body starts there on the page
+    it starts on in the book, and the pages settle in two layouts. With the outline alone the first layout's
+    contents were one page, every later page of that layout one or more pages early: a layout more, in which every
+    paragraph with a link (whose text names its target's page) was laid out again."""
+    (tmp_path / "tekanbook.typ").write_text(ts.TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ts.EDITION).write_text(_layout().settings(), encoding="utf-8")
+    chapters = [f"第{n}篇：{'質量強則國家強' * (1 + n % 3)}" for n in range(1, 121)]
+    entries = [(1, ts.text("第一部"))] + [(2, ts.text(title)) for title in chapters]
+    body = [f"#part([{ts.text('第一部')}], plain: {ts.string('第一部')}, index: 1)"]
+    for index, title in enumerate(chapters, start=2):
+        body.append(f"#chapter([{ts.text(title)}], plain: {ts.string(title)}, index: {index})")
+        body.append(ts.text("質量是人類生產生活的重要保障。" * 12))
+    rows = "".join(f"({level}, [{markup}]), " for level, markup in entries)
+    source = [
+        '#import "tekanbook.typ": *',
+        f"#show: book.with({_layout().arguments()})",
+        f"#contents({ts.string('目錄')}, entries: ({rows}))",
+        "#body-matter()",
+        "#set page(..body-page)",
+        *body,
+    ]
+    (tmp_path / "tekan.typ").write_text("\n\n".join(source) + "\n", encoding="utf-8")
+    assert ts.compile_pdf(tmp_path / "tekan.typ", tmp_path / "tekan.pdf", 0) == []
+    contents = pdfreader.text(tmp_path / "tekan.pdf").split("\f")
+    roman = [page for page in contents if re.search(r"^\s*(iii|iv|v)\s*$", page, re.MULTILINE)]
+    assert roman, "the contents are shorter than three pages: the test proves nothing"
+    assert pdfreader.typst_settles_within(tmp_path, 2)

@@ -87,6 +87,8 @@ class TypstTranslator(nodes.NodeVisitor):
         self.appendix_open = False
         self.sector_opened = False  # a sector heading was just set: its first statement follows on the same page
         self.unhyphenated = False  # English set here is never hyphenated (a glossary headword line)
+        self.heads = 0  # parts and chapters written so far: each one's `index`, its running-head marker's number
+        self.contents: list[tuple[int, str]] = []  # the headings in the contents: (level, title markup)
         self._collect(document)
 
     # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
@@ -119,13 +121,13 @@ class TypstTranslator(nodes.NodeVisitor):
     def translate(self) -> str:
         """The Typst source of the book: the layout's call, title pages, contents, body, back matter, indexes."""
         lines = ['#import "tekanbook.typ": *', f"#show: book.with({self.builder.layout().arguments()})", ""]
-        lines += self.front_matter()
-        lines += ["#body-matter()", "#set page(..body-page)", ""]
+        body = ["#body-matter()", "#set page(..body-page)", ""]
         # Of the home page only what its toctree includes: its own text is the title page and the contents.
-        lines += [self.block(page) for page in _files_below(self.document)]
+        body += [self.block(page) for page in _files_below(self.document)]
         if self.appendix_open:
-            lines.append(self.indexes())
-        return "\n".join(lines) + "\n"
+            body.append(self.indexes())
+        lines += self.front_matter()  # (after the body: the contents list its headings)
+        return "\n".join(lines + body) + "\n"
 
     def front_matter(self) -> list[str]:
         meta = self.book.publication.meta
@@ -164,9 +166,14 @@ class TypstTranslator(nodes.NodeVisitor):
         return [
             f"#title-page({self.named(title_page)})",
             f"#colophon({self.named(colophon)})",
-            f"#contents({ts.string(edition.pages.contents)})",
+            f"#contents({ts.string(edition.pages.contents)}, entries: {self.contents_entries()})",
             "",
         ]
+
+    def contents_entries(self) -> str:
+        """The headings of the contents as a Typst array of (level, title) (for its first layout: see ``contents``)."""
+        rows = "".join(f"({level}, [{markup}]), " for level, markup in self.contents)
+        return f"({rows})" if rows else "()"
 
     @staticmethod
     def named(arguments: dict[str, str]) -> str:
@@ -234,7 +241,8 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def appendix(self) -> str:
         words = self.edition.print
-        return f"#part([{ts.text(words.appendix)}], plain: {ts.string(words.appendix)})\n\n"
+        title = ts.text(words.appendix)
+        return f"#part([{title}], plain: {ts.string(words.appendix)}, {self.head_index(1, title)})\n\n"
 
     def feature(self, node: addnodes.start_of_file) -> str:
         """A feature of a collection: a part page (title, English title, masthead and date), then its sectors."""
@@ -252,7 +260,8 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def _part_call(self, title: nodes.Node | None, english: nodes.Node | None, plain: str, numbered: bool) -> str:
         label = ts.label(self.docname)
-        arguments = [f"[{self.inline(title) if title else ''}]", f"plain: {ts.string(plain)}"]
+        markup = self.inline(title) if title else ""
+        arguments = [f"[{markup}]", f"plain: {ts.string(plain)}"]
         if english is not None:
             arguments.append(f"english: [{self.english_or_chinese(english)}]")
         if numbered:
@@ -260,7 +269,17 @@ class TypstTranslator(nodes.NodeVisitor):
             words = self.edition.print
             number = f"{words.part_before}{self._number(self.part_number)}{words.part_after}"
             arguments.append(f"number: [{ts.text(number)}]")
+        arguments.append(self.head_index(1, markup))
         return f"#part({', '.join(arguments)})\n#metadata(none)<{label}>\n\n"
+
+    def head_index(self, level: int, markup: str) -> str:
+        """The ``index`` argument of the next part or chapter (of heading ``level``, titled ``markup``): its number
+        in the book's order, from 1 (the layout finds a page's running-head markers by it); noted for the contents
+        when they list it (parts and level 2, as ``contents`` in the layout)."""
+        self.heads += 1
+        if level <= 2:
+            self.contents.append((level, markup))
+        return f"index: {self.heads}"
 
     def _number(self, n: int) -> str:
         if self.edition.translated:
@@ -297,7 +316,8 @@ class TypstTranslator(nodes.NodeVisitor):
         labels = "".join(f"#metadata(none)<{ts.label(doc, i)}>" for i in node["ids"])
         if is_top and doc in self.sector_docs:
             if self.book.features:  # a sector inside a feature: a heading on a new page, its first statement under it
-                head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}"
+                markup = self.inline(title) if title else ""
+                head = f"#chapter([{markup}], plain: {ts.string(plain)}, {self.head_index(2, markup)}"
                 if second is not None:
                     head += f", english: [{self.english_or_chinese(second)}]"
                 head += ")\n"
@@ -308,7 +328,8 @@ class TypstTranslator(nodes.NodeVisitor):
             level = 3 if self.book.features and doc in self.statement_docs else 2
             new_page = "false" if self.sector_opened else "true"
             self.sector_opened = False
-            head = f"#chapter([{self.inline(title) if title else ''}], plain: {ts.string(plain)}, level: {level}"
+            markup = self.inline(title) if title else ""
+            head = f"#chapter([{markup}], plain: {ts.string(plain)}, level: {level}, {self.head_index(level, markup)}"
             head += f", new-page: {new_page}"
             if second is not None:
                 head += f", english: [{self.english_or_chinese(second)}]"
@@ -454,7 +475,8 @@ class TypstTranslator(nodes.NodeVisitor):
         rows = ",\n".join(f"({ts.string(i)}, [{head}], {ts.string(letter)})" for i, head, letter in entries)
         label = f"#metadata(none)<{ts.label(label_doc)}>" if label_doc else ""
         entries_array = f"(\n{rows},\n)" if rows else "()"  # a book that uses no glossary term: an empty index
-        return f"#chapter([{ts.text(title)}], plain: {ts.string(title)})\n{label}\n#book-index({entries_array})\n\n"
+        head = f"#chapter([{ts.text(title)}], plain: {ts.string(title)}, {self.head_index(2, ts.text(title))})"
+        return f"{head}\n{label}\n#book-index({entries_array})\n\n"
 
     def indexes(self) -> str:
         """The indexes at the end of the book: pinyin (Chinese headwords); in the English edition, English first."""
@@ -540,7 +562,7 @@ class TypstTranslator(nodes.NodeVisitor):
             if anchor.startswith("term-") and term_id in self.terms and self.docname in self.statement_docs:
                 mark = f"#mark({ts.string(term_id)})"
             if target in self.labels:
-                function = "term" if anchor.startswith("term-") else "link"
+                function = "term" if anchor.startswith("term-") else "xref"
                 return f"{mark}#{function}(<{target}>)[{body}]"
             return mark + body
         if uri.startswith(("http://", "https://", "mailto:")):
