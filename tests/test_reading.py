@@ -172,3 +172,80 @@ def test_no_record_is_made_that_no_handler_writes_and_warnings_still_are(app) ->
     assert not logger.isEnabledFor(logging.DEBUG)
     sphinx_logging.getLogger("tekan.test").warning("a warning", type="tekan", subtype="test")
     assert "a warning" in app.warning.getvalue()
+
+
+# --- walks --------------------------------------------------------------------------------------------------
+
+
+def _tree() -> nodes.document:
+    settings = get_default_settings(Parser)
+    document = new_document("page.md", settings=settings)
+    for number in range(3):
+        section = nodes.section(ids=[f"s{number}"])
+        section += nodes.title("", f"標題{number}")
+        for inner in range(3):
+            paragraph = nodes.paragraph("", f"文{number}{inner}")
+            paragraph += nodes.reference("", "", nodes.inline("", "連"), refuri="x")
+            paragraph += nodes.emphasis("", "", nodes.strong("", "粗"))
+            section += paragraph
+        section += nodes.bullet_list("", nodes.list_item("", nodes.paragraph("", "項")), nodes.list_item())
+        document += section
+    return document
+
+
+def _replace(node: nodes.Node) -> None:
+    if isinstance(node, nodes.Element):
+        node.replace_self(nodes.emphasis("", "新", nodes.strong("", "換")))
+
+
+def _remove_next_sibling(node: nodes.Node) -> None:
+    following = node.parent.index(node) + 1 if node.parent else 0
+    if node.parent and following < len(node.parent):
+        node.parent.remove(node.parent[following])
+
+
+def _append_child(node: nodes.Node) -> None:
+    if isinstance(node, nodes.Element) and len(node) < 3:
+        node += nodes.strong("", "加")
+
+
+def _empty(node: nodes.Node) -> None:
+    if isinstance(node, nodes.Element):
+        node.children = [nodes.Text("空")]
+
+
+def _insert_sibling(node: nodes.Node) -> None:
+    if node.parent:
+        node.parent.insert(node.parent.index(node) + 1, nodes.emphasis("", "旁", nodes.strong("", "加")))
+
+
+@pytest.mark.parametrize("change", [None, _replace, _remove_next_sibling, _append_child, _empty, _insert_sibling])
+@pytest.mark.parametrize("condition", [None, nodes.Element, nodes.strong, nodes.paragraph, nodes.Text, nodes.document])
+def test_the_walks_meet_the_nodes_docutils_meets_even_as_the_tree_changes(condition: Any, change: Any) -> None:
+    """One generator for the whole walk meets the same nodes in the same order as docutils' nested generators, on
+    a tree changed at each node it yields (replaced, its next sibling removed, a child added, its children
+    replaced, a sibling inserted: what transforms do while they walk)."""
+    fast, superfast = reading.DOCUTILS_WALKS
+    assert fast is not reading.fast_findall and superfast is not reading.superfast_findall
+    traces = []
+    for walk in ((fast, superfast), (reading.fast_findall, reading.superfast_findall)):
+        tree, met = _tree(), []
+        found = walk[1](tree) if condition is None else walk[0](tree, condition)
+        for count, node in enumerate(found):
+            met.append(f"{type(node).__name__}:{node.astext()[:4]}")
+            if change is not None and count % 3 == 1 and not isinstance(node, nodes.document):
+                change(node)
+            if count == 300:  # a change that adds what the walk meets next never ends: compare the first 300
+                break
+        traces.append((met, tree.pformat()))
+    assert traces[0] == traces[1]
+    assert len(traces[0][0]) > (0 if condition is nodes.document else 1)
+
+
+@pytest.mark.sphinx("html", testroot="book")
+def test_sphinx_walks_pages_without_nested_generators(app) -> None:  # type: ignore[no-untyped-def]
+    assert nodes.Node._fast_findall is reading.fast_findall
+    assert nodes.Node._superfast_findall is reading.superfast_findall
+    page = _tree()
+    assert list(page.findall(nodes.strong)) == list(reading.DOCUTILS_WALKS[0](page, nodes.strong))
+    assert list(page.findall()) == list(reading.DOCUTILS_WALKS[1](page))
