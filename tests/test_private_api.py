@@ -276,3 +276,78 @@ def test_myst_reads_front_matter_with_yaml_safe_load() -> None:
     assert "yaml.safe_load(" in inspect.getsource(main.read_topmatter)
     assert "yaml.safe_load(token.content)" in inspect.getsource(base.DocutilsRenderer.render_front_matter)
     assert base.yaml.safe_load is __import__("yaml").safe_load  # the module, not a name imported from it
+
+
+def test_myst_makes_a_markdown_parser_for_every_page_from_settings_without_html_meta() -> None:
+    """``tekan.sphinxext.reading`` replaces ``create_md_parser`` where MyST's Sphinx parser looks it up (a module
+    global, called once a page) with one that keeps the parser for settings equal but for ``html_meta``, which the
+    parser does not read (its renderer reads the page's settings from the ``myst_config`` option, set for each
+    page). Retired when MyST keeps its parser between documents (executablebooks/MyST-Parser, to propose)."""
+    from myst_parser.mdit_to_docutils import base
+    from myst_parser.parsers import mdit, sphinx_
+
+    parse = inspect.getsource(sphinx_.MystParser.parse)
+    assert "create_md_parser(config, SphinxRenderer)" in parse and 'parser.options["document"] = document' in parse
+    assert "create_md_parser" in sphinx_.MystParser.parse.__code__.co_names  # a global, looked up at each call
+    creation = inspect.getsource(mdit.create_md_parser)
+    assert "html_meta" not in creation and '"myst_config": config' in creation
+    assert 'options["myst_config"]' in inspect.getsource(base.DocutilsRenderer.setup_render)
+
+
+def test_sphinx_keeps_its_transforms_in_a_list_and_walks_every_node_in_four() -> None:
+    """``tekan.sphinxext.reading`` swaps four of Sphinx's transforms in ``app.registry.transforms`` for subclasses
+    that look for the nodes they act on first (their ``apply`` checked here), and repeats the second half of
+    docutils' ``DanglingReferences.apply`` (the report of unreferenced targets). Retired by docutils or Sphinx
+    finding these nodes by class (sphinx-doc/sphinx, to propose)."""
+    from docutils.transforms.references import DanglingReferences, DanglingReferencesVisitor
+    from sphinx.builders.latex.transforms import FootnoteDocnameUpdater
+    from sphinx.registry import SphinxComponentRegistry
+    from sphinx.transforms.i18n import RemoveTranslatableInline, TranslationProgressTotaliser
+    from sphinx.transforms.references import SphinxDanglingReferences
+
+    assert "return self.transforms" in inspect.getsource(SphinxComponentRegistry.get_transforms)
+    assert "self.transforms.append(transform)" in inspect.getsource(SphinxComponentRegistry.add_transform)
+    assert "NodeMatcher(nodes.Element, translated=Any)" in inspect.getsource(TranslationProgressTotaliser.apply)
+    assert "NodeMatcher(nodes.inline, translatable=Any)" in inspect.getsource(RemoveTranslatableInline.apply)
+    assert "NodeMatcher(*self.TARGET_NODES)" in inspect.getsource(FootnoteDocnameUpdater.apply)
+    assert "super().apply()" in inspect.getsource(SphinxDanglingReferences.apply)
+    visits = {name for name in vars(DanglingReferencesVisitor) if name.startswith("visit_")}
+    assert visits == {"visit_reference", "visit_footnote_reference", "visit_citation_reference"}
+    assert "if node.resolved or not node.hasattr('refname'):" in inspect.getsource(DanglingReferencesVisitor)
+    theirs = inspect.getsource(DanglingReferences.apply).split("# targets:", 1)[1]
+    code = [line.strip() for line in theirs.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert code == [
+        "for target in self.document.findall(nodes.target):",
+        "if not target.referenced:",
+        "if target.get('anonymous'):",
+        "continue",
+        "if target['names']:",
+        "naming = target['names'][0]",
+        "elif target['ids']:",
+        "naming = target['ids'][0]",
+        "else:",
+        "naming = target['refid']",
+        "self.document.reporter.info(",
+        "'Hyperlink target \"%s\" is not referenced.'",
+        "% naming, base_node=target)",
+    ]
+
+
+def test_docutils_walks_a_tree_with_a_generator_per_node() -> None:
+    """``tekan.sphinxext.reading`` replaces ``Node._fast_findall`` and ``Node._superfast_findall`` (what ``findall``
+    uses for a class or no condition) with walks of one generator that meet the same nodes in the same order; no
+    node class of docutils, Sphinx, MyST or furo has its own. Retired by docutils walking without nested
+    generators (to propose)."""
+    from docutils import nodes
+
+    from tekan.sphinxext import reading
+
+    fast, superfast = (inspect.getsource(walk) for walk in reading.DOCUTILS_WALKS)
+    assert "yield self\n        for child in self.children:\n            yield from child._fast_findall(cls)" in fast
+    assert (
+        "yield self\n        for child in self.children:\n            yield from child._superfast_findall()"
+        in superfast
+    )
+    findall = inspect.getsource(nodes.Node.findall)
+    assert "yield from self._superfast_findall()" in findall and "yield from self._fast_findall(condition)" in findall
+    assert nodes.Text.children == ()

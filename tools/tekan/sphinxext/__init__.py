@@ -28,6 +28,7 @@ from .memory import setup_memory
 from .navigation import setup_navigation
 from .pages import setup_pages
 from .purge import setup_purge
+from .reading import setup_reading
 from .search import setup_search
 from .searchshards import setup_search_shards
 from .settings import setup_settings
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_memory(app)
     setup_settings(app)
     setup_purge(app)
+    setup_reading(app)
     for fmt in FORMATS.values():  # a format whose builder is not Sphinx's own brings it (tekan.target)
         if fmt.sphinx_extension:
             app.setup_extension(fmt.sphinx_extension)

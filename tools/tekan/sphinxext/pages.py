@@ -257,9 +257,8 @@ class BylineDirective(SphinxDirective):
 
     def _linked(self, text: str) -> list[nodes.Node]:
         book = book_of(self.env)
-        linker = _byline_linker(book.glossary, book.script)
         parts: list[nodes.Node] = []
-        for segment, term_id in linker.link([text])[0]:
+        for segment, term_id in _byline_links(book.glossary, book.script, text):
             if term_id is None:
                 parts.append(nodes.Text(segment))
             else:
@@ -271,6 +270,21 @@ class BylineDirective(SphinxDirective):
 def _byline_linker(glossary: Glossary, script: str) -> Linker:
     """The linker of bylines, built once per glossary and script (not once per statement page)."""
     return Linker.build(glossary_forms(glossary, script))
+
+
+#: The links of the positions linked so far, for the glossary and script they were linked with (the glossary by
+#: identity: hashing a glossary goes through all its terms). A collection's bylines repeat few positions.
+_BYLINE_LINKS: list[Any] = [None, None, {}]
+
+
+def _byline_links(glossary: Glossary, script: str, text: str) -> list[tuple[str, str | None]]:
+    """The segments of a byline's ``text`` with the term each links to (None: plain text), linked once per text."""
+    if _BYLINE_LINKS[0] is not glossary or _BYLINE_LINKS[1] != script:
+        _BYLINE_LINKS[:] = [glossary, script, {}]
+    known: dict[str, list[tuple[str, str | None]]] = _BYLINE_LINKS[2]
+    if text not in known:
+        known[text] = list(_byline_linker(glossary, script).link([text])[0])
+    return known[text]
 
 
 class EnglishDirective(SphinxDirective):
