@@ -23,7 +23,7 @@ from tekan.sphinxext import reading
 pytestmark = pytest.mark.sphinx
 
 
-@pytest.mark.sphinx("html", testroot="book")
+@pytest.mark.sphinx("html", testroot="book", freshenv=True)  # every page read, whatever ran before
 def test_pages_share_a_parser_and_keep_their_own_description(app) -> None:  # type: ignore[no-untyped-def]
     """Each statement page's description (its front matter's ``html_meta``) is its own, though one parser read
     them all: a parser given its first page's settings would repeat that page's description on every page."""
