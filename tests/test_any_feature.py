@@ -289,8 +289,9 @@ def test_a_simplified_original_and_a_collection_with_this_repositorys_book(
     # The English edition of the collection: its English title, a page per feature, every statement in English.
     en = out / "html" / "en"
     home = page(en / "index.html")
-    # (the page's title is the short title, after the paper's name, as a single book's English edition has it)
-    assert home.title.get_text() == "Special Issues" and home.find("h1").get_text().strip("¶") == COLLECTION_EN
+    # (the page's title is the whole title: the Chinese edition keeps 「質量報刊特刊合集」 whole, so the English
+    # keeps its paper's name; only a feature's "Paper: Feature" title is shortened to the feature)
+    assert home.title.get_text() == COLLECTION_EN and home.find("h1").get_text().strip("¶") == COLLECTION_EN
     assert home.select_one(".tekan-chinese").get_text() == "質量報刊特刊合集"
     features = [(a.get_text(), a["href"]) for a in home.find("article").find_all("a", class_="reference")]
     assert [title for title, _ in features] == [
