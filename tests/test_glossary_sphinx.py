@@ -168,11 +168,11 @@ def test_print_backlinks_point_at_statement_labels(app) -> None:
     _no_warnings(app)
     source = (app.outdir / "tekan.typ").read_text(encoding="utf-8")
     glossary = source[source.index("#glossary-list(") :]
-    targets = set(re.findall(r"#link\(<([^>]+)>\)", glossary))
+    targets = set(re.findall(r"#xref\(<([^>]+)>\)", glossary))  # a cross-reference (`xref` in tekanbook.typ)
     expected = {label(f"statements/{slug}", slug) for slug in ("wang-xiaoming", "li-si")}
     assert expected <= targets
     for target in targets:
-        assert f"<{target}>" in source.replace(f"#link(<{target}>)", ""), target  # placed somewhere
+        assert f"<{target}>" in source.replace(f"#xref(<{target}>)", ""), target  # placed somewhere
     assert "下載詞彙表" not in source  # the downloads are the website's
     assert "letter-" not in source  # no jump bar in print
     assert (app.outdir / "tekan.pdf").stat().st_size > 10_000
