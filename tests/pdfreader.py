@@ -242,6 +242,19 @@ def page_labels(pdf: Path) -> list[str]:
         return [str(page.label) for page in document.pages]
 
 
+def pages_without_folio(pdf: Path, foot: float = 540.0) -> list[tuple[int, str]]:
+    """(page, label) of each page that has a number and printed text but not its number at its foot (below ``foot``
+    points, an A5 page being 595 high): a folio the layout left out. Blank pages and the unnumbered front pages
+    (title, colophon) are not counted."""
+    printed = lines(pdf)
+    missing = []
+    for number, label in enumerate(page_labels(pdf), start=1):
+        on_page = [line for line in printed if line.page == number]
+        if label and on_page and not any(line.text == label and line.y0 > foot for line in on_page):
+            missing.append((number, label))
+    return missing
+
+
 def typst_settles_within(folder: Path, layouts: int, main: str = "tekan.typ") -> bool:
     """Whether Typst settles the pages of the book ``folder/main`` (a generated book: the layout's import and its
     ``#show: book.with(…)`` on its first two lines) within ``layouts`` layouts of it.

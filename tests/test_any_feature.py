@@ -27,6 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from . import pdfreader as reader
 from .conftest import ROOT, SEED, Installed
 
 pytestmark = [pytest.mark.sphinx, pytest.mark.pdf]
@@ -190,6 +191,10 @@ def test_a_new_papers_traditional_feature_is_a_book_that_tells_the_truth(install
         glossary_page = next(epub.read(n).decode() for n in epub.namelist() if n.endswith("glossary.xhtml"))
     assert set(re.findall(r'<dt id="term-([a-z0-9-]+)"', glossary_page)) == set(entries)
     printed = pdf_text(one(out / "pdf", "*zh-hant.pdf"))
+    # Every numbered page of every PDF prints its number: a page a statement opens after its sector's part page too
+    # (the layout of a book this small once left it out, on the first statement's page).
+    for pdf in sorted((out / "pdf").glob("*.pdf")):
+        assert reader.pages_without_folio(pdf) == [], pdf.name
     assert "皖美品牌" not in printed and "三地一區" not in printed and "共同富裕示範區" not in printed
 
     # The editorial note: a clean Traditional text was not converted, and the note says what was done.

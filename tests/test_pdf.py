@@ -424,6 +424,13 @@ def test_part_page_english_line_is_centred_under_the_title(pdf_out: Path) -> Non
 
 
 @pytest.mark.parametrize("script", EDITIONS)
+def test_every_numbered_page_prints_its_number(pdf_out: Path, script: str) -> None:
+    path = pdf(pdf_out, script)
+    assert sum(label.isdigit() for label in reader.page_labels(path)) > 20
+    assert reader.pages_without_folio(path) == []
+
+
+@pytest.mark.parametrize("script", EDITIONS)
 def test_running_heads_fit_on_one_line(pdf_out: Path, script: str) -> None:
     path = pdf(pdf_out, script)
     found = reader.lines(path)
