@@ -58,6 +58,9 @@ def test_page_names_and_romanised_names_come_from_pinyin(person: str, name: str,
         # A ministry's department (司) and Taiwan's agencies: the position decides.
         ("国家认证认可监督管理委员会认证监管司", "司长", "regulator"),
         ("臺灣精密機械", "執行長", "enterprise"),
+        # A name's bracketed abbreviation does not hide its kind: 中心 ends 某檢測中心（CTC）, not the position.
+        ("某檢測中心（CTC）", "副董事長", "institution"),
+        ("經濟部標準檢驗局（BSMI）", "局長", "regulator"),
         ("", "", "other"),
     ],
 )

@@ -105,6 +105,13 @@ def test_split_byline(byline: str, expected) -> None:
         ("經濟部標準檢驗局副署長陳六", ("經濟部標準檢驗局", "副署長", "陳六")),
         ("中國計量報社社長李四", ("中國計量報社", "社長", "李四")),
         ("中國工程院院士王五", ("中國工程院", "院士", "王五")),
+        # The brackets of an organisation's name are its own, with the name written apart or first; a bracketed
+        # position is not the organisation's.
+        ("經濟部標準檢驗局（BSMI）局長 陳怡君", ("經濟部標準檢驗局（BSMI）", "局長", "陳怡君")),
+        ("國家市場監督管理總局（國家標準委）副局長 李四", ("國家市場監督管理總局（國家標準委）", "副局長", "李四")),
+        ("王五，某檢測中心(CTC)主任", ("某檢測中心(CTC)", "主任", "王五")),
+        ("安徽省市場監管局（局長）韓永生", ("安徽省市場監管局", "局長", "韓永生")),
+        ("安徽省市場監管局 局長 韓永生", ("安徽省市場監管局", "局長", "韓永生")),
     ],
 )
 def test_bylines_as_an_editor_would_split_them(byline: str, expected: tuple[str, str, str]) -> None:

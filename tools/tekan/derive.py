@@ -66,12 +66,17 @@ DEFAULT_SECTORS: dict[str, tuple[Sector, ...]] = {
 }
 
 
+#: A bracketed part at the end of an organisation's name: its abbreviation or other name (（BSMI）, （CTC）).
+_TRAILING_BRACKETS = re.compile(r"\s*[（(][^（）()]*[）)]$")
+
+
 def explain_sector(organisation: str, position: str) -> tuple[str, str]:
     """The default sector of a speaker (rule: see SECTOR_SUFFIXES) and the reason, for the editor."""
     best = ("", OTHER)
+    name = _TRAILING_BRACKETS.sub("", organisation)  # 某檢測中心（CTC） ends in 中心
     for sector, suffixes in SECTOR_SUFFIXES.items():
         for suffix in suffixes:
-            if organisation.endswith(suffix) and len(suffix) > len(best[0]):
+            if name.endswith(suffix) and len(suffix) > len(best[0]):
                 best = (suffix, sector)
     if best[0]:
         return best[1], f"the organisation's name ends in {best[0]}"

@@ -23,7 +23,12 @@ DASHES_ONLY = re.compile(r"[—―─━－\-–‒\s]+")
 #: and later, e.g. 𠮷), or a middle-dot foreign name.
 PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,12}")
 #: What may stand between the parts of a byline written with spaces, commas or brackets.
-_BYLINE_SEPARATORS = re.compile(r"[\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」]+")
+_SEPARATOR_CHARACTERS = r"\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」"
+_BYLINE_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARACTERS}]+")
+_BYLINE_PIECE = re.compile(f"[^{_SEPARATOR_CHARACTERS}]+")
+#: The brackets an organisation's name may hold, opening → closing: 經濟部標準檢驗局（BSMI）,
+#: 國家市場監督管理總局（國家標準化管理委員會）.
+_BRACKETS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕", "［": "］"}
 #: What may join two position words into one compound position: nothing (黨組書記局長), 、 (黨組書記、局長) or 兼
 #: (董事長兼總經理, "chairman and general manager").
 POSITION_JOINERS = ("", "、", "兼")
@@ -114,16 +119,44 @@ def read_byline(raw: str, positions: Iterable[str] = ()) -> tuple[str, str, str]
     exact = split_byline(raw, positions)
     if exact is not None:
         return exact
-    chunks = [c for c in _BYLINE_SEPARATORS.split(raw) if c]
-    if len(chunks) < 2:
+    pieces = list(_BYLINE_PIECE.finditer(raw))
+    if len(pieces) < 2:
         return None
     pattern = _position_pattern((*default_positions(), *positions))
-    for person, rest in ((chunks[-1], chunks[:-1]), (chunks[0], chunks[1:])):  # name last, then name first
-        if PERSON.fullmatch(person) and not pattern.search(person):
-            split = _organisation_position("".join(rest), pattern)
+    for person, rest in ((pieces[-1], pieces[:-1]), (pieces[0], pieces[1:])):  # name last, then name first
+        if PERSON.fullmatch(person[0]) and not pattern.search(person[0]):
+            split = _organisation_position_as_written(raw[rest[0].start() : rest[-1].end()], pattern)
+            if split is None:
+                split = _organisation_position("".join(piece[0] for piece in rest), pattern)
             if split is not None:
-                return split[0], split[1], person
+                return split[0], split[1], person[0]
     return None
+
+
+def _organisation_position_as_written(text: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    """:func:`_organisation_position` of the text between a byline's name and its other end, as written, when the
+    only separators in it are the brackets of the organisation's name (``經濟部標準檢驗局（BSMI）局長``): the name
+    keeps them. None when a bracket is left open or the parts are set apart (``安徽省市場監管局（局長``,
+    ``安徽省市場監管局 局長``): the pieces are then read joined."""
+    split = _organisation_position(text, pattern)
+    if split is None:
+        return None
+    organisation, position = split
+    if _BYLINE_SEPARATORS.search(position) or not _brackets_closed(organisation):
+        return None
+    unbracketed = "".join(c for c in organisation if c not in _BRACKETS and c not in _BRACKETS.values())
+    return None if _BYLINE_SEPARATORS.search(unbracketed) else split
+
+
+def _brackets_closed(text: str) -> bool:
+    """Whether each bracket of ``text`` closes the last one opened, and none is left open."""
+    expected: list[str] = []
+    for character in text:
+        if character in _BRACKETS:
+            expected.append(_BRACKETS[character])
+        elif character in _BRACKETS.values() and (not expected or expected.pop() != character):
+            return False
+    return not expected
 
 
 def default_slug(person: str, number: int) -> str:
