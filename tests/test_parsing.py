@@ -105,6 +105,11 @@ def test_split_byline(byline: str, expected) -> None:
         ("經濟部標準檢驗局副署長陳六", ("經濟部標準檢驗局", "副署長", "陳六")),
         ("中國計量報社社長李四", ("中國計量報社", "社長", "李四")),
         ("中國工程院院士王五", ("中國工程院", "院士", "王五")),
+        # Academic and professional titles, a Party group's members, the press's reporters.
+        ("某大學教授 錢七", ("某大學", "教授", "錢七")),
+        ("某研究院正高級工程師衛二", ("某研究院", "正高級工程師", "衛二")),
+        ("某市市場監管局黨組成員、副局長孫八", ("某市市場監管局", "黨組成員、副局長", "孫八")),
+        ("本報記者 趙六", ("本報", "記者", "趙六")),
         # The brackets of an organisation's name are its own, with the name written apart or first; a bracketed
         # position is not the organisation's.
         ("經濟部標準檢驗局（BSMI）局長 陳怡君", ("經濟部標準檢驗局（BSMI）", "局長", "陳怡君")),
