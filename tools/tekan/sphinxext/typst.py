@@ -35,6 +35,7 @@ from ..rendering import ENGLISH_INDEX_DOC, feature_doc, sector_doc, statement_do
 from ..translation import MONTHS
 from .config import book_of, get_target
 from .glossary import english_group, english_sort_key
+from .memory import drop_kept_doctrees, read_doctree
 
 logger = logging.getLogger(__name__)
 
@@ -577,6 +578,8 @@ class TypstBuilder(Builder):
     format = NAME
     epilog = __("The PDF is in %(outdir)s.")
     default_translator_class = TypstTranslator
+    #: The pages' doctrees are kept from reading to writing (``tekan.sphinxext.memory``): the book is all of them.
+    keeps_read_doctrees = True
 
     def init(self) -> None:
         self.source = Path(self.outdir) / f"{BASENAME}.typ"
@@ -595,9 +598,10 @@ class TypstBuilder(Builder):
 
     def write_documents(self, docnames: Any) -> None:
         root = self.config.root_doc
-        tree = self.env.get_doctree(root)
+        tree = read_doctree(self.env, root)
         tree["docname"] = root
         book = inline_pages(self, root, tree, [root])
+        drop_kept_doctrees(self.env)  # the pages the book leaves out (not in print)
         book["docname"] = root
         resolve_book(self, book, root)
         for pending in list(book.findall(addnodes.pending_xref)):  # a reference to nothing: its text only
@@ -721,8 +725,9 @@ def resolve_book(builder: Builder, book: nodes.document, docname: str) -> None:
 
 def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed: list[str]) -> nodes.document:
     """``tree`` with every page its toctrees include put in their place (each as a ``start_of_file``), as Sphinx's
-    ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is a fresh
-    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed.
+    ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is the
+    builder's own already (taken from the doctrees kept since reading, or unpickled from its file: see
+    :func:`tekan.sphinxext.memory.read_doctree`), and copying 1,600 statements cost seconds. ``tree`` is changed.
 
     Each page is walked once, before the pages it includes are put in: for its toctrees and its own sections (each
     marked with the page's name), not once for each and again with all it includes."""
@@ -750,7 +755,7 @@ def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str
                 continue
             traversed.add(name)
             try:
-                page = builder.env.get_doctree(name)
+                page = read_doctree(builder.env, name)
             except Exception:  # as Sphinx's: a toctree entry that names no page is a warning, not a crash
                 logger.warning(
                     __("toctree contains ref to nonexisting file %r"),
