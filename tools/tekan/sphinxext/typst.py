@@ -34,7 +34,7 @@ from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, feature_doc, sector_doc, statement_doc
 from ..translation import MONTHS
 from .config import book_of, get_target
-from .glossary import english_group, english_sort_key
+from .glossary import INCLUDED_PAGES, english_group, english_sort_key
 from .memory import drop_kept_doctrees, read_doctree
 
 logger = logging.getLogger(__name__)
@@ -730,12 +730,17 @@ def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed
     :func:`tekan.sphinxext.memory.read_doctree`), and copying 1,600 statements cost seconds. ``tree`` is changed.
 
     Each page is walked once, before the pages it includes are put in: for its toctrees and its own sections (each
-    marked with the page's name), not once for each and again with all it includes."""
-    _inline(builder, docname, tree, set(traversed))
+    marked with the page's name), not once for each and again with all it includes. The book records the node of
+    each page it includes (:data:`tekan.sphinxext.glossary.INCLUDED_PAGES`)."""
+    included: dict[str, nodes.Node] = {}
+    _inline(builder, docname, tree, set(traversed), included)
+    setattr(tree, INCLUDED_PAGES, included)  # where each page is (its placeholders are looked for there only)
     return tree
 
 
-def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str]) -> list[nodes.section]:
+def _inline(
+    builder: Builder, docname: str, tree: nodes.Node, traversed: set[str], pages: dict[str, nodes.Node]
+) -> list[nodes.section]:
     """:func:`inline_pages` of one page; its own sections (not those of the pages it includes)."""
     toctrees: list[addnodes.toctree] = []
     sections: list[nodes.section] = []
@@ -765,12 +770,13 @@ def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str
                     subtype="not_readable",
                 )
                 continue
-            for section in _inline(builder, name, page, traversed):
+            for section in _inline(builder, name, page, traversed, pages):
                 if "docname" not in section:
                     section["docname"] = name
             start = addnodes.start_of_file(docname=name)
             start.children = page.children
             included.append(start)
+            pages[name] = start
         toctree.parent.replace(toctree, included)
     return sections
 
