@@ -95,9 +95,13 @@ class TypstTranslator(nodes.NodeVisitor):
     # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
 
     def _collect(self, node: nodes.Node, docname: str = "") -> None:
+        """What the book's links and notes need, in one walk of the book, which also puts each reference left
+        unresolved (a reference to nothing) as its text only."""
         stack: list[tuple[nodes.Node, str, bool]] = [(node, docname, False)]
         while stack:
             current, doc, top = stack.pop()
+            if isinstance(current, addnodes.pending_xref):
+                current.replace_self(current.children)  # (its children are walked next, where it was)
             if isinstance(current, addnodes.start_of_file):
                 doc = str(current["docname"])
             if isinstance(current, nodes.footnote):
@@ -115,6 +119,7 @@ class TypstTranslator(nodes.NodeVisitor):
             ):
                 self.translation_note = current.astext()
             opens = isinstance(current, addnodes.start_of_file)  # its sections are the page's own (top) ones
+            opens = opens or (top and isinstance(current, addnodes.pending_xref))  # (now its parent's children)
             stack.extend((child, doc, opens) for child in reversed(current.children))
 
     # --- the whole book ---------------------------------------------------------------------------------------
@@ -604,8 +609,6 @@ class TypstBuilder(Builder):
         drop_kept_doctrees(self.env)  # the pages the book leaves out (not in print)
         book["docname"] = root
         resolve_book(self, book, root)
-        for pending in list(book.findall(addnodes.pending_xref)):  # a reference to nothing: its text only
-            pending.replace_self(pending.children)
         source = TypstTranslator(self, book).translate()
         Path(self.outdir).mkdir(parents=True, exist_ok=True)
         write_if_changed(self.source, source)
