@@ -287,3 +287,37 @@ def test_a_parallel_build_fills_the_glossarys_backlinks(app) -> None:
     _no_warnings(app)
     entry = _entry((app.outdir / "glossary.html").read_text(encoding="utf-8"), "term-inspection-and-testing")
     assert entry.count("tekan-backlink reference internal") == 2
+
+
+def test_a_books_placeholders_are_looked_for_in_its_noted_pages_each_once() -> None:
+    """In a book assembled as one tree that records where each page is (the Typst builder's), placeholders are found
+    in the pages noted with them only, each once even where one such page includes another; without the record, or
+    when the book's own page is noted, in the whole tree."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from docutils.utils import new_document
+    from sphinx import addnodes
+
+    from tekan.sphinxext.glossary import INCLUDED_PAGES, _placeholders, backlinks
+
+    book = new_document("book")
+    pages = {name: addnodes.start_of_file(docname=name) for name in ("glossary", "nested", "statement")}
+    for name, page in pages.items():
+        page += nodes.paragraph("", "", backlinks(term=name))
+    pages["glossary"] += pages["nested"]  # the glossary includes a page
+    book += [pages["glossary"], pages["statement"]]
+    noted = {"glossary": None, "nested": None}
+    app = SimpleNamespace(
+        builder=SimpleNamespace(name="typst"),
+        env=SimpleNamespace(domains={"tekan": SimpleNamespace(placeholders=noted)}),
+    )
+
+    def terms(fromdocname: str) -> list[str]:
+        return sorted(node["term"] for node in _placeholders(app, book, fromdocname, backlinks))  # type: ignore[arg-type]
+
+    assert terms("index") == ["glossary", "nested", "statement"]  # no record: the whole tree
+    setattr(book, INCLUDED_PAGES, pages)
+    assert terms("index") == ["glossary", "nested"]  # not the statement's (a page never noted has none)
+    noted["index"] = None
+    assert terms("index") == ["glossary", "nested", "statement"]  # the book's own page: the whole tree

@@ -1,4 +1,5 @@
-"""A build keeps no page's doctree alive between reading and writing, and puts the collector back as it found it."""
+"""A build keeps no page's doctree alive between reading and writing (but the PDF's, which writes them all as one
+tree), and puts the collector back as it found it."""
 
 from __future__ import annotations
 
@@ -34,3 +35,30 @@ def test_doctrees_are_read_back_from_their_files_and_forgotten(app: Any) -> None
     assert gc.get_threshold()[0] < BUILD_GC_THRESHOLD  # Python's own again once the build is over
     html = (app.outdir / "statements" / "wang-xiaoming.html").read_text(encoding="utf-8")
     assert "王小明" in html and 'href="../glossary.html#term-metrology"' in html
+
+
+@pytest.mark.sphinx("typst", testroot="minimal", freshenv=True)
+def test_the_pdf_is_written_from_the_doctrees_kept_since_reading(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Typst builder writes the whole book as one tree: it keeps every page's doctree from reading and takes each
+    from that cache, unpickling none; the book's source is the same as one assembled from the doctree files."""
+    from sphinx.environment import BuildEnvironment
+
+    unpickled: list[str] = []
+    get_doctree = BuildEnvironment.get_doctree
+
+    def recording(env: Any, docname: str) -> Any:
+        unpickled.append(docname)
+        return get_doctree(env, docname)
+
+    monkeypatch.setattr(BuildEnvironment, "get_doctree", recording)  # (on the class: the environment is pickled)
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    assert unpickled == []  # every page was taken from the doctrees read
+    assert app.env._write_doc_doctree_cache == {}  # and taken out: none is kept after the book is written
+    kept = (app.outdir / "tekan.typ").read_text(encoding="utf-8")
+    assert "王小明" in kept
+    (app.outdir / "tekan.typ").unlink()
+    app.builder.write_documents({"index"})  # the book again, now that no doctree is kept: every page from its file
+    assert "statements/wang-xiaoming" in unpickled and "index" in unpickled
+    assert (app.outdir / "tekan.typ").read_text(encoding="utf-8") == kept
+    assert gc.get_threshold()[0] < BUILD_GC_THRESHOLD

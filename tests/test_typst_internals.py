@@ -31,3 +31,33 @@ def test_sphinx_applies_the_post_transforms_its_registry_lists() -> None:
         found = getattr(importlib.import_module(module), qualname)
         assert f"{found.__module__}.{found.__qualname__}" == name
         assert issubclass(found, SphinxPostTransform) or hasattr(found, "apply")
+
+
+def test_a_reference_left_unresolved_is_its_text_where_it_was() -> None:
+    """The translator's first walk of the book puts each reference Sphinx left unresolved (a ``pending_xref``) as its
+    children in its place, one inside another too, and walks them there: nothing of the reference is left, its
+    text is, in order, and a section it held would still be seen (its label placed)."""
+    from docutils import nodes
+    from docutils.utils import new_document
+    from sphinx import addnodes
+
+    from tekan.sphinxext.typst import TypstTranslator
+    from tekan.typesetting import label
+
+    book = new_document("book")
+    page = addnodes.start_of_file(docname="page")
+    inner = addnodes.pending_xref("", nodes.Text("內"), reftype="term", reftarget="nothing")
+    outer = addnodes.pending_xref("", nodes.Text("前"), inner, nodes.Text("後"), reftype="doc", reftarget="none")
+    paragraph = nodes.paragraph("", "", nodes.Text("甲"), outer, nodes.Text("乙"))
+    note = nodes.footnote("", nodes.paragraph("", "", addnodes.pending_xref("", nodes.Text("注"))), ids=["note-1"])
+    section = nodes.section("", nodes.title("", "題"), paragraph, note, ids=["s"])
+    page += addnodes.pending_xref("", section)  # (never so in a real book: a section held by a reference)
+    book += page
+    translator = TypstTranslator.__new__(TypstTranslator)
+    translator.footnotes, translator.labels, translator.translation_note = {}, set(), ""
+    translator._collect(book)
+    assert list(book.findall(addnodes.pending_xref)) == []
+    assert paragraph.astext() == "甲前內後乙" and [type(c) for c in paragraph.children] == [nodes.Text] * 5
+    assert note.astext() == "注" and translator.footnotes == {"note-1": note}
+    assert section.parent is page
+    assert translator.labels == {label("page", "s"), label("page")}  # the page's own section: its label too

@@ -497,12 +497,32 @@ def _has_placeholders(app: Sphinx, docname: str) -> bool:
     return app.builder.name not in _PAGE_BUILDERS or docname in app.env.domains["tekan"].placeholders  # type: ignore[attr-defined]
 
 
+#: The attribute of a book assembled as one tree that maps each page it includes to the node holding that page's
+#: content (the Typst builder's ``start_of_file`` nodes: ``tekan.sphinxext.typst.inline_pages``).
+INCLUDED_PAGES = "tekan_included_pages"
+
+
+def _placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str, kind: type[nodes.Element]) -> list[Any]:
+    """The ``kind`` placeholders of the tree resolved for ``fromdocname``. In a book assembled as one tree that
+    records its pages (:data:`INCLUDED_PAGES`), only the pages noted with placeholders are walked, not the whole
+    book (each placeholder once, should one such page include another)."""
+    if not _has_placeholders(app, fromdocname):
+        return []
+    pages: dict[str, nodes.Node] | None = getattr(doctree, INCLUDED_PAGES, None)
+    noted = app.env.domains["tekan"].placeholders  # type: ignore[attr-defined]
+    if pages is None or fromdocname in noted:
+        return list(doctree.findall(kind))
+    found: dict[int, nodes.Node] = {}
+    for name, page in pages.items():
+        if name in noted:
+            found.update((id(node), node) for node in page.findall(kind))
+    return list(found.values())
+
+
 def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each backlinks placeholder with links to the pages that use the term; past
     ``tekan_glossary_backlinks`` pages, with their number and (on the site) a link to the term's search results."""
-    if not _has_placeholders(app, fromdocname):
-        return
-    placeholders = list(doctree.findall(backlinks))
+    placeholders = _placeholders(app, doctree, fromdocname, backlinks)
     if not placeholders:
         return
     uses: dict[str, tuple[int, str, list[str]]] = app.env.domains["tekan"].uses  # type: ignore[attr-defined]
@@ -511,6 +531,7 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         for term_id in terms:
             pages_of.setdefault(term_id, []).append((order, doc, anchor))
     limit = app.config.tekan_glossary_backlinks
+    separator = edition_of(app).pages.separator
     for node in placeholders:
         pages = sorted(pages_of.get(node["term"], ()))
         if len(pages) > limit:
@@ -519,7 +540,7 @@ def fill_backlinks(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         replacement: list[nodes.Node] = []
         for index, (_, docname, anchor) in enumerate(pages):
             if index:
-                replacement.append(nodes.Text(edition_of(app).pages.separator))
+                replacement.append(nodes.Text(separator))
             title = app.env.titles[docname].astext() if docname in app.env.titles else docname
             ref = nodes.reference(title, title, internal=True, classes=["tekan-backlink"])
             ref["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + (f"#{anchor}" if anchor else "")
@@ -549,14 +570,12 @@ def _counted_backlinks(app: Sphinx, term_id: str, count: int, fromdocname: str) 
 
 def resolve_placeholders(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Keep jump bars for HTML and EPUB, download links for the website; drop both elsewhere."""
-    if not _has_placeholders(app, fromdocname):
-        return
-    for node in list(doctree.findall(html_only)):
+    for node in _placeholders(app, doctree, fromdocname, html_only):
         if app.builder.format == "html":
             node.replace_self(node.children)
         else:
             node.parent.remove(node)
-    for placeholder in list(doctree.findall(downloads)):
+    for placeholder in _placeholders(app, doctree, fromdocname, downloads):
         if not is_site(app.builder):
             placeholder.parent.remove(placeholder)
             continue

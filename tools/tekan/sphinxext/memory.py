@@ -6,7 +6,10 @@ does not rescan them over and over.
   objects — about 1.4 GB for a collection of 1,600 statements. They are pickled to the doctree folder as
   they are read anyway (a parallel build writes from those files): here each page's doctree is dropped
   once the next page is read, and the writing phase loads it from its file, as ``-j`` builds do, then
-  forgets the file's bytes once the page is written.
+  forgets the file's bytes once the page is written. A builder that writes the whole book as one tree (the Typst
+  PDF: ``keeps_read_doctrees``) holds every page at once when it writes anyway: it keeps the doctrees as they were
+  read and takes each from that cache (:func:`read_doctree`) instead of unpickling its file again (1.2 s of CPU
+  for the 2,203 pages of a 1,600-statement collection).
 * **Garbage collection.** With Python's default thresholds a build of a thousand pages runs dozens of full
   collections, each walking every object alive — a fifth of the CPU time of a 160-statement build. During
   the build the youngest generation is collected after 50,000 allocations instead of 700, which leaves the
@@ -28,10 +31,15 @@ from sphinx.application import Sphinx
 BUILD_GC_THRESHOLD = 50_000
 
 
+def keeps_read_doctrees(app: Sphinx) -> bool:
+    """Whether the builder writes from the doctrees kept since they were read (its ``keeps_read_doctrees``)."""
+    return bool(getattr(app.builder, "keeps_read_doctrees", False))
+
+
 def drop_read_doctrees(app: Sphinx, docname: str, source: list[str]) -> None:
     """Before reading a page: forget the doctrees read so far (each is in its file in the doctree folder)."""
     cache: dict[str, Any] | None = getattr(app.env, "_write_doc_doctree_cache", None)
-    if cache:
+    if cache and not keeps_read_doctrees(app):
         cache.clear()
 
 
@@ -39,6 +47,24 @@ def drop_all_read_doctrees(app: Sphinx, env: Any) -> list[str]:
     """After reading: forget the last page's doctree too."""
     drop_read_doctrees(app, "", [])
     return []
+
+
+def read_doctree(env: Any, docname: str) -> nodes.document:
+    """The doctree of ``docname`` as Sphinx gives it to a builder (``get_doctree``): the one kept since it was read
+    (taken out of the cache, as ``get_and_resolve_doctree`` takes it), or else unpickled from its file."""
+    from sphinx.util.docutils import LoggingReporter
+
+    doctree: nodes.document | None = env._write_doc_doctree_cache.pop(docname, None)
+    if doctree is None:
+        return env.get_doctree(docname)  # type: ignore[no-any-return]
+    doctree.settings.env = env
+    doctree.reporter = LoggingReporter(str(env.doc2path(docname)))
+    return doctree
+
+
+def drop_kept_doctrees(env: Any) -> None:
+    """Forget the doctrees kept since reading that were not taken (pages the book does not include)."""
+    env._write_doc_doctree_cache.clear()
 
 
 def drop_pickled_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -34,7 +34,8 @@ from ..model import Term
 from ..rendering import ENGLISH_INDEX_DOC, feature_doc, sector_doc, statement_doc
 from ..translation import MONTHS
 from .config import book_of, get_target
-from .glossary import english_group, english_sort_key
+from .glossary import INCLUDED_PAGES, english_group, english_sort_key
+from .memory import drop_kept_doctrees, read_doctree
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +95,13 @@ class TypstTranslator(nodes.NodeVisitor):
     # --- a first walk: what can be linked to, and the footnotes ------------------------------------------------
 
     def _collect(self, node: nodes.Node, docname: str = "") -> None:
+        """What the book's links and notes need, in one walk of the book, which also puts each reference left
+        unresolved (a reference to nothing) as its text only."""
         stack: list[tuple[nodes.Node, str, bool]] = [(node, docname, False)]
         while stack:
             current, doc, top = stack.pop()
+            if isinstance(current, addnodes.pending_xref):
+                current.replace_self(current.children)  # (its children are walked next, where it was)
             if isinstance(current, addnodes.start_of_file):
                 doc = str(current["docname"])
             if isinstance(current, nodes.footnote):
@@ -114,6 +119,7 @@ class TypstTranslator(nodes.NodeVisitor):
             ):
                 self.translation_note = current.astext()
             opens = isinstance(current, addnodes.start_of_file)  # its sections are the page's own (top) ones
+            opens = opens or (top and isinstance(current, addnodes.pending_xref))  # (now its parent's children)
             stack.extend((child, doc, opens) for child in reversed(current.children))
 
     # --- the whole book ---------------------------------------------------------------------------------------
@@ -577,6 +583,8 @@ class TypstBuilder(Builder):
     format = NAME
     epilog = __("The PDF is in %(outdir)s.")
     default_translator_class = TypstTranslator
+    #: The pages' doctrees are kept from reading to writing (``tekan.sphinxext.memory``): the book is all of them.
+    keeps_read_doctrees = True
 
     def init(self) -> None:
         self.source = Path(self.outdir) / f"{BASENAME}.typ"
@@ -595,13 +603,12 @@ class TypstBuilder(Builder):
 
     def write_documents(self, docnames: Any) -> None:
         root = self.config.root_doc
-        tree = self.env.get_doctree(root)
+        tree = read_doctree(self.env, root)
         tree["docname"] = root
         book = inline_pages(self, root, tree, [root])
+        drop_kept_doctrees(self.env)  # the pages the book leaves out (not in print)
         book["docname"] = root
         resolve_book(self, book, root)
-        for pending in list(book.findall(addnodes.pending_xref)):  # a reference to nothing: its text only
-            pending.replace_self(pending.children)
         source = TypstTranslator(self, book).translate()
         Path(self.outdir).mkdir(parents=True, exist_ok=True)
         write_if_changed(self.source, source)
@@ -721,16 +728,22 @@ def resolve_book(builder: Builder, book: nodes.document, docname: str) -> None:
 
 def inline_pages(builder: Builder, docname: str, tree: nodes.document, traversed: list[str]) -> nodes.document:
     """``tree`` with every page its toctrees include put in their place (each as a ``start_of_file``), as Sphinx's
-    ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is a fresh
-    copy already (unpickled by ``get_doctree``), and copying 1,600 statements cost seconds. ``tree`` is changed.
+    ``inline_all_toctrees`` assembles a LaTeX book, without its deep copy of every page: each page here is the
+    builder's own already (taken from the doctrees kept since reading, or unpickled from its file: see
+    :func:`tekan.sphinxext.memory.read_doctree`), and copying 1,600 statements cost seconds. ``tree`` is changed.
 
     Each page is walked once, before the pages it includes are put in: for its toctrees and its own sections (each
-    marked with the page's name), not once for each and again with all it includes."""
-    _inline(builder, docname, tree, set(traversed))
+    marked with the page's name), not once for each and again with all it includes. The book records the node of
+    each page it includes (:data:`tekan.sphinxext.glossary.INCLUDED_PAGES`)."""
+    included: dict[str, nodes.Node] = {}
+    _inline(builder, docname, tree, set(traversed), included)
+    setattr(tree, INCLUDED_PAGES, included)  # where each page is (its placeholders are looked for there only)
     return tree
 
 
-def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str]) -> list[nodes.section]:
+def _inline(
+    builder: Builder, docname: str, tree: nodes.Node, traversed: set[str], pages: dict[str, nodes.Node]
+) -> list[nodes.section]:
     """:func:`inline_pages` of one page; its own sections (not those of the pages it includes)."""
     toctrees: list[addnodes.toctree] = []
     sections: list[nodes.section] = []
@@ -750,7 +763,7 @@ def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str
                 continue
             traversed.add(name)
             try:
-                page = builder.env.get_doctree(name)
+                page = read_doctree(builder.env, name)
             except Exception:  # as Sphinx's: a toctree entry that names no page is a warning, not a crash
                 logger.warning(
                     __("toctree contains ref to nonexisting file %r"),
@@ -760,12 +773,13 @@ def _inline(builder: Builder, docname: str, tree: nodes.Node, traversed: set[str
                     subtype="not_readable",
                 )
                 continue
-            for section in _inline(builder, name, page, traversed):
+            for section in _inline(builder, name, page, traversed, pages):
                 if "docname" not in section:
                     section["docname"] = name
             start = addnodes.start_of_file(docname=name)
             start.children = page.children
             included.append(start)
+            pages[name] = start
         toctree.parent.replace(toctree, included)
     return sections
 
