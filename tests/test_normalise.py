@@ -421,16 +421,21 @@ def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  
     assert pickle.loads(pickle.dumps(unchanged, pickle.HIGHEST_PROTOCOL)) == unchanged
 
 
-def test_the_contexts_of_a_text_s_edits_are_each_edit_s_context() -> None:
-    """The changes of a text take their context from one loop over its edits (no call per edit): the same as
-    ``_context`` of each, at the text's start and end, for edits of every length and a text shorter than the
+def test_the_change_records_of_a_text_s_edits_are_each_edit_s_change_record() -> None:
+    """The changes of a text are made in one loop over its edits (no call per edit): the same Change records as
+    ``change_record`` of each, at the text's start and end, for edits of every length and a text shorter than the
     context."""
-    from tekan.normalise import CONTEXT, Edit, _context, _contexts
+    from tekan.model import Change
+    from tekan.normalise import CONTEXT, Edit, _change_records, change_record
 
     text = "質量強則國家強,質量興則民族興。要用創新的思維"
     edits = [Edit(start, text[start : start + length], "ＸＹ"[: length + 1], "word") for start in range(len(text))
              for length in (0, 1, 2) if start + length <= len(text)]  # fmt: skip
-    assert _contexts(text, edits) == [_context(text, edit) for edit in edits]
+    records = _change_records(text, edits, 7, 3, "paragraph", 2)
+    assert records == [change_record(text, edit, 7, 3, "paragraph", 2) for edit in edits]
+    assert all(type(record) is Change for record in records)
     short = "品,質"
     assert len(short) < CONTEXT
-    assert _contexts(short, [Edit(1, ",", "，", "punctuation")]) == [("品,質", "品，質", 1, ",", "，", "punctuation")]
+    assert _change_records(short, [Edit(1, ",", "，", "punctuation")], 1, 0, "masthead") == [
+        Change(1, 0, "masthead", 0, "品,質", "品，質", 1, ",", "，", "punctuation")
+    ]

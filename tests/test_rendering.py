@@ -145,3 +145,17 @@ def test_an_audit_row_is_the_data_line_of_its_cells_whatever_the_context() -> No
         for c in changes
     ]  # fmt: skip
     assert table == expected
+
+
+@pytest.mark.parametrize(
+    "mark", [chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()] + list("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+)
+def test_a_paragraph_searched_once_for_escapes_renders_as_its_segments_one_by_one(mark: str) -> None:
+    """render_segments given the paragraph's text skips the escape of each segment only when the paragraph holds
+    nothing escape() changes: every ASCII mark and line break, in a plain segment at its start, middle or end, is
+    rendered as without the paragraph (a term's own text is never escaped)."""
+    for plain in (f"{mark}質量", f"質{mark}量", f"質量{mark}"):
+        segments: list[tuple[str, str | None]] = [("推進", None), ("計量", "metrology"), (plain, None)]
+        paragraph = "".join(text for text, _ in segments)
+        assert render_segments(segments, paragraph) == render_segments(segments)
+    assert render_segments([("質量", None), ("計量", "metrology")], "質量計量") == "質量{term}`計量 <metrology>`"

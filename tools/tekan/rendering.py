@@ -30,6 +30,9 @@ _SPACES = re.compile("[ \t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ESCAPE = re.compile(
     "([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])"
 )
+#: Any character :func:`escape` changes: a text without one is its own escape (two classes of characters: what
+#: neither finds in a text, they find in no part of it).
+_TO_ESCAPE = re.compile(f"{_LINE_BREAKS.pattern}|{_ESCAPE.pattern}")
 
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"
@@ -152,8 +155,12 @@ def _role(text: str, term: str) -> str:
     return "{term}`" + text + " <" + term + ">`"
 
 
-def render_segments(segments: list[Segment]) -> str:
-    """One paragraph: escaped text, with term occurrences as ``{term}`` roles."""
+def render_segments(segments: list[Segment], paragraph: str | None = None) -> str:
+    """One paragraph: escaped text, with term occurrences as ``{term}`` roles. ``paragraph``: the segments' texts
+    joined, when the caller has it: a paragraph with nothing to escape (nearly every one) is searched once, not
+    once per segment (560,000 segments at 16,000 statements)."""
+    if paragraph is not None and _TO_ESCAPE.search(paragraph) is None:  # no segment holds what escape() changes
+        return "".join(text if term is None else _role(text, term) for text, term in segments)
     return "".join(escape(text) if term is None else _role(text, term) for text, term in segments)
 
 
@@ -209,9 +216,9 @@ def render_statement(
             footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
             marks += f"[^ed-{len(footnotes)}]"
         if english is not None:
-            lines += parallel_row(number, render_segments(paragraph) + marks, english[number - 1])
+            lines += parallel_row(number, render_segments(paragraph, text) + marks, english[number - 1])
         else:
-            lines += [render_segments(paragraph) + marks, ""]
+            lines += [render_segments(paragraph, text) + marks, ""]
     lines += render_byline(statement)
     if footnotes:  # the editor's notes on the source's text, after the byline
         lines += [*footnotes, ""]
