@@ -107,7 +107,7 @@ def test_an_audit_row_is_the_data_line_of_its_cells_whatever_the_context() -> No
     """Each audit row is written from its parts (encoded once, inline): the same line as ``data_line`` of the place,
     the two cells (``_table_cell``: no spaces at their ends) and the rule, for contexts with spaces at either end of
     either cell, the characters JSON leaves alone but a data line escapes (U+0085, U+2028, U+2029), quotes and
-    backslashes, and changes of every length."""
+    backslashes, C0 controls, and changes of every length (a row with none of these is quoted as it is)."""
     from dataclasses import replace
 
     from tekan.book import load_book
@@ -127,6 +127,7 @@ def test_an_audit_row_is_the_data_line_of_its_cells_whatever_the_context() -> No
         ("結尾\u2028的行,分隔", 6, ",", "，", "punctuation"),
         ("段\u2029落\x85下,一", 5, ",", "，", "punctuation"),
         ('引"號\\斜線,後', 6, ",", "，", "punctuation"),
+        ("控\x01制\t字元,後", 6, ",", "，", "punctuation"),  # C0 controls inside: JSON escapes them
         ("推動制造業發展", 2, "制造", "製造", "word"),
         ("2020-2025年", 4, "-", "–", "dash"),
         ("關于", 0, "關于", "關於", "word"),

@@ -724,7 +724,7 @@ def _render_audit_page(
     # Each place's and each rule's cell, encoded once (an audit log of 16,000 statements has 425,000 rows).
     places: dict[tuple[str, int], str] = {}
     rules: dict[str, str] = {}
-    encode, spaces = _JSON_STRING, _CELL_SPACE_SET
+    encode, spaces, unescaped = _JSON_STRING, _CELL_SPACE_SET, _JSON_ESCAPED.search
     for statement_number, group in groups.items():
         statement = titles.get(statement_number)
         if statement is None:
@@ -747,7 +747,14 @@ def _render_audit_page(
                 # data_line([place, before cell, after cell, rule]): the same JSON, its parts encoded once.
                 if before[:1] in spaces or before[-1:] in spaces or after[:1] in spaces or after[-1:] in spaces:
                     row = None
-                else:  # no spaces at either end of either cell (nearly every row): _json_cell's pieces, inline
+                elif unescaped(before) is None and unescaped(after) is None:
+                    # Nothing a JSON string or _json_string escapes (nearly every row): each piece quoted as it is.
+                    old_end, new_end = start + len(old), start + len(new)
+                    row = (
+                        f'[{place}, ["{before[:start]}", "{before[start:old_end]}", "{before[old_end:]}"], '
+                        f'["{after[:start]}", "{after[start:new_end]}", "{after[new_end:]}"], {rule}]'
+                    )
+                else:  # no spaces at either end of either cell: _json_cell's pieces, inline
                     old_end, new_end = start + len(old), start + len(new)
                     row = (
                         f"[{place}, [{encode(before[:start])}, {encode(before[start:old_end])}, "
@@ -768,6 +775,9 @@ def _render_audit_page(
 #: JSON's string literal as :func:`data_line` writes it (``json.dumps(text, ensure_ascii=False)``, its line breaks
 #: escaped).
 _JSON_STRING: Callable[[str], str] = json.encoder.encode_basestring
+#: The characters :func:`_json_string` escapes: a quotation mark, a backslash, the C0 controls (JSON's own) and the
+#: three line separators (data_line's); a string without one is encoded as itself between quotation marks.
+_JSON_ESCAPED = re.compile('["\\\\\x00-\x1f\x85\u2028\u2029]')
 
 
 def _json_string(text: str) -> str:
