@@ -30,9 +30,6 @@ _SPACES = re.compile("[ \t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ESCAPE = re.compile(
     "([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])"
 )
-#: Any character :func:`escape` changes: a text without one is its own escape (two classes of characters: what
-#: neither finds in a text, they find in no part of it).
-_TO_ESCAPE = re.compile(f"{_LINE_BREAKS.pattern}|{_ESCAPE.pattern}")
 
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"
@@ -155,12 +152,8 @@ def _role(text: str, term: str) -> str:
     return "{term}`" + text + " <" + term + ">`"
 
 
-def render_segments(segments: list[Segment], paragraph: str | None = None) -> str:
-    """One paragraph: escaped text, with term occurrences as ``{term}`` roles. ``paragraph``: the segments' texts
-    joined, when the caller has it: a paragraph with nothing to escape (nearly every one) is searched once, not
-    once per segment (560,000 segments at 16,000 statements)."""
-    if paragraph is not None and _TO_ESCAPE.search(paragraph) is None:  # no segment holds what escape() changes
-        return "".join(text if term is None else _role(text, term) for text, term in segments)
+def render_segments(segments: list[Segment]) -> str:
+    """One paragraph: escaped text, with term occurrences as ``{term}`` roles."""
     return "".join(escape(text) if term is None else _role(text, term) for text, term in segments)
 
 
@@ -216,9 +209,9 @@ def render_statement(
             footnotes.append(f"[^ed-{len(footnotes) + 1}]: {escape(note)}")
             marks += f"[^ed-{len(footnotes)}]"
         if english is not None:
-            lines += parallel_row(number, render_segments(paragraph, text) + marks, english[number - 1])
+            lines += parallel_row(number, render_segments(paragraph) + marks, english[number - 1])
         else:
-            lines += [render_segments(paragraph, text) + marks, ""]
+            lines += [render_segments(paragraph) + marks, ""]
     lines += render_byline(statement)
     if footnotes:  # the editor's notes on the source's text, after the byline
         lines += [*footnotes, ""]
@@ -724,7 +717,7 @@ def _render_audit_page(
     # Each place's and each rule's cell, encoded once (an audit log of 16,000 statements has 425,000 rows).
     places: dict[tuple[str, int], str] = {}
     rules: dict[str, str] = {}
-    encode, spaces, unescaped = _JSON_STRING, _CELL_SPACE_SET, _JSON_ESCAPED.search
+    encode, spaces = _JSON_STRING, _CELL_SPACE_SET
     for statement_number, group in groups.items():
         statement = titles.get(statement_number)
         if statement is None:
@@ -747,14 +740,7 @@ def _render_audit_page(
                 # data_line([place, before cell, after cell, rule]): the same JSON, its parts encoded once.
                 if before[:1] in spaces or before[-1:] in spaces or after[:1] in spaces or after[-1:] in spaces:
                     row = None
-                elif unescaped(before) is None and unescaped(after) is None:
-                    # Nothing a JSON string or _json_string escapes (nearly every row): each piece quoted as it is.
-                    old_end, new_end = start + len(old), start + len(new)
-                    row = (
-                        f'[{place}, ["{before[:start]}", "{before[start:old_end]}", "{before[old_end:]}"], '
-                        f'["{after[:start]}", "{after[start:new_end]}", "{after[new_end:]}"], {rule}]'
-                    )
-                else:  # no spaces at either end of either cell: _json_cell's pieces, inline
+                else:  # no spaces at either end of either cell (nearly every row): _json_cell's pieces, inline
                     old_end, new_end = start + len(old), start + len(new)
                     row = (
                         f"[{place}, [{encode(before[:start])}, {encode(before[start:old_end])}, "
@@ -775,9 +761,6 @@ def _render_audit_page(
 #: JSON's string literal as :func:`data_line` writes it (``json.dumps(text, ensure_ascii=False)``, its line breaks
 #: escaped).
 _JSON_STRING: Callable[[str], str] = json.encoder.encode_basestring
-#: The characters :func:`_json_string` escapes: a quotation mark, a backslash, the C0 controls (JSON's own) and the
-#: three line separators (data_line's); a string without one is encoded as itself between quotation marks.
-_JSON_ESCAPED = re.compile('["\\\\\x00-\x1f\x85\u2028\u2029]')
 
 
 def _json_string(text: str) -> str:
