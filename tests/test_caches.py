@@ -381,28 +381,3 @@ def test_update_keeps_a_private_file_of_another_owner_private_and_theirs(tmp_pat
     status = toml.stat()
     assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (STRANGER, STRANGER, 0o600)
     assert "某市計量測試研究院院長歐陽明" in toml.read_text(encoding="utf-8")
-
-
-def test_a_generated_file_is_written_whole_when_the_system_writes_it_in_parts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """write_if_changed writes through the descriptor itself: a write that takes only part of the bytes (as a
-    signal or a full pipe makes it) is followed by the rest, and the page is whole, published 0644."""
-    from tekan import files
-
-    written: list[int] = []
-    real_write = os.write
-
-    def three_bytes(fd: int, data: bytes | memoryview) -> int:
-        count = real_write(fd, bytes(data[:3]))
-        written.append(count)
-        return count
-
-    monkeypatch.setattr(files.os, "write", three_bytes)
-    page = tmp_path / "statements" / "a.md"
-    text = "# 質量強則國家強\n\n推進質量工作。\n"
-    assert files.write_if_changed(page, text, absent=True)
-    assert page.read_text(encoding="utf-8") == text
-    assert len(written) == -(-len(text.encode()) // 3)
-    assert page.stat().st_mode & 0o777 == 0o644
-    assert [p.name for p in page.parent.iterdir()] == ["a.md"]  # no staging file left

@@ -28,24 +28,14 @@ def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _staging(path)
     try:
-        try:
-            _write_all(fd, data)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             os.fchmod(fd, 0o644)  # generated files are published, and read by everyone (whatever the umask)
-        finally:
-            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Write ``data`` to the descriptor ``fd`` whole: what a file object's ``write`` does, without making one (its
-    buffer, and the three system calls that open it: 16,000 pages)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 #: How a staging file is opened: new (never an existing file, never through a link), for writing.
