@@ -7,13 +7,14 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tekan.book import book_pages, load_book
 from tekan.cli import main
 from tekan.errors import TekanError
-from tekan.normalise import Normaliser, load_words
+from tekan.normalise import Edit, Normaliser, load_words
 from tekan.rendering import render_about
 
 from .conftest import GLOSSARY, SEED
@@ -396,6 +397,39 @@ def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
     again: FileMemo[tuple[int | str, ...]] = FileMemo(path, "key")
     assert normalise_publication(publication, memo=again) == fresh
     assert len(fresh.changes) > 100
+
+
+def test_a_text_normalised_through_the_memo_is_kept_by_the_memo_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memo, each text's edits are kept by the memo only (the normaliser's own memory of the run stays empty:
+    16,000 statements' edits were kept twice); a text met twice in one run is still worked out once, and the
+    publication is the one normalised without a memo."""
+    from tekan.memo import FileMemo
+    from tekan.metadata import load_publication
+    from tekan.normalise import normalise_publication
+
+    publication, _ = load_publication(SEED)
+    first = publication.statements[0]
+    twice = replace(first, paragraphs=(*first.paragraphs, first.paragraphs[0]))  # a paragraph printed again
+    publication = replace(publication, statements=(twice, *publication.statements[1:]))
+    fresh = normalise_publication(publication)
+    worked: list[str] = []
+    made: list[Normaliser] = []
+    real_edits, real_init = Normaliser.edits, Normaliser.__init__
+
+    def counted(self: Normaliser, text: str) -> list[Edit]:
+        worked.append(text)
+        return real_edits(self, text)
+
+    def kept(self: Normaliser, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Normaliser, "edits", counted)
+    monkeypatch.setattr(Normaliser, "__init__", kept)
+    memo: FileMemo[tuple[int | str, ...]] = FileMemo(None, "key")
+    assert normalise_publication(publication, memo=memo) == fresh
+    assert worked.count(first.paragraphs[0]) == 1
+    assert len(made) == 1 and not made[0]._done
 
 
 def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  # type: ignore[no-untyped-def]
