@@ -607,15 +607,13 @@ def test_a_book_of_one_seed_is_loaded_again_only_when_its_files_change(
     seed.write_text("\n".join(lines), encoding="utf-8")
     from tekan.normalise import Normaliser
 
-    normalised: list[str] = []
-    real_normalise = Normaliser.normalise
-    monkeypatch.setattr(
-        Normaliser, "normalise", lambda self, text: normalised.append(text) or real_normalise(self, text)
-    )
+    normalised: list[str] = []  # the texts whose edits are worked out (the memo has the others)
+    real_edits = Normaliser.edits
+    monkeypatch.setattr(Normaliser, "edits", lambda self, text: normalised.append(text) or real_edits(self, text))
     edited = load_book(seed, GLOSSARY, "hant")
     assert loads == [seed, seed] and edited != first
     assert len(normalised) == 1 and normalised[0].endswith("質量,")  # the edited paragraph alone
-    monkeypatch.setattr(Normaliser, "normalise", real_normalise)
+    monkeypatch.setattr(Normaliser, "edits", real_edits)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty"))
     assert load_book(seed, GLOSSARY, "hant") == edited
     memo: FileMemo[object] = FileMemo(None, "key")

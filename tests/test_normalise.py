@@ -7,13 +7,14 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tekan.book import book_pages, load_book
 from tekan.cli import main
 from tekan.errors import TekanError
-from tekan.normalise import Normaliser, load_words
+from tekan.normalise import Edit, Normaliser, load_words
 from tekan.rendering import render_about
 
 from .conftest import GLOSSARY, SEED
@@ -398,6 +399,39 @@ def test_a_publication_normalised_through_the_memo_equals_one_normalised_afresh(
     assert len(fresh.changes) > 100
 
 
+def test_a_text_normalised_through_the_memo_is_kept_by_the_memo_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memo, each text's edits are kept by the memo only (the normaliser's own memory of the run stays empty:
+    16,000 statements' edits were kept twice); a text met twice in one run is still worked out once, and the
+    publication is the one normalised without a memo."""
+    from tekan.memo import FileMemo
+    from tekan.metadata import load_publication
+    from tekan.normalise import normalise_publication
+
+    publication, _ = load_publication(SEED)
+    first = publication.statements[0]
+    twice = replace(first, paragraphs=(*first.paragraphs, first.paragraphs[0]))  # a paragraph printed again
+    publication = replace(publication, statements=(twice, *publication.statements[1:]))
+    fresh = normalise_publication(publication)
+    worked: list[str] = []
+    made: list[Normaliser] = []
+    real_edits, real_init = Normaliser.edits, Normaliser.__init__
+
+    def counted(self: Normaliser, text: str) -> list[Edit]:
+        worked.append(text)
+        return real_edits(self, text)
+
+    def kept(self: Normaliser, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Normaliser, "edits", counted)
+    monkeypatch.setattr(Normaliser, "__init__", kept)
+    memo: FileMemo[tuple[int | str, ...]] = FileMemo(None, "key")
+    assert normalise_publication(publication, memo=memo) == fresh
+    assert worked.count(first.paragraphs[0]) == 1
+    assert len(made) == 1 and not made[0]._done
+
+
 def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  # type: ignore[no-untyped-def]
     """Memos pickle a long book's changes as ten columns; unpickled they are Change records again, equal to the
     originals (and so is the publication, copied or pickled, and one without changes)."""
@@ -421,16 +455,21 @@ def test_a_publication_and_its_changes_pickle_back_as_they_were(book) -> None:  
     assert pickle.loads(pickle.dumps(unchanged, pickle.HIGHEST_PROTOCOL)) == unchanged
 
 
-def test_the_contexts_of_a_text_s_edits_are_each_edit_s_context() -> None:
-    """The changes of a text take their context from one loop over its edits (no call per edit): the same as
-    ``_context`` of each, at the text's start and end, for edits of every length and a text shorter than the
+def test_the_change_records_of_a_text_s_edits_are_each_edit_s_change_record() -> None:
+    """The changes of a text are made in one loop over its edits (no call per edit): the same Change records as
+    ``change_record`` of each, at the text's start and end, for edits of every length and a text shorter than the
     context."""
-    from tekan.normalise import CONTEXT, Edit, _context, _contexts
+    from tekan.model import Change
+    from tekan.normalise import CONTEXT, Edit, _change_records, change_record
 
     text = "質量強則國家強,質量興則民族興。要用創新的思維"
     edits = [Edit(start, text[start : start + length], "ＸＹ"[: length + 1], "word") for start in range(len(text))
              for length in (0, 1, 2) if start + length <= len(text)]  # fmt: skip
-    assert _contexts(text, edits) == [_context(text, edit) for edit in edits]
+    records = _change_records(text, edits, 7, 3, "paragraph", 2)
+    assert records == [change_record(text, edit, 7, 3, "paragraph", 2) for edit in edits]
+    assert all(type(record) is Change for record in records)
     short = "品,質"
     assert len(short) < CONTEXT
-    assert _contexts(short, [Edit(1, ",", "，", "punctuation")]) == [("品,質", "品，質", 1, ",", "，", "punctuation")]
+    assert _change_records(short, [Edit(1, ",", "，", "punctuation")], 1, 0, "masthead") == [
+        Change(1, 0, "masthead", 0, "品,質", "品，質", 1, ",", "，", "punctuation")
+    ]

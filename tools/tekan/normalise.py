@@ -194,7 +194,7 @@ class Normaliser:
         done = self._done.get(text)
         if done is None:
             edits = self.edits(text)
-            done = self._done[text] = (apply(text, edits), tuple(edits))
+            done = self._done[text] = (_apply_in_order(text, edits), tuple(edits))
         return done[0], list(done[1])
 
 
@@ -204,12 +204,17 @@ _START = itemgetter(0)
 
 def apply(text: str, edits: Iterable[Edit]) -> str:
     """``text`` with non-overlapping ``edits`` applied."""
+    return _apply_in_order(text, sorted(edits, key=_START))
+
+
+def _apply_in_order(text: str, edits: Iterable[Edit]) -> str:
+    """:func:`apply` of edits sorted by their offset (:meth:`Normaliser.edits`: not sorted again)."""
     out: list[str] = []
     position = 0
-    for edit in sorted(edits, key=_START):
-        out.append(text[position : edit.start])
-        out.append(edit.new)
-        position = edit.start + len(edit.old)
+    for start, old, new, _ in edits:  # unpacked: no attribute look-ups (hundreds of thousands in a long book)
+        out.append(text[position:start])
+        out.append(new)
+        position = start + len(old)
     out.append(text[position:])
     return "".join(out)
 
@@ -280,15 +285,18 @@ def _context(text: str, edit: Edit) -> tuple[str, str, int, str, str, str]:
     return before, after, offset, edit.old, edit.new, edit.rule
 
 
-def _contexts(text: str, edits: Iterable[Edit]) -> list[tuple[str, str, int, str, str, str]]:
-    """:func:`_context` of each edit of ``text`` (the same values, without a call per edit: a long book has
-    hundreds of thousands)."""
+def _change_records(
+    text: str, edits: Iterable[Edit], line: int, statement: int, part: str, paragraph: int = 0
+) -> list[Change]:
+    """:func:`change_record` of each edit of ``text`` (the same records, without a call per edit and each made at
+    once from its ten fields: a long book has hundreds of thousands)."""
     found = []
     for start, old, new, rule in edits:
         left = start - CONTEXT if start > CONTEXT else 0
         before = text[left : start + len(old) + CONTEXT]
         offset = start - left
-        found.append((before, before[:offset] + new + before[offset + len(old) :], offset, old, new, rule))
+        after = before[:offset] + new + before[offset + len(old) :]
+        found.append(_new(Change, (line, statement, part, paragraph, before, after, offset, old, new, rule)))
     return found
 
 
@@ -333,23 +341,20 @@ def normalise_publication(
         if flat is not None:
             edits = [Edit(*flat[i : i + 4]) for i in range(0, len(flat), 4)]  # type: ignore[arg-type]
             return apply(text, edits), edits
-        result, edits = normaliser.normalise(text)
+        # Not normaliser.normalise, which keeps each text's result for the run: the memo keeps it (a text met again is
+        # recalled above), and 16,000 statements' edits kept twice were 400,000 records more alive.
+        edits = normaliser.edits(text)
         memo.get(text, lambda _: tuple(chain.from_iterable(edits)))
-        return result, edits
+        return _apply_in_order(text, edits), edits
 
     changes: list[Change] = []
     statements: list[Statement] = []
-    contexts: dict[str, list[tuple[str, str, int, str, str, str]]] = {}
 
     def normalised(text: str, line: int, number: int, part: str, paragraph: int = 0) -> str:
-        """The text normalised, its changes recorded (the context of each worked out once per distinct text)."""
+        """The text normalised, its changes recorded."""
         result, edits = normalise(text)
         if edits:
-            found = contexts.get(text)
-            if found is None:
-                found = contexts[text] = _contexts(text, edits)
-            head = (line, number, part, paragraph)
-            changes.extend([_new(Change, head + context) for context in found])
+            changes.extend(_change_records(text, edits, line, number, part, paragraph))
         return result
 
     for statement in publication.statements:

@@ -89,7 +89,7 @@ def _chain_start(text: str, matches: list[re.Match[str]], start: int) -> int:
 def suffix_ends_organisation(organisation: str, position: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     """Organisation and position with an organisation suffix moved out of the position: 某質量認證 + 中心主任 is
     某質量認證中心 + 主任 (中心, 院, 所, 公司 … end an organisation; the rest must still start with a position)."""
-    if not organisation:
+    if not organisation or not position.startswith(ORGANISATION_SUFFIXES):  # most: no suffix to try, none sliced
         return organisation, position
     for suffix in ORGANISATION_SUFFIXES:
         rest = position[len(suffix) :]
