@@ -246,9 +246,10 @@ def pages_without_folio(pdf: Path, foot: float = 540.0) -> list[tuple[int, str]]
     """(page, label) of each page that has a number and printed text but not its number at its foot (below ``foot``
     points, an A5 page being 595 high): a folio the layout left out. Blank pages and the unnumbered front pages
     (title, colophon) are not counted."""
-    printed = lines(pdf)
+    printed, labels = lines(pdf), page_labels(pdf)
+    assert any(label.isdigit() for label in labels), f"{pdf.name}: no page is numbered"  # else nothing to check
     missing = []
-    for number, label in enumerate(page_labels(pdf), start=1):
+    for number, label in enumerate(labels, start=1):
         on_page = [line for line in printed if line.page == number]
         if label and on_page and not any(line.text == label and line.y0 > foot for line in on_page):
             missing.append((number, label))

@@ -193,7 +193,9 @@ def test_a_new_papers_traditional_feature_is_a_book_that_tells_the_truth(install
     printed = pdf_text(one(out / "pdf", "*zh-hant.pdf"))
     # Every numbered page of every PDF prints its number: a page a statement opens after its sector's part page too
     # (the layout of a book this small once left it out, on the first statement's page).
-    for pdf in sorted((out / "pdf").glob("*.pdf")):
+    pdfs = sorted((out / "pdf").glob("*.pdf"))
+    assert len(pdfs) == 3  # an edition each
+    for pdf in pdfs:
         assert reader.pages_without_folio(pdf) == [], pdf.name
     assert "皖美品牌" not in printed and "三地一區" not in printed and "共同富裕示範區" not in printed
 

@@ -66,8 +66,12 @@ DEFAULT_SECTORS: dict[str, tuple[Sector, ...]] = {
 }
 
 
+#: The brackets an organisation's name may hold, opening → closing: 經濟部標準檢驗局（BSMI）,
+#: 國家市場監督管理總局（國家標準化管理委員會）.
+NAME_BRACKETS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕", "［": "］"}
+_OPENING, _CLOSING = re.escape("".join(NAME_BRACKETS)), re.escape("".join(NAME_BRACKETS.values()))
 #: A bracketed part at the end of an organisation's name: its abbreviation or other name (（BSMI）, （CTC）).
-_TRAILING_BRACKETS = re.compile(r"\s*[（(][^（）()]*[）)]$")
+_TRAILING_BRACKETS = re.compile(f"\\s*[{_OPENING}][^{_OPENING}{_CLOSING}]*[{_CLOSING}]$")
 
 
 def explain_sector(organisation: str, position: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datafiles import read_columns
-from .derive import ORGANISATION_SUFFIXES, page_name, unique_name
+from .derive import NAME_BRACKETS, ORGANISATION_SUFFIXES, page_name, unique_name
 from .errors import FORBIDDEN, Kind, Problem, TekanError, describe_forbidden, read_text
 from .model import Attribution, Location, Publication, PublicationMeta, SeedConvention, Statement, StatementMeta
 from .scripts import detect_script
@@ -26,9 +26,6 @@ PERSON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]{2,12}"
 _SEPARATOR_CHARACTERS = r"\s，,：:；;／/｜|（）()【】\[\]〔〕［］「」"
 _BYLINE_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARACTERS}]+")
 _BYLINE_PIECE = re.compile(f"[^{_SEPARATOR_CHARACTERS}]+")
-#: The brackets an organisation's name may hold, opening → closing: 經濟部標準檢驗局（BSMI）,
-#: 國家市場監督管理總局（國家標準化管理委員會）.
-_BRACKETS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕", "［": "］"}
 #: What may join two position words into one compound position: nothing (黨組書記局長), 、 (黨組書記、局長) or 兼
 #: (董事長兼總經理, "chairman and general manager").
 POSITION_JOINERS = ("", "、", "兼")
@@ -144,7 +141,7 @@ def _organisation_position_as_written(text: str, pattern: re.Pattern[str]) -> tu
     organisation, position = split
     if _BYLINE_SEPARATORS.search(position) or not _brackets_closed(organisation):
         return None
-    unbracketed = "".join(c for c in organisation if c not in _BRACKETS and c not in _BRACKETS.values())
+    unbracketed = "".join(c for c in organisation if c not in NAME_BRACKETS and c not in NAME_BRACKETS.values())
     return None if _BYLINE_SEPARATORS.search(unbracketed) else split
 
 
@@ -152,9 +149,9 @@ def _brackets_closed(text: str) -> bool:
     """Whether each bracket of ``text`` closes the last one opened, and none is left open."""
     expected: list[str] = []
     for character in text:
-        if character in _BRACKETS:
-            expected.append(_BRACKETS[character])
-        elif character in _BRACKETS.values() and (not expected or expected.pop() != character):
+        if character in NAME_BRACKETS:
+            expected.append(NAME_BRACKETS[character])
+        elif character in NAME_BRACKETS.values() and (not expected or expected.pop() != character):
             return False
     return not expected
 
