@@ -109,6 +109,16 @@ def test_the_line_check_finds_a_break_against_clreq(tmp_path: Path) -> None:
     assert bad == ["，質量興則民族興「"]
 
 
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_english_in_a_chinese_edition_is_rarely_hyphenated(pdf_out: Path, script: str) -> None:
+    """The glossary's English definitions and other English paragraphs of a Chinese edition: a few hyphens, also in
+    the Traditional edition, whose Chinese lines are found first fit (16 % of its English lines were hyphenated)."""
+    english = reader.english_lines(reader.lines(pdf(pdf_out, script)))
+    assert len(english) > 300
+    ratio = len(reader.hyphenated(english)) / len(english)
+    assert ratio <= 0.10, f"{ratio:.1%} of English lines end in a hyphen"
+
+
 def test_english_hyphenation_is_rare_and_never_in_names_or_the_contents(pdf_out: Path) -> None:
     found = reader.lines(pdf(pdf_out, "en"))
     english = reader.english_lines(found)
