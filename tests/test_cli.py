@@ -108,6 +108,31 @@ def test_the_editions_build_side_by_side_when_there_are_cores(
     assert all(f'href="{folder}/' in landing for folder in ("zh-hant", "zh-hans", "en"))
 
 
+@pytest.mark.parametrize(
+    ("given", "fmt", "statements", "side_by_side", "cores", "jobs"),
+    [
+        (None, "pdf", 1600, False, 2, "auto"),  # a large PDF alone: every core reads
+        (None, "pdf", 500, False, 2, "auto"),
+        (None, "pdf", 499, False, 2, "1"),  # smaller: reading in parallel saves nothing
+        (None, "pdf", 1600, True, 2, "1"),  # the editions side by side already take the cores
+        (None, "pdf", 1600, False, 1, "1"),
+        (None, "html", 1600, False, 2, "1"),
+        (None, "epub", 1600, False, 2, "1"),
+        ("1", "pdf", 1600, False, 2, "1"),  # as the editor asked
+        ("3", "html", 16, False, 2, "3"),
+    ],
+)
+def test_a_large_pdf_built_alone_reads_on_every_core(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, fmt: str, statements: int, side_by_side: bool, cores: int,
+    jobs: str,
+) -> None:  # fmt: skip
+    from tekan import cli
+    from tekan.target import FORMATS
+
+    monkeypatch.setattr(cli, "_cores", lambda: cores)
+    assert cli._jobs(given, FORMATS[fmt], statements, side_by_side) == jobs
+
+
 def test_a_build_of_one_edition_prints_only_its_steps(tmp_path: Path) -> None:
     """What an editor reads of a clean build of one edition: its step and where it went, nothing printed by an
     extension on import (sphinxext-opengraph's 「matplotlib is not installed, social cards will not be generated」

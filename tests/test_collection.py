@@ -47,6 +47,18 @@ def _pages(tmp_path: Path, features: list[str]) -> dict[str, str]:
     return book_pages(load_book(collection, COLLECTION / "terms.toml"))
 
 
+def test_the_audit_pages_of_a_collection_are_named_as_they_are_rendered(tmp_path: Path) -> None:
+    """``audit_docs`` (the pages the print does not read) names each feature's audit page, as rendered."""
+    from tekan.rendering import audit_docs
+
+    listed = ", ".join(f'"{path}"' for path in sorted((COLLECTION / "features").glob("*.txt")))
+    collection = tmp_path / "c.toml"
+    collection.write_text(f"seeds = [{listed}]\n", encoding="utf-8")
+    book = load_book(collection, COLLECTION / "terms.toml")
+    rendered = {name.removesuffix(".md") for name in book_pages(book) if name.rpartition("/")[2].startswith("audit")}
+    assert len(rendered) >= 2 and audit_docs(book.publication, book.features) == rendered
+
+
 def test_adding_a_feature_renames_no_page(tmp_path: Path) -> None:
     two = _pages(tmp_path, ["2020_Spring.txt", "2022-winter.txt"])
     three = _pages(tmp_path, ["2020_Spring.txt", "2021-autumn.txt", "2022-winter.txt"])

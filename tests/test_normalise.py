@@ -266,7 +266,7 @@ def _many_statements_seed(path: Path, count: int) -> Path:
 def test_a_long_audit_log_goes_on_over_numbered_pages(tmp_path: Path) -> None:
     """Past 48 statements with changes the log is split (a single feature of 1,600 statements made one page of
     10 MB): every change on exactly one page, each page linking to all the others, the note to the first."""
-    from tekan.rendering import AUDIT_STATEMENTS_PER_PAGE
+    from tekan.rendering import AUDIT_STATEMENTS_PER_PAGE, audit_docs
 
     count = 2 * AUDIT_STATEMENTS_PER_PAGE + 5
     book = load_book(_many_statements_seed(tmp_path / "many.txt", count), GLOSSARY, "hant")
@@ -274,6 +274,7 @@ def test_a_long_audit_log_goes_on_over_numbered_pages(tmp_path: Path) -> None:
     pages = book_pages(book)
     logs = sorted((name for name in pages if re.fullmatch(r"audit(-\d+)?\.md", name)), key=len)
     assert logs == ["audit.md", "audit-2.md", "audit-3.md"]
+    assert audit_docs(book.publication) == {"audit", "audit-2", "audit-3"}  # the pages the print does not read
     rows = [line for name in logs for line in pages[name].split("\n") if line.startswith('["第')]
     assert len(rows) == len(book.publication.changes) == count
     sections = [pages[name].count("\n## ") for name in logs]

@@ -341,6 +341,16 @@ def test_typst_settles_the_pages_in_three_layouts(pdf_out: Path, script: str, tm
     assert reader.typst_settles_within(folder, 3)
 
 
+def test_the_print_does_not_read_the_audit_pages(pdf_out: Path) -> None:
+    """The print has no audit pages (its editorial note lists the changes itself): they are generated for the site
+    and the EPUB into the source folder the formats share, and the PDF's build does not read them."""
+    work = pdf_out / ".work" / EDITIONS["hant"]
+    assert (work / "src" / "audit.md").is_file()
+    read = {path.stem for path in (work / "doctrees-typst").glob("*.doctree")}
+    assert {"index", "about", "glossary"} <= read
+    assert not [name for name in read if name.startswith("audit")], read
+
+
 @pytest.mark.parametrize("script", EDITIONS)
 def test_metadata_page_size_and_labels(pdf_out: Path, script: str) -> None:
     path = pdf(pdf_out, script)

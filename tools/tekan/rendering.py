@@ -559,6 +559,8 @@ AUDIT_TABLE = "tekan-audit-table"
 
 #: The class of the print appendix's compact list on the audit page (the PDF keeps it, the others drop it).
 AUDIT_PRINT_CLASS = "tekan-audit-print"
+#: The class of the editorial note's link to the audit pages (the site's and the EPUB's: the print has none).
+AUDIT_LINK_CLASS = "tekan-audit-link"
 #: Kinds of change the print appendix lists one by one (punctuation and quotes are counted, and listed on the site).
 PRINT_RULES = ("word", "customary", "lookalike", "dash")
 
@@ -608,7 +610,7 @@ def render_about(
     if not publication.normalised or not changes:
         return "\n".join(lines)
     link = f"[{escape(words.log.format(total=len(changes)))}]({page_link(audit_doc(feature), about_doc(feature))})"
-    lines += ["````{only} html", "```{container} tekan-audit-link", link, "```", "````", ""]
+    lines += ["````{only} html", f"```{{container}} {AUDIT_LINK_CLASS}", link, "```", "````", ""]
     if not print_appendix:
         return "\n".join(lines)
     titles = {st.number: st for st in publication.statements}
@@ -655,6 +657,26 @@ AUDIT_STATEMENTS_PER_PAGE = 48
 def audit_page_doc(feature: str, number: int) -> str:
     """The ``number``-th page of a feature's audit log (1: the audit page itself, which the editorial note links to)."""
     return audit_doc(feature) if number == 1 else _in(feature, f"{AUDIT_DOC}-{number}")
+
+
+def audit_page_docs(publication: Publication, feature: str = "") -> list[str]:
+    """The names of the audit pages of a feature (of the book, in a book of one seed), as
+    :func:`render_audit_pages` names them: none when normalisation changed nothing."""
+    statements = len({change.statement for change in publication.changes})
+    pages = -(-statements // AUDIT_STATEMENTS_PER_PAGE)
+    return [audit_page_doc(feature, number) for number in range(1, pages + 1)]
+
+
+def audit_docs(publication: Publication, features: Sequence[Publication] = ()) -> set[str]:
+    """The names of every audit page of a book (``features``: a collection's, each with its own log)."""
+    if not features:
+        return set(audit_page_docs(publication))
+    return {
+        name
+        for feature in features
+        if feature.statements and feature.statements[0].meta.feature
+        for name in audit_page_docs(feature, feature.statements[0].meta.feature)
+    }
 
 
 def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:

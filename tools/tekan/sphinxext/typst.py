@@ -31,7 +31,7 @@ from ..errors import Kind
 from ..files import write_if_changed
 from ..glossary import initial, pinyin_sort_key
 from ..model import Term
-from ..rendering import ENGLISH_INDEX_DOC, feature_doc, sector_doc, statement_doc
+from ..rendering import AUDIT_LINK_CLASS, ENGLISH_INDEX_DOC, audit_docs, feature_doc, sector_doc, statement_doc
 from ..translation import MONTHS
 from .config import book_of, get_target
 from .glossary import INCLUDED_PAGES, english_group, english_sort_key
@@ -795,9 +795,34 @@ def _files_below(node: nodes.Node) -> list[addnodes.start_of_file]:
     return found
 
 
+# --- pages the print leaves out ----------------------------------------------------------------------------------
+
+
+def skip_pages_not_printed(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """The print has no audit pages (the production log: thousands of rows, the site's and the EPUB's; the print's
+    editorial note lists the changes itself): the PDF's build does not read them (a tenth of a collection's reading).
+    They stay in the source folder that the formats of an edition share, so the site's build finds them unchanged."""
+    if app.builder.format != NAME:
+        return
+    left_out = audit_docs(book_of(env).publication, book_of(env).features)
+    docnames[:] = [name for name in docnames if name not in left_out]
+
+
+def drop_links_to_pages_not_printed(app: Sphinx, doctree: nodes.document) -> None:
+    """The editorial note's link to the audit pages (the site's and the EPUB's, in an ``only`` block that Sphinx
+    drops after it resolves references): dropped when the page is read for the print, which has no audit pages."""
+    if app.builder.format != NAME:
+        return
+    for container in list(doctree.findall(nodes.container)):
+        if AUDIT_LINK_CLASS in container["classes"]:
+            container.parent.remove(container)
+
+
 def setup_typst(app: Sphinx) -> None:
     """Register the Typst PDF builder."""
     app.add_builder(TypstBuilder)
+    app.connect("env-before-read-docs", skip_pages_not_printed)
+    app.connect("doctree-read", drop_links_to_pages_not_printed)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
