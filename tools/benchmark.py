@@ -1185,7 +1185,7 @@ def pdf_targets(results: dict[str, Any]) -> str:
     for pdf in collection or [r for r in scaling if r["build"].startswith("PDF")][:1]:
         measured = f"{pdf['wall_s']:.1f} s wall ({pdf['cpu_s']:.1f} s CPU)"
         met = pdf["ok"] and pdf["wall_s"] < 30
-        what = pdf["build"].split(",")[0] + (", after its HTML" if "after" in pdf["build"] else "")
+        what = pdf["build"].split(", ")[0] + (", after its HTML" if "after" in pdf["build"] else "")
         lines.append(f"| {what} < 30 s | {measured} | {'yes' if met else '**no**'} |")
     return "\n".join(lines) + "\n"
 
