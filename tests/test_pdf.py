@@ -529,6 +529,17 @@ def test_rebuilds_are_byte_identical(pdf_out: Path, tmp_path: Path) -> None:
     assert pdf(again, "hant").read_bytes() == pdf(pdf_out, "hant").read_bytes()
 
 
+def test_a_pdf_read_on_two_cores_is_the_same_pdf(pdf_out: Path, tmp_path: Path) -> None:
+    """A large book's PDF is read by parallel Sphinx processes (``tekan.cli.PARALLEL_PDF_FROM``): the book is then
+    assembled from the doctrees they wrote, not from those kept in memory, and must be the same book."""
+    again = tmp_path / "again"
+    result = tekan(
+        "build", "pdf", "-j", "2", "--edition", "hant", "--out", str(again), env={"SOURCE_DATE_EPOCH": EPOCH}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert pdf(again, "hant").read_bytes() == pdf(pdf_out, "hant").read_bytes()
+
+
 def test_print_text_keeps_headline_spaces_and_en_dashes(pdf_out: Path) -> None:
     printed = reader.text(pdf(pdf_out, "hant"))
     book = load_book(SEED, GLOSSARY, "hant")
