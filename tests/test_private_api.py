@@ -351,3 +351,20 @@ def test_docutils_walks_a_tree_with_a_generator_per_node() -> None:
     findall = inspect.getsource(nodes.Node.findall)
     assert "yield from self._superfast_findall()" in findall and "yield from self._fast_findall(condition)" in findall
     assert nodes.Text.children == ()
+
+
+def test_sphinx_batches_its_parallel_reading_with_its_builders_modules_make_chunks() -> None:
+    """``tekan.sphinxext.typst.one_batch_per_process`` has the PDF's parallel reading done in one batch per process
+    by replacing ``make_chunks`` where ``Builder._read_parallel`` looks it up, in ``sphinx.builders``. Retired by a
+    Sphinx setting for the size of parallel reading's batches (sphinx-doc/sphinx, to propose)."""
+    from sphinx import builders
+
+    from tekan.sphinxext.typst import one_batch_per_process
+
+    assert "make_chunks(docnames, nproc)" in inspect.getsource(builders.Builder._read_parallel)
+    pages = [f"page-{n}" for n in range(2103)]
+    assert len(builders.make_chunks(pages, 2)) == 21  # type: ignore[attr-defined]  # Sphinx's own: sqrt(n × 5)
+    with one_batch_per_process():
+        batches = builders.make_chunks(pages, 2)  # type: ignore[attr-defined]
+    assert [len(batch) for batch in batches] == [1052, 1051] and [p for batch in batches for p in batch] == pages
+    assert len(builders.make_chunks(pages, 2)) == 21  # type: ignore[attr-defined]  # given back
