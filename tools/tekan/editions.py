@@ -107,7 +107,7 @@ class TranslatedWords:
     contents: str = "Contents"
     glossary: str = "Glossary"
     glossary_intro: str = (
-        "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+        "The terms used in the statements, in English alphabetical order, "
         "each with its Chinese headword, pinyin and definitions."
     )
     note: str = (
@@ -254,9 +254,9 @@ HANT = Edition(
     ),
     pages=PageWords(
         glossary="詞彙表",
-        glossary_intro="本書所用質量基礎設施與政策術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
+        glossary_intro="本書所用術語的中英對照釋義，按漢語拼音排序；按英文字母排序的術語見{english}。",
         glossary_intro_more=(
-            "本書所用質量基礎設施與政策術語的中英對照釋義，另收所參見或編者選收的詞條（正文未用者，「出現於」為「—」），"
+            "本書所用術語的中英對照釋義，另收所參見或編者選收的詞條（正文未用者，「出現於」為「—」），"
             "按漢語拼音排序；按英文字母排序的術語見{english}。"
         ),
         english_index="英文索引",
@@ -377,9 +377,9 @@ HANS = Edition(
     ),
     pages=PageWords(
         glossary="词汇表",
-        glossary_intro="本书所用质量基础设施与政策术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
+        glossary_intro="本书所用术语的中英对照释义，按汉语拼音排序；按英文字母排序的术语见{english}。",
         glossary_intro_more=(
-            "本书所用质量基础设施与政策术语的中英对照释义，另收所参见或编者选收的词条（正文未用者，“出现于”为“—”），"
+            "本书所用术语的中英对照释义，另收所参见或编者选收的词条（正文未用者，“出现于”为“—”），"
             "按汉语拼音排序；按英文字母排序的术语见{english}。"
         ),
         english_index="英文索引",
@@ -504,11 +504,11 @@ EN = Edition(
         colon=": ",
         glossary="Glossary",
         glossary_intro=(
-            "The quality infrastructure and policy terms used in the statements, in English alphabetical order, "
+            "The terms used in the statements, in English alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."
         ),
         glossary_intro_more=(
-            "The quality infrastructure and policy terms used in the statements, with the entries they refer to or "
+            "The terms used in the statements, with the entries they refer to or "
             "those the editors added (the text uses those nowhere: their Used in shows a dash), in English "
             "alphabetical order, "
             "each with its Chinese headword, pinyin and definitions."
