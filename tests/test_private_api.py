@@ -362,6 +362,8 @@ def test_sphinx_batches_its_parallel_reading_with_its_builders_modules_make_chun
     from tekan.sphinxext.typst import one_batch_per_process
 
     assert "make_chunks(docnames, nproc)" in inspect.getsource(builders.Builder._read_parallel)
+    # (a few pages are read as without -j: by the builder's own ``_read_serial``)
+    assert list(inspect.signature(builders.Builder._read_serial).parameters) == ["self", "docnames"]
     pages = [f"page-{n}" for n in range(2103)]
     assert len(builders.make_chunks(pages, 2)) == 21  # type: ignore[attr-defined]  # Sphinx's own: sqrt(n × 5)
     with one_batch_per_process():
