@@ -8,10 +8,8 @@ poppler (``tools/setup.sh`` installs them); a missing tool fails with its name, 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import subprocess
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -531,31 +529,48 @@ def test_rebuilds_are_byte_identical(pdf_out: Path, tmp_path: Path) -> None:
     assert pdf(again, "hant").read_bytes() == pdf(pdf_out, "hant").read_bytes()
 
 
-def test_a_pdf_read_on_two_cores_is_the_same_pdf(
-    pdf_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # fmt: skip
+#: ``python -c``: tekan with fewer pages to a reader process than the real book's (``PAGES_PER_READER``), marking a
+#: file when the pages are read in batches (in the build tekan forks, which inherits both). A fresh process, as the
+#: ``tekan`` command is: forking a pytest process that earlier tests left with threads can deadlock.
+READ_IN_BATCHES = """
+import contextlib, sys
+from pathlib import Path
+from tekan.cli import main
+from tekan.sphinxext import typst
+
+original, marker = typst.one_batch_per_process, Path(sys.argv[1])  # (the forked build has Sphinx's argv)
+
+@contextlib.contextmanager
+def spied():
+    marker.touch()
+    with original():
+        yield
+
+typst.PAGES_PER_READER = 1
+typst.one_batch_per_process = spied
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_pdf_read_on_two_cores_is_the_same_pdf(pdf_out: Path, tmp_path: Path) -> None:
     """A large book's PDF is read by parallel Sphinx processes (``tekan.cli.PARALLEL_PDF_FROM``), one batch each:
     the book is then assembled from the doctrees they wrote, not from those kept in memory, and must be the same
-    book. (The real book's 30 pages are fewer than a reader process is worth, ``PAGES_PER_READER``: lowered here, in
-    the build ``tekan`` forks.)"""
-    from tekan.cli import main
-    from tekan.sphinxext import typst
+    book. (The real book's 30 pages are fewer than a reader process is worth: the threshold is lowered.)"""
+    import os
+    import sys
 
-    batched = tmp_path / "read-in-batches"
-    original = typst.one_batch_per_process
-
-    @contextlib.contextmanager
-    def spied() -> Iterator[None]:
-        batched.touch()
-        with original():
-            yield
-
-    monkeypatch.setattr(typst, "PAGES_PER_READER", 1)
-    monkeypatch.setattr(typst, "one_batch_per_process", spied)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.delenv("TEKAN_NO_FORK", raising=False)
-    again = tmp_path / "again"
-    assert main(["--project", str(ROOT), "build", "pdf", "-j", "2", "--edition", "hant", "--out", str(again)]) == 0
+    batched, again = tmp_path / "read-in-batches", tmp_path / "again"
+    command = ["build", "pdf", "-j", "2", "--edition", "hant", "--out", str(again)]
+    result = subprocess.run(
+        [sys.executable, "-c", READ_IN_BATCHES, str(batched), *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
     assert batched.exists()  # read in parallel
     assert pdf(again, "hant").read_bytes() == pdf(pdf_out, "hant").read_bytes()
 
