@@ -553,7 +553,7 @@ sys.exit(main(sys.argv[2:]))
 
 
 def test_a_pdf_read_on_two_cores_is_the_same_pdf(pdf_out: Path, tmp_path: Path) -> None:
-    """A large book's PDF is read by parallel Sphinx processes (``tekan.cli.PARALLEL_PDF_FROM``), one batch each:
+    """A large book's PDF is read by parallel Sphinx processes (``tekan.cli.LARGE_BOOK``), one batch each:
     the book is then assembled from the doctrees they wrote, not from those kept in memory, and must be the same
     book. (The real book's 30 pages are fewer than a reader process is worth: the threshold is lowered.)"""
     import os

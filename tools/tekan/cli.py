@@ -511,28 +511,29 @@ def _build_steps(
     return 0
 
 
-#: A PDF of at least this many statements reads its pages on every core (Sphinx's ``-j auto``) when no ``--jobs``
-#: was given and the editions are not built side by side. The PDF is one book, written once: reading is half of its
+#: A book of at least this many statements is large: its PDF reads its pages on every core (Sphinx's ``-j auto``)
+#: when no ``--jobs`` was given and the editions are not built side by side, and its editions build one per core
+#: (:func:`_editions_at_once`). The PDF is one book, written once: reading is half of its
 #: build at 1,600 statements (16 s of 36 s on 2 cores, 8 s in parallel: the same PDF), while at 160 statements
 #: reading in parallel saved nothing (4.0 s either way) and a small book's build only starts more processes.
-PARALLEL_PDF_FROM = 500
+LARGE_BOOK = 500
 
 
 def _editions_at_once(editions: int, statements: int) -> int:
     """How many editions build side by side (on two cores or more): all of them, but no more than there are cores for
-    a large book (:data:`PARALLEL_PDF_FROM` statements: its PDF's compile holds gigabytes). An edition's builds are
+    a large book (:data:`LARGE_BOOK` statements: its PDF's compile holds gigabytes). An edition's builds are
     a chain, each Sphinx process waiting for the one before it, and the English edition's are shorter: with the
     three editions of the real book at once on two cores `make book` took 15.0–16.8 s wall, two at a time (the
     third when one ended, its chain alone on one core) 18.7–19.2 s."""
-    return editions if statements < PARALLEL_PDF_FROM else min(editions, _cores())
+    return editions if statements < LARGE_BOOK else min(editions, _cores())
 
 
 def _jobs(jobs: str | None, fmt: OutputFormat, statements: int, side_by_side: bool) -> str:
     """The Sphinx processes of one step: ``--jobs`` as given, else one (the editions may be side by side, a
-    process each), but every core for a large PDF built alone (:data:`PARALLEL_PDF_FROM`)."""
+    process each), but every core for a large PDF built alone (:data:`LARGE_BOOK`)."""
     if jobs is not None:
         return jobs
-    if fmt.key == "pdf" and statements >= PARALLEL_PDF_FROM and not side_by_side and _cores() > 1:
+    if fmt.key == "pdf" and statements >= LARGE_BOOK and not side_by_side and _cores() > 1:
         return "auto"
     return "1"
 
@@ -673,7 +674,7 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         help="parallel Sphinx processes, or 'auto' (default: one, or every core for the PDF of a book of "
-        f"{PARALLEL_PDF_FROM} statements or more built alone)",
+        f"{LARGE_BOOK} statements or more built alone)",
     )
     build.add_argument("--verbatim", action="store_true", help="publish the seed's text as printed (no normalisation)")
     build.add_argument(

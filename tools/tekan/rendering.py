@@ -82,6 +82,11 @@ def front_matter(description: str, author: str = "", fields: tuple[str, ...] = (
     return ["---", *fields, *(["myst:", "  html_meta:", *meta] if meta else []), "---"]
 
 
+def feature_of(publication: Publication) -> str:
+    """The id of the feature a collection's publication is ("" for one without statements, or outside a collection)."""
+    return publication.statements[0].meta.feature if publication.statements else ""
+
+
 def _in(feature: str, name: str) -> str:
     """``name`` inside a feature's folder (a collection), or as it is (a book of one seed)."""
     return f"{feature}/{name}" if feature else name
@@ -325,7 +330,7 @@ def render_collection_index(collection: Publication, features: tuple[Publication
         lines += [escape(meta.description_zh), ""]
     if meta.description_en:
         lines += ["```{tekan-english}", data_line(meta.description_en), "```", ""]
-    ids = [feature.statements[0].meta.feature if feature.statements else "" for feature in features]
+    ids = [feature_of(feature) for feature in features]
     for fid, feature in zip(ids, features, strict=True):
         if not fid:
             continue
@@ -436,7 +441,7 @@ def render_book(
             own.setdefault(sector.feature, []).append((sector, statements))
         look = hashlib.sha256(pickle.dumps(edition, pickle.HIGHEST_PROTOCOL)).hexdigest()
         for feature, key in zip(features, feature_keys, strict=True):
-            fid = feature.statements[0].meta.feature if feature.statements else ""
+            fid = feature_of(feature)
             if not fid:
                 continue
             groups = own.pop(fid, [])
@@ -514,7 +519,7 @@ def _feature_own_pages(
     """A collection's feature's home, about and audit pages."""
     labels = edition.pages
     pages: dict[str, str] = {}
-    fid = feature.statements[0].meta.feature if feature.statements else ""
+    fid = feature_of(feature)
     if fid:
         pages[f"{feature_doc(fid)}.md"] = render_index(feature, labels, fid)
         pages[f"{about_doc(fid)}.md"] = render_about(feature, edition, fid, print_appendix)
@@ -614,9 +619,7 @@ def render_about(
     if not print_appendix:
         return "\n".join(lines)
     titles = {st.number: st for st in publication.statements}
-    groups: dict[int, list[Change]] = {}
-    for change in changes:
-        groups.setdefault(change.statement, []).append(change)
+    groups = _changes_by_statement(publication)
     from .normalise import RULES
 
     rules = [*RULES, "conversion"]
@@ -662,8 +665,7 @@ def audit_page_doc(feature: str, number: int) -> str:
 def audit_page_docs(publication: Publication, feature: str = "") -> list[str]:
     """The names of the audit pages of a feature (of the book, in a book of one seed), as
     :func:`render_audit_pages` names them: none when normalisation changed nothing."""
-    statements = len({change.statement for change in publication.changes})
-    pages = -(-statements // AUDIT_STATEMENTS_PER_PAGE)
+    pages = len(_audit_chunks(_changes_by_statement(publication))) if publication.changes else 0
     return [audit_page_doc(feature, number) for number in range(1, pages + 1)]
 
 
@@ -671,12 +673,8 @@ def audit_docs(publication: Publication, features: Sequence[Publication] = ()) -
     """The names of every audit page of a book (``features``: a collection's, each with its own log)."""
     if not features:
         return set(audit_page_docs(publication))
-    return {
-        name
-        for feature in features
-        if feature.statements and feature.statements[0].meta.feature
-        for name in audit_page_docs(feature, feature.statements[0].meta.feature)
-    }
+    ids = ((feature, feature_of(feature)) for feature in features)
+    return {name for feature, fid in ids if fid for name in audit_page_docs(feature, fid)}
 
 
 def render_audit(publication: Publication, edition: Edition = HANT, feature: str = "") -> str:
@@ -692,11 +690,8 @@ def render_audit_pages(
     editorial note links to the first page; a log of more than :data:`AUDIT_STATEMENTS_PER_PAGE` statements goes on
     over numbered pages, each linking to all of them. ``memo`` keeps each page (an edit renders the page of the
     statement it changed)."""
-    groups: dict[int, list[Change]] = {}
-    for change in publication.changes:
-        groups.setdefault(change.statement, []).append(change)
-    numbers = list(groups)
-    chunks = [numbers[i : i + AUDIT_STATEMENTS_PER_PAGE] for i in range(0, len(numbers), AUDIT_STATEMENTS_PER_PAGE)]
+    groups = _changes_by_statement(publication)
+    chunks = _audit_chunks(groups)
     titles = {st.number: st for st in publication.statements}
     pages: dict[str, str] = {}
     for index, chunk in enumerate(chunks or [[]], start=1):
@@ -711,6 +706,19 @@ def render_audit_pages(
             ),
         )
     return pages
+
+
+def _changes_by_statement(publication: Publication) -> dict[int, list[Change]]:
+    groups: dict[int, list[Change]] = {}
+    for change in publication.changes:
+        groups.setdefault(change.statement, []).append(change)
+    return groups
+
+
+def _audit_chunks(groups: Mapping[int, list[Change]]) -> list[list[int]]:
+    """The statements (with changes) of each audit page, :data:`AUDIT_STATEMENTS_PER_PAGE` a page."""
+    numbers = list(groups)
+    return [numbers[i : i + AUDIT_STATEMENTS_PER_PAGE] for i in range(0, len(numbers), AUDIT_STATEMENTS_PER_PAGE)]
 
 
 def _render_audit_page(

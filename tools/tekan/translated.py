@@ -17,6 +17,7 @@ from .rendering import (
     data_line,
     escape,
     feature_doc,
+    feature_of,
     front_matter,
     page_label,
     page_link,
@@ -139,7 +140,7 @@ def render_translated_collection_index(
     if meta.description_en:
         lines += [escape(meta.description_en), ""]
     lines += ["```{tekan-translation-note}", data_line(words.note), "```", ""]
-    ids = [feature.statements[0].meta.feature if feature.statements else "" for feature in features]
+    ids = [feature_of(feature) for feature in features]
     for fid, feature in zip(ids, features, strict=True):
         if not fid:
             continue
@@ -179,7 +180,7 @@ def render_translated_book(
     else:
         pages = {"index.md": render_translated_index(publication, words, glossary_doc)}
     for feature in features:
-        fid = feature.statements[0].meta.feature if feature.statements else ""
+        fid = feature_of(feature)
         if fid:
             pages[f"{feature_doc(fid)}.md"] = render_translated_index(feature, words, glossary_doc, fid, edition)
     for sector, statements in publication.by_sector():
