@@ -223,3 +223,38 @@ def test_the_character_path_converts_exactly_as_opencc() -> None:
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(5_000)]
     assert [_opencc_convert(text, "t2s") for text in texts] == [opencc.convert(text) for text in texts]
     assert sum(1 for text in texts if not any(phrase in text for phrase in path.phrases)) > 1_000  # the path is taken
+
+
+def test_the_character_table_converts_exactly_as_to_hans() -> None:
+    """A text the character table applies to converts by ``str.translate`` exactly as :func:`to_hans` converts it
+    (OpenCC, the overrides, the Simplified quotation marks), each character into one of its kind (jieba's blocks
+    stay where they were); a text holding an override, an OpenCC phrase, a character past the Basic Multilingual
+    Plane or one that converts into another kind is not converted so."""
+    import random
+
+    from tekan.glossary import load_glossary
+    from tekan.scripts import _character_path, default_converter, hans_characters
+    from tekan.segmenting import in_block
+
+    characters = hans_characters(in_block)
+    path = _character_path("t2s")
+    assert characters is not None and path is not None
+    texts = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [term.definition_zh for term in load_glossary(GLOSSARY).terms]  # 「 」 and 『 』 → “ ” and ‘ ’
+    overrides = list(default_converter().hans_of)
+    odd = [chr(code) for code in range(0x3400, 0xA000) if chr(code) != chr(code).translate(characters.table)]
+    odd = [char for char in odd if in_block(char) != in_block(char.translate(characters.table))]
+    pool = "".join(texts) + "乾著沈吒傢昇濛,，。「」『』 -"
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(3_000)]
+    texts += [f"提高{form}水平" for form in overrides] + [f"前{phrase}後" for phrase in list(path.phrases)[:500]]
+    texts += ["質量𠁞檢測", "𠮷量"]
+    applied = [text for text in texts if characters.applies(text)]
+    assert [text.translate(characters.table) for text in applied] == [to_hans(text) for text in applied]
+    assert all(len(to_hans(text)) == len(text) for text in applied)
+    assert len(applied) > 2_000 and len(texts) - len(applied) > 250  # both ways are taken
+    assert not any(characters.applies(f"提高{form}水平") for form in overrides)
+    assert not characters.applies("質量𠁞檢測") and not characters.applies("𠮷量")
+    # Where the table would move a block's edge (jieba cuts differently), the whole conversion is taken.
+    for char in odd:
+        assert not characters.applies(f"質量{char}")

@@ -139,20 +139,23 @@ def _jieba_cuts(cutter: jieba.Tokenizer, text: str) -> set[int]:
     return {0, len(text)} | {place for _, start, end in cutter.tokenize(text, HMM=False) for place in (start, end)}
 
 
-@pytest.mark.parametrize("script", ["hant", "hans"])
+@pytest.mark.parametrize("script", ["hant", "hant-by-character", "hans"])
 def test_cuts_asked_place_by_place_are_jiebas_cuts_of_the_whole_text(
     linker_words: tuple[list[str], list[str]], script: str
 ) -> None:
     """:class:`segmenting.Cuts` answers at every place of a text as jieba's segmentation of the whole text does
     (jieba's own tokenizer, its whole dictionary, the same words added), though it cuts only blocks asked about
-    and only where a dictionary word may span the place."""
-    from tekan.segmenting import TERM_FREQUENCY, boundary_finder
+    and only where a dictionary word may span the place; a Traditional text converted whole, or (as the linker
+    does) character by character where the conversion allows, only at the places and blocks asked about."""
+    from tekan.scripts import hans_characters
+    from tekan.segmenting import TERM_FREQUENCY, boundary_finder, in_block
 
     simplified = linker_words[1]
     reference = _jieba(None)
     for word in dict.fromkeys(simplified):
         reference.add_word(word, TERM_FREQUENCY)
-    boundaries = boundary_finder(simplified, to_hans if script == "hant" else None)
+    characters = hans_characters(in_block) if script == "hant-by-character" else None
+    boundaries = boundary_finder(simplified, to_hans if script.startswith("hant") else None, characters)
     texts = varied_texts()
     if script == "hans":
         texts = [to_hans(text) for text in texts]

@@ -263,15 +263,16 @@ def term_linker(
     ``names`` (:func:`protected_names`) are kept whole and never linked. ``memo`` remembers the forms' places in each
     text (found on word boundaries); its key must stand for :func:`linker_inputs`.
     """
-    from .scripts import to_hans
-    from .segmenting import boundary_finder
+    from .scripts import hans_characters, to_hans
+    from .segmenting import boundary_finder, in_block
 
     forms = glossary_forms(glossary, script)
     names = [name for name in names if name not in forms]
     words = [*forms, *names]
     if script == "hans":
         return Linker.build(forms, boundary_finder(words), names, memo)
-    return Linker.build(forms, boundary_finder([to_hans(word) for word in words], to_hans), names, memo)
+    hans_words = [to_hans(word) for word in words]
+    return Linker.build(forms, boundary_finder(hans_words, to_hans, hans_characters(in_block)), names, memo)
 
 
 def linker_inputs(glossary: Glossary, script: str, names: Iterable[str] = ()) -> str:

@@ -187,6 +187,46 @@ def to_hans(text: str) -> str:
     return default_converter().to_hans(text)
 
 
+@dataclass(frozen=True)
+class CharacterTable:
+    """How :func:`to_hans` converts most texts: character for character, each into one character of the same kind
+    (a Han character stays one, punctuation stays punctuation: ``kind``). ``table`` (for ``str.translate``) gives
+    exactly ``to_hans(text)`` for a text that :meth:`applies` to."""
+
+    table: list[int | str]  # by code point, the Basic Multilingual Plane
+    _exceptions: tuple[re.Pattern[str], ...]  # what makes a text convert otherwise: an override, a phrase, a character
+
+    def applies(self, text: str) -> bool:
+        """Whether ``to_hans(text) == text.translate(self.table)``."""
+        return not any(pattern.search(text) for pattern in self._exceptions)
+
+
+@cache
+def hans_characters(kind: Callable[[str], bool]) -> CharacterTable | None:
+    """:class:`CharacterTable` of :func:`to_hans`, keeping ``kind`` (a character's class: :mod:`tekan.segmenting`
+    needs the same blocks of Han characters in a text and in its conversion); None where OpenCC's configuration
+    converts no text character by character."""
+    path = _character_path(T2S)
+    if path is None:
+        return None
+    table = list(path.basic)
+    quotes = dict(_HANS_QUOTE_PAIRS)
+    odd = []  # a character not converted into one character of its kind: a text holding it takes the whole way
+    for code, value in enumerate(path.basic):
+        char = chr(code)
+        converted = "".join(quotes.get(c, c) for c in (value if isinstance(value, str) else char))
+        if converted != char:
+            if len(converted) == 1 and kind(converted) == kind(char):
+                table[code] = converted
+            else:
+                odd.append(char)
+    protected = default_converter().to_hans_linker.pattern
+    exceptions = [path.occurs, _PAST_PLANE, *([protected] if protected is not None else [])]
+    if odd:
+        exceptions.append(re.compile("[" + "".join(re.escape(c) for c in odd) + "]"))
+    return CharacterTable(table, tuple(exceptions))
+
+
 def to_hant(text: str) -> str:
     """Simplified → Traditional (Taiwan character forms), with the project's overrides."""
     return default_converter().to_hant(text)

@@ -21,9 +21,12 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from math import log
 from pathlib import Path
-from typing import Any, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from .files import atomic_write, read_private
+
+if TYPE_CHECKING:
+    from .scripts import CharacterTable
 
 
 def _without_pkg_resources() -> None:
@@ -163,6 +166,10 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         self._followers: dict[str, str] | None = None  # see joinable()
         # The pairs of characters in the words added (add_word), and of Latin letters and digits.
         self._joined: set[str] = {first + second for first in _LATIN_CHARS for second in _LATIN_CHARS}
+        # Each entry of FREQ → its word's log probability, jieba's ``log(count) - log(total)``; 0.0 for a prefix (count
+        # 0): block_cuts takes no logarithm. Valid while ``total`` is ``_scored`` (add_word changes it).
+        self._scores: dict[str, float] = {}
+        self._scored: int | None = None
 
     def load_characters(self, chars: Iterable[str]) -> None:
         """Add the dictionary entries that start with any of ``chars``."""
@@ -180,6 +187,10 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
             entries = words.split("\n")
             self.FREQ.update(zip(entries, freq, strict=True))
             self.longest = max(self.longest, *map(len, entries))
+            if self._scored == self.total:
+                logtotal = log(self.total)
+                scores = [log(count) - logtotal if count else 0.0 for count in freq]
+                self._scores.update(zip(entries, scores, strict=True))
 
     def get_DAG(self, sentence: str) -> dict[int, list[int]]:  # jieba's name
         # Every path through jieba's cutting looks words up in the DAG's sentence or its substrings.
@@ -192,27 +203,31 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         dictionary route (``get_DAG`` then ``calc``, ties to the longer word) and the same joining of single Latin
         letters and digits as ``jieba.Tokenizer.__cut_DAG_NO_HMM``, without its generators and dictionaries."""
         self.load_characters(block)
-        freq, size = self.FREQ, len(block)
-        logtotal = log(self.total)
+        if self._scored != self.total:  # the first route, or words added since the last
+            logtotal = log(self.total)
+            self._scores = {word: log(count) - logtotal if count else 0.0 for word, count in self.FREQ.items()}
+            self._scored = self.total
+        size = len(block)
+        alone = log(1) - log(self.total)  # a character that is no word: jieba's ``log(FREQ.get(…) or 1) - logtotal``
         scores = [0.0] * (size + 1)
         ends = [0] * size
-        get = freq.get
+        get = self._scores.get
         for start in range(size - 1, -1, -1):
             best_score, best_end = 0.0, -1
             end = start
-            count = get(block[start])
-            while count is not None:
-                if count:
-                    score = log(count) - logtotal + scores[end + 1]
+            probability = get(block[start])
+            while probability is not None:
+                if probability:  # a word (a prefix's is 0.0)
+                    score = probability + scores[end + 1]
                     # jieba takes the max of (score, end): on a tie the longer word, and ends only grow here.
                     if best_end < 0 or score >= best_score:
                         best_score, best_end = score, end
                 end += 1
                 if end >= size:
                     break
-                count = get(block[start : end + 1])
+                probability = get(block[start : end + 1])
             if best_end < 0:  # no dictionary word starts here: the character alone
-                best_score, best_end = log(get(block[start]) or 1) - logtotal + scores[start + 1], start
+                best_score, best_end = alone + scores[start + 1], start
             scores[start], ends[start] = best_score, best_end
         cuts: list[int] = []
         position, latin_run = 0, False
@@ -230,6 +245,7 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
         self.load_characters(word)
         super().add_word(word, freq, tag)
+        self._scored = None  # FREQ and total changed
         self.longest = max(self.longest, len(word))
         self._joined.update(map(str.__add__, word, word[1:]))
 
@@ -303,17 +319,21 @@ class Cuts:
     each block by its own characters alone, and between blocks at every character. So a place is a boundary when
     it is not inside a block, or when no dictionary word spans it (:meth:`LazyTokenizer.unspanned`: most places),
     or else when jieba's route through the block cuts there (:meth:`LazyTokenizer.block_cuts`).
+
+    A Traditional text is segmented in its Simplified form. Most texts convert character for character
+    (:class:`tekan.scripts.CharacterTable`): such a text is not converted whole, only the two characters at a place
+    asked about (their answer kept for the run: :attr:`Segmenter.pairs`) and the block a route is needed for.
     """
 
-    __slots__ = ("_blocks", "_convert", "_pairs", "_routes", "_segmented", "_text")
+    __slots__ = ("_blocks", "_converted", "_segmented", "_segmenter", "_table", "_text")
 
-    def __init__(self, text: str, convert: Callable[[str], str] | None, routes: Routes) -> None:
+    def __init__(self, text: str, segmenter: Segmenter) -> None:
         self._text = text  # the text as given; converted (``convert``) when a place inside it is asked for
-        self._convert = convert
-        self._routes = routes
-        self._segmented: str | None = None  # the text jieba cuts: converted, its characters' entries loaded
+        self._segmenter = segmenter
+        self._segmented: str | None = None  # the text jieba cuts: converted, or as given when ``_table`` converts it
+        self._table: list[int | str] | None = None  # converts ``_segmented`` character for character, if not None
         self._blocks: tuple[list[int], list[int]] | None = None  # its blocks' starts and ends
-        self._pairs: tuple[dict[str, str], set[str]] | None = None  # Routes.pairs, once asked for
+        self._converted: tuple[int, str] | None = None  # the start of the block last asked about, and its conversion
 
     def __contains__(self, place: object) -> bool:
         size = len(self._text)
@@ -321,16 +341,15 @@ class Cuts:
             return place == 0 or place == size
         text = self._segmented
         if text is None:
-            text = self._segmented = self._prepare()
+            text = self._prepare()
         pair = text[place - 1 : place + 1]
+        segmenter = self._segmenter
         # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
         # a boundary (LazyTokenizer.unspanned without the block).
-        if _INSIDE_BLOCK.fullmatch(pair) is None:
-            return True
-        pairs = self._pairs
-        if pairs is None:
-            pairs = self._pairs = self._routes.pairs()
-        if pair[1] not in pairs[0].get(pair[0], "") and pair not in pairs[1]:  # LazyTokenizer.joinable, inline
+        joinable = (segmenter.pairs if self._table is None else segmenter.table_pairs).get(pair)
+        if joinable is None:
+            joinable = segmenter.joinable(pair, self._table)
+        if not joinable:
             return True
         if self._blocks is None:
             spans = [block.span() for block in jieba.re_han_default.finditer(text)]
@@ -338,15 +357,59 @@ class Cuts:
         starts, ends = self._blocks
         block = bisect_right(starts, place) - 1  # the block that holds both characters
         start = starts[block]
-        return self._routes.cut(text[start : ends[block]], place - start, joinable=True)
+        words = text[start : ends[block]]
+        if self._table is not None:  # converted once per block asked about (two or three places: one word's ends)
+            converted = self._converted
+            if converted is None or converted[0] != start:
+                converted = self._converted = start, words.translate(self._table)
+            words = converted[1]
+        return segmenter.routes.cut(words, place - start, joinable=True)
 
     def _prepare(self) -> str:
         text = self._text
-        if self._convert is not None:
-            converted = self._convert(text)
-            if len(converted) == len(text):  # else the text is segmented as it is
-                return converted
+        segmenter = self._segmenter
+        if segmenter.convert is not None:
+            characters = segmenter.characters
+            if characters is not None and characters.applies(text):
+                self._table = characters.table
+            else:
+                converted = segmenter.convert(text)
+                if len(converted) == len(text):  # else the text is segmented as it is
+                    text = converted
+        self._segmented = text
         return text
+
+
+def in_block(char: str) -> bool:
+    """Whether jieba cuts ``char`` as part of a block (``jieba.re_han_default``), not alone."""
+    return _BLOCK_CHARACTER.fullmatch(char) is not None
+
+
+_BLOCK_CHARACTER = re.compile(jieba.re_han_default.pattern.removeprefix("(").removesuffix("+)"))
+
+
+class Segmenter:
+    """What the :class:`Cuts` of one :func:`boundary_finder` share: the blocks' routes, the conversion, and each pair
+    of characters' answer to :meth:`LazyTokenizer.joinable` (a book's texts ask about the same pairs again and
+    again)."""
+
+    def __init__(self, routes: Routes, convert: Callable[[str], str] | None, characters: CharacterTable | None) -> None:
+        self.routes = routes
+        self.convert = convert
+        self.characters = characters  # how ``convert`` converts most texts, character for character
+        self.pairs: dict[str, bool] = {}  # a pair in the text jieba cuts → whether it is joinable inside a block
+        self.table_pairs: dict[str, bool] = {}  # the same for a pair as given, to convert by ``characters``
+
+    def joinable(self, pair: str, table: list[int | str] | None) -> bool:
+        """Whether the two characters of ``pair`` (converted by ``table`` first) stand inside one block and may be
+        inside one word (:meth:`LazyTokenizer.joinable`); remembered."""
+        given = pair
+        if table is not None:
+            pair = pair.translate(table)
+        followers, joined = self.routes.pairs()
+        answer = _INSIDE_BLOCK.fullmatch(pair) is not None and (pair[1] in followers.get(pair[0], "") or pair in joined)
+        (self.pairs if table is None else self.table_pairs)[given] = answer
+        return answer
 
 
 #: In :attr:`Routes._cuts`: a block whose characters' entries are loaded, its route not worked out yet.
@@ -400,16 +463,20 @@ class Routes:
         return place in found
 
 
-def boundary_finder(words: Iterable[str], to_hans: Callable[[str], str] | None = None) -> Callable[[str], Cuts]:
+def boundary_finder(
+    words: Iterable[str], to_hans: Callable[[str], str] | None = None, characters: CharacterTable | None = None
+) -> Callable[[str], Cuts]:
     """A function giving the word boundaries of a text by jieba, with ``words`` (Simplified) as dictionary words.
 
     ``to_hans`` converts a Traditional text first (jieba's dictionary is Simplified); the boundaries are those
-    of the converted text, which has the same length (else the text is segmented as it is). The boundaries are a
-    :class:`Cuts`: worked out only at the places asked about, the dictionary loaded only for a text asked about.
+    of the converted text, which has the same length (else the text is segmented as it is). ``characters``: how
+    ``to_hans`` converts most texts character for character (:func:`tekan.scripts.hans_characters` of
+    :func:`in_block`, for :func:`tekan.scripts.to_hans`). The boundaries are a :class:`Cuts`: worked out only at the
+    places asked about, the dictionary loaded only for a text asked about.
     """
-    routes = Routes(words)
+    segmenter = Segmenter(Routes(words), to_hans, characters)
 
     def boundaries(text: str) -> Cuts:
-        return Cuts(text, to_hans, routes)
+        return Cuts(text, segmenter)
 
     return boundaries
