@@ -263,3 +263,28 @@ def test_a_large_memo_a_build_used_stays_among_the_latest_though_not_rewritten(t
     memo.get("別的", compute)
     memo.save()
     assert kept.is_file() and len(list(tmp_path.glob("normalise-memo-*.pickle"))) == 3
+
+
+@pytest.mark.parametrize("edited", [True, False])
+def test_a_publication_read_back_from_an_entry_memo_is_the_one_written(tmp_path: Path, edited: bool) -> None:
+    """A publication comes back from the memo's file (written without pickle's memo) equal to the one computed, with
+    its changes or with none; the changes' parts and rules are again one string each, as normalisation made them."""
+    import sys
+
+    from tekan.memo import EntryMemo
+    from tekan.metadata import load_publication
+    from tekan.normalise import normalise_publication
+
+    from .conftest import SEED
+
+    publication = load_publication(SEED)[0]
+    if edited:
+        publication = normalise_publication(publication)
+    assert bool(publication.changes) == edited
+    memo: EntryMemo[object] = EntryMemo(tmp_path, "code")
+    memo.get("seed", lambda _: publication)
+    memo.save()
+    read = EntryMemo(tmp_path, "code").get("seed", lambda _: pytest.fail("computed again"))
+    assert read == publication
+    assert isinstance(read, type(publication))
+    assert all(c.rule is sys.intern(c.rule) and c.part is sys.intern(c.part) for c in read.changes)

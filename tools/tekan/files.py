@@ -9,7 +9,9 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
@@ -105,10 +107,16 @@ def read_private(path: Path) -> bytes | None:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, mode: int = 0o644, follow_link: bool = True, private: bool = False
+    path: Path,
+    data: bytes | Callable[[BinaryIO], object],
+    *,
+    mode: int = 0o644,
+    follow_link: bool = True,
+    private: bool = False,
 ) -> Path:
     """Replace ``path`` with ``data`` so that a reader, or a kill at any moment, sees the old file or the new one,
-    never a part; return the path written.
+    never a part; return the path written. ``data`` may be a function that writes the file's bytes to the stream
+    it is given (a memo of 75 MB pickled into the file, not first into memory).
 
     The new file is written beside the old under a fresh name (``O_EXCL | O_NOFOLLOW``: never through a planted
     link), flushed to disk, and renamed over it. It keeps the owner, group and mode of the file it replaces (a
@@ -136,7 +144,10 @@ def atomic_write(
         fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if callable(data):
+                    data(handle)
+                else:
+                    handle.write(data)
                 handle.flush()
                 if kept is not None and (kept.st_uid, kept.st_gid) != (os.geteuid(), os.getegid()):
                     os.fchown(fd, kept.st_uid, kept.st_gid)  # before the mode: chown clears set-id bits

@@ -22,7 +22,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 from .files import atomic_write, read_private
 
@@ -201,6 +201,20 @@ class PartitionedMemo(Generic[V]):
             memo.save()
 
 
+def _pickled(value: object) -> Callable[[BinaryIO], None]:
+    """What writes ``value`` pickled to a stream, without pickle's memo of every object written (a publication of
+    16,000 statements: 3 million objects, 0.4 s of the memo's 0.6 s), so without sharing: ``value`` must hold no
+    cycle, and an object it holds twice is read back as two equal ones (:class:`tekan.model.Publication` shares its
+    changes' repeated values again)."""
+
+    def write(stream: BinaryIO) -> None:
+        pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(value)
+
+    return write
+
+
 class EntryMemo(Generic[V]):
     """text → value with one file per text in ``folder`` (a digest of the text names it), for values of megabytes
     looked up by a digest of their inputs (a collection's features, a book's publication): a build reads the files of
@@ -240,9 +254,11 @@ class EntryMemo(Generic[V]):
                 os.utime(path)
         for text, value in self.new.items():
             name = hashlib.sha256(text.encode()).hexdigest()[:32]
-            data = pickle.dumps({"key": self.key, "text": text, "value": value}, pickle.HIGHEST_PROTOCOL)
+            record = {"key": self.key, "text": text, "value": value}
             with contextlib.suppress(OSError):
-                atomic_write(self.folder / f"{name}.pickle", data, mode=0o600, follow_link=False, private=True)
+                atomic_write(
+                    self.folder / f"{name}.pickle", _pickled(record), mode=0o600, follow_link=False, private=True
+                )
         if self.new:
             with contextlib.suppress(OSError):
                 found = sorted(self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,10 @@ class Change(NamedTuple):
     rule: str  # "punctuation" or "word"
 
 
+#: The places of a :class:`Change`'s part and rule: the same few strings in every change.
+PART, RULE = Change._fields.index("part"), Change._fields.index("rule")
+
+
 @dataclass(frozen=True)
 class Publication:
     """A whole special issue: masthead, statements and metadata."""
@@ -140,7 +145,14 @@ class Publication:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
-        rows = zip(*state.pop("change_columns"), strict=True) if "change_columns" in state else state.get("changes", ())
+        if "change_columns" in state:
+            columns = list(state.pop("change_columns"))
+            # Each part and rule once (a memo written without pickle's memo holds 425,000 copies of "punctuation").
+            for column in (PART, RULE) if columns else ():  # no change: no column
+                columns[column] = tuple(map(sys.intern, columns[column]))
+            rows: Iterable[Iterable[Any]] = zip(*columns, strict=True)
+        else:
+            rows = state.get("changes", ())
         self.__dict__.update(state, changes=tuple(map(Change._make, rows)))
 
     def by_sector(self) -> list[tuple[Sector, list[Statement]]]:
