@@ -368,11 +368,24 @@ def convert_once(seed: Path, out: Path) -> dict[str, float]:
 
 
 def bench_convert(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
-    """Conversion of each synthetic seed, each in a fresh process (for its peak memory)."""
+    """Conversion of each synthetic seed, each in a fresh process (for its peak memory); then ``tekan convert`` as an
+    editor runs it, twice: the book's first conversion and the next one.
+
+    ``tekan convert`` keeps its memos in a cache folder of its own, empty when the part starts: the first size makes
+    the machine's one-time files there (jieba's dictionary split by character), so for every later size the first
+    conversion is cold for the book itself (no memo of its text) as an editor's first conversion of a new book is.
+    The pages are removed only at the end: ext4 without a journal (this machine's disk) skips inodes freed in the
+    last seconds to minutes when it makes a file, so 16,000 pages written just after 16,000 were removed took
+    several seconds more of system time, which is the benchmark's doing and not the conversion's.
+    """
     rows = []
+    cache = work / "convert-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    written: list[Path] = []
     for count in sizes:
         seed = make_seed(count, work / "seeds")
         result = work / f"convert-{count}.json"
+        written.append(work / f"myst-{count}")
         run = run_process(
             [sys.executable, __file__, "--child-convert", str(seed), str(work / f"myst-{count}"), str(result)],
             work / "logs" / f"convert-{count}.log",
@@ -385,15 +398,24 @@ def bench_convert(sizes: Sequence[int], work: Path) -> list[dict[str, Any]]:
         row["statements_per_s"] = row["statements"] / row["convert_s"]
         row["mb_per_s"] = row["bytes"] / 1e6 / row["convert_s"]
         # `tekan convert` itself, as an editor runs it: linking on jieba's word boundaries (the steps above link
-        # without them), the English and parallel pages, writing; CPU of the whole process.
-        command = [sys.executable, "-m", "tekan", "--glossary", str(GLOSSARY), "convert", str(seed), "--out",
-                   str(work / f"cli-{count}")]  # fmt: skip
-        cli = run_process(command, work / "logs" / f"convert-cli-{count}.log")
-        row |= {"cli_cpu_s": cli.cpu, "cli_wall_s": cli.seconds, "cli_ok": cli.ok}
+        # without them), the English and parallel pages, writing; CPU of the whole process; each into a new folder.
+        for name, when in (("cli", "first"), ("cli_warm", "again")):
+            out = work / f"cli-{count}-{when}"
+            written.append(out)
+            command = [sys.executable, "-m", "tekan", "--glossary", str(GLOSSARY), "convert", str(seed), "--out",
+                       str(out)]  # fmt: skip
+            cli = run_process(command, work / "logs" / f"convert-{name}-{count}.log", env=_cache_env(cache))
+            row |= {f"{name}_cpu_s": cli.cpu, f"{name}_wall_s": cli.seconds, f"{name}_ok": cli.ok}
+            row |= {f"{name}_peak_mb": cli.peak_mb}
         rows.append(row)
-        shutil.rmtree(work / f"myst-{count}", ignore_errors=True)
-        shutil.rmtree(work / f"cli-{count}", ignore_errors=True)
+    for folder in written:
+        shutil.rmtree(folder, ignore_errors=True)
     return rows
+
+
+def _cache_env(cache: Path) -> dict[str, str]:
+    """The environment with ``cache`` as the user's cache folder (``XDG_CACHE_HOME``)."""
+    return {**os.environ, "XDG_CACHE_HOME": str(cache)}
 
 
 def _best(function: Callable[[], Any], repeats: int) -> float:
@@ -1043,7 +1065,8 @@ def report(results: dict[str, Any]) -> str:
          ("convert s", key("convert_s")), ("convert CPU s", lambda r: r.get("convert_cpu_s", "")),
          ("statements/s", key("statements_per_s")), ("MB/s", key("mb_per_s")),
          ("write pages s", key("write_s")), ("peak MB", key("peak_mb")),
-         ("`tekan convert` CPU s", lambda r: r.get("cli_cpu_s", ""))],
+         ("`tekan convert` CPU s, first", lambda r: r.get("cli_cpu_s", "")),
+         ("again", lambda r: r.get("cli_warm_cpu_s", ""))],
         convert,
     ))  # fmt: skip
     parts.append(table(
@@ -1311,8 +1334,10 @@ def archive_targets(results: dict[str, Any]) -> str:
     convert = {r["statements"]: r for r in results.get("convert") or [] if "error" not in r}
     row = convert.get(16_000)
     cli = row and row.get("cli_cpu_s")
-    add("conversion of 16,000 statements < 10 s (`tekan convert`, CPU of the process)",
-        cli and f"{cli:.1f} s CPU ({row['cli_wall_s']:.0f} s wall)", cli and cli < 10, why("convert"))  # fmt: skip
+    again = row and row.get("cli_warm_cpu_s")
+    add("conversion of 16,000 statements < 10 s (`tekan convert`, CPU of the process; the book's first conversion)",
+        cli and f"{cli:.1f} s CPU ({row['cli_wall_s']:.0f} s wall); again {again:.1f} s CPU", cli and cli < 10,
+        why("convert"))  # fmt: skip
     largest = [
         (r["largest_site_kb"], r["largest_site_page"], r["statements"]) for r in single if "largest_site_kb" in r
     ]
