@@ -32,6 +32,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert set(convert) == {16, 32}
     assert convert[32]["bytes"] > convert[16]["bytes"] > 0
     assert all(row["convert_s"] > 0 and row["peak_mb"] > 0 for row in convert.values())
+    # tekan convert itself, the book's first conversion and the next (each a process that ran to its end)
+    assert all(row["cli_ok"] and row["cli_warm_ok"] and row["cli_cpu_s"] > 0 for row in convert.values())
 
     links = data["linking"]["link"]
     # Linking finds terms of the real glossary and of the n-gram glossary, none of random strings (almost surely).
