@@ -268,7 +268,7 @@ def test_a_large_memo_a_build_used_stays_among_the_latest_though_not_rewritten(t
 @pytest.mark.parametrize("edited", [True, False])
 def test_a_publication_read_back_from_an_entry_memo_is_the_one_written(tmp_path: Path, edited: bool) -> None:
     """A publication comes back from the memo's file (written without pickle's memo) equal to the one computed, with
-    its changes or with none; the changes' parts and rules are again one string each, as normalisation made them."""
+    its changes or with none; its changes' few strings (part, rule, replacement) are again one each."""
     import sys
 
     from tekan.memo import EntryMemo
@@ -287,4 +287,4 @@ def test_a_publication_read_back_from_an_entry_memo_is_the_one_written(tmp_path:
     read = EntryMemo(tmp_path, "code").get("seed", lambda _: pytest.fail("computed again"))
     assert read == publication
     assert isinstance(read, type(publication))
-    assert all(c.rule is sys.intern(c.rule) and c.part is sys.intern(c.part) for c in read.changes)
+    assert all(all(sys.intern(text) is text for text in (c.part, c.old, c.new, c.rule)) for c in read.changes)
