@@ -333,3 +333,50 @@ def test_a_work_folder_that_cannot_be_removed_stops_the_build_in_one_line() -> N
         os.chown(out, STRANGER, STRANGER)
         assert as_stranger(lambda: enter(out)) == "TekanError"
         assert (out / WORK / "zh-hant" / "doctrees-html" / "environment.pickle").is_file()
+
+
+# --- generated pages written in place ------------------------------------------------------------------------------
+
+
+def test_a_page_known_absent_is_made_in_place_and_never_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page its folder's listing did not hold is created new where it belongs (no staging file), readable by all
+    whatever the umask, its folder made if missing; if something appeared there meanwhile (a link planted after the
+    listing) it is replaced, never written through; a write that fails leaves no part of the page."""
+    from tekan import files
+    from tekan.files import write_if_changed
+
+    made: list[str] = []
+    real_open = os.open
+
+    def recording(path: object, flags: int, mode: int = 0o777, **kwargs: object) -> int:
+        made.append(Path(str(path)).name)
+        return real_open(path, flags, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files.os, "open", recording)
+    old = os.umask(0o077)
+    try:
+        assert write_if_changed(tmp_path / "new" / "page.md", "頁", absent=True)
+    finally:
+        os.umask(old)
+    page = tmp_path / "new" / "page.md"
+    assert page.read_text(encoding="utf-8") == "頁" and page.stat().st_mode & 0o777 == 0o644
+    assert made == ["page.md", "page.md"]  # the folder was missing: made, then the page; no staging name
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kept = victim(elsewhere)
+    planted = tmp_path / "new" / "late.md"
+    planted.symlink_to(kept)
+    assert write_if_changed(planted, "新頁", absent=True)
+    assert not planted.is_symlink() and planted.read_text(encoding="utf-8") == "新頁"
+    assert kept.read_text(encoding="utf-8") == "the web server's file\n"
+
+    def failing(fd: int, mode: int) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fdopen", failing)
+    with pytest.raises(OSError):
+        write_if_changed(tmp_path / "new" / "full.md", "頁", absent=True)
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["late.md", "page.md"]

@@ -15,24 +15,35 @@ from typing import BinaryIO
 
 
 def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
-    """Write ``text`` atomically unless the file already holds it; True when written. ``absent``: the caller knows
-    there is no such file (its folder was listed), so it is not read first."""
+    """Write ``text`` atomically unless the file already holds it; True when written.
+
+    ``absent``: the caller knows there is no such file (its folder was listed). It is not read first, and it is made
+    in place: created new (never an existing file, never through a link) and removed again if writing it fails,
+    rather than written beside and renamed; one file made instead of two (16,000 new pages: 0.3–0.5 s of system time
+    here). No reader can have known the page, and a run killed while writing it leaves it short: the next run finds it
+    different and replaces it atomically. A file that appeared meanwhile is replaced atomically too."""
     data = text.encode("utf-8")
-    if not absent:
+    if absent:
+        try:
+            fd = _new_file(path, 0o644)
+        except FileExistsError:
+            fd = -1
+        if fd >= 0:
+            try:
+                _write_published(fd, data)
+            except BaseException:
+                path.unlink(missing_ok=True)  # ours: made by the open above
+                raise
+            return True
+    else:
         try:
             if path.read_bytes() == data:
                 return False
         except OSError:
             pass
+    fd, tmp = _staging(path)
     try:
-        fd, tmp = _staging(path)
-    except FileNotFoundError:  # the folder is new (asking first cost a system call per file: 16,000 pages)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _staging(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            os.fchmod(fd, 0o644)  # generated files are published, and read by everyone (whatever the umask)
+        _write_published(fd, data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -44,12 +55,35 @@ def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
 _STAGING_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def _write_published(fd: int, data: bytes) -> None:
+    """Write ``data`` to the open file ``fd``, readable by everyone (whatever the umask: generated files are
+    published), and close it."""
+    try:
+        handle = os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        handle.write(data)
+        os.fchmod(fd, 0o644)
+
+
+def _new_file(path: Path, mode: int) -> int:
+    """``path`` created new and opened for writing (FileExistsError if anything is there, a link included); its
+    folder made if it is missing (asking first cost a system call per file: 16,000 pages)."""
+    try:
+        return os.open(path, _STAGING_FLAGS, mode)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, _STAGING_FLAGS, mode)
+
+
 def _staging(path: Path) -> tuple[int, str]:
     """A new file beside ``path`` to write it in: named for this process (one name per page, without
     :func:`tempfile.mkstemp`'s random names: 16,000 pages), or by ``mkstemp`` if that name is taken."""
-    tmp = f"{path.parent}/.{path.name}.{os.getpid()}.tmp"
+    tmp = Path(f"{path.parent}/.{path.name}.{os.getpid()}.tmp")
     try:
-        return os.open(tmp, _STAGING_FLAGS, 0o600), tmp
+        return _new_file(tmp, 0o600), str(tmp)
     except FileExistsError:  # left by a process killed with our number, or another thread writing the same page
         return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
