@@ -665,7 +665,7 @@ def audit_page_doc(feature: str, number: int) -> str:
 def audit_page_docs(publication: Publication, feature: str = "") -> list[str]:
     """The names of the audit pages of a feature (of the book, in a book of one seed), as
     :func:`render_audit_pages` names them: none when normalisation changed nothing."""
-    pages = len(_audit_chunks(_changes_by_statement(publication))) if publication.changes else 0
+    pages = _audit_pages(len({change.statement for change in publication.changes}))
     return [audit_page_doc(feature, number) for number in range(1, pages + 1)]
 
 
@@ -718,7 +718,13 @@ def _changes_by_statement(publication: Publication) -> dict[int, list[Change]]:
 def _audit_chunks(groups: Mapping[int, list[Change]]) -> list[list[int]]:
     """The statements (with changes) of each audit page, :data:`AUDIT_STATEMENTS_PER_PAGE` a page."""
     numbers = list(groups)
-    return [numbers[i : i + AUDIT_STATEMENTS_PER_PAGE] for i in range(0, len(numbers), AUDIT_STATEMENTS_PER_PAGE)]
+    per_page = AUDIT_STATEMENTS_PER_PAGE
+    return [numbers[per_page * page : per_page * (page + 1)] for page in range(_audit_pages(len(numbers)))]
+
+
+def _audit_pages(statements: int) -> int:
+    """How many audit pages the changes of ``statements`` statements fill (none for none)."""
+    return -(-statements // AUDIT_STATEMENTS_PER_PAGE)
 
 
 def _render_audit_page(

@@ -406,8 +406,7 @@ class Segmenter:
         given = pair
         if table is not None:
             pair = pair.translate(table)
-        followers, joined = self.routes.pairs()
-        answer = _INSIDE_BLOCK.fullmatch(pair) is not None and (pair[1] in followers.get(pair[0], "") or pair in joined)
+        answer = _INSIDE_BLOCK.fullmatch(pair) is not None and self.routes.tokenizer.joinable(pair)
         (self.pairs if table is None else self.table_pairs)[given] = answer
         return answer
 
@@ -435,15 +434,6 @@ class Routes:
                     loaded.add_word(word, TERM_FREQUENCY)
             self._tokenizer = loaded
         return self._tokenizer
-
-    def pairs(self) -> tuple[dict[str, str], set[str]]:
-        """What :meth:`LazyTokenizer.joinable` looks in (the tokenizer made, its followers loaded): each character's
-        followers in the dictionary's entries, and the pairs of characters of the words added and of Latin letters
-        and digits (:class:`Cuts` looks in them itself, a call less per place)."""
-        tokenizer = self.tokenizer
-        if tokenizer._followers is None:
-            tokenizer._followers = load_followers(tokenizer._directory)
-        return tokenizer._followers, tokenizer._joined
 
     def cut(self, block: str, place: int, joinable: bool = False) -> bool:
         """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
