@@ -192,6 +192,34 @@ def test_a_place_no_word_spans_is_a_cut_without_a_route(monkeypatch: pytest.Monk
     assert routed == ["提高产品质量"]
 
 
+def test_a_place_a_word_may_span_is_cut_by_the_route_of_its_stretch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a word may span a place, the route through the stretch around it decides (from the nearest place before
+    it to the nearest after it where no word can span): the stretch is routed, not the block, and the cuts are
+    jieba's over the whole text. A stretch whose route chose between two equal scores (甲乙|丙 or 甲|乙丙, each word
+    added alike) cannot tell how rounding over the whole block breaks the tie: the block's route decides."""
+    from tekan.segmenting import TERM_FREQUENCY, LazyTokenizer, boundary_finder
+
+    routed: list[str] = []
+    original = LazyTokenizer._route
+
+    def counting(self: LazyTokenizer, block: str) -> tuple[list[int], float]:
+        routed.append(block)
+        return original(self, block)
+
+    monkeypatch.setattr(LazyTokenizer, "_route", counting)
+    for words, convert, text, stretches in (
+        (["质量"], to_hans, "我們要不斷提高產品質量，", ["我们", "要不断", "提高产品质量"]),
+        (["甲乙", "丙", "甲", "乙丙"], to_hans, "推進甲乙丙工作", ["推进", "甲乙丙", "推进甲乙丙工作"]),
+    ):
+        reference = _jieba(None)
+        for word in words:
+            reference.add_word(word, TERM_FREQUENCY)
+        routed.clear()
+        cuts = boundary_finder(words, convert)(text)
+        assert [place for place in range(len(text) + 1) if place in cuts] == sorted(_jieba_cuts(reference, text))
+        assert routed == stretches
+
+
 def test_no_word_spans_a_place_that_unspanned_accepts(linker_words: tuple[list[str], list[str]]) -> None:
     """``LazyTokenizer.unspanned`` says yes only where no edge of jieba's own route graph (``get_DAG``) crosses the
     place and the place is not between two single Latin letters or digits, over the varied texts' blocks."""

@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from itertools import pairwise
-from math import log
+from math import inf, log, ulp
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -170,6 +170,9 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         # 0): block_cuts takes no logarithm. Valid while ``total`` is ``_scored`` (add_word changes it).
         self._scores: dict[str, float] = {}
         self._scored: int | None = None
+        # Each stretch's route (stretch_cut): its cuts, and the narrowest margin of its choices. A stretch is a
+        # phrase more than a clause: a book's texts share many more of them than of their blocks.
+        self._stretches: dict[str, tuple[frozenset[int], float]] = {}
 
     def load_characters(self, chars: Iterable[str]) -> None:
         """Add the dictionary entries that start with any of ``chars``."""
@@ -202,6 +205,11 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         """Where jieba (without HMM) cuts one block (a run that ``jieba.re_han_default`` matches whole): the same
         dictionary route (``get_DAG`` then ``calc``, ties to the longer word) and the same joining of single Latin
         letters and digits as ``jieba.Tokenizer.__cut_DAG_NO_HMM``, without its generators and dictionaries."""
+        return self._route(block)[0]
+
+    def _route(self, block: str) -> tuple[list[int], float]:
+        """:meth:`block_cuts`, and the narrowest margin by which the route's choice at any place beat the next best
+        (infinite where a place had one choice)."""
         self.load_characters(block)
         if self._scored != self.total:  # the first route, or words added since the last
             logtotal = log(self.total)
@@ -212,8 +220,9 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         scores = [0.0] * (size + 1)
         ends = [0] * size
         get = self._scores.get
+        margin = inf
         for start in range(size - 1, -1, -1):
-            best_score, best_end = 0.0, -1
+            best_score, best_end, second = 0.0, -1, -inf
             end = start
             probability = get(block[start])
             while probability is not None:
@@ -221,13 +230,19 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
                     score = probability + scores[end + 1]
                     # jieba takes the max of (score, end): on a tie the longer word, and ends only grow here.
                     if best_end < 0 or score >= best_score:
+                        if best_end >= 0:
+                            second = best_score
                         best_score, best_end = score, end
+                    elif score > second:
+                        second = score
                 end += 1
                 if end >= size:
                     break
                 probability = get(block[start : end + 1])
             if best_end < 0:  # no dictionary word starts here: the character alone
                 best_score, best_end = alone + scores[start + 1], start
+            elif best_score - second < margin:
+                margin = best_score - second
             scores[start], ends[start] = best_score, best_end
         cuts: list[int] = []
         position, latin_run = 0, False
@@ -239,13 +254,45 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
             latin_run = single_latin
             position = after
         cuts.append(size)
-        return cuts
+        return cuts, margin
+
+    def stretch_cut(self, block: str, place: int) -> bool | None:
+        """Whether jieba cuts ``block`` at ``place``, from the route through the stretch around it alone: from the
+        last place before it to the first after it where two characters that are not :meth:`joinable` meet. No
+        word spans those places, so every route passes them, and the route through the block chooses inside the
+        stretch as the stretch's own route does: its scores are the stretch's plus the same number (the route's
+        score from the stretch's end). Only rounding differs; so None (ask :meth:`block_cuts`) when a choice in the
+        stretch won by a margin that rounding over the whole block could overturn."""
+        joinable = self.joinable
+        size = len(block)
+        start = place - 1
+        while start > 0 and joinable(block[start - 1 : start + 1]):
+            start -= 1
+        end = place + 1
+        while end < size and joinable(block[end - 1 : end + 1]):
+            end += 1
+        if start == 0 and end == size:
+            return None
+        stretch = block[start:end]
+        found = self._stretches.get(stretch)
+        if found is None:
+            cuts, margin = self._route(stretch)
+            found = self._stretches[stretch] = frozenset(cuts), margin
+        # A route's score is a sum of at most ``size`` logarithms, each between -log(total) and 0: every partial sum
+        # lies within ``bound`` of 0, and each addition rounds by at most half an ulp of it. Along a chain of at most
+        # ``size`` additions, a choice's score in the block and in the stretch plus the block's score at the
+        # stretch's end part by at most ``size`` ulps; two choices' margins, by twice that. 16 times is asked.
+        bound = log(self.total) * (size + 1)
+        if found[1] <= 16 * size * ulp(bound):
+            return None
+        return place - start in found[0]
 
     def add_word(self, word: str, freq: Any = None, tag: str | None = None) -> None:
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
         self.load_characters(word)
         super().add_word(word, freq, tag)
         self._scored = None  # FREQ and total changed
+        self._stretches.clear()
         self.longest = max(self.longest, len(word))
         self._joined.update(map(str.__add__, word, word[1:]))
 
@@ -318,7 +365,8 @@ class Cuts:
     jieba cuts a text block by block (runs of Han, Latin letters, digits and ``+#&._%-``: ``jieba.re_han_default``),
     each block by its own characters alone, and between blocks at every character. So a place is a boundary when
     it is not inside a block, or when no dictionary word spans it (:meth:`LazyTokenizer.unspanned`: most places),
-    or else when jieba's route through the block cuts there (:meth:`LazyTokenizer.block_cuts`).
+    or else when jieba's route through the block cuts there (:class:`Routes`: most often known from the stretch of
+    the block around the place, :meth:`LazyTokenizer.stretch_cut`).
 
     A Traditional text is segmented in its Simplified form. Most texts convert character for character
     (:class:`tekan.scripts.CharacterTable`): such a text is not converted whole, only the two characters at a place
@@ -416,8 +464,10 @@ _LOADED: frozenset[int] = frozenset({-1})
 
 
 class Routes:
-    """jieba's cuts of the blocks asked about in one run, with ``words`` (Simplified) added to the dictionary; each
-    distinct block's route worked out at most once (a clause a book repeats is cut as it was)."""
+    """jieba's cuts of the blocks asked about in one run, with ``words`` (Simplified) added to the dictionary. At a
+    place a word may span, the route through the stretch around it decides (:meth:`LazyTokenizer.stretch_cut`,
+    each distinct stretch routed once), or where that cannot, the block's own route (each distinct block routed at
+    most once: a clause a book repeats is cut as it was)."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words = list(words)
@@ -449,6 +499,9 @@ class Routes:
             # Most places a form starts or ends: no route needed.
             if tokenizer.unspanned_joinable(block, place) if joinable else tokenizer.unspanned(block, place):
                 return True
+            answer = tokenizer.stretch_cut(block, place)
+            if answer is not None:
+                return answer
             found = self._cuts[block] = frozenset(tokenizer.block_cuts(block))
         return place in found
 
