@@ -105,6 +105,9 @@ def test_occurrences_through_the_memo_equal_fresh_ones_and_skip_segmenting(tmp_p
     remembered = Linker.build(forms, boundary_finder(words, to_hans), memo=memo)
     assert [remembered.occurrences(t) for t in texts] == [fresh.occurrences(t) for t in texts]
     memo.save()
+    # Read back from the memo's offsets (not kept from the segmenting), the same occurrences.
+    read_back = Linker.build(forms, boundary_finder(words, to_hans), memo=FileMemo(path, "forms"))
+    assert [read_back.occurrences(t) for t in texts] == [fresh.occurrences(t) for t in texts]
     # A later build finds them in the memo: a planted value proves nothing was segmented.
     later: FileMemo[list[int]] = FileMemo(path, "forms")
     assert fresh.occurrences(texts[0])[0] == (0, 2, "metrology")

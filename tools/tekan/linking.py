@@ -162,16 +162,21 @@ class Linker:
             if self.memo is None:
                 done = self._between_boundaries(text, self.pattern, self.trie, self.boundaries)
             else:
-                spans = self.memo.get(text, self._spans_between_boundaries)
-                pairs = zip(spans[::2], spans[1::2], strict=True)
-                done = [(start, end, self.forms[text[start:end]]) for start, end in pairs]
+                fresh: list[list[tuple[int, int, str]]] = []  # what the memo had computed now, if anything
+
+                def spans_between_boundaries(text: str) -> list[int]:
+                    assert self.pattern is not None and self.trie is not None and self.boundaries is not None
+                    fresh.append(self._between_boundaries(text, self.pattern, self.trie, self.boundaries))
+                    return [offset for start, end, _ in fresh[0] for offset in (start, end)]
+
+                spans = self.memo.get(text, spans_between_boundaries)
+                if fresh:  # found now: not rebuilt from the offsets (a long book's first conversion finds them all)
+                    done = fresh[0]
+                else:
+                    pairs = zip(spans[::2], spans[1::2], strict=True)
+                    done = [(start, end, self.forms[text[start:end]]) for start, end in pairs]
             self.found[text] = done
         return done
-
-    def _spans_between_boundaries(self, text: str) -> list[int]:
-        assert self.pattern is not None and self.trie is not None and self.boundaries is not None
-        found = self._between_boundaries(text, self.pattern, self.trie, self.boundaries)
-        return [offset for start, end, _ in found for offset in (start, end)]
 
     def _between_boundaries(
         self, text: str, pattern: re.Pattern[str], trie: Trie, boundaries: Boundaries
