@@ -373,10 +373,10 @@ def test_a_page_known_absent_is_made_in_place_and_never_through_a_link(
     assert not planted.is_symlink() and planted.read_text(encoding="utf-8") == "新頁"
     assert kept.read_text(encoding="utf-8") == "the web server's file\n"
 
-    def failing(fd: int, mode: int) -> object:
+    def failing(fd: int, data: object) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fdopen", failing)
+    monkeypatch.setattr(files.os, "write", failing)
     with pytest.raises(OSError):
         write_if_changed(tmp_path / "new" / "full.md", "頁", absent=True)
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["late.md", "page.md"]
