@@ -220,28 +220,26 @@ def test_a_place_a_word_may_span_is_cut_by_the_route_of_its_stretch(monkeypatch:
         assert routed == stretches
 
 
-def test_no_word_spans_a_place_that_unspanned_accepts(linker_words: tuple[list[str], list[str]]) -> None:
-    """``LazyTokenizer.unspanned`` says yes only where no edge of jieba's own route graph (``get_DAG``) crosses the
-    place and the place is not between two single Latin letters or digits, over the varied texts' blocks."""
-    from tekan.segmenting import _LATIN, TERM_FREQUENCY, tokenizer
+def test_the_route_of_a_stretch_cuts_as_the_route_of_its_block(linker_words: tuple[list[str], list[str]]) -> None:
+    """``LazyTokenizer.stretch_cut`` answers at every place inside the varied texts' blocks as the block's own route
+    (``block_cuts``) does, or refers the place to it (a stretch that is the whole block, or a near tie): rarely."""
+    from tekan.segmenting import TERM_FREQUENCY, tokenizer
 
     cutter = tokenizer()
     for word in linker_words[1]:
         cutter.add_word(word, TERM_FREQUENCY)
     blocks = {block.group() for text in varied_texts() for block in jieba.re_han_default.finditer(to_hans(text))}
-    accepted = refused = 0
+    answered = referred = 0
     for block in blocks:
-        cutter.load_characters(block)
-        dag = cutter.get_DAG(block)
+        route = cutter.block_cuts(block)
         for place in range(1, len(block)):
-            crossed = any(start < place <= end for start, ends in dag.items() for end in ends if start < place)
-            latin = bool(_LATIN.match(block[place - 1]) and _LATIN.match(block[place]))
-            if cutter.unspanned(block, place):
-                accepted += 1
-                assert not crossed and not latin, (block, place)
+            answer = cutter.stretch_cut(block, place)
+            if answer is None:
+                referred += 1
             else:
-                refused += 1
-    assert accepted > refused > 0
+                answered += 1
+                assert answer == (place in route), (block, place)
+    assert answered > 10 * referred > 0
 
 
 def test_the_followers_are_those_of_the_whole_dictionary(tmp_path: Path) -> None:

@@ -162,7 +162,6 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         self._loaded: set[str] = set()
         self.total = total
         self.initialized = True  # jieba's check_initialized() must not load the full dictionary
-        self.longest = 1  # the longest entry of FREQ (word or prefix): no word reaches further than this
         self._followers: dict[str, str] | None = None  # see joinable()
         # The pairs of characters in the words added (add_word), and of Latin letters and digits.
         self._joined: set[str] = {first + second for first in _LATIN_CHARS for second in _LATIN_CHARS}
@@ -189,7 +188,6 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
             # No entry of this character is present yet: add_word() loads a word's characters before adding it.
             entries = words.split("\n")
             self.FREQ.update(zip(entries, freq, strict=True))
-            self.longest = max(self.longest, *map(len, entries))
             if self._scored == self.total:
                 logtotal = log(self.total)
                 scores = [log(count) - logtotal if count else 0.0 for count in freq]
@@ -293,7 +291,6 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         super().add_word(word, freq, tag)
         self._scored = None  # FREQ and total changed
         self._stretches.clear()
-        self.longest = max(self.longest, len(word))
         self._joined.update(map(str.__add__, word, word[1:]))
 
     def joinable(self, pair: str) -> bool:
@@ -303,36 +300,6 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         if self._followers is None:
             self._followers = load_followers(self._directory)
         return pair[1] in self._followers.get(pair[0], "") or pair in self._joined
-
-    def unspanned(self, block: str, place: int) -> bool:
-        """Whether jieba surely cuts ``block`` at ``place`` (0 < place < len(block)) because no dictionary word of
-        its route graph (``get_DAG``) spans the place: every route through the block then passes it. False when a
-        word may span it, or when single Latin letters or digits stand on both sides (jieba may join them); then
-        only the route itself (:meth:`block_cuts`) knows. The block's characters must have been loaded
-        (:meth:`load_characters`): every word of the route graph starts with one of them.
-
-        A word from ``start`` reaches past ``place`` only if ``get_DAG``'s walk from ``start``, which stops at the
-        first string that is neither a word nor a prefix of one, gets that far: it must find
-        ``block[start : place + 1]``, and no entry is longer than ``longest``.
-        """
-        return not self.joinable(block[place - 1 : place + 1]) or self.unspanned_joinable(block, place)
-
-    def unspanned_joinable(self, block: str, place: int) -> bool:
-        """:meth:`unspanned` at a place between two characters that are :meth:`joinable` (known: not asked again)."""
-        if block[place - 1] in _LATIN_SET and block[place] in _LATIN_SET:
-            return False
-        get, size = self.FREQ.get, len(block)
-        for start in range(place - 1, max(place - self.longest, -1), -1):
-            end = place + 1
-            count = get(block[start:end])
-            while count is not None:
-                if count:  # a word from start to end > place
-                    return False
-                if end >= size:
-                    break
-                end += 1
-                count = get(block[start:end])
-        return True
 
 
 def tokenizer(user_words: str | Path | None = None, directory: Path | None = None) -> LazyTokenizer:
@@ -348,7 +315,6 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 #: What jieba joins when single (``jieba.re_eng``).
 _LATIN = re.compile("[a-zA-Z0-9]")
 _LATIN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-_LATIN_SET = frozenset(_LATIN_CHARS)
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
@@ -364,9 +330,10 @@ class Cuts:
 
     jieba cuts a text block by block (runs of Han, Latin letters, digits and ``+#&._%-``: ``jieba.re_han_default``),
     each block by its own characters alone, and between blocks at every character. So a place is a boundary when
-    it is not inside a block, or when no dictionary word spans it (:meth:`LazyTokenizer.unspanned`: most places),
-    or else when jieba's route through the block cuts there (:class:`Routes`: most often known from the stretch of
-    the block around the place, :meth:`LazyTokenizer.stretch_cut`).
+    it is not inside a block, or when no dictionary word holds its two characters side by side
+    (:meth:`LazyTokenizer.joinable`: most places), or else when jieba's route through the block cuts there
+    (:class:`Routes`: most often known from the stretch of the block around the place,
+    :meth:`LazyTokenizer.stretch_cut`).
 
     A Traditional text is segmented in its Simplified form. Most texts convert character for character
     (:class:`tekan.scripts.CharacterTable`): such a text is not converted whole, only the two characters at a place
@@ -393,7 +360,7 @@ class Cuts:
         pair = text[place - 1 : place + 1]
         segmenter = self._segmenter
         # Between characters that never stand side by side in a word: outside a block, at its edge or inside it,
-        # a boundary (LazyTokenizer.unspanned without the block).
+        # a boundary (no route can pass the place without a cut).
         joinable = (segmenter.pairs if self._table is None else segmenter.table_pairs).get(pair)
         if joinable is None:
             joinable = segmenter.joinable(pair, self._table)
@@ -459,10 +426,6 @@ class Segmenter:
         return answer
 
 
-#: In :attr:`Routes._cuts`: a block whose characters' entries are loaded, its route not worked out yet.
-_LOADED: frozenset[int] = frozenset({-1})
-
-
 class Routes:
     """jieba's cuts of the blocks asked about in one run, with ``words`` (Simplified) added to the dictionary. At a
     place a word may span, the route through the stretch around it decides (:meth:`LazyTokenizer.stretch_cut`,
@@ -489,21 +452,18 @@ class Routes:
         """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
         :meth:`LazyTokenizer.joinable` (not asked again)."""
         found = self._cuts.get(block)
+        if found is not None:
+            return place in found
         tokenizer = self._tokenizer
         if tokenizer is None:
             tokenizer = self.tokenizer
-        if found is None:
-            tokenizer.load_characters(block)
-            found = self._cuts[block] = _LOADED
-        if found is _LOADED:
-            # Most places a form starts or ends: no route needed.
-            if tokenizer.unspanned_joinable(block, place) if joinable else tokenizer.unspanned(block, place):
-                return True
-            answer = tokenizer.stretch_cut(block, place)
-            if answer is not None:
-                return answer
+        if not joinable and not tokenizer.joinable(block[place - 1 : place + 1]):
+            return True  # no word holds the two characters side by side: every route passes the place
+        answer = tokenizer.stretch_cut(block, place)
+        if answer is None:
             found = self._cuts[block] = frozenset(tokenizer.block_cuts(block))
-        return place in found
+            answer = place in found
+        return answer
 
 
 def boundary_finder(
