@@ -261,29 +261,36 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         stretch as the stretch's own route does: its scores are the stretch's plus the same number (the route's
         score from the stretch's end). Only rounding differs; so None (ask :meth:`block_cuts`) when a choice in the
         stretch won by a margin that rounding over the whole block could overturn."""
-        joinable = self.joinable
+        followers = self._followers
+        if followers is None:
+            followers = self._followers = load_followers(self._directory)
+        joined = self._joined
         size = len(block)
+        # The stretch's ends: :meth:`joinable` inline (a book asks hundreds of thousands of places).
         start = place - 1
-        while start > 0 and joinable(block[start - 1 : start + 1]):
+        while start > 0 and (
+            block[start] in followers.get(block[start - 1], "") or block[start - 1 : start + 1] in joined
+        ):
             start -= 1
         end = place + 1
-        while end < size and joinable(block[end - 1 : end + 1]):
+        while end < size and (block[end] in followers.get(block[end - 1], "") or block[end - 1 : end + 1] in joined):
             end += 1
         if start == 0 and end == size:
             return None
         stretch = block[start:end]
         found = self._stretches.get(stretch)
         if found is None:
-            cuts, margin = self._route(stretch)
-            found = self._stretches[stretch] = frozenset(cuts), margin
+            route, margin = self._route(stretch)
+            found = self._stretches[stretch] = frozenset(route), margin
+        cuts, margin = found
         # A route's score is a sum of at most ``size`` logarithms, each between -log(total) and 0: every partial sum
-        # lies within ``bound`` of 0, and each addition rounds by at most half an ulp of it. Along a chain of at most
-        # ``size`` additions, a choice's score in the block and in the stretch plus the block's score at the
-        # stretch's end part by at most ``size`` ulps; two choices' margins, by twice that. 16 times is asked.
-        bound = log(self.total) * (size + 1)
-        if found[1] <= 16 * size * ulp(bound):
+        # lies within log(total) * (size + 1) of 0, and each addition rounds by at most half an ulp of that. Along a
+        # chain of at most ``size`` additions, a choice's score in the block and in the stretch plus the block's
+        # score at the stretch's end part by at most ``size`` ulps; two choices' margins, by twice that. 16 times is
+        # asked.
+        if margin <= 16 * size * ulp(log(self.total) * (size + 1)):
             return None
-        return place - start in found[0]
+        return place - start in cuts
 
     def add_word(self, word: str, freq: Any = None, tag: str | None = None) -> None:
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
