@@ -748,7 +748,6 @@ def _render_audit_page(
             for n in range(1, count + 1)
         ]
         lines += [" · ".join(links), ""]
-    rows: dict[tuple[object, ...], str] = {}  # a row met again (the same change in the same place) is written once
     head = data_line([words.place, words.before, words.after, words.rule])
     # Each place's and each rule's cell, encoded once (an audit log of 16,000 statements has 425,000 rows).
     places: dict[tuple[str, int], str] = {}
@@ -762,33 +761,31 @@ def _render_audit_page(
             lines += [f"(audit-{statement_label(statement)})=", f"## {escape(statement.headline)}", ""]
             lines += [f"[{words.read}]({page_link(statement_doc(statement), here)})", ""]
         lines += [f"```{{{AUDIT_TABLE}}}", head]
+        at: tuple[str, int] | None = None  # the place of the rows before (a paragraph's changes follow each other)
+        place = ""
         for c in group:
             _, _, part, paragraph, before, after, start, old, new, kind = c  # unpacked: no attribute look-ups
-            key = (part, paragraph, before, after, start, len(old), len(new), kind)
-            row = rows.get(key)
-            if row is None:
-                place = places.get((part, paragraph))
-                if place is None:
-                    place = places[part, paragraph] = _json_string(_place(c, words))
-                rule = rules.get(kind)
-                if rule is None:
-                    rule = rules[kind] = _json_string(getattr(words, kind))
-                # data_line([place, before cell, after cell, rule]): the same JSON, its parts encoded once.
-                if before[:1] in spaces or before[-1:] in spaces or after[:1] in spaces or after[-1:] in spaces:
+            if at is None or at[1] != paragraph or at[0] != part:
+                at = part, paragraph
+                place = places.get(at) or places.setdefault(at, _json_string(_place(c, words)))
+            rule = rules.get(kind)
+            if rule is None:
+                rule = rules[kind] = _json_string(getattr(words, kind))
+            # data_line([place, before cell, after cell, rule]): the same JSON, its parts encoded once.
+            if before[:1] in spaces or before[-1:] in spaces or after[:1] in spaces or after[-1:] in spaces:
+                row = None
+            else:  # no spaces at either end of either cell (nearly every row): _json_cell's pieces, inline
+                old_end, new_end = start + len(old), start + len(new)
+                row = (
+                    f"[{place}, [{encode(before[:start])}, {encode(before[start:old_end])}, "
+                    f"{encode(before[old_end:])}], [{encode(after[:start])}, {encode(after[start:new_end])}, "
+                    f"{encode(after[new_end:])}], {rule}]"
+                )
+                if "\x85" in row or "\u2028" in row or "\u2029" in row:  # _json_string escapes these
                     row = None
-                else:  # no spaces at either end of either cell (nearly every row): _json_cell's pieces, inline
-                    old_end, new_end = start + len(old), start + len(new)
-                    row = (
-                        f"[{place}, [{encode(before[:start])}, {encode(before[start:old_end])}, "
-                        f"{encode(before[old_end:])}], [{encode(after[:start])}, {encode(after[start:new_end])}, "
-                        f"{encode(after[new_end:])}], {rule}]"
-                    )
-                    if "\x85" in row or "\u2028" in row or "\u2029" in row:  # _json_string escapes these
-                        row = None
-                if row is None:
-                    cells = _json_cell(before, start, len(old)), _json_cell(after, start, len(new))
-                    row = f"[{place}, {cells[0]}, {cells[1]}, {rule}]"
-                rows[key] = row
+            if row is None:
+                cells = _json_cell(before, start, len(old)), _json_cell(after, start, len(new))
+                row = f"[{place}, {cells[0]}, {cells[1]}, {rule}]"
             lines.append(row)
         lines += ["```", ""]
     return "\n".join(lines)
