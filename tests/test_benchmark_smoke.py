@@ -35,6 +35,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     # tekan convert itself, the book's first conversion and the next (each a process that ran to its end)
     assert all(row["cli_ok"] and row["cli_warm_ok"] and row["cli_cpu_s"] > 0 for row in convert.values())
     assert all(row["warm_up_ok"] and row["cli_user_s"] > 0 for row in convert.values())
+    # and what making as many empty files cost the disk then (its share of the conversion's CPU)
+    assert all(row["empty_files"] == 32 and row["empty_files_sys_s"] >= 0 for row in convert.values())
 
     links = data["linking"]["link"]
     # Linking finds terms of the real glossary and of the n-gram glossary, none of random strings (almost surely).

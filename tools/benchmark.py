@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -393,6 +394,8 @@ def bench_convert(sizes: Sequence[int], work: Path, repeats: int = 1) -> list[di
         env=_cache_env(machine),
     )  # fmt: skip
     written.append(work / "cli-warm-up")
+    written.append(work / "empty-files")
+    disk = _file_making_cost(work / "empty-files", max(sizes))
     for count in sizes:
         seed = make_seed(count, work / "seeds")
         result = work / f"convert-{count}.json"
@@ -427,10 +430,22 @@ def bench_convert(sizes: Sequence[int], work: Path, repeats: int = 1) -> list[di
             row |= {f"{name}_ok": all(r.ok for r in done), f"{name}_peak_mb": middle.peak_mb, f"{name}_runs": len(done)}
             row |= {f"{name}_cpu_all": [round(r.cpu, 2) for r in done]}
         row["warm_up_ok"] = warm_up.ok
+        row["empty_files"], row["empty_files_sys_s"] = max(sizes), disk
         rows.append(row)
     for folder in written:
         shutil.rmtree(folder, ignore_errors=True)
     return rows
+
+
+def _file_making_cost(folder: Path, count: int) -> float:
+    """The system time this process takes to make ``count`` empty files in a new ``folder`` (kept: removing them
+    would slow the files made after them, see :func:`bench_convert`): the disk's share of a conversion's CPU at the
+    time, which a mass removal in the minutes before multiplies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    started = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+    for number in range(count):
+        os.close(os.open(folder / f"{number}.md", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime - started
 
 
 def _cache_env(cache: Path) -> dict[str, str]:
@@ -1356,8 +1371,10 @@ def archive_targets(results: dict[str, Any]) -> str:
     cli, again = row.get("cli_cpu_s"), row.get("cli_warm_cpu_s")
     add("conversion of 16,000 statements < 10 s (`tekan convert`, CPU of the process; the book's first conversion)",
         cli and f"{cli:.1f} s CPU ({row['cli_user_s']:.1f} s user, {row['cli_wall_s']:.0f} s wall; median of "
-        f"{row['cli_runs']}: {', '.join(map(str, row['cli_cpu_all']))}); again {again:.1f} s CPU", cli and cli < 10,
-        why("convert"))  # fmt: skip
+        f"{row['cli_runs']}: {', '.join(map(str, row['cli_cpu_all']))}); again {again:.1f} s CPU"
+        + (f"; {row['empty_files']:,} empty files took {row['empty_files_sys_s']:.1f} s of system time to make on "
+           "this disk then" if "empty_files_sys_s" in row else ""),
+        cli and cli < 10, why("convert"))  # fmt: skip
     largest = [
         (r["largest_site_kb"], r["largest_site_page"], r["statements"]) for r in single if "largest_site_kb" in r
     ]
