@@ -27,9 +27,11 @@ _SAFE_PUNCTUATION = ",;('\"?!/"
 #: Line breaks of every kind: CommonMark's, and those Python's ``splitlines`` and YAML also break at.
 _LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _SPACES = re.compile("[ \t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_ESCAPE = re.compile(
-    "([" + re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION)) + "])"
-)
+#: The ASCII marks :func:`escape` backslash-escapes, as a character class's contents.
+_ESCAPED_MARKS = re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION))
+_ESCAPE = re.compile(f"([{_ESCAPED_MARKS}])")
+#: Anything :func:`escape` changes: a line break or a mark it escapes (most of a book's text holds neither).
+_ESCAPED_OR_BREAK = re.compile(f"[{_ESCAPED_MARKS}\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"
@@ -41,6 +43,8 @@ ABOUT_DOC = "about"
 def escape(text: str) -> str:
     """Inline text as MyST that reads back as itself: every ASCII punctuation mark that could open markup is
     backslash-escaped (CommonMark escapes), and line breaks become spaces (they would start new blocks)."""
+    if _ESCAPED_OR_BREAK.search(text) is None:  # one search for most text, not two
+        return text
     if _LINE_BREAKS.search(text):  # never in seed lines; metadata (descriptions) may hold them
         text = _LINE_BREAKS.sub(" ", text)
     # Most text needs no escape: searching first skips re.sub's per-call template handling (3x faster).
