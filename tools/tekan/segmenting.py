@@ -260,7 +260,9 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         word spans those places, so every route passes them, and the route through the block chooses inside the
         stretch as the stretch's own route does: its scores are the stretch's plus the same number (the route's
         score from the stretch's end). Only rounding differs; so None (ask :meth:`block_cuts`) when a choice in the
-        stretch won by a margin that rounding over the whole block could overturn."""
+        stretch won by a margin that rounding over the whole block could overturn. A stretch is routed once, and not
+        at all while the places asked are spanned by no word (:meth:`_unspanned`): text that repeats few phrases
+        routes few stretches."""
         followers = self._followers
         if followers is None:
             followers = self._followers = load_followers(self._directory)
@@ -280,6 +282,9 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         stretch = block[start:end]
         found = self._stretches.get(stretch)
         if found is None:
+            self.load_characters(stretch)
+            if self._unspanned(stretch, place - start):  # most places of a stretch not routed yet: no route needed
+                return True
             route, margin = self._route(stretch)
             found = self._stretches[stretch] = frozenset(route), margin
         cuts, margin = found
@@ -291,6 +296,28 @@ class LazyTokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type
         if margin <= 16 * size * ulp(log(self.total) * (size + 1)):
             return None
         return place - start in cuts
+
+    def _unspanned(self, stretch: str, place: int) -> bool:
+        """Whether no dictionary word spans ``place`` (0 < place < len(stretch)) of a stretch whose characters are
+        loaded (:meth:`load_characters`), and no single Latin letters or digits stand on both sides (jieba may join
+        them): every route through the stretch then passes the place, and jieba cuts there. A word from ``start``
+        reaches past ``place`` only if ``get_DAG``'s walk from ``start``, which stops at the first string that is
+        neither a word nor a prefix of one, finds ``stretch[start : place + 1]``; no word crosses the stretch's ends.
+        """
+        if stretch[place - 1] in _LATIN_SET and stretch[place] in _LATIN_SET:
+            return False
+        get, size = self.FREQ.get, len(stretch)
+        for start in range(place - 1, -1, -1):
+            end = place + 1
+            count = get(stretch[start:end])
+            while count is not None:
+                if count:  # a word from start to end > place
+                    return False
+                if end >= size:
+                    break
+                end += 1
+                count = get(stretch[start:end])
+        return True
 
     def add_word(self, word: str, freq: Any = None, tag: str | None = None) -> None:
         # The dictionary's own entries for the word's characters must be present first, as in jieba.
@@ -322,6 +349,7 @@ def tokenizer(user_words: str | Path | None = None, directory: Path | None = Non
 #: What jieba joins when single (``jieba.re_eng``).
 _LATIN = re.compile("[a-zA-Z0-9]")
 _LATIN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_LATIN_SET = frozenset(_LATIN_CHARS)
 #: jieba frequency of a glossary form in :func:`boundary_finder` (jieba's total is about 60 million): high enough
 #: that a cut through a term wins whenever the rest of the sentence still falls into dictionary words
 #: (产品|质量安全 rather than 产品质量|安全), but a term never splits a word apart (产品|质量, not 产|品质|量).
