@@ -207,17 +207,22 @@ def test_a_place_a_word_may_span_is_cut_by_the_route_of_its_stretch(monkeypatch:
         return original(self, block)
 
     monkeypatch.setattr(LazyTokenizer, "_route", counting)
-    for words, convert, text, stretches in (
-        (["质量"], to_hans, "我們要不斷提高產品質量，", ["我们", "要不断", "提高产品质量"]),
-        (["甲乙", "丙", "甲", "乙丙"], to_hans, "推進甲乙丙工作", ["推进", "甲乙丙", "推进甲乙丙工作"]),
+    for words, text, block, tied in (
+        (["质量"], "我們要不斷提高產品質量，", "我们要不断提高产品质量", None),
+        (["甲乙", "丙", "甲", "乙丙"], "推進甲乙丙工作", "推进甲乙丙工作", "甲乙丙"),
     ):
         reference = _jieba(None)
         for word in words:
             reference.add_word(word, TERM_FREQUENCY)
         routed.clear()
-        cuts = boundary_finder(words, convert)(text)
+        cuts = boundary_finder(words, to_hans)(text)
         assert [place for place in range(len(text) + 1) if place in cuts] == sorted(_jieba_cuts(reference, text))
-        assert routed == stretches
+        stretches = [stretch for stretch in routed if stretch != block]
+        assert stretches and all(stretch in block for stretch in stretches)
+        if tied is None:
+            assert block not in routed
+        else:  # the tied stretch routed, then the block
+            assert tied in stretches and routed[-1] == block
 
 
 def test_the_route_of_a_stretch_cuts_as_the_route_of_its_block(linker_words: tuple[list[str], list[str]]) -> None:
@@ -240,6 +245,32 @@ def test_the_route_of_a_stretch_cuts_as_the_route_of_its_block(linker_words: tup
                 answered += 1
                 assert answer == (place in route), (block, place)
     assert answered > 10 * referred > 0
+
+
+def test_no_word_spans_a_place_that_unspanned_accepts(linker_words: tuple[list[str], list[str]]) -> None:
+    """``LazyTokenizer._unspanned`` says yes only where no edge of jieba's own route graph (``get_DAG``) crosses the
+    place and the place is not between two single Latin letters or digits, over the varied texts' blocks (a block,
+    like a stretch, is a run no word crosses)."""
+    from tekan.segmenting import _LATIN, TERM_FREQUENCY, tokenizer
+
+    cutter = tokenizer()
+    for word in linker_words[1]:
+        cutter.add_word(word, TERM_FREQUENCY)
+    blocks = {block.group() for text in varied_texts() for block in jieba.re_han_default.finditer(to_hans(text))}
+    accepted = refused = 0
+    for block in blocks:
+        cutter.load_characters(block)
+        dag = cutter.get_DAG(block)
+        for place in range(1, len(block)):
+            crossed = any(start < place <= end for start, ends in dag.items() for end in ends if start < place)
+            latin = bool(_LATIN.match(block[place - 1]) and _LATIN.match(block[place]))
+            if cutter._unspanned(block, place):
+                accepted += 1
+                assert not crossed and not latin, (block, place)
+            else:
+                refused += 1
+                assert crossed or latin, (block, place)
+    assert accepted > refused > 0
 
 
 def test_the_followers_are_those_of_the_whole_dictionary(tmp_path: Path) -> None:

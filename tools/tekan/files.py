@@ -51,8 +51,9 @@ def write_if_changed(path: Path, text: str, absent: bool = False) -> bool:
     return True
 
 
-#: How a staging file is opened: new (never an existing file, never through a link), for writing.
-_STAGING_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+#: How a new file (a staging file, or a page known absent) is opened: new (never an existing file, never through a
+#: link), for writing.
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _write_published(fd: int, data: bytes) -> None:
@@ -72,10 +73,10 @@ def _new_file(path: Path, mode: int) -> int:
     """``path`` created new and opened for writing (FileExistsError if anything is there, a link included); its
     folder made if it is missing (asking first cost a system call per file: 16,000 pages)."""
     try:
-        return os.open(path, _STAGING_FLAGS, mode)
+        return os.open(path, _NEW_FILE_FLAGS, mode)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, _STAGING_FLAGS, mode)
+        return os.open(path, _NEW_FILE_FLAGS, mode)
 
 
 def _staging(path: Path) -> tuple[int, str]:

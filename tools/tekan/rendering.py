@@ -25,13 +25,14 @@ T = TypeVar("T")
 #: ``1)`` or ``2021)`` at the start of a line opens an ordered list.)
 _SAFE_PUNCTUATION = ",;('\"?!/"
 #: Line breaks of every kind: CommonMark's, and those Python's ``splitlines`` and YAML also break at.
-_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_SPACES = re.compile("[ \t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_BREAKS = "\n\r\v\f\x1c-\x1e\x85\u2028\u2029"  # as a character class's contents
+_LINE_BREAKS = re.compile(f"[{_BREAKS}]+")
+_SPACES = re.compile(f"[ \t{_BREAKS}]+")
 #: The ASCII marks :func:`escape` backslash-escapes, as a character class's contents.
 _ESCAPED_MARKS = re.escape("".join(c for c in r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""" if c not in _SAFE_PUNCTUATION))
 _ESCAPE = re.compile(f"([{_ESCAPED_MARKS}])")
 #: Anything :func:`escape` changes: a line break or a mark it escapes (most of a book's text holds neither).
-_ESCAPED_OR_BREAK = re.compile(f"[{_ESCAPED_MARKS}\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_ESCAPED_OR_BREAK = re.compile(f"[{_ESCAPED_MARKS}{_BREAKS}]")
 
 #: Names of the generated pages (relative to the Sphinx source folder, without suffix).
 GLOSSARY_DOC = "glossary"
@@ -753,8 +754,7 @@ def _render_audit_page(
         ]
         lines += [" · ".join(links), ""]
     head = data_line([words.place, words.before, words.after, words.rule])
-    # Each place's and each rule's cell, encoded once (an audit log of 16,000 statements has 425,000 rows).
-    places: dict[tuple[str, int], str] = {}
+    # Each rule's cell encoded once, and each place's once per run of its rows (16,000 statements: 425,000 rows).
     rules: dict[str, str] = {}
     encode, spaces = _JSON_STRING, _CELL_SPACE_SET
     for statement_number, group in groups.items():
@@ -771,7 +771,7 @@ def _render_audit_page(
             _, _, part, paragraph, before, after, start, old, new, kind = c  # unpacked: no attribute look-ups
             if at is None or at[1] != paragraph or at[0] != part:
                 at = part, paragraph
-                place = places.get(at) or places.setdefault(at, _json_string(_place(c, words)))
+                place = _json_string(_place(c, words))
             rule = rules.get(kind)
             if rule is None:
                 rule = rules[kind] = _json_string(getattr(words, kind))

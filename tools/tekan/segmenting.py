@@ -413,7 +413,7 @@ class Cuts:
             if converted is None or converted[0] != start:
                 converted = self._converted = start, words.translate(self._table)
             words = converted[1]
-        return segmenter.routes.cut(words, place - start, joinable=True)
+        return segmenter.routes.cut(words, place - start)
 
     def _prepare(self) -> str:
         text = self._text
@@ -483,17 +483,15 @@ class Routes:
             self._tokenizer = loaded
         return self._tokenizer
 
-    def cut(self, block: str, place: int, joinable: bool = False) -> bool:
-        """Whether jieba cuts ``block`` at ``place``; ``joinable``: the two characters there are known to be
-        :meth:`LazyTokenizer.joinable` (not asked again)."""
+    def cut(self, block: str, place: int) -> bool:
+        """Whether jieba cuts ``block`` at ``place``, where the two characters are :meth:`LazyTokenizer.joinable`
+        (:class:`Cuts` asks only there: anywhere else jieba cuts whatever the route)."""
         found = self._cuts.get(block)
         if found is not None:
             return place in found
         tokenizer = self._tokenizer
         if tokenizer is None:
             tokenizer = self.tokenizer
-        if not joinable and not tokenizer.joinable(block[place - 1 : place + 1]):
-            return True  # no word holds the two characters side by side: every route passes the place
         answer = tokenizer.stretch_cut(block, place)
         if answer is None:
             found = self._cuts[block] = frozenset(tokenizer.block_cuts(block))
